@@ -1,0 +1,89 @@
+#!/bin/bash
+# The one list of Debian packages mcmig needs, and the one place that installs them.
+# Used by `make check`, `make demo`, `make bench` and CI. Installs only what is missing.
+#
+#   .ci/deps.sh                 native build, tests and bench
+#   .ci/deps.sh --cross TRIPLET also the multiarch -dev packages and qemu-user for TRIPLET
+set -euo pipefail
+
+# Build and unit tests.
+BUILD_PKGS=(
+	gcc make pkg-config clang-format file
+	libglib2.0-dev libqmi-glib-dev libmbim-glib-dev libmm-glib-dev
+	libpcsclite-dev libcurl4-openssl-dev libxml2-dev libcmocka-dev libosip2-dev
+)
+# The bench: real daemons, real peers and the tools that prove our emulators.
+BENCH_PKGS=(
+	iproute2 procps openssl ca-certificates dbus
+	pcscd vsmartcard-vpcd pcsc-tools
+	libqmi-utils libqmi-proxy libmbim-utils libmbim-proxy modemmanager
+	libosmocore-dev libtalloc-dev libfreediameter-dev freediameter-extensions
+	libmicrohttpd-dev libgnutls28-dev
+	kamailio kamailio-ims-modules kamailio-presence-modules
+	sip-tester
+)
+# Cross-compilation: the same libraries for the target architecture.
+CROSS_LIBS=(
+	libc6-dev libglib2.0-dev libqmi-glib-dev libmbim-glib-dev libmm-glib-dev
+	libpcsclite-dev libcurl4-openssl-dev libxml2-dev libcmocka-dev libosip2-dev
+)
+
+declare -A DEBARCH=([aarch64-linux-gnu]=arm64 [arm-linux-gnueabihf]=armhf)
+
+triplet=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--cross) triplet=${2:?--cross needs a triplet}; shift 2 ;;
+	*) echo "deps.sh: unknown argument '$1'" >&2; exit 2 ;;
+	esac
+done
+
+want=("${BUILD_PKGS[@]}" "${BENCH_PKGS[@]}")
+arch=
+if [ -n "$triplet" ]; then
+	arch=${DEBARCH[$triplet]:-}
+	[ -n "$arch" ] || { echo "deps.sh: no Debian architecture known for '$triplet'" >&2; exit 2; }
+	want=("${BUILD_PKGS[@]}" "gcc-$triplet" qemu-user)
+	for p in "${CROSS_LIBS[@]}"; do want+=("$p:$arch"); done
+fi
+
+installed() {
+	dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | grep -qx installed
+}
+
+missing=()
+for p in "${want[@]}"; do
+	installed "$p" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing Debian packages: ${missing[*]}" >&2
+	echo "deps.sh: run as root:" >&2
+	[ -n "$arch" ] && echo "  dpkg --add-architecture $arch" >&2
+	echo "  apt-get update && $cmd" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}"
+if [ -n "$arch" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+	dpkg --add-architecture "$arch"
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >/dev/null
+# Debian's kamailio package enables and starts kamailio.service on port 5060;
+# the bench runs its own instances in namespaces, so keep the packaged one off.
+policy_made=
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 0755 /usr/sbin/policy-rc.d
+	policy_made=1
+fi
+trap '[ -n "$policy_made" ] && rm -f /usr/sbin/policy-rc.d' EXIT
+apt-get install -y -q --no-install-recommends "${missing[@]}" >/tmp/mcmig-apt.log 2>&1 || {
+	tail -n 30 /tmp/mcmig-apt.log >&2
+	echo "deps.sh: apt-get install failed (full log: /tmp/mcmig-apt.log)" >&2
+	exit 1
+}
+echo "deps.sh: done"

@@ -1,0 +1,158 @@
+# mcmig — plain GNU Makefile (style.md item 14).
+#
+#   make                       build everything (objects and binaries in build/)
+#   make check                 install missing packages, build, run every test
+#   make demo                  a full migration on the bench
+#   make bench                 performance figures
+#   make install DESTDIR= PREFIX=
+#   make CROSS_COMPILE=aarch64-linux-gnu-        cross-build through Debian multiarch
+#   make CROSS_COMPILE=aarch64-linux-gnu- check-cross   unit tests under qemu-aarch64
+#   WERROR=0  SANITIZE=address,undefined  V=1
+#
+# Modules register themselves in */*.mk fragments:
+#   PROGRAMS += name        name_SRCS := a.c b.c   name_PKGS := glib-2.0 ...   name_LIBS := -lm
+#   UNIT_TESTS += test_x    test_x_SRCS := ...     test_x_PKGS := cmocka ...
+#   BENCH_PROGRAMS += name  (host-only bench tools; not cross-built, not installed)
+#   INTEGRATION_TESTS += tests/integration/foo.sh   (run as root by make check)
+#   INSTALL_BIN += name     INSTALL_DATA += src:dest-relative-to-PREFIX
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?= /etc
+WERROR ?= 1
+SANITIZE ?=
+CROSS_COMPILE ?=
+V ?= 0
+
+CC := $(CROSS_COMPILE)gcc
+ifeq ($(CROSS_COMPILE),)
+BUILD := build
+PKG_CONFIG ?= pkg-config
+else
+TRIPLET := $(patsubst %-,%,$(CROSS_COMPILE))
+BUILD := build/$(TRIPLET)
+PKG_CONFIG ?= PKG_CONFIG_LIBDIR=/usr/lib/$(TRIPLET)/pkgconfig:/usr/share/pkgconfig pkg-config
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+WARNINGS := -Wall -Wextra -Wmissing-declarations -Wmissing-prototypes \
+	-Wformat=2 -Wshadow -Wstrict-prototypes -Wold-style-definition \
+	-Wpointer-arith -Wcast-align -Wwrite-strings -Wundef \
+	-Wnull-dereference -Wimplicit-fallthrough -Wswitch-enum \
+	-Wno-switch-default -Wno-unused-parameter -Wvla -Wdeclaration-after-statement
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+CFLAGS ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -I. -Ihal -Iagent \
+	-DMCMIG_SYSCONFDIR=\"$(SYSCONFDIR)\" -DMCMIG_VERSION=\"$(VERSION)\"
+BASE_CFLAGS := -std=gnu11 -fno-common -fstack-protector-strong -D_FORTIFY_SOURCE=2 $(WARNINGS) -MMD -MP
+LDFLAGS ?=
+ifneq ($(SANITIZE),)
+BASE_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0)
+
+PROGRAMS :=
+UNIT_TESTS :=
+BENCH_PROGRAMS :=
+INTEGRATION_TESTS :=
+INSTALL_BIN :=
+INSTALL_DATA :=
+
+include $(sort $(wildcard agent/*.mk hal/*.mk boards/*.mk udev/*.mk tests/*.mk tests/*/*.mk tests/*/*/*.mk))
+
+# pkg-config answers are cached per package set so that a missing package is
+# reported once, by name, instead of as a compiler error.
+pkg_cflags = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1)))
+pkg_libs = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1)))
+
+# $(1) = binary name, $(2) = output directory
+define link_rule
+$(1)_OBJS := $$(patsubst %.c,$(BUILD)/obj/$(1)/%.o,$$($(1)_SRCS))
+$(1)_CF := $$(call pkg_cflags,$$($(1)_PKGS))
+$(1)_LF := $$(call pkg_libs,$$($(1)_PKGS)) $$($(1)_LIBS)
+$(BUILD)/obj/$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(if $(Q),@echo "  CC      $$@")
+	$(Q)$$(CC) $$(CPPFLAGS) $$(BASE_CFLAGS) $$(CFLAGS) $$($(1)_CF) $$($(1)_CPPFLAGS) -c -o $$@ $$<
+$(2)/$(1): $$($(1)_OBJS)
+	@mkdir -p $$(@D)
+	$$(if $(Q),@echo "  LD      $$@")
+	$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$($(1)_LF)
+-include $$($(1)_OBJS:.o=.d)
+endef
+
+$(foreach p,$(PROGRAMS),$(eval $(call link_rule,$(p),$(BUILD)/bin)))
+$(foreach t,$(UNIT_TESTS),$(eval $(call link_rule,$(t),$(BUILD)/tests)))
+ifeq ($(CROSS_COMPILE),)
+$(foreach b,$(BENCH_PROGRAMS),$(eval $(call link_rule,$(b),$(BUILD)/bench)))
+endif
+
+BIN_TARGETS := $(addprefix $(BUILD)/bin/,$(PROGRAMS))
+TEST_TARGETS := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
+ifeq ($(CROSS_COMPILE),)
+BENCH_TARGETS := $(addprefix $(BUILD)/bench/,$(BENCH_PROGRAMS))
+endif
+
+.PHONY: all programs tests bench-tools deps check check-unit check-integration \
+	check-format format check-cross demo bench install clean
+
+all: programs tests bench-tools
+programs: $(BIN_TARGETS)
+tests: $(TEST_TARGETS)
+bench-tools: $(BENCH_TARGETS)
+
+# The one dependency step shared by check, demo and CI.
+deps:
+	$(Q)./.ci/deps.sh $(if $(CROSS_COMPILE),--cross $(TRIPLET))
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory check-format
+	$(Q)tests/run-tests.sh --build $(BUILD) $(TEST_TARGETS) -- $(INTEGRATION_TESTS)
+
+check-unit: tests
+	$(Q)tests/run-tests.sh --build $(BUILD) $(TEST_TARGETS) --
+
+check-integration: all
+	$(Q)tests/run-tests.sh --build $(BUILD) -- $(INTEGRATION_TESTS)
+
+check-format:
+	$(Q)tests/check-format.sh
+
+format:
+	$(Q)tests/check-format.sh --fix
+
+# Unit tests of the cross build, run under qemu-user.
+check-cross:
+	$(Q)test -n "$(CROSS_COMPILE)" || { echo "check-cross: set CROSS_COMPILE, e.g. aarch64-linux-gnu-" >&2; exit 2; }
+	$(Q)./.ci/deps.sh --cross $(TRIPLET)
+	$(Q)$(MAKE) --no-print-directory programs tests
+	$(Q)tests/run-tests.sh --build $(BUILD) --qemu $(TRIPLET) $(TEST_TARGETS) --
+
+demo: deps all
+	$(Q)tests/demo.sh --build $(BUILD)
+
+bench: deps all
+	$(Q)tests/bench.sh --build $(BUILD)
+
+install: programs
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin
+	$(Q)$(foreach b,$(INSTALL_BIN),install -m 0755 $(BUILD)/bin/$(b) $(DESTDIR)$(PREFIX)/bin/$(b) &&) true
+	$(Q)$(foreach d,$(INSTALL_DATA),install -D -m 0644 $(word 1,$(subst :, ,$(d))) $(DESTDIR)$(PREFIX)/$(word 2,$(subst :, ,$(d))) &&) true
+
+clean:
+	rm -rf build

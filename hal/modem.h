@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Modem access: serving network and PDN connections (seed step 14), one const
+ * ops struct per backend file: modem-qmi.c (libqmi-glib), modem-mbim.c
+ * (libmbim-glib), modem-mm.c (libmm-glib). Plain C types only here.
+ *
+ * All operations are asynchronous on the GLib main loop: every call completes
+ * its callback exactly once, on every path including immediate failure, never
+ * from inside the call itself (style.md item 5). Errors are negative errno plus
+ * the modem's own reason as text ("unknown APN (3GPP cause 27)").
+ */
+#ifndef MCMIG_MODEM_H
+#define MCMIG_MODEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MODEM_APN_MAX	 101 /* TS 23.003 9.1: at most 100 octets */
+#define MODEM_CRED_MAX	 128
+#define MODEM_ADDR_MAX	 46 /* INET6_ADDRSTRLEN */
+#define MODEM_IFNAME_MAX 16 /* IFNAMSIZ */
+#define MODEM_REASON_MAX 128
+#define MODEM_DNS_MAX	 4
+#define MODEM_PCSCF_MAX	 4
+
+struct modem;
+
+struct modem_config {
+	const char *backend; /* "qmi", "mbim", "mm" */
+	const char *device;  /* /dev/cdc-wdm0; for mm the modem's D-Bus path or "any" */
+	const char *proxy;   /* QMI proxy socket name; NULL = libqmi's default */
+	const char *bus;     /* mm: "system" or "session" */
+	const char *netdev;  /* data interface, e.g. wwan0 */
+	unsigned int timeout_ms;
+};
+
+enum modem_reg_state {
+	MODEM_REG_UNKNOWN,
+	MODEM_REG_NOT_REGISTERED,
+	MODEM_REG_SEARCHING,
+	MODEM_REG_HOME,
+	MODEM_REG_ROAMING,
+	MODEM_REG_DENIED,
+};
+
+enum modem_rat {
+	MODEM_RAT_UNKNOWN,
+	MODEM_RAT_GSM,
+	MODEM_RAT_UMTS,
+	MODEM_RAT_LTE,
+	MODEM_RAT_NR,
+};
+
+struct modem_serving {
+	enum modem_reg_state reg;
+	enum modem_rat rat;
+	char mcc[4]; /* "" when unknown */
+	char mnc[4]; /* 2 or 3 digits as broadcast */
+	bool has_tac;
+	uint32_t tac;
+	bool has_cell_id;
+	uint64_t cell_id;
+};
+
+enum modem_ip_type {
+	MODEM_IP_V4,
+	MODEM_IP_V6,
+	MODEM_IP_V4V6,
+};
+
+enum modem_auth {
+	MODEM_AUTH_NONE,
+	MODEM_AUTH_PAP,
+	MODEM_AUTH_CHAP,
+};
+
+/* Holds a credential: wipe with modem_pdn_params_wipe() when done. */
+struct modem_pdn_params {
+	char apn[MODEM_APN_MAX];
+	enum modem_ip_type ip_type;
+	enum modem_auth auth;
+	char username[MODEM_CRED_MAX];
+	char password[MODEM_CRED_MAX];
+};
+
+struct modem_pdn_settings {
+	char ifname[MODEM_IFNAME_MAX];
+	char addr4[MODEM_ADDR_MAX]; /* "" when none */
+	unsigned int prefix4;
+	char gw4[MODEM_ADDR_MAX];
+	char addr6[MODEM_ADDR_MAX];
+	unsigned int prefix6;
+	char gw6[MODEM_ADDR_MAX];
+	char dns[MODEM_DNS_MAX][MODEM_ADDR_MAX];
+	size_t n_dns;
+	char pcscf[MODEM_PCSCF_MAX][MODEM_ADDR_MAX];
+	size_t n_pcscf;
+	unsigned int mtu; /* 0 when not given */
+};
+
+/* Identifies one PDN of one modem; valid from connect until disconnect or drop. */
+typedef unsigned int modem_pdn_id;
+
+typedef void (*modem_done_cb)(int err, const char *reason, void *user_data);
+typedef void (*modem_serving_cb)(int err, const char *reason, const struct modem_serving *s,
+				 void *user_data);
+typedef void (*modem_connect_cb)(int err, const char *reason, modem_pdn_id id,
+				 const struct modem_pdn_settings *s, void *user_data);
+
+/* Unsolicited: serving network changed, PDN dropped by the network, modem gone. */
+struct modem_events {
+	void (*serving_changed)(const struct modem_serving *s, void *user_data);
+	void (*pdn_dropped)(modem_pdn_id id, int err, const char *reason, void *user_data);
+	void (*vanished)(const char *reason, void *user_data);
+	void *user_data;
+};
+
+struct modem_ops {
+	const char *name;
+	/* Opens the device (through its proxy); @ev stays valid until close. */
+	void (*open)(struct modem **m, const struct modem_config *cfg, const struct modem_events *ev,
+		     modem_done_cb cb, void *user_data);
+	void (*get_serving)(struct modem *m, modem_serving_cb cb, void *user_data);
+	void (*connect)(struct modem *m, const struct modem_pdn_params *p, modem_connect_cb cb,
+			void *user_data);
+	void (*disconnect)(struct modem *m, modem_pdn_id id, modem_done_cb cb, void *user_data);
+	/* Cancels everything pending (callbacks get -ECANCELED) and frees; NULL accepted. */
+	void (*close)(struct modem *m);
+};
+
+extern const struct modem_ops modem_qmi_ops;
+extern const struct modem_ops modem_mbim_ops;
+extern const struct modem_ops modem_mm_ops;
+
+/* The backend named @name ("qmi", "mbim", "mm"), or NULL. */
+const struct modem_ops *modem_ops_find(const char *name);
+
+void modem_pdn_params_wipe(struct modem_pdn_params *p);
+const char *modem_ip_type_str(enum modem_ip_type t);
+const char *modem_auth_str(enum modem_auth a);
+const char *modem_reg_state_str(enum modem_reg_state r);
+
+#endif

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * UICC access: the ISIM (TS 31.103) or, without one, the USIM (TS 31.102) on a
+ * card reached through a reader backend (PC/SC). Plain C types only; the
+ * backend's library types stay in its file (style.md item 4).
+ *
+ * Layering, as in libosmosim's osim_reader_ops:
+ *   struct uicc_reader_ops   one per backend file (uicc-pcsc.c): connect, transmit one
+ *                            APDU, transactions, disconnect; no card logic.
+ *   uicc_*()                 the card logic (uicc.c): T=0 61xx/6Cxx, logical channels,
+ *                            EF_DIR, ISIM/USIM selection, EF reads, AUTHENTICATE.
+ *   uicc-codec.h             pure APDU/TLV/EF codecs used by both and unit-tested alone.
+ *
+ * Every call is bounded by the configured timeout. Calls block: the agent runs
+ * them off its main loop (uicc_*_async in uicc-async.c).
+ */
+#ifndef MCMIG_UICC_H
+#define MCMIG_UICC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define UICC_RAND_LEN 16
+#define UICC_AUTN_LEN 16
+#define UICC_RES_MIN  4
+#define UICC_RES_MAX  16
+#define UICC_KEY_LEN  16
+#define UICC_AUTS_LEN 14
+#define UICC_AID_MAX  16
+#define UICC_ATR_MAX  33
+
+#define UICC_IMPI_MAX   256
+#define UICC_DOMAIN_MAX 256
+#define UICC_URI_MAX    256
+#define UICC_IMPU_MAX   8
+#define UICC_PCSCF_MAX  4
+#define UICC_IST_MAX    16
+
+struct uicc;
+
+struct uicc_config {
+	/* Substring of the reader name; NULL or "" = first reader holding a card. */
+	const char *reader;
+	/* Bound on waiting for a card and on one exchange, in milliseconds. */
+	unsigned int timeout_ms;
+};
+
+struct uicc_reader_ops {
+	const char *name;
+	/* Connect to a reader per @cfg; fills the ATR and the reader's name. */
+	int (*connect)(void **priv, const struct uicc_config *cfg, uint8_t *atr, size_t *atr_len,
+		       char *reader_name, size_t reader_name_size);
+	/* Sends one C-APDU, receives one R-APDU (data + SW1 SW2) of at most *rlen bytes. */
+	int (*transmit)(void *priv, const uint8_t *capdu, size_t clen, uint8_t *rapdu,
+			size_t *rlen);
+	/* Exclusive access around a multi-APDU sequence. NULL = not needed. */
+	int (*begin)(void *priv);
+	void (*end)(void *priv);
+	void (*disconnect)(void *priv);
+};
+
+extern const struct uicc_reader_ops uicc_pcsc_ops;
+
+enum uicc_app_type {
+	UICC_APP_ISIM,
+	UICC_APP_USIM,
+};
+
+enum uicc_pcscf_type {
+	UICC_PCSCF_FQDN = 0,
+	UICC_PCSCF_IPV4 = 1,
+	UICC_PCSCF_IPV6 = 2,
+};
+
+struct uicc_pcscf {
+	enum uicc_pcscf_type type;
+	char addr[UICC_URI_MAX];
+};
+
+struct uicc_app {
+	uint8_t aid[UICC_AID_MAX];
+	size_t aid_len;
+	char label[64];
+};
+
+struct uicc_info {
+	char reader[128];
+	uint8_t atr[UICC_ATR_MAX];
+	size_t atr_len;
+	struct uicc_app apps[8]; /* EF_DIR order */
+	size_t n_apps;
+	enum uicc_app_type app; /* the application AUTHENTICATE goes to */
+	uint8_t aid[UICC_AID_MAX];
+	size_t aid_len;
+	bool logical_channel; /* false: the card refused MANAGE CHANNEL */
+	/* From the ISIM, or derived from the IMSI (TS 23.003) on a USIM-only card. */
+	char impi[UICC_IMPI_MAX];
+	char domain[UICC_DOMAIN_MAX];
+	char impu[UICC_IMPU_MAX][UICC_URI_MAX];
+	size_t n_impu;
+	uint8_t ist[UICC_IST_MAX];
+	size_t ist_len;
+	struct uicc_pcscf pcscf[UICC_PCSCF_MAX];
+	size_t n_pcscf;
+	char imsi[16]; /* USIM only */
+};
+
+enum uicc_auth_status {
+	UICC_AUTH_OK,		/* DB: RES, CK, IK */
+	UICC_AUTH_SYNC_FAILURE, /* DC: AUTS */
+	UICC_AUTH_MAC_FAILURE,	/* SW 98 62 */
+};
+
+/* Holds secrets: wipe with uicc_auth_result_wipe() when done. */
+struct uicc_auth_result {
+	enum uicc_auth_status status;
+	uint8_t res[UICC_RES_MAX];
+	size_t res_len;
+	uint8_t ck[UICC_KEY_LEN];
+	uint8_t ik[UICC_KEY_LEN];
+	uint8_t auts[UICC_AUTS_LEN];
+};
+
+/*
+ * Opens the card through @ops and selects the ISIM (USIM fallback) once.
+ * Errors: -ENODEV no reader, -ENOMEDIUM no card within the bound, -ENOENT no
+ * ISIM or USIM, -EIO transport, -ETIMEDOUT, -EPROTO malformed answer.
+ */
+int uicc_open(struct uicc **u, const struct uicc_reader_ops *ops, const struct uicc_config *cfg);
+void uicc_close(struct uicc *u);
+
+/* Reads the identities and service table (EF_IMPI, EF_IMPU, EF_DOMAIN, EF_IST, EF_P-CSCF). */
+int uicc_read_info(struct uicc *u, struct uicc_info *info);
+
+/*
+ * AUTHENTICATE in the IMS context (TS 31.103 7.1.2). A status word other than
+ * 9000 / 98 62 gives -EPROTO with *@sw set; card gone gives -ENOMEDIUM / -EIO
+ * and the next call reconnects.
+ */
+int uicc_authenticate(struct uicc *u, const uint8_t rand[UICC_RAND_LEN],
+		      const uint8_t autn[UICC_AUTN_LEN], struct uicc_auth_result *res,
+		      uint16_t *sw);
+
+void uicc_auth_result_wipe(struct uicc_auth_result *r);
+
+/* Text of a -errno from this module, for people ("card removed", ...). */
+const char *uicc_strerror(int err);
+
+#endif
