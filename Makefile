@@ -37,6 +37,9 @@ TRIPLET := $(patsubst %-,%,$(CROSS_COMPILE))
 BUILD := build/$(TRIPLET)
 PKG_CONFIG ?= PKG_CONFIG_LIBDIR=/usr/lib/$(TRIPLET)/pkgconfig:/usr/share/pkgconfig pkg-config
 endif
+ifneq ($(SANITIZE),)
+BUILD := $(BUILD)/sanitize
+endif
 
 ifeq ($(V),1)
 Q :=

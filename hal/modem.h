@@ -119,8 +119,8 @@ struct modem_events {
 struct modem_ops {
 	const char *name;
 	/* Opens the device (through its proxy); @ev stays valid until close. */
-	void (*open)(struct modem **m, const struct modem_config *cfg, const struct modem_events *ev,
-		     modem_done_cb cb, void *user_data);
+	void (*open)(struct modem **m, const struct modem_config *cfg,
+		     const struct modem_events *ev, modem_done_cb cb, void *user_data);
 	void (*get_serving)(struct modem *m, modem_serving_cb cb, void *user_data);
 	void (*connect)(struct modem *m, const struct modem_pdn_params *p, modem_connect_cb cb,
 			void *user_data);

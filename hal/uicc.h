@@ -30,12 +30,12 @@
 #define UICC_AID_MAX  16
 #define UICC_ATR_MAX  33
 
-#define UICC_IMPI_MAX   256
+#define UICC_IMPI_MAX	256
 #define UICC_DOMAIN_MAX 256
-#define UICC_URI_MAX    256
-#define UICC_IMPU_MAX   8
-#define UICC_PCSCF_MAX  4
-#define UICC_IST_MAX    16
+#define UICC_URI_MAX	256
+#define UICC_IMPU_MAX	8
+#define UICC_PCSCF_MAX	4
+#define UICC_IST_MAX	16
 
 struct uicc;
 

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Backend lookup and the names of the modem HAL's plain types. */
+#include <string.h>
+
+#include "modem.h"
+#include "util.h"
+
+const struct modem_ops *modem_ops_find(const char *name)
+{
+	static const struct modem_ops *const all[] = { &modem_qmi_ops, &modem_mbim_ops,
+						       &modem_mm_ops };
+	size_t i;
+
+	for (i = 0; name && i < ARRAY_SIZE(all); i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
+	return NULL;
+}
+
+void modem_pdn_params_wipe(struct modem_pdn_params *p)
+{
+	util_wipe(p->username, sizeof(p->username));
+	util_wipe(p->password, sizeof(p->password));
+}
+
+const char *modem_ip_type_str(enum modem_ip_type t)
+{
+	switch (t) {
+	case MODEM_IP_V4:
+		return "ipv4";
+	case MODEM_IP_V6:
+		return "ipv6";
+	case MODEM_IP_V4V6:
+		return "ipv4v6";
+	}
+	return "?";
+}
+
+const char *modem_auth_str(enum modem_auth a)
+{
+	switch (a) {
+	case MODEM_AUTH_NONE:
+		return "none";
+	case MODEM_AUTH_PAP:
+		return "pap";
+	case MODEM_AUTH_CHAP:
+		return "chap";
+	}
+	return "?";
+}
+
+const char *modem_reg_state_str(enum modem_reg_state r)
+{
+	switch (r) {
+	case MODEM_REG_UNKNOWN:
+		return "unknown";
+	case MODEM_REG_NOT_REGISTERED:
+		return "not-registered";
+	case MODEM_REG_SEARCHING:
+		return "searching";
+	case MODEM_REG_HOME:
+		return "home";
+	case MODEM_REG_ROAMING:
+		return "roaming";
+	case MODEM_REG_DENIED:
+		return "denied";
+	}
+	return "?";
+}
