@@ -2,3 +2,8 @@
 UNIT_TESTS += test_qmi_codec
 test_qmi_codec_SRCS := tests/bench/qmi/test_qmi_codec.c tests/bench/qmi/qmi-codec.c
 test_qmi_codec_PKGS := cmocka
+
+BENCH_PROGRAMS += qmi-emu
+qmi-emu_SRCS := tests/bench/qmi/qmi-emu.c tests/bench/qmi/qmi-codec.c
+qmi-emu_PKGS := glib-2.0
+INTEGRATION_TESTS += tests/integration/qmi-qmicli.sh
