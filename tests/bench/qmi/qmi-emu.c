@@ -145,7 +145,8 @@ struct emu {
 	unsigned int next_conn_id;
 	GHashTable *clients; /* service << 8 | cid -> struct emu_client */
 	uint32_t next_handle;
-	uint32_t link_layer; /* WDA: 1 = 802.3, 2 = raw-ip */
+	uint32_t link_layer;			 /* WDA: 1 = 802.3, 2 = raw-ip */
+	uint32_t ul_aggregation, dl_aggregation; /* WDA: 0 = off, 5 = QMAP */
 	char *control_path;
 };
 
@@ -814,14 +815,16 @@ static void handle_wda(struct emu_conn *c, const struct qmi_msg *m)
 			emu.link_layer = ll;
 			emu_log("data format: %s", ll == 2 ? "raw-ip" : "802-3");
 		}
+		qmi_tlv_u32(m, 0x12, &emu.ul_aggregation);
+		qmi_tlv_u32(m, 0x13, &emu.dl_aggregation);
 		/* fallthrough */
 	case 0x0021: /* Get Data Format */
 		reply_init(&b, buf, m);
 		qmi_build_result(&b, 0);
 		qmi_build_u8(&b, 0x10, 0);
 		qmi_build_u32(&b, 0x11, emu.link_layer);
-		qmi_build_u32(&b, 0x12, 0);
-		qmi_build_u32(&b, 0x13, 0);
+		qmi_build_u32(&b, 0x12, emu.ul_aggregation);
+		qmi_build_u32(&b, 0x13, emu.dl_aggregation);
 		return send_built(c, &b);
 	}
 	reply_error(c, m, QERR_INVALID_QMI_COMMAND);
