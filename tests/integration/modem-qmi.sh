@@ -20,6 +20,7 @@ cat >"$T_RUN/scenario" <<'SCEN'
 serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home
 apn internet ip=192.0.2.2/24 gw=192.0.2.1 dns=192.0.2.1 mtu=1500
 apn partner.mc ip=198.51.100.2/24 gw=198.51.100.1 dns=198.51.100.1,198.51.100.53 pcscf=198.51.100.1 mtu=1400 auth=chap user=alice password=s3cret
+apn ims6 ip6=2001:db8:1::2/64 gw6=2001:db8:1::1 dns6=2001:db8:1::53 mtu=1280
 apn slow.example ip=203.0.113.9/24 gw=203.0.113.1 delay=3000
 SCEN
 

@@ -503,7 +503,8 @@ static void reply_init(struct qmi_builder *b, uint8_t *buf, const struct qmi_msg
 		       req->tid, req->msg_id);
 }
 
-static void reply_error(struct emu_conn *c, const struct qmi_msg *req, uint16_t error)
+/* A response holding only the Result TLV: success or @error. */
+static void reply_result(struct emu_conn *c, const struct qmi_msg *req, uint16_t error)
 {
 	uint8_t buf[EMU_REPLY_MAX];
 	struct qmi_builder b;
@@ -634,13 +635,13 @@ static void ctl_allocate(struct emu_conn *c, const struct qmi_msg *m)
 	unsigned int cid;
 
 	if (qmi_tlv_u8(m, 0x01, &svc) < 0)
-		return reply_error(c, m, QERR_MISSING_ARGUMENT);
+		return reply_result(c, m, QERR_MISSING_ARGUMENT);
 	if (!memchr(services, svc, sizeof(services)))
-		return reply_error(c, m, QERR_INVALID_SERVICE_TYPE);
+		return reply_result(c, m, QERR_INVALID_SERVICE_TYPE);
 	for (cid = 1; cid < 255 && client_get(svc, (uint8_t)cid); cid++)
 		;
 	if (cid == 255)
-		return reply_error(c, m, QERR_CLIENT_IDS_EXHAUSTED);
+		return reply_result(c, m, QERR_CLIENT_IDS_EXHAUSTED);
 	cl = g_new0(struct emu_client, 1);
 	cl->service = svc;
 	cl->cid = (uint8_t)cid;
@@ -666,10 +667,10 @@ static void ctl_release(struct emu_conn *c, const struct qmi_msg *m)
 	uint16_t len;
 
 	if (qmi_tlv_find(m, 0x01, &v, &len) < 0 || len != 2)
-		return reply_error(c, m, QERR_MISSING_ARGUMENT);
+		return reply_result(c, m, QERR_MISSING_ARGUMENT);
 	cl = client_get(v[0], v[1]);
 	if (!cl || (cl->conn && cl->conn != c))
-		return reply_error(c, m, QERR_INVALID_CLIENT_ID);
+		return reply_result(c, m, QERR_INVALID_CLIENT_ID);
 	cl->conn = c;
 	client_release(cl);
 	reply_init(&b, buf, m);
@@ -715,11 +716,11 @@ static void handle_ctl(struct emu_conn *c, const struct qmi_msg *m)
 	case 0x0023:
 		return ctl_release(c, m);
 	case 0x0027: /* Sync */
-		return reply_error(c, m, QERR_NONE);
+		return reply_result(c, m, QERR_NONE);
 	case 0xff00:
-		return reply_error(c, m, c->proxy ? QERR_NONE : QERR_INVALID_QMI_COMMAND);
+		return reply_result(c, m, c->proxy ? QERR_NONE : QERR_INVALID_QMI_COMMAND);
 	}
-	reply_error(c, m, QERR_INVALID_QMI_COMMAND);
+	reply_result(c, m, QERR_INVALID_QMI_COMMAND);
 }
 
 /* ---- NAS ---- */
@@ -789,14 +790,14 @@ static void handle_nas(struct emu_conn *c, struct emu_client *cl, const struct q
 	case 0x0003: /* Register Indications */
 		if (qmi_tlv_u8(m, 0x13, &on) == 0)
 			cl->serving_ind = on;
-		return reply_error(c, m, QERR_NONE);
+		return reply_result(c, m, QERR_NONE);
 	case 0x0024: /* Get Serving System */
 		reply_init(&b, buf, m);
 		qmi_build_result(&b, 0);
 		nas_serving_tlvs(&b, false);
 		return send_built(c, &b);
 	}
-	reply_error(c, m, QERR_INVALID_QMI_COMMAND);
+	reply_result(c, m, QERR_INVALID_QMI_COMMAND);
 }
 
 /* ---- WDA ---- */
@@ -811,7 +812,7 @@ static void handle_wda(struct emu_conn *c, const struct qmi_msg *m)
 	case 0x0020: /* Set Data Format */
 		if (qmi_tlv_u32(m, 0x11, &ll) == 0) {
 			if (ll != 1 && ll != 2)
-				return reply_error(c, m, QERR_INVALID_ARGUMENT);
+				return reply_result(c, m, QERR_INVALID_ARGUMENT);
 			emu.link_layer = ll;
 			emu_log("data format: %s", ll == 2 ? "raw-ip" : "802-3");
 		}
@@ -827,7 +828,7 @@ static void handle_wda(struct emu_conn *c, const struct qmi_msg *m)
 		qmi_build_u32(&b, 0x13, emu.dl_aggregation);
 		return send_built(c, &b);
 	}
-	reply_error(c, m, QERR_INVALID_QMI_COMMAND);
+	reply_result(c, m, QERR_INVALID_QMI_COMMAND);
 }
 
 /* ---- WDS ---- */
@@ -897,7 +898,7 @@ static void wds_start_network(struct emu_conn *c, struct emu_client *cl, const s
 	int r;
 
 	if (cl->session)
-		return reply_error(c, m, QERR_NO_EFFECT);
+		return reply_result(c, m, QERR_NO_EFFECT);
 	r = qmi_tlv_str(m, 0x14, apn_name, sizeof(apn_name));
 	if (r == 0 || r == -ENOENT)
 		r = qmi_tlv_str(m, 0x17, user, sizeof(user));
@@ -909,7 +910,7 @@ static void wds_start_network(struct emu_conn *c, struct emu_client *cl, const s
 		r = qmi_tlv_u8(m, 0x19, &fam);
 	if (r < 0 && r != -ENOENT) {
 		emu_log("conn%u: start network: malformed TLV (%s)", c->id, g_strerror(-r));
-		reply_error(c, m, QERR_MALFORMED);
+		reply_result(c, m, QERR_MALFORMED);
 		goto out;
 	}
 	emu_log("conn%u: start network: cid=%u apn=%s auth=0x%x user=%s password=<%zu bytes> "
@@ -963,10 +964,10 @@ static void wds_stop_network(struct emu_conn *c, struct emu_client *cl, const st
 	uint32_t handle;
 
 	if (qmi_tlv_u32(m, 0x01, &handle) < 0)
-		return reply_error(c, m, QERR_MISSING_ARGUMENT);
+		return reply_result(c, m, QERR_MISSING_ARGUMENT);
 	if (!cl->session || cl->session->handle != handle)
-		return reply_error(c, m, QERR_INVALID_HANDLE);
-	reply_error(c, m, QERR_NONE);
+		return reply_result(c, m, QERR_INVALID_HANDLE);
+	reply_result(c, m, QERR_NONE);
 	session_end(cl->session, WDS_CALL_END_CLIENT_END, 0, true);
 }
 
@@ -988,7 +989,7 @@ static void wds_current_settings(struct emu_conn *c, struct emu_client *cl, cons
 	unsigned int i;
 
 	if (!s)
-		return reply_error(c, m, QERR_OUT_OF_CALL);
+		return reply_result(c, m, QERR_OUT_OF_CALL);
 	a = s->apn;
 	reply_init(&b, buf, m);
 	qmi_build_result(&b, 0);
@@ -1041,12 +1042,12 @@ static void handle_wds(struct emu_conn *c, struct emu_client *cl, const struct q
 		return wds_current_settings(c, cl, m);
 	case 0x00a2: /* Bind Mux Data Port */
 		if (qmi_tlv_u8(m, 0x11, &mux) < 0)
-			return reply_error(c, m, QERR_MISSING_ARGUMENT);
+			return reply_result(c, m, QERR_MISSING_ARGUMENT);
 		cl->mux_id = mux;
 		emu_log("conn%u: cid=%u bound to mux id %u", c->id, cl->cid, mux);
-		return reply_error(c, m, QERR_NONE);
+		return reply_result(c, m, QERR_NONE);
 	}
-	reply_error(c, m, QERR_INVALID_QMI_COMMAND);
+	reply_result(c, m, QERR_INVALID_QMI_COMMAND);
 }
 
 static void handle_msg(struct emu_conn *c, const uint8_t *frame, size_t len)
@@ -1087,7 +1088,7 @@ static void handle_msg(struct emu_conn *c, const uint8_t *frame, size_t len)
 		cl->conn = c;
 	}
 	if (!cl || cl->conn != c)
-		return reply_error(c, &m, QERR_INVALID_CLIENT_ID);
+		return reply_result(c, &m, QERR_INVALID_CLIENT_ID);
 	switch (m.service) {
 	case QMI_SVC_WDS:
 		return handle_wds(c, cl, &m);
@@ -1096,7 +1097,7 @@ static void handle_msg(struct emu_conn *c, const uint8_t *frame, size_t len)
 	case QMI_SVC_WDA:
 		return handle_wda(c, &m);
 	}
-	reply_error(c, &m, QERR_INVALID_QMI_COMMAND);
+	reply_result(c, &m, QERR_INVALID_QMI_COMMAND);
 }
 
 static gboolean conn_readable(gint fd, GIOCondition cond, gpointer data)

@@ -295,6 +295,34 @@ static int suite(const struct modem_config *cfg)
 		      strcmp(chap.reason, "authentication failed (3GPP cause 29)") == 0,
 	      "wrong CHAP password rejected: %d \"%s\"", chap.err, chap.reason);
 
+	/* An IPv6 PDN on the third link; IPv4 on that APN is refused. */
+	{
+		struct result v6 = { 0 }, v4 = { 0 }, d6 = { 0 };
+
+		pa = params("ims6", MODEM_AUTH_NONE, "", "");
+		pa.ip_type = MODEM_IP_V6;
+		connect_pdn(m, &pa, &v6);
+		wait_for(&v6.calls, 1, 5000);
+		check(v6.calls == 1 && v6.err == 0 &&
+			      strcmp(v6.settings.addr6, "2001:db8:1::2") == 0 &&
+			      v6.settings.prefix6 == 64 &&
+			      strcmp(v6.settings.gw6, "2001:db8:1::1") == 0 &&
+			      v6.settings.n_dns == 1 &&
+			      strcmp(v6.settings.dns[0], "2001:db8:1::53") == 0 &&
+			      strcmp(v6.settings.ifname, "wwan2") == 0 && !v6.settings.addr4[0],
+		      "IPv6 PDN settings read back (%d %s: %s/%u gw %s on %s)", v6.err, v6.reason,
+		      v6.settings.addr6, v6.settings.prefix6, v6.settings.gw6, v6.settings.ifname);
+		modem_qmi_ops.disconnect(m, v6.id, done_cb, &d6);
+		wait_for(&d6.calls, 1, 5000);
+		check(d6.calls == 1 && d6.err == 0, "IPv6 PDN disconnected");
+		pa.ip_type = MODEM_IP_V4;
+		connect_pdn(m, &pa, &v4);
+		wait_for(&v4.calls, 1, 5000);
+		check(v4.calls == 1 &&
+			      strcmp(v4.reason, "PDN type IPv6 only allowed (3GPP cause 51)") == 0,
+		      "IPv4 on an IPv6-only APN: \"%s\"", v4.reason);
+	}
+
 	/* Network-initiated disconnect: noticed within 1 s. */
 	t0 = g_get_monotonic_time();
 	check(emu_control("drop internet cause=36", reply, sizeof(reply)) == 0,

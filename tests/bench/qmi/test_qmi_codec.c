@@ -21,6 +21,20 @@ static const uint8_t proxy_open_resp[] = { 0x01, 0x12, 0x00, 0x80, 0x00, 0x00, 0
 /* CTL Allocate CID for WDS, as qmicli sends it (tid 2). */
 static const uint8_t alloc_cid[] = { 0x01, 0x0f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
 				     0x22, 0x00, 0x04, 0x00, 0x01, 0x01, 0x00, 0x01 };
+/* WDS Get Current Settings request as qmicli 1.32 sends it (captured), mask 0xe330. */
+static const uint8_t settings_req[] = { 0x01, 0x13, 0x00, 0x00, 0x01, 0x01, 0x00, 0x01, 0x00, 0x2d,
+					0x00, 0x07, 0x00, 0x10, 0x04, 0x00, 0x30, 0xe3, 0x00, 0x00 };
+/*
+ * NAS Get Serving System response (captured from qmi-emu, decoded by qmicli
+ * as registered on LTE, PLMN 001/01, cell 0x1a2b3c, TAC 17).
+ */
+static const uint8_t serving_resp[] = {
+	0x01, 0x3c, 0x00, 0x80, 0x03, 0x01, 0x02, 0x01, 0x00, 0x24, 0x00, 0x30, 0x00,
+	0x02, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x06, 0x00, 0x01, 0x01, 0x01,
+	0x02, 0x01, 0x08, 0x10, 0x01, 0x00, 0x01, 0x12, 0x05, 0x00, 0x01, 0x00, 0x01,
+	0x00, 0x00, 0x1d, 0x04, 0x00, 0x3c, 0x2b, 0x1a, 0x00, 0x24, 0x02, 0x00, 0x11,
+	0x00, 0x27, 0x05, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
+};
 /* WDS Start Network response, client 5, tid 0x0102: call failed (0x0e), call end 1, verbose 3GPP 27. */
 static const uint8_t start_fail[] = { 0x01, 0x1f, 0x00, 0x80, 0x01, 0x05, 0x02, 0x02,
 				      0x01, 0x20, 0x00, 0x13, 0x00, 0x02, 0x04, 0x00,
@@ -110,6 +124,45 @@ static void test_service_header(void **state)
 	assert_memory_equal(buf, start_fail, sizeof(start_fail));
 }
 
+static void test_captured_frames(void **state)
+{
+	struct qmi_msg m;
+	struct qmi_tlv_iter it;
+	const uint8_t *v;
+	uint16_t len, tac;
+	uint32_t mask, cid;
+	uint8_t type;
+	int n = 0, r;
+
+	assert_int_equal(qmi_msg_parse(settings_req, sizeof(settings_req), &m), 0);
+	assert_int_equal(m.service, QMI_SVC_WDS);
+	assert_int_equal(m.client, 1);
+	assert_int_equal(m.tid, 1);
+	assert_int_equal(m.msg_id, 0x002d);
+	assert_int_equal(qmi_tlv_u32(&m, 0x10, &mask), 0);
+	assert_int_equal(mask, 0xe330);
+
+	assert_int_equal(qmi_msg_parse(serving_resp, sizeof(serving_resp), &m), 0);
+	assert_true(qmi_msg_is_response(&m));
+	assert_int_equal(m.tid, 1);
+	qmi_tlv_iter_init(&it, m.tlvs, m.tlvs_len);
+	while ((r = qmi_tlv_next(&it, &type, &v, &len)) > 0)
+		n++;
+	assert_int_equal(r, 0);
+	assert_int_equal(n, 7);
+	assert_int_equal(qmi_tlv_find(&m, 0x01, &v, &len), 0);
+	assert_int_equal(len, 6);
+	assert_int_equal(v[0], 0x01); /* registered */
+	assert_int_equal(v[5], 0x08); /* LTE */
+	assert_int_equal(qmi_tlv_find(&m, 0x12, &v, &len), 0);
+	assert_int_equal(qmi_get_le16(v), 1);
+	assert_int_equal(qmi_get_le16(v + 2), 1);
+	assert_int_equal(qmi_tlv_u32(&m, 0x1d, &cid), 0);
+	assert_int_equal(cid, 0x1a2b3c);
+	assert_int_equal(qmi_tlv_u16(&m, 0x24, &tac), 0);
+	assert_int_equal(tac, 17);
+}
+
 static void sweep(const uint8_t *frame, size_t len)
 {
 	struct qmi_msg m;
@@ -127,6 +180,8 @@ static void test_truncation_sweep(void **state)
 	sweep(proxy_open_resp, sizeof(proxy_open_resp));
 	sweep(alloc_cid, sizeof(alloc_cid));
 	sweep(start_fail, sizeof(start_fail));
+	sweep(settings_req, sizeof(settings_req));
+	sweep(serving_resp, sizeof(serving_resp));
 }
 
 static void test_inner_lengths_checked(void **state)
@@ -180,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_parse_proxy_open),
 		cmocka_unit_test(test_build_proxy_open_resp),
 		cmocka_unit_test(test_service_header),
+		cmocka_unit_test(test_captured_frames),
 		cmocka_unit_test(test_truncation_sweep),
 		cmocka_unit_test(test_inner_lengths_checked),
 		cmocka_unit_test(test_builder_overflow),
