@@ -426,6 +426,13 @@ static void qmi_serving_from_response(QmiMessageNasGetServingSystemOutput *o,
 	qmi_serving_from_raw(&r, s);
 }
 
+static bool qmi_serving_equal(const struct modem_serving *a, const struct modem_serving *b)
+{
+	return a->reg == b->reg && a->rat == b->rat && strcmp(a->mcc, b->mcc) == 0 &&
+	       strcmp(a->mnc, b->mnc) == 0 && a->has_tac == b->has_tac && a->tac == b->tac &&
+	       a->has_cell_id == b->has_cell_id && a->cell_id == b->cell_id;
+}
+
 static void qmi_serving_indication(QmiClientNas *nas, QmiIndicationNasServingSystemOutput *o,
 				   gpointer data)
 {
@@ -446,7 +453,7 @@ static void qmi_serving_indication(QmiClientNas *nas, QmiIndicationNasServingSys
 	r.has_tac = qmi_indication_nas_serving_system_output_get_lte_tac(o, &r.tac, NULL);
 	qmi_serving_from_raw(&r, &s);
 	/* The modem repeats the indication for changes we do not model. */
-	if (m->has_serving && memcmp(&s, &m->serving, sizeof(s)) == 0)
+	if (m->has_serving && qmi_serving_equal(&s, &m->serving))
 		return;
 	m->serving = s;
 	m->has_serving = true;

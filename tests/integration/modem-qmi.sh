@@ -61,7 +61,8 @@ ip netns exec "$NS" timeout 60 "$DRV" --device "$T_RUN/cdc-wdm0" --proxy "$PROXY
 drv=$!
 if t_wait_for "the slow request to reach the emulator" 10 \
 	grep -q "start network: answering in" "$T_RUN/emu2.log"; then
-	kill -KILL "$(t_pid emu2)"
+	pid=$(t_pid emu2)
+	{ kill -KILL "$pid" && wait "$pid"; } 2>/dev/null
 	t_ok "emulator killed mid-request"
 else
 	t_fail "slow request reached the emulator"

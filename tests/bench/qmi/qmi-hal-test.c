@@ -348,6 +348,15 @@ static int suite(const struct modem_config *cfg)
 	      "serving_changed to 999/99 TAC 150 roaming within 1 s (%lld ms)",
 	      (long long)(ev_state.serving_at - t0) / 1000);
 
+	/* A repeated indication without change is not an event; a new TAC is. */
+	emu_control("serving tac=150", reply, sizeof(reply));
+	settle(300);
+	check(ev_state.serving_calls == 1, "unchanged serving indication is not reported again");
+	emu_control("serving tac=151", reply, sizeof(reply));
+	wait_for(&ev_state.serving_calls, 2, 1000);
+	check(ev_state.serving_calls == 2 && ev_state.serving.tac == 151,
+	      "TAC change within the PLMN reported");
+
 	/* Our own disconnect is not reported as a drop. */
 	in_call = true;
 	modem_qmi_ops.disconnect(m, b.id, done_cb, &d);
