@@ -46,6 +46,7 @@ enum {
 	QERR_CLIENT_IDS_EXHAUSTED = 5,
 	QERR_INVALID_CLIENT_ID = 7,
 	QERR_INVALID_HANDLE = 9,
+	QERR_INVALID_TRANSACTION_ID = 22,
 	QERR_CALL_FAILED = 14,
 	QERR_OUT_OF_CALL = 15,
 	QERR_MISSING_ARGUMENT = 17,
@@ -1022,6 +1023,30 @@ static void wds_current_settings(struct emu_conn *c, struct emu_client *cl, cons
 	send_built(c, &b);
 }
 
+/*
+ * WDS Abort (0x0002): libqmi sends it when a Start Network times out or is
+ * cancelled; the pending answer is dropped and no session comes up.
+ */
+static void wds_abort(struct emu_conn *c, struct emu_client *cl, const struct qmi_msg *m)
+{
+	uint16_t tid;
+	GList *l;
+
+	if (qmi_tlv_u16(m, 0x01, &tid) < 0)
+		return reply_result(c, m, QERR_MISSING_ARGUMENT);
+	for (l = c->delayed; l; l = l->next) {
+		struct emu_delayed *d = l->data;
+
+		if (d->client == cl && d->tid == tid) {
+			c->delayed = g_list_delete_link(c->delayed, l);
+			delayed_free(d);
+			emu_log("conn%u: start network tid=%u aborted", c->id, tid);
+			return reply_result(c, m, QERR_NONE);
+		}
+	}
+	reply_result(c, m, QERR_INVALID_TRANSACTION_ID);
+}
+
 static void handle_wds(struct emu_conn *c, struct emu_client *cl, const struct qmi_msg *m)
 {
 	uint8_t buf[EMU_REPLY_MAX];
@@ -1029,6 +1054,8 @@ static void handle_wds(struct emu_conn *c, struct emu_client *cl, const struct q
 	uint8_t mux;
 
 	switch (m->msg_id) {
+	case 0x0002:
+		return wds_abort(c, cl, m);
 	case 0x0020:
 		return wds_start_network(c, cl, m);
 	case 0x0021:
