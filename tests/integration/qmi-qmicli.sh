@@ -17,6 +17,13 @@ serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home
 apn partner.mc ip=198.51.100.2/24 gw=198.51.100.1 dns=198.51.100.1 pcscf=198.51.100.1 mtu=1400 auth=chap user=alice password=s3cret
 apn barred.example reject=33
 SCEN
+# A scenario with a mistake is refused with its line and key named.
+printf 'serving mcc=001 mnc=01\napn bad ip=198.51.100.300/24\n' >"$T_RUN/bad-scenario"
+out=$("$EMU" --scenario "$T_RUN/bad-scenario" --socket unused 2>&1)
+rc=$?
+t_check "bad scenario rejected (rc $rc): $out" \
+	test "$rc" -eq 2 -a "$out" = "qmi-emu: $T_RUN/bad-scenario:2: bad value for 'ip'"
+
 # qmicli insists on a character device; the path only names the modem to the proxy.
 mknod "$T_RUN/cdc-wdm0" c 1 3
 
