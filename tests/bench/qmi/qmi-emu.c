@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1450,6 +1451,8 @@ int main(int argc, char **argv)
 	const char *scenario = NULL, *sock = NULL, *pty = NULL;
 	int o, fd;
 
+	/* A client that goes away mid-answer is a log line, not our death. */
+	signal(SIGPIPE, SIG_IGN);
 	if (argc > 1 && strcmp(argv[1], "ctl") == 0)
 		return ctl_client(argc - 2, argv + 2);
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
