@@ -563,6 +563,19 @@ static void qmi_release(struct modem *m, QmiClient *client)
 	g_object_unref(client);
 }
 
+/* A client allocated for a modem closed meanwhile: give its id back. */
+static void qmi_orphan_client(QmiDevice *dev, QmiClient *client, GError *e)
+{
+	if (e)
+		g_error_free(e);
+	if (!client)
+		return;
+	if (qmi_device_is_open(dev))
+		qmi_device_release_client(dev, client, QMI_DEVICE_RELEASE_CLIENT_FLAGS_RELEASE_CID,
+					  5, NULL, qmi_release_done, NULL);
+	g_object_unref(client);
+}
+
 static void qmi_pdn_free(struct qmi_pdn *pdn)
 {
 	struct modem *m = pdn->m;
@@ -857,17 +870,8 @@ static void wds_allocated(GObject *src, GAsyncResult *res, gpointer data)
 	GError *e = NULL;
 
 	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op)) {
-		if (client) {
-			qmi_device_release_client(QMI_DEVICE(src), client,
-						  QMI_DEVICE_RELEASE_CLIENT_FLAGS_RELEASE_CID, 5,
-						  NULL, qmi_release_done, NULL);
-			g_object_unref(client);
-		}
-		if (e)
-			g_error_free(e);
-		return;
-	}
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
 	if (!client)
 		return qmi_connect_gerror(op, e, "allocating a WDS client");
 	op->pdn->wds = QMI_CLIENT_WDS(client);
@@ -1019,13 +1023,8 @@ static void nas_allocated(GObject *src, GAsyncResult *res, gpointer data)
 	GError *e = NULL;
 
 	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op)) {
-		if (client)
-			g_object_unref(client);
-		if (e)
-			g_error_free(e);
-		return;
-	}
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
 	if (!client)
 		return qmi_op_gerror(op, e, "allocating a NAS client");
 	op->m->nas = QMI_CLIENT_NAS(client);
@@ -1073,13 +1072,8 @@ static void wda_allocated(GObject *src, GAsyncResult *res, gpointer data)
 	GError *e = NULL;
 
 	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op)) {
-		if (client)
-			g_object_unref(client);
-		if (e)
-			g_error_free(e);
-		return;
-	}
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
 	if (!client)
 		return qmi_op_gerror(op, e, "allocating a WDA client");
 	op->m->wda = QMI_CLIENT_WDA(client);
