@@ -1,0 +1,5 @@
+# SIP registration with IMS-AKA (issue 6, "sip" area): digest, SIP messages,
+# sipreg, the card adapter and `mcmigctl register`.
+UNIT_TESTS += test_digest
+test_digest_SRCS := tests/unit/test_digest.c agent/digest.c hal/util.c
+test_digest_PKGS := cmocka glib-2.0 libosip2
