@@ -3,3 +3,7 @@
 UNIT_TESTS += test_digest
 test_digest_SRCS := tests/unit/test_digest.c agent/digest.c hal/util.c
 test_digest_PKGS := cmocka glib-2.0 libosip2
+
+UNIT_TESTS += test_sipmsg
+test_sipmsg_SRCS := tests/unit/test_sipmsg.c agent/sipmsg.c agent/digest.c hal/util.c
+test_sipmsg_PKGS := cmocka libosip2
