@@ -7,3 +7,7 @@ test_digest_PKGS := cmocka glib-2.0 libosip2
 UNIT_TESTS += test_sipmsg
 test_sipmsg_SRCS := tests/unit/test_sipmsg.c agent/sipmsg.c agent/digest.c hal/util.c
 test_sipmsg_PKGS := cmocka libosip2
+
+UNIT_TESTS += test_sipreg
+test_sipreg_SRCS := tests/unit/test_sipreg.c agent/sipreg.c agent/sipmsg.c agent/digest.c hal/util.c
+test_sipreg_PKGS := cmocka gio-2.0 libosip2

@@ -454,7 +454,7 @@ int sipmsg_build_register(const struct sipmsg_register *m, char *buf, size_t siz
 
 	if (!value_ok(m->local_host) || !value_ok(m->branch) || !value_ok(m->domain) ||
 	    !value_ok(m->impu) || !value_ok(m->from_tag) || !value_ok(m->call_id) ||
-	    !value_ok(m->authorization) || (m->user_agent && !value_ok(m->user_agent)) ||
+	    !printable(m->authorization) || (m->user_agent && !value_ok(m->user_agent)) ||
 	    !m->local_port || m->local_port > 65535 || strncmp(m->branch, "z9hG4bK", 7) != 0 ||
 	    strpbrk(m->domain, " <>") || strpbrk(m->impu, " <>"))
 		return -EINVAL;
