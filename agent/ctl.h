@@ -20,4 +20,6 @@ struct ctl_command {
 	int (*main)(int argc, char **argv);
 };
 
+extern const struct ctl_command ctl_card_command;
+
 #endif

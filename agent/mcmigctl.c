@@ -9,6 +9,7 @@
 #include "ctl.h"
 
 static const struct ctl_command *const commands[] = {
+	&ctl_card_command,
 	NULL,
 };
 
