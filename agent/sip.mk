@@ -11,3 +11,7 @@ test_sipmsg_PKGS := cmocka libosip2
 UNIT_TESTS += test_sipreg
 test_sipreg_SRCS := tests/unit/test_sipreg.c agent/sipreg.c agent/sipmsg.c agent/digest.c hal/util.c
 test_sipreg_PKGS := cmocka gio-2.0 libosip2
+
+UNIT_TESTS += test_card
+test_card_SRCS := tests/unit/test_card.c agent/card.c hal/util.c
+test_card_PKGS := cmocka glib-2.0

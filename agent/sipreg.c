@@ -604,7 +604,8 @@ static void aka_result(struct sipreg *reg, int err, const struct uicc_auth_resul
 	char pw2[DIGEST_AKAV2_PW_LEN];
 
 	if (err < 0) {
-		fail(reg, SIPREG_FAILED, "card AUTHENTICATE failed: %s (SW %04x)", g_strerror(-err),
+		fail(reg, SIPREG_FAILED, "card AUTHENTICATE failed: %s (SW %04x)",
+		     reg->aka->strerror ? reg->aka->strerror(reg->aka_ctx, err) : g_strerror(-err),
 		     sw);
 		return;
 	}

@@ -47,6 +47,8 @@ typedef void (*sipreg_aka_cb)(int err, const struct uicc_auth_result *r, uint16_
 struct sipreg_aka_ops {
 	void (*authenticate)(void *ctx, const uint8_t rand[UICC_RAND_LEN],
 			     const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *user_data);
+	/* Optional: text of a -errno given to the callback (uicc_strerror). */
+	const char *(*strerror)(void *ctx, int err);
 };
 
 enum sipreg_result {
