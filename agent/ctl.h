@@ -21,5 +21,6 @@ struct ctl_command {
 };
 
 extern const struct ctl_command ctl_card_command;
+extern const struct ctl_command ctl_register_command;
 
 #endif

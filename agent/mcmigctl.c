@@ -10,6 +10,7 @@
 
 static const struct ctl_command *const commands[] = {
 	&ctl_card_command,
+	&ctl_register_command,
 	NULL,
 };
 

@@ -15,3 +15,8 @@ test_sipreg_PKGS := cmocka gio-2.0 libosip2
 UNIT_TESTS += test_card
 test_card_SRCS := tests/unit/test_card.c agent/card.c hal/util.c
 test_card_PKGS := cmocka glib-2.0
+
+# mcmigctl register (agent/ctl-register.c); the uicc sources come from hal/uicc.mk.
+mcmigctl_SRCS += agent/ctl-register.c agent/sipreg.c agent/sipmsg.c agent/digest.c \
+	agent/card.c agent/card-uicc.c
+mcmigctl_PKGS += gio-2.0 libosip2
