@@ -486,8 +486,11 @@ static void on_401(struct sipreg *reg, const struct sipmsg_response *r)
 	unsigned int cap = reg->cfg.max_auth_failures ?: DEFAULT_AUTH_CAP;
 
 	stop_transaction(reg);
-	/* A fresh RES that is challenged again was rejected by the network. */
-	if (reg->auth == AUTH_RESPONSE && ++reg->auth_failures >= cap) {
+	/*
+	 * A fresh RES that is challenged again was rejected by the network,
+	 * unless the challenge only says the nonce went stale (RFC 2617 3.2.1).
+	 */
+	if (reg->auth == AUTH_RESPONSE && !r->challenge.stale && ++reg->auth_failures >= cap) {
 		fail(reg, SIPREG_AUTH_FAILED,
 		     "the network rejected our authentication response %u times",
 		     reg->auth_failures);

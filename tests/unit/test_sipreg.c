@@ -64,6 +64,7 @@ struct scenario {
 	bool stay_for_refresh;
 	unsigned int max_auth_failures;
 	unsigned int min_copies; /* of the last request: Timer E retransmissions seen */
+	bool closed_port;	 /* send to a port nobody listens on (ICMP error) */
 	const char *golden;
 };
 
@@ -499,6 +500,20 @@ static void run(const struct scenario *sc)
 	fake.loop = g_main_loop_new(NULL, FALSE);
 	fake_start();
 	cfg.pcscf_port = fake.port;
+	if (sc->closed_port) {
+		GSocket *tmp = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+					    G_SOCKET_PROTOCOL_UDP, NULL);
+		GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+		GSocketAddress *sa = g_inet_socket_address_new(lo, 0), *bound;
+
+		assert_true(g_socket_bind(tmp, sa, FALSE, NULL));
+		bound = g_socket_get_local_address(tmp, NULL);
+		cfg.pcscf_port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+		g_object_unref(bound);
+		g_object_unref(sa);
+		g_object_unref(lo);
+		g_object_unref(tmp); /* closed: the port now answers ICMP port unreachable */
+	}
 	assert_int_equal(sipreg_new(&fake.reg, &cfg, &fake_aka, NULL, &ev), 0);
 	assert_int_equal(sipreg_start(fake.reg), 0);
 	assert_int_equal(sipreg_start(fake.reg), -EALREADY);
@@ -691,6 +706,11 @@ SCENARIO(test_timeout_tcp, .transport = SIPREG_TRANSPORT_TCP, ANSWERS(SILENT),
 		   "1 REGISTER tcp exp=600 initial\n"
 		   "result timeout: no answer from the P-CSCF (RFC 3261 Timer F, 320 ms)\n")
 
+/* RFC 3261 18.4: an ICMP error is a transport error; no waiting for Timer F. */
+SCENARIO(test_port_unreachable, .closed_port = true,
+	 .golden = "result failed: P-CSCF unreachable over UDP: Error receiving data: "
+		   "Connection refused\n")
+
 /* The first copy is lost: Timer E retransmits the same request. */
 SCENARIO(test_retransmission,
 	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .drop_first = true },
@@ -818,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_503_without_retry_after),
 		cmocka_unit_test(test_timeout),
 		cmocka_unit_test(test_timeout_tcp),
+		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_res_4_bytes_with_zero),
