@@ -13,3 +13,5 @@ mcmig-sipdb_SRCS := tests/bench/sipdb/sipdb.c tests/bench/sipdb/sdb.c \
 	tests/bench/sipdb/shdata.c tests/bench/sipdb/fdx.c
 mcmig-sipdb_PKGS := libxml-2.0 libosmogsm libosmocore talloc gnutls
 mcmig-sipdb_LIBS := $(SIPDB_FD_LIBS)
+
+INTEGRATION_TESTS += tests/integration/topology.sh
