@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +198,24 @@ static int add_endpoint(const char *addr, uint16_t port)
 				EP_FL_CONF | EP_ACCEPTALL);
 }
 
+/* freeDiameter's default logger writes to stdout; ours go to stderr so
+ * that stdout stays the programs' own (mcmig-sh prints results there). */
+static void fdx_logger(int level, const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	if (level < fd_g_debug_lvl)
+		return;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	fprintf(stderr, "freeDiameter[%d]: %s\n", level, line);
+}
+
+void fdx_quiet(void)
+{
+	/* fd_core_shutdown() logs at FATAL level even when it is asked to. */
+	fd_g_debug_lvl = FD_LOG_FATAL + 1;
+}
+
 int fdx_core_init(const struct fdx_conf *c)
 {
 	static const char *const dicts[] = { "dict_nasreq.fdx", "dict_dcca.fdx",
@@ -242,6 +261,8 @@ int fdx_core_init(const struct fdx_conf *c)
 	fd_g_debug_lvl = c->debug ? c->debug : FD_LOG_ERROR;
 	if (!ret)
 		ret = -fd_core_initialize();
+	if (!ret)
+		ret = -fd_log_handler_register(fdx_logger);
 	if (!ret)
 		ret = -fd_core_parseconf(path);
 	unlink(path);

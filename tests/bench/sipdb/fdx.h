@@ -97,6 +97,8 @@ struct fdx_conf {
 	int debug;	      /* freeDiameter log level threshold; 0 = quiet */
 };
 int fdx_core_init(const struct fdx_conf *c);
+/* Before an orderly fd_core_shutdown(): silences its FATAL-level notice. */
+void fdx_quiet(void);
 
 /* Message building; each returns 0 or -errno. */
 int fdx_add_str(msg_or_avp *parent, struct dict_object *model, const void *data, size_t len);

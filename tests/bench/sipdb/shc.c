@@ -16,6 +16,7 @@
 
 static pthread_mutex_t shc_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool shc_running;
+static int shc_debug;
 static char shc_peer[SHC_ID_MAX], shc_peer_realm[SHC_ID_MAX];
 static struct fdx_peer shc_fdpeer;
 
@@ -326,6 +327,7 @@ int shc_start(const struct shc_params *p, unsigned int timeout_ms)
 	c.npeers = 1;
 	c.work_dir = p->work_dir;
 	c.debug = p->debug;
+	shc_debug = p->debug;
 	ret = fdx_core_init(&c);
 	if (!ret)
 		ret = fdx_support(false, true);
@@ -350,6 +352,8 @@ void shc_stop(void)
 {
 	pthread_mutex_lock(&shc_lock);
 	if (shc_running) {
+		if (!shc_debug)
+			fdx_quiet();
 		fd_core_shutdown();
 		fd_core_wait_shutdown_complete();
 		shc_running = false;

@@ -755,6 +755,19 @@ static int on_pur(struct msg **msg, struct avp *avp, struct session *sess, void 
 	return fd_msg_send(msg, NULL, NULL);
 }
 
+/* Peer connections in our own log: start.sh and the tests wait on them. */
+static void on_peer(enum fd_hook_type type, struct msg *msg, struct peer_hdr *peer, void *other,
+		    struct fd_hook_permsgdata *pmd, void *regdata)
+{
+	const char *name = peer && peer->info.pi_diamid ? peer->info.pi_diamid : "(unknown)";
+
+	if (type == HOOK_PEER_CONNECT_SUCCESS)
+		logf_("peer %s connected", name);
+	else
+		logf_("peer %s: connection failed or lost: %s", name,
+		      other ? (const char *)other : "?");
+}
+
 static int register_cb(struct dict_object *cmd,
 		       int (*cb)(struct msg **, struct avp *, struct session *, void *,
 				 enum disp_action *))
@@ -803,6 +816,7 @@ int main(int argc, char **argv)
 	const char *listen[SDB_MAX_LISTEN + 1] = { 0 };
 	struct fdx_peer *peers;
 	struct fdx_conf c = { 0 };
+	struct fd_hook_hdl *hook;
 	sigset_t set;
 	size_t i;
 	int sig, debug = 0, ret;
@@ -856,6 +870,10 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = register_cb(fdx.pur, on_pur);
 	if (!ret)
+		ret = -fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_SUCCESS,
+						  HOOK_PEER_CONNECT_FAILED),
+					on_peer, NULL, NULL, &hook);
+	if (!ret)
 		ret = -fd_core_start();
 	if (ret) {
 		logf_("cannot start freeDiameter: %s", strerror(-ret));
@@ -865,6 +883,8 @@ int main(int argc, char **argv)
 	      db.role == SDB_PRIMARY ? "primary" : "partner", db.port, db.nsubs, db.nbindings);
 	sigwait(&set, &sig);
 	logf_("signal %d: stopping", sig);
+	if (!debug)
+		fdx_quiet();
 	fd_core_shutdown();
 	fd_core_wait_shutdown_complete();
 	free(peers);

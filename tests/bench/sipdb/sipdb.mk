@@ -15,3 +15,4 @@ mcmig-sipdb_PKGS := libxml-2.0 libosmogsm libosmocore talloc gnutls
 mcmig-sipdb_LIBS := $(SIPDB_FD_LIBS)
 
 INTEGRATION_TESTS += tests/integration/topology.sh
+INTEGRATION_TESTS += tests/integration/sipcore.sh
