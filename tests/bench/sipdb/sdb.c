@@ -41,15 +41,28 @@ static int fail(char *err, size_t errlen, unsigned int line, const char *fmt, ..
 	return -EINVAL;
 }
 
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int sdb_hex_decode(const char *s, uint8_t *out, size_t n)
 {
 	size_t i;
-	unsigned int hi, lo;
+	int hi, lo;
 
 	if (strlen(s) != 2 * n)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		if (sscanf(s + 2 * i, "%1x%1x", &hi, &lo) != 2)
+		hi = nibble(s[2 * i]);
+		lo = nibble(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}

@@ -16,3 +16,8 @@ mcmig-sipdb_LIBS := $(SIPDB_FD_LIBS)
 
 INTEGRATION_TESTS += tests/integration/topology.sh
 INTEGRATION_TESTS += tests/integration/sipcore.sh
+
+UNIT_TESTS += test_sipdb
+test_sipdb_SRCS := tests/unit/test_sipdb.c tests/bench/sipdb/sdb.c \
+	tests/bench/sipdb/shdata.c
+test_sipdb_PKGS := cmocka libxml-2.0
