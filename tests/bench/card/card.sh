@@ -132,6 +132,7 @@ kill-card)
 	[ -f "$d/card$3.pid" ] || die "no card in slot $3"
 	pid=$(cat "$d/card$3.pid")
 	rm -f "$d/card$3.pid"
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q mcmig-vcard || die "card $pid is gone"
 	kill -KILL "$pid" 2>/dev/null || true
 	wait_for 3 test ! -e "/proc/$pid" || die "card $pid does not die"
 	;;
