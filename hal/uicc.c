@@ -10,7 +10,8 @@
  * Connection loss: any transport error drops the connection (and the
  * selection that lived on it); the next call reconnects and selects again.
  * A card reset by another PC/SC client (-ECONNRESET before the command
- * reached the card) is retried once at once.
+ * reached the card) or a stale connection found when the transaction starts
+ * is retried once at once, within the caller's bound.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -352,6 +353,7 @@ static int select_app(struct uicc *u)
 
 static int session_begin(struct uicc *u)
 {
+	bool was_connected = u->connected;
 	int r;
 
 	if (!u->connected) {
@@ -367,7 +369,12 @@ static int session_begin(struct uicc *u)
 		r = u->ops->begin(u->priv);
 		if (r < 0) {
 			card_drop(u);
-			return r;
+			/*
+			 * Nothing reached the card yet: a stale connection (card
+			 * swapped, pcscd restarted) is reconnected at once by the
+			 * callers' single retry.
+			 */
+			return was_connected && r != -EBUSY ? -ECONNRESET : r;
 		}
 		u->in_transaction = true;
 	}

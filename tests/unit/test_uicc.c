@@ -28,6 +28,7 @@ static const struct step *script;
 static size_t pos;
 static unsigned int n_connect, n_begin, n_end, n_disconnect;
 static int connect_err;
+static int begin_err;
 
 static int fake_connect(void **priv, const struct uicc_config *cfg, uint8_t *atr, size_t *atr_len,
 			char *name, size_t name_size)
@@ -65,6 +66,11 @@ static int fake_transmit(void *priv, const uint8_t *capdu, size_t clen, uint8_t 
 
 static int fake_begin(void *priv)
 {
+	int r = begin_err;
+
+	begin_err = 0;
+	if (r)
+		return r;
 	n_begin++;
 	return 0;
 }
@@ -104,6 +110,7 @@ static int reset(void **state)
 {
 	n_connect = n_begin = n_end = n_disconnect = 0;
 	connect_err = 0;
+	begin_err = 0;
 	return 0;
 }
 
@@ -351,7 +358,12 @@ static void test_card_removed_reconnects(void **state)
 		{ "0070000001", "029000", 0 },
 		{ "02a404040c" ISIM_AID "00", "9000", 0 },
 		{ "02" A_CMD, "9862", 0 },
-		{ "02708002", "9000", 0 },
+		/* card swapped between calls: BEGIN fails, reconnect at once */
+		DIR_STEPS(DIR_ISIM, "ffff"),
+		{ "0070000001", "019000", 0 },
+		{ "01a404040c" ISIM_AID "00", "9000", 0 },
+		{ "01" A_CMD, A_DB "9000", 0 },
+		{ "01708001", "9000", 0 },
 		{ NULL, NULL, 0 },
 	};
 	struct uicc_auth_result res;
@@ -368,9 +380,12 @@ static void test_card_removed_reconnects(void **state)
 	assert_int_equal(res.status, UICC_AUTH_OK);
 	auth_a(u, 0, &res, &sw);
 	assert_int_equal(res.status, UICC_AUTH_MAC_FAILURE);
+	begin_err = -ENOMEDIUM;
+	auth_a(u, 0, &res, &sw);
+	assert_int_equal(res.status, UICC_AUTH_OK);
 	uicc_close(u);
 	played();
-	assert_int_equal(n_connect, 4);
+	assert_int_equal(n_connect, 5);
 	assert_int_equal(n_begin, n_end);
 }
 

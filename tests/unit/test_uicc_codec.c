@@ -230,6 +230,14 @@ static void test_tlv(void **state)
 	assert_int_equal(uicc_tlv_find(buf, len, 0x50, &v, &vl), 0);
 	assert_int_equal(vl, 1);
 	assert_int_equal(v[0], 'A');
+	/* Every truncation of a long-form TLV and of a two-byte tag. */
+	hex("80810501020304055f2d02656e", buf, &len);
+	for (vl = 0; vl < 8; vl++)
+		assert_int_equal(uicc_tlv_next(buf, vl, &tag, &v, &used, &used),
+				 vl == 0 ? -ENOENT : -EBADMSG);
+	for (vl = 0; vl < 5; vl++)
+		assert_int_equal(uicc_tlv_next(buf + 8, vl, &tag, &v, &used, &used),
+				 vl == 0 ? -ENOENT : -EBADMSG);
 	hex("ffff", buf, &len);
 	assert_int_equal(uicc_tlv_find(buf, len, 0x50, &v, &vl), -ENOENT);
 	hex("8080", buf, &len);
@@ -381,7 +389,9 @@ static void test_usim_identity(void **state)
 	hex("00000002", buf, &len);
 	assert_int_equal(uicc_ef_ad_mnc_len(buf, len, &mnc_len), 0);
 	assert_int_equal(mnc_len, 2);
-	assert_int_equal(uicc_ef_ad_mnc_len(buf, 3, &mnc_len), -ENOENT);
+	/* EF_AD without byte 4 (older cards): the caller falls back to 2 digits. */
+	for (i = 0; i < len; i++)
+		assert_int_equal(uicc_ef_ad_mnc_len(buf, i, &mnc_len), -ENOENT);
 	hex("00000005", buf, &len);
 	assert_int_equal(uicc_ef_ad_mnc_len(buf, len, &mnc_len), -EBADMSG);
 
