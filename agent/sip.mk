@@ -20,3 +20,6 @@ test_card_PKGS := cmocka glib-2.0
 mcmigctl_SRCS += agent/ctl-register.c agent/sipreg.c agent/sipmsg.c agent/digest.c \
 	agent/card.c agent/card-uicc.c
 mcmigctl_PKGS += gio-2.0 libosip2
+
+# mcmigctl register with the bench card against the partner's Kamailio.
+INTEGRATION_TESTS += tests/integration/sip-register.sh
