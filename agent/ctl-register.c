@@ -18,11 +18,12 @@
 
 #include "card.h"
 #include "ctl.h"
+#include "sipmsg.h"
 #include "sipreg.h"
 #include "uicc.h"
 
 struct reg_opts {
-	char *host;
+	char host[256];
 	unsigned int port;
 	bool tcp;
 	const char *impi, *impu, *domain, *reader, *local;
@@ -67,56 +68,6 @@ static void usage(FILE *f)
 		"            3 card unreachable or no answer from the P-CSCF (Timer F),\n"
 		"            5 authentication failed (MAC failure or rejected responses),\n"
 		"            6 refused by the network (e.g. 403)\n");
-}
-
-/* sip:host[:port][;params], host[:port], [v6][:port]; only ;transport= is read. */
-static int parse_pcscf(const char *uri, struct reg_opts *o)
-{
-	const char *p = uri, *params;
-	char *hostport, *colon;
-	unsigned long port = 5060;
-	char *end;
-
-	if (g_str_has_prefix(p, "sip:"))
-		p += 4;
-	else if (strstr(p, "://") || g_str_has_prefix(p, "sips:"))
-		return -EINVAL;
-	params = strchr(p, ';');
-	hostport = params ? g_strndup(p, (gsize)(params - p)) : g_strdup(p);
-	if (params && strstr(params, ";transport=tcp"))
-		o->tcp = true;
-	if (hostport[0] == '[') {
-		char *rb = strchr(hostport, ']');
-
-		if (!rb)
-			goto bad;
-		*rb = '\0';
-		o->host = g_strdup(hostport + 1);
-		colon = rb[1] == ':' ? rb + 1 : NULL;
-		if (rb[1] && !colon)
-			goto bad;
-	} else {
-		colon = strchr(hostport, ':');
-		if (colon && strchr(colon + 1, ':'))
-			goto bad; /* bare IPv6 needs brackets */
-		o->host = colon ? g_strndup(hostport, (gsize)(colon - hostport)) :
-				  g_strdup(hostport);
-	}
-	if (colon) {
-		port = strtoul(colon + 1, &end, 10);
-		if (*end || !port || port > 65535)
-			goto bad;
-	}
-	if (!o->host[0] || strchr(o->host, '@'))
-		goto bad;
-	o->port = (unsigned int)port;
-	g_free(hostport);
-	return 0;
-bad:
-	g_free(hostport);
-	g_free(o->host);
-	o->host = NULL;
-	return -EINVAL;
 }
 
 static void json_str(const char *s)
@@ -331,6 +282,7 @@ static int register_main(int argc, char **argv)
 	struct run run = { .o = &o };
 	struct uicc_config ucfg;
 	guint sig_int, sig_term;
+	const char *err;
 	int c, ret;
 
 	optind = 1;
@@ -378,8 +330,12 @@ static int register_main(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (optind != argc || !pcscf || parse_pcscf(pcscf, &o) < 0)
+	if (optind != argc || !pcscf)
 		goto usage;
+	if (sipmsg_parse_pcscf(pcscf, o.host, sizeof(o.host), &o.port, &o.tcp, &err) < 0) {
+		fprintf(stderr, "mcmigctl register: %s\n", err);
+		return CTL_EXIT_USAGE;
+	}
 	if (transport) {
 		if (strcmp(transport, "tcp") == 0)
 			o.tcp = true;
@@ -393,7 +349,6 @@ static int register_main(int argc, char **argv)
 	ret = card_new(&run.card, &uicc_pcsc_ops, &ucfg);
 	if (ret < 0) {
 		fprintf(stderr, "mcmigctl register: %s\n", g_strerror(-ret));
-		g_free(o.host);
 		return CTL_EXIT_FAILURE;
 	}
 	run.loop = g_main_loop_new(NULL, FALSE);
@@ -406,7 +361,6 @@ static int register_main(int argc, char **argv)
 	sipreg_free(run.reg);
 	card_free(run.card);
 	g_main_loop_unref(run.loop);
-	g_free(o.host);
 
 	if (run.card_err) {
 		fprintf(stderr, "mcmigctl register: card: %s\n", uicc_strerror(run.card_err));
@@ -415,7 +369,6 @@ static int register_main(int argc, char **argv)
 	print_outcome(&run);
 	return exit_code(&run);
 usage:
-	g_free(o.host);
 	usage(stderr);
 	return CTL_EXIT_USAGE;
 }

@@ -566,6 +566,94 @@ int sipmsg_frame(const uint8_t *buf, size_t len, size_t *skip, size_t *msg_len, 
 	return 1;
 }
 
+static bool host_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '.' || c == '-' || c == '_';
+}
+
+int sipmsg_parse_pcscf(const char *uri, char *host, size_t host_size, unsigned int *port, bool *tcp,
+		       const char **err)
+{
+	const char *p = uri, *h, *hend, *params;
+	unsigned long n = 5060;
+	char *end;
+	size_t len;
+
+	*err = NULL;
+	if (!uri) {
+		*err = "no P-CSCF given";
+		return -EINVAL;
+	}
+	if (!strncasecmp(p, "sip:", 4)) {
+		p += 4;
+	} else if (strstr(p, ":/") || !strncasecmp(p, "sips:", 5) || !strncasecmp(p, "tel:", 4)) {
+		*err = "P-CSCF: only sip: URIs (sips: and other schemes are not supported)";
+		return -EINVAL;
+	}
+	params = p + strcspn(p, ";");
+	if (p[0] == '[') {
+		h = p + 1;
+		hend = memchr(h, ']', (size_t)(params - h));
+		if (!hend) {
+			*err = "P-CSCF: IPv6 address without ']'";
+			return -EINVAL;
+		}
+		for (end = (char *)h; end < hend; end++)
+			if (!isxdigit((unsigned char)*end) && *end != ':' && *end != '.')
+				break;
+		if (end != hend) {
+			*err = "P-CSCF: bad IPv6 address";
+			return -EINVAL;
+		}
+		p = hend + 1;
+	} else {
+		h = p;
+		for (hend = h; hend < params && host_char(*hend); hend++)
+			;
+		p = hend;
+	}
+	len = (size_t)(hend - h);
+	if (!len || len >= host_size) {
+		*err = "P-CSCF: host missing or too long";
+		return -EINVAL;
+	}
+	if (p < params && *p == ':') {
+		n = strtoul(p + 1, &end, 10);
+		if (end == p + 1 || end != params || !n || n > 65535) {
+			*err = "P-CSCF: port not in 1..65535";
+			return -EINVAL;
+		}
+		p = end;
+	}
+	if (p != params) {
+		*err = "P-CSCF: unexpected characters after the host";
+		return -EINVAL;
+	}
+	/* RFC 3261 19.1.1: transport= among the URI parameters. */
+	while (*params == ';') {
+		const char *v = params + 1;
+		size_t plen = strcspn(v, ";");
+
+		if (plen == 13 && !strncasecmp(v, "transport=tcp", 13))
+			*tcp = true;
+		else if (plen == 13 && !strncasecmp(v, "transport=udp", 13))
+			*tcp = false;
+		else if (!strncasecmp(v, "transport=", 10)) {
+			*err = "P-CSCF: transport must be udp or tcp";
+			return -EINVAL;
+		}
+		params = v + plen;
+	}
+	if (*params) {
+		*err = "P-CSCF: malformed URI parameters";
+		return -EINVAL;
+	}
+	memcpy(host, h, len);
+	host[len] = '\0';
+	*port = (unsigned int)n;
+	return 0;
+}
+
 void sipmsg_redact(char *msg, size_t len)
 {
 	size_t i;

@@ -110,6 +110,14 @@ int sipmsg_build_register(const struct sipmsg_register *m, char *buf, size_t siz
 int sipmsg_frame(const uint8_t *buf, size_t len, size_t *skip, size_t *msg_len, const char **err);
 
 /*
+ * Reads a P-CSCF address as given by people or configuration: sip:HOST[:PORT]
+ * [;params], HOST[:PORT] or [IPv6][:PORT] (RFC 3261 19.1.1; port 5060 when
+ * absent). *@tcp is set by ;transport=tcp, else left alone. -EINVAL with *@err.
+ */
+int sipmsg_parse_pcscf(const char *uri, char *host, size_t host_size, unsigned int *port, bool *tcp,
+		       const char **err);
+
+/*
  * Overwrites the values of ck= and ik= parameters (an S-CSCF puts CK and IK
  * in its 401 for the P-CSCF, TS 24.229 5.4.1.2.1) with '*', in place, so that
  * an exchange can be shown to people.

@@ -1192,7 +1192,8 @@ int sipreg_stop(struct sipreg *reg)
 		return 0;
 	}
 	reg->phase = PHASE_DEREGISTER;
-	stop_transaction(reg);
+	/* Nothing to take down: drop the pending start, lookup, request or card answer. */
+	close_all(reg);
 	set_state(reg, RS_DONE, "stop");
 	/* The result is always asynchronous, as for every other path. */
 	reg->idle = g_idle_add(on_stopped_idle, reg);

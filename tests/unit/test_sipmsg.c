@@ -384,6 +384,66 @@ static void test_redact(void **state)
 			    "IK=\"****\", quick=\"x\", ik=****\r\n");
 }
 
+static void test_parse_pcscf(void **state)
+{
+	static const struct {
+		const char *uri, *host;
+		unsigned int port;
+		bool tcp;
+	} good[] = {
+		{ "sip:198.51.100.1", "198.51.100.1", 5060, false },
+		{ "sip:198.51.100.1:5070;transport=tcp", "198.51.100.1", 5070, true },
+		{ "SIP:pcscf.partner.example;lr;transport=TCP", "pcscf.partner.example", 5060,
+		  true },
+		{ "198.51.100.1:5062", "198.51.100.1", 5062, false },
+		{ "[2001:db8::1]:5060;transport=udp", "2001:db8::1", 5060, false },
+		{ "[2001:db8::1]", "2001:db8::1", 5060, false },
+	};
+	static const struct {
+		const char *uri, *err;
+	} bad[] = {
+		{ "", "P-CSCF: host missing or too long" },
+		{ "sip:", "P-CSCF: host missing or too long" },
+		{ "sips:p.example",
+		  "P-CSCF: only sip: URIs (sips: and other schemes are not supported)" },
+		{ "http://p.example",
+		  "P-CSCF: only sip: URIs (sips: and other schemes are not supported)" },
+		{ "sip:alice@p.example", "P-CSCF: unexpected characters after the host" },
+		{ "sip:p.example:0", "P-CSCF: port not in 1..65535" },
+		{ "sip:p.example:65536", "P-CSCF: port not in 1..65535" },
+		{ "sip:p.example:50x", "P-CSCF: port not in 1..65535" },
+		{ "sip:p.example:", "P-CSCF: port not in 1..65535" },
+		{ "2001:db8::1", "P-CSCF: port not in 1..65535" },
+		{ "[2001:db8::1", "P-CSCF: IPv6 address without ']'" },
+		{ "[2001:zz8::1]", "P-CSCF: bad IPv6 address" },
+		{ "sip:p.example;transport=sctp", "P-CSCF: transport must be udp or tcp" },
+		{ "sip:p ex", "P-CSCF: unexpected characters after the host" },
+	};
+	char host[64];
+	unsigned int port;
+	const char *err;
+	bool tcp;
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		tcp = false;
+		assert_int_equal(
+			sipmsg_parse_pcscf(good[i].uri, host, sizeof(host), &port, &tcp, &err), 0);
+		assert_string_equal(host, good[i].host);
+		assert_int_equal(port, good[i].port);
+		assert_int_equal(tcp, good[i].tcp);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(sipmsg_parse_pcscf(bad[i].uri, host, sizeof(host), &port, &tcp,
+						    &err),
+				 -EINVAL);
+		assert_string_equal(err, bad[i].err);
+	}
+	assert_int_equal(sipmsg_parse_pcscf("sip:a-very-long-host.example", host, 8, &port, &tcp,
+					    &err),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_build_register),
 		cmocka_unit_test(test_frame),
 		cmocka_unit_test(test_redact),
+		cmocka_unit_test(test_parse_pcscf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -63,8 +63,11 @@ struct scenario {
 	const char *impu; /* NULL: IMPU */
 	bool stay_for_refresh;
 	unsigned int max_auth_failures;
-	unsigned int min_copies; /* of the last request: Timer E retransmissions seen */
-	bool closed_port;	 /* send to a port nobody listens on (ICMP error) */
+	unsigned int min_copies;   /* of the last request: Timer E retransmissions seen */
+	bool closed_port;	   /* send to a port nobody listens on (ICMP error) */
+	bool stop_at_start;	   /* sipreg_stop() right after sipreg_start() */
+	bool free_in_card;	   /* sipreg_free() while the card works, then the card answers */
+	const char *first_request; /* full text of request 1 (port and version normalised) */
 	const char *golden;
 };
 
@@ -423,6 +426,18 @@ static gboolean card_complete(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* The owner goes away while the card works; the card's late answer must be harmless. */
+static gboolean free_then_complete(gpointer data)
+{
+	sipreg_free(F->reg);
+	F->reg = NULL;
+	g_string_append(F->trace, "  sipreg freed\n");
+	card_complete(data);
+	F->done = true;
+	g_main_loop_quit(F->loop);
+	return G_SOURCE_REMOVE;
+}
+
 static void card_authenticate(void *ctx, const uint8_t rand[UICC_RAND_LEN],
 			      const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *user_data)
 {
@@ -445,7 +460,7 @@ static void card_authenticate(void *ctx, const uint8_t rand[UICC_RAND_LEN],
 			       j->a.status == UICC_AUTH_SYNC_FAILURE ? "sync-failure" :
 								       "mac-failure");
 	/* Off the caller's stack, as the real adapter completes from its worker. */
-	g_idle_add(card_complete, j);
+	g_idle_add(F->sc->free_in_card ? free_then_complete : card_complete, j);
 }
 
 static const struct sipreg_aka_ops fake_aka = { .authenticate = card_authenticate };
@@ -469,6 +484,38 @@ static void on_result(enum sipreg_result r, const char *reason, const struct sip
 	}
 	F->done = true;
 	g_main_loop_quit(F->loop);
+}
+
+/* The full text of the first REGISTER, with the UE's port and our version normalised. */
+static void check_first_request(const char *golden)
+{
+	char contact[256], *port;
+	GString *got = g_string_new(NULL);
+	char **lines;
+	size_t i;
+
+	assert_true(header(F->first_request, "Contact", contact, sizeof(contact)));
+	/* ":<port>" only: the digits alone may also occur inside the hex Call-ID. */
+	port = strrchr(contact, ':');
+	port[strcspn(port, ">;")] = '\0';
+	lines = g_strsplit(F->first_request, "\r\n", -1);
+	for (i = 0; lines[i]; i++) {
+		char **parts;
+		gchar *line;
+
+		if (g_str_has_prefix(lines[i], "User-Agent: mcmig/"))
+			strcpy(lines[i] + 18, "VERSION");
+		parts = g_strsplit(lines[i], port, -1);
+		line = g_strjoinv(":PORT", parts);
+		g_string_append_printf(got, "%s%s", line, lines[i + 1] ? "\n" : "");
+		g_free(line);
+		g_strfreev(parts);
+	}
+	g_strfreev(lines);
+	if (strcmp(got->str, golden) != 0)
+		fail_msg("first REGISTER differs.\n--- got:\n%s--- expected:\n%s", got->str,
+			 golden);
+	g_string_free(got, TRUE);
 }
 
 static gboolean on_guard(gpointer data)
@@ -517,6 +564,10 @@ static void run(const struct scenario *sc)
 	assert_int_equal(sipreg_new(&fake.reg, &cfg, &fake_aka, NULL, &ev), 0);
 	assert_int_equal(sipreg_start(fake.reg), 0);
 	assert_int_equal(sipreg_start(fake.reg), -EALREADY);
+	if (sc->stop_at_start) {
+		assert_int_equal(sipreg_stop(fake.reg), 0);
+		assert_int_equal(sipreg_stop(fake.reg), -EALREADY);
+	}
 	guard = g_timeout_add_seconds(10, on_guard, NULL);
 	g_main_loop_run(fake.loop);
 	g_source_remove(guard);
@@ -529,6 +580,8 @@ static void run(const struct scenario *sc)
 	/* TCP is reliable: no retransmissions there (RFC 3261 17.1.2.2). */
 	if (sc->transport == SIPREG_TRANSPORT_TCP)
 		assert_int_equal(fake.copies, 1);
+	if (sc->first_request)
+		check_first_request(sc->first_request);
 	if (strcmp(fake.trace->str, sc->golden) != 0)
 		fail_msg("trace differs from golden.\n--- got:\n%s--- expected:\n%s",
 			 fake.trace->str, sc->golden);
@@ -586,6 +639,23 @@ static void run(const struct scenario *sc)
 	"uris=<sip:user1@ims.example.org>, <tel:+15550100>\n"
 
 SCENARIO(test_akav1_udp,
+	 .first_request =
+		 "REGISTER sip:ims.example.org SIP/2.0\n"
+		 "Via: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bK83a8cdf2173c6186abd0f51a;rport\n"
+		 "Max-Forwards: 70\n"
+		 "From: <sip:user1@ims.example.org>;tag=5b80a5caef14395e\n"
+		 "To: <sip:user1@ims.example.org>\n"
+		 "Call-ID: 0b30557a9fc4e90e33587da2c7ec1136\n"
+		 "CSeq: 1 REGISTER\n"
+		 "Contact: <sip:127.0.0.1:PORT>\n"
+		 "Expires: 600\n"
+		 "Supported: path\n"
+		 "Authorization: Digest username=\"user1@ims.example.org\", "
+		 "realm=\"ims.example.org\", uri=\"sip:ims.example.org\", nonce=\"\", "
+		 "response=\"\", algorithm=AKAv1-MD5\n"
+		 "User-Agent: mcmig/VERSION\n"
+		 "Content-Length: 0\n"
+		 "\n",
 	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1),
 		 ANSWER_EXP("200 OK", OK_200 "Expires: 3600\r\n", 600), ANSWER("200 OK", NULL)),
 	 CARDS(CARD(UICC_AUTH_OK)),
@@ -803,6 +873,30 @@ SCENARIO(test_large_message_tcp, .impu = LONG_IMPU,
 		   "3 REGISTER tcp exp=0 AKAv1-MD5 nc=00000002 ok\n"
 		   "result deregistered\n")
 
+/* A refresh refused: the registration is lost (TS 24.229 5.1.1.4.1). */
+SCENARIO(test_refresh_refused, .stay_for_refresh = true,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", NULL, 2),
+		 ANSWER("403 Forbidden - migration revoked", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n"
+		   "result registered\n"
+		   "  expires=2 route= uris=\n"
+		   "3 REGISTER udp exp=600 AKAv1-MD5 nc=00000002 ok\n"
+		   "result lost: 403 Forbidden - migration revoked\n")
+
+/* Stopped before anything went out: nothing is sent, the result still comes (async). */
+SCENARIO(test_stop_before_registered, .stop_at_start = true,
+	 .golden = "result deregistered: was not registered\n")
+
+/* Freed while the card works: no callback, no traffic, the late card answer is dropped. */
+SCENARIO(test_free_during_card, .free_in_card = true, ANSWERS(ANSWER("401 Unauthorized", CHAL_V1)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "  sipreg freed\n")
+
 static void test_refresh_delay(void **state)
 {
 	assert_int_equal(sipreg_refresh_delay(600000), 599400);
@@ -841,6 +935,9 @@ int main(void)
 		cmocka_unit_test(test_port_unreachable),
 		cmocka_unit_test(test_retransmission),
 		cmocka_unit_test(test_refresh),
+		cmocka_unit_test(test_refresh_refused),
+		cmocka_unit_test(test_stop_before_registered),
+		cmocka_unit_test(test_free_during_card),
 		cmocka_unit_test(test_res_4_bytes_with_zero),
 		cmocka_unit_test(test_res_16_bytes_akav2),
 		cmocka_unit_test(test_card_error),
