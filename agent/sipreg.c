@@ -374,10 +374,9 @@ static guint state_timeout_ms(struct sipreg *reg, enum reg_timer t)
 		return 64 * reg->t1_ms;
 	case TIMER_AKA:
 		return AKA_TIMEOUT_S * 1000;
-	case TIMER_REFRESH:
-		return sipreg_refresh_delay(reg->info.expires) * 1000;
-	case TIMER_RETRY:
-		return 0; /* armed by the caller with the Retry-After value */
+	case TIMER_REFRESH: /* in seconds, see set_state() */
+	case TIMER_RETRY:   /* armed by the caller with the Retry-After value */
+		return 0;
 	}
 	return 0;
 }
@@ -394,7 +393,13 @@ static void set_state(struct sipreg *reg, enum reg_state st, const char *event)
 	reg->state = st;
 	ms = state_timeout_ms(reg, t);
 	/* Retry-After is armed by its caller, with the server's value. */
-	if (t != TIMER_NONE && t != TIMER_RETRY) {
+	if (t == TIMER_REFRESH) {
+		/* Whole seconds (up to 2^31 - 600): GLib may batch the wake-up with others. */
+		reg->timer = g_timeout_add_seconds(sipreg_refresh_delay(reg->info.expires),
+						   on_state_timer, reg);
+		dbg("timer %s armed: %u s", timer_names[t],
+		    sipreg_refresh_delay(reg->info.expires));
+	} else if (t != TIMER_NONE && t != TIMER_RETRY) {
 		reg->timer = g_timeout_add(ms, on_state_timer, reg);
 		dbg("timer %s armed: %u ms", timer_names[t], ms);
 	}
