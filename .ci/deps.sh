@@ -18,7 +18,7 @@ BENCH_PKGS=(
 	pcscd vsmartcard-vpcd pcsc-tools
 	libqmi-utils libqmi-proxy libmbim-utils libmbim-proxy modemmanager
 	libosmocore-dev libtalloc-dev libfreediameter-dev freediameter-extensions
-	libmicrohttpd-dev libgnutls28-dev
+	libmicrohttpd-dev libgnutls28-dev nettle-dev
 	kamailio kamailio-ims-modules kamailio-presence-modules
 	sip-tester
 )

@@ -9,6 +9,8 @@
 #include "ctl.h"
 
 static const struct ctl_command *const commands[] = {
+	&ctl_card_command,
+	&ctl_register_command,
 	NULL,
 };
 
