@@ -1,0 +1,105 @@
+#!/bin/bash
+# hal/modem-mbim.c (modem_mbim_ops on libmbim-glib, through the proxy socket)
+# against the MBIM emulator in a namespace of its own: two PDNs at once with
+# their settings, rejected APNs with their causes, wrong CHAP credentials, a
+# network-initiated disconnect within 1 s, a serving PLMN change, cancellation
+# on close, the device vanishing and the emulator killed mid-request.
+. "$(dirname "$0")/../lib.sh"
+t_init modem-mbim
+
+EMU=$T_BUILD/bench/mbim-emu
+DRIVE=$T_BUILD/bench/modem-mbim-drive
+SCEN=$T_TOP/tests/bench/mbim/bench.scenario
+CTL=$T_RUN/emu.ctl
+NS=$(t_netns modem)
+
+start_emu() {
+	rm -f "$T_RUN/$1.ready"
+	t_spawn "$1" ip netns exec "$NS" "$EMU" --scenario "$SCEN" --control "$CTL" \
+		--ready "$T_RUN/$1.ready"
+	t_wait_for "emulator $1" 10 test -e "$T_RUN/$1.ready"
+}
+
+# drive NAME STEP... : runs the driver, output in $T_RUN/NAME.out
+drive() {
+	local name=$1
+	shift
+	timeout 60 ip netns exec "$NS" "$DRIVE" --device /dev/null --netdev wwan0 \
+		--control "$CTL" "$@" >"$T_RUN/$name.out" 2>"$T_RUN/$name.err"
+}
+out_has() { grep -q -- "$2" "$T_RUN/$1.out"; }
+# The number in "PREFIX N ms" of a driver line, e.g. "dropped b after 12 ms".
+ms_of() { sed -n "s/^$2 \([0-9]*\) ms$/\1/p" "$T_RUN/$1.out"; }
+
+start_emu emu || { t_fail "emulator starts"; t_done; }
+
+drive main open serving \
+	'connect a internet ipv4 pap alice secret' \
+	'connect b ims.partner ipv4v6 chap alice@ims.primary.example partner-secret' \
+	'connect c nosuch.apn ipv4 none' \
+	'connect d ims.partner ipv4 chap alice@ims.primary.example wrong' \
+	'connect e barred.example ipv4 none' \
+	'control disconnect 1' 'expect-drop b 1000' \
+	'control plmn 999 99 150 77' 'expect-serving 999 99 2000' serving \
+	'disconnect a' close
+rc=$?
+t_check "driver ran every step, no contract violation" test $rc -eq 0
+t_check "open through the proxy socket" out_has main "^open ok"
+t_check "initial serving network 001/01, TAC 100, cell 4660" \
+	out_has main "^serving reg=home rat=3 mcc=001 mnc=01 tac=100 cell=4660$"
+t_check "PDN a (PAP) up on session 0 with its settings" out_has main \
+	"^connect a ok id=0 ifname=wwan0 addr4=192.0.2.2/24 gw4=192.0.2.1 addr6=/0 gw6= dns=192.0.2.1,192.0.2.53 mtu=1400"
+t_check "PDN b (CHAP, v4v6) up at the same time on session 1 with its settings" out_has main \
+	"^connect b ok id=1 ifname=wwan0.1 addr4=198.51.100.2/24 gw4=198.51.100.1 addr6=2001:db8:1::2/64 gw6=2001:db8:1::1 dns=198.51.100.1,2001:db8:1::1 mtu=1300"
+t_check "the emulator held both sessions at once" bash -c \
+	"grep -q 'activate session 0 apn .internet.' $T_RUN/emu.log && grep -q 'activate session 1 apn .ims.partner.' $T_RUN/emu.log"
+t_check "unknown APN rejected: -ENOENT, NwError 27" out_has main \
+	"^connect c err=-2 reason=missing or unknown APN (NwError 27)$"
+t_check "wrong CHAP password rejected: -EACCES, NwError 29" out_has main \
+	"^connect d err=-13 reason=user authentication failed (NwError 29)$"
+t_check "barred APN rejected: -EPERM, NwError 33" out_has main \
+	"^connect e err=-1 reason=requested service option not subscribed (NwError 33)$"
+t_check "network-initiated disconnect reported with its cause" out_has main \
+	"^event dropped b err=-104 reason=network deactivated the PDN: regular deactivation (NwError 36)$"
+drop_ms=$(ms_of main "dropped b after")
+t_check "network-initiated disconnect noticed within 1 s (${drop_ms:-?} ms)" \
+	test -n "$drop_ms" -a "${drop_ms:-9999}" -lt 1000
+t_check "serving PLMN change to 999/99 noticed, once, with TAC 150" bash -c \
+	"[ \$(grep -c '^event serving' $T_RUN/main.out) -eq 1 ] && grep -q '^event serving reg=home rat=3 mcc=999 mnc=99 tac=150 cell=77$' $T_RUN/main.out"
+t_check "get_serving afterwards reads 999/99" out_has main "^serving reg=home rat=3 mcc=999 mnc=99 tac=150"
+t_check "disconnect of PDN a" out_has main "^disconnect a ok$"
+t_check "emulator saw session 0 deactivated" grep -q "CONNECT deactivate session 0" "$T_RUN/emu.log"
+t_check "no password in any log" bash -c "! grep -q -e secret -e wrong $T_RUN/emu.log $T_RUN/main.err"
+
+# close() while a slow CONNECT is pending: -ECANCELED, once, from close.
+drive cancel open 'connect-bg s slow ipv4 none' close
+t_check "close cancels a pending connect (-ECANCELED, exactly once)" bash -c \
+	"[ $? -eq 0 ] && grep -q '^connect s err=-125 reason=modem closed$' $T_RUN/cancel.out"
+
+# The device vanishes (the emulator closes every connection and exits).
+drive vanish open 'connect v internet ipv4 pap alice secret' 'control vanish' \
+	'expect-vanished 2000' 'connect w internet ipv4 pap alice secret' close
+rc=$?
+t_check "vanished reported" bash -c "[ $rc -eq 0 ] && grep -q '^event vanished' $T_RUN/vanish.out"
+t_check "connect after vanishing fails cleanly with -ENODEV" out_has vanish "^connect w err=-19 reason=modem vanished$"
+t_stop emu
+
+# The emulator killed (SIGKILL) while a CONNECT waits for its slow answer.
+start_emu emu2 || t_fail "second emulator starts"
+timeout 60 ip netns exec "$NS" "$DRIVE" --device /dev/null --netdev wwan0 open \
+	'connect k slow ipv4 none' 'expect-vanished 2000' close >"$T_RUN/kill.out" 2>"$T_RUN/kill.err" &
+drv=$!
+t_wait_for "connect pending" 10 grep -q "^connect k pending" "$T_RUN/kill.out"
+t_wait_for "emulator holding the answer" 10 grep -q "held for" "$T_RUN/emu2.log"
+start=$(date +%s%N)
+kill -KILL "$(t_pid emu2)"
+t_wait_for "connect result" 5 grep -q "^connect k err" "$T_RUN/kill.out"
+took=$((($(date +%s%N) - start) / 1000000))
+t_check "killed mid-request: connect fails with -ENODEV (${took} ms)" \
+	grep -q "^connect k err=-19 reason=modem vanished$" "$T_RUN/kill.out"
+t_check "killed mid-request: no hang (under 2 s)" test "$took" -lt 2000
+wait "$drv"
+t_check "killed mid-request: driver exits cleanly after close" bash -c \
+	"[ $? -eq 0 ] && grep -q '^event vanished' $T_RUN/kill.out && grep -q '^exit 0' $T_RUN/kill.out"
+t_stop emu2
+t_done
