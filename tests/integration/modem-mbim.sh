@@ -71,6 +71,21 @@ t_check "disconnect of PDN a" out_has main "^disconnect a ok$"
 t_check "emulator saw session 0 deactivated" grep -q "CONNECT deactivate session 0" "$T_RUN/emu.log"
 t_check "no password in any log" bash -c "! grep -q -e secret -e wrong $T_RUN/emu.log $T_RUN/main.err"
 
+# Another proxy client (mbimcli standing in for ModemManager) holds session 0:
+# the backend must take the next free session, and both clients share the device.
+timeout 30 ip netns exec "$NS" mbimcli -p -d /dev/null --no-close \
+	--connect="session-id=0,access-string=internet,auth=pap,username=alice,password=secret,ip-type=ipv4" \
+	>"$T_RUN/other.out" 2>&1
+drive shared open 'connect x ims.partner ipv4 chap alice@ims.primary.example partner-secret' \
+	'disconnect x' close
+t_check "another client's session 0 is skipped: PDN on session 1 (wwan0.1)" \
+	out_has shared "^connect x ok id=1 ifname=wwan0.1 addr4=198.51.100.2/24"
+timeout 30 ip netns exec "$NS" mbimcli -p -d /dev/null --no-close --query-connection-state=0 \
+	>"$T_RUN/other2.out" 2>&1
+t_check "the other client's session 0 stayed up" grep -q "Activation state: 'activated'" \
+	"$T_RUN/other2.out"
+timeout 30 ip netns exec "$NS" mbimcli -p -d /dev/null --no-close --disconnect=0 >/dev/null 2>&1
+
 # close() while a slow CONNECT is pending: -ECANCELED, once, from close.
 drive cancel open 'connect-bg s slow ipv4 none' close
 t_check "close cancels a pending connect (-ECANCELED, exactly once)" bash -c \
@@ -102,4 +117,35 @@ wait "$drv"
 t_check "killed mid-request: driver exits cleanly after close" bash -c \
 	"[ $? -eq 0 ] && grep -q '^event vanished' $T_RUN/kill.out && grep -q '^exit 0' $T_RUN/kill.out"
 t_stop emu2
+
+# The same backend through the real mbim-proxy, the emulator being the device on a pty.
+PROXY=/usr/libexec/mbim-proxy
+if [ -x "$PROXY" ]; then
+	NS=$(t_netns real)
+	DEV=$T_RUN/cdc-wdm0
+	t_spawn emu-pty "$EMU" --scenario "$SCEN" --pty "$DEV" --control "$CTL" \
+		--ready "$T_RUN/pty.ready"
+	t_wait_for "emulator pty" 10 test -e "$T_RUN/pty.ready"
+	t_spawn proxy ip netns exec "$NS" "$PROXY" --empty-timeout=60
+	t_wait_for "mbim-proxy listening" 10 \
+		ip netns exec "$NS" grep -q '@mbim-proxy$' /proc/net/unix || t_fail "mbim-proxy starts"
+	timeout 60 ip netns exec "$NS" "$DRIVE" --device "$DEV" --netdev wwan0 --control "$CTL" \
+		open 'connect a internet ipv4 pap alice secret' \
+		'connect b ims.partner ipv4v6 chap alice@ims.primary.example partner-secret' \
+		'connect d ims.partner ipv4 chap alice@ims.primary.example wrong' \
+		'control disconnect 1' 'expect-drop b 1000' \
+		'control plmn 999 99 150 77' 'expect-serving 999 99 2000' 'disconnect a' close \
+		>"$T_RUN/real.out" 2>"$T_RUN/real.err"
+	rc=$?
+	t_check "via mbim-proxy: every step ran" test $rc -eq 0
+	t_check "via mbim-proxy: two PDNs up" bash -c \
+		"grep -q '^connect a ok id=0' $T_RUN/real.out && grep -q '^connect b ok id=1' $T_RUN/real.out"
+	t_check "via mbim-proxy: wrong CHAP rejected" out_has real "^connect d err=-13 "
+	t_check "via mbim-proxy: indications forwarded (drop, PLMN)" bash -c \
+		"grep -q '^dropped b after' $T_RUN/real.out && grep -q '^serving changed to 999/99' $T_RUN/real.out"
+	t_stop proxy
+	t_stop emu-pty
+else
+	t_fail "$PROXY installed (libmbim-proxy)"
+fi
 t_done

@@ -808,6 +808,17 @@ static void send_simple(int idx, uint32_t type, uint32_t tid, uint32_t value)
 		client_send(idx, out, (size_t)n);
 }
 
+static const char *service_name(const uint8_t *uuid)
+{
+	if (!memcmp(uuid, mbim_uuid_basic_connect, MBIM_UUID_LEN))
+		return "basic-connect";
+	if (!memcmp(uuid, mbim_uuid_ms_basic_connect_ext, MBIM_UUID_LEN))
+		return "ms-basic-connect-extensions";
+	if (!memcmp(uuid, mbim_uuid_proxy_control, MBIM_UUID_LEN))
+		return "proxy-control";
+	return "unknown-service";
+}
+
 static void handle_message(int idx, const uint8_t *msg, size_t len)
 {
 	struct client *c = emu.clients[idx];
@@ -859,8 +870,8 @@ static void handle_message(int idx, const uint8_t *msg, size_t len)
 					     MBIM_ERROR_LENGTH_MISMATCH);
 		return;
 	}
-	logf_("client %d: COMMAND tid %u cid %u %s", idx, cmd.tid, cmd.cid,
-	      cmd.type_or_status == MBIM_CMD_SET ? "set" : "query");
+	logf_("client %d: COMMAND tid %u %s cid %u %s", idx, cmd.tid, service_name(cmd.uuid),
+	      cmd.cid, cmd.type_or_status == MBIM_CMD_SET ? "set" : "query");
 	handle_command(idx, &cmd);
 }
 
