@@ -90,6 +90,7 @@ struct op {
 	char reason[MODEM_REASON_MAX];
 	/* OP_CONNECT / OP_DISCONNECT */
 	unsigned int session;
+	bool activated; /* CONNECT answered: a drop now fails the connect */
 	struct modem_pdn_params params;
 	struct modem_pdn_settings settings;
 	struct modem_serving serving;
@@ -308,7 +309,8 @@ static void params_wipe(struct modem_pdn_params *p)
 	util_wipe(p->password, sizeof(p->password));
 }
 
-static struct op *op_new(struct modem *m, enum op_kind kind, void *cb, void *user_data)
+/* The caller sets the callback member of op->cb that matches @kind. */
+static struct op *op_new(struct modem *m, enum op_kind kind, void *user_data)
 {
 	struct op *op = g_new0(struct op, 1);
 
@@ -317,18 +319,6 @@ static struct op *op_new(struct modem *m, enum op_kind kind, void *cb, void *use
 	op->kind = kind;
 	op->m = m;
 	op->user_data = user_data;
-	switch (kind) {
-	case OP_OPEN:
-	case OP_DISCONNECT:
-		op->cb.done = (modem_done_cb)cb;
-		break;
-	case OP_SERVING:
-		op->cb.serving = (modem_serving_cb)cb;
-		break;
-	case OP_CONNECT:
-		op->cb.connect = (modem_connect_cb)cb;
-		break;
-	}
 	m->ops = g_list_prepend(m->ops, op);
 	return op;
 }
@@ -584,7 +574,9 @@ out:
 
 static void mbim_get_serving(struct modem *m, modem_serving_cb cb, void *user_data)
 {
-	struct op *op = op_new(m, OP_SERVING, cb, user_data);
+	struct op *op = op_new(m, OP_SERVING, user_data);
+
+	op->cb.serving = cb;
 
 	op_command(op, mbim_message_register_state_query_new(NULL), serving_register_ready);
 }
@@ -598,18 +590,8 @@ static void pdn_dropped(struct modem *m, unsigned int session, guint32 nw_error)
 	char reason[MODEM_REASON_MAX];
 	GList *l;
 
-	if (m->pdn[session] != PDN_UP && m->pdn[session] != PDN_DISCONNECTING)
+	if (m->pdn[session] == PDN_FREE)
 		return;
-	/* A disconnect in flight for this session is answered by the drop. */
-	for (l = m->ops; l; l = l->next) {
-		struct op *op = l->data;
-
-		if (op->kind == OP_DISCONNECT && op->session == session) {
-			op_finish(op, 0, NULL);
-			return;
-		}
-	}
-	m->pdn[session] = PDN_FREE;
 	if (nw_error)
 		snprintf(reason, sizeof(reason), "network deactivated the PDN: %s (NwError %u)",
 			 nw_error < G_N_ELEMENTS(nw_causes) && nw_causes[nw_error] ?
@@ -618,6 +600,27 @@ static void pdn_dropped(struct modem *m, unsigned int session, guint32 nw_error)
 			 nw_error);
 	else
 		snprintf(reason, sizeof(reason), "network deactivated the PDN");
+	/*
+	 * A disconnect in flight for this session is answered by the drop; a
+	 * connect already activated but still reading its settings fails.
+	 */
+	for (l = m->ops; l; l = l->next) {
+		struct op *op = l->data;
+
+		if (op->session != session)
+			continue;
+		if (op->kind == OP_DISCONNECT) {
+			op_finish(op, 0, NULL);
+			return;
+		}
+		if (op->kind == OP_CONNECT && op->activated) {
+			op_finish(op, -ECONNRESET, reason);
+			return;
+		}
+	}
+	if (m->pdn[session] != PDN_UP)
+		return;
+	m->pdn[session] = PDN_FREE;
 	if (m->ev.pdn_dropped)
 		m->ev.pdn_dropped(session, -ECONNRESET, reason, m->ev.user_data);
 }
@@ -817,7 +820,8 @@ static void mbim_open(struct modem **mp, const struct modem_config *cfg,
 		m->ev = *ev;
 	m->timeout_s = cfg->timeout_ms ? (cfg->timeout_ms + 999) / 1000 : MBIM_DEFAULT_TIMEOUT_S;
 	*mp = m;
-	op = op_new(m, OP_OPEN, cb, user_data);
+	op = op_new(m, OP_OPEN, user_data);
+	op->cb.done = cb;
 	if (!cfg->device || util_strlcpy(m->device, cfg->device, sizeof(m->device)) ||
 	    util_strlcpy(m->netdev, cfg->netdev ? cfg->netdev : "", sizeof(m->netdev))) {
 		op_fail_later(op, -EINVAL, "MBIM: device path or netdev missing or too long");
@@ -984,7 +988,8 @@ static void connect_set_ready(GObject *src, GAsyncResult *res, gpointer data)
 		op_fail_gerror(op, error, nw_error);
 		goto out;
 	}
-	if (act != MBIM_ACTIVATION_STATE_ACTIVATED) {
+	op->activated = act == MBIM_ACTIVATION_STATE_ACTIVATED;
+	if (!op->activated) {
 		char reason[MODEM_REASON_MAX];
 
 		snprintf(reason, sizeof(reason), "CONNECT answered activation state %s",
@@ -1107,8 +1112,9 @@ out:
 static void mbim_connect(struct modem *m, const struct modem_pdn_params *p, modem_connect_cb cb,
 			 void *user_data)
 {
-	struct op *op = op_new(m, OP_CONNECT, cb, user_data);
+	struct op *op = op_new(m, OP_CONNECT, user_data);
 
+	op->cb.connect = cb;
 	op->params = *p;
 	if (m->gone || !m->dev) {
 		op_fail_later(op, -ENODEV, "modem vanished");
@@ -1147,8 +1153,9 @@ out:
 
 static void mbim_disconnect(struct modem *m, modem_pdn_id id, modem_done_cb cb, void *user_data)
 {
-	struct op *op = op_new(m, OP_DISCONNECT, cb, user_data);
+	struct op *op = op_new(m, OP_DISCONNECT, user_data);
 
+	op->cb.done = cb;
 	if (id >= MBIM_SESSIONS_MAX || m->pdn[id] != PDN_UP) {
 		op_fail_later(op, m->gone ? -ENODEV : -ENOENT,
 			      m->gone ? "modem vanished" : "no such PDN");

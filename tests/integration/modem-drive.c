@@ -423,7 +423,8 @@ static void step_next(void)
 		int i = pdn_find(a[1], false);
 
 		c = call_new("disconnect", i);
-		d.ops->disconnect(d.m, d.pdns[i].id, disconnect_cb, c);
+		/* A PDN that never came up: an id the backend never gave out. */
+		d.ops->disconnect(d.m, d.pdns[i].up ? d.pdns[i].id : 1000, disconnect_cb, c);
 		c->in_call = false;
 		step_arm(DRIVE_STEP_MS);
 	} else if (!strcmp(a[0], "control")) {

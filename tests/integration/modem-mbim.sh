@@ -41,7 +41,7 @@ drive main open serving \
 	'connect e barred.example ipv4 none' \
 	'control disconnect 1' 'expect-drop b 1000' \
 	'control plmn 999 99 150 77' 'expect-serving 999 99 2000' serving \
-	'disconnect a' close
+	'disconnect a' 'disconnect c' close
 rc=$?
 t_check "driver ran every step, no contract violation" test $rc -eq 0
 t_check "open through the proxy socket" out_has main "^open ok"
@@ -68,6 +68,8 @@ t_check "serving PLMN change to 999/99 noticed, once, with TAC 150" bash -c \
 	"[ \$(grep -c '^event serving' $T_RUN/main.out) -eq 1 ] && grep -q '^event serving reg=home rat=3 mcc=999 mnc=99 tac=150 cell=77$' $T_RUN/main.out"
 t_check "get_serving afterwards reads 999/99" out_has main "^serving reg=home rat=3 mcc=999 mnc=99 tac=150"
 t_check "disconnect of PDN a" out_has main "^disconnect a ok$"
+t_check "disconnect of an unknown PDN fails (-ENOENT) from an idle source" \
+	out_has main "^disconnect c err=-2 reason=no such PDN$"
 t_check "emulator saw session 0 deactivated" grep -q "CONNECT deactivate session 0" "$T_RUN/emu.log"
 t_check "no password in any log" bash -c "! grep -q -e secret -e wrong $T_RUN/emu.log $T_RUN/main.err"
 
