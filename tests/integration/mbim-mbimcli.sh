@@ -20,6 +20,15 @@ cli() {
 has() { grep -q -- "$2" "$T_RUN/$1.out"; }
 listening() { ip netns exec "$NS" grep -q '@mbim-proxy$' /proc/net/unix; }
 
+# 0. A malformed scenario is refused with the line and the key named.
+printf 'provider mcc=001 mnc=01\napn name=x addr=192.0.2.9/24 colour=red\n' >"$T_RUN/bad.scenario"
+timeout 5 "$EMU" --scenario "$T_RUN/bad.scenario" --socket mcmig-unused >"$T_RUN/bad.log" 2>&1
+t_check "bad scenario refused, naming line 2 and key 'colour'" bash -c \
+	"[ $? -eq 1 ] && grep -q \"bad.scenario:2: unknown key 'colour'\" $T_RUN/bad.log"
+printf 'apn name=x addr=192.0.2.300/24\n' >"$T_RUN/bad2.scenario"
+timeout 5 "$EMU" --scenario "$T_RUN/bad2.scenario" --socket mcmig-unused >"$T_RUN/bad2.log" 2>&1
+t_check "bad address refused" grep -q "bad2.scenario:1: bad value for key 'addr'" "$T_RUN/bad2.log"
+
 # 1. The emulator is the proxy.
 NS=$(t_netns emu)
 DEV=/dev/null

@@ -39,8 +39,10 @@ drive main open serving \
 	'connect c nosuch.apn ipv4 none' \
 	'connect d ims.partner ipv4 chap alice@ims.primary.example wrong' \
 	'connect e barred.example ipv4 none' \
+	'connect f internet ipv6 pap alice secret' \
 	'control disconnect 1' 'expect-drop b 1000' \
 	'control plmn 999 99 150 77' 'expect-serving 999 99 2000' serving \
+	'control register roaming' 'expect-serving 999 99 2000' \
 	'disconnect a' 'disconnect c' close
 rc=$?
 t_check "driver ran every step, no contract violation" test $rc -eq 0
@@ -59,13 +61,17 @@ t_check "wrong CHAP password rejected: -EACCES, NwError 29" out_has main \
 	"^connect d err=-13 reason=user authentication failed (NwError 29)$"
 t_check "barred APN rejected: -EPERM, NwError 33" out_has main \
 	"^connect e err=-1 reason=requested service option not subscribed (NwError 33)$"
+t_check "IPv6 on an IPv4-only APN rejected: -EAFNOSUPPORT, NwError 50" out_has main \
+	"^connect f err=-97 reason=PDN type IPv4 only allowed (NwError 50)$"
 t_check "network-initiated disconnect reported with its cause" out_has main \
 	"^event dropped b err=-104 reason=network deactivated the PDN: regular deactivation (NwError 36)$"
 drop_ms=$(ms_of main "dropped b after")
 t_check "network-initiated disconnect noticed within 1 s (${drop_ms:-?} ms)" \
 	test -n "$drop_ms" -a "${drop_ms:-9999}" -lt 1000
 t_check "serving PLMN change to 999/99 noticed, once, with TAC 150" bash -c \
-	"[ \$(grep -c '^event serving' $T_RUN/main.out) -eq 1 ] && grep -q '^event serving reg=home rat=3 mcc=999 mnc=99 tac=150 cell=77$' $T_RUN/main.out"
+	"[ \$(grep -c '^event serving reg=home' $T_RUN/main.out) -eq 1 ] && grep -q '^event serving reg=home rat=3 mcc=999 mnc=99 tac=150 cell=77$' $T_RUN/main.out"
+t_check "registration change to roaming noticed" out_has main \
+	"^event serving reg=roaming rat=3 mcc=999 mnc=99 tac=150 cell=77$"
 t_check "get_serving afterwards reads 999/99" out_has main "^serving reg=home rat=3 mcc=999 mnc=99 tac=150"
 t_check "disconnect of PDN a" out_has main "^disconnect a ok$"
 t_check "disconnect of an unknown PDN fails (-ENOENT) from an idle source" \

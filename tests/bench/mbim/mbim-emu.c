@@ -14,6 +14,7 @@
  * control FIFO:
  *   disconnect SESSION [NWERROR]   network-initiated deactivation (indication)
  *   plmn MCC MNC [TAC [CELL]]      serving network change (indications)
+ *   register STATE                 home, roaming, searching, denied, ... (indication)
  *   vanish                         the device disappears: close everything, exit
  *
  * Passwords are compared, never logged.
@@ -206,6 +207,22 @@ static int copy_str(char *dst, size_t size, const char *src)
 	return 0;
 }
 
+/* MBIM 1.0 10.5.9.2 MBIM_REGISTER_STATE values by name. */
+static int reg_state_parse(const char *s, uint32_t *v)
+{
+	static const char *const names[] = { "unknown", "deregistered", "searching", "home",
+					     "roaming", "partner",	"denied" };
+	uint32_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*v = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 static int apn_key(struct apn *a, const char *key, char *val)
 {
 	if (!strcmp(key, "name"))
@@ -261,15 +278,8 @@ static int global_key(const char *what, const char *key, const char *val)
 				       -EINVAL;
 		if (!strcmp(key, "name"))
 			return copy_str(emu.provider_name, sizeof(emu.provider_name), val);
-		if (!strcmp(key, "state")) {
-			if (!strcmp(val, "home"))
-				emu.reg_state = 3;
-			else if (!strcmp(val, "roaming"))
-				emu.reg_state = 4;
-			else
-				return -EINVAL;
-			return 0;
-		}
+		if (!strcmp(key, "state"))
+			return reg_state_parse(val, &emu.reg_state);
 	} else if (!strcmp(what, "location")) {
 		if (!strcmp(key, "lac"))
 			return parse_u32(val, &emu.lac);
@@ -989,13 +999,19 @@ static void control_command(char *line)
 		indicate_register_state();
 		return;
 	}
+	if (!strcmp(cmd, "register") && a1 && reg_state_parse(a1, &v) == 0) {
+		emu.reg_state = v;
+		logf_("control: registration state %s", a1);
+		indicate_register_state();
+		return;
+	}
 	if (!strcmp(cmd, "vanish")) {
 		logf_("control: device vanishes");
 		exit(0);
 	}
 bad:
 	logf_("control: cannot parse '%s' (disconnect SESSION [NWERROR] | plmn MCC MNC [TAC "
-	      "[CELL]] | vanish)",
+	      "[CELL]] | register STATE | vanish)",
 	      cmd);
 }
 
