@@ -105,6 +105,52 @@ static void test_build_connect(void **state)
 			 -E2BIG);
 }
 
+/*
+ * The information buffer of mbim_message_ip_configuration_query_new(3, 15, 0,
+ * 1 x 192.0.2.2/24, gw 192.0.2.1, DNS 192.0.2.1 and 192.0.2.53, MTU 1400):
+ * offset-only references to fixed-size data (MBIM 1.0 10.5.20).
+ */
+static const uint8_t ip_configuration[] = {
+	0x03, 0x00, 0x00, 0x00, 0x0f, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00,
+	0x00, 0x00, 0x3c, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x44, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x48, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x78, 0x05, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x18, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x02, 0x02, 0xc0, 0x00,
+	0x02, 0x01, 0xc0, 0x00, 0x02, 0x01, 0xc0, 0x00, 0x02, 0x35,
+};
+
+static void test_build_ip_configuration(void **state)
+{
+	const uint8_t elem[8] = { 24, 0, 0, 0, 192, 0, 2, 2 }, gw[4] = { 192, 0, 2, 1 };
+	const uint8_t dns[8] = { 192, 0, 2, 1, 192, 0, 2, 53 };
+	uint8_t ib[128];
+	struct mbim_ibw w;
+
+	mbim_ibw_init(&w, ib, sizeof(ib), 60);
+	mbim_ibw_u32(&w, 3);
+	mbim_ibw_u32(&w, 15);
+	mbim_ibw_u32(&w, 0);
+	mbim_ibw_u32(&w, 1);
+	mbim_ibw_data(&w, elem, sizeof(elem), false);
+	mbim_ibw_u32(&w, 0);
+	mbim_ibw_data(&w, NULL, 0, false); /* no IPv6 address: offset 0 */
+	mbim_ibw_data(&w, gw, sizeof(gw), false);
+	mbim_ibw_data(&w, NULL, 0, false);
+	mbim_ibw_u32(&w, 2);
+	mbim_ibw_data(&w, dns, sizeof(dns), false);
+	mbim_ibw_u32(&w, 0);
+	mbim_ibw_data(&w, NULL, 0, false);
+	mbim_ibw_u32(&w, 1400);
+	mbim_ibw_u32(&w, 0);
+	assert_int_equal(mbim_ibw_finish(&w), sizeof(ip_configuration));
+	assert_memory_equal(ib, ip_configuration, sizeof(ip_configuration));
+	/* Too small for the variable part. */
+	mbim_ibw_init(&w, ib, 16, 12);
+	mbim_ibw_u32(&w, 3);
+	mbim_ibw_data(&w, dns, sizeof(dns), true);
+	assert_int_equal(mbim_ibw_finish(&w), -E2BIG);
+}
+
 static void test_simple(void **state)
 {
 	uint8_t out[16];
@@ -274,10 +320,15 @@ static void test_indicate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_connect), cmocka_unit_test(test_build_connect),
-		cmocka_unit_test(test_simple),	      cmocka_unit_test(test_truncation_sweep),
-		cmocka_unit_test(test_bad_strings),   cmocka_unit_test(test_writer_errors),
-		cmocka_unit_test(test_fragments),     cmocka_unit_test(test_indicate),
+		cmocka_unit_test(test_parse_connect),
+		cmocka_unit_test(test_build_connect),
+		cmocka_unit_test(test_build_ip_configuration),
+		cmocka_unit_test(test_simple),
+		cmocka_unit_test(test_truncation_sweep),
+		cmocka_unit_test(test_bad_strings),
+		cmocka_unit_test(test_writer_errors),
+		cmocka_unit_test(test_fragments),
+		cmocka_unit_test(test_indicate),
 	};
 
 	return cmocka_run_group_tests_name("mbim_codec", tests, NULL, NULL);

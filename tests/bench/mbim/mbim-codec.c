@@ -17,11 +17,7 @@ const uint8_t mbim_uuid_ms_basic_connect_ext[MBIM_UUID_LEN] = { 0x3d, 0x01, 0xdc
 const uint8_t mbim_uuid_proxy_control[MBIM_UUID_LEN] = { 0x83, 0x8c, 0xf7, 0xfb, 0x8d, 0x0d,
 							 0x4d, 0x7f, 0x87, 0x1e, 0xd7, 0x1d,
 							 0xbe, 0xfb, 0xb3, 0x9b };
-/* MBIM 1.0 10.5.12 Table 10-72: context type Internet 7e5e2a7e-4e6f-7272-736b-656e7e5e2a7e. */
-const uint8_t mbim_uuid_context_internet[MBIM_UUID_LEN] = { 0x7e, 0x5e, 0x2a, 0x7e, 0x4e, 0x6f,
-							    0x72, 0x72, 0x73, 0x6b, 0x65, 0x6e,
-							    0x7e, 0x5e, 0x2a, 0x7e };
-/* IMS: 21610d01-3074-4bce-9425-b53a07d697d6. */
+/* MBIMEx context type IMS: 21610d01-3074-4bce-9425-b53a07d697d6. */
 const uint8_t mbim_uuid_context_ims[MBIM_UUID_LEN] = { 0x21, 0x61, 0x0d, 0x01, 0x30, 0x74,
 						       0x4b, 0xce, 0x94, 0x25, 0xb5, 0x3a,
 						       0x07, 0xd6, 0x97, 0xd6 };
@@ -294,15 +290,6 @@ int mbim_ib_u32(struct mbim_ib *r, uint32_t *v)
 	return 0;
 }
 
-int mbim_ib_u64(struct mbim_ib *r, uint64_t *v)
-{
-	if (r->len - r->pos < 8)
-		return -EBADMSG;
-	*v = get_u32(r->buf + r->pos) | (uint64_t)get_u32(r->buf + r->pos + 4) << 32;
-	r->pos += 8;
-	return 0;
-}
-
 int mbim_ib_uuid(struct mbim_ib *r, uint8_t uuid[MBIM_UUID_LEN])
 {
 	if (r->len - r->pos < MBIM_UUID_LEN)
@@ -321,18 +308,6 @@ static int ib_pair(struct mbim_ib *r, uint32_t *off, uint32_t *size)
 		return 0;
 	if (*off % 4 || *off > r->len || *size > r->len - *off)
 		return -EBADMSG;
-	return 0;
-}
-
-int mbim_ib_ref(struct mbim_ib *r, size_t want, const uint8_t **p)
-{
-	uint32_t off, size;
-
-	if (ib_pair(r, &off, &size))
-		return -EBADMSG;
-	if (size != want || (want && off == 0))
-		return -EBADMSG;
-	*p = r->buf + off;
 	return 0;
 }
 

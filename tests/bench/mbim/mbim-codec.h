@@ -42,7 +42,6 @@
 
 /* MBIM 1.0 9.4.5 status codes used by the bench. */
 #define MBIM_STATUS_SUCCESS		   0u
-#define MBIM_STATUS_BUSY		   1u
 #define MBIM_STATUS_FAILURE		   2u
 #define MBIM_STATUS_NO_DEVICE_SUPPORT	   9u
 #define MBIM_STATUS_MAX_ACTIVATED_CONTEXTS 13u
@@ -50,10 +49,8 @@
 #define MBIM_STATUS_INVALID_PARAMETERS	   21u
 
 /* MBIM 1.0 9.4.4 FUNCTION_ERROR / HOST_ERROR codes. */
-#define MBIM_ERROR_TIMEOUT_FRAGMENT	    1u
 #define MBIM_ERROR_FRAGMENT_OUT_OF_SEQUENCE 2u
 #define MBIM_ERROR_LENGTH_MISMATCH	    3u
-#define MBIM_ERROR_DUPLICATED_TID	    4u
 #define MBIM_ERROR_NOT_OPENED		    5u
 #define MBIM_ERROR_UNKNOWN		    6u
 
@@ -62,7 +59,6 @@
 extern const uint8_t mbim_uuid_basic_connect[MBIM_UUID_LEN];
 extern const uint8_t mbim_uuid_ms_basic_connect_ext[MBIM_UUID_LEN];
 extern const uint8_t mbim_uuid_proxy_control[MBIM_UUID_LEN];
-extern const uint8_t mbim_uuid_context_internet[MBIM_UUID_LEN];
 extern const uint8_t mbim_uuid_context_ims[MBIM_UUID_LEN];
 extern const uint8_t mbim_uuid_context_none[MBIM_UUID_LEN];
 
@@ -157,7 +153,6 @@ struct mbim_ib {
 
 void mbim_ib_init(struct mbim_ib *r, const uint8_t *buf, size_t len);
 int mbim_ib_u32(struct mbim_ib *r, uint32_t *v);
-int mbim_ib_u64(struct mbim_ib *r, uint64_t *v);
 int mbim_ib_uuid(struct mbim_ib *r, uint8_t uuid[MBIM_UUID_LEN]);
 /*
  * Reads an {offset, size} pair and decodes the UTF-16LE string it points at
@@ -167,8 +162,6 @@ int mbim_ib_uuid(struct mbim_ib *r, uint8_t uuid[MBIM_UUID_LEN]);
  * small.
  */
 int mbim_ib_string(struct mbim_ib *r, char *out, size_t out_size);
-/* An {offset, size} pair that must point at exactly @want bytes; *@p into buf. */
-int mbim_ib_ref(struct mbim_ib *r, size_t want, const uint8_t **p);
 
 /*
  * Information buffer writer: @fixed_len bytes of fixed fields, then the
