@@ -265,7 +265,29 @@ static int error_from_gerror(const GError *e, uint32_t nw_error, char *reason, s
 		snprintf(reason, size, "cancelled");
 		return -ECANCELED;
 	}
-	if (e->domain == MBIM_CORE_ERROR) {
+	if (e->domain == G_IO_ERROR) {
+		/* Opening the device node or the proxy socket. */
+		switch (e->code) { /* an int: GIOErrorEnum has 50 members */
+		case G_IO_ERROR_NOT_FOUND:
+			err = -ENOENT;
+			break;
+		case G_IO_ERROR_PERMISSION_DENIED:
+			err = -EACCES;
+			break;
+		case G_IO_ERROR_TIMED_OUT:
+			err = -ETIMEDOUT;
+			break;
+		case G_IO_ERROR_CONNECTION_REFUSED:
+			err = -ECONNREFUSED;
+			break;
+		case G_IO_ERROR_CONNECTION_CLOSED: /* = G_IO_ERROR_BROKEN_PIPE */
+			err = -ECONNRESET;
+			break;
+		default:
+			err = -EIO;
+			break;
+		}
+	} else if (e->domain == MBIM_CORE_ERROR) {
 		switch ((MbimCoreError)e->code) {
 		case MBIM_CORE_ERROR_TIMEOUT:
 			err = -ETIMEDOUT;
@@ -985,6 +1007,9 @@ static void connect_set_ready(GObject *src, GAsyncResult *res, gpointer data)
 		mbim_message_connect_response_parse(resp, NULL, &act, NULL, NULL, NULL, &nw_error,
 						    NULL);
 	if (error) {
+		/* The device may still activate the session after we gave up on it. */
+		if (g_error_matches(error, MBIM_CORE_ERROR, MBIM_CORE_ERROR_TIMEOUT))
+			connect_abandon(op->m, op->session);
 		op_fail_gerror(op, error, nw_error);
 		goto out;
 	}

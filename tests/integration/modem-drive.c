@@ -464,11 +464,13 @@ static void step_next(void)
 
 int main(int argc, char **argv)
 {
+	static int timeout_ms = 10000;
 	static GOptionEntry entries[] = {
 		{ "device", 0, 0, G_OPTION_ARG_STRING, &d.cfg.device, "device path", "PATH" },
 		{ "netdev", 0, 0, G_OPTION_ARG_STRING, &d.cfg.netdev, "data interface", "IF" },
 		{ "control", 0, 0, G_OPTION_ARG_FILENAME, &d.control, "emulator control FIFO",
 		  "FIFO" },
+		{ "timeout-ms", 0, 0, G_OPTION_ARG_INT, &timeout_ms, "per-command timeout", "MS" },
 		{ NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("STEP... - drive modem_mbim_ops");
@@ -481,7 +483,7 @@ int main(int argc, char **argv)
 	}
 	d.ops = &modem_mbim_ops;
 	d.cfg.backend = d.ops->name;
-	d.cfg.timeout_ms = 10000;
+	d.cfg.timeout_ms = timeout_ms > 0 ? (unsigned int)timeout_ms : 10000;
 	d.steps = argv + 1;
 	d.n_steps = argc - 1;
 	d.loop = g_main_loop_new(NULL, FALSE);

@@ -94,6 +94,20 @@ t_check "the other client's session 0 stayed up" grep -q "Activation state: 'act
 	"$T_RUN/other2.out"
 timeout 30 ip netns exec "$NS" mbimcli -p -d /dev/null --no-close --disconnect=0 >/dev/null 2>&1
 
+# A missing device node fails the open cleanly (and spawns no mbim-proxy).
+timeout 30 ip netns exec "$NS" "$DRIVE" --device "$T_RUN/no-such-cdc-wdm" open close \
+	>"$T_RUN/nodev.out" 2>&1
+t_check "open of a missing device: -ENOENT" grep -q "^open err=-2 " "$T_RUN/nodev.out"
+
+# A slow answer beyond the command timeout: -ETIMEDOUT, and the session the
+# device activated late is deactivated again.
+n0=$(grep -c "CONNECT deactivate session 0" "$T_RUN/emu.log")
+timeout 30 ip netns exec "$NS" "$DRIVE" --device /dev/null --timeout-ms 1000 open \
+	'connect s slow ipv4 none' close >"$T_RUN/slow.out" 2>&1
+t_check "slow answer beyond the timeout: -ETIMEDOUT" grep -q "^connect s err=-110 " "$T_RUN/slow.out"
+deactivated_again() { [ "$(grep -c "CONNECT deactivate session 0" "$T_RUN/emu.log")" -gt "$n0" ]; }
+t_check "the late session is deactivated again" t_wait_for "deactivation" 5 deactivated_again
+
 # close() while a slow CONNECT is pending: -ECANCELED, once, from close.
 drive cancel open 'connect-bg s slow ipv4 none' close
 t_check "close cancels a pending connect (-ECANCELED, exactly once)" bash -c \
