@@ -511,11 +511,22 @@ static void serving_apply_register(struct modem_serving *s, MbimRegisterState st
 
 static void serving_apply_location(struct modem_serving *s, guint32 tac, guint32 cell)
 {
-	/* TS 24.301 9.9.3.32: TAC is 16 bits; 0xFFFE/0xFFFF and 0 are not valid. */
-	s->has_tac = tac != 0 && tac < 0xfffe;
+	/*
+	 * TS 23.003 19.4.2.3 / 19.4.2.3a: TAC is 16 bits (E-UTRAN) or 24 bits
+	 * (NR); all-zero and ...FFFE are reserved, so they mean "not reported".
+	 */
+	s->has_tac = tac != 0 && tac != 0xfffe && tac != 0xfffffe && tac <= 0xffffff;
 	s->tac = tac;
 	s->has_cell_id = cell != 0 && cell != 0xffffffff;
 	s->cell_id = cell;
+}
+
+static bool serving_equal(const struct modem_serving *a, const struct modem_serving *b)
+{
+	return a->reg == b->reg && a->rat == b->rat && !strcmp(a->mcc, b->mcc) &&
+	       !strcmp(a->mnc, b->mnc) && a->has_tac == b->has_tac &&
+	       (!a->has_tac || a->tac == b->tac) && a->has_cell_id == b->has_cell_id &&
+	       (!a->has_cell_id || a->cell_id == b->cell_id);
 }
 
 static gboolean serving_settled(gpointer data)
@@ -523,7 +534,7 @@ static gboolean serving_settled(gpointer data)
 	struct modem *m = data;
 
 	m->settle_timer = 0;
-	if (m->announced_valid && !memcmp(&m->announced, &m->serving, sizeof(m->serving)))
+	if (m->announced_valid && serving_equal(&m->announced, &m->serving))
 		return G_SOURCE_REMOVE;
 	m->announced = m->serving;
 	m->announced_valid = true;
@@ -548,7 +559,8 @@ static void serving_location_ready(GObject *src, GAsyncResult *res, gpointer dat
 
 	if (op->m && resp && !error &&
 	    mbim_message_ms_basic_connect_extensions_location_info_status_response_parse(
-		    resp, NULL, &tac, &cell, &error))
+		    resp, NULL, &tac, &cell, &error) &&
+	    (op->serving.reg == MODEM_REG_HOME || op->serving.reg == MODEM_REG_ROAMING))
 		serving_apply_location(&op->serving, tac, cell);
 	if (op->m) {
 		/* LOCATION_INFO is optional (MS extension): without it TAC stays unknown. */

@@ -140,6 +140,21 @@ t_check "killed mid-request: driver exits cleanly after close" bash -c \
 	"[ $? -eq 0 ] && grep -q '^event vanished' $T_RUN/kill.out && grep -q '^exit 0' $T_RUN/kill.out"
 t_stop emu2
 
+# A device without MS Basic Connect Extensions LOCATION_INFO_STATUS: the
+# serving network still comes, with TAC and cell id unknown.
+NS=$(t_netns noloc)
+printf 'provider mcc=262 mnc=001 name=Plain state=roaming\napn name=internet addr=192.0.2.2/24 gw=192.0.2.1\n' \
+	>"$T_RUN/noloc.scenario"
+rm -f "$T_RUN/noloc.ready"
+t_spawn emu-noloc ip netns exec "$NS" "$EMU" --scenario "$T_RUN/noloc.scenario" \
+	--ready "$T_RUN/noloc.ready"
+t_wait_for "emulator without location" 10 test -e "$T_RUN/noloc.ready"
+timeout 30 ip netns exec "$NS" "$DRIVE" --device /dev/null open serving close \
+	>"$T_RUN/noloc.out" 2>&1
+t_check "no LOCATION_INFO: roaming in 262/001, TAC and cell unknown" \
+	grep -q "^serving reg=roaming rat=3 mcc=262 mnc=001 tac=- cell=-$" "$T_RUN/noloc.out"
+t_stop emu-noloc
+
 # The same backend through the real mbim-proxy, the emulator being the device on a pty.
 PROXY=/usr/libexec/mbim-proxy
 if [ -x "$PROXY" ]; then

@@ -127,6 +127,7 @@ static struct emu {
 	char mcc[4], mnc[4], provider_name[EMU_STR];
 	uint32_t reg_state; /* MBIM_REGISTER_STATE: 3 home, 4 roaming */
 	uint32_t lac, tac, cell;
+	bool has_location; /* a "location" line: the device has LOCATION_INFO_STATUS */
 	char imsi[EMU_STR], iccid[EMU_STR], imei[EMU_STR];
 	struct client *clients[EMU_CLIENTS];
 	struct pending pending[EMU_PENDING];
@@ -281,6 +282,7 @@ static int global_key(const char *what, const char *key, const char *val)
 		if (!strcmp(key, "state"))
 			return reg_state_parse(val, &emu.reg_state);
 	} else if (!strcmp(what, "location")) {
+		emu.has_location = true;
 		if (!strcmp(key, "lac"))
 			return parse_u32(val, &emu.lac);
 		if (!strcmp(key, "tac"))
@@ -799,7 +801,8 @@ static void handle_command(int idx, const struct mbim_cmd *c)
 		return;
 	}
 	if (!memcmp(c->uuid, mbim_uuid_ms_basic_connect_ext, MBIM_UUID_LEN) &&
-	    c->cid == CID_MS_LOCATION_INFO_STATUS && c->type_or_status == MBIM_CMD_QUERY) {
+	    c->cid == CID_MS_LOCATION_INFO_STATUS && c->type_or_status == MBIM_CMD_QUERY &&
+	    emu.has_location) {
 		n = ib_location(ib, sizeof(ib));
 		if (n >= 0)
 			send_done(idx, c->tid, c->uuid, c->cid, MBIM_STATUS_SUCCESS, ib, (size_t)n,
@@ -955,7 +958,7 @@ static void indicate_register_state(void)
 	if (n >= 0)
 		broadcast_indication(mbim_uuid_basic_connect, CID_REGISTER_STATE, ib, (size_t)n);
 	n = ib_location(ib, sizeof(ib));
-	if (n >= 0)
+	if (n >= 0 && emu.has_location)
 		broadcast_indication(mbim_uuid_ms_basic_connect_ext, CID_MS_LOCATION_INFO_STATUS,
 				     ib, (size_t)n);
 }
