@@ -129,7 +129,8 @@ drv=$!
 t_wait_for "connect pending" 10 grep -q "^connect k pending" "$T_RUN/kill.out"
 t_wait_for "emulator holding the answer" 10 grep -q "held for" "$T_RUN/emu2.log"
 start=$(date +%s%N)
-kill -KILL "$(t_pid emu2)"
+pid=$(t_pid emu2)
+{ kill -KILL "$pid" && wait "$pid"; } 2>/dev/null
 t_wait_for "connect result" 5 grep -q "^connect k err" "$T_RUN/kill.out"
 took=$((($(date +%s%N) - start) / 1000000))
 t_check "killed mid-request: connect fails with -ENODEV (${took} ms)" \

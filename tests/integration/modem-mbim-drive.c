@@ -478,7 +478,7 @@ int main(int argc, char **argv)
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
-		fprintf(stderr, "modem-drive: %s\n", error->message);
+		fprintf(stderr, "modem-mbim-drive: %s\n", error->message);
 		return 2;
 	}
 	d.ops = &modem_mbim_ops;
