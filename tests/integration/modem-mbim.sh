@@ -94,6 +94,24 @@ t_check "the other client's session 0 stayed up" grep -q "Activation state: 'act
 	"$T_RUN/other2.out"
 timeout 30 ip netns exec "$NS" mbimcli -p -d /dev/null --no-close --disconnect=0 >/dev/null 2>&1
 
+# Two clients at once: the backend holds its connection and PDN while mbimcli
+# brings up and tears down another session; then the network drops ours.
+timeout 60 ip netns exec "$NS" "$DRIVE" --device /dev/null --control "$CTL" open \
+	'connect y internet ipv4 pap alice secret' 'expect-drop y 15000' close \
+	>"$T_RUN/both.out" 2>&1 &
+both=$!
+t_wait_for "backend PDN up" 10 grep -q "^connect y ok id=0" "$T_RUN/both.out"
+timeout 30 ip netns exec "$NS" mbimcli -p -d /dev/null --no-close \
+	--connect="session-id=5,access-string=ims.partner,auth=chap,username=alice@ims.primary.example,password=partner-secret,ip-type=ipv4" \
+	>"$T_RUN/both-cli.out" 2>&1
+timeout 30 ip netns exec "$NS" mbimcli -p -d /dev/null --no-close --disconnect=5 \
+	>>"$T_RUN/both-cli.out" 2>&1
+echo "disconnect 0" >"$CTL"
+wait "$both"
+t_check "second client connected while the backend's PDN was up" bash -c \
+	"grep -q \"Activation state: 'activated'\" $T_RUN/both-cli.out && grep -q \"Activation state: 'deactivated'\" $T_RUN/both-cli.out"
+t_check "the backend still got its drop afterwards" grep -q "^dropped y after" "$T_RUN/both.out"
+
 # A missing device node fails the open cleanly (and spawns no mbim-proxy).
 timeout 30 ip netns exec "$NS" "$DRIVE" --device "$T_RUN/no-such-cdc-wdm" open close \
 	>"$T_RUN/nodev.out" 2>&1
