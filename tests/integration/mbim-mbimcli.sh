@@ -4,6 +4,15 @@
 # mbim-proxy in front of the emulator on a pty. Each inside its own namespace,
 # since libmbim 1.28 hard-codes the abstract socket name.
 . "$(dirname "$0")/../lib.sh"
+
+# t_netns in this shell (not in $(...)), so that lib.sh deletes the namespace
+# on exit; anything still running inside it (an mbim-proxy that libmbim spawned
+# if the emulator was gone) is ended then too.
+netns() {
+	t_netns "$1" >/dev/null || { t_fail "network namespace $1"; t_done; }
+	NS=mcmig-$T_ID-$1
+	t_on_exit "ip netns pids $NS | xargs -r kill"
+}
 t_init mbim-mbimcli
 
 EMU=$T_BUILD/bench/mbim-emu
@@ -30,7 +39,7 @@ timeout 5 "$EMU" --scenario "$T_RUN/bad2.scenario" --socket mcmig-unused >"$T_RU
 t_check "bad address refused" grep -q "bad2.scenario:1: bad value for key 'addr'" "$T_RUN/bad2.log"
 
 # 1. The emulator is the proxy.
-NS=$(t_netns emu)
+netns emu
 DEV=/dev/null
 t_spawn emu ip netns exec "$NS" "$EMU" --scenario "$SCEN" --ready "$T_RUN/emu.ready"
 t_wait_for "emulator on @mbim-proxy" 10 test -e "$T_RUN/emu.ready" || { t_fail "emulator starts"; t_done; }
@@ -58,12 +67,13 @@ t_stop emu
 
 # 2. The real mbim-proxy in front of the emulator on a pty.
 if [ -x "$PROXY" ]; then
-	NS=$(t_netns pty)
+	netns pty
 	DEV=$T_RUN/cdc-wdm0
 	t_spawn emu-pty "$EMU" --scenario "$SCEN" --pty "$DEV" --ready "$T_RUN/pty.ready"
-	t_wait_for "emulator pty" 10 test -e "$T_RUN/pty.ready"
+	t_wait_for "emulator pty" 10 test -e "$T_RUN/pty.ready" || { t_fail "emulator on a pty"; t_done; }
 	t_spawn proxy ip netns exec "$NS" "$PROXY" --empty-timeout=60
-	t_wait_for "mbim-proxy listening" 10 listening || t_fail "mbim-proxy starts"
+	# Without a listener libmbim would spawn an mbim-proxy of its own: stop here.
+	t_wait_for "mbim-proxy listening" 10 listening || { t_fail "mbim-proxy starts"; t_done; }
 	cli pconnect --connect="session-id=1,access-string=ims.partner,auth=chap,username=alice@ims.primary.example,password=partner-secret,ip-type=ipv4v6"
 	t_check "via mbim-proxy: connect (CHAP, v4v6) succeeds" has pconnect "Activation state: 'activated'"
 	t_check "via mbim-proxy: IPv4 198.51.100.2/24" has pconnect "IP \[0\]: '198.51.100.2/24'"

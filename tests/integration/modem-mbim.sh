@@ -5,13 +5,22 @@
 # network-initiated disconnect within 1 s, a serving PLMN change, cancellation
 # on close, the device vanishing and the emulator killed mid-request.
 . "$(dirname "$0")/../lib.sh"
+
+# t_netns in this shell (not in $(...)), so that lib.sh deletes the namespace
+# on exit; anything still running inside it (an mbim-proxy that libmbim spawned
+# if the emulator was gone) is ended then too.
+netns() {
+	t_netns "$1" >/dev/null || { t_fail "network namespace $1"; t_done; }
+	NS=mcmig-$T_ID-$1
+	t_on_exit "ip netns pids $NS | xargs -r kill"
+}
 t_init modem-mbim
 
 EMU=$T_BUILD/bench/mbim-emu
 DRIVE=$T_BUILD/bench/modem-mbim-drive
 SCEN=$T_TOP/tests/bench/mbim/bench.scenario
 CTL=$T_RUN/emu.ctl
-NS=$(t_netns modem)
+netns modem
 
 start_emu() {
 	rm -f "$T_RUN/$1.ready"
@@ -140,7 +149,7 @@ t_check "connect after vanishing fails cleanly with -ENODEV" out_has vanish "^co
 t_stop emu
 
 # The emulator killed (SIGKILL) while a CONNECT waits for its slow answer.
-start_emu emu2 || t_fail "second emulator starts"
+start_emu emu2 || { t_fail "second emulator starts"; t_done; }
 timeout 60 ip netns exec "$NS" "$DRIVE" --device /dev/null --netdev wwan0 open \
 	'connect k slow ipv4 none' 'expect-vanished 2000' close >"$T_RUN/kill.out" 2>"$T_RUN/kill.err" &
 drv=$!
@@ -161,13 +170,14 @@ t_stop emu2
 
 # A device without MS Basic Connect Extensions LOCATION_INFO_STATUS: the
 # serving network still comes, with TAC and cell id unknown.
-NS=$(t_netns noloc)
+netns noloc
 printf 'provider mcc=262 mnc=001 name=Plain state=roaming\napn name=internet addr=192.0.2.2/24 gw=192.0.2.1\n' \
 	>"$T_RUN/noloc.scenario"
 rm -f "$T_RUN/noloc.ready"
 t_spawn emu-noloc ip netns exec "$NS" "$EMU" --scenario "$T_RUN/noloc.scenario" \
 	--ready "$T_RUN/noloc.ready"
-t_wait_for "emulator without location" 10 test -e "$T_RUN/noloc.ready"
+t_wait_for "emulator without location" 10 test -e "$T_RUN/noloc.ready" ||
+	{ t_fail "emulator without location starts"; t_done; }
 timeout 30 ip netns exec "$NS" "$DRIVE" --device /dev/null open serving close \
 	>"$T_RUN/noloc.out" 2>&1
 t_check "no LOCATION_INFO: roaming in 262/001, TAC and cell unknown" \
@@ -177,14 +187,16 @@ t_stop emu-noloc
 # The same backend through the real mbim-proxy, the emulator being the device on a pty.
 PROXY=/usr/libexec/mbim-proxy
 if [ -x "$PROXY" ]; then
-	NS=$(t_netns real)
+	netns real
 	DEV=$T_RUN/cdc-wdm0
 	t_spawn emu-pty "$EMU" --scenario "$SCEN" --pty "$DEV" --control "$CTL" \
 		--ready "$T_RUN/pty.ready"
-	t_wait_for "emulator pty" 10 test -e "$T_RUN/pty.ready"
+	t_wait_for "emulator pty" 10 test -e "$T_RUN/pty.ready" || { t_fail "emulator on a pty"; t_done; }
 	t_spawn proxy ip netns exec "$NS" "$PROXY" --empty-timeout=60
+	# Without a listener libmbim would spawn an mbim-proxy of its own: stop here.
 	t_wait_for "mbim-proxy listening" 10 \
-		ip netns exec "$NS" grep -q '@mbim-proxy$' /proc/net/unix || t_fail "mbim-proxy starts"
+		ip netns exec "$NS" grep -q '@mbim-proxy$' /proc/net/unix ||
+		{ t_fail "mbim-proxy starts"; t_done; }
 	timeout 60 ip netns exec "$NS" "$DRIVE" --device "$DEV" --netdev wwan0 --control "$CTL" \
 		open 'connect a internet ipv4 pap alice secret' \
 		'connect b ims.partner ipv4v6 chap alice@ims.primary.example partner-secret' \
