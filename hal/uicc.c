@@ -374,7 +374,7 @@ static int session_begin(struct uicc *u)
 			 * swapped, pcscd restarted) is reconnected at once by the
 			 * callers' single retry.
 			 */
-			return was_connected && r != -EBUSY ? -ECONNRESET : r;
+			return was_connected && r != -EBUSY && r != -ETIMEDOUT ? -ECONNRESET : r;
 		}
 		u->in_transaction = true;
 	}
