@@ -97,7 +97,7 @@ start_card() {
 
 cmd=${1:-}
 [ $# -ge 2 ] || usage
-run=$2
+run=$(realpath -m -- "$2")
 d=$run/card
 case "$cmd" in
 start)
