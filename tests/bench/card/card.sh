@@ -35,7 +35,8 @@ die() {
 }
 
 usage() {
-	sed -n '6,11p' "${BASH_SOURCE[0]}" | sed 's/^# //' >&2
+	echo "usage:" >&2
+	sed -n '6,12p' "${BASH_SOURCE[0]}" | sed 's/^# //' >&2
 	exit 2
 }
 
