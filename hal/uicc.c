@@ -114,10 +114,14 @@ static int card_xfer(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t 
 		memcpy(data + got, rapdu, n);
 		got += n;
 		if (rapdu[n] == 0x6c && !resent && got == 0) {
-			/* Wrong Le: same command, Le = SW2 (case 2 or 4 APDU). */
+			/* Wrong Le: same command with Le = SW2 (added to a case 1 or 3 APDU). */
 			resent = true;
-			if (clen == 4)
-				clen = 5;
+			if (clen == 4 || (clen > 5 && clen == 5 + (size_t)cmd[4]))
+				clen++;
+			if (clen > sizeof(cmd)) {
+				r = -EBADMSG;
+				goto out;
+			}
 			cmd[clen - 1] = rapdu[n + 1];
 			continue;
 		}
