@@ -114,10 +114,14 @@ static int card_xfer(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t 
 		memcpy(data + got, rapdu, n);
 		got += n;
 		if (rapdu[n] == 0x6c && !resent && got == 0) {
-			/* Wrong Le: same command, Le = SW2 (case 2 or 4 APDU). */
+			/* Wrong Le: same command with Le = SW2 (added to a case 1 or 3 APDU). */
 			resent = true;
-			if (clen == 4)
-				clen = 5;
+			if (clen == 4 || (clen > 5 && clen == 5 + (size_t)cmd[4]))
+				clen++;
+			if (clen > sizeof(cmd)) {
+				r = -EBADMSG;
+				goto out;
+			}
 			cmd[clen - 1] = rapdu[n + 1];
 			continue;
 		}
@@ -374,7 +378,7 @@ static int session_begin(struct uicc *u)
 			 * swapped, pcscd restarted) is reconnected at once by the
 			 * callers' single retry.
 			 */
-			return was_connected && r != -EBUSY ? -ECONNRESET : r;
+			return was_connected && r != -EBUSY && r != -ETIMEDOUT ? -ECONNRESET : r;
 		}
 		u->in_transaction = true;
 	}
@@ -538,6 +542,28 @@ static int read_usim(struct uicc *u, struct uicc_info *info)
 					   UICC_URI_MAX);
 }
 
+/*
+ * Status words of a command sent to the basic channel while another PC/SC
+ * client (mcmigctl next to mcmigd) had selected something else there: no
+ * current application, or the file or command does not exist in the DF it
+ * selected (TS 102 221 10.2.1).
+ */
+static bool sw_app_lost(uint16_t sw)
+{
+	return sw == 0x6985 || sw == 0x6986 || sw == 0x6d00 || sw == 0x6a82 || sw == 0x6a88;
+}
+
+/* On the basic channel only: SELECT our application again (one APDU). */
+static int reselect(struct uicc *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->n_apps; i++)
+		if (u->apps[i].aid_len == u->aid_len && !memcmp(u->apps[i].aid, u->aid, u->aid_len))
+			return select_aid(u, &u->apps[i]);
+	return -ENOENT;
+}
+
 static int do_read_info(struct uicc *u, struct uicc_info *info)
 {
 	int r;
@@ -546,6 +572,14 @@ static int do_read_info(struct uicc *u, struct uicc_info *info)
 	r = session_begin(u);
 	if (r < 0)
 		return r;
+	/* The basic channel is shared with other clients: start from our ADF. */
+	if (u->channel == 0 && u->selected) {
+		r = reselect(u);
+		if (r < 0) {
+			session_end(u);
+			return r;
+		}
+	}
 	util_strlcpy(info->reader, u->reader_name, sizeof(info->reader));
 	memcpy(info->atr, u->atr, u->atr_len);
 	info->atr_len = u->atr_len;
@@ -596,6 +630,12 @@ static int do_authenticate(struct uicc *u, const uint8_t rand[UICC_RAND_LEN],
 		goto out;
 	}
 	r = card_xfer(u, apdu, (size_t)n, rapdu, sizeof(rapdu) - 2, &dlen, sw);
+	if (r == 0 && u->channel == 0 && sw_app_lost(*sw)) {
+		/* Another client moved the shared basic channel away from our ADF. */
+		r = reselect(u);
+		if (r == 0)
+			r = card_xfer(u, apdu, (size_t)n, rapdu, sizeof(rapdu) - 2, &dlen, sw);
+	}
 	if (r < 0)
 		goto out;
 	rapdu[dlen] = (uint8_t)(*sw >> 8);

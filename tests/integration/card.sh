@@ -169,6 +169,21 @@ t_check "no logical channels: basic channel" \
 	has "$json" '"logical_channel":false' '"impi":"alice@ims.primary.example"'
 j=$("$ctl" card auth $A_RAND $A_AUTN --json)
 t_check "no logical channels: AUTHENTICATE" test "$(json_field "$j" res)" = $A_RES
+# The basic channel is shared: another client (the real scriptor from
+# pcsc-tools) selects the MF there between two calls of one open handle.
+mkfifo "$T_RUN/probe2.in"
+t_spawn probe2 bash -c 'exec "$0" <"$1" 2>"$2"' "$probe" "$T_RUN/probe2.in" "$T_RUN/probe2.err"
+exec 4>"$T_RUN/probe2.in"
+t_on_exit "exec 4>&-"
+t_wait_for "uicc-probe ready" 10 grep -q "^ready" "$T_RUN/probe2.log"
+echo "00 A4 00 04 02 3F 00" | timeout 10 scriptor -r "Virtual PCD 00 00" >"$T_RUN/scriptor.log" 2>&1
+t_check "scriptor selects the MF on the basic channel" grep -q "^< 62 .* 90 00" "$T_RUN/scriptor.log"
+echo "auth $A_RAND $bad" >&4
+t_wait_for "probe2's answer" 10 bash -c '[ $(wc -l <"$0") -ge 2 ]' "$T_RUN/probe2.log"
+t_check "no logical channels: the handle selects its ISIM again (MAC failure seen)" \
+	test "$(sed -n 2p "$T_RUN/probe2.log")" = mac
+exec 4>&-
+t_stop probe2
 
 # The card killed in the middle of AUTHENTICATE, with one hal/uicc handle kept
 # open (uicc-probe): a clean error, then the next call reconnects to the
@@ -200,6 +215,23 @@ echo "auth $A_RAND $A_AUTN" >&3
 t_wait_for "probe's third answer" 10 bash -c '[ $(wc -l <"$0") -ge 4 ]' "$T_RUN/probe.log"
 t_check "a restarted card remembers its SQN (replay: sync failure)" \
 	bash -c 'sed -n 4p "$0" | grep -q "^sync auts="' "$T_RUN/probe.log"
+
+# A card that never answers: every call ends within its bound (pcsc-lite
+# itself would wait for the card), with -ETIMEDOUT, exit 3.
+swap "$(profile stall "s/^auth_delay_ms = .*/auth_delay_ms = 6000/; s/^sqn_ms = .*/sqn_ms = ff9bb4d0b5e7/")"
+t0=$(date +%s%N)
+"$ctl" card auth $A_RAND $A_AUTN --timeout 1000 >"$T_RUN/stall.out" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+t_check "stalled card: exit 3 after the 1000 ms bound (${ms} ms)" test "$rc" -eq 3 -a "$ms" -lt 2500
+t_check "stalled card: says so" grep -q "did not answer in time" "$T_RUN/stall.out"
+t0=$(date +%s%N)
+"$ctl" card info --timeout 1000 >"$T_RUN/stall2.out" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+t_check "reader still busy with it: the next call is bounded too (${ms} ms, exit $rc)" \
+	test "$rc" -eq 3 -a "$ms" -lt 3000
+swap "$slow"
 
 # pcscd restarted under an open handle: the next call reconnects (at most one
 # clean error while the daemon comes back).

@@ -270,6 +270,10 @@ static void test_channel_refused_isim_second(void **state)
 		{ "00" A_CMD, "9862", 0 },
 		{ "00" A_CMD, "6982", 0 },
 		{ "00" A_CMD, "9000", 0 },
+		/* another client selected the MF on the shared basic channel */
+		{ "00" A_CMD, "6985", 0 },
+		{ "00a404040c" ISIM_AID "00", "9000", 0 },
+		{ "00" A_CMD, A_DB "9000", 0 },
 		{ NULL, NULL, 0 },
 	};
 	struct uicc_auth_result res;
@@ -285,6 +289,8 @@ static void test_channel_refused_isim_second(void **state)
 	auth_a(u, -EPROTO, &res, &sw);
 	assert_int_equal(sw, 0x6982);
 	auth_a(u, -EBADMSG, &res, &sw);
+	auth_a(u, 0, &res, &sw);
+	assert_int_equal(res.status, UICC_AUTH_OK);
 	/* No channel to close on the basic channel. */
 	uicc_close(u);
 	played();
@@ -363,7 +369,7 @@ static void test_card_removed_reconnects(void **state)
 		{ "0070000001", "019000", 0 },
 		{ "01a404040c" ISIM_AID "00", "9000", 0 },
 		{ "01" A_CMD, A_DB "9000", 0 },
-		{ "01708001", "9000", 0 },
+		/* then BEGIN times out: connection dropped, nothing left to close */
 		{ NULL, NULL, 0 },
 	};
 	struct uicc_auth_result res;
@@ -383,9 +389,12 @@ static void test_card_removed_reconnects(void **state)
 	begin_err = -ENOMEDIUM;
 	auth_a(u, 0, &res, &sw);
 	assert_int_equal(res.status, UICC_AUTH_OK);
+	/* A transaction that timed out is not retried at once: the bound holds. */
+	begin_err = -ETIMEDOUT;
+	auth_a(u, -ETIMEDOUT, &res, &sw);
+	assert_int_equal(n_connect, 5);
 	uicc_close(u);
 	played();
-	assert_int_equal(n_connect, 5);
 	assert_int_equal(n_begin, n_end);
 }
 

@@ -35,7 +35,8 @@ die() {
 }
 
 usage() {
-	sed -n '6,11p' "${BASH_SOURCE[0]}" | sed 's/^# //' >&2
+	echo "usage:" >&2
+	sed -n '6,12p' "${BASH_SOURCE[0]}" | sed 's/^# //' >&2
 	exit 2
 }
 
@@ -97,7 +98,7 @@ start_card() {
 
 cmd=${1:-}
 [ $# -ge 2 ] || usage
-run=$2
+run=$(realpath -m -- "$2")
 d=$run/card
 case "$cmd" in
 start)
