@@ -6,3 +6,7 @@ test_netlink_PKGS := cmocka
 BENCH_PROGRAMS += netdev-drv
 netdev-drv_SRCS := tests/integration/netdev-drv.c hal/netdev-linux.c hal/netlink.c hal/util.c
 INTEGRATION_TESTS += tests/integration/netdev.sh
+
+UNIT_TESTS += test_netdev
+test_netdev_SRCS := tests/unit/test_netdev.c hal/netdev-linux.c hal/netlink.c
+test_netdev_PKGS := cmocka

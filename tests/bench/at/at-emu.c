@@ -13,7 +13,7 @@
  *   imei DIGITS | imsi DIGITS
  *   plmn MCCMNC home|roaming TAC CELLID      (TAC and cell id in hex)
  *   apn NAME accept ADDR4/PREFIX GW4 DNS PCSCF
- *   apn NAME reject CAUSE                    (3GPP ESM cause, TS 24.301 9.9.4.4)
+ *   apn NAME reject CAUSE   (ESM cause < 48, TS 24.301 9.9.4.4: +CME ERROR 100+CAUSE)
  *   apn NAME hang                            (never answers the activation)
  * Control FIFO, one command a line:
  *   deact CID                       network-initiated deactivation (+CGEV)
