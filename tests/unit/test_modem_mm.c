@@ -105,6 +105,63 @@ static void test_mappings(void **state)
 	assert_int_equal(mm_rat(MM_MODEM_ACCESS_TECHNOLOGY_UNKNOWN), MODEM_RAT_UNKNOWN);
 }
 
+/*
+ * Exported by libmm-glib for mmcli and ModemManager but declared only for
+ * them (mm-bearer-ip-config.h): the test builds configurations with them.
+ */
+MMBearerIpConfig *mm_bearer_ip_config_new(void);
+void mm_bearer_ip_config_set_method(MMBearerIpConfig *self, MMBearerIpMethod ip_method);
+void mm_bearer_ip_config_set_address(MMBearerIpConfig *self, const gchar *address);
+void mm_bearer_ip_config_set_prefix(MMBearerIpConfig *self, guint prefix);
+void mm_bearer_ip_config_set_dns(MMBearerIpConfig *self, const gchar **dns);
+void mm_bearer_ip_config_set_gateway(MMBearerIpConfig *self, const gchar *gateway);
+void mm_bearer_ip_config_set_mtu(MMBearerIpConfig *self, guint mtu);
+
+/* Static IP settings as the QMI- or MBIM-based plugins export them. */
+static void test_ip_settings(void **state)
+{
+	const gchar *dns[] = { "198.51.100.53", "198.51.100.54", NULL };
+	MMBearerIpConfig *c4 = mm_bearer_ip_config_new();
+	MMBearerIpConfig *c6 = mm_bearer_ip_config_new();
+	MMBearerIpConfig *ppp = mm_bearer_ip_config_new();
+	struct modem_pdn_settings s;
+
+	memset(&s, 0, sizeof(s));
+	mm_bearer_ip_config_set_method(c4, MM_BEARER_IP_METHOD_STATIC);
+	mm_bearer_ip_config_set_address(c4, "198.51.100.2");
+	mm_bearer_ip_config_set_prefix(c4, 24);
+	mm_bearer_ip_config_set_gateway(c4, "198.51.100.1");
+	mm_bearer_ip_config_set_dns(c4, dns);
+	mm_bearer_ip_config_set_mtu(c4, 1430);
+	mm_bearer_ip_config_set_method(c6, MM_BEARER_IP_METHOD_STATIC);
+	mm_bearer_ip_config_set_address(c6, "2001:db8::2");
+	mm_bearer_ip_config_set_prefix(c6, 64);
+	mm_bearer_ip_config_set_mtu(c6, 1400);
+	mm_fill_ip(c4, s.addr4, &s.prefix4, s.gw4, &s);
+	mm_fill_ip(c6, s.addr6, &s.prefix6, s.gw6, &s);
+	assert_string_equal(s.addr4, "198.51.100.2");
+	assert_int_equal(s.prefix4, 24);
+	assert_string_equal(s.gw4, "198.51.100.1");
+	assert_int_equal(s.n_dns, 2);
+	assert_string_equal(s.dns[1], "198.51.100.54");
+	assert_string_equal(s.addr6, "2001:db8::2");
+	assert_int_equal(s.prefix6, 64);
+	assert_string_equal(s.gw6, "");
+	/* The smaller MTU of the two families. */
+	assert_int_equal(s.mtu, 1400);
+
+	memset(&s, 0, sizeof(s));
+	mm_bearer_ip_config_set_method(ppp, MM_BEARER_IP_METHOD_PPP);
+	mm_bearer_ip_config_set_address(ppp, "192.0.2.9");
+	mm_fill_ip(ppp, s.addr4, &s.prefix4, s.gw4, &s);
+	mm_fill_ip(NULL, s.addr6, &s.prefix6, s.gw6, &s);
+	assert_string_equal(s.addr4, "");
+	assert_int_equal(s.n_dns, 0);
+	g_object_unref(c4);
+	g_object_unref(c6);
+	g_object_unref(ppp);
+}
+
 struct calls {
 	unsigned int n;
 	int err;
@@ -196,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_remote_mobile_errors),
 		cmocka_unit_test(test_other_errors),
 		cmocka_unit_test(test_mappings),
+		cmocka_unit_test(test_ip_settings),
 		cmocka_unit_test(test_bad_bus_fails_later),
 		cmocka_unit_test(test_close_cancels_once),
 	};
