@@ -47,6 +47,12 @@ apn unknown.apn reject 27
 apn slow.apn hang
 SCEN
 
+printf 'plmn 00101 home 0064 00001234\napn ims accept 192.0.2.2 192.0.2.1 192.0.2.1 192.0.2.1\n' \
+	>"$T_RUN/bad-scenario"
+t_check "a malformed scenario is refused naming its line" bash -c \
+	"! ip netns exec $ns $emu --scenario $T_RUN/bad-scenario abstract:bad 2>$T_RUN/bad.err &&
+	 grep -q 'bad-scenario:2: bad directive' $T_RUN/bad.err"
+
 nsx() { ip netns exec "$ns" env DBUS_SESSION_BUS_ADDRESS="$bus" "$@"; }
 mmcall() { nsx gdbus call --session -d org.freedesktop.ModemManager1 "$@"; }
 
