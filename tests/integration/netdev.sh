@@ -19,6 +19,8 @@ run() { ip netns exec "$ns" "$drv" "$@"; }
 addrs() { ip -n "$ns" -j addr show dev "$1"; }
 routes() { ip -n "$ns" -j "$2" route show dev "$1"; }
 has() { jq -e "$2" >/dev/null <<<"$1"; }
+# Several JSON arrays (ip -j outputs) checked as one: every element of all.
+has_all() { jq -se "[.[][]] | $2" >/dev/null <<<"$1"; }
 
 # An address and route the test adds itself: deconfigure must leave them alone.
 ip -n "$ns" addr add 192.0.2.2/24 dev wwan0
@@ -50,9 +52,19 @@ t_check "wwan0 down" has "$a" '(.[0].flags | index("UP")) == null'
 t_check "PDN addresses gone, the foreign one kept" has "$a" \
 	'[.[0].addr_info[] | select(.family == "inet") | .local] == ["192.0.2.2"] and
 	 ([.[0].addr_info[] | select(.local == "2001:db8:1::2")] | length == 0)'
-t_check "PDN host routes gone" has "$(routes wwan0 -4)$(routes wwan0 -6)" \
+t_check "PDN host routes gone" has_all "$(routes wwan0 -4)$(routes wwan0 -6)" \
 	'[.[] | select(.dst == "203.0.113.10" or .dst == "203.0.113.53" or .dst == "2001:db8:ffff::10")] | length == 0'
 t_check "deconfiguring again is harmless" run deconfigure "${p4[@]}"
+
+# A /32 address with a gateway outside it, as QMI modems often hand out: the
+# route to the P-CSCF is on-link through the gateway all the same.
+p32=(ifname=wwan0 addr4=198.51.100.6 prefix4=32 gw4=198.51.100.5 pcscf=203.0.113.10)
+t_check "configure a /32 PDN" run configure "${p32[@]}"
+t_check "P-CSCF route via a gateway outside the /32 (onlink)" has "$(routes wwan0 -4)" \
+	'[.[] | select(.dst == "203.0.113.10" and .gateway == "198.51.100.5" and (.flags | index("onlink")))] | length == 1'
+t_check "deconfigure the /32 PDN" run deconfigure "${p32[@]}"
+t_check "nothing of the /32 PDN left" has_all "$(addrs wwan0)$(routes wwan0 -4)" \
+	'[.[] | .. | objects | select(.local == "198.51.100.6" or .dst == "203.0.113.10")] | length == 0'
 
 # The partner PDN of the bench on the veth: DOWN and unaddressed until configured.
 p1=(ifname=wwan1 addr4=198.51.100.2 prefix4=24 gw4=198.51.100.1 pcscf=198.51.100.1)

@@ -103,7 +103,8 @@ static void emu_write(struct emu_port *p, const char *s)
 	size_t len = strlen(s), off = 0;
 
 	while (off < len) {
-		ssize_t n = write(p->fd, s + off, len - off);
+		/* MSG_NOSIGNAL: a port ModemManager closed must not kill the modem. */
+		ssize_t n = send(p->fd, s + off, len - off, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -509,7 +510,7 @@ static gboolean emu_port_readable(gint fd, GIOCondition cond, gpointer data)
 		return G_SOURCE_REMOVE;
 	}
 	if (p->echo && !p->data_mode)
-		(void)!write(p->fd, p->buf + p->len, (size_t)n);
+		(void)!send(p->fd, p->buf + p->len, (size_t)n, MSG_NOSIGNAL);
 	p->len += (size_t)n;
 	if (p->data_mode) {
 		emu_data(p);
