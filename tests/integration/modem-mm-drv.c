@@ -3,7 +3,9 @@
  * modem-mm-drv [--bus BUS] [--device DEV] [--timeout MS] STEP...: drives
  * modem_mm_ops through a list of steps, one result line each, for
  * tests/integration/modem-mm.sh. Steps (arguments separated by ':'):
- *   open | close | serving | sleep:MS | exec:SHELL-COMMAND
+ *   open | close | serving | sleep:MS
+ *   exec:SHELL-COMMAND   started, the next step follows at once
+ *   run:SHELL-COMMAND    the next step follows when it exited
  *   connect:NAME:APN:IPTYPE:AUTH:USER:PASS     waits for the result
  *   connect-bg:NAME:APN:IPTYPE:AUTH:USER:PASS  starts it; wait-connect:NAME:MS
  *   disconnect:NAME
@@ -16,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "modem.h"
 #include "util.h"
@@ -322,6 +325,13 @@ static gboolean drv_wait_poll(gpointer data)
 
 /* ---- steps ---- */
 
+static void drv_child_exited(GPid pid, gint status, gpointer data)
+{
+	printf("run: exit %d\n", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	g_spawn_close_pid(pid);
+	drv_step_done();
+}
+
 static void drv_connect_step(char **a, bool bg)
 {
 	struct modem_pdn_params p = { 0 };
@@ -394,19 +404,27 @@ static void drv_next(void)
 			modem_mm_ops.disconnect(drv.m, p->id, drv_disconnect_cb, p);
 			drv.in_call = false;
 		}
-	} else if (!strcmp(op, "exec") && a[1]) {
+	} else if ((!strcmp(op, "exec") || !strcmp(op, "run")) && a[1]) {
+		bool wait = !strcmp(op, "run");
 		GError *e = NULL;
 		char *cmd = g_strjoinv(":", a + 1);
 		char sh[] = "/bin/sh", c[] = "-c";
 		char *argv[] = { sh, c, cmd, NULL };
+		GPid pid;
 
 		drv.mark = g_get_monotonic_time();
-		if (!g_spawn_async(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &e)) {
-			printf("exec: %s\n", e->message);
+		if (!g_spawn_async(NULL, argv, NULL,
+				   wait ? G_SPAWN_DO_NOT_REAP_CHILD : G_SPAWN_DEFAULT, NULL, NULL,
+				   &pid, &e)) {
+			printf("%s: %s\n", op, e->message);
 			g_error_free(e);
+			wait = false;
 		}
 		g_free(cmd);
-		drv_step_done();
+		if (wait)
+			g_child_watch_add(pid, drv_child_exited, NULL);
+		else
+			drv_step_done();
 	} else if (!strcmp(op, "sleep") && a[1]) {
 		g_timeout_add((guint)atoi(a[1]), drv_next_idle, NULL);
 	} else if (g_str_has_prefix(op, "wait-") && a[1]) {

@@ -9,7 +9,7 @@
 # - its only data port is the primary AT port (PPP): one bearer connected
 #   at a time, and a second CreateBearer fails while it is in data mode;
 # - Ip4Config method "ppp": addresses, DNS and MTU come from PPP, not MM;
-# - credentials are stored in the bearer but not sent to the modem, so a
+# - credentials are stored in the bearer (checked) but not sent to the modem, so a
 #   wrong CHAP password cannot be rejected;
 # - "PPP is required for connection, will ignore disconnection reports":
 #   MM 1.20 receives +CGEV NW PDN DEACT but keeps the PPP bearer up. The
@@ -68,6 +68,13 @@ t_check "virtual modem profile set" mmcall -o /org/freedesktop/ModemManager1 \
 	'["abstract:at0","abstract:at1","abstract:at2"]'
 
 out="$T_RUN/drv.out"
+# What ModemManager holds for the first bearer (it stores the credentials).
+bearer_props="b=\$(gdbus call --session -d org.freedesktop.ModemManager1 \
+	-o /org/freedesktop/ModemManager1/Modem/0 -m org.freedesktop.DBus.Properties.Get \
+	org.freedesktop.ModemManager1.Modem Bearers | grep -o '/org/freedesktop/ModemManager1/Bearer/[0-9]*'); \
+	gdbus call --session -d org.freedesktop.ModemManager1 -o \$b \
+	-m org.freedesktop.DBus.Properties.Get org.freedesktop.ModemManager1.Bearer Properties \
+	>$T_RUN/bearer-props"
 # Another D-Bus client disconnects our bearer; t0 is taken right before the call.
 bearer_disconnect="b=\$(gdbus call --session -d org.freedesktop.ModemManager1 \
 	-o /org/freedesktop/ModemManager1/Modem/0 -m org.freedesktop.DBus.Properties.Get \
@@ -76,7 +83,7 @@ bearer_disconnect="b=\$(gdbus call --session -d org.freedesktop.ModemManager1 \
 	-m org.freedesktop.ModemManager1.Bearer.Disconnect"
 nsx timeout 100 "$drv" --bus session --device any --timeout 60000 \
 	open wait-serving:00101/home:20000 serving \
-	connect:ims:ims:ipv4:pap:alice:secret \
+	connect:ims:ims:ipv4:pap:alice:secret "run:$bearer_props" \
 	connect:second:partner.ims:ipv4:none:: \
 	disconnect:ims \
 	connect:bad:unknown.apn:ipv4:none:: \
@@ -97,7 +104,15 @@ t_check "open found and enabled the modem" has '^open: err=0 '
 t_check "serving network: home 001/01 on LTE, TAC 100, cell 4660" \
 	has '^serving: reg=home rat=lte plmn=00101 tac=100 cell=4660$'
 t_check "PDN ims connected on the PPP data port" has '^connect ims: err=0 id=[0-9]+ ifname=abstract:at0 '
-t_check "APN, IP type and auth reached the modem (+CGDCONT)" grep -q 'AT+CGDCONT=1,"IP","ims"' "$T_RUN/emu.log"
+t_check "APN and IP type reached the modem (+CGDCONT)" grep -q 'AT+CGDCONT=1,"IP","ims"' "$T_RUN/emu.log"
+props=$(cat "$T_RUN/bearer-props" 2>/dev/null)
+rm -f "$T_RUN/bearer-props" # holds the (test) password
+t_check "ModemManager holds APN, IP type, PAP, user and password of the bearer" bash -c \
+	"grep -q \"'apn': <'ims'>\" <<<\"\$1\" && grep -q \"'ip-type': <uint32 1>\" <<<\"\$1\" &&
+	 grep -q \"'allowed-auth': <uint32 2>\" <<<\"\$1\" && grep -q \"'user': <'alice'>\" <<<\"\$1\" &&
+	 grep -q \"'password': <'secret'>\" <<<\"\$1\"" _ "$props"
+t_check "the generic plugin does not send the credentials to the modem" \
+	bash -c "! grep -qE 'alice|secret|AT\\\$QCPDPP|AT\\+CGAUTH' '$T_RUN/emu.log'"
 t_check "a second PDN while the data port is in use: clean -EBUSY with MM's reason" \
 	has '^connect second: err=-16 reason=.*port is connected'
 t_check "disconnect ims" has '^disconnect ims: err=0'
