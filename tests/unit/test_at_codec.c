@@ -100,12 +100,36 @@ static void test_parse_rejects(void **state)
 	assert_int_equal(at_parse(big, &c), -EINVAL);
 }
 
+/* No line before its CR; a string cut inside its quotes never parses. */
+static void test_truncation_sweep(void **state)
+{
+	static const char full[] = "AT+CGDCONT=1,\"IPV4V6\",\"partner.ims\"\r";
+	char line[AT_LINE_MAX], cut[sizeof(full)];
+	struct at_cmd c;
+	size_t len;
+
+	for (len = 0; len < sizeof(full) - 1; len++) {
+		assert_int_equal(at_next_line((const uint8_t *)full, len, line), 0);
+		memcpy(cut, full, len);
+		cut[len] = '\0';
+		/* Cut after an opening quote and before its closing one. */
+		if (len >= 14 && len <= 20)
+			assert_int_equal(at_parse(cut, &c), -EINVAL);
+		if (len >= 23 && len <= sizeof(full) - 3)
+			assert_int_equal(at_parse(cut, &c), -EINVAL);
+	}
+	assert_int_equal(at_next_line((const uint8_t *)full, sizeof(full) - 1, line),
+			 sizeof(full) - 1);
+	assert_int_equal(at_parse(line, &c), 0);
+	assert_string_equal(c.args[2], "partner.ims");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines),	      cmocka_unit_test(test_line_too_long),
 		cmocka_unit_test(test_parse_forms),   cmocka_unit_test(test_parse_args),
-		cmocka_unit_test(test_parse_rejects),
+		cmocka_unit_test(test_parse_rejects), cmocka_unit_test(test_truncation_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
