@@ -75,6 +75,7 @@ struct mm_op {
 	struct modem_pdn_settings settings;
 	struct mm_pdn *pdn; /* connect: owned until success; disconnect: borrowed */
 	guint wait_timer;   /* connect: waiting for Connected */
+	bool bus_address;   /* open: the bus is a D-Bus address */
 	gulong wait_notify;
 };
 
@@ -706,7 +707,8 @@ static void mm_bus_ready(GObject *src, GAsyncResult *res, gpointer data)
 	GError *e = NULL;
 	GDBusConnection *conn;
 
-	if (op->m && !strncmp(op->m->bus, "unix:", 5))
+	/* Decided at the call: the modem may be closed by now. */
+	if (op->bus_address)
 		conn = g_dbus_connection_new_for_address_finish(res, &e);
 	else
 		conn = g_bus_get_finish(res, &e);
@@ -759,6 +761,7 @@ static void mm_open(struct modem **out, const struct modem_config *cfg,
 	} else if (!strcmp(bus, "session")) {
 		g_bus_get(G_BUS_TYPE_SESSION, op->cancel, mm_bus_ready, op);
 	} else if (!strncmp(bus, "unix:", 5)) {
+		op->bus_address = true;
 		g_dbus_connection_new_for_address(
 			bus,
 			G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |

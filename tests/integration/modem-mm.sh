@@ -67,6 +67,17 @@ t_check "virtual modem profile set" mmcall -o /org/freedesktop/ModemManager1 \
 	-m org.freedesktop.ModemManager1.Test.SetProfile emu generic \
 	'["abstract:at0","abstract:at1","abstract:at2"]'
 
+# The bus as an address and the modem by its device; a modem that is not there.
+nsx timeout 60 "$drv" --bus "$bus" --device /virtual/emu --timeout 30000 open serving close \
+	>"$T_RUN/drv-addr.out" 2>&1
+t_check "open on a bus given by address, modem chosen by its device" \
+	grep -q '^open: err=0 ' "$T_RUN/drv-addr.out"
+nsx timeout 60 "$drv" --bus session --device /org/freedesktop/ModemManager1/Modem/9 \
+	--timeout 2000 open close >"$T_RUN/drv-none.out" 2>&1
+t_check "a modem that does not exist: open times out with a reason" \
+	grep -q "^open: err=-110 reason=no usable modem '/org/freedesktop/ModemManager1/Modem/9'" \
+	"$T_RUN/drv-none.out"
+
 out="$T_RUN/drv.out"
 # What ModemManager holds for the first bearer (it stores the credentials).
 bearer_props="b=\$(gdbus call --session -d org.freedesktop.ModemManager1 \
