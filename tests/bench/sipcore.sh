@@ -11,7 +11,7 @@
 # in RUN_DIR/<c>-sipdb.state. Stop kills exactly the PID in <c>.pid.
 #
 # Optional inputs in RUN_DIR (appended to the rendered SIP DB configuration):
-#   primary-subscribers.conf, partner-subscribers.conf  ("subscriber ..." lines)
+#   primary-extra.conf, partner-extra.conf (more "subscriber"/"peer" lines)
 # Environment: MCMIG_BUILD (default build), MCMIG_PROXY_TIMEOUT (ms, 3000).
 #
 # Diameter: hss.primary.example (realm primary.example) on 127.0.0.1:3868 and
@@ -53,7 +53,7 @@ peer hss.partner.example
 pool sequential mig- ims.primary.example 1 1000
 $BENCH_SUB
 EOT
-	[ ! -f "$run/primary-subscribers.conf" ] || cat "$run/primary-subscribers.conf"
+	[ ! -f "$run/primary-extra.conf" ] || cat "$run/primary-extra.conf"
 }
 
 render_partner() {
@@ -72,7 +72,7 @@ peer hss.primary.example $MCMIG_PRIMARY_CORE_ADDR 3868
 primary hss.primary.example primary.example
 pool random mcmig- ims.partner.example
 EOT
-	[ ! -f "$run/partner-subscribers.conf" ] || cat "$run/partner-subscribers.conf"
+	[ ! -f "$run/partner-extra.conf" ] || cat "$run/partner-extra.conf"
 }
 
 render_scscf() {

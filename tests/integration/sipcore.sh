@@ -24,9 +24,12 @@ t_on_exit "$core stop $T_RUN"
 
 # A primary subscriber holding SIPp's credentials: SIPp 3.6.1 uses the ASCII
 # bytes of "mcmig-bench-k-01" / "mcmig-bench-op01" (OP, not OPc) and AMF "00".
-cat >"$T_RUN/primary-subscribers.conf" <<'EOT'
+# A Cx test client (mcmig-cx) is allowed at both SIP DBs.
+cat >"$T_RUN/primary-extra.conf" <<'EOT'
 subscriber bob@ims.primary.example sip:bob@ims.primary.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030
+peer cx-test.primary.example
 EOT
+echo "peer cx-test.partner.example" >"$T_RUN/partner-extra.conf"
 
 if ! $core start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1; then
 	cat "$T_RUN/sipcore.log"
@@ -110,6 +113,39 @@ t_check "SQN persisted at the primary" grep -Eq '^sqn bob@ims.primary.example [1
 
 sipp_run register-aka-403.xml
 t_check "a wrong RES gets 403" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 403
+
+# Cx directly (mcmig-cx as the S-CSCF would ask): resynchronisation through
+# the proxy with ims-aka.txt example A (alice = Milenage set 1, card SQN_MS
+# 0x20), and the identities present in error answers.
+pcx() { ip netns exec "$MCMIG_NS_PRIMARY" "$T_BUILD/bench/mcmig-cx" --identity cx-test.primary.example \
+	--realm primary.example --peer hss.primary.example --peer-realm primary.example \
+	--peer-addr 127.0.0.1 --work-dir "$T_RUN" --timeout 4000 "$@"; }
+tcx() { ip netns exec "$MCMIG_NS_PARTNER" "$T_BUILD/bench/mcmig-cx" --identity cx-test.partner.example \
+	--realm partner.example --peer hss.partner.example --peer-realm partner.example \
+	--peer-addr 127.0.0.1 --work-dir "$T_RUN" --timeout 4000 "$@"; }
+psh outbound sip:alice@ims.primary.example >"$T_RUN/alice-out.txt" 2>>"$T_RUN/sh.err"
+tsh inbound "$(field impi "$T_RUN/alice-out.txt")" "$(field impu "$T_RUN/alice-out.txt")" \
+	hss.primary.example primary.example >"$T_RUN/alice-in.txt" 2>>"$T_RUN/sh.err"
+a_impi=$(field impi "$T_RUN/alice-in.txt")
+a_impu=$(field impu "$T_RUN/alice-in.txt")
+pm=$(mark primary)
+tcx --resync 23553cbe9637a89d218ae64dae47bf35451e8beca41bf8ee589d46d835c9 mar "$a_impi" "$a_impu" \
+	>"$T_RUN/cx-resync.txt" 2>>"$T_RUN/cx.err"
+t_check "resync MAR via the partner: a vector for the inbound identities" \
+	bash -c "grep -qx 'result=2001' $T_RUN/cx-resync.txt && grep -qx 'user_name=$a_impi' $T_RUN/cx-resync.txt &&
+		grep -qx 'public_identity=$a_impu' $T_RUN/cx-resync.txt && grep -qx 'sip_authorization_len=8' $T_RUN/cx-resync.txt &&
+		grep -qx 'sip_authenticate_len=32' $T_RUN/cx-resync.txt"
+t_check "RAND||AUTS reached the primary unchanged: SQN resynchronised to 0x20 + 1" \
+	bash -c "grep -qx 'sqn alice@ims.primary.example 33' $T_RUN/primary-sipdb.state"
+t_check "primary logged the resynchronisation" since primary "$pm" "vector SQN 33 after resync"
+tcx mar nobody@ims.partner.example sip:nobody@ims.partner.example >"$T_RUN/cx-unknown.txt" 2>>"$T_RUN/cx.err"
+t_check "MAR for an unknown user: 5001 with User-Name and Public-Identity" \
+	bash -c "grep -qx 'experimental=5001' $T_RUN/cx-unknown.txt &&
+		grep -qx 'user_name=nobody@ims.partner.example' $T_RUN/cx-unknown.txt &&
+		grep -qx 'public_identity=sip:nobody@ims.partner.example' $T_RUN/cx-unknown.txt"
+pcx --scheme Digest-MD5 mar alice@ims.primary.example sip:alice@ims.primary.example >"$T_RUN/cx-scheme.txt" 2>>"$T_RUN/cx.err"
+t_check "MAR with an unsupported scheme: 5006 with the identities" \
+	bash -c "grep -qx 'experimental=5006' $T_RUN/cx-scheme.txt && grep -qx 'user_name=alice@ims.primary.example' $T_RUN/cx-scheme.txt"
 
 # A silent primary: the partner answers 5012 within its bound.
 kill -STOP "$(cat "$T_RUN/primary.pid")"

@@ -22,9 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <gnutls/crypto.h>
-#include <osmocom/crypt/auth.h>
-
+#include "aka.h"
 #include "fdx.h"
 #include "sdb.h"
 #include "shdata.h"
@@ -137,78 +135,27 @@ static int read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
-/* RFC 4169 3: password = base64(PRF(RES||IK||CK, "http-digest-akav2-password"))
- * with PRF = HMAC-MD5. */
-static int akav2_password(const struct osmo_auth_vector *v, char *out, size_t size)
-{
-	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	static const char text[] = "http-digest-akav2-password";
-	uint8_t key[16 + 16 + 16], mac[16];
-	size_t klen = 0, i, o = 0;
-	uint32_t w;
-
-	memcpy(key, v->res, v->res_len);
-	klen = v->res_len;
-	memcpy(key + klen, v->ik, 16);
-	memcpy(key + klen + 16, v->ck, 16);
-	klen += 32;
-	if (gnutls_hmac_fast(GNUTLS_MAC_MD5, key, klen, text, sizeof(text) - 1, mac)) {
-		explicit_bzero(key, sizeof(key));
-		return -EIO;
-	}
-	explicit_bzero(key, sizeof(key));
-	if (size < 25)
-		return -ENOSPC;
-	for (i = 0; i < 15; i += 3) {
-		w = (uint32_t)mac[i] << 16 | (uint32_t)mac[i + 1] << 8 | mac[i + 2];
-		out[o++] = b64[w >> 18 & 63];
-		out[o++] = b64[w >> 12 & 63];
-		out[o++] = b64[w >> 6 & 63];
-		out[o++] = b64[w & 63];
-	}
-	w = (uint32_t)mac[15] << 16;
-	out[o++] = b64[w >> 18 & 63];
-	out[o++] = b64[w >> 12 & 63];
-	out[o++] = '=';
-	out[o++] = '=';
-	out[o] = 0;
-	explicit_bzero(mac, sizeof(mac));
-	return (int)o;
-}
-
-/* Milenage vector for @s (TS 33.102 6.3), or resynchronisation from
- * RAND||AUTS (TS 33.102 6.3.5) when @resync is 30 octets. SQN is persisted
- * before the vector leaves. Caller holds db_lock. */
+/* A vector for @s (TS 33.102 6.3), or after resynchronisation from
+ * RAND||AUTS (6.3.5) when @resync is given; the SQN is persisted before the
+ * vector leaves. Caller holds db_lock. */
 static int make_vector(struct sdb_sub *s, const uint8_t *resync, size_t resync_len,
-		       struct osmo_auth_vector *v)
+		       struct aka_vec *v)
 {
-	struct osmo_sub_auth_data aud = {
-		.type = OSMO_AUTH_TYPE_UMTS,
-		.algo = OSMO_AUTH_ALG_MILENAGE,
-	};
-	uint8_t rand_[16];
 	uint64_t old = s->sqn;
+	uint8_t rand_[16];
 	int ret;
 
-	memcpy(aud.u.umts.k, s->k, 16);
-	memcpy(aud.u.umts.opc, s->opc, 16);
-	aud.u.umts.opc_is_op = s->opc_is_op;
-	memcpy(aud.u.umts.amf, s->amf, 2);
-	aud.u.umts.sqn = s->sqn;
 	ret = rng(rand_, sizeof(rand_));
-	if (!ret && resync && resync_len == 30)
-		ret = osmo_auth_gen_vec_auts(v, &aud, resync + 16, resync, rand_);
-	else if (!ret)
-		ret = osmo_auth_gen_vec(v, &aud, rand_);
+	if (!ret)
+		ret = aka_vector(s, rand_, resync, resync_len, v);
 	if (!ret) {
-		s->sqn = aud.u.umts.sqn;
 		ret = persist();
-		if (ret)
+		if (ret) {
 			s->sqn = old;
+			explicit_bzero(v, sizeof(*v));
+		}
 	}
-	explicit_bzero(&aud, sizeof(aud));
-	return ret ? -EIO : 0;
+	return ret;
 }
 
 static bool scheme_ok(const uint8_t *s, size_t n, bool *v2)
@@ -231,7 +178,7 @@ static bool scheme_ok(const uint8_t *s, size_t n, bool *v2)
 static int mar_local(struct msg *ans, struct avp *req_item, struct sdb_sub *s, const char *impi,
 		     const char *impu)
 {
-	struct osmo_auth_vector v;
+	struct aka_vec v;
 	const uint8_t *scheme, *resync;
 	size_t slen = 0, rlen = 0;
 	uint8_t auth[32];
@@ -255,7 +202,8 @@ static int mar_local(struct msg *ans, struct avp *req_item, struct sdb_sub *s, c
 		resync = NULL; /* not a resynchronisation request */
 	ret = make_vector(s, resync, rlen, &v);
 	if (ret) {
-		logf_("MAR %s: no vector (%s)", impi, strerror(-ret));
+		logf_("MAR %s: no vector (%s)", impi,
+		      ret == -EINVAL ? "AUTS rejected" : strerror(-ret));
 		return fdx_set_result(ans, FDX_UNABLE_TO_COMPLY, false);
 	}
 	logf_("MAR %s: vector SQN %llu%s", impi, (unsigned long long)s->sqn,
@@ -273,10 +221,10 @@ static int mar_local(struct msg *ans, struct avp *req_item, struct sdb_sub *s, c
 	if (!ret)
 		ret = fdx_add_str(item, fdx.sip_authenticate, auth, 32);
 	if (!ret && v2 && db.akav2_password) {
-		n = akav2_password(&v, pw, sizeof(pw));
+		n = aka_akav2_password(&v, pw, sizeof(pw));
 		ret = n < 0 ? n : fdx_add_str(item, fdx.sip_authorization, pw, (size_t)n);
 	} else if (!ret) {
-		ret = fdx_add_str(item, fdx.sip_authorization, v.res, v.res_len);
+		ret = fdx_add_str(item, fdx.sip_authorization, v.xres, v.xres_len);
 	}
 	if (!ret)
 		ret = fdx_add_str(item, fdx.confidentiality_key, v.ck, 16);

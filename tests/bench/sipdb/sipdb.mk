@@ -10,7 +10,7 @@ mcmig-sh_LIBS := $(SIPDB_FD_LIBS)
 
 BENCH_PROGRAMS += mcmig-sipdb
 mcmig-sipdb_SRCS := tests/bench/sipdb/sipdb.c tests/bench/sipdb/sdb.c \
-	tests/bench/sipdb/shdata.c tests/bench/sipdb/fdx.c
+	tests/bench/sipdb/aka.c tests/bench/sipdb/shdata.c tests/bench/sipdb/fdx.c
 mcmig-sipdb_PKGS := libxml-2.0 libosmogsm libosmocore talloc gnutls
 mcmig-sipdb_LIBS := $(SIPDB_FD_LIBS)
 
@@ -21,3 +21,17 @@ UNIT_TESTS += test_sipdb
 test_sipdb_SRCS := tests/unit/test_sipdb.c tests/bench/sipdb/sdb.c \
 	tests/bench/sipdb/shdata.c
 test_sipdb_PKGS := cmocka libxml-2.0
+
+# Vectors need libosmocore and GnuTLS, which the cross sysroot lacks: this
+# unit test is host-only like the SIP DB itself.
+ifeq ($(CROSS_COMPILE),)
+UNIT_TESTS += test_sipdb_aka
+test_sipdb_aka_SRCS := tests/unit/test_sipdb_aka.c tests/bench/sipdb/aka.c \
+	tests/bench/sipdb/sdb.c
+test_sipdb_aka_PKGS := cmocka libosmogsm libosmocore talloc gnutls
+endif
+
+BENCH_PROGRAMS += mcmig-cx
+mcmig-cx_SRCS := tests/bench/sipdb/mcmig-cx.c tests/bench/sipdb/sdb.c \
+	tests/bench/sipdb/fdx.c
+mcmig-cx_LIBS := $(SIPDB_FD_LIBS)
