@@ -48,8 +48,8 @@ realm primary.example
 listen 127.0.0.1
 listen $MCMIG_PRIMARY_CORE_ADDR
 state $run/primary-sipdb.state
-peer cms.primary.example
-peer hss.partner.example
+peer cms.primary.example sh
+peer hss.partner.example cx
 pool sequential mig- ims.primary.example 1 1000
 $BENCH_SUB
 EOT
@@ -66,8 +66,8 @@ listen 127.0.0.1
 state $run/partner-sipdb.state
 server-name sip:scscf.partner.example:5060
 proxy-timeout ${MCMIG_PROXY_TIMEOUT:-3000}
-peer cms.partner.example
-peer scscf.partner.example
+peer cms.partner.example sh
+peer scscf.partner.example cx
 peer hss.primary.example $MCMIG_PRIMARY_CORE_ADDR 3868
 primary hss.primary.example primary.example
 pool random mcmig- ims.partner.example

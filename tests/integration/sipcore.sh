@@ -24,12 +24,16 @@ t_on_exit "$core stop $T_RUN"
 
 # A primary subscriber holding SIPp's credentials: SIPp 3.6.1 uses the ASCII
 # bytes of "mcmig-bench-k-01" / "mcmig-bench-op01" (OP, not OPc) and AMF "00".
-# A Cx test client (mcmig-cx) is allowed at both SIP DBs.
+# A Cx test client (mcmig-cx) is allowed at both SIP DBs. SIPp 3.6.1 treats
+# RES as a C string and truncates it at a 00 byte (~3% of random RANDs; the
+# S-CSCF, binary-safe, then rightly refuses): the primary uses one fixed RAND
+# whose RES for these keys, 798bf0083c07c255, has none.
 cat >"$T_RUN/primary-extra.conf" <<'EOT'
+fixed-rand 6d636d69672d62656e63682d72616e64
 subscriber bob@ims.primary.example sip:bob@ims.primary.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030
-peer cx-test.primary.example
+peer cx-test.primary.example cx
 EOT
-echo "peer cx-test.partner.example" >"$T_RUN/partner-extra.conf"
+echo "peer cx-test.partner.example cx" >"$T_RUN/partner-extra.conf"
 
 if ! $core start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1; then
 	cat "$T_RUN/sipcore.log"
@@ -103,6 +107,9 @@ pm=$(mark primary) tm=$(mark partner)
 sipp_run register-aka.xml
 t_check "SIPp registers with AKAv1-MD5 and an inbound identity (200 OK)" test $? -eq 0
 t_check "the 200 OK is what SIPp got" bash -c "grep -q '^SIP/2.0 200' $T_RUN/sipp$n.msg"
+nonce=$(sed -n 's/^WWW-Authenticate: .*nonce="\([^"]*\)".*/\1/p' "$T_RUN/sipp$n.msg" | head -n 1)
+t_check "the challenge carries the pinned RAND" \
+	test "$(echo "$nonce" | base64 -d 2>/dev/null | head -c 16)" = mcmig-bench-rand
 t_check "partner SIP DB proxied the MAR with the outbound identities" \
 	since partner "$tm" "MAR $impi: proxied to primary hss.primary.example as $o_impi / $o_impu"
 t_check "primary SIP DB computed the vector for bob" since primary "$pm" "MAR $o_impi: outbound identity of bob@ims.primary.example"
@@ -146,6 +153,16 @@ t_check "MAR for an unknown user: 5001 with User-Name and Public-Identity" \
 pcx --scheme Digest-MD5 mar alice@ims.primary.example sip:alice@ims.primary.example >"$T_RUN/cx-scheme.txt" 2>>"$T_RUN/cx.err"
 t_check "MAR with an unsupported scheme: 5006 with the identities" \
 	bash -c "grep -qx 'experimental=5006' $T_RUN/cx-scheme.txt && grep -qx 'user_name=alice@ims.primary.example' $T_RUN/cx-scheme.txt"
+
+ip netns exec "$MCMIG_NS_PRIMARY" "$sh" --identity cx-test.primary.example --realm primary.example \
+	--peer hss.primary.example --peer-realm primary.example --peer-addr 127.0.0.1 \
+	--work-dir "$T_RUN" --timeout 3000 outbound sip:bob@ims.primary.example >/dev/null 2>>"$T_RUN/sh.err"
+t_check "Sh from a Cx-only peer refused (exit 4)" test $? -eq 4
+ip netns exec "$MCMIG_NS_PRIMARY" "$T_BUILD/bench/mcmig-cx" --identity cms.primary.example \
+	--realm primary.example --peer hss.primary.example --peer-realm primary.example \
+	--peer-addr 127.0.0.1 --work-dir "$T_RUN" --timeout 3000 \
+	mar alice@ims.primary.example sip:alice@ims.primary.example >"$T_RUN/cx-cms.txt" 2>>"$T_RUN/cx.err"
+t_check "Cx from the Sh-only CMS refused (5003)" grep -qx 'result=5003' "$T_RUN/cx-cms.txt"
 
 # A silent primary: the partner answers 5012 within its bound.
 kill -STOP "$(cat "$T_RUN/primary.pid")"

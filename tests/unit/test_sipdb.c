@@ -41,6 +41,7 @@ static const char partner_conf[] = "role partner\n"
 				   "listen 127.0.0.1\n"
 				   "state /run/x/partner.state\n"
 				   "proxy-timeout 2500\n"
+				   "fixed-rand 6d636d69672d62656e63682d72616e64\n"
 				   "server-name sip:scscf.partner.example:5060\n"
 				   "primary hss.primary.example primary.example\n"
 				   "primary hss.other.example other.example\n"
@@ -71,6 +72,7 @@ static void test_conf_primary(void **state)
 	assert_int_equal(db.nlisten, 2);
 	assert_string_equal(db.listen[1], "203.0.113.1");
 	assert_int_equal(db.proxy_timeout_ms, 3000);
+	assert_false(db.fixed_rand);
 	assert_string_equal(db.server_name, "sip:scscf.primary.example");
 	assert_int_equal(db.npeers, 2);
 	assert_string_equal(db.peers[0].addr, "");
@@ -105,6 +107,8 @@ static void test_conf_partner(void **state)
 	parse_ok(&db, partner_conf);
 	assert_int_equal(db.role, SDB_PARTNER);
 	assert_int_equal(db.proxy_timeout_ms, 2500);
+	assert_true(db.fixed_rand);
+	assert_memory_equal(db.rand, "mcmig-bench-rand", 16);
 	assert_string_equal(db.server_name, "sip:scscf.partner.example:5060");
 	assert_non_null(sdb_primary_find(&db, "hss.primary.example"));
 	assert_string_equal(sdb_primary_find(&db, "hss.other.example")->realm, "other.example");
@@ -132,6 +136,7 @@ static void test_conf_malformed(void **state)
 		{ "proxy-timeout 50\n", "line 2: proxy-timeout is" },
 		{ "proxy-timeout 3s\n", "line 2: proxy-timeout is" },
 		{ "akav2-password maybe\n", "line 2: akav2-password is" },
+		{ "fixed-rand 00\n", "line 2: fixed-rand needs 32 hex" },
 		{ "realm a b\n", "line 2: 'realm' takes one value" },
 		{ "peer\n", "line 2: peer needs" },
 		{ "peer x.example 1.2.3\n", "line 2: bad peer address" },

@@ -143,9 +143,12 @@ static int make_vector(struct sdb_sub *s, const uint8_t *resync, size_t resync_l
 {
 	uint64_t old = s->sqn;
 	uint8_t rand_[16];
-	int ret;
+	int ret = 0;
 
-	ret = rng(rand_, sizeof(rand_));
+	if (db.fixed_rand)
+		memcpy(rand_, db.rand, sizeof(rand_));
+	else
+		ret = rng(rand_, sizeof(rand_));
 	if (!ret)
 		ret = aka_vector(s, rand_, resync, resync_len, v);
 	if (!ret) {
@@ -716,14 +719,57 @@ static void on_peer(enum fd_hook_type type, struct msg *msg, struct peer_hdr *pe
 		      other ? (const char *)other : "?");
 }
 
-static int register_cb(struct dict_object *cmd,
-		       int (*cb)(struct msg **, struct avp *, struct session *, void *,
-				 enum disp_action *))
+typedef int (*handler_fn)(struct msg **, struct avp *, struct session *, void *,
+			  enum disp_action *);
+
+struct gate {
+	handler_fn handler;
+	bool sh; /* Sh request (else Cx) */
+};
+
+/* Only a peer configured with an application may send us its requests
+ * ("peer ID ... cx sh"): the CMS asks Sh, the S-CSCF and the partner SIP DB
+ * ask Cx. Others get DIAMETER_AUTHORIZATION_REJECTED (RFC 6733 7.1.5). */
+static int on_request(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
+		      enum disp_action *act)
+{
+	const struct gate *g = opaque;
+	char peer[SDB_ID_MAX], impi[SDB_ID_MAX] = "", impu[SDB_ID_MAX] = "";
+	const struct sdb_peer *p;
+	struct msg *ans = *msg;
+	bool allowed;
+	int ret;
+
+	peer_name(*msg, peer, sizeof(peer));
+	pthread_mutex_lock(&db_lock);
+	p = sdb_peer_find(&db, peer);
+	allowed = p && (g->sh ? p->sh : p->cx);
+	pthread_mutex_unlock(&db_lock);
+	if (allowed)
+		return g->handler(msg, avp, sess, NULL, act);
+	logf_("%s request from %s refused: peer not allowed", g->sh ? "Sh" : "Cx", peer);
+	fdx_copy_cstr(*msg, fdx.user_name, impi, sizeof(impi));
+	fdx_copy_cstr(*msg, fdx.public_identity, impu, sizeof(impu));
+	ret = fdx_new_answer(&ans, g->sh ? FDX_APP_SH : FDX_APP_CX);
+	*msg = ans;
+	/* TS 29.229 6.1.8: a MAA names the identities even on errors. */
+	if (!ret && !g->sh && impi[0])
+		ret = fdx_add_cstr(ans, fdx.user_name, impi);
+	if (!ret && !g->sh && impu[0])
+		ret = fdx_add_cstr(ans, fdx.public_identity, impu);
+	if (!ret)
+		ret = fdx_set_result(ans, FDX_AUTHORIZATION_REJECTED, false);
+	if (ret)
+		return -ret;
+	return fd_msg_send(msg, NULL, NULL);
+}
+
+static int register_cb(struct dict_object *cmd, const struct gate *g)
 {
 	struct disp_when when = { 0 };
 
 	when.command = cmd;
-	return -fd_disp_register(cb, DISP_HOW_CC, &when, NULL, NULL);
+	return -fd_disp_register(on_request, DISP_HOW_CC, &when, (void *)g, NULL);
 }
 
 static int load(const char *path)
@@ -761,6 +807,9 @@ static int load(const char *path)
 
 int main(int argc, char **argv)
 {
+	static const struct gate mar_gate = { on_mar, false }, uar_gate = { on_uar, false },
+				 sar_gate = { on_sar, false }, udr_gate = { on_udr, true },
+				 pur_gate = { on_pur, true };
 	const char *listen[SDB_MAX_LISTEN + 1] = { 0 };
 	struct fdx_peer *peers;
 	struct fdx_conf c = { 0 };
@@ -808,15 +857,15 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = fdx_support(true, true);
 	if (!ret)
-		ret = register_cb(fdx.mar, on_mar);
+		ret = register_cb(fdx.mar, &mar_gate);
 	if (!ret)
-		ret = register_cb(fdx.uar, on_uar);
+		ret = register_cb(fdx.uar, &uar_gate);
 	if (!ret)
-		ret = register_cb(fdx.sar, on_sar);
+		ret = register_cb(fdx.sar, &sar_gate);
 	if (!ret)
-		ret = register_cb(fdx.udr, on_udr);
+		ret = register_cb(fdx.udr, &udr_gate);
 	if (!ret)
-		ret = register_cb(fdx.pur, on_pur);
+		ret = register_cb(fdx.pur, &pur_gate);
 	if (!ret)
 		ret = -fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_SUCCESS,
 						  HOOK_PEER_CONNECT_FAILED),
