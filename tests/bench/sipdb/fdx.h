@@ -128,5 +128,9 @@ int fdx_result(struct msg *ans, uint32_t *code, bool *experimental);
 
 /* Deep copy of @src (grouped AVPs recursively: libfdproto has none). */
 int fdx_avp_copy(struct avp *src, struct avp **dst);
+/* Appends to @dst deep copies of @src's children of @vendor whose code is in
+ * @codes, in their order. 0 or -errno (then @dst may hold some copies). */
+int fdx_copy_children(msg_or_avp *dst, msg_or_avp *src, uint32_t vendor, const uint32_t *codes,
+		      size_t ncodes);
 
 #endif

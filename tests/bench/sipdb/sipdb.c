@@ -57,7 +57,29 @@ static int rng(void *buf, size_t len)
 	return n == (ssize_t)len ? 0 : -EIO;
 }
 
-/* Rewrites the state file atomically: temp file, fsync, rename. */
+/* Makes a rename in @path's directory durable. */
+static int sync_dir(const char *path)
+{
+	char dir[sizeof(db.state_file)];
+	char *slash;
+	int fd, ret = 0;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return 0;
+	*(slash == dir ? slash + 1 : slash) = 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Rewrites the state file atomically: temp file, fsync, rename, then the
+ * directory. */
 static int persist(void)
 {
 	char tmp[sizeof(db.state_file) + 8];
@@ -93,6 +115,8 @@ static int persist(void)
 		ret = -errno;
 	if (ret)
 		unlink(tmp);
+	else
+		ret = sync_dir(db.state_file);
 out:
 	free(buf);
 	if (ret)
@@ -247,6 +271,11 @@ out:
 
 /* ---- partner: MAR proxy towards the primary SIP DB (seed 16-21) ---- */
 
+/* TS 29.229 6.3: Server-Name 602, SIP-Number-Auth-Items 607,
+ * SIP-Auth-Data-Item 612. */
+static const uint32_t mar_copied[] = { 602, 607, 612 };
+static const uint32_t maa_copied[] = { 607, 612 };
+
 struct proxy {
 	struct msg *req; /* the S-CSCF's MAR, answered when the primary is done */
 	char impi[SDB_ID_MAX], impu[SDB_ID_MAX];
@@ -258,8 +287,6 @@ struct proxy {
 static void proxy_finish(struct proxy *p, struct msg *pans, uint32_t err)
 {
 	struct msg *ans = p->req;
-	struct avp *a, *c;
-	struct avp_hdr *h;
 	uint32_t code = 0;
 	bool exp = false;
 	int ret;
@@ -288,18 +315,8 @@ static void proxy_finish(struct proxy *p, struct msg *pans, uint32_t err)
 		ret = fdx_set_result(ans, code, exp);
 		/* Copy the vectors unchanged: RAND||AUTN, XRES, CK, IK. */
 		if (!ret)
-			ret = fd_msg_browse(pans, MSG_BRW_FIRST_CHILD, &a, NULL);
-		while (!ret && a) {
-			ret = fd_msg_avp_hdr(a, &h);
-			if (!ret && h->avp_vendor == FDX_VENDOR_3GPP &&
-			    (h->avp_code == 607 || h->avp_code == 612)) {
-				ret = fdx_avp_copy(a, &c);
-				if (!ret)
-					ret = fd_msg_avp_add(ans, MSG_BRW_LAST_CHILD, c);
-			}
-			if (!ret)
-				ret = fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL);
-		}
+			ret = fdx_copy_children(ans, pans, FDX_VENDOR_3GPP, maa_copied,
+						sizeof(maa_copied) / sizeof(maa_copied[0]));
 		logf_("MAR %s: answer from primary %s (%s %u) rewritten to %s", p->impi, p->primary,
 		      exp ? "experimental" : "result", code, p->impu);
 	}
@@ -336,8 +353,6 @@ static int mar_proxy(struct msg **req, struct sdb_binding *b)
 	const struct sdb_primary *pr = sdb_primary_find(&db, b->primary_host);
 	struct proxy *p;
 	struct msg *out;
-	struct avp *a, *c;
-	struct avp_hdr *h;
 	struct timespec ts;
 	int ret;
 
@@ -360,18 +375,8 @@ static int mar_proxy(struct msg **req, struct sdb_binding *b)
 	/* SIP-Auth-Data-Item (RAND||AUTS passes unchanged), SIP-Number-Auth-
 	 * Items and Server-Name go as they came. */
 	if (!ret)
-		ret = -fd_msg_browse(*req, MSG_BRW_FIRST_CHILD, &a, NULL);
-	while (!ret && a) {
-		ret = -fd_msg_avp_hdr(a, &h);
-		if (!ret && h->avp_vendor == FDX_VENDOR_3GPP &&
-		    (h->avp_code == 602 || h->avp_code == 607 || h->avp_code == 612)) {
-			ret = fdx_avp_copy(a, &c);
-			if (!ret)
-				ret = -fd_msg_avp_add(out, MSG_BRW_LAST_CHILD, c);
-		}
-		if (!ret)
-			ret = -fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL);
-	}
+		ret = fdx_copy_children(out, *req, FDX_VENDOR_3GPP, mar_copied,
+					sizeof(mar_copied) / sizeof(mar_copied[0]));
 	if (ret) {
 		fd_msg_free(out);
 		free(p);
