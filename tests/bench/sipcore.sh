@@ -51,6 +51,8 @@ state $run/primary-sipdb.state
 peer cms.primary.example sh
 peer hss.partner.example cx
 pool sequential mig- ims.primary.example 1 1000
+# Kamailio 5.6.3 compares an AKAv2 response against SIP-Authorization as is.
+akav2-password yes
 $BENCH_SUB
 EOT
 	[ ! -f "$run/primary-extra.conf" ] || cat "$run/primary-extra.conf"

@@ -145,6 +145,10 @@ t_check "resync MAR via the partner: a vector for the inbound identities" \
 t_check "RAND||AUTS reached the primary unchanged: SQN resynchronised to 0x20 + 1" \
 	bash -c "grep -qx 'sqn alice@ims.primary.example 33' $T_RUN/primary-sipdb.state"
 t_check "primary logged the resynchronisation" since primary "$pm" "vector SQN 33 after resync"
+tcx --scheme Digest-AKAv2-MD5 mar "$a_impi" "$a_impu" >"$T_RUN/cx-akav2.txt" 2>>"$T_RUN/cx.err"
+t_check "AKAv2 via the partner: the RFC 4169 password (24 characters) in SIP-Authorization" \
+	bash -c "grep -qx 'scheme=Digest-AKAv2-MD5' $T_RUN/cx-akav2.txt && grep -qx 'sip_authorization_len=24' $T_RUN/cx-akav2.txt &&
+		grep -qx 'user_name=$a_impi' $T_RUN/cx-akav2.txt"
 tcx mar nobody@ims.partner.example sip:nobody@ims.partner.example >"$T_RUN/cx-unknown.txt" 2>>"$T_RUN/cx.err"
 t_check "MAR for an unknown user: 5001 with User-Name and Public-Identity" \
 	bash -c "grep -qx 'experimental=5001' $T_RUN/cx-unknown.txt &&
