@@ -4,6 +4,12 @@
 #
 #   tests/bench/sipcore.sh start RUN_DIR [primary] [partner] [scscf]
 #   tests/bench/sipcore.sh stop RUN_DIR [scscf] [partner] [primary]
+#   tests/bench/sipcore.sh bind RUN_DIR USER-IMPU
+#
+# "bind" does over Sh what the two CMSs do in seed steps 4-11 (for tests that
+# run without them): outbound identities at the primary, inbound identities
+# at the partner, printed as outbound_impi= outbound_impu= impi= impu= lines
+# (impi/impu: what the UE registers with at the partner).
 #
 # No component named = all (start order primary, partner, scscf; stop in
 # reverse). RUN_DIR must hold topology.env (tests/bench/topology.sh up).
@@ -26,7 +32,7 @@ build=${MCMIG_BUILD:-build}
 case "$build" in /*) ;; *) build=$top/$build ;; esac
 
 usage() {
-	echo "usage: $0 start|stop RUN_DIR [primary|partner|scscf]..." >&2
+	echo "usage: $0 start|stop RUN_DIR [primary|partner|scscf]... | bind RUN_DIR USER-IMPU" >&2
 	exit 2
 }
 [ $# -ge 2 ] || usage
@@ -171,7 +177,24 @@ stop_one() {
 	echo "sipcore: $c killed"
 }
 
+bind_user() {
+	local impu=$1 out inb sh=$build/bench/mcmig-sh
+	out=$(ip netns exec "$MCMIG_NS_PRIMARY" "$sh" --identity cms.primary.example --realm primary.example \
+		--peer hss.primary.example --peer-realm primary.example --peer-addr 127.0.0.1 \
+		--work-dir "$run" outbound "$impu")
+	inb=$(ip netns exec "$MCMIG_NS_PARTNER" "$sh" --identity cms.partner.example --realm partner.example \
+		--peer hss.partner.example --peer-realm partner.example --peer-addr 127.0.0.1 \
+		--work-dir "$run" inbound "$(sed -n 's/^impi=//p' <<<"$out")" "$(sed -n 's/^impu=//p' <<<"$out")" \
+		"$(sed -n 's/^sipdb_host=//p' <<<"$out")" "$(sed -n 's/^sipdb_realm=//p' <<<"$out")")
+	sed -n 's/^\(impi\|impu\)=/outbound_\1=/p' <<<"$out"
+	grep -E '^(impi|impu)=' <<<"$inb"
+}
+
 case "$cmd" in
+bind)
+	[ $# -eq 1 ] || usage
+	bind_user "$1"
+	;;
 start)
 	[ $# -gt 0 ] || set -- primary partner scscf
 	for c in "$@"; do start_one "$c"; done

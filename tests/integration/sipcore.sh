@@ -130,9 +130,10 @@ pcx() { ip netns exec "$MCMIG_NS_PRIMARY" "$T_BUILD/bench/mcmig-cx" --identity c
 tcx() { ip netns exec "$MCMIG_NS_PARTNER" "$T_BUILD/bench/mcmig-cx" --identity cx-test.partner.example \
 	--realm partner.example --peer hss.partner.example --peer-realm partner.example \
 	--peer-addr 127.0.0.1 --work-dir "$T_RUN" --timeout 4000 "$@"; }
-psh outbound sip:alice@ims.primary.example >"$T_RUN/alice-out.txt" 2>>"$T_RUN/sh.err"
-tsh inbound "$(field impi "$T_RUN/alice-out.txt")" "$(field impu "$T_RUN/alice-out.txt")" \
-	hss.primary.example primary.example >"$T_RUN/alice-in.txt" 2>>"$T_RUN/sh.err"
+$core bind "$T_RUN" sip:alice@ims.primary.example >"$T_RUN/alice-in.txt" 2>>"$T_RUN/sh.err"
+t_check "sipcore.sh bind: outbound and inbound identities for alice" \
+	bash -c "grep -Eqx 'outbound_impi=mig-[0-9]+@ims.primary.example' $T_RUN/alice-in.txt &&
+		grep -Eqx 'impu=sip:mcmig-[0-9a-f]{16}@ims.partner.example' $T_RUN/alice-in.txt"
 a_impi=$(field impi "$T_RUN/alice-in.txt")
 a_impu=$(field impu "$T_RUN/alice-in.txt")
 pm=$(mark primary)
