@@ -118,6 +118,9 @@ t_check "partner SIP DB rewrote the MAA to the inbound identities" \
 t_check "SAR for the inbound identity" since partner "$tm" "SAR $impi / $impu: known"
 t_check "SQN persisted at the primary" grep -Eq '^sqn bob@ims.primary.example [1-9][0-9]*$' "$T_RUN/primary-sipdb.state"
 
+sipp_run register-aka.xml -t t1
+t_check "the same over TCP (200 OK)" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 200
+
 sipp_run register-aka-403.xml
 t_check "a wrong RES gets 403" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 403
 
