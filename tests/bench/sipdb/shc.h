@@ -67,7 +67,9 @@ struct shc_identity {
 	char sipdb_realm[SHC_ID_MAX];
 };
 
-/* Starts freeDiameter and waits up to @timeout_ms for the SIP DB peer. */
+/* Starts freeDiameter and waits up to @timeout_ms for the SIP DB peer.
+ * -ETIMEDOUT leaves the client running: it redials every 5 s (Tc) and the
+ * request calls work once the peer is up (-ENOTCONN until then). */
 int shc_start(const struct shc_params *p, unsigned int timeout_ms);
 /* Stops freeDiameter (disconnects cleanly). Safe if not started. */
 void shc_stop(void);
