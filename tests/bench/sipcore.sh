@@ -151,9 +151,10 @@ start_one() {
 			-Y "$run/scscf-runtime" -m 64 -M 8 >>"$run/scscf.log" 2>&1 &
 		echo $! >"$run/scscf.pid"
 		wait_for "S-CSCF on $MCMIG_PARTNER_UE_ADDR:5060" 150 listening_udp "$ns" "$MCMIG_PARTNER_UE_ADDR:5060"
-		# cdp's first CER on a fresh connection may lack Host-IP-Address
-		# (5.6.3); it retries after Tc. Wait for the peering to be open.
-		wait_for "S-CSCF Cx peering" 150 logged_since "$run/partner.log" "$mark" \
+		# cdp (5.6.3) may send its CER before its receiver holds the socket,
+		# without Host-IP-Address: the SIP DB accepts that, but wait for the
+		# peering itself (cdp redials every ~10 s when anything fails).
+		wait_for "S-CSCF Cx peering" 250 logged_since "$run/partner.log" "$mark" \
 			"peer scscf.partner.example connected"
 		;;
 	*) usage ;;

@@ -860,6 +860,8 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	ret = fdx_core_init(&c);
 	if (!ret)
+		ret = fdx_accept_cer_without_host_ip();
+	if (!ret)
 		ret = fdx_support(true, true);
 	if (!ret)
 		ret = register_cb(fdx.mar, &mar_gate);
