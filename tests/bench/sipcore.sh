@@ -17,7 +17,8 @@
 # in RUN_DIR/<c>-sipdb.state. Stop kills exactly the PID in <c>.pid.
 #
 # Optional inputs in RUN_DIR (appended to the rendered SIP DB configuration):
-#   primary-extra.conf, partner-extra.conf (more "subscriber"/"peer" lines)
+#   primary-extra.conf, partner-extra.conf (more "subscriber"/"peer"/... lines;
+#   the first name, <c>-subscribers.conf, is still read too)
 # Environment: MCMIG_BUILD (default build), MCMIG_PROXY_TIMEOUT (ms, 3000).
 #
 # Diameter: hss.primary.example (realm primary.example) on 127.0.0.1:3868 and
@@ -45,6 +46,13 @@ shift 2
 # Bench subscriber (shared plan): Milenage test set 1 K/OPc (vectors/milenage.txt).
 BENCH_SUB="subscriber alice@ims.primary.example sip:alice@ims.primary.example k=465b5ce8b199b49faa5f0a2ee238a6bc opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 sqn=0"
 
+extra() {
+	local f
+	for f in "$run/$1-subscribers.conf" "$run/$1-extra.conf"; do
+		[ ! -f "$f" ] || cat "$f"
+	done
+}
+
 render_primary() {
 	cat <<EOT
 # Rendered by tests/bench/sipcore.sh
@@ -61,7 +69,7 @@ pool sequential mig- ims.primary.example 1 1000
 akav2-password yes
 $BENCH_SUB
 EOT
-	[ ! -f "$run/primary-extra.conf" ] || cat "$run/primary-extra.conf"
+	extra primary
 }
 
 render_partner() {
@@ -80,7 +88,7 @@ peer hss.primary.example $MCMIG_PRIMARY_CORE_ADDR 3868
 primary hss.primary.example primary.example
 pool random mcmig- ims.partner.example
 EOT
-	[ ! -f "$run/partner-extra.conf" ] || cat "$run/partner-extra.conf"
+	extra partner
 }
 
 render_scscf() {

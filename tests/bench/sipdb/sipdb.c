@@ -169,8 +169,8 @@ static int make_vector(struct sdb_sub *s, const uint8_t *resync, size_t resync_l
 	uint8_t rand_[16];
 	int ret = 0;
 
-	if (db.fixed_rand)
-		memcpy(rand_, db.rand, sizeof(rand_));
+	if (s->fixed_rand)
+		memcpy(rand_, s->rand, sizeof(rand_));
 	else
 		ret = rng(rand_, sizeof(rand_));
 	if (!ret)
