@@ -160,6 +160,12 @@ t_check "MAR for an unknown user: 5001 with User-Name and Public-Identity" \
 	bash -c "grep -qx 'experimental=5001' $T_RUN/cx-unknown.txt &&
 		grep -qx 'user_name=nobody@ims.partner.example' $T_RUN/cx-unknown.txt &&
 		grep -qx 'public_identity=sip:nobody@ims.partner.example' $T_RUN/cx-unknown.txt"
+tcx uar "$a_impi" "$a_impu" >"$T_RUN/cx-uar.txt" 2>>"$T_RUN/cx.err"
+t_check "UAR for an inbound identity: first registration, S-CSCF name" \
+	bash -c "grep -qx 'experimental=2001' $T_RUN/cx-uar.txt &&
+		grep -qx 'server_name=sip:scscf.partner.example:5060' $T_RUN/cx-uar.txt"
+tcx uar nobody@ims.partner.example sip:nobody@ims.partner.example >"$T_RUN/cx-uar2.txt" 2>>"$T_RUN/cx.err"
+t_check "UAR for an unknown user: 5001" grep -qx 'experimental=5001' "$T_RUN/cx-uar2.txt"
 pcx --scheme Digest-MD5 mar alice@ims.primary.example sip:alice@ims.primary.example >"$T_RUN/cx-scheme.txt" 2>>"$T_RUN/cx.err"
 t_check "MAR with an unsupported scheme: 5006 with the identities" \
 	bash -c "grep -qx 'experimental=5006' $T_RUN/cx-scheme.txt && grep -qx 'user_name=alice@ims.primary.example' $T_RUN/cx-scheme.txt"

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mcmig-cx — a minimal Cx client (as an S-CSCF would send) for tests of the
- * bench SIP databases: one MAR, the answer summarised on stdout.
+ * mcmig-cx — a minimal Cx client (as an I-/S-CSCF would send) for tests of
+ * the bench SIP databases: one MAR or UAR, the answer summarised on stdout.
  *
  *   mcmig-cx OPTIONS [--scheme S] [--resync RAND||AUTS-HEX] mar IMPI IMPU
+ *   mcmig-cx OPTIONS uar IMPI IMPU
  *
- * Prints result= or experimental=, user_name=, public_identity=, then per
+ * Prints result= or experimental=, user_name=, public_identity=, server_name=,
+ * then per
  * SIP-Auth-Data-Item scheme=, rand= and the lengths of the secrets (never
  * their values). Exit 0 when an answer arrived (whatever its result),
  * 2 usage, 5 timeout, 6 not connected, 1 other.
@@ -80,6 +82,7 @@ static void summarise(struct msg *ans)
 		printf("%s=%u\n", exp ? "experimental" : "result", code);
 	print_str("user_name", ans, fdx.user_name);
 	print_str("public_identity", ans, fdx.public_identity);
+	print_str("server_name", ans, fdx.server_name);
 	fd_msg_browse(ans, MSG_BRW_FIRST_CHILD, &a, NULL);
 	for (; a; fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL)) {
 		if (fd_msg_avp_hdr(a, &h) || h->avp_vendor != FDX_VENDOR_3GPP || h->avp_code != 612)
@@ -100,20 +103,23 @@ static void summarise(struct msg *ans)
 	}
 }
 
-static int mar(const char *peer, const char *realm, const char *impi, const char *impu,
-	       const char *scheme, const uint8_t *resync, unsigned int timeout_ms)
+/* @scheme NULL: a UAR (TS 29.229 6.1.1) instead of a MAR (6.1.7). */
+static int request(const char *peer, const char *realm, const char *impi, const char *impu,
+		   const char *scheme, const uint8_t *resync, unsigned int timeout_ms)
 {
 	struct timespec ts;
 	struct msg *m;
 	struct avp *item;
 	int ret;
 
-	ret = fdx_new_request(fdx.mar, FDX_APP_CX, peer, realm, &m);
+	ret = fdx_new_request(scheme ? fdx.mar : fdx.uar, FDX_APP_CX, peer, realm, &m);
 	if (ret)
 		return ret;
 	ret = fdx_add_cstr(m, fdx.user_name, impi);
 	if (!ret)
 		ret = fdx_add_cstr(m, fdx.public_identity, impu);
+	if (!scheme)
+		goto send;
 	if (!ret)
 		ret = fdx_add_cstr(m, fdx.server_name, "sip:cx-test.bench.example");
 	if (!ret)
@@ -129,6 +135,7 @@ static int mar(const char *peer, const char *realm, const char *impi, const char
 		else
 			fd_msg_free(item);
 	}
+send:
 	if (ret) {
 		fd_msg_free(m);
 		return ret;
@@ -172,7 +179,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: mcmig-cx --identity ID --realm REALM --peer HOST --peer-realm REALM\n"
 		"                --peer-addr IPV4 [--peer-port N] [--local-port N] [--timeout MS]\n"
-		"                [--work-dir DIR] [--scheme S] [--resync HEX60] mar IMPI IMPU\n");
+		"                [--work-dir DIR] [--scheme S] [--resync HEX60] mar IMPI IMPU\n"
+		"       mcmig-cx ... uar IMPI IMPU\n");
 }
 
 int main(int argc, char **argv)
@@ -248,8 +256,8 @@ int main(int argc, char **argv)
 			goto bad;
 		}
 	}
-	if (argc - optind != 3 || strcmp(argv[optind], "mar") || !c.identity || !c.realm ||
-	    !peer.identity || !peer.addr || !peer_realm)
+	if (argc - optind != 3 || (strcmp(argv[optind], "mar") && strcmp(argv[optind], "uar")) ||
+	    !c.identity || !c.realm || !peer.identity || !peer.addr || !peer_realm)
 		goto bad;
 	c.peers = &peer;
 	c.npeers = 1;
@@ -266,8 +274,9 @@ int main(int argc, char **argv)
 		nanosleep(&nap, NULL);
 	}
 	if (!ret)
-		ret = mar(peer.identity, peer_realm, argv[optind + 1], argv[optind + 2], scheme,
-			  have_resync ? resync : NULL, (unsigned int)timeout);
+		ret = request(peer.identity, peer_realm, argv[optind + 1], argv[optind + 2],
+			      strcmp(argv[optind], "uar") ? scheme : NULL,
+			      have_resync ? resync : NULL, (unsigned int)timeout);
 	if (ret)
 		fprintf(stderr, "mcmig-cx: %s\n", strerror(-ret));
 	fdx_quiet();
