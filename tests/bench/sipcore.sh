@@ -4,6 +4,12 @@
 #
 #   tests/bench/sipcore.sh start RUN_DIR [primary] [partner] [scscf]
 #   tests/bench/sipcore.sh stop RUN_DIR [scscf] [partner] [primary]
+#   tests/bench/sipcore.sh bind RUN_DIR USER-IMPU
+#
+# "bind" does over Sh what the two CMSs do in seed steps 4-11 (for tests that
+# run without them): outbound identities at the primary, inbound identities
+# at the partner, printed as outbound_impi= outbound_impu= impi= impu= lines
+# (impi/impu: what the UE registers with at the partner).
 #
 # No component named = all (start order primary, partner, scscf; stop in
 # reverse). RUN_DIR must hold topology.env (tests/bench/topology.sh up).
@@ -11,7 +17,8 @@
 # in RUN_DIR/<c>-sipdb.state. Stop kills exactly the PID in <c>.pid.
 #
 # Optional inputs in RUN_DIR (appended to the rendered SIP DB configuration):
-#   primary-subscribers.conf, partner-subscribers.conf  ("subscriber ..." lines)
+#   primary-extra.conf, partner-extra.conf (more "subscriber"/"peer"/... lines;
+#   the first name, <c>-subscribers.conf, is still read too)
 # Environment: MCMIG_BUILD (default build), MCMIG_PROXY_TIMEOUT (ms, 3000).
 #
 # Diameter: hss.primary.example (realm primary.example) on 127.0.0.1:3868 and
@@ -26,7 +33,7 @@ build=${MCMIG_BUILD:-build}
 case "$build" in /*) ;; *) build=$top/$build ;; esac
 
 usage() {
-	echo "usage: $0 start|stop RUN_DIR [primary|partner|scscf]..." >&2
+	echo "usage: $0 start|stop RUN_DIR [primary|partner|scscf]... | bind RUN_DIR USER-IMPU" >&2
 	exit 2
 }
 [ $# -ge 2 ] || usage
@@ -39,6 +46,13 @@ shift 2
 # Bench subscriber (shared plan): Milenage test set 1 K/OPc (vectors/milenage.txt).
 BENCH_SUB="subscriber alice@ims.primary.example sip:alice@ims.primary.example k=465b5ce8b199b49faa5f0a2ee238a6bc opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 sqn=0"
 
+extra() {
+	local f
+	for f in "$run/$1-subscribers.conf" "$run/$1-extra.conf"; do
+		[ ! -f "$f" ] || cat "$f"
+	done
+}
+
 render_primary() {
 	cat <<EOT
 # Rendered by tests/bench/sipcore.sh
@@ -48,12 +62,14 @@ realm primary.example
 listen 127.0.0.1
 listen $MCMIG_PRIMARY_CORE_ADDR
 state $run/primary-sipdb.state
-peer cms.primary.example
-peer hss.partner.example
+peer cms.primary.example sh
+peer hss.partner.example cx
 pool sequential mig- ims.primary.example 1 1000
+# Kamailio 5.6.3 compares an AKAv2 response against SIP-Authorization as is.
+akav2-password yes
 $BENCH_SUB
 EOT
-	[ ! -f "$run/primary-subscribers.conf" ] || cat "$run/primary-subscribers.conf"
+	extra primary
 }
 
 render_partner() {
@@ -66,13 +82,13 @@ listen 127.0.0.1
 state $run/partner-sipdb.state
 server-name sip:scscf.partner.example:5060
 proxy-timeout ${MCMIG_PROXY_TIMEOUT:-3000}
-peer cms.partner.example
-peer scscf.partner.example
+peer cms.partner.example sh
+peer scscf.partner.example cx
 peer hss.primary.example $MCMIG_PRIMARY_CORE_ADDR 3868
 primary hss.primary.example primary.example
 pool random mcmig- ims.partner.example
 EOT
-	[ ! -f "$run/partner-subscribers.conf" ] || cat "$run/partner-subscribers.conf"
+	extra partner
 }
 
 render_scscf() {
@@ -143,9 +159,10 @@ start_one() {
 			-Y "$run/scscf-runtime" -m 64 -M 8 >>"$run/scscf.log" 2>&1 &
 		echo $! >"$run/scscf.pid"
 		wait_for "S-CSCF on $MCMIG_PARTNER_UE_ADDR:5060" 150 listening_udp "$ns" "$MCMIG_PARTNER_UE_ADDR:5060"
-		# cdp's first CER on a fresh connection may lack Host-IP-Address
-		# (5.6.3); it retries after Tc. Wait for the peering to be open.
-		wait_for "S-CSCF Cx peering" 150 logged_since "$run/partner.log" "$mark" \
+		# cdp (5.6.3) may send its CER before its receiver holds the socket,
+		# without Host-IP-Address: the SIP DB accepts that, but wait for the
+		# peering itself (cdp redials every ~10 s when anything fails).
+		wait_for "S-CSCF Cx peering" 250 logged_since "$run/partner.log" "$mark" \
 			"peer scscf.partner.example connected"
 		;;
 	*) usage ;;
@@ -169,7 +186,24 @@ stop_one() {
 	echo "sipcore: $c killed"
 }
 
+bind_user() {
+	local impu=$1 out inb sh=$build/bench/mcmig-sh
+	out=$(ip netns exec "$MCMIG_NS_PRIMARY" "$sh" --identity cms.primary.example --realm primary.example \
+		--peer hss.primary.example --peer-realm primary.example --peer-addr 127.0.0.1 \
+		--work-dir "$run" outbound "$impu")
+	inb=$(ip netns exec "$MCMIG_NS_PARTNER" "$sh" --identity cms.partner.example --realm partner.example \
+		--peer hss.partner.example --peer-realm partner.example --peer-addr 127.0.0.1 \
+		--work-dir "$run" inbound "$(sed -n 's/^impi=//p' <<<"$out")" "$(sed -n 's/^impu=//p' <<<"$out")" \
+		"$(sed -n 's/^sipdb_host=//p' <<<"$out")" "$(sed -n 's/^sipdb_realm=//p' <<<"$out")")
+	sed -n 's/^\(impi\|impu\)=/outbound_\1=/p' <<<"$out"
+	grep -E '^(impi|impu)=' <<<"$inb"
+}
+
 case "$cmd" in
+bind)
+	[ $# -eq 1 ] || usage
+	bind_user "$1"
+	;;
 start)
 	[ $# -gt 0 ] || set -- primary partner scscf
 	for c in "$@"; do start_one "$c"; done

@@ -33,7 +33,7 @@ static const char primary_conf[] =
 	"amf=8000 sqn=41\n"
 	"subscriber bob@ims.primary.example sip:bob@ims.primary.example "
 	"k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 "
-	"amf=3030\n";
+	"amf=3030 rand=6d636d69672d62656e63682d72616e64\n";
 
 static const char partner_conf[] = "role partner\n"
 				   "identity hss.partner.example\n"
@@ -71,6 +71,7 @@ static void test_conf_primary(void **state)
 	assert_int_equal(db.nlisten, 2);
 	assert_string_equal(db.listen[1], "203.0.113.1");
 	assert_int_equal(db.proxy_timeout_ms, 3000);
+	assert_false(sdb_sub_by_impi(&db, "alice@ims.primary.example")->fixed_rand);
 	assert_string_equal(db.server_name, "sip:scscf.primary.example");
 	assert_int_equal(db.npeers, 2);
 	assert_string_equal(db.peers[0].addr, "");
@@ -94,6 +95,8 @@ static void test_conf_primary(void **state)
 	assert_memory_equal(s->k, "mcmig-bench-k-01", 16);
 	assert_memory_equal(s->opc, "mcmig-bench-op01", 16);
 	assert_memory_equal(s->amf, "00", 2);
+	assert_true(s->fixed_rand);
+	assert_memory_equal(s->rand, "mcmig-bench-rand", 16);
 	assert_int_equal(s->sqn, 0);
 	sdb_free(&db);
 }
@@ -155,6 +158,9 @@ static void test_conf_malformed(void **state)
 		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
 		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 "
 		  "sqn=281474976710656\n",
+		  "line 2: subscriber field 7 is malformed" },
+		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
+		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 rand=00\n",
 		  "line 2: subscriber field 7 is malformed" },
 		{ "a b c d e f g h i\n", "line 2: too many fields" },
 	};

@@ -154,6 +154,42 @@ int fdx_dict_init(void)
 	return ret;
 }
 
+int fdx_accept_cer_without_host_ip(void)
+{
+	command_code_t cer_code = 257;
+	avp_code_t hip_code = 257;
+	struct dict_object *cer, *hip, *rule;
+	struct dict_rule_request q;
+	struct dict_rule_data r = { 0 };
+	int ret;
+
+	ret = fd_dict_search(DICT, DICT_COMMAND, CMD_BY_CODE_R, &cer_code, &cer, ENOENT);
+	if (!ret)
+		ret = fd_dict_search(DICT, DICT_AVP, AVP_BY_CODE, &hip_code, &hip, ENOENT);
+	if (ret)
+		return -ret;
+	q.rule_parent = cer;
+	q.rule_avp = hip;
+	ret = fd_dict_search(DICT, DICT_RULE, RULE_BY_AVP_AND_PARENT, &q, &rule, ENOENT);
+	if (!ret) {
+		ret = fd_dict_getval(rule, &r);
+		if (!ret && r.rule_position == RULE_OPTIONAL)
+			return 0; /* already optional */
+		if (!ret)
+			ret = fd_dict_delete(rule);
+	} else if (ret == ENOENT) {
+		ret = 0;
+	}
+	if (ret)
+		return -ret;
+	r.rule_avp = hip;
+	r.rule_position = RULE_OPTIONAL;
+	r.rule_order = 0;
+	r.rule_min = 0;
+	r.rule_max = -1;
+	return -fd_dict_new(DICT, DICT_RULE, &r, cer, NULL);
+}
+
 int fdx_support(bool cx, bool sh)
 {
 	int ret = 0;
@@ -521,4 +557,32 @@ out:
 	}
 	*dst = c;
 	return 0;
+}
+
+int fdx_copy_children(msg_or_avp *dst, msg_or_avp *src, uint32_t vendor, const uint32_t *codes,
+		      size_t ncodes)
+{
+	struct avp *a = NULL, *c;
+	struct avp_hdr *h;
+	size_t i;
+	int ret;
+
+	ret = -fd_msg_browse(src, MSG_BRW_FIRST_CHILD, &a, NULL);
+	while (!ret && a) {
+		ret = -fd_msg_avp_hdr(a, &h);
+		for (i = 0; !ret && i < ncodes; i++) {
+			if (h->avp_vendor != vendor || h->avp_code != codes[i])
+				continue;
+			ret = fdx_avp_copy(a, &c);
+			if (ret)
+				break;
+			ret = -fd_msg_avp_add(dst, MSG_BRW_LAST_CHILD, c);
+			if (ret)
+				fd_msg_free(c);
+			break;
+		}
+		if (!ret)
+			ret = -fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL);
+	}
+	return ret;
 }

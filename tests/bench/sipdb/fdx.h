@@ -30,12 +30,12 @@
 #define FDX_CMD_PUR 307
 
 /* Result-Code (RFC 6733 7.1) */
-#define FDX_SUCCESS	      2001
-#define FDX_UNABLE_TO_DELIVER 3002
-#define FDX_OUT_OF_SPACE      4002
-#define FDX_AVP_UNSUPPORTED   5001
-#define FDX_MISSING_AVP	      5005
-#define FDX_UNABLE_TO_COMPLY  5012
+#define FDX_SUCCESS		   2001
+#define FDX_UNABLE_TO_DELIVER	   3002
+#define FDX_OUT_OF_SPACE	   4002
+#define FDX_AUTHORIZATION_REJECTED 5003
+#define FDX_MISSING_AVP		   5005
+#define FDX_UNABLE_TO_COMPLY	   5012
 /* Experimental-Result-Code (TS 29.229 6.2, TS 29.329 6.2) */
 #define FDX_FIRST_REGISTRATION		    2001
 #define FDX_SUBSEQUENT_REGISTRATION	    2002
@@ -75,6 +75,11 @@ extern struct fdx_dict fdx;
  * resolves or defines everything in fdx. Returns 0 or -errno.
  */
 int fdx_dict_init(void);
+
+/* Accepts a CER without Host-IP-Address (RFC 6733 5.3.1 requires one):
+ * Kamailio 5.6.3's cdp sometimes sends its CER before its receiver process
+ * holds the socket ("Error on finding local host address") and omits it. */
+int fdx_accept_cer_without_host_ip(void);
 
 /* Advertise Cx and/or Sh (auth, vendor 10415) in our CER/CEA. */
 int fdx_support(bool cx, bool sh);
@@ -128,5 +133,9 @@ int fdx_result(struct msg *ans, uint32_t *code, bool *experimental);
 
 /* Deep copy of @src (grouped AVPs recursively: libfdproto has none). */
 int fdx_avp_copy(struct avp *src, struct avp **dst);
+/* Appends to @dst deep copies of @src's children of @vendor whose code is in
+ * @codes, in their order. 0 or -errno (then @dst may hold some copies). */
+int fdx_copy_children(msg_or_avp *dst, msg_or_avp *src, uint32_t vendor, const uint32_t *codes,
+		      size_t ncodes);
 
 #endif

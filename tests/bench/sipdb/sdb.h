@@ -33,6 +33,9 @@ struct sdb_sub {
 	bool opc_is_op;
 	uint8_t amf[2];
 	uint64_t sqn; /* last SQN used (TS 33.102 C.1.1) */
+	/* Tests only: every vector of this subscriber uses this RAND. */
+	bool fixed_rand;
+	uint8_t rand[16];
 };
 
 /* A migration identity (impi/impu) bound to a user. Primary: user_* are the
@@ -50,6 +53,7 @@ struct sdb_peer {
 	char identity[SDB_ID_MAX];
 	char addr[64]; /* empty: the peer connects to us */
 	uint16_t port;
+	bool cx, sh; /* requests it may send us (none: we only send to it) */
 };
 
 struct sdb_primary {
@@ -103,6 +107,7 @@ struct sdb_binding *sdb_binding_by_user(struct sdb *db, const char *user_impu,
 					const char *primary_host);
 const struct sdb_primary *sdb_primary_find(const struct sdb *db, const char *host);
 bool sdb_peer_known(const struct sdb *db, const char *identity);
+const struct sdb_peer *sdb_peer_find(const struct sdb *db, const char *identity);
 
 /* Returns the user's existing binding or allocates one from the pool.
  * @rng fills a buffer with random bytes (injected for tests). Returns 0,
