@@ -118,7 +118,11 @@ struct modem_events {
 
 struct modem_ops {
 	const char *name;
-	/* Opens the device (through its proxy); @ev stays valid until close. */
+	/*
+	 * Opens the device (through its proxy); @ev stays valid until close.
+	 * *@m is set at once and stays valid even when @cb reports a failure:
+	 * the caller always ends with close(*@m).
+	 */
 	void (*open)(struct modem **m, const struct modem_config *cfg,
 		     const struct modem_events *ev, modem_done_cb cb, void *user_data);
 	void (*get_serving)(struct modem *m, modem_serving_cb cb, void *user_data);
