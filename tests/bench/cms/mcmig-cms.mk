@@ -11,3 +11,11 @@ test_cms_config_SRCS := tests/unit/test_cms_config.c $(CMS_DIR)/cms-config.c $(C
 	$(CMS_DIR)/cms-model.c hal/util.c
 test_cms_config_PKGS := cmocka glib-2.0 libxml-2.0
 test_cms_config_CPPFLAGS := -I$(CMS_DIR)
+
+BENCH_PROGRAMS += mcmig-cms
+mcmig-cms_SRCS := $(addprefix $(CMS_DIR)/,cms-main.c cms-server.c cms-partner.c cms-config.c \
+	cms-xml.c cms-model.c cms-sipdb.c cms-sipdb-memory.c) hal/util.c
+mcmig-cms_PKGS := glib-2.0 libxml-2.0 libmicrohttpd gnutls libcurl
+mcmig-cms_CPPFLAGS := -I$(CMS_DIR)
+mcmig-cms_LIBS := -lpthread
+INTEGRATION_TESTS += tests/integration/cms.sh
