@@ -12,20 +12,28 @@ CMS=$T_BUILD/bench/mcmig-cms
 SRC=$T_TOP/tests/bench/cms
 [ -x "$CMS" ] || { t_fail "mcmig-cms not built ($CMS)"; t_done; exit; }
 
-ue=$(t_netns ue) && primary=$(t_netns primary) && partner=$(t_netns partner) || {
-	t_fail "namespaces"
+# The bench topology and the two SIP DBs (Sh for the CMS) of tests/bench.
+export MCMIG_BENCH_ID=cms$T_ID MCMIG_BUILD=$T_BUILD
+t_on_exit "$T_TOP/tests/bench/topology.sh" down "$T_RUN"
+t_on_exit "$T_TOP/tests/bench/sipcore.sh" stop "$T_RUN" partner primary
+"$T_TOP/tests/bench/topology.sh" up "$T_RUN" >"$T_RUN/topology.log" 2>&1 || {
+	t_fail "topology.sh up"
 	t_done
 	exit
 }
-# t_netns runs in a subshell above: register the namespaces for cleanup here.
-T_NETNS+=("$ue" "$primary" "$partner")
-t_veth "$ue" 192.0.2.2/24 "$primary" 192.0.2.1/24
-t_veth "$primary" 203.0.113.1/24 "$partner" 203.0.113.2/24
-# Names as the bench topology gives them: ip netns exec bind-mounts these over /etc/hosts.
-mkdir -p "/etc/netns/$ue" "/etc/netns/$primary"
-echo "192.0.2.1 cms.primary.example" >"/etc/netns/$ue/hosts"
-printf '203.0.113.2 cms.partner.example\n203.0.113.2 cms.down.example\n' \
-	>"/etc/netns/$primary/hosts"
+. "$T_RUN/topology.env"
+ue=$MCMIG_NS_UE primary=$MCMIG_NS_PRIMARY partner=$MCMIG_NS_PARTNER
+# Users other than the bench's alice, known to the primary SIP DB (Milenage test sets 2-4).
+cat >"$T_RUN/primary-subscribers.conf" <<SUBS
+subscriber bob@ims.primary.example sip:bob@ims.primary.example k=0396eb317b6d1c36f19c1c84cd6ffd16 opc=53c15671c60a4b731c55b4a441c0bde2 amf=c3ab sqn=0
+subscriber carol@ims.primary.example sip:carol@ims.primary.example k=fec86ba6eb707ed08905757b1bb44b8f opc=1006020f0a478bf6b699f15c062e42b3 amf=f037 sqn=0
+subscriber dave@ims.primary.example sip:dave@ims.primary.example k=9e5944aea94b81165c82fbf9f32db751 opc=a64a507ae1a2a98bb88eb4210135dc87 amf=4af4 sqn=0
+SUBS
+"$T_TOP/tests/bench/sipcore.sh" start "$T_RUN" primary partner >"$T_RUN/sipcore.log" 2>&1 || {
+	t_fail "sipcore.sh start primary partner: $(tail -n 3 "$T_RUN/sipcore.log")"
+	t_done
+	exit
+}
 
 pki=$T_RUN/pki
 "$SRC/gen-certs.sh" "$pki" || { t_fail "gen-certs.sh"; t_done; exit; }
@@ -56,9 +64,12 @@ key=pki/primary-client.key
 timeout=3
 
 [sipdb]
-backend=memory
+backend=sh
 identifier=hss.primary.example
-domain=ims.primary.example
+identity=cms.primary.example
+realm=primary.example
+peer=hss.primary.example
+peer-realm=primary.example
 
 [user sip:alice@mcptt.primary.example]
 token-sha256=$(sha "$tok_alice")
@@ -97,7 +108,7 @@ serves=999-98
 static-configuration=$SRC/partner-static.xml
 
 [partner urn:mcmig:system:partner-down]
-url=https://cms.down.example:9444
+url=https://cms.partner.example:9444
 serves=999-97
 CONF
 
@@ -114,8 +125,11 @@ admin-port=8080
 connection-timeout=2
 
 [sipdb]
-backend=memory
-domain=ims.partner.example
+backend=sh
+identity=cms.partner.example
+realm=partner.example
+peer=hss.partner.example
+peer-realm=partner.example
 
 [primary-system urn:mcmig:system:primary]
 certificate-sha256=$(cat "$pki/primary-client.sha256")
@@ -205,8 +219,8 @@ t_check "automatic by location: 200" test "$got" = 200
 t_check "selection location, partner urn:mcmig:system:partner" test \
 	"$(x "$SEL")/$(x "$PID")" = "location/urn:mcmig:system:partner"
 impi1=$(x "$IMPI")
-t_check "inbound IMPI from the partner side ($impi1)" \
-	bash -c "[[ '$impi1' == in-*@ims.partner.example ]]"
+t_check "inbound IMPI from the partner SIP DB ($impi1)" \
+	bash -c "[[ '$impi1' == mcmig-*@ims.partner.example ]]"
 t_check "home domain, P-CSCF, transport" test \
 	"$(x "$P/*[local-name()='sip-identities']/*[local-name()='home-domain']")|$(x "$P/*[local-name()='pcscf'][1]/@transport")|$(x "$P/*[local-name()='pcscf'][2]")" = \
 	"ims.partner.example|udp|sip:198.51.100.1:5060"
@@ -242,7 +256,7 @@ got=$(ask "$tok_alice" "$(req alice 999 98)")
 t_check "static mode: 200 selection static" test \
 	"$got/$(x "$SEL")/$(x "$PID")" = "200/static/urn:mcmig:system:partner-static"
 t_check "static mode: the outbound identities of steps 4-6" \
-	bash -c "[[ '$(x "$IMPI")' == out-*@ims.primary.example ]]"
+	bash -c "[[ '$(x "$IMPI")' == mig-*@ims.primary.example ]]"
 t_check "static mode answer valid against the schema" \
 	xmllint --noout --schema "$T_TOP/agent/schema/partner-connection.xsd" "$T_RUN/ans"
 t_check "static mode: the partner CMS was not called" test "$(partner_answered)" = "$before"
@@ -337,6 +351,11 @@ t_check "partner binding: primary $out1 -> inbound $impi1" test \
 t_check "bindings hold no secrets" bash -c \
 	"! grep -qi -e password -e '$pw1' '$T_RUN/primary-bindings.xml' '$T_RUN/partner-bindings.xml'"
 
+t_check "primary SIP DB holds the outbound binding of $out1" \
+	grep -q "^binding $out1 .* alice@ims.primary.example " "$T_RUN/primary-sipdb.state"
+t_check "partner SIP DB binds $impi1 to $out1 at hss.primary.example" \
+	grep -q "^binding $impi1 .* $out1 .* hss.primary.example\$" "$T_RUN/partner-sipdb.state"
+
 # Revocation (6.Y.3) on the primary's loopback admin listener.
 rv() {
 	admin "$primary" /mcmig/v1/admin/revoke -o "$T_RUN/ans" -w '%{http_code}' \
@@ -346,6 +365,8 @@ rv() {
 t_check "revoke alice: 200" test "$(rv sip:alice@mcptt.primary.example)" = 200
 t_check "primary binding revoked" test \
 	"$(admin "$primary" /mcmig/v1/admin/bindings | xmllint --xpath "string($B/@state)" - 2>/dev/null)" = revoked
+t_check "the primary SIP DB dropped the outbound binding" \
+	bash -c "! grep -q '^binding $out1 ' '$T_RUN/primary-sipdb.state'"
 t_check "revoke again: 404 no-binding" test \
 	"$(rv sip:alice@mcptt.primary.example)/$(x "$E")" = "404/no-binding"
 t_check "revoke an unknown user: 404 no-binding" test \
@@ -353,9 +374,10 @@ t_check "revoke an unknown user: 404 no-binding" test \
 t_check "admin listener is loopback only" bash -c \
 	"! ip netns exec '$ue' curl -sS --max-time 3 http://192.0.2.1:8080/mcmig/v1/admin/bindings -o /dev/null 2>/dev/null"
 got=$(ask "$tok_alice" "$(req alice 999 99 150)")
-out2=$(admin "$primary" /mcmig/v1/admin/bindings | xmllint --xpath "string($B/*[local-name()='outbound-impi'])" - 2>/dev/null)
-t_check "after revocation a new migration gets new outbound identities ($out2)" \
-	bash -c "[ '$got' = 200 ] && [ -n '$out2' ] && [ '$out2' != '$out1' ]"
+admin "$primary" /mcmig/v1/admin/bindings >"$T_RUN/primary-bindings.xml"
+out2=$(x "$B/*[local-name()='outbound-impi']" "$T_RUN/primary-bindings.xml")
+t_check "a new migration after revocation: 200, active, bound again at the SIP DB ($out2)" \
+	bash -c "[ '$got' = 200 ] && [ '$(x "$B/@state" "$T_RUN/primary-bindings.xml")' = active ] && grep -q '^binding $out2 .* alice@ims.primary.example ' '$T_RUN/primary-sipdb.state'"
 
 t_check "no password and no token in any log" bash -c \
 	"! grep -q -e '$pw1' -e '$tok_alice' '$T_RUN'/*.log"

@@ -25,7 +25,7 @@ static char *primary_config(void)
 		"[server]\nrole=primary\nsystem-id=urn:mcmig:system:primary\n"
 		"listen=192.0.2.1\nport=8443\ncertificate=s.crt\nkey=s.key\nca=/ca.crt\n"
 		"[client]\ncertificate=c.crt\nkey=c.key\n"
-		"[sipdb]\nbackend=memory\nidentifier=hss.primary.example\n"
+		"[sipdb]\nbackend=sh\nidentifier=hss.primary.example\n"
 		"[user sip:alice@mcptt.primary.example]\ntoken-sha256=%s\n"
 		"impi=alice@ims.primary.example\nimpu=sip:alice@ims.primary.example\n"
 		"migration=true\npartners=urn:p:a;urn:p:b;\n"
@@ -233,7 +233,7 @@ struct partner_fixture {
 static const char partner_cfg[] =
 	"[server]\nrole=partner\nsystem-id=urn:mcmig:system:partner\nlisten=203.0.113.2\n"
 	"port=9443\ncertificate=s.crt\nkey=s.key\nca=ca.crt\n"
-	"[sipdb]\nbackend=memory\n"
+	"[sipdb]\nbackend=sh\n"
 	"[primary-system urn:mcmig:system:primary]\n"
 	"certificate-sha256=00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff:"
 	"00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff\n"

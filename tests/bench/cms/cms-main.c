@@ -84,7 +84,7 @@ int main(int argc, char **argv)
 	}
 	sipdb = cms_sipdb_lookup(cfg->sipdb_backend);
 	if (!sipdb) {
-		fprintf(stderr, "mcmig-cms: %s: [sipdb] backend '%s' is not sh or memory\n", path,
+		fprintf(stderr, "mcmig-cms: %s: [sipdb] backend '%s' is not sh\n", path,
 			cfg->sipdb_backend);
 		goto out;
 	}
@@ -104,10 +104,11 @@ int main(int argc, char **argv)
 		sipdb->stop();
 		goto out;
 	}
-	cms_log("%s %s listening on https://%s:%u%s%s%s (SIP DB backend %s)",
+	cms_log("%s %s listening on https://%s:%u (SIP DB backend %s)",
 		cfg->role == CMS_ROLE_PRIMARY ? "primary" : "partner", cfg->system_id, cfg->listen,
-		cfg->port, cfg->admin_port ? ", admin on http://" : "",
-		cfg->admin_port ? cfg->admin_listen : "", cfg->admin_port ? "" : "", sipdb->name);
+		cfg->port, sipdb->name);
+	if (cfg->admin_port)
+		cms_log("admin on http://%s:%u", cfg->admin_listen, cfg->admin_port);
 	do {
 		if (sigwait(&sigs, &sig))
 			break;

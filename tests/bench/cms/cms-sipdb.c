@@ -6,7 +6,7 @@
 #include "util.h"
 
 static const struct cms_sipdb_ops *const backends[] = {
-	&cms_sipdb_memory_ops,
+	&cms_sipdb_sh_ops,
 };
 
 const struct cms_sipdb_ops *cms_sipdb_lookup(const char *name)

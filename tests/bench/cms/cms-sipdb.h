@@ -2,11 +2,8 @@
 /*
  * How a CMS reaches its SIP database for migration identities (seed steps
  * 4-6 at the primary, 9-11 at the partner) and for revocation (6.Y.3). One
- * backend per file:
+ * backend per file, chosen by [sipdb] backend; today one:
  *   sh      Diameter Sh to the bench SIP DBs (cms-sipdb-sh.c)
- *   memory  identities allocated inside the CMS process (cms-sipdb-memory.c):
- *           for running a CMS without a SIP DB; nothing can authenticate
- *           with such identities.
  * Calls block the calling (connection) thread for at most the backend's
  * configured bound, may run concurrently, and return 0 or -errno:
  * -ETIMEDOUT, -ENOTCONN (SIP DB unreachable), -ENOENT (user unknown),
@@ -39,7 +36,7 @@ struct cms_sipdb_ops {
 	int (*revoke)(const char *impi, const char *impu);
 };
 
-extern const struct cms_sipdb_ops cms_sipdb_memory_ops;
+extern const struct cms_sipdb_ops cms_sipdb_sh_ops;
 
 /* The backend named by [sipdb] backend, or NULL. */
 const struct cms_sipdb_ops *cms_sipdb_lookup(const char *name);

@@ -14,8 +14,9 @@ test_cms_config_CPPFLAGS := -I$(CMS_DIR)
 
 BENCH_PROGRAMS += mcmig-cms
 mcmig-cms_SRCS := $(addprefix $(CMS_DIR)/,cms-main.c cms-server.c cms-partner.c cms-config.c \
-	cms-xml.c cms-model.c cms-sipdb.c cms-sipdb-memory.c) hal/util.c
+	cms-xml.c cms-model.c cms-sipdb.c cms-sipdb-sh.c) hal/util.c \
+	$(addprefix tests/bench/sipdb/,shc.c shdata.c fdx.c)
 mcmig-cms_PKGS := glib-2.0 libxml-2.0 libmicrohttpd gnutls libcurl
-mcmig-cms_CPPFLAGS := -I$(CMS_DIR)
-mcmig-cms_LIBS := -lpthread
+mcmig-cms_CPPFLAGS := -I$(CMS_DIR) -Itests/bench/sipdb
+mcmig-cms_LIBS := -lfdcore -lfdproto -lpthread
 INTEGRATION_TESTS += tests/integration/cms.sh
