@@ -385,4 +385,22 @@ t_stop cms-primary
 t_stop cms-partner
 t_check "primary stopped on SIGTERM" grep -q "stopping" "$T_RUN/cms-primary.log"
 t_check "partner stopped on SIGTERM" grep -q "stopping" "$T_RUN/cms-partner.log"
+
+# The bench's own start/stop (tests/bench/cms/start.sh) as the end-to-end scenario uses it.
+START=$T_TOP/tests/bench/cms/start.sh
+t_on_exit "$START" stop "$T_RUN"
+t_check "start.sh start" "$START" start "$T_RUN"
+. "$T_RUN/cms.env"
+t_check "bench token file is 0600" test "$(stat -c %a "$MCMIG_CMS_TOKEN_FILE")" = 600
+got=$(ip netns exec "$ue" curl -sS --max-time 10 -o "$T_RUN/ans" -w '%{http_code}' \
+	--cacert "$MCMIG_CMS_CA" -H "Authorization: Bearer $(cat "$MCMIG_CMS_TOKEN_FILE")" \
+	-H "Content-Type: application/vnd.mcmig.partner-request+xml" \
+	--data-binary "$(req alice 999 99 150)" "$MCMIG_CMS_URL")
+t_check "bench CMS: alice gets partner connection details" test \
+	"$got/$(x "$SEL")/$(x "$P/*[local-name()='connectivity']/@con-ref")" = "200/location/partner-mcptt"
+t_check "bench CMS: answer valid against the schema" \
+	xmllint --noout --schema "$T_TOP/agent/schema/partner-connection.xsd" "$T_RUN/ans"
+pids="$(cat "$T_RUN/cms-primary.pid") $(cat "$T_RUN/cms-partner.pid")"
+t_check "start.sh stop" "$START" stop "$T_RUN"
+t_check "start.sh stop ends exactly its processes" bash -c "! kill -0 $pids 2>/dev/null && [ ! -e '$T_RUN/cms-primary.pid' ]"
 t_done
