@@ -70,6 +70,7 @@ identity=cms.primary.example
 realm=primary.example
 peer=hss.primary.example
 peer-realm=primary.example
+timeout-ms=2000
 
 [user sip:alice@mcptt.primary.example]
 token-sha256=$(sha "$tok_alice")
@@ -300,6 +301,27 @@ t_check "the stalled connection is closed by the server within 4 s" \
 exec 7>&-
 kill "$slow" 2>/dev/null
 wait "$slow" 2>/dev/null
+
+# A body dripping in slower than the timeout allows is cut off.
+start=$(date +%s%N)
+got=$(ask "$tok_alice" "$(req alice 999 99 150)" --limit-rate 40)
+el_ms=$((($(date +%s%N) - start) / 1000000))
+t_check "a dripping body is cut off by the server ($got after $el_ms ms)" \
+	bash -c "[ '$got' != 200 ] && [ $el_ms -lt 4500 ]"
+
+# A silent partner CMS: 502 within the client timeout (3 s); a silent SIP DB: 503 within Sh's (2 s).
+kill -STOP "$(t_pid cms-partner)"
+start=$(date +%s%N)
+expect "silent partner CMS" 502 partner-unreachable -- "$tok_alice" "$(req alice 999 99 150)"
+el_ms=$((($(date +%s%N) - start) / 1000000))
+kill -CONT "$(t_pid cms-partner)"
+t_check "silent partner CMS answered within the bound ($el_ms ms)" test "$el_ms" -lt 4500
+kill -STOP "$(cat "$T_RUN/primary.pid")"
+start=$(date +%s%N)
+expect "silent primary SIP DB" 503 unavailable -- "$tok_alice" "$(req alice 999 99 150)"
+el_ms=$((($(date +%s%N) - start) / 1000000))
+kill -CONT "$(cat "$T_RUN/primary.pid")"
+t_check "silent primary SIP DB answered within the bound ($el_ms ms)" test "$el_ms" -lt 3500
 
 # The partner CMS itself: mutual TLS and step 8.
 acc() { # CERT BODY: from the primary namespace

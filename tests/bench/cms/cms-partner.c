@@ -2,6 +2,7 @@
 /* Steps 7/12: the primary CMS as a libcurl client of the partner CMS. */
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 #include <glib.h>
@@ -100,6 +101,11 @@ enum cms_error cms_partner_access(const struct cms_config *cfg, const struct cms
 		if (cms_xml_parse_connection((const char *)sink.buf->data, sink.buf->len,
 					     CMS_NS_CMS, "partner-access", 0, out, &perr)) {
 			*why = g_strdup_printf("%s: unusable answer: %s", url, perr);
+			goto out;
+		}
+		if (out->valid_until <= (int64_t)time(NULL)) {
+			*why = g_strdup_printf("%s answered a configuration already expired", url);
+			cms_connection_clear(out);
 			goto out;
 		}
 		if (strcmp(out->partner_system_id, p->system_id)) {
