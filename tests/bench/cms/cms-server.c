@@ -303,26 +303,38 @@ static void on_headers(struct listener_ctx *lc, struct MHD_Connection *conn, con
 		break;
 	}
 	if (!path || strcmp(url, path)) {
-		set_early(rq, CMS_ERR_NOT_FOUND, g_strdup_printf("no resource %s", url));
+		/* Client text goes into the log: escaped, so it cannot forge lines. */
+		char *u = g_strescape(url, NULL);
+
+		set_early(rq, CMS_ERR_NOT_FOUND, g_strdup_printf("no resource %s", u));
+		g_free(u);
 		return;
 	}
 	if (strcmp(method, "POST")) {
-		set_early(rq, CMS_ERR_METHOD, g_strdup_printf("%s %s: only POST", method, url));
+		char *m = g_strescape(method, NULL);
+
+		set_early(rq, CMS_ERR_METHOD, g_strdup_printf("%s %s: only POST", m, url));
+		g_free(m);
 		return;
 	}
 	if (lc->kind == LISTENER_UE)
 		check_bearer(s, conn, rq);
 	else if (lc->kind == LISTENER_CMS)
 		check_client_cert(s, conn, rq);
-	if (!is_type(ct, want_type))
+	if (!is_type(ct, want_type)) {
+		char *c = ct ? g_strescape(ct, NULL) : g_strdup("absent");
+
 		set_early(rq, CMS_ERR_BAD_REQUEST,
-			  g_strdup_printf("Content-Type must be %s, not %s", want_type,
-					  ct ? ct : "absent"));
-	if (cl && (!g_ascii_string_to_unsigned(cl, 10, 0, G_MAXUINT64, &declared, NULL) ||
-		   declared > s->cfg->max_body))
+			  g_strdup_printf("Content-Type must be %s, not %s", want_type, c));
+		g_free(c);
+	}
+	if (cl && !g_ascii_string_to_unsigned(cl, 10, 0, G_MAXUINT64, &declared, NULL))
+		set_early(rq, CMS_ERR_BAD_REQUEST, g_strdup("Content-Length is not a number"));
+	else if (cl && declared > s->cfg->max_body)
 		set_early(rq, CMS_ERR_TOO_LARGE,
-			  g_strdup_printf("body of %s bytes is over the limit of %zu", cl,
-					  s->cfg->max_body));
+			  g_strdup_printf("body of %" G_GUINT64_FORMAT
+					  " bytes is over the limit of %zu",
+					  declared, s->cfg->max_body));
 }
 
 /* Steps 2-13 at the primary, for rq->user. */
