@@ -15,7 +15,7 @@ SRC=$T_TOP/tests/bench/cms
 # The bench topology and the two SIP DBs (Sh for the CMS) of tests/bench.
 export MCMIG_BENCH_ID=cms$T_ID MCMIG_BUILD=$T_BUILD
 t_on_exit "$T_TOP/tests/bench/topology.sh" down "$T_RUN"
-t_on_exit "$T_TOP/tests/bench/sipcore.sh" stop "$T_RUN" partner primary
+t_on_exit "$T_TOP/tests/bench/sipcore.sh" stop "$T_RUN"
 "$T_TOP/tests/bench/topology.sh" up "$T_RUN" >"$T_RUN/topology.log" 2>&1 || {
 	t_fail "topology.sh up"
 	t_done
@@ -28,9 +28,11 @@ cat >"$T_RUN/primary-subscribers.conf" <<SUBS
 subscriber bob@ims.primary.example sip:bob@ims.primary.example k=0396eb317b6d1c36f19c1c84cd6ffd16 opc=53c15671c60a4b731c55b4a441c0bde2 amf=c3ab sqn=0
 subscriber carol@ims.primary.example sip:carol@ims.primary.example k=fec86ba6eb707ed08905757b1bb44b8f opc=1006020f0a478bf6b699f15c062e42b3 amf=f037 sqn=0
 subscriber dave@ims.primary.example sip:dave@ims.primary.example k=9e5944aea94b81165c82fbf9f32db751 opc=a64a507ae1a2a98bb88eb4210135dc87 amf=4af4 sqn=0
+subscriber erin@ims.primary.example sip:erin@ims.primary.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030
 SUBS
-"$T_TOP/tests/bench/sipcore.sh" start "$T_RUN" primary partner >"$T_RUN/sipcore.log" 2>&1 || {
-	t_fail "sipcore.sh start primary partner: $(tail -n 3 "$T_RUN/sipcore.log")"
+# erin holds SIPp 3.6.1's credentials: the ASCII bytes of its -key strings, OP, AMF "00".
+"$T_TOP/tests/bench/sipcore.sh" start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1 || {
+	t_fail "sipcore.sh start: $(tail -n 3 "$T_RUN/sipcore.log")"
 	t_done
 	exit
 }
@@ -45,6 +47,7 @@ tok_alice=$(openssl rand -hex 32)
 tok_bob=$(openssl rand -hex 32)
 tok_carol=$(openssl rand -hex 32)
 tok_dave=$(openssl rand -hex 32)
+tok_erin=$(openssl rand -hex 32)
 
 cat >"$T_RUN/primary.conf" <<CONF
 [server]
@@ -100,6 +103,13 @@ impu=sip:dave@ims.primary.example
 migration=true
 partners=urn:mcmig:system:partner
 
+[user sip:erin@mcptt.primary.example]
+token-sha256=$(sha "$tok_erin")
+impi=erin@ims.primary.example
+impu=sip:erin@ims.primary.example
+migration=true
+partners=urn:mcmig:system:partner
+
 [partner urn:mcmig:system:partner]
 url=https://cms.partner.example:9443
 serves=999-99:100-199
@@ -135,7 +145,7 @@ peer-realm=partner.example
 [primary-system urn:mcmig:system:primary]
 certificate-sha256=$(cat "$pki/primary-client.sha256")
 sip-databases=hss.primary.example
-users=sip:alice@mcptt.primary.example;sip:dave@mcptt.primary.example
+users=sip:alice@mcptt.primary.example;sip:dave@mcptt.primary.example;sip:erin@mcptt.primary.example
 
 [offer]
 home-domain=ims.partner.example
@@ -400,6 +410,32 @@ admin "$primary" /mcmig/v1/admin/bindings >"$T_RUN/primary-bindings.xml"
 out2=$(x "$B/*[local-name()='outbound-impi']" "$T_RUN/primary-bindings.xml")
 t_check "a new migration after revocation: 200, active, bound again at the SIP DB ($out2)" \
 	bash -c "[ '$got' = 200 ] && [ '$(x "$B/@state" "$T_RUN/primary-bindings.xml")' = active ] && grep -q '^binding $out2 .* alice@ims.primary.example ' '$T_RUN/primary-sipdb.state'"
+
+# The identities handed out register at the partner's real SIP core, until revoked:
+# SIPp as the UE, Kamailio S-CSCF, MAR partner SIP DB -> primary SIP DB (steps 14-25).
+got=$(ask "$tok_erin" "$(req erin 999 99 150)")
+e_impi=$(x "$IMPI")
+e_impu=$(x "$P/*[local-name()='sip-identities']/*[local-name()='impu']")
+t_check "erin: partner connection details ($got, $e_impi)" test "$got" = 200
+ip -n "$ue" addr add 198.51.100.2/24 dev wwan1
+ip -n "$ue" link set wwan1 up
+n=0
+sipp_run() { # SCENARIO: registers $e_impi/$e_impu at scscf.partner.example
+	n=$((n + 1))
+	(cd "$T_RUN" && timeout 30 ip netns exec "$ue" sipp 198.51.100.1:5060 \
+		-sf "$T_TOP/tests/bench/sipp/$1" -m 1 -i 198.51.100.2 -p 5070 \
+		-key impi "$e_impi" -key impu "$e_impu" -key domain ims.partner.example \
+		-au "$e_impi" -auth_uri ims.partner.example -timeout 15s -timeout_error -nostdin \
+		-trace_msg -message_file "$T_RUN/sipp$n.msg" >"$T_RUN/sipp$n.out" 2>&1 </dev/null)
+}
+final() { grep -E '^SIP/2.0 [2-6][0-9][0-9]' "$T_RUN/sipp$n.msg" | grep -v ' 100 ' | tail -n 1 | cut -d' ' -f2; }
+sipp_run register-aka.xml
+t_check "SIPp registers at the partner S-CSCF with the CMS's inbound identity ($(final))" \
+	test "$(final)" = 200
+t_check "revoke erin: 200" test "$(rv sip:erin@mcptt.primary.example)" = 200
+sipp_run register-refused.xml
+t_check "after revocation the partner can no longer authenticate erin ($(final))" \
+	test "$(final)" = 403
 
 t_check "no password and no token in any log" bash -c \
 	"! grep -q -e '$pw1' -e '$tok_alice' '$T_RUN'/*.log"
