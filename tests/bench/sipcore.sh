@@ -4,6 +4,12 @@
 #
 #   tests/bench/sipcore.sh start RUN_DIR [primary] [partner] [scscf]
 #   tests/bench/sipcore.sh stop RUN_DIR [scscf] [partner] [primary]
+#   tests/bench/sipcore.sh bind RUN_DIR USER-IMPU
+#
+# "bind" does over Sh what the two CMSs do in seed steps 4-11 (for tests that
+# run without them): outbound identities at the primary, inbound identities
+# at the partner, printed as outbound_impi= outbound_impu= impi= impu= lines
+# (impi/impu: what the UE registers with at the partner).
 #
 # No component named = all (start order primary, partner, scscf; stop in
 # reverse). RUN_DIR must hold topology.env (tests/bench/topology.sh up).
@@ -11,7 +17,7 @@
 # in RUN_DIR/<c>-sipdb.state. Stop kills exactly the PID in <c>.pid.
 #
 # Optional inputs in RUN_DIR (appended to the rendered SIP DB configuration):
-#   primary-subscribers.conf, partner-subscribers.conf  ("subscriber ..." lines)
+#   primary-extra.conf, partner-extra.conf (more "subscriber"/"peer" lines)
 # Environment: MCMIG_BUILD (default build), MCMIG_PROXY_TIMEOUT (ms, 3000).
 #
 # Diameter: hss.primary.example (realm primary.example) on 127.0.0.1:3868 and
@@ -26,7 +32,7 @@ build=${MCMIG_BUILD:-build}
 case "$build" in /*) ;; *) build=$top/$build ;; esac
 
 usage() {
-	echo "usage: $0 start|stop RUN_DIR [primary|partner|scscf]..." >&2
+	echo "usage: $0 start|stop RUN_DIR [primary|partner|scscf]... | bind RUN_DIR USER-IMPU" >&2
 	exit 2
 }
 [ $# -ge 2 ] || usage
@@ -48,12 +54,14 @@ realm primary.example
 listen 127.0.0.1
 listen $MCMIG_PRIMARY_CORE_ADDR
 state $run/primary-sipdb.state
-peer cms.primary.example
-peer hss.partner.example
+peer cms.primary.example sh
+peer hss.partner.example cx
 pool sequential mig- ims.primary.example 1 1000
+# Kamailio 5.6.3 compares an AKAv2 response against SIP-Authorization as is.
+akav2-password yes
 $BENCH_SUB
 EOT
-	[ ! -f "$run/primary-subscribers.conf" ] || cat "$run/primary-subscribers.conf"
+	[ ! -f "$run/primary-extra.conf" ] || cat "$run/primary-extra.conf"
 }
 
 render_partner() {
@@ -66,13 +74,13 @@ listen 127.0.0.1
 state $run/partner-sipdb.state
 server-name sip:scscf.partner.example:5060
 proxy-timeout ${MCMIG_PROXY_TIMEOUT:-3000}
-peer cms.partner.example
-peer scscf.partner.example
+peer cms.partner.example sh
+peer scscf.partner.example cx
 peer hss.primary.example $MCMIG_PRIMARY_CORE_ADDR 3868
 primary hss.primary.example primary.example
 pool random mcmig- ims.partner.example
 EOT
-	[ ! -f "$run/partner-subscribers.conf" ] || cat "$run/partner-subscribers.conf"
+	[ ! -f "$run/partner-extra.conf" ] || cat "$run/partner-extra.conf"
 }
 
 render_scscf() {
@@ -169,7 +177,24 @@ stop_one() {
 	echo "sipcore: $c killed"
 }
 
+bind_user() {
+	local impu=$1 out inb sh=$build/bench/mcmig-sh
+	out=$(ip netns exec "$MCMIG_NS_PRIMARY" "$sh" --identity cms.primary.example --realm primary.example \
+		--peer hss.primary.example --peer-realm primary.example --peer-addr 127.0.0.1 \
+		--work-dir "$run" outbound "$impu")
+	inb=$(ip netns exec "$MCMIG_NS_PARTNER" "$sh" --identity cms.partner.example --realm partner.example \
+		--peer hss.partner.example --peer-realm partner.example --peer-addr 127.0.0.1 \
+		--work-dir "$run" inbound "$(sed -n 's/^impi=//p' <<<"$out")" "$(sed -n 's/^impu=//p' <<<"$out")" \
+		"$(sed -n 's/^sipdb_host=//p' <<<"$out")" "$(sed -n 's/^sipdb_realm=//p' <<<"$out")")
+	sed -n 's/^\(impi\|impu\)=/outbound_\1=/p' <<<"$out"
+	grep -E '^(impi|impu)=' <<<"$inb"
+}
+
 case "$cmd" in
+bind)
+	[ $# -eq 1 ] || usage
+	bind_user "$1"
+	;;
 start)
 	[ $# -gt 0 ] || set -- primary partner scscf
 	for c in "$@"; do start_one "$c"; done

@@ -24,7 +24,7 @@ t_on_exit "$T_TOP/tests/bench/sipcore.sh" stop "$T_RUN"
 . "$T_RUN/topology.env"
 ue=$MCMIG_NS_UE primary=$MCMIG_NS_PRIMARY partner=$MCMIG_NS_PARTNER
 # Users other than the bench's alice, known to the primary SIP DB (Milenage test sets 2-4).
-cat >"$T_RUN/primary-subscribers.conf" <<SUBS
+cat >"$T_RUN/primary-extra.conf" <<SUBS
 subscriber bob@ims.primary.example sip:bob@ims.primary.example k=0396eb317b6d1c36f19c1c84cd6ffd16 opc=53c15671c60a4b731c55b4a441c0bde2 amf=c3ab sqn=0
 subscriber carol@ims.primary.example sip:carol@ims.primary.example k=fec86ba6eb707ed08905757b1bb44b8f opc=1006020f0a478bf6b699f15c062e42b3 amf=f037 sqn=0
 subscriber dave@ims.primary.example sip:dave@ims.primary.example k=9e5944aea94b81165c82fbf9f32db751 opc=a64a507ae1a2a98bb88eb4210135dc87 amf=4af4 sqn=0

@@ -24,9 +24,16 @@ t_on_exit "$core stop $T_RUN"
 
 # A primary subscriber holding SIPp's credentials: SIPp 3.6.1 uses the ASCII
 # bytes of "mcmig-bench-k-01" / "mcmig-bench-op01" (OP, not OPc) and AMF "00".
-cat >"$T_RUN/primary-subscribers.conf" <<'EOT'
+# A Cx test client (mcmig-cx) is allowed at both SIP DBs. SIPp 3.6.1 treats
+# RES as a C string and truncates it at a 00 byte (~3% of random RANDs; the
+# S-CSCF, binary-safe, then rightly refuses): the primary uses one fixed RAND
+# whose RES for these keys, 798bf0083c07c255, has none.
+cat >"$T_RUN/primary-extra.conf" <<'EOT'
+fixed-rand 6d636d69672d62656e63682d72616e64
 subscriber bob@ims.primary.example sip:bob@ims.primary.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030
+peer cx-test.primary.example cx
 EOT
+echo "peer cx-test.partner.example cx" >"$T_RUN/partner-extra.conf"
 
 if ! $core start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1; then
 	cat "$T_RUN/sipcore.log"
@@ -100,6 +107,9 @@ pm=$(mark primary) tm=$(mark partner)
 sipp_run register-aka.xml
 t_check "SIPp registers with AKAv1-MD5 and an inbound identity (200 OK)" test $? -eq 0
 t_check "the 200 OK is what SIPp got" bash -c "grep -q '^SIP/2.0 200' $T_RUN/sipp$n.msg"
+nonce=$(sed -n 's/^WWW-Authenticate: .*nonce="\([^"]*\)".*/\1/p' "$T_RUN/sipp$n.msg" | head -n 1)
+t_check "the challenge carries the pinned RAND" \
+	test "$(echo "$nonce" | base64 -d 2>/dev/null | head -c 16)" = mcmig-bench-rand
 t_check "partner SIP DB proxied the MAR with the outbound identities" \
 	since partner "$tm" "MAR $impi: proxied to primary hss.primary.example as $o_impi / $o_impu"
 t_check "primary SIP DB computed the vector for bob" since primary "$pm" "MAR $o_impi: outbound identity of bob@ims.primary.example"
@@ -110,6 +120,54 @@ t_check "SQN persisted at the primary" grep -Eq '^sqn bob@ims.primary.example [1
 
 sipp_run register-aka-403.xml
 t_check "a wrong RES gets 403" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 403
+
+# Cx directly (mcmig-cx as the S-CSCF would ask): resynchronisation through
+# the proxy with ims-aka.txt example A (alice = Milenage set 1, card SQN_MS
+# 0x20), and the identities present in error answers.
+pcx() { ip netns exec "$MCMIG_NS_PRIMARY" "$T_BUILD/bench/mcmig-cx" --identity cx-test.primary.example \
+	--realm primary.example --peer hss.primary.example --peer-realm primary.example \
+	--peer-addr 127.0.0.1 --work-dir "$T_RUN" --timeout 4000 "$@"; }
+tcx() { ip netns exec "$MCMIG_NS_PARTNER" "$T_BUILD/bench/mcmig-cx" --identity cx-test.partner.example \
+	--realm partner.example --peer hss.partner.example --peer-realm partner.example \
+	--peer-addr 127.0.0.1 --work-dir "$T_RUN" --timeout 4000 "$@"; }
+$core bind "$T_RUN" sip:alice@ims.primary.example >"$T_RUN/alice-in.txt" 2>>"$T_RUN/sh.err"
+t_check "sipcore.sh bind: outbound and inbound identities for alice" \
+	bash -c "grep -Eqx 'outbound_impi=mig-[0-9]+@ims.primary.example' $T_RUN/alice-in.txt &&
+		grep -Eqx 'impu=sip:mcmig-[0-9a-f]{16}@ims.partner.example' $T_RUN/alice-in.txt"
+a_impi=$(field impi "$T_RUN/alice-in.txt")
+a_impu=$(field impu "$T_RUN/alice-in.txt")
+pm=$(mark primary)
+tcx --resync 23553cbe9637a89d218ae64dae47bf35451e8beca41bf8ee589d46d835c9 mar "$a_impi" "$a_impu" \
+	>"$T_RUN/cx-resync.txt" 2>>"$T_RUN/cx.err"
+t_check "resync MAR via the partner: a vector for the inbound identities" \
+	bash -c "grep -qx 'result=2001' $T_RUN/cx-resync.txt && grep -qx 'user_name=$a_impi' $T_RUN/cx-resync.txt &&
+		grep -qx 'public_identity=$a_impu' $T_RUN/cx-resync.txt && grep -qx 'sip_authorization_len=8' $T_RUN/cx-resync.txt &&
+		grep -qx 'sip_authenticate_len=32' $T_RUN/cx-resync.txt"
+t_check "RAND||AUTS reached the primary unchanged: SQN resynchronised to 0x20 + 1" \
+	bash -c "grep -qx 'sqn alice@ims.primary.example 33' $T_RUN/primary-sipdb.state"
+t_check "primary logged the resynchronisation" since primary "$pm" "vector SQN 33 after resync"
+tcx --scheme Digest-AKAv2-MD5 mar "$a_impi" "$a_impu" >"$T_RUN/cx-akav2.txt" 2>>"$T_RUN/cx.err"
+t_check "AKAv2 via the partner: the RFC 4169 password (24 characters) in SIP-Authorization" \
+	bash -c "grep -qx 'scheme=Digest-AKAv2-MD5' $T_RUN/cx-akav2.txt && grep -qx 'sip_authorization_len=24' $T_RUN/cx-akav2.txt &&
+		grep -qx 'user_name=$a_impi' $T_RUN/cx-akav2.txt"
+tcx mar nobody@ims.partner.example sip:nobody@ims.partner.example >"$T_RUN/cx-unknown.txt" 2>>"$T_RUN/cx.err"
+t_check "MAR for an unknown user: 5001 with User-Name and Public-Identity" \
+	bash -c "grep -qx 'experimental=5001' $T_RUN/cx-unknown.txt &&
+		grep -qx 'user_name=nobody@ims.partner.example' $T_RUN/cx-unknown.txt &&
+		grep -qx 'public_identity=sip:nobody@ims.partner.example' $T_RUN/cx-unknown.txt"
+pcx --scheme Digest-MD5 mar alice@ims.primary.example sip:alice@ims.primary.example >"$T_RUN/cx-scheme.txt" 2>>"$T_RUN/cx.err"
+t_check "MAR with an unsupported scheme: 5006 with the identities" \
+	bash -c "grep -qx 'experimental=5006' $T_RUN/cx-scheme.txt && grep -qx 'user_name=alice@ims.primary.example' $T_RUN/cx-scheme.txt"
+
+ip netns exec "$MCMIG_NS_PRIMARY" "$sh" --identity cx-test.primary.example --realm primary.example \
+	--peer hss.primary.example --peer-realm primary.example --peer-addr 127.0.0.1 \
+	--work-dir "$T_RUN" --timeout 3000 outbound sip:bob@ims.primary.example >/dev/null 2>>"$T_RUN/sh.err"
+t_check "Sh from a Cx-only peer refused (exit 4)" test $? -eq 4
+ip netns exec "$MCMIG_NS_PRIMARY" "$T_BUILD/bench/mcmig-cx" --identity cms.primary.example \
+	--realm primary.example --peer hss.primary.example --peer-realm primary.example \
+	--peer-addr 127.0.0.1 --work-dir "$T_RUN" --timeout 3000 \
+	mar alice@ims.primary.example sip:alice@ims.primary.example >"$T_RUN/cx-cms.txt" 2>>"$T_RUN/cx.err"
+t_check "Cx from the Sh-only CMS refused (5003)" grep -qx 'result=5003' "$T_RUN/cx-cms.txt"
 
 # A silent primary: the partner answers 5012 within its bound.
 kill -STOP "$(cat "$T_RUN/primary.pid")"

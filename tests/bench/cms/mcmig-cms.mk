@@ -1,4 +1,5 @@
 # mcmig-cms: the bench's configuration management servers (issue 5).
+# Recursive (=) where SHC_* of tests/bench/sipdb/sipdb.mk, included after this file, are used.
 CMS_DIR := tests/bench/cms
 
 UNIT_TESTS += test_cms_xml
@@ -13,10 +14,9 @@ test_cms_config_PKGS := cmocka glib-2.0 libxml-2.0
 test_cms_config_CPPFLAGS := -I$(CMS_DIR)
 
 BENCH_PROGRAMS += mcmig-cms
-mcmig-cms_SRCS := $(addprefix $(CMS_DIR)/,cms-main.c cms-server.c cms-partner.c cms-config.c \
-	cms-xml.c cms-model.c cms-sipdb.c cms-sipdb-sh.c) hal/util.c \
-	$(addprefix tests/bench/sipdb/,shc.c shdata.c fdx.c)
-mcmig-cms_PKGS := glib-2.0 libxml-2.0 libmicrohttpd gnutls libcurl
+mcmig-cms_SRCS = $(addprefix $(CMS_DIR)/,cms-main.c cms-server.c cms-partner.c cms-config.c \
+	cms-xml.c cms-model.c cms-sipdb.c cms-sipdb-sh.c) hal/util.c $(SHC_SRCS)
+mcmig-cms_PKGS = glib-2.0 libxml-2.0 libmicrohttpd gnutls libcurl $(SHC_PKGS)
 mcmig-cms_CPPFLAGS := -I$(CMS_DIR) -Itests/bench/sipdb
-mcmig-cms_LIBS := -lfdcore -lfdproto -lpthread
+mcmig-cms_LIBS = $(SHC_LIBS) -lpthread
 INTEGRATION_TESTS += tests/integration/cms.sh

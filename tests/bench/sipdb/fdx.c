@@ -522,3 +522,31 @@ out:
 	*dst = c;
 	return 0;
 }
+
+int fdx_copy_children(msg_or_avp *dst, msg_or_avp *src, uint32_t vendor, const uint32_t *codes,
+		      size_t ncodes)
+{
+	struct avp *a = NULL, *c;
+	struct avp_hdr *h;
+	size_t i;
+	int ret;
+
+	ret = -fd_msg_browse(src, MSG_BRW_FIRST_CHILD, &a, NULL);
+	while (!ret && a) {
+		ret = -fd_msg_avp_hdr(a, &h);
+		for (i = 0; !ret && i < ncodes; i++) {
+			if (h->avp_vendor != vendor || h->avp_code != codes[i])
+				continue;
+			ret = fdx_avp_copy(a, &c);
+			if (ret)
+				break;
+			ret = -fd_msg_avp_add(dst, MSG_BRW_LAST_CHILD, c);
+			if (ret)
+				fd_msg_free(c);
+			break;
+		}
+		if (!ret)
+			ret = -fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL);
+	}
+	return ret;
+}

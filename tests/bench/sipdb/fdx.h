@@ -30,12 +30,12 @@
 #define FDX_CMD_PUR 307
 
 /* Result-Code (RFC 6733 7.1) */
-#define FDX_SUCCESS	      2001
-#define FDX_UNABLE_TO_DELIVER 3002
-#define FDX_OUT_OF_SPACE      4002
-#define FDX_AVP_UNSUPPORTED   5001
-#define FDX_MISSING_AVP	      5005
-#define FDX_UNABLE_TO_COMPLY  5012
+#define FDX_SUCCESS		   2001
+#define FDX_UNABLE_TO_DELIVER	   3002
+#define FDX_OUT_OF_SPACE	   4002
+#define FDX_AUTHORIZATION_REJECTED 5003
+#define FDX_MISSING_AVP		   5005
+#define FDX_UNABLE_TO_COMPLY	   5012
 /* Experimental-Result-Code (TS 29.229 6.2, TS 29.329 6.2) */
 #define FDX_FIRST_REGISTRATION		    2001
 #define FDX_SUBSEQUENT_REGISTRATION	    2002
@@ -128,5 +128,9 @@ int fdx_result(struct msg *ans, uint32_t *code, bool *experimental);
 
 /* Deep copy of @src (grouped AVPs recursively: libfdproto has none). */
 int fdx_avp_copy(struct avp *src, struct avp **dst);
+/* Appends to @dst deep copies of @src's children of @vendor whose code is in
+ * @codes, in their order. 0 or -errno (then @dst may hold some copies). */
+int fdx_copy_children(msg_or_avp *dst, msg_or_avp *src, uint32_t vendor, const uint32_t *codes,
+		      size_t ncodes);
 
 #endif

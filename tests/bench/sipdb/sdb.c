@@ -41,15 +41,28 @@ static int fail(char *err, size_t errlen, unsigned int line, const char *fmt, ..
 	return -EINVAL;
 }
 
+static int nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int sdb_hex_decode(const char *s, uint8_t *out, size_t n)
 {
 	size_t i;
-	unsigned int hi, lo;
+	int hi, lo;
 
 	if (strlen(s) != 2 * n)
 		return -EINVAL;
 	for (i = 0; i < n; i++) {
-		if (sscanf(s + 2 * i, "%1x%1x", &hi, &lo) != 2)
+		hi = nibble(s[2 * i]);
+		lo = nibble(s[2 * i + 1]);
+		if (hi < 0 || lo < 0)
 			return -EINVAL;
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
@@ -64,8 +77,10 @@ static bool id_valid(const char *s, size_t max)
 
 	if (!n || n >= max)
 		return false;
+	/* No blanks or controls (the state file is blank-separated), no XML
+	 * markup (identities are copied into Cx User-Data and Sh-Data). */
 	for (; *s; s++)
-		if (*s <= ' ' || *s > '~')
+		if (*s <= ' ' || *s > '~' || strchr("<>&\"'", *s))
 			return false;
 	return true;
 }
@@ -234,18 +249,30 @@ static int conf_line(struct sdb *db, char **tok, int n, unsigned int ln, char *e
 		return conf_subscriber(db, tok, n, ln, err, errlen);
 	if (!strcmp(key, "peer")) {
 		struct sdb_peer p = { 0 };
+		int i = 2;
 
-		if (n < 2 || n > 4 || copy_id(p.identity, sizeof(p.identity), tok[1]))
-			return fail(err, errlen, ln, "peer needs IDENTITY [IPV4 [PORT]]");
-		if (n > 2 && !ipv4_valid(tok[2]))
-			return fail(err, errlen, ln, "bad peer address '%s'", tok[2]);
-		if (n > 2)
-			memcpy(p.addr, tok[2], strlen(tok[2]) + 1);
+		if (n < 2 || copy_id(p.identity, sizeof(p.identity), tok[1]))
+			return fail(err, errlen, ln, "peer needs IDENTITY [IPV4 [PORT]] [cx] [sh]");
 		p.port = 3868;
-		if (n > 3) {
-			if (parse_uint(tok[3], 65535, &v) || !v)
-				return fail(err, errlen, ln, "bad peer port");
-			p.port = (uint16_t)v;
+		if (i < n && strcmp(tok[i], "cx") && strcmp(tok[i], "sh")) {
+			if (!ipv4_valid(tok[i]))
+				return fail(err, errlen, ln, "bad peer address '%s'", tok[i]);
+			memcpy(p.addr, tok[i], strlen(tok[i]) + 1);
+			i++;
+			if (i < n && strcmp(tok[i], "cx") && strcmp(tok[i], "sh")) {
+				if (parse_uint(tok[i], 65535, &v) || !v)
+					return fail(err, errlen, ln, "bad peer port");
+				p.port = (uint16_t)v;
+				i++;
+			}
+		}
+		for (; i < n; i++) {
+			if (!strcmp(tok[i], "cx") && !p.cx)
+				p.cx = true;
+			else if (!strcmp(tok[i], "sh") && !p.sh)
+				p.sh = true;
+			else
+				return fail(err, errlen, ln, "peer: '%s' is not cx or sh", tok[i]);
 		}
 		if (sdb_peer_known(db, p.identity))
 			return fail(err, errlen, ln, "duplicate peer '%s'", p.identity);
@@ -341,6 +368,12 @@ static int conf_line(struct sdb *db, char **tok, int n, unsigned int ln, char *e
 		if (parse_uint(tok[1], 60000, &v) || v < 100)
 			return fail(err, errlen, ln, "proxy-timeout is 100..60000 ms");
 		db->proxy_timeout_ms = (unsigned int)v;
+		return 0;
+	}
+	if (!strcmp(key, "fixed-rand")) {
+		if (sdb_hex_decode(tok[1], db->rand, sizeof(db->rand)))
+			return fail(err, errlen, ln, "fixed-rand needs 32 hex digits");
+		db->fixed_rand = true;
 		return 0;
 	}
 	if (!strcmp(key, "akav2-password")) {
@@ -528,14 +561,19 @@ const struct sdb_primary *sdb_primary_find(const struct sdb *db, const char *hos
 	return NULL;
 }
 
-bool sdb_peer_known(const struct sdb *db, const char *identity)
+const struct sdb_peer *sdb_peer_find(const struct sdb *db, const char *identity)
 {
 	size_t i;
 
 	for (i = 0; i < db->npeers; i++)
 		if (!strcasecmp(db->peers[i].identity, identity))
-			return true;
-	return false;
+			return &db->peers[i];
+	return NULL;
+}
+
+bool sdb_peer_known(const struct sdb *db, const char *identity)
+{
+	return sdb_peer_find(db, identity) != NULL;
 }
 
 static bool id_taken(struct sdb *db, const char *impi, const char *impu)

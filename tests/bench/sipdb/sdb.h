@@ -50,6 +50,7 @@ struct sdb_peer {
 	char identity[SDB_ID_MAX];
 	char addr[64]; /* empty: the peer connects to us */
 	uint16_t port;
+	bool cx, sh; /* requests it may send us (none: we only send to it) */
 };
 
 struct sdb_primary {
@@ -68,6 +69,9 @@ struct sdb {
 	char server_name[SDB_ID_MAX + 16]; /* S-CSCF name returned in UAA */
 	unsigned int proxy_timeout_ms;
 	bool akav2_password;
+	/* Tests only: every vector uses this RAND (reproducible RES). */
+	bool fixed_rand;
+	uint8_t rand[16];
 
 	enum sdb_pool pool;
 	char pool_prefix[64];
@@ -103,6 +107,7 @@ struct sdb_binding *sdb_binding_by_user(struct sdb *db, const char *user_impu,
 					const char *primary_host);
 const struct sdb_primary *sdb_primary_find(const struct sdb *db, const char *host);
 bool sdb_peer_known(const struct sdb *db, const char *identity);
+const struct sdb_peer *sdb_peer_find(const struct sdb *db, const char *identity);
 
 /* Returns the user's existing binding or allocates one from the pool.
  * @rng fills a buffer with random bytes (injected for tests). Returns 0,

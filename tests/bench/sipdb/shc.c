@@ -108,6 +108,8 @@ static int result_errno(uint32_t code, bool experimental)
 		return -ENOTCONN;
 	case FDX_OUT_OF_SPACE:
 		return -ENOSPC;
+	case FDX_AUTHORIZATION_REJECTED:
+		return -EACCES;
 	}
 	return -EPROTO;
 }

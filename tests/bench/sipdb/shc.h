@@ -34,7 +34,7 @@
  *   -ENOTCONN   the SIP DB peer is not connected (or unable to deliver)
  *   -ENOENT     user unknown (DIAMETER_ERROR_USER_UNKNOWN 5001)
  *   -EACCES     operation not allowed (5101: unknown primary, unknown
- *               Service-Indication, peer not permitted)
+ *               Service-Indication; 5003: this peer may not use Sh)
  *   -ENOSPC     identity pool exhausted (DIAMETER_OUT_OF_SPACE 4002)
  *   -EPROTO     any other failure answer or a malformed answer
  *   -EINVAL     bad arguments; -EALREADY shc_start() twice

@@ -22,9 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <gnutls/crypto.h>
-#include <osmocom/crypt/auth.h>
-
+#include "aka.h"
 #include "fdx.h"
 #include "sdb.h"
 #include "shdata.h"
@@ -59,7 +57,29 @@ static int rng(void *buf, size_t len)
 	return n == (ssize_t)len ? 0 : -EIO;
 }
 
-/* Rewrites the state file atomically: temp file, fsync, rename. */
+/* Makes a rename in @path's directory durable. */
+static int sync_dir(const char *path)
+{
+	char dir[sizeof(db.state_file)];
+	char *slash;
+	int fd, ret = 0;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return 0;
+	*(slash == dir ? slash + 1 : slash) = 0;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fsync(fd))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Rewrites the state file atomically: temp file, fsync, rename, then the
+ * directory. */
 static int persist(void)
 {
 	char tmp[sizeof(db.state_file) + 8];
@@ -95,6 +115,8 @@ static int persist(void)
 		ret = -errno;
 	if (ret)
 		unlink(tmp);
+	else
+		ret = sync_dir(db.state_file);
 out:
 	free(buf);
 	if (ret)
@@ -137,78 +159,30 @@ static int read_file(const char *path, char **out, size_t *len)
 	return 0;
 }
 
-/* RFC 4169 3: password = base64(PRF(RES||IK||CK, "http-digest-akav2-password"))
- * with PRF = HMAC-MD5. */
-static int akav2_password(const struct osmo_auth_vector *v, char *out, size_t size)
-{
-	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	static const char text[] = "http-digest-akav2-password";
-	uint8_t key[16 + 16 + 16], mac[16];
-	size_t klen = 0, i, o = 0;
-	uint32_t w;
-
-	memcpy(key, v->res, v->res_len);
-	klen = v->res_len;
-	memcpy(key + klen, v->ik, 16);
-	memcpy(key + klen + 16, v->ck, 16);
-	klen += 32;
-	if (gnutls_hmac_fast(GNUTLS_MAC_MD5, key, klen, text, sizeof(text) - 1, mac)) {
-		explicit_bzero(key, sizeof(key));
-		return -EIO;
-	}
-	explicit_bzero(key, sizeof(key));
-	if (size < 25)
-		return -ENOSPC;
-	for (i = 0; i < 15; i += 3) {
-		w = (uint32_t)mac[i] << 16 | (uint32_t)mac[i + 1] << 8 | mac[i + 2];
-		out[o++] = b64[w >> 18 & 63];
-		out[o++] = b64[w >> 12 & 63];
-		out[o++] = b64[w >> 6 & 63];
-		out[o++] = b64[w & 63];
-	}
-	w = (uint32_t)mac[15] << 16;
-	out[o++] = b64[w >> 18 & 63];
-	out[o++] = b64[w >> 12 & 63];
-	out[o++] = '=';
-	out[o++] = '=';
-	out[o] = 0;
-	explicit_bzero(mac, sizeof(mac));
-	return (int)o;
-}
-
-/* Milenage vector for @s (TS 33.102 6.3), or resynchronisation from
- * RAND||AUTS (TS 33.102 6.3.5) when @resync is 30 octets. SQN is persisted
- * before the vector leaves. Caller holds db_lock. */
+/* A vector for @s (TS 33.102 6.3), or after resynchronisation from
+ * RAND||AUTS (6.3.5) when @resync is given; the SQN is persisted before the
+ * vector leaves. Caller holds db_lock. */
 static int make_vector(struct sdb_sub *s, const uint8_t *resync, size_t resync_len,
-		       struct osmo_auth_vector *v)
+		       struct aka_vec *v)
 {
-	struct osmo_sub_auth_data aud = {
-		.type = OSMO_AUTH_TYPE_UMTS,
-		.algo = OSMO_AUTH_ALG_MILENAGE,
-	};
-	uint8_t rand_[16];
 	uint64_t old = s->sqn;
-	int ret;
+	uint8_t rand_[16];
+	int ret = 0;
 
-	memcpy(aud.u.umts.k, s->k, 16);
-	memcpy(aud.u.umts.opc, s->opc, 16);
-	aud.u.umts.opc_is_op = s->opc_is_op;
-	memcpy(aud.u.umts.amf, s->amf, 2);
-	aud.u.umts.sqn = s->sqn;
-	ret = rng(rand_, sizeof(rand_));
-	if (!ret && resync && resync_len == 30)
-		ret = osmo_auth_gen_vec_auts(v, &aud, resync + 16, resync, rand_);
-	else if (!ret)
-		ret = osmo_auth_gen_vec(v, &aud, rand_);
+	if (db.fixed_rand)
+		memcpy(rand_, db.rand, sizeof(rand_));
+	else
+		ret = rng(rand_, sizeof(rand_));
+	if (!ret)
+		ret = aka_vector(s, rand_, resync, resync_len, v);
 	if (!ret) {
-		s->sqn = aud.u.umts.sqn;
 		ret = persist();
-		if (ret)
+		if (ret) {
 			s->sqn = old;
+			explicit_bzero(v, sizeof(*v));
+		}
 	}
-	explicit_bzero(&aud, sizeof(aud));
-	return ret ? -EIO : 0;
+	return ret;
 }
 
 static bool scheme_ok(const uint8_t *s, size_t n, bool *v2)
@@ -231,7 +205,7 @@ static bool scheme_ok(const uint8_t *s, size_t n, bool *v2)
 static int mar_local(struct msg *ans, struct avp *req_item, struct sdb_sub *s, const char *impi,
 		     const char *impu)
 {
-	struct osmo_auth_vector v;
+	struct aka_vec v;
 	const uint8_t *scheme, *resync;
 	size_t slen = 0, rlen = 0;
 	uint8_t auth[32];
@@ -255,7 +229,8 @@ static int mar_local(struct msg *ans, struct avp *req_item, struct sdb_sub *s, c
 		resync = NULL; /* not a resynchronisation request */
 	ret = make_vector(s, resync, rlen, &v);
 	if (ret) {
-		logf_("MAR %s: no vector (%s)", impi, strerror(-ret));
+		logf_("MAR %s: no vector (%s)", impi,
+		      ret == -EINVAL ? "AUTS rejected" : strerror(-ret));
 		return fdx_set_result(ans, FDX_UNABLE_TO_COMPLY, false);
 	}
 	logf_("MAR %s: vector SQN %llu%s", impi, (unsigned long long)s->sqn,
@@ -273,10 +248,10 @@ static int mar_local(struct msg *ans, struct avp *req_item, struct sdb_sub *s, c
 	if (!ret)
 		ret = fdx_add_str(item, fdx.sip_authenticate, auth, 32);
 	if (!ret && v2 && db.akav2_password) {
-		n = akav2_password(&v, pw, sizeof(pw));
+		n = aka_akav2_password(&v, pw, sizeof(pw));
 		ret = n < 0 ? n : fdx_add_str(item, fdx.sip_authorization, pw, (size_t)n);
 	} else if (!ret) {
-		ret = fdx_add_str(item, fdx.sip_authorization, v.res, v.res_len);
+		ret = fdx_add_str(item, fdx.sip_authorization, v.xres, v.xres_len);
 	}
 	if (!ret)
 		ret = fdx_add_str(item, fdx.confidentiality_key, v.ck, 16);
@@ -296,6 +271,11 @@ out:
 
 /* ---- partner: MAR proxy towards the primary SIP DB (seed 16-21) ---- */
 
+/* TS 29.229 6.3: Server-Name 602, SIP-Number-Auth-Items 607,
+ * SIP-Auth-Data-Item 612. */
+static const uint32_t mar_copied[] = { 602, 607, 612 };
+static const uint32_t maa_copied[] = { 607, 612 };
+
 struct proxy {
 	struct msg *req; /* the S-CSCF's MAR, answered when the primary is done */
 	char impi[SDB_ID_MAX], impu[SDB_ID_MAX];
@@ -307,8 +287,6 @@ struct proxy {
 static void proxy_finish(struct proxy *p, struct msg *pans, uint32_t err)
 {
 	struct msg *ans = p->req;
-	struct avp *a, *c;
-	struct avp_hdr *h;
 	uint32_t code = 0;
 	bool exp = false;
 	int ret;
@@ -337,18 +315,8 @@ static void proxy_finish(struct proxy *p, struct msg *pans, uint32_t err)
 		ret = fdx_set_result(ans, code, exp);
 		/* Copy the vectors unchanged: RAND||AUTN, XRES, CK, IK. */
 		if (!ret)
-			ret = fd_msg_browse(pans, MSG_BRW_FIRST_CHILD, &a, NULL);
-		while (!ret && a) {
-			ret = fd_msg_avp_hdr(a, &h);
-			if (!ret && h->avp_vendor == FDX_VENDOR_3GPP &&
-			    (h->avp_code == 607 || h->avp_code == 612)) {
-				ret = fdx_avp_copy(a, &c);
-				if (!ret)
-					ret = fd_msg_avp_add(ans, MSG_BRW_LAST_CHILD, c);
-			}
-			if (!ret)
-				ret = fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL);
-		}
+			ret = fdx_copy_children(ans, pans, FDX_VENDOR_3GPP, maa_copied,
+						sizeof(maa_copied) / sizeof(maa_copied[0]));
 		logf_("MAR %s: answer from primary %s (%s %u) rewritten to %s", p->impi, p->primary,
 		      exp ? "experimental" : "result", code, p->impu);
 	}
@@ -385,8 +353,6 @@ static int mar_proxy(struct msg **req, struct sdb_binding *b)
 	const struct sdb_primary *pr = sdb_primary_find(&db, b->primary_host);
 	struct proxy *p;
 	struct msg *out;
-	struct avp *a, *c;
-	struct avp_hdr *h;
 	struct timespec ts;
 	int ret;
 
@@ -409,18 +375,8 @@ static int mar_proxy(struct msg **req, struct sdb_binding *b)
 	/* SIP-Auth-Data-Item (RAND||AUTS passes unchanged), SIP-Number-Auth-
 	 * Items and Server-Name go as they came. */
 	if (!ret)
-		ret = -fd_msg_browse(*req, MSG_BRW_FIRST_CHILD, &a, NULL);
-	while (!ret && a) {
-		ret = -fd_msg_avp_hdr(a, &h);
-		if (!ret && h->avp_vendor == FDX_VENDOR_3GPP &&
-		    (h->avp_code == 602 || h->avp_code == 607 || h->avp_code == 612)) {
-			ret = fdx_avp_copy(a, &c);
-			if (!ret)
-				ret = -fd_msg_avp_add(out, MSG_BRW_LAST_CHILD, c);
-		}
-		if (!ret)
-			ret = -fd_msg_browse(a, MSG_BRW_NEXT, &a, NULL);
-	}
+		ret = fdx_copy_children(out, *req, FDX_VENDOR_3GPP, mar_copied,
+					sizeof(mar_copied) / sizeof(mar_copied[0]));
 	if (ret) {
 		fd_msg_free(out);
 		free(p);
@@ -768,14 +724,57 @@ static void on_peer(enum fd_hook_type type, struct msg *msg, struct peer_hdr *pe
 		      other ? (const char *)other : "?");
 }
 
-static int register_cb(struct dict_object *cmd,
-		       int (*cb)(struct msg **, struct avp *, struct session *, void *,
-				 enum disp_action *))
+typedef int (*handler_fn)(struct msg **, struct avp *, struct session *, void *,
+			  enum disp_action *);
+
+struct gate {
+	handler_fn handler;
+	bool sh; /* Sh request (else Cx) */
+};
+
+/* Only a peer configured with an application may send us its requests
+ * ("peer ID ... cx sh"): the CMS asks Sh, the S-CSCF and the partner SIP DB
+ * ask Cx. Others get DIAMETER_AUTHORIZATION_REJECTED (RFC 6733 7.1.5). */
+static int on_request(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
+		      enum disp_action *act)
+{
+	const struct gate *g = opaque;
+	char peer[SDB_ID_MAX], impi[SDB_ID_MAX] = "", impu[SDB_ID_MAX] = "";
+	const struct sdb_peer *p;
+	struct msg *ans = *msg;
+	bool allowed;
+	int ret;
+
+	peer_name(*msg, peer, sizeof(peer));
+	pthread_mutex_lock(&db_lock);
+	p = sdb_peer_find(&db, peer);
+	allowed = p && (g->sh ? p->sh : p->cx);
+	pthread_mutex_unlock(&db_lock);
+	if (allowed)
+		return g->handler(msg, avp, sess, NULL, act);
+	logf_("%s request from %s refused: peer not allowed", g->sh ? "Sh" : "Cx", peer);
+	fdx_copy_cstr(*msg, fdx.user_name, impi, sizeof(impi));
+	fdx_copy_cstr(*msg, fdx.public_identity, impu, sizeof(impu));
+	ret = fdx_new_answer(&ans, g->sh ? FDX_APP_SH : FDX_APP_CX);
+	*msg = ans;
+	/* TS 29.229 6.1.8: a MAA names the identities even on errors. */
+	if (!ret && !g->sh && impi[0])
+		ret = fdx_add_cstr(ans, fdx.user_name, impi);
+	if (!ret && !g->sh && impu[0])
+		ret = fdx_add_cstr(ans, fdx.public_identity, impu);
+	if (!ret)
+		ret = fdx_set_result(ans, FDX_AUTHORIZATION_REJECTED, false);
+	if (ret)
+		return -ret;
+	return fd_msg_send(msg, NULL, NULL);
+}
+
+static int register_cb(struct dict_object *cmd, const struct gate *g)
 {
 	struct disp_when when = { 0 };
 
 	when.command = cmd;
-	return -fd_disp_register(cb, DISP_HOW_CC, &when, NULL, NULL);
+	return -fd_disp_register(on_request, DISP_HOW_CC, &when, (void *)g, NULL);
 }
 
 static int load(const char *path)
@@ -813,6 +812,9 @@ static int load(const char *path)
 
 int main(int argc, char **argv)
 {
+	static const struct gate mar_gate = { on_mar, false }, uar_gate = { on_uar, false },
+				 sar_gate = { on_sar, false }, udr_gate = { on_udr, true },
+				 pur_gate = { on_pur, true };
 	const char *listen[SDB_MAX_LISTEN + 1] = { 0 };
 	struct fdx_peer *peers;
 	struct fdx_conf c = { 0 };
@@ -860,15 +862,15 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = fdx_support(true, true);
 	if (!ret)
-		ret = register_cb(fdx.mar, on_mar);
+		ret = register_cb(fdx.mar, &mar_gate);
 	if (!ret)
-		ret = register_cb(fdx.uar, on_uar);
+		ret = register_cb(fdx.uar, &uar_gate);
 	if (!ret)
-		ret = register_cb(fdx.sar, on_sar);
+		ret = register_cb(fdx.sar, &sar_gate);
 	if (!ret)
-		ret = register_cb(fdx.udr, on_udr);
+		ret = register_cb(fdx.udr, &udr_gate);
 	if (!ret)
-		ret = register_cb(fdx.pur, on_pur);
+		ret = register_cb(fdx.pur, &pur_gate);
 	if (!ret)
 		ret = -fd_hook_register(HOOK_MASK(HOOK_PEER_CONNECT_SUCCESS,
 						  HOOK_PEER_CONNECT_FAILED),
