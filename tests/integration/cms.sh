@@ -24,7 +24,10 @@ t_on_exit "$T_TOP/tests/bench/sipcore.sh" stop "$T_RUN"
 . "$T_RUN/topology.env"
 ue=$MCMIG_NS_UE primary=$MCMIG_NS_PRIMARY partner=$MCMIG_NS_PARTNER
 # Users other than the bench's alice, known to the primary SIP DB (Milenage test sets 2-4).
+# fixed-rand: SIPp 3.6.1 truncates a RES at a 00 byte; this RAND's RES for erin's keys has none
+# (tests/bench/sipdb/README.md).
 cat >"$T_RUN/primary-extra.conf" <<SUBS
+fixed-rand 6d636d69672d62656e63682d72616e64
 subscriber bob@ims.primary.example sip:bob@ims.primary.example k=0396eb317b6d1c36f19c1c84cd6ffd16 opc=53c15671c60a4b731c55b4a441c0bde2 amf=c3ab sqn=0
 subscriber carol@ims.primary.example sip:carol@ims.primary.example k=fec86ba6eb707ed08905757b1bb44b8f opc=1006020f0a478bf6b699f15c062e42b3 amf=f037 sqn=0
 subscriber dave@ims.primary.example sip:dave@ims.primary.example k=9e5944aea94b81165c82fbf9f32db751 opc=a64a507ae1a2a98bb88eb4210135dc87 amf=4af4 sqn=0
@@ -224,6 +227,10 @@ partner_answered() {
 	admin "$partner" /mcmig/v1/admin/bindings | xmllint --xpath 'string(/*/@answered)' - 2>/dev/null
 }
 
+req alice 999 99 150 urn:mcmig:system:partner >"$T_RUN/request.xml"
+t_check "the requests sent here are valid against the schema" \
+	xmllint --noout --schema "$T_TOP/agent/schema/partner-connection.xsd" "$T_RUN/request.xml"
+
 # 1. Automatic partner by location (steps 1-13 through the partner CMS).
 got=$(ask "$tok_alice" "$(req alice 999 99 150)")
 t_check "automatic by location: 200" test "$got" = 200
@@ -317,7 +324,7 @@ start=$(date +%s%N)
 got=$(ask "$tok_alice" "$(req alice 999 99 150)" --limit-rate 40)
 el_ms=$((($(date +%s%N) - start) / 1000000))
 t_check "a dripping body is cut off by the server ($got after $el_ms ms)" \
-	bash -c "[ '$got' != 200 ] && [ $el_ms -lt 4500 ]"
+	bash -c "[ '$got' != 200 ] && [ $el_ms -lt 5000 ]"
 
 # A silent partner CMS: 502 within the client timeout (3 s); a silent SIP DB: 503 within Sh's (2 s).
 kill -STOP "$(t_pid cms-partner)"
@@ -325,13 +332,13 @@ start=$(date +%s%N)
 expect "silent partner CMS" 502 partner-unreachable -- "$tok_alice" "$(req alice 999 99 150)"
 el_ms=$((($(date +%s%N) - start) / 1000000))
 kill -CONT "$(t_pid cms-partner)"
-t_check "silent partner CMS answered within the bound ($el_ms ms)" test "$el_ms" -lt 4500
+t_check "silent partner CMS answered within the bound ($el_ms ms)" test "$el_ms" -lt 5000
 kill -STOP "$(cat "$T_RUN/primary.pid")"
 start=$(date +%s%N)
 expect "silent primary SIP DB" 503 unavailable -- "$tok_alice" "$(req alice 999 99 150)"
 el_ms=$((($(date +%s%N) - start) / 1000000))
 kill -CONT "$(cat "$T_RUN/primary.pid")"
-t_check "silent primary SIP DB answered within the bound ($el_ms ms)" test "$el_ms" -lt 3500
+t_check "silent primary SIP DB answered within the bound ($el_ms ms)" test "$el_ms" -lt 4000
 
 # The partner CMS itself: mutual TLS and step 8.
 acc() { # CERT BODY: from the primary namespace
