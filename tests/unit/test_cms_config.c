@@ -360,6 +360,51 @@ static void test_partner_refusals(void **state)
 	}
 }
 
+static const char static_xml[] =
+	"<partner-static-configuration xmlns=\"urn:mcmig:cms:1.0\">"
+	"<validity-seconds>7200</validity-seconds>"
+	"<sip-identities><home-domain>ims.s.example</home-domain></sip-identities>"
+	"<connectivity con-ref=\"s\"><apn>s.example</apn><ip-type>ipv4</ip-type></connectivity>"
+	"<initial-ue-configuration><mcptt-UE-initial-configuration "
+	"xmlns=\"urn:3gpp:mcptt:mcpttUEinitConfig:1.0\"><MCPTT-to-con-ref>s</MCPTT-to-con-ref>"
+	"</mcptt-UE-initial-configuration></initial-ue-configuration>"
+	"</partner-static-configuration>";
+
+/* NOTE 2: a partner held statically at the primary, chosen like any other. */
+static void test_static_partner(void **state)
+{
+	struct partner_fixture *f = *state;
+	char *text = primary_config(), *p, *why = NULL;
+	struct cms_config *cfg = NULL;
+	GString *s = g_string_new(text);
+
+	p = g_build_filename(f->dir, "static.xml", NULL);
+	assert_true(g_file_set_contents(p, static_xml, -1, NULL));
+	g_string_replace(s, "[partner urn:p:c]\nurl=https://cms.c.example:9443\n",
+			 "[partner urn:p:c]\nstatic-configuration=static.xml\n", 1);
+	g_string_replace(s, "partners=urn:p:a;urn:p:b;", "partners=urn:p:a;urn:p:b;urn:p:c", 1);
+	if (cms_config_load_data(s->str, s->len, f->dir, &cfg, &why))
+		fail_msg("%s", why);
+	assert_null(cfg->partners[2].url);
+	assert_non_null(cfg->partners[2].static_conf);
+	assert_string_equal(cfg->partners[2].static_conf->partner_system_id, "urn:p:c");
+	assert_int_equal(cfg->partners[2].static_conf->validity, 7200);
+	expect_select(cfg, 0, loc("001", "01", -1), NULL, "urn:p:c", CMS_SELECTION_STATIC);
+	expect_select(cfg, 0, loc("999", "99", 150), "urn:p:c", "urn:p:c", CMS_SELECTION_STATIC);
+	cms_config_free(cfg);
+
+	/* A broken static file is refused at load, naming the file and the cause. */
+	assert_true(g_file_set_contents(p, "<partner-static-configuration/>", -1, NULL));
+	assert_int_equal(cms_config_load_data(s->str, s->len, f->dir, &cfg, &why), -EINVAL);
+	if (!strstr(why, "static-configuration") || !strstr(why, "urn:mcmig:cms:1.0"))
+		fail_msg("'%s'", why);
+	g_free(why);
+	g_unlink(p);
+	g_free(p);
+	g_string_free(s, TRUE);
+	g_free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +416,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_partner_config, partner_setup,
 						partner_teardown),
 		cmocka_unit_test_setup_teardown(test_partner_refusals, partner_setup,
+						partner_teardown),
+		cmocka_unit_test_setup_teardown(test_static_partner, partner_setup,
 						partner_teardown),
 	};
 
