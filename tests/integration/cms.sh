@@ -463,6 +463,8 @@ got=$(ip netns exec "$ue" curl -sS --max-time 10 -o "$T_RUN/ans" -w '%{http_code
 	--data-binary "$(req alice 999 99 150)" "$MCMIG_CMS_URL")
 t_check "bench CMS: alice gets partner connection details" test \
 	"$got/$(x "$SEL")/$(x "$P/*[local-name()='connectivity']/@con-ref")" = "200/location/partner-mcptt"
+t_check "bench CMS: cms.env names the partner" test \
+	"$(x "$PID")" = "$MCMIG_CMS_PARTNER_ID"
 t_check "bench CMS: answer valid against the schema" \
 	xmllint --noout --schema "$T_TOP/agent/schema/partner-connection.xsd" "$T_RUN/ans"
 pids="$(cat "$T_RUN/cms-primary.pid") $(cat "$T_RUN/cms-partner.pid")"

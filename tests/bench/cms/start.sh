@@ -16,7 +16,8 @@
 #                        the agent trusts
 #   cms-alice.token      the bench user's bearer token (random per start)
 #   cms.env              MCMIG_CMS_URL, MCMIG_CMS_CA, MCMIG_CMS_TOKEN_FILE,
-#                        MCMIG_CMS_MC_SERVICE_ID, MCMIG_CMS_PRIMARY_ADMIN
+#                        MCMIG_CMS_MC_SERVICE_ID, MCMIG_CMS_PARTNER_ID,
+#                        MCMIG_CMS_PARTNER_SERVES, MCMIG_CMS_PRIMARY_ADMIN
 #   cms-<c>.conf .log .pid   per component; stop kills exactly the PID in .pid
 # Environment: MCMIG_BUILD (default build).
 set -euo pipefail
@@ -140,6 +141,8 @@ MCMIG_CMS_URL=https://cms.primary.example:8443/mcmig/v1/partner-connection
 MCMIG_CMS_CA=$run/cms-pki/ca.crt
 MCMIG_CMS_TOKEN_FILE=$run/cms-alice.token
 MCMIG_CMS_MC_SERVICE_ID=$MC_ID
+MCMIG_CMS_PARTNER_ID=urn:mcmig:system:partner
+MCMIG_CMS_PARTNER_SERVES=999-99:100-199
 MCMIG_CMS_PRIMARY_ADMIN=http://127.0.0.1:8080/mcmig/v1/admin
 EOT
 }
