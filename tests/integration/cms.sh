@@ -369,6 +369,18 @@ t_check "partner: user not allowed: 403 user-not-authorised" test \
 	"403/user-not-authorised"
 t_check "partner: malformed: 400 bad-request" test \
 	"$(acc primary-client "<partner-access-request")/$(x "$E")" = "400/bad-request"
+XSD=$SRC/cms-interface.xsd
+t_check "partner: its error documents are valid against cms-interface.xsd" \
+	xmllint --noout --schema "$XSD" "$T_RUN/ans"
+areq urn:mcmig:system:primary hss.primary.example dave >"$T_RUN/access-request.xml"
+t_check "partner: a step 7 request valid against cms-interface.xsd" \
+	xmllint --noout --schema "$XSD" "$T_RUN/access-request.xml"
+t_check "partner: answers a good step 7 request 200" test \
+	"$(acc primary-client "$(cat "$T_RUN/access-request.xml")")" = 200
+t_check "partner: its step 12 answer is valid against cms-interface.xsd" \
+	xmllint --noout --schema "$XSD" "$T_RUN/ans"
+t_check "the static configuration file is valid against cms-interface.xsd" \
+	xmllint --noout --schema "$XSD" "$SRC/partner-static.xml"
 t_check "partner: a client without the bench CA does not trust it" bash -c \
 	"! ip netns exec '$primary' curl -sS --max-time 5 https://cms.partner.example:9443/ -o /dev/null 2>/dev/null"
 
@@ -379,6 +391,8 @@ t_check "after all bad input: 200 with the same inbound IMPI" test \
 t_check "after all bad input: the same CHAP password" test "$(x "$PW")" = "$pw1"
 admin "$primary" /mcmig/v1/admin/bindings >"$T_RUN/primary-bindings.xml"
 admin "$partner" /mcmig/v1/admin/bindings >"$T_RUN/partner-bindings.xml"
+t_check "bindings documents valid against cms-interface.xsd" \
+	xmllint --noout --schema "$XSD" "$T_RUN/primary-bindings.xml" "$T_RUN/partner-bindings.xml"
 B='/*/*[@mc-service-id="sip:alice@mcptt.primary.example"]'
 out1=$(x "$B/*[local-name()='outbound-impi']" "$T_RUN/primary-bindings.xml")
 t_check "primary binding: active, inbound $impi1" test \
@@ -402,6 +416,8 @@ rv() {
 		--data-binary "<revoke xmlns=\"urn:mcmig:cms:1.0\"><mc-service-id>$1</mc-service-id></revoke>"
 }
 t_check "revoke alice: 200" test "$(rv sip:alice@mcptt.primary.example)" = 200
+t_check "revoked document valid against cms-interface.xsd" \
+	xmllint --noout --schema "$XSD" "$T_RUN/ans"
 t_check "primary binding revoked" test \
 	"$(admin "$primary" /mcmig/v1/admin/bindings | xmllint --xpath "string($B/@state)" - 2>/dev/null)" = revoked
 t_check "the primary SIP DB dropped the outbound binding" \
