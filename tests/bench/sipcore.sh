@@ -17,7 +17,8 @@
 # in RUN_DIR/<c>-sipdb.state. Stop kills exactly the PID in <c>.pid.
 #
 # Optional inputs in RUN_DIR (appended to the rendered SIP DB configuration):
-#   primary-extra.conf, partner-extra.conf (more "subscriber"/"peer" lines)
+#   primary-extra.conf, partner-extra.conf (more "subscriber"/"peer"/... lines;
+#   the first name, <c>-subscribers.conf, is still read too)
 # Environment: MCMIG_BUILD (default build), MCMIG_PROXY_TIMEOUT (ms, 3000).
 #
 # Diameter: hss.primary.example (realm primary.example) on 127.0.0.1:3868 and
@@ -45,6 +46,13 @@ shift 2
 # Bench subscriber (shared plan): Milenage test set 1 K/OPc (vectors/milenage.txt).
 BENCH_SUB="subscriber alice@ims.primary.example sip:alice@ims.primary.example k=465b5ce8b199b49faa5f0a2ee238a6bc opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 sqn=0"
 
+extra() {
+	local f
+	for f in "$run/$1-subscribers.conf" "$run/$1-extra.conf"; do
+		[ ! -f "$f" ] || cat "$f"
+	done
+}
+
 render_primary() {
 	cat <<EOT
 # Rendered by tests/bench/sipcore.sh
@@ -61,7 +69,7 @@ pool sequential mig- ims.primary.example 1 1000
 akav2-password yes
 $BENCH_SUB
 EOT
-	[ ! -f "$run/primary-extra.conf" ] || cat "$run/primary-extra.conf"
+	extra primary
 }
 
 render_partner() {
@@ -80,7 +88,7 @@ peer hss.primary.example $MCMIG_PRIMARY_CORE_ADDR 3868
 primary hss.primary.example primary.example
 pool random mcmig- ims.partner.example
 EOT
-	[ ! -f "$run/partner-extra.conf" ] || cat "$run/partner-extra.conf"
+	extra partner
 }
 
 render_scscf() {
@@ -151,9 +159,10 @@ start_one() {
 			-Y "$run/scscf-runtime" -m 64 -M 8 >>"$run/scscf.log" 2>&1 &
 		echo $! >"$run/scscf.pid"
 		wait_for "S-CSCF on $MCMIG_PARTNER_UE_ADDR:5060" 150 listening_udp "$ns" "$MCMIG_PARTNER_UE_ADDR:5060"
-		# cdp's first CER on a fresh connection may lack Host-IP-Address
-		# (5.6.3); it retries after Tc. Wait for the peering to be open.
-		wait_for "S-CSCF Cx peering" 150 logged_since "$run/partner.log" "$mark" \
+		# cdp (5.6.3) may send its CER before its receiver holds the socket,
+		# without Host-IP-Address: the SIP DB accepts that, but wait for the
+		# peering itself (cdp redials every ~10 s when anything fails).
+		wait_for "S-CSCF Cx peering" 250 logged_since "$run/partner.log" "$mark" \
 			"peer scscf.partner.example connected"
 		;;
 	*) usage ;;

@@ -24,13 +24,15 @@ t_on_exit "$core stop $T_RUN"
 
 # A primary subscriber holding SIPp's credentials: SIPp 3.6.1 uses the ASCII
 # bytes of "mcmig-bench-k-01" / "mcmig-bench-op01" (OP, not OPc) and AMF "00".
-# A Cx test client (mcmig-cx) is allowed at both SIP DBs. SIPp 3.6.1 treats
-# RES as a C string and truncates it at a 00 byte (~3% of random RANDs; the
-# S-CSCF, binary-safe, then rightly refuses): the primary uses one fixed RAND
-# whose RES for these keys, 798bf0083c07c255, has none.
+# SIPp 3.6.1 treats RES as a C string and truncates it at a 00 byte (~3% of
+# random RANDs; the S-CSCF, binary-safe, then rightly refuses): bob's vectors
+# use one fixed RAND whose RES for these keys, 798bf0083c07c255, has none.
+# carol (Milenage set 1) always gets the RAND of ims-aka.txt example A, so
+# that example's AUTS (card SQN_MS 0x20) answers any of her challenges.
+# A Cx test client (mcmig-cx) is allowed at both SIP DBs.
 cat >"$T_RUN/primary-extra.conf" <<'EOT'
-fixed-rand 6d636d69672d62656e63682d72616e64
-subscriber bob@ims.primary.example sip:bob@ims.primary.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030
+subscriber bob@ims.primary.example sip:bob@ims.primary.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030 rand=6d636d69672d62656e63682d72616e64
+subscriber carol@ims.primary.example sip:carol@ims.primary.example k=465b5ce8b199b49faa5f0a2ee238a6bc opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 rand=23553cbe9637a89d218ae64dae47bf35
 peer cx-test.primary.example cx
 EOT
 echo "peer cx-test.partner.example cx" >"$T_RUN/partner-extra.conf"
@@ -118,6 +120,9 @@ t_check "partner SIP DB rewrote the MAA to the inbound identities" \
 t_check "SAR for the inbound identity" since partner "$tm" "SAR $impi / $impu: known"
 t_check "SQN persisted at the primary" grep -Eq '^sqn bob@ims.primary.example [1-9][0-9]*$' "$T_RUN/primary-sipdb.state"
 
+sipp_run register-aka.xml -t t1
+t_check "the same over TCP (200 OK)" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 200
+
 sipp_run register-aka-403.xml
 t_check "a wrong RES gets 403" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 403
 
@@ -168,6 +173,22 @@ ip netns exec "$MCMIG_NS_PRIMARY" "$T_BUILD/bench/mcmig-cx" --identity cms.prima
 	--peer-addr 127.0.0.1 --work-dir "$T_RUN" --timeout 3000 \
 	mar alice@ims.primary.example sip:alice@ims.primary.example >"$T_RUN/cx-cms.txt" 2>>"$T_RUN/cx.err"
 t_check "Cx from the Sh-only CMS refused (5003)" grep -qx 'result=5003' "$T_RUN/cx-cms.txt"
+
+# Synchronisation failure through the S-CSCF: auts= from SIPp, MAR with
+# RAND||AUTS partner -> primary, SQN resynchronised, a fresh 401.
+$core bind "$T_RUN" sip:carol@ims.primary.example >"$T_RUN/carol-in.txt" 2>>"$T_RUN/sh.err"
+c_out=$(field outbound_impi "$T_RUN/carol-in.txt")
+pm=$(mark primary)
+(
+	impi=$(field impi "$T_RUN/carol-in.txt") impu=$(field impu "$T_RUN/carol-in.txt")
+	sipp_run register-resync.xml
+)
+rc=$?
+n=$((n + 1))
+t_check "resync via the S-CSCF: auts answered with a fresh challenge" test $rc -eq 0
+t_check "resync via the S-CSCF: the primary resynchronised carol to SQN 0x20 + 1" \
+	bash -c "grep -qx 'sqn carol@ims.primary.example 33' $T_RUN/primary-sipdb.state"
+t_check "resync via the S-CSCF: MAR with RAND||AUTS reached the primary" since primary "$pm" "MAR $c_out: vector SQN 33 after resync"
 
 # A silent primary: the partner answers 5012 within its bound.
 kill -STOP "$(cat "$T_RUN/primary.pid")"

@@ -33,7 +33,7 @@ static const char primary_conf[] =
 	"amf=8000 sqn=41\n"
 	"subscriber bob@ims.primary.example sip:bob@ims.primary.example "
 	"k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 "
-	"amf=3030\n";
+	"amf=3030 rand=6d636d69672d62656e63682d72616e64\n";
 
 static const char partner_conf[] = "role partner\n"
 				   "identity hss.partner.example\n"
@@ -41,7 +41,6 @@ static const char partner_conf[] = "role partner\n"
 				   "listen 127.0.0.1\n"
 				   "state /run/x/partner.state\n"
 				   "proxy-timeout 2500\n"
-				   "fixed-rand 6d636d69672d62656e63682d72616e64\n"
 				   "server-name sip:scscf.partner.example:5060\n"
 				   "primary hss.primary.example primary.example\n"
 				   "primary hss.other.example other.example\n"
@@ -72,7 +71,7 @@ static void test_conf_primary(void **state)
 	assert_int_equal(db.nlisten, 2);
 	assert_string_equal(db.listen[1], "203.0.113.1");
 	assert_int_equal(db.proxy_timeout_ms, 3000);
-	assert_false(db.fixed_rand);
+	assert_false(sdb_sub_by_impi(&db, "alice@ims.primary.example")->fixed_rand);
 	assert_string_equal(db.server_name, "sip:scscf.primary.example");
 	assert_int_equal(db.npeers, 2);
 	assert_string_equal(db.peers[0].addr, "");
@@ -96,6 +95,8 @@ static void test_conf_primary(void **state)
 	assert_memory_equal(s->k, "mcmig-bench-k-01", 16);
 	assert_memory_equal(s->opc, "mcmig-bench-op01", 16);
 	assert_memory_equal(s->amf, "00", 2);
+	assert_true(s->fixed_rand);
+	assert_memory_equal(s->rand, "mcmig-bench-rand", 16);
 	assert_int_equal(s->sqn, 0);
 	sdb_free(&db);
 }
@@ -107,8 +108,6 @@ static void test_conf_partner(void **state)
 	parse_ok(&db, partner_conf);
 	assert_int_equal(db.role, SDB_PARTNER);
 	assert_int_equal(db.proxy_timeout_ms, 2500);
-	assert_true(db.fixed_rand);
-	assert_memory_equal(db.rand, "mcmig-bench-rand", 16);
 	assert_string_equal(db.server_name, "sip:scscf.partner.example:5060");
 	assert_non_null(sdb_primary_find(&db, "hss.primary.example"));
 	assert_string_equal(sdb_primary_find(&db, "hss.other.example")->realm, "other.example");
@@ -136,7 +135,6 @@ static void test_conf_malformed(void **state)
 		{ "proxy-timeout 50\n", "line 2: proxy-timeout is" },
 		{ "proxy-timeout 3s\n", "line 2: proxy-timeout is" },
 		{ "akav2-password maybe\n", "line 2: akav2-password is" },
-		{ "fixed-rand 00\n", "line 2: fixed-rand needs 32 hex" },
 		{ "realm a b\n", "line 2: 'realm' takes one value" },
 		{ "peer\n", "line 2: peer needs" },
 		{ "peer x.example 1.2.3\n", "line 2: bad peer address" },
@@ -160,6 +158,9 @@ static void test_conf_malformed(void **state)
 		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
 		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 "
 		  "sqn=281474976710656\n",
+		  "line 2: subscriber field 7 is malformed" },
+		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
+		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 rand=00\n",
 		  "line 2: subscriber field 7 is malformed" },
 		{ "a b c d e f g h i\n", "line 2: too many fields" },
 	};

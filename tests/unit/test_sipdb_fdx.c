@@ -160,13 +160,45 @@ static void test_copy_cstr(void **state)
 	fd_msg_free(m);
 }
 
+/* cdp's CER sometimes lacks Host-IP-Address: the rule becomes optional. */
+static void test_cer_rule(void **state)
+{
+	command_code_t code = 257;
+	avp_code_t hip_code = 257;
+	struct dict_object *cer, *hip, *rule;
+	struct dict_rule_request q;
+	struct dict_rule_data r;
+
+	assert_int_equal(fd_dict_search(fd_g_config->cnf_dict, DICT_COMMAND, CMD_BY_CODE_R, &code,
+					&cer, ENOENT),
+			 0);
+	assert_int_equal(fd_dict_search(fd_g_config->cnf_dict, DICT_AVP, AVP_BY_CODE, &hip_code,
+					&hip, ENOENT),
+			 0);
+	q.rule_parent = cer;
+	q.rule_avp = hip;
+	assert_int_equal(fd_dict_search(fd_g_config->cnf_dict, DICT_RULE, RULE_BY_AVP_AND_PARENT,
+					&q, &rule, ENOENT),
+			 0);
+	assert_int_equal(fd_dict_getval(rule, &r), 0);
+	assert_int_equal(r.rule_position, RULE_REQUIRED); /* RFC 6733 5.3.1 */
+	assert_int_equal(fdx_accept_cer_without_host_ip(), 0);
+	assert_int_equal(fd_dict_search(fd_g_config->cnf_dict, DICT_RULE, RULE_BY_AVP_AND_PARENT,
+					&q, &rule, ENOENT),
+			 0);
+	assert_int_equal(fd_dict_getval(rule, &r), 0);
+	assert_int_equal(r.rule_min, 0);
+	assert_int_equal(r.rule_position, RULE_OPTIONAL);
+	/* Idempotent. */
+	assert_int_equal(fdx_accept_cer_without_host_ip(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dictionary),
-		cmocka_unit_test(test_copy_children),
-		cmocka_unit_test(test_result),
-		cmocka_unit_test(test_copy_cstr),
+		cmocka_unit_test(test_dictionary), cmocka_unit_test(test_copy_children),
+		cmocka_unit_test(test_result),	   cmocka_unit_test(test_copy_cstr),
+		cmocka_unit_test(test_cer_rule),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -154,6 +154,42 @@ int fdx_dict_init(void)
 	return ret;
 }
 
+int fdx_accept_cer_without_host_ip(void)
+{
+	command_code_t cer_code = 257;
+	avp_code_t hip_code = 257;
+	struct dict_object *cer, *hip, *rule;
+	struct dict_rule_request q;
+	struct dict_rule_data r = { 0 };
+	int ret;
+
+	ret = fd_dict_search(DICT, DICT_COMMAND, CMD_BY_CODE_R, &cer_code, &cer, ENOENT);
+	if (!ret)
+		ret = fd_dict_search(DICT, DICT_AVP, AVP_BY_CODE, &hip_code, &hip, ENOENT);
+	if (ret)
+		return -ret;
+	q.rule_parent = cer;
+	q.rule_avp = hip;
+	ret = fd_dict_search(DICT, DICT_RULE, RULE_BY_AVP_AND_PARENT, &q, &rule, ENOENT);
+	if (!ret) {
+		ret = fd_dict_getval(rule, &r);
+		if (!ret && r.rule_position == RULE_OPTIONAL)
+			return 0; /* already optional */
+		if (!ret)
+			ret = fd_dict_delete(rule);
+	} else if (ret == ENOENT) {
+		ret = 0;
+	}
+	if (ret)
+		return -ret;
+	r.rule_avp = hip;
+	r.rule_position = RULE_OPTIONAL;
+	r.rule_order = 0;
+	r.rule_min = 0;
+	r.rule_max = -1;
+	return -fd_dict_new(DICT, DICT_RULE, &r, cer, NULL);
+}
+
 int fdx_support(bool cx, bool sh)
 {
 	int ret = 0;

@@ -76,6 +76,11 @@ extern struct fdx_dict fdx;
  */
 int fdx_dict_init(void);
 
+/* Accepts a CER without Host-IP-Address (RFC 6733 5.3.1 requires one):
+ * Kamailio 5.6.3's cdp sometimes sends its CER before its receiver process
+ * holds the socket ("Error on finding local host address") and omits it. */
+int fdx_accept_cer_without_host_ip(void);
+
 /* Advertise Cx and/or Sh (auth, vendor 10415) in our CER/CEA. */
 int fdx_support(bool cx, bool sh);
 

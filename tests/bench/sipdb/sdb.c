@@ -210,6 +210,9 @@ static int conf_subscriber(struct sdb *db, char **tok, int n, unsigned int ln, c
 		} else if (!strncmp(tok[i], "amf=", 4) && !have_amf) {
 			ret = sdb_hex_decode(tok[i] + 4, s.amf, 2);
 			have_amf = true;
+		} else if (!strncmp(tok[i], "rand=", 5) && !s.fixed_rand) {
+			ret = sdb_hex_decode(tok[i] + 5, s.rand, 16);
+			s.fixed_rand = true;
 		} else if (!strncmp(tok[i], "sqn=", 4)) {
 			/* TS 33.102: SQN is 48 bits */
 			ret = parse_uint(tok[i] + 4, (1ULL << 48) - 1, &v);
@@ -368,12 +371,6 @@ static int conf_line(struct sdb *db, char **tok, int n, unsigned int ln, char *e
 		if (parse_uint(tok[1], 60000, &v) || v < 100)
 			return fail(err, errlen, ln, "proxy-timeout is 100..60000 ms");
 		db->proxy_timeout_ms = (unsigned int)v;
-		return 0;
-	}
-	if (!strcmp(key, "fixed-rand")) {
-		if (sdb_hex_decode(tok[1], db->rand, sizeof(db->rand)))
-			return fail(err, errlen, ln, "fixed-rand needs 32 hex digits");
-		db->fixed_rand = true;
 		return 0;
 	}
 	if (!strcmp(key, "akav2-password")) {

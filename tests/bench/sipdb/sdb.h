@@ -33,6 +33,9 @@ struct sdb_sub {
 	bool opc_is_op;
 	uint8_t amf[2];
 	uint64_t sqn; /* last SQN used (TS 33.102 C.1.1) */
+	/* Tests only: every vector of this subscriber uses this RAND. */
+	bool fixed_rand;
+	uint8_t rand[16];
 };
 
 /* A migration identity (impi/impu) bound to a user. Primary: user_* are the
@@ -69,9 +72,6 @@ struct sdb {
 	char server_name[SDB_ID_MAX + 16]; /* S-CSCF name returned in UAA */
 	unsigned int proxy_timeout_ms;
 	bool akav2_password;
-	/* Tests only: every vector uses this RAND (reproducible RES). */
-	bool fixed_rand;
-	uint8_t rand[16];
 
 	enum sdb_pool pool;
 	char pool_prefix[64];

@@ -4,8 +4,9 @@
  * configuration management servers (seed steps 4-6, 9-11 and revocation).
  *
  * Transport: Diameter Sh (TS 29.328/29.329, application 16777217) over TCP
- * without TLS, on freeDiameter. No specification defines migration-identity
- * allocation, so it is carried as Sh repository data (TS 29.328 7.6):
+ * without TLS, on freeDiameter. The seed's "Data Pull (DPR/DPA)" on Sh is
+ * Sh-Pull, i.e. UDR/UDA in stage 3; no specification defines migration-
+ * identity allocation, so it is carried as Sh repository data (TS 29.328):
  *
  *   get outbound (primary)  UDR  User-Identity/Public-Identity = user's IMPU,
  *                                [User-Name = user's IMPI], Data-Reference =
@@ -67,7 +68,9 @@ struct shc_identity {
 	char sipdb_realm[SHC_ID_MAX];
 };
 
-/* Starts freeDiameter and waits up to @timeout_ms for the SIP DB peer. */
+/* Starts freeDiameter and waits up to @timeout_ms for the SIP DB peer.
+ * -ETIMEDOUT leaves the client running: it redials every 5 s (Tc) and the
+ * request calls work once the peer is up (-ENOTCONN until then). */
 int shc_start(const struct shc_params *p, unsigned int timeout_ms);
 /* Stops freeDiameter (disconnects cleanly). Safe if not started. */
 void shc_stop(void);

@@ -169,8 +169,8 @@ static int make_vector(struct sdb_sub *s, const uint8_t *resync, size_t resync_l
 	uint8_t rand_[16];
 	int ret = 0;
 
-	if (db.fixed_rand)
-		memcpy(rand_, db.rand, sizeof(rand_));
+	if (s->fixed_rand)
+		memcpy(rand_, s->rand, sizeof(rand_));
 	else
 		ret = rng(rand_, sizeof(rand_));
 	if (!ret)
@@ -859,6 +859,8 @@ int main(int argc, char **argv)
 	sigaddset(&set, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	ret = fdx_core_init(&c);
+	if (!ret)
+		ret = fdx_accept_cer_without_host_ip();
 	if (!ret)
 		ret = fdx_support(true, true);
 	if (!ret)
