@@ -24,14 +24,13 @@ t_on_exit "$T_TOP/tests/bench/sipcore.sh" stop "$T_RUN"
 . "$T_RUN/topology.env"
 ue=$MCMIG_NS_UE primary=$MCMIG_NS_PRIMARY partner=$MCMIG_NS_PARTNER
 # Users other than the bench's alice, known to the primary SIP DB (Milenage test sets 2-4).
-# fixed-rand: SIPp 3.6.1 truncates a RES at a 00 byte; this RAND's RES for erin's keys has none
+# rand=: SIPp 3.6.1 truncates a RES at a 00 byte; this RAND's RES for erin's keys has none
 # (tests/bench/sipdb/README.md).
 cat >"$T_RUN/primary-extra.conf" <<SUBS
-fixed-rand 6d636d69672d62656e63682d72616e64
 subscriber bob@ims.primary.example sip:bob@ims.primary.example k=0396eb317b6d1c36f19c1c84cd6ffd16 opc=53c15671c60a4b731c55b4a441c0bde2 amf=c3ab sqn=0
 subscriber carol@ims.primary.example sip:carol@ims.primary.example k=fec86ba6eb707ed08905757b1bb44b8f opc=1006020f0a478bf6b699f15c062e42b3 amf=f037 sqn=0
 subscriber dave@ims.primary.example sip:dave@ims.primary.example k=9e5944aea94b81165c82fbf9f32db751 opc=a64a507ae1a2a98bb88eb4210135dc87 amf=4af4 sqn=0
-subscriber erin@ims.primary.example sip:erin@ims.primary.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030
+subscriber erin@ims.primary.example sip:erin@ims.primary.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030 rand=6d636d69672d62656e63682d72616e64
 SUBS
 # erin holds SIPp 3.6.1's credentials: the ASCII bytes of its -key strings, OP, AMF "00".
 "$T_TOP/tests/bench/sipcore.sh" start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1 || {
