@@ -593,7 +593,7 @@ out:
 static enum MHD_Result admin_bindings(struct listener_ctx *lc, struct MHD_Connection *conn)
 {
 	struct cms_server *s = lc->server;
-	char when[32], num[32];
+	char when[32], num[32], *body;
 	GHashTableIter it;
 	xmlNodePtr r, n;
 	xmlChar *mem = NULL;
@@ -655,9 +655,9 @@ static enum MHD_Result admin_bindings(struct listener_ctx *lc, struct MHD_Connec
 	xmlFreeDoc(doc);
 	if (!mem)
 		return MHD_NO;
-	v = g_strndup((const char *)mem, (gsize)size);
+	body = g_strndup((const char *)mem, (gsize)size);
 	xmlFree(mem);
-	return reply(conn, MHD_HTTP_OK, CMS_CT_CMS, v, (size_t)size);
+	return reply(conn, MHD_HTTP_OK, CMS_CT_CMS, body, (size_t)size);
 }
 
 /* POST /mcmig/v1/admin/revoke (6.Y.3): the primary SIP DB drops the outbound binding. */
