@@ -14,11 +14,7 @@ BUILD_PKGS=(
 )
 # The bench: real daemons, real peers and the tools that prove our emulators.
 BENCH_PKGS=(
-<<<<<<< HEAD
-	iproute2 procps openssl ca-certificates dbus libglib2.0-bin jq
-=======
-	iproute2 procps openssl ca-certificates dbus curl libxml2-utils
->>>>>>> cms
+	iproute2 procps openssl ca-certificates dbus libglib2.0-bin jq curl libxml2-utils
 	pcscd vsmartcard-vpcd pcsc-tools
 	libqmi-utils libqmi-proxy libmbim-utils libmbim-proxy modemmanager
 	libosmocore-dev libtalloc-dev libfreediameter-dev freediameter-extensions
