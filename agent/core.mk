@@ -1,0 +1,6 @@
+# Agent core (issue 6): configuration management client, partner store,
+# migration state machine, mcmigd.
+UNIT_TESTS += test_cmc_xml
+test_cmc_xml_SRCS := tests/unit/test_cmc_xml.c agent/cmc-xml.c hal/util.c
+test_cmc_xml_PKGS := cmocka libxml-2.0
+test_cmc_xml_CPPFLAGS := -Itests/unit
