@@ -832,3 +832,70 @@ const char *pcfg_selection_str(enum pcfg_selection s)
 	}
 	return "?";
 }
+
+int cmc_xml_build_record(const struct partner_config *cfg, uint8_t **out, size_t *out_len)
+{
+	static const char decl[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+	static const char tail[] = "</partner-record>\n";
+	const uint8_t *body = cfg->doc;
+	size_t body_len = cfg->doc_len;
+	char head[160];
+	size_t hl;
+
+	if (!cfg->doc || !cfg->doc_len)
+		return -EINVAL;
+	/* The kept document starts with its own XML declaration: one per file. */
+	if (body_len >= sizeof(decl) - 1 && memcmp(body, decl, sizeof(decl) - 1) == 0) {
+		body += sizeof(decl) - 1;
+		body_len -= sizeof(decl) - 1;
+	}
+	hl = (size_t)snprintf(head, sizeof(head),
+			      "%s<partner-record xmlns=\"" CMC_XML_STORE_NS "\" source=\"%s\">\n",
+			      decl, pcfg_source_str(cfg->source));
+	*out = malloc(hl + body_len + sizeof(tail));
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, head, hl);
+	memcpy(*out + hl, body, body_len);
+	memcpy(*out + hl + body_len, tail, sizeof(tail) - 1);
+	*out_len = hl + body_len + sizeof(tail) - 1;
+	return 0;
+}
+
+int cmc_xml_parse_record(const uint8_t *buf, size_t len, struct partner_config *cfg, char *err,
+			 size_t err_len)
+{
+	enum pcfg_source source;
+	xmlNode *root, *pc;
+	xmlChar *src;
+	xmlDoc *doc;
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	ret = read_doc(buf, len, &doc, err, err_len);
+	if (ret < 0)
+		return ret;
+	root = xmlDocGetRootElement(doc);
+	if (!root || !is_elem(root, CMC_XML_STORE_NS, "partner-record")) {
+		BAD("root element is not <partner-record> in " CMC_XML_STORE_NS);
+		ret = -EBADMSG;
+		goto out;
+	}
+	src = xmlGetNoNsProp(root, (const xmlChar *)"source");
+	ret = pcfg_source_from_str((const char *)src, &source);
+	xmlFree(src);
+	if (ret < 0) {
+		BAD("<partner-record> has no valid source attribute");
+		goto out;
+	}
+	pc = child(root, "partner-connection");
+	if (!pc) {
+		BAD("<partner-record> holds no <partner-connection>");
+		ret = -ENOMSG;
+		goto out;
+	}
+	ret = parse_pc(pc, source, cfg, err, err_len);
+out:
+	xmlFreeDoc(doc);
+	return ret;
+}

@@ -126,6 +126,18 @@ int cmc_xml_parse_profile(const uint8_t *buf, size_t len, enum pcfg_source sourc
 int cmc_xml_parse_error(const uint8_t *buf, size_t len, char code[CMC_XML_CODE_MAX], char *text,
 			size_t text_len);
 
+/*
+ * The partner store's record: @cfg's <partner-connection> document wrapped in
+ * <partner-record xmlns="urn:mcmig:store:1.0" source="..."> so that the
+ * source survives a reboot. Build: *@out malloc'd (wipe and free: it holds
+ * the PAP/CHAP password). Parse: as cmc_xml_parse_answer, source from the
+ * record.
+ */
+#define CMC_XML_STORE_NS "urn:mcmig:store:1.0"
+int cmc_xml_build_record(const struct partner_config *cfg, uint8_t **out, size_t *out_len);
+int cmc_xml_parse_record(const uint8_t *buf, size_t len, struct partner_config *cfg, char *err,
+			 size_t err_len);
+
 /* Frees what @cfg owns and wipes its secrets; @cfg is then zeroed. NULL accepted. */
 void partner_config_clear(struct partner_config *cfg);
 

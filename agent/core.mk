@@ -4,3 +4,8 @@ UNIT_TESTS += test_cmc_xml
 test_cmc_xml_SRCS := tests/unit/test_cmc_xml.c agent/cmc-xml.c hal/util.c
 test_cmc_xml_PKGS := cmocka libxml-2.0
 test_cmc_xml_CPPFLAGS := -Itests/unit
+
+UNIT_TESTS += test_store
+test_store_SRCS := tests/unit/test_store.c agent/store.c agent/cmc-xml.c hal/util.c
+test_store_PKGS := cmocka libxml-2.0
+test_store_CPPFLAGS := -Itests/unit

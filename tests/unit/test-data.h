@@ -6,14 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static inline char *test_data_read(const char *name, size_t *len)
+static inline char *test_data_read_path(const char *path, size_t *len)
 {
-	char path[256];
 	char *buf;
 	FILE *f;
 	long n;
 
-	snprintf(path, sizeof(path), "tests/unit/data/%s", name);
 	f = fopen(path, "rb");
 	if (!f) {
 		fprintf(stderr, "cannot open %s (run from the top of the tree)\n", path);
@@ -29,6 +27,14 @@ static inline char *test_data_read(const char *name, size_t *len)
 	fclose(f);
 	*len = (size_t)n;
 	return buf;
+}
+
+static inline char *test_data_read(const char *name, size_t *len)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "tests/unit/data/%s", name);
+	return test_data_read_path(path, len);
 }
 
 #endif
