@@ -9,3 +9,8 @@ UNIT_TESTS += test_store
 test_store_SRCS := tests/unit/test_store.c agent/store.c agent/cmc-xml.c hal/util.c
 test_store_PKGS := cmocka libxml-2.0
 test_store_CPPFLAGS := -Itests/unit
+
+UNIT_TESTS += test_migrate
+test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c hal/util.c
+test_migrate_PKGS := cmocka libxml-2.0
+test_migrate_CPPFLAGS := -Itests/unit
