@@ -14,3 +14,9 @@ UNIT_TESTS += test_migrate
 test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c hal/util.c
 test_migrate_PKGS := cmocka libxml-2.0
 test_migrate_CPPFLAGS := -Itests/unit
+
+# Needs /usr/bin/python3 and openssl (BUILD_PKGS) for its local HTTPS server.
+UNIT_TESTS += test_cmc
+test_cmc_SRCS := tests/unit/test_cmc.c agent/cmc.c agent/cmc-xml.c hal/util.c
+test_cmc_PKGS := cmocka libxml-2.0 libcurl glib-2.0
+test_cmc_CPPFLAGS := -Itests/unit
