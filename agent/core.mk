@@ -20,3 +20,8 @@ UNIT_TESTS += test_cmc
 test_cmc_SRCS := tests/unit/test_cmc.c agent/cmc.c agent/cmc-xml.c hal/util.c
 test_cmc_PKGS := cmocka libxml-2.0 libcurl glib-2.0
 test_cmc_CPPFLAGS := -Itests/unit
+
+UNIT_TESTS += test_mcmigd_config
+test_mcmigd_config_SRCS := tests/unit/test_mcmigd_config.c agent/mcmigd-config.c hal/util.c
+test_mcmigd_config_PKGS := cmocka glib-2.0
+test_mcmigd_config_CPPFLAGS := -Itests/unit
