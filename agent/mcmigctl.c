@@ -9,6 +9,9 @@
 #include "ctl.h"
 
 static const struct ctl_command *const commands[] = {
+	&ctl_status_command,
+	&ctl_migrate_command,
+	&ctl_return_command,
 	NULL,
 };
 
