@@ -55,3 +55,5 @@ programs: $(BUILD)/mcmigd.service
 INSTALL_DATA += $(BUILD)/mcmigd.service:lib/systemd/system/mcmigd.service
 INSTALL_DATA += agent/org.mcmig.Agent1.conf:share/dbus-1/system.d/org.mcmig.Agent1.conf
 INSTALL_DATA += agent/mcmig.conf.sample:share/mcmig/mcmig.conf.sample
+
+INTEGRATION_TESTS += tests/integration/mcmigd.sh

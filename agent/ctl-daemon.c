@@ -293,10 +293,10 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 	v = g_dbus_connection_call_sync(bus, AGENT_NAME, AGENT_PATH, AGENT_IFACE, method, args,
 					NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &err);
 	if (!v) {
+		ret = exit_for_error(err);
 		g_dbus_error_strip_remote_error(err);
 		read_status(bus, &st, NULL);
 		print_status(&st, o, err->message);
-		ret = exit_for_error(err);
 		g_error_free(err);
 		goto out;
 	}

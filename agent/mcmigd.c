@@ -445,7 +445,7 @@ static void bus_acquired(GDBusConnection *conn, const gchar *name, gpointer ud)
 	struct daemon *d = ud;
 	GError *err = NULL;
 
-	d->bus = conn;
+	d->bus = g_object_ref(conn);
 	d->object_id = g_dbus_connection_register_object(
 		conn, MCMIGD_OBJECT_PATH, d->node->interfaces[0], &vtable, d, NULL, &err);
 	if (!d->object_id) {
@@ -617,10 +617,12 @@ static void teardown(struct daemon *d)
 		g_source_remove(d->reopen_id);
 	if (d->trouble_id)
 		g_source_remove(d->trouble_id);
-	if (d->owner_id)
-		g_bus_unown_name(d->owner_id);
 	if (d->object_id)
 		g_dbus_connection_unregister_object(d->bus, d->object_id);
+	if (d->owner_id)
+		g_bus_unown_name(d->owner_id);
+	if (d->bus)
+		g_object_unref(d->bus);
 	if (d->node)
 		g_dbus_node_info_unref(d->node);
 	/* The FSM first: the modem's and the card's -ECANCELED answers find nothing. */
