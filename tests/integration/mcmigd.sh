@@ -4,9 +4,12 @@
 # namespace, and a scripted HTTPS CMS with a test CA. Paths: a CMS refusal
 # (exit 6, reason, nothing stored), a fetch that stores a 0600 record without
 # touching mcmig.conf, a restart that restores the stored state, a migration
-# from the stored configuration (no CMS request) that brings the partner PDN up
-# and, with no P-CSCF answering, rolls back at T-reg: PDN down, wwan1
-# deconfigured, the primary's wwan0 untouched, then a clean SIGTERM.
+# with sd_notify READY/STATUS/WATCHDOG, the location trigger (serving PLMN/TAC
+# changed in the emulator) migrating until the network drops the partner PDN,
+# a manual migration from the stored configuration (no CMS request) that
+# brings the partner PDN up and, with no P-CSCF answering, rolls back at
+# T-reg: PDN down, wwan1 deconfigured, the primary's wwan0 untouched; then a
+# clean SIGTERM.
 # The end-to-end migration with the card and Kamailio is e2e-migration.sh.
 . "$(dirname "$0")/../lib.sh"
 t_init mcmigd
@@ -110,6 +113,10 @@ proxy=$PROXY
 netdev=wwan1
 [timers]
 reg-ms=3000
+[policy partner-b]
+plmn=999-99
+tac=100-199
+partner=$PARTNER
 EOF
 conf_sum=$(sha256sum <"$T_RUN/mcmig.conf")
 
@@ -119,9 +126,21 @@ t_check "a malformed configuration is refused, naming the key" bash -c \
 	"! '$MCMIGD' -c '$T_RUN/bad.conf' --check-config >'$T_RUN/bad.out' 2>&1 &&
 	 grep -q '\[agent\] mc-service-id: missing mandatory key' '$T_RUN/bad.out'"
 
+# systemd's side of sd_notify: a datagram socket that logs what it gets.
+t_spawn notify /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+while True:
+    with open(sys.argv[2], "a") as f:
+        f.write(s.recv(4096).decode() + "\n")
+' "$T_RUN/notify" "$T_RUN/notify.log"
+t_wait_for "the notify socket" 5 test -S "$T_RUN/notify" || die "notify socket"
+
 start_agent() {
-	# ip itself, not a shell function: t_stop must signal mcmigd, not a subshell.
-	t_spawn "$1" ip netns exec "$NS" "$MCMIGD" -c "$T_RUN/mcmig.conf"
+	# env and ip exec: t_stop must signal mcmigd itself, not a subshell.
+	t_spawn "$1" env NOTIFY_SOCKET="$T_RUN/notify" WATCHDOG_USEC=400000 \
+		ip netns exec "$NS" "$MCMIGD" -c "$T_RUN/mcmig.conf"
 	t_wait_for "mcmigd on the bus" 10 bash -c "'$CTL' status | grep -q '^state:   $2'"
 }
 start_agent agent idle-on-primary || die "mcmigd up and idle"
@@ -149,6 +168,27 @@ t_stop agent
 start_agent agent2 partner-config-stored
 t_check "restart restores partner-config-stored" \
 	bash -c "'$CTL' status --json | grep -q '\"state\":\"partner-config-stored\"'"
+t_check "sd_notify READY=1" grep -qx "READY=1" "$T_RUN/notify.log"
+t_check "sd_notify STATUS with the state" grep -qx "STATUS=partner-config-stored" \
+	"$T_RUN/notify.log"
+t_wait_for "watchdog pings" 3 grep -qx "WATCHDOG=1" "$T_RUN/notify.log"
+t_check "sd_notify WATCHDOG=1 pings" grep -qx "WATCHDOG=1" "$T_RUN/notify.log"
+
+# Location trigger: the modem now serves the partner's PLMN and TAC range.
+"$EMU" ctl "$T_RUN/emu.ctl" serving mcc=999 mnc=99 tac=150 cell=0x2000 reg=roaming \
+	>/dev/null
+t_wait_for "the location trigger to start registering" 10 \
+	bash -c "'$CTL' status | grep -q '^state:   registering'"
+t_check "location trigger migrates" grep -q "location trigger: serving 999-99 tac 150" \
+	"$T_RUN/agent2.log"
+# The network drops the partner PDN while the agent registers.
+"$EMU" ctl "$T_RUN/emu.ctl" drop mcptt.partner.example cause=36 >/dev/null
+t_wait_for "the failure after the PDN drop" 10 \
+	bash -c "'$CTL' status | grep -q '^reason:  pdn-dropped'"
+t_check "dropped PDN: failed with its reason" bash -c \
+	"'$CTL' status --json | grep -q '\"state\":\"failed\",\"reason\":\"pdn-dropped: '"
+t_check "dropped PDN: wwan1 deconfigured" \
+	bash -c "! ip -n '$NS' addr show dev wwan1 | grep -q 198.51.100.2"
 
 requests=$(wc -l <"$T_RUN/cms-requests.log")
 out=$("$CTL" migrate --partner "$PARTNER" --json)
@@ -158,7 +198,8 @@ t_check "reason names the registration timeout ($out)" \
 	grep -q '"reason":"registration-timeout: no final answer from the partner"' <<<"$out"
 t_check "stored configuration used: no CMS request" \
 	test "$(wc -l <"$T_RUN/cms-requests.log")" -eq "$requests"
-t_check "partner PDN came up" grep -q "session up: apn=mcptt.partner.example" "$T_RUN/emu.log"
+t_check "partner PDN came up again" \
+	test "$(grep -c "session up: apn=mcptt.partner.example" "$T_RUN/emu.log")" -eq 2
 t_check "wwan1 was configured for SIP" grep -q "pdn-connecting -> registering (pdn-up)" \
 	"$T_RUN/agent2.log"
 t_wait_for "the partner PDN to go down" 5 grep -q "session down: apn=mcptt.partner.example" \
