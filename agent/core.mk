@@ -57,3 +57,4 @@ INSTALL_DATA += agent/org.mcmig.Agent1.conf:share/dbus-1/system.d/org.mcmig.Agen
 INSTALL_DATA += agent/mcmig.conf.sample:share/mcmig/mcmig.conf.sample
 
 INTEGRATION_TESTS += tests/integration/mcmigd.sh
+INTEGRATION_TESTS += tests/integration/e2e-migration.sh

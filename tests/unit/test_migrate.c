@@ -248,7 +248,11 @@ static int fake_deconfigure(const struct modem_pdn_settings *s)
 	return 0;
 }
 
-static const struct netdev_ops netdev_ops = { "fake", fake_configure, fake_deconfigure };
+static const struct netdev_ops netdev_ops = {
+	.name = "fake",
+	.configure = fake_configure,
+	.deconfigure = fake_deconfigure,
+};
 
 /* ---- fake sipreg and card ---- */
 
@@ -311,7 +315,7 @@ static void fake_card_auth(void *ctx, const uint8_t rand[UICC_RAND_LEN],
 	card_ud = ud;
 }
 
-static const struct sipreg_aka_ops card_ops = { fake_card_auth };
+static const struct sipreg_aka_ops card_ops = { .authenticate = fake_card_auth };
 
 /* What sipreg does on a 401: asks the card (through the FSM's wrapper). */
 static void sip_aka_done(int err, const struct uicc_auth_result *r, uint16_t sw, void *ud)
