@@ -191,10 +191,21 @@ const char *migrate_timer_str(enum migrate_timer t)
 	return (size_t)t < MIGRATE_TIMER_COUNT ? timer_names[t] : "?";
 }
 
+/* Reasons come from the network too: one printable line, whatever was sent. */
+static void clean_reason(struct migrate *m)
+{
+	char *p;
+
+	for (p = m->reason; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+}
+
 static void set_reason(struct migrate *m, const char *prefix, const char *detail)
 {
 	snprintf(m->reason, sizeof(m->reason), "%s: %s", prefix,
 		 detail && *detail ? detail : "no reason given");
+	clean_reason(m);
 }
 
 static void timer_fired(void *data);
@@ -733,6 +744,7 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 	case MIGRATE_EV_CONFIG_FAILED:
 		snprintf(m->reason, sizeof(m->reason), "%s",
 			 data ? (const char *)data : "config-failed: no reason given");
+		clean_reason(m);
 		set_state(m, MIGRATE_FAILED, ev);
 		break;
 	case MIGRATE_EV_CONNECT:

@@ -578,6 +578,10 @@ static void test_cms_refuses(void **state)
 		    " reason=partner-refused: not authorised\n");
 	assert_int_equal(puts_count, 0);
 	assert_null(connect_cb);
+	/* A reason from the network is kept on one line (persisted, shown, logged). */
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(-EACCES, "not-authorised: line one\nline two\r\tend");
+	assert_string_equal(migrate_get_reason(fsm), "not-authorised: line one line two  end");
 	/* From failed, a new attempt is allowed. */
 	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
 	assert_int_equal(migrate_get_state(fsm), MIGRATE_CONFIG_REQUESTED);
