@@ -150,6 +150,16 @@ t_check "the partner SIP DB proxied the authentication to the primary" \
 t_check "CHAP password and token not in the agent's log" bash -c \
 	"! grep -qF \"\$(cat '$MCMIG_CMS_TOKEN_FILE')\" '$T_RUN/agent.log' && ! grep -q 'password>' '$T_RUN/agent.log'"
 
+# NOTE 4: a daemon restart while migrated resumes the migration from the store.
+t_stop agent
+t_spawn agent2 ip netns exec "$UE" "$MCMIGD" -c "$T_RUN/mcmig.conf"
+t_wait_for "the restarted agent to register again" 60 \
+	bash -c "'$CTL' status | grep -q '^state:   registered-at-partner'"
+t_check "restart while migrated: registered at the partner again" \
+	bash -c "'$CTL' status | grep -q '^state:   registered-at-partner'"
+t_check "restart while migrated: no new CMS exchange (stored configuration)" \
+	grep -q "restoring registered-at-partner" "$T_RUN/agent2.log"
+
 migrate return
 t_check "returned (exit $rc)" test "$rc" -eq 0
 t_check "state idle-on-primary" json '"state":"idle-on-primary"'
@@ -191,5 +201,5 @@ t_check "revoked: reason registration-refused" json '"reason":"registration-refu
 back_on_primary "revoked"
 t_check "revoked: stored configuration kept" test -f "$rec"
 
-t_stop agent
+t_stop agent2
 t_done
