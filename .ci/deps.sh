@@ -14,11 +14,11 @@ BUILD_PKGS=(
 )
 # The bench: real daemons, real peers and the tools that prove our emulators.
 BENCH_PKGS=(
-	iproute2 procps openssl ca-certificates dbus
+	iproute2 procps openssl ca-certificates dbus libglib2.0-bin jq
 	pcscd vsmartcard-vpcd pcsc-tools
 	libqmi-utils libqmi-proxy libmbim-utils libmbim-proxy modemmanager
 	libosmocore-dev libtalloc-dev libfreediameter-dev freediameter-extensions
-	libmicrohttpd-dev libgnutls28-dev
+	libmicrohttpd-dev libgnutls28-dev nettle-dev
 	kamailio kamailio-ims-modules kamailio-presence-modules
 	sip-tester
 )

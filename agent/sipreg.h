@@ -34,6 +34,10 @@ struct sipreg_config {
 	const char *domain;
 	unsigned int expires;		/* requested, seconds */
 	unsigned int max_auth_failures; /* MAC failures / re-challenges before giving up */
+	/* RFC 3261 T1 in ms; 0 = 500. T2 = 8 * T1, Timer F = 64 * T1. Tests shorten it. */
+	unsigned int t1_ms;
+	/* Source of Call-ID, tags, branches and cnonces; NULL = getrandom(). Tests inject one. */
+	void (*random_bytes)(void *buf, size_t len);
 };
 
 typedef void (*sipreg_aka_cb)(int err, const struct uicc_auth_result *r, uint16_t sw,
@@ -43,6 +47,8 @@ typedef void (*sipreg_aka_cb)(int err, const struct uicc_auth_result *r, uint16_
 struct sipreg_aka_ops {
 	void (*authenticate)(void *ctx, const uint8_t rand[UICC_RAND_LEN],
 			     const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *user_data);
+	/* Optional: text of a -errno given to the callback (uicc_strerror). */
+	const char *(*strerror)(void *ctx, int err);
 };
 
 enum sipreg_result {
@@ -66,6 +72,8 @@ struct sipreg_info {
 struct sipreg_events {
 	void (*result)(enum sipreg_result r, const char *reason, const struct sipreg_info *info,
 		       void *user_data);
+	/* Optional: every message sent (@sent) or received, CK/IK redacted. */
+	void (*trace)(bool sent, const char *msg, size_t len, void *user_data);
 	void *user_data;
 };
 
@@ -79,5 +87,11 @@ int sipreg_stop(struct sipreg *reg);
 void sipreg_free(struct sipreg *reg);
 
 const char *sipreg_result_str(enum sipreg_result r);
+
+/*
+ * Seconds after a 200 OK granting @expires at which to refresh (TS 24.229
+ * 5.1.1.4.1: 600 s before expiry when it is over 1200 s, else at half).
+ */
+unsigned int sipreg_refresh_delay(unsigned int expires);
 
 #endif

@@ -12,7 +12,8 @@
  *   uicc-codec.h             pure APDU/TLV/EF codecs used by both and unit-tested alone.
  *
  * Every call is bounded by the configured timeout. Calls block: the agent runs
- * them off its main loop (uicc_*_async in uicc-async.c).
+ * them off its main loop (agent/card.c, a worker thread). A handle may be used
+ * by one thread at a time; separate handles are independent (no globals).
  */
 #ifndef MCMIG_UICC_H
 #define MCMIG_UICC_H
@@ -125,7 +126,9 @@ struct uicc_auth_result {
 /*
  * Opens the card through @ops and selects the ISIM (USIM fallback) once.
  * Errors: -ENODEV no reader, -ENOMEDIUM no card within the bound, -ENOENT no
- * ISIM or USIM, -EIO transport, -ETIMEDOUT, -EPROTO malformed answer.
+ * ISIM or USIM, -EIO transport, -ETIMEDOUT, -EBUSY card held exclusively,
+ * -EBADMSG malformed answer, -EPROTO unexpected status word. On error *@u is NULL.
+ * After a transport error any later call reconnects and selects again.
  */
 int uicc_open(struct uicc **u, const struct uicc_reader_ops *ops, const struct uicc_config *cfg);
 void uicc_close(struct uicc *u);
@@ -134,9 +137,11 @@ void uicc_close(struct uicc *u);
 int uicc_read_info(struct uicc *u, struct uicc_info *info);
 
 /*
- * AUTHENTICATE in the IMS context (TS 31.103 7.1.2). A status word other than
- * 9000 / 98 62 gives -EPROTO with *@sw set; card gone gives -ENOMEDIUM / -EIO
- * and the next call reconnects.
+ * AUTHENTICATE in the IMS context (TS 31.103 7.1.2; on a USIM-only card the
+ * 3G context, TS 31.102 7.1.2). Returns 0 with res->status OK, SYNC_FAILURE
+ * or MAC_FAILURE. A status word other than 9000 / 98 62 gives -EPROTO with
+ * *@sw set; a malformed 9000 answer -EBADMSG; card gone gives -ENOMEDIUM /
+ * -EIO / -ENODEV and the next call reconnects.
  */
 int uicc_authenticate(struct uicc *u, const uint8_t rand[UICC_RAND_LEN],
 		      const uint8_t autn[UICC_AUTN_LEN], struct uicc_auth_result *res,

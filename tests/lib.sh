@@ -3,6 +3,7 @@
 #   . "$(dirname "$0")/../lib.sh"
 #   t_init NAME            run dir, trap; namespaces and PIDs are cleaned up on any exit
 #   t_netns NAME           create namespace "mcmig-$T_ID-NAME" with lo up; prints its name
+#                          (safe inside $(...): the name is recorded in the run directory)
 #   t_veth NS1 IP1 NS2 IP2 veth pair between two namespaces (RFC 5737 / link-local addresses)
 #   t_spawn NAME CMD...    start CMD in the background, log to $T_RUN/NAME.log, remember its PID
 #   t_stop NAME            kill exactly that PID (TERM, then KILL after 3 s)
@@ -19,7 +20,6 @@ T_NAME=
 T_RUN=
 T_ID=
 declare -A T_PIDS=()
-T_NETNS=()
 T_CLEANUP=()
 
 T_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -51,24 +51,38 @@ t_cleanup() {
 	for name in "${!T_PIDS[@]}"; do
 		t_stop "$name"
 	done
-	for ns in "${T_NETNS[@]}"; do
-		ip netns del "$ns" 2>/dev/null || true
-		rm -rf "/etc/netns/$ns"
-	done
+	if [ -f "$T_RUN/.netns" ]; then
+		while read -r ns; do
+			t_netns_del "$ns"
+		done <"$T_RUN/.netns"
+	fi
 	exit $rc
 }
 
+# Namespaces are recorded in a file, not a variable: t_netns is mostly called
+# as NS=$(t_netns x), in a subshell whose variables are lost.
 t_netns() {
 	local ns="mcmig-$T_ID-$1"
 	ip netns add "$ns" || return 1
-	T_NETNS+=("$ns")
+	echo "$ns" >>"$T_RUN/.netns"
 	ip -n "$ns" link set lo up
 	echo "$ns"
 }
 
+# Kills what still runs in a namespace this test made (a daemon a library
+# spawned there, e.g. qmi-proxy), then deletes it.
+t_netns_del() {
+	local ns=$1 p
+	for p in $(ip netns pids "$ns" 2>/dev/null); do
+		kill -KILL "$p" 2>/dev/null
+	done
+	ip netns del "$ns" 2>/dev/null || true
+	rm -rf "/etc/netns/$ns"
+}
+
 # t_veth NS1 ADDR1/PFX NS2 ADDR2/PFX
 t_veth() {
-	local a="v$T_ID${#T_NETNS[@]}a$RANDOM" b
+	local a="v$T_ID${RANDOM}a" b
 	a=${a:0:15}
 	b=${a:0:14}b
 	ip link add "$a" netns "$1" type veth peer name "$b" netns "$3" || return 1

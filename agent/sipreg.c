@@ -1,0 +1,1217 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * IMS registration with Digest AKA on the GLib main loop (TS 24.229 5.1.1,
+ * RFC 3261 10/17/18, RFC 3310, RFC 4169).
+ *
+ * One registration = one Call-ID, CSeq +1 per request (RFC 3261 10.2.4). Each
+ * request is a non-INVITE client transaction (RFC 3261 17.1.2): over UDP
+ * Timer E retransmits (T1 doubling up to T2) until Timer F (64*T1); over TCP
+ * only Timer F runs. The UDP socket is kept for the registration's lifetime
+ * so that Via/Contact keep one port; TCP connections bind that same port
+ * number, so a binding never changes its Contact when the transport changes.
+ *
+ * States (the table below gives each its name and its timer):
+ *   idle -> resolving -> trying <-> authenticating -> registered -> trying (refresh)
+ *   trying -> retry-wait -> trying (5xx with Retry-After)
+ *   any -> done (final result)
+ * "phase" says what the current request is for: the initial registration, a
+ * refresh, or the de-registration; it decides how an outcome is reported.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <gio/gio.h>
+
+#include "digest.h"
+#include "sipmsg.h"
+#include "sipreg.h"
+#include "util.h"
+
+#define G_LOG_DOMAIN_SIPREG "sipreg"
+#define dbg(...)	    g_log(G_LOG_DOMAIN_SIPREG, G_LOG_LEVEL_DEBUG, __VA_ARGS__)
+
+#define T1_DEFAULT_MS	 500
+#define MAX_RETRIES	 3    /* 5xx with Retry-After, then give up */
+#define MAX_RETRY_AFTER	 3600 /* longer waits are reported as failures */
+#define MAX_423		 2
+#define MAX_SYNC	 2 /* sync failures in a row: the SIP DB does not resync */
+#define AKA_TIMEOUT_S	 30
+#define DEFAULT_AUTH_CAP 3
+
+enum reg_state {
+	RS_IDLE,
+	RS_RESOLVING,
+	RS_TRYING,
+	RS_AUTHENTICATING,
+	RS_REGISTERED,
+	RS_RETRY_WAIT,
+	RS_DONE,
+};
+
+enum reg_phase {
+	PHASE_INITIAL,
+	PHASE_REFRESH,
+	PHASE_DEREGISTER,
+};
+
+/* What the Authorization header of the last request carried. */
+enum auth_kind {
+	AUTH_INITIAL,  /* nonce="" response="" */
+	AUTH_RESPONSE, /* fresh from the card */
+	AUTH_REUSE,    /* last nonce, nc + 1 (refresh, de-registration) */
+	AUTH_SYNC,     /* auts, empty password (RFC 3310 3.4) */
+	AUTH_MAC,      /* response="" after a MAC failure (TS 24.229 5.1.1.5.3) */
+};
+
+enum reg_timer {
+	TIMER_NONE,
+	TIMER_F,       /* RFC 3261 17.1.2.2 transaction timeout (E runs beside it on UDP) */
+	TIMER_AKA,     /* bound on the card's answer */
+	TIMER_REFRESH, /* TS 24.229 5.1.1.4.1 */
+	TIMER_RETRY,   /* RFC 3261 21.5.4 Retry-After */
+};
+
+static const struct {
+	const char *name;
+	enum reg_timer timer;
+} state_table[] = {
+	[RS_IDLE] = { "idle", TIMER_NONE },
+	[RS_RESOLVING] = { "resolving", TIMER_F },
+	[RS_TRYING] = { "trying", TIMER_F },
+	[RS_AUTHENTICATING] = { "authenticating", TIMER_AKA },
+	[RS_REGISTERED] = { "registered", TIMER_REFRESH },
+	[RS_RETRY_WAIT] = { "retry-wait", TIMER_RETRY },
+	[RS_DONE] = { "done", TIMER_NONE },
+};
+
+static const char *const timer_names[] = {
+	[TIMER_NONE] = "none",	       [TIMER_F] = "F",
+	[TIMER_AKA] = "aka",	       [TIMER_REFRESH] = "refresh",
+	[TIMER_RETRY] = "retry-after",
+};
+
+struct sipreg {
+	int refs;
+	bool freed;
+	struct sipreg_config cfg;
+	char *pcscf_host, *local_addr, *impi, *impu, *domain, *uri;
+	const struct sipreg_aka_ops *aka;
+	void *aka_ctx;
+	struct sipreg_events ev;
+
+	enum reg_state state;
+	enum reg_phase phase;
+	bool registered; /* the network holds our binding */
+	unsigned int t1_ms;
+	unsigned int expires; /* what we ask for */
+
+	GCancellable *cancel; /* name resolution */
+	GSocketAddress *pcscf;
+	GSocket *udp;
+	GSource *udp_src;
+	char local_host[64];
+	unsigned int local_port;
+
+	GSocket *tcp;
+	GSource *tcp_in, *tcp_out;
+	bool tcp_connected;
+	GByteArray *tcp_rx, *tcp_tx;
+
+	char call_id[64];
+	char from_tag[24];
+	uint32_t cseq;
+
+	/* The pending client transaction. */
+	char branch[40];
+	char *msg;
+	size_t msg_len;
+	bool msg_tcp;
+	bool proceeding;
+	unsigned int e_ms;
+	guint timer_e;
+	guint timer; /* the state's timer (state_table) */
+	guint idle;  /* deferred start or stop: results never come from inside a call */
+
+	/* Digest state. */
+	struct sipmsg_challenge chal;
+	bool have_chal;
+	uint8_t ha1[DIGEST_HASH_LEN]; /* secret-equivalent: wiped on free */
+	bool have_ha1;
+	uint32_t nc;
+	enum auth_kind auth;
+	char auts[DIGEST_AUTS_B64_LEN];
+	uint8_t sync_ha1[DIGEST_HASH_LEN];
+	unsigned int auth_failures, sync_failures, retries, n423;
+	unsigned int aka_gen;
+
+	struct sipreg_info info;
+	char reason[320];
+};
+
+static void send_request(struct sipreg *reg);
+static void resend(struct sipreg *reg);
+static void set_state(struct sipreg *reg, enum reg_state st, const char *event);
+
+const char *sipreg_result_str(enum sipreg_result r)
+{
+	switch (r) {
+	case SIPREG_REGISTERED:
+		return "registered";
+	case SIPREG_REFRESHED:
+		return "refreshed";
+	case SIPREG_DEREGISTERED:
+		return "deregistered";
+	case SIPREG_REFUSED:
+		return "refused";
+	case SIPREG_AUTH_FAILED:
+		return "auth-failed";
+	case SIPREG_TIMEOUT:
+		return "timeout";
+	case SIPREG_FAILED:
+		return "failed";
+	case SIPREG_LOST:
+		return "lost";
+	}
+	return "?";
+}
+
+unsigned int sipreg_refresh_delay(unsigned int expires)
+{
+	/* TS 24.229 5.1.1.4.1: 600 s before expiry if > 1200 s, else half the period. */
+	if (expires > 1200)
+		return expires - 600;
+	return expires / 2;
+}
+
+static struct sipreg *reg_ref(struct sipreg *reg)
+{
+	reg->refs++;
+	return reg;
+}
+
+static void reg_unref(struct sipreg *reg)
+{
+	if (--reg->refs > 0)
+		return;
+	util_wipe(reg->ha1, sizeof(reg->ha1));
+	util_wipe(reg->sync_ha1, sizeof(reg->sync_ha1));
+	g_free(reg->pcscf_host);
+	g_free(reg->local_addr);
+	g_free(reg->impi);
+	g_free(reg->impu);
+	g_free(reg->domain);
+	g_free(reg->uri);
+	g_free(reg);
+}
+
+static void random_hex(struct sipreg *reg, char *out, size_t bytes)
+{
+	uint8_t buf[16];
+
+	size_t i;
+
+	g_assert(bytes <= sizeof(buf));
+	if (reg->cfg.random_bytes) {
+		reg->cfg.random_bytes(buf, bytes);
+	} else if (getrandom(buf, bytes, 0) != (ssize_t)bytes) {
+		/* Only before the pool is ready (early boot): identifiers need uniqueness only. */
+		for (i = 0; i < bytes; i++)
+			buf[i] = (uint8_t)g_random_int_range(0, 256);
+	}
+	util_hex_encode(buf, bytes, out);
+}
+
+static void trace(struct sipreg *reg, bool sent, const char *msg, size_t len)
+{
+	char *copy;
+
+	if (!reg->ev.trace)
+		return;
+	copy = g_strndup(msg, len);
+	sipmsg_redact(copy, len);
+	reg->ev.trace(sent, copy, len, reg->ev.user_data);
+	g_free(copy);
+}
+
+/* ---- timers ---- */
+
+static void clear_source(guint *id)
+{
+	if (*id) {
+		g_source_remove(*id);
+		*id = 0;
+	}
+}
+
+static void stop_transaction(struct sipreg *reg)
+{
+	clear_source(&reg->timer_e);
+	g_free(reg->msg);
+	reg->msg = NULL;
+	reg->msg_len = 0;
+	reg->branch[0] = '\0';
+}
+
+static void close_tcp(struct sipreg *reg)
+{
+	if (reg->tcp_in) {
+		g_source_destroy(reg->tcp_in);
+		g_source_unref(reg->tcp_in);
+		reg->tcp_in = NULL;
+	}
+	if (reg->tcp_out) {
+		g_source_destroy(reg->tcp_out);
+		g_source_unref(reg->tcp_out);
+		reg->tcp_out = NULL;
+	}
+	if (reg->tcp) {
+		g_socket_close(reg->tcp, NULL);
+		g_object_unref(reg->tcp);
+		reg->tcp = NULL;
+	}
+	if (reg->tcp_rx)
+		g_byte_array_set_size(reg->tcp_rx, 0);
+	if (reg->tcp_tx)
+		g_byte_array_set_size(reg->tcp_tx, 0);
+	reg->tcp_connected = false;
+}
+
+static void close_all(struct sipreg *reg)
+{
+	clear_source(&reg->timer);
+	clear_source(&reg->idle);
+	stop_transaction(reg);
+	if (reg->cancel) {
+		g_cancellable_cancel(reg->cancel);
+		g_clear_object(&reg->cancel);
+	}
+	close_tcp(reg);
+	if (reg->udp_src) {
+		g_source_destroy(reg->udp_src);
+		g_source_unref(reg->udp_src);
+		reg->udp_src = NULL;
+	}
+	if (reg->udp) {
+		g_socket_close(reg->udp, NULL);
+		g_clear_object(&reg->udp);
+	}
+	g_clear_object(&reg->pcscf);
+	if (reg->tcp_rx) {
+		g_byte_array_unref(reg->tcp_rx);
+		reg->tcp_rx = NULL;
+	}
+	if (reg->tcp_tx) {
+		g_byte_array_unref(reg->tcp_tx);
+		reg->tcp_tx = NULL;
+	}
+}
+
+/*
+ * Reports @r. Always the last thing a handler does: the user may free or stop
+ * the registration from the callback.
+ */
+static void report(struct sipreg *reg, enum sipreg_result r, const char *reason)
+{
+	const struct sipreg_info *info = NULL;
+
+	dbg("result %s%s%s", sipreg_result_str(r), reason ? ": " : "", reason ? reason : "");
+	if (r == SIPREG_REGISTERED || r == SIPREG_REFRESHED)
+		info = &reg->info;
+	if (reg->ev.result)
+		reg->ev.result(r, reason, info, reg->ev.user_data);
+}
+
+/* Ends the registration with a final result. */
+static void finish(struct sipreg *reg, enum sipreg_result r, const char *reason)
+{
+	if (reason && reason != reg->reason)
+		g_strlcpy(reg->reason, reason, sizeof(reg->reason));
+	set_state(reg, RS_DONE, sipreg_result_str(r));
+	close_all(reg);
+	util_wipe(reg->ha1, sizeof(reg->ha1));
+	reg->have_ha1 = false;
+	report(reg, r, reason ? reg->reason : NULL);
+}
+
+/*
+ * A failure of the current request. How it is reported depends on the phase:
+ * before the first 200 OK it is the failure itself; during a refresh the
+ * registration is lost; during de-registration we are done anyway.
+ */
+static void fail(struct sipreg *reg, enum sipreg_result r, const char *fmt, ...)
+	G_GNUC_PRINTF(3, 4);
+
+static void fail(struct sipreg *reg, enum sipreg_result r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_vsnprintf(reg->reason, sizeof(reg->reason), fmt, ap);
+	va_end(ap);
+	switch (reg->phase) {
+	case PHASE_INITIAL:
+		break;
+	case PHASE_REFRESH:
+		r = SIPREG_LOST;
+		break;
+	case PHASE_DEREGISTER:
+		r = SIPREG_DEREGISTERED;
+		break;
+	}
+	finish(reg, r, reg->reason);
+}
+
+static gboolean on_state_timer(gpointer data);
+
+static guint state_timeout_ms(struct sipreg *reg, enum reg_timer t)
+{
+	switch (t) {
+	case TIMER_NONE:
+		return 0;
+	case TIMER_F:
+		return 64 * reg->t1_ms;
+	case TIMER_AKA:
+		return AKA_TIMEOUT_S * 1000;
+	case TIMER_REFRESH: /* in seconds, see set_state() */
+	case TIMER_RETRY:   /* armed by the caller with the Retry-After value */
+		return 0;
+	}
+	return 0;
+}
+
+/* The one transition function: logs, and arms the new state's named timer. */
+static void set_state(struct sipreg *reg, enum reg_state st, const char *event)
+{
+	enum reg_timer t = state_table[st].timer;
+	guint ms;
+
+	dbg("%s -> %s (%s)", state_table[reg->state].name, state_table[st].name, event);
+	/* Staying in "trying" across requests keeps nothing: each request re-arms F. */
+	clear_source(&reg->timer);
+	reg->state = st;
+	ms = state_timeout_ms(reg, t);
+	/* Retry-After is armed by its caller, with the server's value. */
+	if (t == TIMER_REFRESH) {
+		/* Whole seconds (up to 2^31 - 600): GLib may batch the wake-up with others. */
+		reg->timer = g_timeout_add_seconds(sipreg_refresh_delay(reg->info.expires),
+						   on_state_timer, reg);
+		dbg("timer %s armed: %u s", timer_names[t],
+		    sipreg_refresh_delay(reg->info.expires));
+	} else if (t != TIMER_NONE && t != TIMER_RETRY) {
+		reg->timer = g_timeout_add(ms, on_state_timer, reg);
+		dbg("timer %s armed: %u ms", timer_names[t], ms);
+	}
+}
+
+static gboolean on_state_timer(gpointer data)
+{
+	struct sipreg *reg = data;
+	enum reg_timer t = state_table[reg->state].timer;
+
+	reg->timer = 0;
+	dbg("timer %s fired in %s", timer_names[t], state_table[reg->state].name);
+	switch (t) {
+	case TIMER_F:
+		if (reg->state == RS_RESOLVING)
+			fail(reg, SIPREG_TIMEOUT, "no address for the P-CSCF within %u ms",
+			     64 * reg->t1_ms);
+		else
+			fail(reg, SIPREG_TIMEOUT,
+			     "no answer from the P-CSCF (RFC 3261 Timer F, %u ms)",
+			     64 * reg->t1_ms);
+		break;
+	case TIMER_AKA:
+		reg->aka_gen++; /* a late answer from the card is dropped */
+		fail(reg, SIPREG_FAILED, "the card did not answer AUTHENTICATE within %d s",
+		     AKA_TIMEOUT_S);
+		break;
+	case TIMER_REFRESH:
+		reg->phase = PHASE_REFRESH;
+		resend(reg);
+		break;
+	case TIMER_RETRY:
+		resend(reg);
+		break;
+	case TIMER_NONE:
+		break;
+	}
+	return G_SOURCE_REMOVE;
+}
+
+/* ---- responses ---- */
+
+static unsigned int granted_expires(struct sipreg *reg, const struct sipmsg_response *r)
+{
+	/* RFC 3261 10.2.4: our Contact's expires, else the Expires header, else what we asked. */
+	if (r->contact_expires >= 0)
+		return (unsigned int)r->contact_expires;
+	if (r->expires >= 0)
+		return (unsigned int)r->expires;
+	return reg->expires;
+}
+
+static void on_200(struct sipreg *reg, const struct sipmsg_response *r)
+{
+	enum reg_phase phase = reg->phase;
+	unsigned int exp;
+
+	stop_transaction(reg);
+	if (phase == PHASE_DEREGISTER) {
+		reg->registered = false;
+		finish(reg, SIPREG_DEREGISTERED, NULL);
+		return;
+	}
+	exp = granted_expires(reg, r);
+	if (!exp) {
+		fail(reg, SIPREG_FAILED, "registrar granted 0 seconds");
+		return;
+	}
+	reg->registered = true;
+	reg->auth_failures = reg->sync_failures = reg->retries = reg->n423 = 0;
+	reg->info.expires = exp;
+	g_strlcpy(reg->info.service_route, r->service_route, sizeof(reg->info.service_route));
+	g_strlcpy(reg->info.associated_uris, r->associated_uris, sizeof(reg->info.associated_uris));
+	set_state(reg, RS_REGISTERED, "200");
+	report(reg, phase == PHASE_INITIAL ? SIPREG_REGISTERED : SIPREG_REFRESHED, NULL);
+}
+
+static void on_aka_done(int err, const struct uicc_auth_result *res, uint16_t sw, void *user_data);
+
+struct aka_req {
+	struct sipreg *reg;
+	unsigned int gen;
+};
+
+static void on_401(struct sipreg *reg, const struct sipmsg_response *r)
+{
+	uint8_t rand[DIGEST_RAND_LEN], autn[DIGEST_AUTN_LEN];
+	struct aka_req *req;
+	unsigned int cap = reg->cfg.max_auth_failures ?: DEFAULT_AUTH_CAP;
+
+	stop_transaction(reg);
+	/*
+	 * A fresh RES that is challenged again was rejected by the network,
+	 * unless the challenge only says the nonce went stale (RFC 2617 3.2.1).
+	 */
+	if (reg->auth == AUTH_RESPONSE && !r->challenge.stale && ++reg->auth_failures >= cap) {
+		fail(reg, SIPREG_AUTH_FAILED,
+		     "the network rejected our authentication response %u times",
+		     reg->auth_failures);
+		return;
+	}
+	if (digest_nonce_decode(r->challenge.nonce, rand, autn) < 0) {
+		fail(reg, SIPREG_FAILED, "401 nonce is not base64(RAND || AUTN)");
+		return;
+	}
+	reg->chal = r->challenge;
+	reg->have_chal = true;
+	reg->have_ha1 = false;
+	util_wipe(reg->ha1, sizeof(reg->ha1));
+	req = g_new0(struct aka_req, 1);
+	req->reg = reg_ref(reg);
+	req->gen = ++reg->aka_gen;
+	set_state(reg, RS_AUTHENTICATING, "401");
+	reg->aka->authenticate(reg->aka_ctx, rand, autn, on_aka_done, req);
+}
+
+static bool retryable(const struct sipmsg_response *r)
+{
+	/* RFC 3261 21.5.4 / 21.4.18, TS 24.229 5.1.1.2: a server asking to be retried later. */
+	return (r->status >= 500 || r->status == 480) && r->retry_after >= 0 &&
+	       r->retry_after <= MAX_RETRY_AFTER;
+}
+
+static void on_final(struct sipreg *reg, const struct sipmsg_response *r)
+{
+	if (r->status >= 200 && r->status < 300) {
+		on_200(reg, r);
+		return;
+	}
+	if (r->status == 401) {
+		on_401(reg, r);
+		return;
+	}
+	stop_transaction(reg);
+	if (r->status == 423) {
+		/* RFC 3261 10.2.8: retry with Min-Expires. */
+		if (r->min_expires > (long)reg->expires && ++reg->n423 <= MAX_423 &&
+		    reg->phase != PHASE_DEREGISTER) {
+			reg->expires = (unsigned int)r->min_expires;
+			resend(reg);
+			return;
+		}
+		fail(reg, SIPREG_FAILED, "423 %s without a usable Min-Expires", r->reason);
+		return;
+	}
+	if (retryable(r) && reg->retries < MAX_RETRIES) {
+		reg->retries++;
+		set_state(reg, RS_RETRY_WAIT, "5xx");
+		reg->timer = g_timeout_add_seconds((guint)r->retry_after, on_state_timer, reg);
+		dbg("timer %s armed: %ld s", timer_names[TIMER_RETRY], r->retry_after);
+		return;
+	}
+	if (r->status >= 400 && r->status < 500 && r->status != 408) {
+		fail(reg, SIPREG_REFUSED, "%u %s", r->status, r->reason);
+		return;
+	}
+	if (r->status >= 600) {
+		fail(reg, SIPREG_REFUSED, "%u %s", r->status, r->reason);
+		return;
+	}
+	fail(reg, SIPREG_FAILED, "%u %s", r->status, r->reason);
+}
+
+static void handle_message(struct sipreg *reg, const uint8_t *buf, size_t len)
+{
+	struct sipmsg_response r;
+	const char *err;
+	int ret;
+
+	trace(reg, false, (const char *)buf, len);
+	ret = sipmsg_parse_response(buf, len, reg->local_host, reg->local_port, &r, &err);
+	if (ret == -EBADMSG && reg->state == RS_TRYING && len && buf[0] == 'S') {
+		/*
+		 * A malformed response is dropped (RFC 3261 18.1.2) unless we can
+		 * tell it answers our request; then it ends the transaction.
+		 */
+		if (g_strstr_len((const char *)buf, (gssize)len, reg->branch)) {
+			stop_transaction(reg);
+			fail(reg, SIPREG_FAILED, "malformed response from the P-CSCF: %s", err);
+		}
+		return;
+	}
+	if (ret == -ENOTSUP && reg->state == RS_TRYING && !strcmp(r.branch, reg->branch)) {
+		stop_transaction(reg);
+		fail(reg, SIPREG_FAILED, "%s", err);
+		return;
+	}
+	if (ret < 0)
+		return;
+	/* RFC 3261 17.1.3: the response matches our transaction by branch and method. */
+	if (reg->state != RS_TRYING || strcmp(r.branch, reg->branch) != 0 ||
+	    strcmp(r.cseq_method, "REGISTER") != 0 || r.cseq != reg->cseq ||
+	    strcmp(r.call_id, reg->call_id) != 0) {
+		dbg("stray response %u (cseq %u) dropped", r.status, r.cseq);
+		return;
+	}
+	if (r.status < 200) {
+		/* RFC 3261 17.1.2.2: Proceeding; UDP retransmits at T2 from now on. */
+		reg->proceeding = true;
+		return;
+	}
+	on_final(reg, &r);
+}
+
+/* ---- the card ---- */
+
+static void aka_result(struct sipreg *reg, int err, const struct uicc_auth_result *res, uint16_t sw)
+{
+	unsigned int cap = reg->cfg.max_auth_failures ?: DEFAULT_AUTH_CAP;
+	char pw2[DIGEST_AKAV2_PW_LEN];
+
+	if (err < 0) {
+		fail(reg, SIPREG_FAILED, "card AUTHENTICATE failed: %s (SW %04x)",
+		     reg->aka->strerror ? reg->aka->strerror(reg->aka_ctx, err) : g_strerror(-err),
+		     sw);
+		return;
+	}
+	switch (res->status) {
+	case UICC_AUTH_OK:
+		if (res->res_len < UICC_RES_MIN || res->res_len > UICC_RES_MAX) {
+			fail(reg, SIPREG_FAILED, "card returned a RES of %zu bytes", res->res_len);
+			return;
+		}
+		switch (reg->chal.algorithm) {
+		case DIGEST_AKAV1_MD5:
+			/* RFC 3310 3.1: the password is RES itself, as bytes. */
+			digest_ha1(reg->impi, reg->chal.realm, res->res, res->res_len, reg->ha1);
+			break;
+		case DIGEST_AKAV2_MD5:
+			digest_akav2_password(res->res, res->res_len, res->ik, res->ck, pw2);
+			digest_ha1(reg->impi, reg->chal.realm, (const uint8_t *)pw2, strlen(pw2),
+				   reg->ha1);
+			util_wipe(pw2, sizeof(pw2));
+			break;
+		}
+		reg->have_ha1 = true;
+		reg->nc = 0;
+		reg->sync_failures = 0;
+		reg->auth = AUTH_RESPONSE;
+		break;
+	case UICC_AUTH_SYNC_FAILURE:
+		if (++reg->sync_failures > MAX_SYNC) {
+			fail(reg, SIPREG_AUTH_FAILED,
+			     "synchronisation failure %u times: the network does not resynchronise",
+			     reg->sync_failures);
+			return;
+		}
+		digest_auts_encode(res->auts, reg->auts);
+		/* RFC 3310 3.4: the response is computed with an empty password. */
+		digest_ha1(reg->impi, reg->chal.realm, NULL, 0, reg->sync_ha1);
+		reg->auth = AUTH_SYNC;
+		break;
+	case UICC_AUTH_MAC_FAILURE:
+		if (++reg->auth_failures >= cap) {
+			fail(reg, SIPREG_AUTH_FAILED,
+			     "network authentication failed: MAC invalid (%u challenges)",
+			     reg->auth_failures);
+			return;
+		}
+		reg->auth = AUTH_MAC;
+		break;
+	}
+	send_request(reg);
+}
+
+/* The sipreg_aka_ops completion: exactly once per AUTHENTICATE, holding a reference. */
+static void on_aka_done(int err, const struct uicc_auth_result *res, uint16_t sw, void *user_data)
+{
+	struct aka_req *req = user_data;
+	struct sipreg *reg = req->reg;
+
+	if (!reg->freed && req->gen == reg->aka_gen && reg->state == RS_AUTHENTICATING)
+		aka_result(reg, err, res, sw);
+	g_free(req);
+	reg_unref(reg);
+}
+
+/* ---- requests ---- */
+
+static int build_authorization(struct sipreg *reg, char *buf, size_t size)
+{
+	struct sipmsg_auth a = {
+		.username = reg->impi,
+		.realm = reg->domain,
+		.uri = reg->uri,
+		.nonce = "",
+		.response = "",
+		.algorithm = DIGEST_AKAV1_MD5,
+	};
+	char resp[DIGEST_HEX_LEN], cnonce[17];
+	uint8_t ha2[DIGEST_HASH_LEN];
+	const uint8_t *ha1 = NULL;
+	int ret;
+
+	switch (reg->auth) {
+	case AUTH_INITIAL:
+		break;
+	case AUTH_REUSE:
+	case AUTH_RESPONSE:
+		ha1 = reg->ha1;
+		break;
+	case AUTH_SYNC:
+		ha1 = reg->sync_ha1;
+		a.auts = reg->auts;
+		break;
+	case AUTH_MAC:
+		break;
+	}
+	if (reg->auth != AUTH_INITIAL) {
+		a.realm = reg->chal.realm;
+		a.nonce = reg->chal.nonce;
+		a.algorithm = reg->chal.algorithm;
+		a.opaque = reg->chal.has_opaque ? reg->chal.opaque : NULL;
+	}
+	if (ha1) {
+		reg->nc++;
+		random_hex(reg, cnonce, 8);
+		digest_ha2("REGISTER", reg->uri, ha2);
+		digest_response(ha1, reg->chal.nonce, reg->nc, cnonce,
+				reg->chal.qop_auth ? "auth" : NULL, ha2, resp);
+		a.response = resp;
+		if (reg->chal.qop_auth) {
+			a.qop = "auth";
+			a.nc = reg->nc;
+			a.cnonce = cnonce;
+		}
+	}
+	ret = sipmsg_build_authorization(&a, buf, size);
+	if (reg->auth == AUTH_SYNC)
+		util_wipe(reg->sync_ha1, sizeof(reg->sync_ha1));
+	return ret;
+}
+
+static int transmit(struct sipreg *reg);
+
+static void on_transport_error(struct sipreg *reg, const char *what, const char *detail)
+{
+	if (reg->state != RS_TRYING)
+		return;
+	/* RFC 3261 17.1.4: a transport error ends the transaction. */
+	stop_transaction(reg);
+	fail(reg, SIPREG_FAILED, "%s: %s", what, detail);
+}
+
+static gboolean on_udp_in(GSocket *sock, GIOCondition cond, gpointer data)
+{
+	struct sipreg *reg = data;
+	uint8_t buf[SIPMSG_MAX_LEN];
+	GError *error = NULL;
+	gssize n;
+
+	n = g_socket_receive(sock, (gchar *)buf, sizeof(buf), NULL, &error);
+	if (n < 0) {
+		if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+			/* ICMP port unreachable and the like (connected UDP). */
+			char detail[128];
+
+			g_strlcpy(detail, error->message, sizeof(detail));
+			g_error_free(error);
+			reg_ref(reg);
+			on_transport_error(reg, "P-CSCF unreachable over UDP", detail);
+			reg_unref(reg);
+			return G_SOURCE_CONTINUE;
+		}
+		g_error_free(error);
+		return G_SOURCE_CONTINUE;
+	}
+	reg_ref(reg);
+	handle_message(reg, buf, (size_t)n);
+	reg_unref(reg);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_tcp_in(GSocket *sock, GIOCondition cond, gpointer data)
+{
+	struct sipreg *reg = data;
+	uint8_t buf[4096];
+	GError *error = NULL;
+	gssize n;
+	size_t skip, len;
+	const char *err;
+	int ret;
+
+	n = g_socket_receive(sock, (gchar *)buf, sizeof(buf), NULL, &error);
+	if (n < 0 && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+		g_error_free(error);
+		return G_SOURCE_CONTINUE;
+	}
+	reg_ref(reg);
+	if (n <= 0) {
+		char detail[128];
+
+		g_strlcpy(detail, error ? error->message : "closed by the P-CSCF", sizeof(detail));
+		g_clear_error(&error);
+		close_tcp(reg);
+		on_transport_error(reg, "TCP connection to the P-CSCF lost", detail);
+		reg_unref(reg);
+		return G_SOURCE_REMOVE;
+	}
+	g_byte_array_append(reg->tcp_rx, buf, (guint)n);
+	while (!reg->freed && reg->tcp && reg->tcp_rx->len) {
+		ret = sipmsg_frame(reg->tcp_rx->data, reg->tcp_rx->len, &skip, &len, &err);
+		if (ret < 0) {
+			close_tcp(reg);
+			on_transport_error(reg, "TCP stream from the P-CSCF unusable", err);
+			break;
+		}
+		if (ret == 0) {
+			g_byte_array_remove_range(reg->tcp_rx, 0, (guint)skip);
+			break;
+		}
+		{
+			uint8_t *m = g_memdup2(reg->tcp_rx->data + skip, len);
+
+			g_byte_array_remove_range(reg->tcp_rx, 0, (guint)(skip + len));
+			handle_message(reg, m, len);
+			g_free(m);
+		}
+	}
+	ret = reg->tcp ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+	reg_unref(reg);
+	return ret;
+}
+
+static gboolean on_tcp_out(GSocket *sock, GIOCondition cond, gpointer data)
+{
+	struct sipreg *reg = data;
+	int ret;
+
+	g_source_unref(reg->tcp_out);
+	reg->tcp_out = NULL;
+	reg_ref(reg);
+	if (!reg->tcp_connected) {
+		GError *error = NULL;
+
+		if (!g_socket_check_connect_result(sock, &error)) {
+			char detail[128];
+
+			g_strlcpy(detail, error->message, sizeof(detail));
+			g_error_free(error);
+			close_tcp(reg);
+			on_transport_error(reg, "TCP connect to the P-CSCF failed", detail);
+			reg_unref(reg);
+			return G_SOURCE_REMOVE;
+		}
+		reg->tcp_connected = true;
+	}
+	ret = transmit(reg);
+	if (ret < 0) {
+		close_tcp(reg);
+		on_transport_error(reg, "TCP send to the P-CSCF failed", g_strerror(-ret));
+	}
+	reg_unref(reg);
+	return G_SOURCE_REMOVE;
+}
+
+static void watch_tcp_out(struct sipreg *reg)
+{
+	if (reg->tcp_out)
+		return;
+	reg->tcp_out = g_socket_create_source(reg->tcp, G_IO_OUT, NULL);
+	g_source_set_callback(reg->tcp_out, G_SOURCE_FUNC(on_tcp_out), reg, NULL);
+	g_source_attach(reg->tcp_out, NULL);
+}
+
+static int open_tcp(struct sipreg *reg)
+{
+	GInetAddress *ia = NULL;
+	GSocketAddress *la = NULL;
+	GError *error = NULL;
+	int ret = 0;
+
+	reg->tcp = g_socket_new(g_socket_address_get_family(reg->pcscf), G_SOCKET_TYPE_STREAM,
+				G_SOCKET_PROTOCOL_TCP, &error);
+	if (!reg->tcp)
+		goto err;
+	g_socket_set_blocking(reg->tcp, FALSE);
+	/* Same port number as the UDP socket: one Contact for both transports. */
+	ia = g_inet_address_new_from_string(reg->local_host);
+	la = g_inet_socket_address_new(ia, (guint16)reg->local_port);
+	if (!g_socket_bind(reg->tcp, la, TRUE, &error))
+		goto err;
+	if (!g_socket_connect(reg->tcp, reg->pcscf, NULL, &error)) {
+		if (!g_error_matches(error, G_IO_ERROR, G_IO_ERROR_PENDING))
+			goto err;
+		g_clear_error(&error);
+	} else {
+		reg->tcp_connected = true;
+	}
+	reg->tcp_in = g_socket_create_source(reg->tcp, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+	g_source_set_callback(reg->tcp_in, G_SOURCE_FUNC(on_tcp_in), reg, NULL);
+	g_source_attach(reg->tcp_in, NULL);
+	goto out;
+err:
+	g_strlcpy(reg->reason, error->message, sizeof(reg->reason));
+	g_error_free(error);
+	g_clear_object(&reg->tcp);
+	ret = -EIO;
+out:
+	g_clear_object(&la);
+	g_clear_object(&ia);
+	return ret;
+}
+
+/* Pushes what is queued on TCP; 0 or -errno. */
+static int transmit(struct sipreg *reg)
+{
+	GError *error = NULL;
+	gssize n;
+
+	if (!reg->tcp_connected) {
+		watch_tcp_out(reg);
+		return 0;
+	}
+	while (reg->tcp_tx->len) {
+		n = g_socket_send(reg->tcp, (const gchar *)reg->tcp_tx->data, reg->tcp_tx->len,
+				  NULL, &error);
+		if (n < 0) {
+			if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK)) {
+				g_error_free(error);
+				watch_tcp_out(reg);
+				return 0;
+			}
+			g_error_free(error);
+			return -EIO;
+		}
+		g_byte_array_remove_range(reg->tcp_tx, 0, (guint)n);
+	}
+	return 0;
+}
+
+static gboolean on_timer_e(gpointer data)
+{
+	struct sipreg *reg = data;
+	unsigned int t2 = 8 * reg->t1_ms;
+
+	/* RFC 3261 17.1.2.2: retransmit, interval doubling up to T2 (T2 once Proceeding). */
+	reg->e_ms = reg->proceeding ? t2 : MIN(2 * reg->e_ms, t2);
+	reg->timer_e = g_timeout_add(reg->e_ms, on_timer_e, reg);
+	dbg("timer E fired: retransmission, next in %u ms", reg->e_ms);
+	trace(reg, true, reg->msg, reg->msg_len);
+	g_socket_send(reg->udp, reg->msg, reg->msg_len, NULL, NULL);
+	return G_SOURCE_REMOVE;
+}
+
+static void send_request(struct sipreg *reg)
+{
+	char auth[1024];
+	char *buf;
+	struct sipmsg_register m = {
+		.local_host = reg->local_host,
+		.local_port = reg->local_port,
+		.branch = reg->branch,
+		.domain = reg->domain,
+		.impu = reg->impu,
+		.from_tag = reg->from_tag,
+		.call_id = reg->call_id,
+		.expires = reg->phase == PHASE_DEREGISTER ? 0 : reg->expires,
+		.authorization = auth,
+		.user_agent = "mcmig/" MCMIG_VERSION,
+	};
+	GError *error = NULL;
+	int len, ret;
+
+	stop_transaction(reg);
+	ret = build_authorization(reg, auth, sizeof(auth));
+	if (ret < 0) {
+		fail(reg, SIPREG_FAILED, "cannot build Authorization: %s", g_strerror(-ret));
+		return;
+	}
+	memcpy(reg->branch, "z9hG4bK", 7);
+	random_hex(reg, reg->branch + 7, 12);
+	reg->cseq++;
+	m.cseq = reg->cseq;
+	buf = g_malloc(SIPMSG_MAX_LEN + 1);
+	m.tcp = reg->cfg.transport == SIPREG_TRANSPORT_TCP || reg->cfg.force_tcp;
+	len = sipmsg_build_register(&m, buf, SIPMSG_MAX_LEN + 1);
+	if (len > SIPMSG_UDP_MAX && !m.tcp) {
+		/* RFC 3261 18.1.1: too large for UDP without a known path MTU. */
+		m.tcp = true;
+		len = sipmsg_build_register(&m, buf, SIPMSG_MAX_LEN + 1);
+	}
+	util_wipe(auth, sizeof(auth));
+	if (len < 0) {
+		g_free(buf);
+		fail(reg, SIPREG_FAILED, "cannot build REGISTER: %s", g_strerror(-len));
+		return;
+	}
+	reg->msg = buf;
+	reg->msg_len = (size_t)len;
+	reg->msg_tcp = m.tcp;
+	reg->proceeding = false;
+	set_state(reg, RS_TRYING, "send");
+	trace(reg, true, buf, (size_t)len);
+	if (m.tcp) {
+		if (!reg->tcp && open_tcp(reg) < 0) {
+			fail(reg, SIPREG_FAILED, "TCP to the P-CSCF: %s", reg->reason);
+			return;
+		}
+		g_byte_array_append(reg->tcp_tx, (const guint8 *)buf, (guint)len);
+		ret = transmit(reg);
+		if (ret < 0) {
+			close_tcp(reg);
+			fail(reg, SIPREG_FAILED, "TCP send to the P-CSCF failed");
+		}
+		return;
+	}
+	if (g_socket_send(reg->udp, buf, (gsize)len, NULL, &error) < 0) {
+		/* Not fatal: Timer E retransmits, Timer F bounds the attempt. */
+		dbg("UDP send: %s", error->message);
+		g_error_free(error);
+	}
+	reg->e_ms = reg->t1_ms;
+	reg->timer_e = g_timeout_add(reg->e_ms, on_timer_e, reg);
+}
+
+/*
+ * A new request that is not the answer to a challenge (refresh, de-registration,
+ * after 423 or Retry-After): it answers the last challenge again with nc + 1
+ * (TS 24.229 5.1.1.4.1) when we hold its HA1, else starts without credentials.
+ */
+static void resend(struct sipreg *reg)
+{
+	reg->auth = reg->have_ha1 ? AUTH_REUSE : AUTH_INITIAL;
+	send_request(reg);
+}
+
+/* ---- start: address, sockets ---- */
+
+static void start_with_address(struct sipreg *reg, GInetAddress *addr)
+{
+	GSocketAddress *sa = NULL, *local = NULL;
+	GInetAddress *bind_ia = NULL;
+	GError *error = NULL;
+	gchar *s;
+
+	reg->pcscf = g_inet_socket_address_new(addr, (guint16)reg->cfg.pcscf_port);
+	reg->udp = g_socket_new(g_inet_address_get_family(addr), G_SOCKET_TYPE_DATAGRAM,
+				G_SOCKET_PROTOCOL_UDP, &error);
+	if (!reg->udp)
+		goto err;
+	g_socket_set_blocking(reg->udp, FALSE);
+	if (reg->local_addr) {
+		bind_ia = g_inet_address_new_from_string(reg->local_addr);
+		if (!bind_ia) {
+			fail(reg, SIPREG_FAILED, "local address '%s' is not an IP address",
+			     reg->local_addr);
+			return;
+		}
+	} else {
+		bind_ia = g_inet_address_new_any(g_inet_address_get_family(addr));
+	}
+	sa = g_inet_socket_address_new(bind_ia, 0);
+	if (!g_socket_bind(reg->udp, sa, FALSE, &error))
+		goto err;
+	/* Connected UDP: the kernel picks the source address for Via/Contact, and filters. */
+	if (!g_socket_connect(reg->udp, reg->pcscf, NULL, &error))
+		goto err;
+	local = g_socket_get_local_address(reg->udp, &error);
+	if (!local)
+		goto err;
+	s = g_inet_address_to_string(
+		g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(local)));
+	g_strlcpy(reg->local_host, s, sizeof(reg->local_host));
+	g_free(s);
+	reg->local_port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(local));
+	reg->udp_src = g_socket_create_source(reg->udp, G_IO_IN | G_IO_ERR, NULL);
+	g_source_set_callback(reg->udp_src, G_SOURCE_FUNC(on_udp_in), reg, NULL);
+	g_source_attach(reg->udp_src, NULL);
+	reg->tcp_rx = g_byte_array_new();
+	reg->tcp_tx = g_byte_array_new();
+	g_object_unref(sa);
+	g_object_unref(local);
+	g_object_unref(bind_ia);
+	send_request(reg);
+	return;
+err:
+	g_clear_object(&sa);
+	g_clear_object(&local);
+	g_clear_object(&bind_ia);
+	g_strlcpy(reg->reason, error->message, sizeof(reg->reason));
+	g_error_free(error);
+	fail(reg, SIPREG_FAILED, "socket towards the P-CSCF: %s", reg->reason);
+}
+
+static void on_resolved(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct sipreg *reg = data;
+	GError *error = NULL;
+	GList *addrs;
+
+	addrs = g_resolver_lookup_by_name_finish(G_RESOLVER(src), res, &error);
+	if (reg->freed || (error && g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))) {
+		g_clear_error(&error);
+		g_resolver_free_addresses(addrs);
+		reg_unref(reg);
+		return;
+	}
+	g_clear_object(&reg->cancel);
+	if (!addrs) {
+		g_strlcpy(reg->reason, error ? error->message : "no address", sizeof(reg->reason));
+		g_clear_error(&error);
+		fail(reg, SIPREG_FAILED, "P-CSCF %s: %s", reg->pcscf_host, reg->reason);
+		reg_unref(reg);
+		return;
+	}
+	start_with_address(reg, addrs->data);
+	g_resolver_free_addresses(addrs);
+	reg_unref(reg);
+}
+
+int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg,
+	       const struct sipreg_aka_ops *aka, void *aka_ctx, const struct sipreg_events *ev)
+{
+	struct sipreg *reg;
+
+	if (!out || !cfg || !aka || !aka->authenticate || !ev || !cfg->pcscf_host || !cfg->impi ||
+	    !cfg->impu || !cfg->domain || !cfg->pcscf_port || cfg->pcscf_port > 65535 ||
+	    !cfg->expires)
+		return -EINVAL;
+	reg = g_new0(struct sipreg, 1);
+	reg->refs = 1;
+	reg->cfg = *cfg;
+	reg->pcscf_host = g_strdup(cfg->pcscf_host);
+	reg->local_addr = g_strdup(cfg->local_addr);
+	reg->impi = g_strdup(cfg->impi);
+	reg->impu = g_strdup(cfg->impu);
+	reg->domain = g_strdup(cfg->domain);
+	/* TS 24.229 5.1.1.2.1: the Request-URI (and digest uri) is the home domain. */
+	reg->uri = g_strdup_printf("sip:%s", cfg->domain);
+	reg->cfg.pcscf_host = reg->cfg.local_addr = reg->cfg.impi = reg->cfg.impu =
+		reg->cfg.domain = NULL;
+	reg->aka = aka;
+	reg->aka_ctx = aka_ctx;
+	reg->ev = *ev;
+	reg->t1_ms = cfg->t1_ms ?: T1_DEFAULT_MS;
+	reg->expires = cfg->expires;
+	*out = reg;
+	return 0;
+}
+
+/* A literal address: set up on the next loop iteration so that errors are reported async. */
+static gboolean on_start_idle(gpointer data)
+{
+	struct sipreg *reg = data;
+	GInetAddress *addr = g_inet_address_new_from_string(reg->pcscf_host);
+
+	reg->idle = 0;
+	start_with_address(reg, addr);
+	g_object_unref(addr);
+	return G_SOURCE_REMOVE;
+}
+
+int sipreg_start(struct sipreg *reg)
+{
+	GInetAddress *addr;
+
+	if (reg->state != RS_IDLE)
+		return -EALREADY;
+	random_hex(reg, reg->call_id, 16);
+	random_hex(reg, reg->from_tag, 8);
+	reg->phase = PHASE_INITIAL;
+	reg->auth = AUTH_INITIAL;
+	set_state(reg, RS_RESOLVING, "start");
+	addr = g_inet_address_new_from_string(reg->pcscf_host);
+	if (addr) {
+		g_object_unref(addr);
+		reg->idle = g_idle_add(on_start_idle, reg);
+		return 0;
+	}
+	reg->cancel = g_cancellable_new();
+	g_resolver_lookup_by_name_async(g_resolver_get_default(), reg->pcscf_host, reg->cancel,
+					on_resolved, reg_ref(reg));
+	return 0;
+}
+
+static gboolean on_stopped_idle(gpointer data)
+{
+	struct sipreg *reg = data;
+
+	reg->idle = 0;
+	finish(reg, SIPREG_DEREGISTERED, "was not registered");
+	return G_SOURCE_REMOVE;
+}
+
+int sipreg_stop(struct sipreg *reg)
+{
+	if (reg->state == RS_IDLE || reg->state == RS_DONE || reg->phase == PHASE_DEREGISTER)
+		return -EALREADY;
+	reg->aka_gen++; /* an AUTHENTICATE in flight is no longer wanted */
+	/* A binding may exist once a real response went out: take it down explicitly. */
+	if (reg->registered || reg->have_ha1) {
+		reg->phase = PHASE_DEREGISTER;
+		resend(reg);
+		return 0;
+	}
+	reg->phase = PHASE_DEREGISTER;
+	/* Nothing to take down: drop the pending start, lookup, request or card answer. */
+	close_all(reg);
+	set_state(reg, RS_DONE, "stop");
+	/* The result is always asynchronous, as for every other path. */
+	reg->idle = g_idle_add(on_stopped_idle, reg);
+	return 0;
+}
+
+void sipreg_free(struct sipreg *reg)
+{
+	if (!reg)
+		return;
+	reg->freed = true;
+	reg->ev.result = NULL;
+	reg->ev.trace = NULL;
+	close_all(reg);
+	reg_unref(reg);
+}

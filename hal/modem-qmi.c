@@ -1,0 +1,1227 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * QMI modem backend on libqmi-glib (1.32): serving network from NAS, one WDS
+ * client per PDN, each bound to its own QMAP mux id when the data port is
+ * multiplexed. The device is always opened through qmi-proxy so that
+ * ModemManager, qmicli and we can share it.
+ *
+ * Configuration read (struct modem_config): device (cdc-wdm path; the file
+ * check is skipped when it is not a character device, as with a bench
+ * emulator), proxy (abstract socket name, default "qmi-proxy"), netdev (one
+ * data interface, or a comma-separated list: PDN slot i uses mux id i + 1 and
+ * the i-th name; a single name means no muxing and one PDN at a time) and
+ * timeout_ms (per QMI request, rounded up to seconds; 0 = 10 s).
+ *
+ * Every libqmi GError and QMI status is turned into -errno plus a reason at
+ * this boundary; the original is logged once at debug level.
+ */
+#define G_LOG_DOMAIN "mcmig-modem-qmi"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <gio/gio.h>
+#include <libqmi-glib.h>
+
+#include "modem.h"
+#include "util.h"
+
+#define QMI_MAX_PDNS	       8
+#define QMI_DEFAULT_TIMEOUT_MS 10000
+
+struct qmi_pdn {
+	struct modem *m;
+	modem_pdn_id id;
+	unsigned int slot; /* mux id = slot + 1 when multiplexed */
+	QmiClientWds *wds;
+	guint32 handle;
+	gulong status_handler;
+	bool up;
+};
+
+struct modem {
+	const struct modem_events *ev;
+	QmiDevice *dev;
+	QmiClientWda *wda;
+	QmiClientNas *nas;
+	GCancellable *cancel;
+	guint timeout_s;
+	gchar **netdevs;
+	unsigned int n_slots;
+	bool muxed;
+	struct qmi_pdn *slots[QMI_MAX_PDNS];
+	modem_pdn_id next_id;
+	gulong removed_handler;
+	gulong serving_handler;
+	bool ready;
+	bool vanished;
+	bool has_serving;
+	struct modem_serving serving;
+	GList *ops;		 /* struct qmi_op not yet completed */
+	struct qmi_teardown *td; /* set while close() releases the clients */
+};
+
+/*
+ * Outlives the modem: close() releases every client id (which ends their
+ * data sessions on the modem) and closes the device once all are answered.
+ */
+struct qmi_teardown {
+	QmiDevice *dev;
+	guint pending;
+	guint timeout_s;
+};
+
+enum qmi_op_kind { QMI_OP_OPEN, QMI_OP_SERVING, QMI_OP_CONNECT, QMI_OP_DISCONNECT };
+
+/*
+ * One pending call. It outlives the modem when close() cancels it: the libqmi
+ * step in flight still completes (with G_IO_ERROR_CANCELLED) and frees it then.
+ */
+struct qmi_op {
+	struct modem *m; /* NULL once completed or cancelled by close() */
+	enum qmi_op_kind kind;
+	modem_done_cb done_cb;
+	modem_serving_cb serving_cb;
+	modem_connect_cb connect_cb;
+	void *user_data;
+	guint idle;
+	int err;
+	char reason[MODEM_REASON_MAX];
+	struct qmi_pdn *pdn;
+	struct modem_pdn_params params;
+	struct modem_pdn_settings settings;
+	struct modem_serving serving;
+};
+
+/* ---- errors ---- */
+
+/* TS 24.301 9.9.4.4 (ESM cause) / TS 24.008 10.5.6.6 (SM cause) texts. */
+static const char *qmi_3gpp_cause_text(int cause)
+{
+	static const struct {
+		int cause;
+		const char *text;
+	} causes[] = {
+		{ 8, "operator determined barring" },
+		{ 26, "insufficient resources" },
+		{ 27, "unknown APN" },
+		{ 28, "unknown PDN type" },
+		{ 29, "authentication failed" },
+		{ 30, "rejected by the PDN gateway" },
+		{ 31, "request rejected" },
+		{ 32, "service option not supported" },
+		{ 33, "service option not subscribed" },
+		{ 34, "service option temporarily out of order" },
+		{ 36, "regular deactivation" },
+		{ 38, "network failure" },
+		{ 39, "reactivation requested" },
+		{ 50, "PDN type IPv4 only allowed" },
+		{ 51, "PDN type IPv6 only allowed" },
+		{ 55, "multiple PDN connections for this APN not allowed" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(causes); i++)
+		if (causes[i].cause == cause)
+			return causes[i].text;
+	return "rejected by the network";
+}
+
+/*
+ * The reason a call ended: the verbose reason when the modem gave one (a 3GPP
+ * cause where there is one), else the generic call end reason.
+ */
+static int qmi_call_end(bool has_verbose, QmiWdsVerboseCallEndReasonType vtype, gint16 vreason,
+			bool has_end, QmiWdsCallEndReason end, char *reason, size_t size)
+{
+	const char *s;
+
+	if (has_verbose && vtype == QMI_WDS_VERBOSE_CALL_END_REASON_TYPE_3GPP) {
+		snprintf(reason, size, "%s (3GPP cause %d)", qmi_3gpp_cause_text(vreason), vreason);
+		/* TS 24.301 #29: the credentials were refused. */
+		return vreason == 29 ? -EACCES : -ECONNREFUSED;
+	}
+	if (has_verbose && (s = qmi_wds_verbose_call_end_reason_get_string(vtype, vreason))) {
+		snprintf(reason, size, "%s (%s reason %d)", s,
+			 qmi_wds_verbose_call_end_reason_type_get_string(vtype), vreason);
+		return -ECONNREFUSED;
+	}
+	if (has_end && (s = qmi_wds_call_end_reason_get_string(end))) {
+		snprintf(reason, size, "%s (call end reason %d)", s, end);
+		return end == QMI_WDS_CALL_END_REASON_GENERIC_AUTHENTICATION_FAILED ? -EACCES :
+										      -ECONNREFUSED;
+	}
+	return 0;
+}
+
+static int qmi_protocol_errno(gint code)
+{
+	switch (code) {
+	case QMI_PROTOCOL_ERROR_CALL_FAILED:
+	case QMI_PROTOCOL_ERROR_NO_NETWORK_FOUND:
+		return -ECONNREFUSED;
+	case QMI_PROTOCOL_ERROR_AUTHENTICATION_FAILED:
+		return -EACCES;
+	case QMI_PROTOCOL_ERROR_CLIENT_IDS_EXHAUSTED:
+		return -EBUSY;
+	case QMI_PROTOCOL_ERROR_INVALID_QMI_COMMAND:
+	case QMI_PROTOCOL_ERROR_NOT_SUPPORTED:
+	case QMI_PROTOCOL_ERROR_INVALID_SERVICE_TYPE:
+		return -EOPNOTSUPP;
+	case QMI_PROTOCOL_ERROR_MALFORMED_MESSAGE:
+	case QMI_PROTOCOL_ERROR_MISSING_ARGUMENT:
+	case QMI_PROTOCOL_ERROR_INVALID_ARGUMENT:
+	case QMI_PROTOCOL_ERROR_ARGUMENT_TOO_LONG:
+		return -EINVAL;
+	case QMI_PROTOCOL_ERROR_DEVICE_NOT_READY:
+		return -EAGAIN;
+	case QMI_PROTOCOL_ERROR_NO_EFFECT:
+		return -EALREADY;
+	case QMI_PROTOCOL_ERROR_OUT_OF_CALL:
+		return -ENOTCONN;
+	}
+	return -EIO;
+}
+
+/* Translates @e, logs the original once, fills @reason ("STEP: message"). */
+static int qmi_gerror(struct modem *m, const GError *e, const char *step, char *reason, size_t size)
+{
+	int err = -EIO;
+
+	g_debug("%s failed: %s (%s %d)", step, e->message, g_quark_to_string(e->domain), e->code);
+	if (g_error_matches(e, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+		err = -ECANCELED;
+	} else if (e->domain == QMI_PROTOCOL_ERROR) {
+		err = qmi_protocol_errno(e->code);
+	} else if (e->domain == QMI_CORE_ERROR) {
+		switch (e->code) {
+		case QMI_CORE_ERROR_TIMEOUT:
+			err = -ETIMEDOUT;
+			break;
+		case QMI_CORE_ERROR_WRONG_STATE:
+			err = -ENOTCONN;
+			break;
+		case QMI_CORE_ERROR_UNSUPPORTED:
+			err = -EOPNOTSUPP;
+			break;
+		case QMI_CORE_ERROR_INVALID_ARGS:
+			err = -EINVAL;
+			break;
+		case QMI_CORE_ERROR_INVALID_MESSAGE:
+		case QMI_CORE_ERROR_TLV_NOT_FOUND:
+		case QMI_CORE_ERROR_TLV_TOO_LONG:
+		case QMI_CORE_ERROR_TLV_EMPTY:
+		case QMI_CORE_ERROR_UNEXPECTED_MESSAGE:
+		case QMI_CORE_ERROR_INVALID_DATA:
+			err = -EBADMSG;
+			break;
+		default:
+			/*
+			 * libqmi fails pending transactions with a generic
+			 * error ("endpoint hangup") just before it announces
+			 * device-removed: the modem or its proxy went away.
+			 */
+			err = m && m->vanished		   ? -ENODEV :
+			      strstr(e->message, "hangup") ? -ENODEV :
+							     -EIO;
+			break;
+		}
+	} else if (e->domain == G_IO_ERROR) {
+		err = e->code == G_IO_ERROR_NOT_FOUND ? -ENOENT : -ENODEV;
+	}
+	snprintf(reason, size, "%s: %s", step, e->message);
+	return err;
+}
+
+/* ---- op lifecycle ---- */
+
+static struct qmi_op *qmi_op_new(struct modem *m, enum qmi_op_kind kind, void *user_data)
+{
+	struct qmi_op *op = g_new0(struct qmi_op, 1);
+
+	op->m = m;
+	op->kind = kind;
+	op->user_data = user_data;
+	m->ops = g_list_prepend(m->ops, op);
+	return op;
+}
+
+static void qmi_params_wipe(struct modem_pdn_params *p)
+{
+	util_wipe(p->username, sizeof(p->username));
+	util_wipe(p->password, sizeof(p->password));
+}
+
+static void qmi_op_free(struct qmi_op *op)
+{
+	qmi_params_wipe(&op->params);
+	g_free(op);
+}
+
+static void qmi_op_callback(struct qmi_op *op, int err, const char *reason)
+{
+	modem_pdn_id id = op->pdn && !err ? op->pdn->id : 0;
+
+	switch (op->kind) {
+	case QMI_OP_OPEN:
+	case QMI_OP_DISCONNECT:
+		op->done_cb(err, reason, op->user_data);
+		break;
+	case QMI_OP_SERVING:
+		op->serving_cb(err, reason, err ? NULL : &op->serving, op->user_data);
+		break;
+	case QMI_OP_CONNECT:
+		op->connect_cb(err, reason, id, err ? NULL : &op->settings, op->user_data);
+		break;
+	}
+}
+
+/* Reports the result exactly once and frees the op. */
+static void qmi_op_finish(struct qmi_op *op, int err, const char *reason)
+{
+	struct modem *m = op->m;
+
+	if (m) {
+		m->ops = g_list_remove(m->ops, op);
+		op->m = NULL;
+		qmi_op_callback(op, err, err ? reason : NULL);
+	}
+	qmi_op_free(op);
+}
+
+static gboolean qmi_op_idle(gpointer data)
+{
+	struct qmi_op *op = data;
+
+	op->idle = 0;
+	qmi_op_finish(op, op->err, op->reason);
+	return G_SOURCE_REMOVE;
+}
+
+/* Immediate failure: reported from the main loop, never inside the call. */
+static void qmi_op_fail_later(struct qmi_op *op, int err, const char *reason)
+{
+	op->err = err;
+	g_strlcpy(op->reason, reason, sizeof(op->reason));
+	op->idle = g_idle_add(qmi_op_idle, op);
+}
+
+/*
+ * Common head of every libqmi completion: true when the modem was closed
+ * meanwhile (the op was already reported as cancelled and is freed here).
+ */
+static bool qmi_op_orphaned(struct qmi_op *op)
+{
+	if (op->m)
+		return false;
+	qmi_op_free(op);
+	return true;
+}
+
+static void qmi_op_gerror(struct qmi_op *op, GError *e, const char *step)
+{
+	char reason[MODEM_REASON_MAX];
+	int err = qmi_gerror(op->m, e, step, reason, sizeof(reason));
+
+	g_error_free(e);
+	qmi_op_finish(op, err, reason);
+}
+
+/* ---- serving network ---- */
+
+struct qmi_serving_raw {
+	gboolean has_ss, has_roaming, has_plmn, has_pcs, has_cid, has_tac;
+	QmiNasRegistrationState reg;
+	GArray *rats;
+	QmiNasRoamingIndicatorStatus roaming;
+	guint16 mcc, mnc, pcs_mcc, pcs_mnc;
+	gboolean mnc3;
+	guint32 cid;
+	guint16 tac;
+};
+
+static enum modem_rat qmi_rat(const GArray *rats)
+{
+	enum modem_rat best = MODEM_RAT_UNKNOWN;
+	guint i;
+
+	for (i = 0; rats && i < rats->len; i++) {
+		QmiNasRadioInterface r = g_array_index(rats, QmiNasRadioInterface, i);
+		enum modem_rat v = MODEM_RAT_UNKNOWN;
+
+		if (r == QMI_NAS_RADIO_INTERFACE_5GNR)
+			v = MODEM_RAT_NR;
+		else if (r == QMI_NAS_RADIO_INTERFACE_LTE)
+			v = MODEM_RAT_LTE;
+		else if (r == QMI_NAS_RADIO_INTERFACE_UMTS || r == QMI_NAS_RADIO_INTERFACE_TD_SCDMA)
+			v = MODEM_RAT_UMTS;
+		else if (r == QMI_NAS_RADIO_INTERFACE_GSM)
+			v = MODEM_RAT_GSM;
+		if (v > best)
+			best = v;
+	}
+	return best;
+}
+
+static void qmi_serving_from_raw(const struct qmi_serving_raw *r, struct modem_serving *s)
+{
+	bool mnc3;
+
+	memset(s, 0, sizeof(*s));
+	s->reg = MODEM_REG_UNKNOWN;
+	if (r->has_ss) {
+		switch (r->reg) {
+		case QMI_NAS_REGISTRATION_STATE_NOT_REGISTERED:
+			s->reg = MODEM_REG_NOT_REGISTERED;
+			break;
+		case QMI_NAS_REGISTRATION_STATE_REGISTERED:
+			s->reg = r->has_roaming &&
+						 r->roaming == QMI_NAS_ROAMING_INDICATOR_STATUS_ON ?
+					 MODEM_REG_ROAMING :
+					 MODEM_REG_HOME;
+			break;
+		case QMI_NAS_REGISTRATION_STATE_NOT_REGISTERED_SEARCHING:
+			s->reg = MODEM_REG_SEARCHING;
+			break;
+		case QMI_NAS_REGISTRATION_STATE_REGISTRATION_DENIED:
+			s->reg = MODEM_REG_DENIED;
+			break;
+		case QMI_NAS_REGISTRATION_STATE_UNKNOWN:
+			s->reg = MODEM_REG_UNKNOWN;
+			break;
+		}
+		s->rat = qmi_rat(r->rats);
+	}
+	if (r->has_plmn && r->mcc <= 999 && r->mnc <= 999) {
+		/* TS 23.003 2.2: the MNC has 2 or 3 digits; only the modem knows which. */
+		mnc3 = r->has_pcs ? (r->mnc3 && r->pcs_mnc == r->mnc) : r->mnc > 99;
+		snprintf(s->mcc, sizeof(s->mcc), "%03u", r->mcc);
+		snprintf(s->mnc, sizeof(s->mnc), mnc3 ? "%03u" : "%02u", r->mnc);
+	}
+	s->has_tac = r->has_tac;
+	s->tac = r->tac;
+	s->has_cell_id = r->has_cid;
+	s->cell_id = r->cid;
+}
+
+static void qmi_serving_from_response(QmiMessageNasGetServingSystemOutput *o,
+				      struct modem_serving *s)
+{
+	struct qmi_serving_raw r = { 0 };
+	const gchar *desc;
+
+	r.has_ss = qmi_message_nas_get_serving_system_output_get_serving_system(
+		o, &r.reg, NULL, NULL, NULL, &r.rats, NULL);
+	r.has_roaming = qmi_message_nas_get_serving_system_output_get_roaming_indicator(
+		o, &r.roaming, NULL);
+	r.has_plmn = qmi_message_nas_get_serving_system_output_get_current_plmn(o, &r.mcc, &r.mnc,
+										&desc, NULL);
+	r.has_pcs = qmi_message_nas_get_serving_system_output_get_mnc_pcs_digit_include_status(
+		o, &r.pcs_mcc, &r.pcs_mnc, &r.mnc3, NULL);
+	r.has_cid = qmi_message_nas_get_serving_system_output_get_cid_3gpp(o, &r.cid, NULL);
+	r.has_tac = qmi_message_nas_get_serving_system_output_get_lte_tac(o, &r.tac, NULL);
+	qmi_serving_from_raw(&r, s);
+}
+
+static bool qmi_serving_equal(const struct modem_serving *a, const struct modem_serving *b)
+{
+	return a->reg == b->reg && a->rat == b->rat && strcmp(a->mcc, b->mcc) == 0 &&
+	       strcmp(a->mnc, b->mnc) == 0 && a->has_tac == b->has_tac && a->tac == b->tac &&
+	       a->has_cell_id == b->has_cell_id && a->cell_id == b->cell_id;
+}
+
+static void qmi_serving_indication(QmiClientNas *nas, QmiIndicationNasServingSystemOutput *o,
+				   gpointer data)
+{
+	struct modem *m = data;
+	struct qmi_serving_raw r = { 0 };
+	struct modem_serving s;
+	const gchar *desc;
+
+	r.has_ss = qmi_indication_nas_serving_system_output_get_serving_system(
+		o, &r.reg, NULL, NULL, NULL, &r.rats, NULL);
+	r.has_roaming =
+		qmi_indication_nas_serving_system_output_get_roaming_indicator(o, &r.roaming, NULL);
+	r.has_plmn = qmi_indication_nas_serving_system_output_get_current_plmn(o, &r.mcc, &r.mnc,
+									       &desc, NULL);
+	r.has_pcs = qmi_indication_nas_serving_system_output_get_mnc_pcs_digit_include_status(
+		o, &r.pcs_mcc, &r.pcs_mnc, &r.mnc3, NULL);
+	r.has_cid = qmi_indication_nas_serving_system_output_get_cid_3gpp(o, &r.cid, NULL);
+	r.has_tac = qmi_indication_nas_serving_system_output_get_lte_tac(o, &r.tac, NULL);
+	qmi_serving_from_raw(&r, &s);
+	/* The modem repeats the indication for changes we do not model. */
+	if (m->has_serving && qmi_serving_equal(&s, &m->serving))
+		return;
+	m->serving = s;
+	m->has_serving = true;
+	g_debug("serving network: %s/%s tac %u", s.mcc, s.mnc, s.tac);
+	if (m->ev && m->ev->serving_changed)
+		m->ev->serving_changed(&s, m->ev->user_data);
+}
+
+static void get_serving_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageNasGetServingSystemOutput *o;
+	GError *e = NULL;
+
+	o = qmi_client_nas_get_serving_system_finish(QMI_CLIENT_NAS(src), res, &e);
+	if (qmi_op_orphaned(op))
+		goto out;
+	if (!o || !qmi_message_nas_get_serving_system_output_get_result(o, &e)) {
+		qmi_op_gerror(op, e, "NAS Get Serving System");
+		e = NULL;
+		goto out;
+	}
+	qmi_serving_from_response(o, &op->serving);
+	op->m->serving = op->serving;
+	op->m->has_serving = true;
+	qmi_op_finish(op, 0, NULL);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_nas_get_serving_system_output_unref(o);
+}
+
+/* Checks common to every call after open; 0 or a failure scheduled on @op. */
+static int qmi_check_ready(struct modem *m, struct qmi_op *op)
+{
+	if (m->vanished) {
+		qmi_op_fail_later(op, -ENODEV, "modem vanished");
+		return -ENODEV;
+	}
+	if (!m->ready) {
+		qmi_op_fail_later(op, -ENOTCONN, "modem not open");
+		return -ENOTCONN;
+	}
+	return 0;
+}
+
+static void modem_qmi_get_serving(struct modem *m, modem_serving_cb cb, void *user_data)
+{
+	struct qmi_op *op = qmi_op_new(m, QMI_OP_SERVING, user_data);
+
+	op->serving_cb = cb;
+	if (qmi_check_ready(m, op) < 0)
+		return;
+	qmi_client_nas_get_serving_system(m->nas, NULL, m->timeout_s, m->cancel, get_serving_ready,
+					  op);
+}
+
+/* ---- PDNs ---- */
+
+static void qmi_close_done(GObject *src, GAsyncResult *res, gpointer data)
+{
+	GError *e = NULL;
+
+	if (!qmi_device_close_finish(QMI_DEVICE(src), res, &e)) {
+		g_debug("close: %s", e->message);
+		g_error_free(e);
+	}
+	g_object_unref(src);
+}
+
+static void qmi_teardown_step(struct qmi_teardown *td)
+{
+	if (td->pending > 0)
+		return;
+	qmi_device_close_async(td->dev, td->timeout_s, NULL, qmi_close_done, NULL);
+	g_free(td);
+}
+
+static void qmi_release_done(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_teardown *td = data;
+	GError *e = NULL;
+
+	if (!qmi_device_release_client_finish(QMI_DEVICE(src), res, &e)) {
+		g_debug("release client: %s", e->message);
+		g_error_free(e);
+	}
+	if (td) {
+		td->pending--;
+		qmi_teardown_step(td);
+	}
+}
+
+/* Releases @client's id (ending any data session it holds) and drops our ref. */
+static void qmi_release(struct modem *m, QmiClient *client)
+{
+	/* A vanished modem cannot be asked; libqmi still forgets the client. */
+	QmiDeviceReleaseClientFlags flags = m->vanished ?
+						    QMI_DEVICE_RELEASE_CLIENT_FLAGS_NONE :
+						    QMI_DEVICE_RELEASE_CLIENT_FLAGS_RELEASE_CID;
+
+	if (m->td)
+		m->td->pending++;
+	qmi_device_release_client(m->dev, client, flags, m->timeout_s, NULL, qmi_release_done,
+				  m->td);
+	g_object_unref(client);
+}
+
+/* A client allocated for a modem closed meanwhile: give its id back. */
+static void qmi_orphan_client(QmiDevice *dev, QmiClient *client, GError *e)
+{
+	if (e)
+		g_error_free(e);
+	if (!client)
+		return;
+	if (qmi_device_is_open(dev))
+		qmi_device_release_client(dev, client, QMI_DEVICE_RELEASE_CLIENT_FLAGS_RELEASE_CID,
+					  5, NULL, qmi_release_done, NULL);
+	g_object_unref(client);
+}
+
+static void qmi_pdn_free(struct qmi_pdn *pdn)
+{
+	struct modem *m = pdn->m;
+
+	if (pdn->status_handler)
+		g_signal_handler_disconnect(pdn->wds, pdn->status_handler);
+	if (pdn->wds)
+		qmi_release(m, QMI_CLIENT(pdn->wds));
+	m->slots[pdn->slot] = NULL;
+	g_free(pdn);
+}
+
+static struct qmi_pdn *qmi_pdn_find(struct modem *m, modem_pdn_id id)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_slots; i++)
+		if (m->slots[i] && m->slots[i]->up && m->slots[i]->id == id)
+			return m->slots[i];
+	return NULL;
+}
+
+static void qmi_packet_service_status(QmiClientWds *wds,
+				      QmiIndicationWdsPacketServiceStatusOutput *o, gpointer data)
+{
+	struct qmi_pdn *pdn = data;
+	struct modem *m = pdn->m;
+	QmiWdsConnectionStatus status;
+	QmiWdsVerboseCallEndReasonType vtype = 0;
+	QmiWdsCallEndReason end = 0;
+	gint16 vreason = 0;
+	char reason[MODEM_REASON_MAX] = "disconnected by the network";
+	bool has_v, has_end;
+	modem_pdn_id id = pdn->id;
+	int err;
+
+	if (!qmi_indication_wds_packet_service_status_output_get_connection_status(o, &status, NULL,
+										   NULL) ||
+	    status != QMI_WDS_CONNECTION_STATUS_DISCONNECTED || !pdn->up)
+		return;
+	has_v = qmi_indication_wds_packet_service_status_output_get_verbose_call_end_reason(
+		o, &vtype, &vreason, NULL);
+	has_end =
+		qmi_indication_wds_packet_service_status_output_get_call_end_reason(o, &end, NULL);
+	err = qmi_call_end(has_v, vtype, vreason, has_end, end, reason, sizeof(reason));
+	g_debug("PDN %u dropped: %s", id, reason);
+	pdn->up = false;
+	qmi_pdn_free(pdn);
+	if (m->ev && m->ev->pdn_dropped)
+		m->ev->pdn_dropped(id, err ? err : -ECONNRESET, reason, m->ev->user_data);
+}
+
+static void qmi_connect_fail(struct qmi_op *op, int err, const char *reason)
+{
+	struct qmi_pdn *pdn = op->pdn;
+
+	op->pdn = NULL;
+	if (pdn)
+		qmi_pdn_free(pdn);
+	qmi_op_finish(op, err, reason);
+}
+
+static void qmi_connect_gerror(struct qmi_op *op, GError *e, const char *step)
+{
+	char reason[MODEM_REASON_MAX];
+	int err = qmi_gerror(op->m, e, step, reason, sizeof(reason));
+
+	g_error_free(e);
+	qmi_connect_fail(op, err, reason);
+}
+
+static void qmi_ip4(guint32 v, char *out)
+{
+	struct in_addr a = { .s_addr = htonl(v) };
+
+	inet_ntop(AF_INET, &a, out, MODEM_ADDR_MAX);
+}
+
+static void qmi_ip6(const GArray *words, char *out)
+{
+	struct in6_addr a;
+	guint i;
+
+	if (!words || words->len != 8)
+		return;
+	for (i = 0; i < 8; i++) {
+		guint16 w = g_array_index(words, guint16, i);
+
+		a.s6_addr[2 * i] = (uint8_t)(w >> 8);
+		a.s6_addr[2 * i + 1] = (uint8_t)w;
+	}
+	inet_ntop(AF_INET6, &a, out, MODEM_ADDR_MAX);
+}
+
+static unsigned int qmi_mask_prefix(guint32 mask)
+{
+	unsigned int n = 0;
+
+	while (n < 32 && (mask & (0x80000000u >> n)))
+		n++;
+	return n;
+}
+
+static void qmi_settings_fill(QmiMessageWdsGetCurrentSettingsOutput *o, struct qmi_pdn *pdn,
+			      struct modem_pdn_settings *s)
+{
+	struct modem *m = pdn->m;
+	guint32 v4, mtu;
+	GArray *a = NULL;
+	guint8 plen;
+	guint i;
+
+	memset(s, 0, sizeof(*s));
+	if (pdn->slot < g_strv_length(m->netdevs))
+		g_strlcpy(s->ifname, m->netdevs[pdn->slot], sizeof(s->ifname));
+	if (qmi_message_wds_get_current_settings_output_get_ipv4_address(o, &v4, NULL))
+		qmi_ip4(v4, s->addr4);
+	if (qmi_message_wds_get_current_settings_output_get_ipv4_gateway_subnet_mask(o, &v4, NULL))
+		s->prefix4 = qmi_mask_prefix(v4);
+	if (qmi_message_wds_get_current_settings_output_get_ipv4_gateway_address(o, &v4, NULL))
+		qmi_ip4(v4, s->gw4);
+	if (qmi_message_wds_get_current_settings_output_get_ipv6_address(o, &a, &plen, NULL)) {
+		qmi_ip6(a, s->addr6);
+		s->prefix6 = plen;
+	}
+	if (qmi_message_wds_get_current_settings_output_get_ipv6_gateway_address(o, &a, &plen,
+										 NULL))
+		qmi_ip6(a, s->gw6);
+	if (qmi_message_wds_get_current_settings_output_get_primary_ipv4_dns_address(o, &v4, NULL))
+		qmi_ip4(v4, s->dns[s->n_dns++]);
+	if (qmi_message_wds_get_current_settings_output_get_secondary_ipv4_dns_address(o, &v4,
+										       NULL))
+		qmi_ip4(v4, s->dns[s->n_dns++]);
+	if (qmi_message_wds_get_current_settings_output_get_ipv6_primary_dns_address(o, &a, NULL))
+		qmi_ip6(a, s->dns[s->n_dns++]);
+	if (qmi_message_wds_get_current_settings_output_get_ipv6_secondary_dns_address(o, &a, NULL))
+		qmi_ip6(a, s->dns[s->n_dns++]);
+	/* TS 24.229 9.2.1: P-CSCF addresses from the PDN connection's PCO. */
+	if (qmi_message_wds_get_current_settings_output_get_pcscf_server_address_list(o, &a, NULL))
+		for (i = 0; a && i < a->len && s->n_pcscf < MODEM_PCSCF_MAX; i++)
+			qmi_ip4(g_array_index(a, guint32, i), s->pcscf[s->n_pcscf++]);
+	if (qmi_message_wds_get_current_settings_output_get_mtu(o, &mtu, NULL))
+		s->mtu = mtu;
+}
+
+static void current_settings_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageWdsGetCurrentSettingsOutput *o;
+	GError *e = NULL;
+
+	o = qmi_client_wds_get_current_settings_finish(QMI_CLIENT_WDS(src), res, &e);
+	if (qmi_op_orphaned(op))
+		goto out;
+	if (!o || !qmi_message_wds_get_current_settings_output_get_result(o, &e)) {
+		qmi_connect_gerror(op, e, "WDS Get Current Settings");
+		e = NULL;
+		goto out;
+	}
+	qmi_settings_fill(o, op->pdn, &op->settings);
+	if (!op->settings.addr4[0] && !op->settings.addr6[0]) {
+		qmi_connect_fail(op, -EPROTO, "WDS Get Current Settings: no IP address");
+		goto out;
+	}
+	op->pdn->up = true;
+	g_debug("PDN %u up on %s: %s", op->pdn->id, op->settings.ifname,
+		op->settings.addr4[0] ? op->settings.addr4 : op->settings.addr6);
+	qmi_op_finish(op, 0, NULL);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_wds_get_current_settings_output_unref(o);
+}
+
+static void start_network_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageWdsStartNetworkOutput *o;
+	QmiMessageWdsGetCurrentSettingsInput *in;
+	QmiWdsVerboseCallEndReasonType vtype = 0;
+	QmiWdsCallEndReason end = 0;
+	gint16 vreason = 0;
+	char reason[MODEM_REASON_MAX];
+	bool has_v, has_end;
+	GError *e = NULL;
+	int err;
+
+	o = qmi_client_wds_start_network_finish(QMI_CLIENT_WDS(src), res, &e);
+	if (qmi_op_orphaned(op))
+		goto out;
+	if (!o) {
+		qmi_connect_gerror(op, e, "WDS Start Network");
+		e = NULL;
+		goto out;
+	}
+	if (!qmi_message_wds_start_network_output_get_result(o, &e)) {
+		has_v = qmi_message_wds_start_network_output_get_verbose_call_end_reason(
+			o, &vtype, &vreason, NULL);
+		has_end = qmi_message_wds_start_network_output_get_call_end_reason(o, &end, NULL);
+		err = qmi_call_end(has_v, vtype, vreason, has_end, end, reason, sizeof(reason));
+		if (err) {
+			g_debug("WDS Start Network: %s; %s", e->message, reason);
+			qmi_connect_fail(op, err, reason);
+		} else {
+			qmi_connect_gerror(op, e, "WDS Start Network");
+			e = NULL;
+		}
+		goto out;
+	}
+	qmi_message_wds_start_network_output_get_packet_data_handle(o, &op->pdn->handle, NULL);
+	qmi_params_wipe(&op->params);
+	in = qmi_message_wds_get_current_settings_input_new();
+	qmi_message_wds_get_current_settings_input_set_requested_settings(
+		in,
+		QMI_WDS_REQUESTED_SETTINGS_DNS_ADDRESS | QMI_WDS_REQUESTED_SETTINGS_IP_ADDRESS |
+			QMI_WDS_REQUESTED_SETTINGS_GATEWAY_INFO |
+			QMI_WDS_REQUESTED_SETTINGS_PCSCF_ADDRESS |
+			QMI_WDS_REQUESTED_SETTINGS_PCSCF_SERVER_ADDRESS_LIST |
+			QMI_WDS_REQUESTED_SETTINGS_MTU | QMI_WDS_REQUESTED_SETTINGS_IP_FAMILY,
+		NULL);
+	qmi_client_wds_get_current_settings(op->pdn->wds, in, op->m->timeout_s, op->m->cancel,
+					    current_settings_ready, op);
+	qmi_message_wds_get_current_settings_input_unref(in);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_wds_start_network_output_unref(o);
+}
+
+static void qmi_start_network(struct qmi_op *op)
+{
+	const struct modem_pdn_params *p = &op->params;
+	QmiMessageWdsStartNetworkInput *in = qmi_message_wds_start_network_input_new();
+	QmiWdsAuthentication auth = QMI_WDS_AUTHENTICATION_NONE;
+
+	if (p->apn[0])
+		qmi_message_wds_start_network_input_set_apn(in, p->apn, NULL);
+	switch (p->auth) {
+	case MODEM_AUTH_NONE:
+		break;
+	case MODEM_AUTH_PAP:
+		auth = QMI_WDS_AUTHENTICATION_PAP;
+		break;
+	case MODEM_AUTH_CHAP:
+		auth = QMI_WDS_AUTHENTICATION_CHAP;
+		break;
+	}
+	qmi_message_wds_start_network_input_set_authentication_preference(in, auth, NULL);
+	if (auth != QMI_WDS_AUTHENTICATION_NONE) {
+		qmi_message_wds_start_network_input_set_username(in, p->username, NULL);
+		qmi_message_wds_start_network_input_set_password(in, p->password, NULL);
+	}
+	qmi_message_wds_start_network_input_set_ip_family_preference(
+		in, p->ip_type == MODEM_IP_V6 ? QMI_WDS_IP_FAMILY_IPV6 : QMI_WDS_IP_FAMILY_IPV4,
+		NULL);
+	op->pdn->status_handler = g_signal_connect(op->pdn->wds, "packet-service-status",
+						   G_CALLBACK(qmi_packet_service_status), op->pdn);
+	qmi_client_wds_start_network(op->pdn->wds, in, op->m->timeout_s, op->m->cancel,
+				     start_network_ready, op);
+	qmi_message_wds_start_network_input_unref(in);
+}
+
+static void bind_mux_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageWdsBindMuxDataPortOutput *o;
+	GError *e = NULL;
+
+	o = qmi_client_wds_bind_mux_data_port_finish(QMI_CLIENT_WDS(src), res, &e);
+	if (qmi_op_orphaned(op))
+		goto out;
+	if (!o || !qmi_message_wds_bind_mux_data_port_output_get_result(o, &e)) {
+		qmi_connect_gerror(op, e, "WDS Bind Mux Data Port");
+		e = NULL;
+		goto out;
+	}
+	qmi_start_network(op);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_wds_bind_mux_data_port_output_unref(o);
+}
+
+static void wds_allocated(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageWdsBindMuxDataPortInput *in;
+	QmiClient *client;
+	GError *e = NULL;
+
+	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
+	if (!client)
+		return qmi_connect_gerror(op, e, "allocating a WDS client");
+	op->pdn->wds = QMI_CLIENT_WDS(client);
+	if (!op->m->muxed)
+		return qmi_start_network(op);
+	/* One QMAP mux id per PDN: the data of each lands on its own link. */
+	in = qmi_message_wds_bind_mux_data_port_input_new();
+	qmi_message_wds_bind_mux_data_port_input_set_mux_id(in, (guint8)(op->pdn->slot + 1), NULL);
+	qmi_message_wds_bind_mux_data_port_input_set_client_type(in, QMI_WDS_CLIENT_TYPE_TETHERED,
+								 NULL);
+	qmi_client_wds_bind_mux_data_port(op->pdn->wds, in, op->m->timeout_s, op->m->cancel,
+					  bind_mux_ready, op);
+	qmi_message_wds_bind_mux_data_port_input_unref(in);
+}
+
+static void modem_qmi_connect(struct modem *m, const struct modem_pdn_params *p,
+			      modem_connect_cb cb, void *user_data)
+{
+	struct qmi_op *op = qmi_op_new(m, QMI_OP_CONNECT, user_data);
+	char reason[MODEM_REASON_MAX];
+	unsigned int slot;
+
+	op->connect_cb = cb;
+	if (qmi_check_ready(m, op) < 0)
+		return;
+	if (p->ip_type == MODEM_IP_V4V6) {
+		/* A dual-stack PDN takes two WDS clients, one per family; not done yet. */
+		return qmi_op_fail_later(op, -EOPNOTSUPP, "ipv4v6 is not supported over QMI");
+	}
+	if (strnlen(p->apn, sizeof(p->apn)) == sizeof(p->apn) ||
+	    strnlen(p->username, sizeof(p->username)) == sizeof(p->username) ||
+	    strnlen(p->password, sizeof(p->password)) == sizeof(p->password))
+		return qmi_op_fail_later(op, -EINVAL, "APN or credentials not terminated");
+	for (slot = 0; slot < m->n_slots && m->slots[slot]; slot++)
+		;
+	if (slot == m->n_slots) {
+		snprintf(reason, sizeof(reason), "all %u data links in use", m->n_slots);
+		return qmi_op_fail_later(op, -EBUSY, reason);
+	}
+	op->params = *p;
+	op->pdn = g_new0(struct qmi_pdn, 1);
+	op->pdn->m = m;
+	op->pdn->slot = slot;
+	op->pdn->id = ++m->next_id;
+	m->slots[slot] = op->pdn;
+	qmi_device_allocate_client(m->dev, QMI_SERVICE_WDS, QMI_CID_NONE, m->timeout_s, m->cancel,
+				   wds_allocated, op);
+}
+
+static void stop_network_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageWdsStopNetworkOutput *o;
+	char reason[MODEM_REASON_MAX] = "";
+	GError *e = NULL;
+	int err = 0;
+
+	o = qmi_client_wds_stop_network_finish(QMI_CLIENT_WDS(src), res, &e);
+	if (qmi_op_orphaned(op))
+		goto out;
+	if (!o || !qmi_message_wds_stop_network_output_get_result(o, &e)) {
+		err = qmi_gerror(op->m, e, "WDS Stop Network", reason, sizeof(reason));
+		/* Already down on the modem side: what the caller wanted. */
+		if (err == -EALREADY || err == -ENOTCONN)
+			err = 0;
+	}
+	/* Either way the client goes: releasing it ends any session it held. */
+	qmi_pdn_free(op->pdn);
+	op->pdn = NULL;
+	qmi_op_finish(op, err, reason);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_wds_stop_network_output_unref(o);
+}
+
+static void modem_qmi_disconnect(struct modem *m, modem_pdn_id id, modem_done_cb cb,
+				 void *user_data)
+{
+	struct qmi_op *op = qmi_op_new(m, QMI_OP_DISCONNECT, user_data);
+	QmiMessageWdsStopNetworkInput *in;
+	struct qmi_pdn *pdn;
+
+	op->done_cb = cb;
+	pdn = qmi_pdn_find(m, id);
+	if (!pdn)
+		return qmi_op_fail_later(op, -ENOENT, "no such PDN");
+	if (m->vanished) {
+		pdn->up = false;
+		qmi_pdn_free(pdn);
+		return qmi_op_fail_later(op, -ENODEV, "modem vanished");
+	}
+	/* From here a disconnect indication is ours, not the network's. */
+	pdn->up = false;
+	g_signal_handler_disconnect(pdn->wds, pdn->status_handler);
+	pdn->status_handler = 0;
+	op->pdn = pdn;
+	in = qmi_message_wds_stop_network_input_new();
+	qmi_message_wds_stop_network_input_set_packet_data_handle(in, pdn->handle, NULL);
+	qmi_client_wds_stop_network(pdn->wds, in, m->timeout_s, m->cancel, stop_network_ready, op);
+	qmi_message_wds_stop_network_input_unref(in);
+}
+
+/* ---- open / close ---- */
+
+static void qmi_device_removed(QmiDevice *dev, gpointer data)
+{
+	struct modem *m = data;
+
+	if (m->vanished)
+		return;
+	m->vanished = true;
+	g_debug("device %s removed", qmi_device_get_path_display(dev));
+	if (m->ev && m->ev->vanished)
+		m->ev->vanished("QMI device or its proxy went away", m->ev->user_data);
+}
+
+static void register_indications_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageNasRegisterIndicationsOutput *o;
+	GError *e = NULL;
+
+	o = qmi_client_nas_register_indications_finish(QMI_CLIENT_NAS(src), res, &e);
+	if (qmi_op_orphaned(op))
+		goto out;
+	if (!o || !qmi_message_nas_register_indications_output_get_result(o, &e)) {
+		qmi_op_gerror(op, e, "NAS Register Indications");
+		e = NULL;
+		goto out;
+	}
+	op->m->serving_handler = g_signal_connect(op->m->nas, "serving-system",
+						  G_CALLBACK(qmi_serving_indication), op->m);
+	op->m->ready = true;
+	qmi_op_finish(op, 0, NULL);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_nas_register_indications_output_unref(o);
+}
+
+static void nas_allocated(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageNasRegisterIndicationsInput *in;
+	QmiClient *client;
+	GError *e = NULL;
+
+	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
+	if (!client)
+		return qmi_op_gerror(op, e, "allocating a NAS client");
+	op->m->nas = QMI_CLIENT_NAS(client);
+	in = qmi_message_nas_register_indications_input_new();
+	qmi_message_nas_register_indications_input_set_serving_system_events(in, TRUE, NULL);
+	qmi_client_nas_register_indications(op->m->nas, in, op->m->timeout_s, op->m->cancel,
+					    register_indications_ready, op);
+	qmi_message_nas_register_indications_input_unref(in);
+}
+
+static void set_data_format_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageWdaSetDataFormatOutput *o;
+	QmiWdaLinkLayerProtocol ll = QMI_WDA_LINK_LAYER_PROTOCOL_UNKNOWN;
+	GError *e = NULL;
+
+	o = qmi_client_wda_set_data_format_finish(QMI_CLIENT_WDA(src), res, &e);
+	if (qmi_op_orphaned(op))
+		goto out;
+	if (!o || !qmi_message_wda_set_data_format_output_get_result(o, &e)) {
+		qmi_op_gerror(op, e, "WDA Set Data Format");
+		e = NULL;
+		goto out;
+	}
+	if (qmi_message_wda_set_data_format_output_get_link_layer_protocol(o, &ll, NULL) &&
+	    ll != QMI_WDA_LINK_LAYER_PROTOCOL_RAW_IP) {
+		qmi_op_finish(op, -EPROTO, "WDA Set Data Format: modem kept 802.3 framing");
+		goto out;
+	}
+	qmi_device_allocate_client(op->m->dev, QMI_SERVICE_NAS, QMI_CID_NONE, op->m->timeout_s,
+				   op->m->cancel, nas_allocated, op);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_wda_set_data_format_output_unref(o);
+}
+
+static void wda_allocated(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageWdaSetDataFormatInput *in;
+	QmiClient *client;
+	GError *e = NULL;
+
+	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
+	if (!client)
+		return qmi_op_gerror(op, e, "allocating a WDA client");
+	op->m->wda = QMI_CLIENT_WDA(client);
+	/* Raw IP on the data port; QMAP aggregation when PDNs share it by mux id. */
+	in = qmi_message_wda_set_data_format_input_new();
+	qmi_message_wda_set_data_format_input_set_link_layer_protocol(
+		in, QMI_WDA_LINK_LAYER_PROTOCOL_RAW_IP, NULL);
+	if (op->m->muxed) {
+		qmi_message_wda_set_data_format_input_set_uplink_data_aggregation_protocol(
+			in, QMI_WDA_DATA_AGGREGATION_PROTOCOL_QMAP, NULL);
+		qmi_message_wda_set_data_format_input_set_downlink_data_aggregation_protocol(
+			in, QMI_WDA_DATA_AGGREGATION_PROTOCOL_QMAP, NULL);
+	}
+	qmi_client_wda_set_data_format(op->m->wda, in, op->m->timeout_s, op->m->cancel,
+				       set_data_format_ready, op);
+	qmi_message_wda_set_data_format_input_unref(in);
+}
+
+static void device_open_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	GError *e = NULL;
+	gboolean ok;
+
+	ok = qmi_device_open_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op)) {
+		if (e)
+			g_error_free(e);
+		return;
+	}
+	if (!ok)
+		return qmi_op_gerror(op, e, "opening the QMI device");
+	qmi_device_allocate_client(op->m->dev, QMI_SERVICE_WDA, QMI_CID_NONE, op->m->timeout_s,
+				   op->m->cancel, wda_allocated, op);
+}
+
+static void device_new_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	GObject *dev;
+	GError *e = NULL;
+
+	dev = g_async_initable_new_finish(G_ASYNC_INITABLE(src), res, &e);
+	if (qmi_op_orphaned(op)) {
+		if (dev)
+			g_object_unref(dev);
+		if (e)
+			g_error_free(e);
+		return;
+	}
+	if (!dev)
+		return qmi_op_gerror(op, e, "creating the QMI device");
+	op->m->dev = QMI_DEVICE(dev);
+	op->m->removed_handler = g_signal_connect(op->m->dev, QMI_DEVICE_SIGNAL_REMOVED,
+						  G_CALLBACK(qmi_device_removed), op->m);
+	/* Always through qmi-proxy: the port stays shareable with ModemManager and qmicli. */
+	qmi_device_open(op->m->dev, QMI_DEVICE_OPEN_FLAGS_PROXY, op->m->timeout_s, op->m->cancel,
+			device_open_ready, op);
+}
+
+static void modem_qmi_open(struct modem **mp, const struct modem_config *cfg,
+			   const struct modem_events *ev, modem_done_cb cb, void *user_data)
+{
+	struct modem *m = g_new0(struct modem, 1);
+	struct qmi_op *op;
+	struct stat st;
+	GFile *file;
+	guint ms;
+
+	*mp = m;
+	m->ev = ev;
+	m->cancel = g_cancellable_new();
+	ms = cfg && cfg->timeout_ms ? cfg->timeout_ms : QMI_DEFAULT_TIMEOUT_MS;
+	m->timeout_s = (ms + 999) / 1000;
+	m->netdevs = g_strsplit(cfg && cfg->netdev ? cfg->netdev : "", ",", QMI_MAX_PDNS);
+	if (m->netdevs[0] && !m->netdevs[0][0]) {
+		g_strfreev(m->netdevs);
+		m->netdevs = g_new0(gchar *, 1);
+	}
+	m->n_slots = MAX(1u, g_strv_length(m->netdevs));
+	m->muxed = m->n_slots > 1;
+	op = qmi_op_new(m, QMI_OP_OPEN, user_data);
+	op->done_cb = cb;
+	if (!cfg || !cfg->device || !cfg->device[0])
+		return qmi_op_fail_later(op, -EINVAL, "no QMI device configured");
+	if (cfg->proxy && (!cfg->proxy[0] || strlen(cfg->proxy) > 100))
+		return qmi_op_fail_later(op, -EINVAL, "bad QMI proxy socket name");
+	file = g_file_new_for_path(cfg->device);
+	g_async_initable_new_async(QMI_TYPE_DEVICE, G_PRIORITY_DEFAULT, m->cancel, device_new_ready,
+				   op, QMI_DEVICE_FILE, file,
+				   /* A bench path is not a cdc-wdm node; the proxy decides. */
+				   QMI_DEVICE_NO_FILE_CHECK,
+				   stat(cfg->device, &st) < 0 || !S_ISCHR(st.st_mode),
+				   QMI_DEVICE_PROXY_PATH,
+				   cfg->proxy ? cfg->proxy : QMI_PROXY_SOCKET_PATH, NULL);
+	g_object_unref(file);
+}
+
+static void modem_qmi_close(struct modem *m)
+{
+	unsigned int i;
+
+	if (!m)
+		return;
+	/* Report every pending call as cancelled, once, before anything goes. */
+	while (m->ops) {
+		struct qmi_op *op = m->ops->data;
+
+		m->ops = g_list_delete_link(m->ops, m->ops);
+		op->m = NULL;
+		qmi_op_callback(op, -ECANCELED, "modem closed");
+		if (op->idle) {
+			g_source_remove(op->idle);
+			qmi_op_free(op);
+		}
+	}
+	g_cancellable_cancel(m->cancel);
+	if (m->dev) {
+		g_signal_handler_disconnect(m->dev, m->removed_handler);
+		m->td = g_new0(struct qmi_teardown, 1);
+		m->td->dev = m->dev; /* the teardown owns our device ref now */
+		m->td->timeout_s = m->timeout_s;
+		m->td->pending = 1; /* held until every release below is queued */
+	}
+	for (i = 0; i < m->n_slots; i++)
+		if (m->slots[i])
+			qmi_pdn_free(m->slots[i]);
+	if (m->nas) {
+		if (m->serving_handler)
+			g_signal_handler_disconnect(m->nas, m->serving_handler);
+		qmi_release(m, QMI_CLIENT(m->nas));
+	}
+	if (m->wda)
+		qmi_release(m, QMI_CLIENT(m->wda));
+	if (m->td) {
+		m->td->pending--;
+		qmi_teardown_step(m->td);
+	}
+	g_object_unref(m->cancel);
+	g_strfreev(m->netdevs);
+	g_free(m);
+}
+
+const struct modem_ops modem_qmi_ops = {
+	.name = "qmi",
+	.open = modem_qmi_open,
+	.get_serving = modem_qmi_get_serving,
+	.connect = modem_qmi_connect,
+	.disconnect = modem_qmi_disconnect,
+	.close = modem_qmi_close,
+};

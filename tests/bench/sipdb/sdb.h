@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sdb — the SIP database model: configuration, subscribers, migration
+ * identity pools and bindings, and the persisted state. Pure: no Diameter,
+ * no I/O beyond the buffers it is given (tests/unit/test_sipdb.c).
+ */
+#ifndef MCMIG_BENCH_SDB_H
+#define MCMIG_BENCH_SDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SDB_ID_MAX     256
+#define SDB_MAX_LISTEN 8
+
+enum sdb_role {
+	SDB_PRIMARY,
+	SDB_PARTNER,
+};
+
+enum sdb_pool {
+	SDB_POOL_NONE,	     /* this SIP DB allocates no migration identities */
+	SDB_POOL_SEQUENTIAL, /* PREFIX<n>@DOMAIN, n in [first, first+count) */
+	SDB_POOL_RANDOM,     /* PREFIX<16 hex digits>@DOMAIN */
+};
+
+struct sdb_sub {
+	char impi[SDB_ID_MAX];
+	char impu[SDB_ID_MAX];
+	uint8_t k[16];
+	uint8_t opc[16]; /* OPc, or OP when op_is_op */
+	bool opc_is_op;
+	uint8_t amf[2];
+	uint64_t sqn; /* last SQN used (TS 33.102 C.1.1) */
+};
+
+/* A migration identity (impi/impu) bound to a user. Primary: user_* are the
+ * subscriber's own identities. Partner: user_* are the primary's outbound
+ * identities and primary_host names the primary SIP DB. */
+struct sdb_binding {
+	char impi[SDB_ID_MAX];
+	char impu[SDB_ID_MAX];
+	char user_impi[SDB_ID_MAX];
+	char user_impu[SDB_ID_MAX];
+	char primary_host[SDB_ID_MAX];
+};
+
+struct sdb_peer {
+	char identity[SDB_ID_MAX];
+	char addr[64]; /* empty: the peer connects to us */
+	uint16_t port;
+};
+
+struct sdb_primary {
+	char host[SDB_ID_MAX];
+	char realm[SDB_ID_MAX];
+};
+
+struct sdb {
+	enum sdb_role role;
+	char identity[SDB_ID_MAX];
+	char realm[SDB_ID_MAX];
+	uint16_t port;
+	char listen[SDB_MAX_LISTEN][64];
+	size_t nlisten;
+	char state_file[1024];
+	char server_name[SDB_ID_MAX + 16]; /* S-CSCF name returned in UAA */
+	unsigned int proxy_timeout_ms;
+	bool akav2_password;
+
+	enum sdb_pool pool;
+	char pool_prefix[64];
+	char pool_domain[128];
+	unsigned int pool_first, pool_count;
+
+	struct sdb_peer *peers;
+	size_t npeers;
+	struct sdb_primary *primaries;
+	size_t nprimaries;
+	struct sdb_sub *subs;
+	size_t nsubs;
+	struct sdb_binding *bindings;
+	size_t nbindings;
+};
+
+/* Parses the configuration text (format in README.md). On error returns
+ * -EINVAL and writes "line N: what" into @err. */
+int sdb_conf_parse(struct sdb *db, const char *buf, size_t len, char *err, size_t errlen);
+/* Applies a state file (SQNs and bindings) on top of the configuration. */
+int sdb_state_parse(struct sdb *db, const char *buf, size_t len, char *err, size_t errlen);
+/* Serialises the state; *out is malloc'ed. */
+int sdb_state_format(const struct sdb *db, char **out, size_t *len);
+/* Frees everything and wipes the keys. */
+void sdb_free(struct sdb *db);
+
+struct sdb_sub *sdb_sub_by_impi(struct sdb *db, const char *impi);
+struct sdb_sub *sdb_sub_by_impu(struct sdb *db, const char *impu);
+struct sdb_binding *sdb_binding_by_impi(struct sdb *db, const char *impi);
+struct sdb_binding *sdb_binding_by_impu(struct sdb *db, const char *impu);
+/* The binding of a user (by user_impu and, on a partner, primary_host). */
+struct sdb_binding *sdb_binding_by_user(struct sdb *db, const char *user_impu,
+					const char *primary_host);
+const struct sdb_primary *sdb_primary_find(const struct sdb *db, const char *host);
+bool sdb_peer_known(const struct sdb *db, const char *identity);
+
+/* Returns the user's existing binding or allocates one from the pool.
+ * @rng fills a buffer with random bytes (injected for tests). Returns 0,
+ * -ENOSPC (pool exhausted or no pool), -ENOMEM, -EINVAL. */
+typedef int (*sdb_rng_fn)(void *buf, size_t len);
+int sdb_bind(struct sdb *db, const char *user_impi, const char *user_impu, const char *primary_host,
+	     sdb_rng_fn rng, struct sdb_binding **out);
+/* Drops the user's binding; -ENOENT if there was none. */
+int sdb_unbind(struct sdb *db, const char *user_impu, const char *primary_host);
+
+/* Hex helpers: exactly 2*n hex digits into n bytes. */
+int sdb_hex_decode(const char *s, uint8_t *out, size_t n);
+
+#endif

@@ -1,0 +1,92 @@
+#!/bin/bash
+# The bench topology (tests/bench/topology.sh): links, addresses, names,
+# reachability only between intended peers, optional delay, and a "down"
+# that leaves nothing behind.
+. "$(dirname "$0")/../lib.sh"
+t_init topology
+
+topo=$T_TOP/tests/bench/topology.sh
+export MCMIG_BENCH_ID=t$T_ID
+t_on_exit "$topo down $T_RUN"
+
+# Connecting to a closed port tells reachability without any daemon: a
+# reachable host answers RST ("refused"); no route or a down link fails
+# otherwise (bounded by timeout).
+reach() {
+	local ns=$1 addr=$2 out
+	out=$(ip netns exec "$ns" timeout 2 bash -c "exec 3<>/dev/tcp/$addr/9" 2>&1)
+	case "$out" in *refused*) return 0 ;; esac
+	return 1
+}
+unreach() { ! reach "$@"; }
+
+if ! $topo up "$T_RUN" >"$T_RUN/up.log" 2>&1; then
+	cat "$T_RUN/up.log"
+	t_fail "topology up"
+	t_done
+	exit 1
+fi
+t_ok "topology up"
+. "$T_RUN/topology.env"
+ue=$MCMIG_NS_UE primary=$MCMIG_NS_PRIMARY partner=$MCMIG_NS_PARTNER
+t_check "env file names the namespaces" \
+	test "$ue" = "mcmig-t$T_ID-ue" -a "$primary" = "mcmig-t$T_ID-primary" -a "$partner" = "mcmig-t$T_ID-partner"
+
+t_check "ue wwan0 holds 192.0.2.2/24 and is up" \
+	bash -c "ip -n $ue -4 -br addr show dev wwan0 | grep -q 'UP.*192.0.2.2/24'"
+t_check "ue wwan1 is down" \
+	bash -c "ip -n $ue -br link show dev wwan1 | grep -q DOWN"
+t_check "ue wwan1 has no IPv4 address" \
+	bash -c "! ip -n $ue -4 addr show dev wwan1 | grep -q inet"
+
+t_check "ue reaches the primary (192.0.2.1)" reach "$ue" 192.0.2.1
+t_check "ue cannot reach the partner before its PDN (198.51.100.1)" unreach "$ue" 198.51.100.1
+t_check "ue cannot reach the core link (203.0.113.1)" unreach "$ue" 203.0.113.1
+t_check "ue cannot reach the core link (203.0.113.2)" unreach "$ue" 203.0.113.2
+t_check "primary reaches the partner (203.0.113.2)" reach "$primary" 203.0.113.2
+t_check "partner reaches the primary (203.0.113.1)" reach "$partner" 203.0.113.1
+t_check "primary cannot reach the partner's UE side (198.51.100.1)" unreach "$primary" 198.51.100.1
+t_check "partner cannot reach the ue's primary PDN (192.0.2.2)" unreach "$partner" 192.0.2.2
+
+t_check "names: hss.primary.example from the partner" \
+	bash -c "ip netns exec $partner getent hosts hss.primary.example | grep -q '^203.0.113.1 '"
+t_check "names: cms.primary.example from the ue" \
+	bash -c "ip netns exec $ue getent hosts cms.primary.example | grep -q '^192.0.2.1 '"
+t_check "names: scscf.partner.example from the ue" \
+	bash -c "ip netns exec $ue getent hosts scscf.partner.example | grep -q '^198.51.100.1 '"
+t_check "the machine's /etc/hosts is untouched" \
+	bash -c "! grep -q 'primary.example' /etc/hosts"
+
+# What the agent does at partner PDN bring-up.
+ip -n "$ue" addr add 198.51.100.2/24 dev wwan1
+ip -n "$ue" link set wwan1 up
+t_check "ue reaches the partner once wwan1 is configured" reach "$ue" 198.51.100.1
+t_check "still no path from the ue to the core link" unreach "$ue" 203.0.113.2
+
+t_check "up refuses to run twice on one run dir" bash -c "! $topo up $T_RUN 2>/dev/null"
+$topo down "$T_RUN" >/dev/null
+t_check "down removes the namespaces" \
+	bash -c "! ip netns list | grep -Eq '^mcmig-t$T_ID-(ue|primary|partner)( |\$)'"
+t_check "down removes /etc/netns entries" \
+	bash -c "! ls -d /etc/netns/mcmig-t$T_ID-* 2>/dev/null | grep -q ."
+t_check "down removes the env file" test ! -e "$T_RUN/topology.env"
+t_check "down again is harmless" bash -c "$topo down $T_RUN >/dev/null 2>&1"
+
+# Optional delay: measured, or skipped when netem is missing.
+mkdir -p "$T_RUN/delay"
+if MCMIG_BENCH_DELAY=100ms MCMIG_BENCH_ID=d$T_ID $topo up "$T_RUN/delay" >"$T_RUN/delay.log" 2>&1; then
+	t_on_exit "$topo down $T_RUN/delay"
+	. "$T_RUN/delay/topology.env"
+	if [ "$MCMIG_NETEM" = yes ]; then
+		start=$(date +%s%N)
+		reach "$MCMIG_NS_UE" 192.0.2.1
+		ms=$((($(date +%s%N) - start) / 1000000))
+		t_check "netem delays the ue link (${ms} ms >= 200 ms RTT)" test "$ms" -ge 200
+	else
+		t_check "without sch_netem the topology still comes up" grep -q "no delay" "$T_RUN/delay.log"
+	fi
+	$topo down "$T_RUN/delay" >/dev/null
+else
+	t_fail "topology up with a delay"
+fi
+t_done

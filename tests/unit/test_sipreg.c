@@ -1,0 +1,950 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sipreg against a fake P-CSCF on loopback (UDP and TCP) driven by scripted
+ * answers, with a fake card behind sipreg_aka_ops. The fake P-CSCF checks every
+ * digest response independently (digest.c is verified against the vectors in
+ * test_digest) and writes one line per request; with the results these lines
+ * are the golden trace of each scenario.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <gio/gio.h>
+
+#include "digest.h"
+#include "sipmsg.h"
+#include "sipreg.h"
+#include "util.h"
+
+/* ims-aka.txt example A */
+#define A_NONCE "I1U8vpY3qJ0hiuZNrke/NVXzKLQ1d7m5Sp/6w1Tfr7M="
+#define A_RES	"a54211d5e3ba50bf"
+#define A_CK	"b40ba9a3c58b2a05bbf0d987b21bf8cb"
+#define A_IK	"f769bcd751044604127672711c6d3441"
+#define A_AUTS	"451e8beca41bf8ee589d46d835c9"
+#define IMPI	"user1@ims.example.org"
+#define IMPU	"sip:user1@ims.example.org"
+#define DOMAIN	"ims.example.org"
+
+#define CHAL_V1                                                                       \
+	"WWW-Authenticate: Digest realm=\"ims.example.org\", nonce=\"" A_NONCE "\", " \
+	"algorithm=AKAv1-MD5, qop=\"auth\", ck=\"" A_CK "\", ik=\"" A_IK "\"\r\n"
+#define CHAL_V2                                                                       \
+	"WWW-Authenticate: Digest realm=\"ims.example.org\", nonce=\"" A_NONCE "\", " \
+	"algorithm=AKAv2-MD5, qop=\"auth\", opaque=\"op1\"\r\n"
+
+/* One scripted answer of the fake P-CSCF. */
+struct answer {
+	const char *status; /* NULL: stay silent */
+	const char *headers;
+	bool drop_first;	      /* ignore the first copy: the UE must retransmit (Timer E) */
+	unsigned int contact_expires; /* > 0: echo the UE's Contact with this expires= */
+};
+
+/* One scripted card answer. */
+struct card_answer {
+	int err;
+	enum uicc_auth_status status;
+	const char *res; /* hex */
+};
+
+struct scenario {
+	const struct answer *answers;
+	size_t n_answers;
+	const struct card_answer *cards;
+	size_t n_cards;
+	enum sipreg_transport transport;
+	const char *impu; /* NULL: IMPU */
+	bool stay_for_refresh;
+	unsigned int max_auth_failures;
+	unsigned int min_copies;   /* of the last request: Timer E retransmissions seen */
+	bool closed_port;	   /* send to a port nobody listens on (ICMP error) */
+	bool stop_at_start;	   /* sipreg_stop() right after sipreg_start() */
+	bool free_in_card;	   /* sipreg_free() while the card works, then the card answers */
+	const char *first_request; /* full text of request 1 (port and version normalised) */
+	const char *golden;
+};
+
+struct fake {
+	const struct scenario *sc;
+	GMainLoop *loop;
+	GSocket *udp, *listen, *conn;
+	GSource *udp_src, *listen_src, *conn_src;
+	GByteArray *rx;
+	unsigned int port;
+	size_t next_answer;
+	char last_branch[64];
+	bool dropped;
+	unsigned int copies; /* of the current request */
+	GString *trace;
+	char first_request[2048];
+	size_t card_next;
+	struct sipreg *reg;
+	unsigned int rand_ctr;
+	bool done;
+	unsigned int refreshes;
+	char *tcp_peer_note;
+};
+
+static struct fake *F;
+
+static void fake_random(void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (uint8_t)(F->rand_ctr++ * 37 + 11);
+}
+
+/* ---- request inspection ---- */
+
+static bool header(const char *msg, const char *name, char *out, size_t size)
+{
+	size_t n = strlen(name);
+	const char *p = msg;
+
+	while ((p = strstr(p, "\r\n"))) {
+		p += 2;
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			const char *v = p + n + 1, *e = strstr(v, "\r\n");
+
+			while (*v == ' ')
+				v++;
+			g_strlcpy(out, v, MIN(size, (size_t)(e - v) + 1));
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool param(const char *auth, const char *name, char *out, size_t size)
+{
+	char key[32];
+	const char *p;
+
+	snprintf(key, sizeof(key), "%s=", name);
+	for (p = auth; (p = strstr(p, key)); p++) {
+		const char *v, *e;
+
+		if (p != auth && p[-1] != ' ' && p[-1] != ',')
+			continue;
+		v = p + strlen(key);
+		if (*v == '"') {
+			v++;
+			e = strchr(v, '"');
+		} else {
+			e = v + strcspn(v, ", ");
+		}
+		g_strlcpy(out, v, MIN(size, (size_t)(e - v) + 1));
+		return true;
+	}
+	return false;
+}
+
+/* Checks the Authorization like an S-CSCF would and describes it in one word. */
+static void classify_auth(const char *auth, GString *line)
+{
+	char v[256], nonce[256], resp[64], cnonce[64], nc[16], algo[16], uri[128], auts[64];
+	uint8_t res[16], ck[16], ik[16], ha1[16], ha2[16];
+	char expect[DIGEST_HEX_LEN], pw[DIGEST_AKAV2_PW_LEN];
+	size_t res_len;
+	bool v2;
+
+	assert_true(param(auth, "username", v, sizeof(v)));
+	assert_string_equal(v, IMPI);
+	assert_true(param(auth, "uri", uri, sizeof(uri)));
+	assert_string_equal(uri, "sip:" DOMAIN);
+	assert_true(param(auth, "nonce", nonce, sizeof(nonce)));
+	assert_true(param(auth, "response", resp, sizeof(resp)));
+	assert_true(param(auth, "algorithm", algo, sizeof(algo)));
+	if (!nonce[0]) {
+		assert_string_equal(resp, "");
+		assert_false(param(auth, "auts", v, sizeof(v)));
+		g_string_append(line, " initial");
+		return;
+	}
+	assert_string_equal(nonce, A_NONCE);
+	v2 = strcmp(algo, "AKAv2-MD5") == 0;
+	if (v2) {
+		assert_true(param(auth, "opaque", v, sizeof(v)));
+		assert_string_equal(v, "op1");
+	}
+	if (!resp[0]) {
+		assert_false(param(auth, "auts", v, sizeof(v)));
+		g_string_append(line, " mac-failure");
+		return;
+	}
+	assert_true(param(auth, "cnonce", cnonce, sizeof(cnonce)));
+	assert_true(param(auth, "nc", nc, sizeof(nc)));
+	assert_true(param(auth, "qop", v, sizeof(v)));
+	assert_string_equal(v, "auth");
+	digest_ha2("REGISTER", uri, ha2);
+	if (param(auth, "auts", auts, sizeof(auts))) {
+		/* RFC 3310 3.4: empty password. */
+		digest_ha1(IMPI, DOMAIN, NULL, 0, ha1);
+		digest_response(ha1, nonce, (uint32_t)strtoul(nc, NULL, 16), cnonce, "auth", ha2,
+				expect);
+		assert_string_equal(resp, expect);
+		g_string_append_printf(line, " %s auts=%s", algo, auts);
+		return;
+	}
+	assert_int_equal(util_hex_decode_var(A_RES, res, sizeof(res), &res_len), 0);
+	if (F->sc->cards && F->card_next && F->sc->cards[F->card_next - 1].res)
+		assert_int_equal(util_hex_decode_var(F->sc->cards[F->card_next - 1].res, res,
+						     sizeof(res), &res_len),
+				 0);
+	if (v2) {
+		util_hex_decode(A_CK, ck, 16);
+		util_hex_decode(A_IK, ik, 16);
+		digest_akav2_password(res, res_len, ik, ck, pw);
+		digest_ha1(IMPI, DOMAIN, (const uint8_t *)pw, strlen(pw), ha1);
+	} else {
+		digest_ha1(IMPI, DOMAIN, res, res_len, ha1);
+	}
+	digest_response(ha1, nonce, (uint32_t)strtoul(nc, NULL, 16), cnonce, "auth", ha2, expect);
+	assert_string_equal(resp, expect);
+	g_string_append_printf(line, " %s nc=%s ok", algo, nc);
+}
+
+/* ---- the fake P-CSCF ---- */
+
+static void fake_send(bool tcp, GSocketAddress *to, const char *msg)
+{
+	if (tcp)
+		assert_int_equal(g_socket_send(F->conn, msg, strlen(msg), NULL, NULL),
+				 (gssize)strlen(msg));
+	else
+		assert_int_equal(g_socket_send_to(F->udp, to, msg, strlen(msg), NULL, NULL),
+				 (gssize)strlen(msg));
+}
+
+static void on_request(const char *req, bool tcp, GSocketAddress *from)
+{
+	char via[256], fromh[2048], to[2048], cid[128], cseq[64], expires[16], auth[1024],
+		branch[64], contact[256];
+	const struct answer *a;
+	GString *line, *resp;
+	const char *b;
+
+	assert_true(g_str_has_prefix(req, "REGISTER sip:" DOMAIN " SIP/2.0\r\n"));
+	assert_true(header(req, "Via", via, sizeof(via)));
+	assert_true(header(req, "From", fromh, sizeof(fromh)));
+	assert_true(header(req, "To", to, sizeof(to)));
+	assert_true(header(req, "Call-ID", cid, sizeof(cid)));
+	assert_true(header(req, "CSeq", cseq, sizeof(cseq)));
+	assert_true(header(req, "Expires", expires, sizeof(expires)));
+	assert_true(header(req, "Authorization", auth, sizeof(auth)));
+	assert_true(header(req, "Supported", contact, sizeof(contact)));
+	assert_string_equal(contact, "path");
+	b = strstr(via, "branch=");
+	assert_non_null(b);
+	g_strlcpy(branch, b + 7, MIN(sizeof(branch), strcspn(b + 7, ";") + 1));
+	if (!F->first_request[0])
+		g_strlcpy(F->first_request, req, sizeof(F->first_request));
+
+	if (strcmp(branch, F->last_branch) == 0) {
+		F->copies++;
+		/* A retransmission of a request we already answered or dropped. */
+		if (!F->dropped)
+			return;
+	} else {
+		g_strlcpy(F->last_branch, branch, sizeof(F->last_branch));
+		F->copies = 1;
+		F->dropped = false;
+		line = g_string_new(NULL);
+		g_string_append_printf(line, "%s %s exp=%s", cseq, tcp ? "tcp" : "udp", expires);
+		classify_auth(auth, line);
+		g_string_append_printf(F->trace, "%s\n", line->str);
+		g_string_free(line, TRUE);
+	}
+	if (F->next_answer >= F->sc->n_answers)
+		fail_msg("unexpected request %zu: %s", F->next_answer, cseq);
+	a = &F->sc->answers[F->next_answer];
+	if (!a->status)
+		return; /* silent: the UE must give up at Timer F */
+	if (a->drop_first && F->copies == 1) {
+		F->dropped = true;
+		return;
+	}
+	if (F->dropped)
+		g_string_append_printf(F->trace, "  (answered copy %u)\n", F->copies);
+	F->dropped = false;
+	F->next_answer++;
+	resp = g_string_new(NULL);
+	g_string_append_printf(resp,
+			       "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s;tag=fake\r\n"
+			       "Call-ID: %s\r\nCSeq: %s\r\n%s",
+			       a->status, via, fromh, to, cid, cseq, a->headers ? a->headers : "");
+	if (a->contact_expires) {
+		assert_true(header(req, "Contact", contact, sizeof(contact)));
+		g_string_append_printf(resp, "Contact: %s;expires=%u\r\n", contact,
+				       a->contact_expires);
+	}
+	g_string_append(resp, "Content-Length: 0\r\n\r\n");
+	fake_send(tcp, from, resp->str);
+	g_string_free(resp, TRUE);
+}
+
+static gboolean on_udp(GSocket *s, GIOCondition c, gpointer d)
+{
+	char buf[SIPMSG_MAX_LEN + 1];
+	GSocketAddress *from = NULL;
+	gssize n;
+
+	n = g_socket_receive_from(s, &from, buf, sizeof(buf) - 1, NULL, NULL);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	on_request(buf, false, from);
+	g_object_unref(from);
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_conn(GSocket *s, GIOCondition c, gpointer d)
+{
+	char buf[4096];
+	size_t skip, len;
+	const char *err;
+	gssize n;
+
+	n = g_socket_receive(s, buf, sizeof(buf), NULL, NULL);
+	if (n <= 0) {
+		F->conn_src = NULL;
+		return G_SOURCE_REMOVE;
+	}
+	g_byte_array_append(F->rx, (guint8 *)buf, (guint)n);
+	while (sipmsg_frame(F->rx->data, F->rx->len, &skip, &len, &err) == 1) {
+		char *m = g_strndup((char *)F->rx->data + skip, len);
+
+		g_byte_array_remove_range(F->rx, 0, (guint)(skip + len));
+		on_request(m, true, NULL);
+		g_free(m);
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean on_accept(GSocket *s, GIOCondition c, gpointer d)
+{
+	GSocket *conn = g_socket_accept(s, NULL, NULL);
+
+	assert_non_null(conn);
+	/* One connection at a time, as the UE keeps one. */
+	if (F->conn_src) {
+		g_source_destroy(F->conn_src);
+		g_source_unref(F->conn_src);
+	}
+	g_clear_object(&F->conn);
+	F->conn = conn;
+	F->conn_src = g_socket_create_source(conn, G_IO_IN | G_IO_HUP, NULL);
+	g_source_set_callback(F->conn_src, G_SOURCE_FUNC(on_conn), NULL, NULL);
+	g_source_attach(F->conn_src, NULL);
+	g_string_append(F->trace, "  (tcp connection)\n");
+	return G_SOURCE_CONTINUE;
+}
+
+static void fake_start(void)
+{
+	GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+	GSocketAddress *sa = g_inet_socket_address_new(lo, 0), *bound;
+
+	F->udp = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+			      NULL);
+	assert_true(g_socket_bind(F->udp, sa, FALSE, NULL));
+	bound = g_socket_get_local_address(F->udp, NULL);
+	F->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+	g_object_unref(bound);
+	g_object_unref(sa);
+	sa = g_inet_socket_address_new(lo, (guint16)F->port);
+	F->listen = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+				 NULL);
+	assert_true(g_socket_bind(F->listen, sa, TRUE, NULL));
+	assert_true(g_socket_listen(F->listen, NULL));
+	g_object_unref(sa);
+	g_object_unref(lo);
+	F->udp_src = g_socket_create_source(F->udp, G_IO_IN, NULL);
+	g_source_set_callback(F->udp_src, G_SOURCE_FUNC(on_udp), NULL, NULL);
+	g_source_attach(F->udp_src, NULL);
+	F->listen_src = g_socket_create_source(F->listen, G_IO_IN, NULL);
+	g_source_set_callback(F->listen_src, G_SOURCE_FUNC(on_accept), NULL, NULL);
+	g_source_attach(F->listen_src, NULL);
+	F->rx = g_byte_array_new();
+}
+
+static void drop_source(GSource **s)
+{
+	if (*s) {
+		g_source_destroy(*s);
+		g_source_unref(*s);
+		*s = NULL;
+	}
+}
+
+static void fake_stop(void)
+{
+	drop_source(&F->udp_src);
+	drop_source(&F->listen_src);
+	drop_source(&F->conn_src);
+	g_clear_object(&F->udp);
+	g_clear_object(&F->listen);
+	g_clear_object(&F->conn);
+	g_byte_array_unref(F->rx);
+}
+
+/* ---- the fake card ---- */
+
+struct card_job {
+	sipreg_aka_cb cb;
+	void *user_data;
+	struct card_answer a;
+};
+
+static gboolean card_complete(gpointer data)
+{
+	struct card_job *j = data;
+	struct uicc_auth_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.status = j->a.status;
+	if (j->a.status == UICC_AUTH_OK) {
+		assert_int_equal(util_hex_decode_var(j->a.res ? j->a.res : A_RES, r.res,
+						     sizeof(r.res), &r.res_len),
+				 0);
+		util_hex_decode(A_CK, r.ck, 16);
+		util_hex_decode(A_IK, r.ik, 16);
+	} else if (j->a.status == UICC_AUTH_SYNC_FAILURE) {
+		util_hex_decode(A_AUTS, r.auts, 14);
+	}
+	j->cb(j->a.err, j->a.err ? NULL : &r,
+	      j->a.status == UICC_AUTH_MAC_FAILURE ? 0x9862 : 0x9000, j->user_data);
+	g_free(j);
+	return G_SOURCE_REMOVE;
+}
+
+/* The owner goes away while the card works; the card's late answer must be harmless. */
+static gboolean free_then_complete(gpointer data)
+{
+	sipreg_free(F->reg);
+	F->reg = NULL;
+	g_string_append(F->trace, "  sipreg freed\n");
+	card_complete(data);
+	F->done = true;
+	g_main_loop_quit(F->loop);
+	return G_SOURCE_REMOVE;
+}
+
+static void card_authenticate(void *ctx, const uint8_t rand[UICC_RAND_LEN],
+			      const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *user_data)
+{
+	uint8_t er[16], ea[16];
+	struct card_job *j;
+
+	/* The card gets exactly RAND and AUTN of the nonce. */
+	assert_int_equal(digest_nonce_decode(A_NONCE, er, ea), 0);
+	assert_memory_equal(rand, er, 16);
+	assert_memory_equal(autn, ea, 16);
+	if (F->card_next >= F->sc->n_cards)
+		fail_msg("unexpected AUTHENTICATE %zu", F->card_next);
+	j = g_new0(struct card_job, 1);
+	j->cb = cb;
+	j->user_data = user_data;
+	j->a = F->sc->cards[F->card_next++];
+	g_string_append_printf(F->trace, "  card %s\n",
+			       j->a.err				     ? "error" :
+			       j->a.status == UICC_AUTH_OK	     ? "ok" :
+			       j->a.status == UICC_AUTH_SYNC_FAILURE ? "sync-failure" :
+								       "mac-failure");
+	/* Off the caller's stack, as the real adapter completes from its worker. */
+	g_idle_add(F->sc->free_in_card ? free_then_complete : card_complete, j);
+}
+
+static const struct sipreg_aka_ops fake_aka = { .authenticate = card_authenticate };
+
+/* ---- driver ---- */
+
+static void on_result(enum sipreg_result r, const char *reason, const struct sipreg_info *info,
+		      void *user_data)
+{
+	g_string_append_printf(F->trace, "result %s%s%s\n", sipreg_result_str(r),
+			       reason ? ": " : "", reason ? reason : "");
+	if (info)
+		g_string_append_printf(F->trace, "  expires=%u route=%s uris=%s\n", info->expires,
+				       info->service_route, info->associated_uris);
+	if (r == SIPREG_REGISTERED && F->sc->stay_for_refresh)
+		return;
+	if (r == SIPREG_REGISTERED || r == SIPREG_REFRESHED) {
+		assert_int_equal(sipreg_stop(F->reg), 0);
+		assert_int_equal(sipreg_stop(F->reg), -EALREADY);
+		return;
+	}
+	F->done = true;
+	g_main_loop_quit(F->loop);
+}
+
+/* The full text of the first REGISTER, with the UE's port and our version normalised. */
+static void check_first_request(const char *golden)
+{
+	char contact[256], *port;
+	GString *got = g_string_new(NULL);
+	char **lines;
+	size_t i;
+
+	assert_true(header(F->first_request, "Contact", contact, sizeof(contact)));
+	/* ":<port>" only: the digits alone may also occur inside the hex Call-ID. */
+	port = strrchr(contact, ':');
+	port[strcspn(port, ">;")] = '\0';
+	lines = g_strsplit(F->first_request, "\r\n", -1);
+	for (i = 0; lines[i]; i++) {
+		char **parts;
+		gchar *line;
+
+		if (g_str_has_prefix(lines[i], "User-Agent: mcmig/"))
+			strcpy(lines[i] + 18, "VERSION");
+		parts = g_strsplit(lines[i], port, -1);
+		line = g_strjoinv(":PORT", parts);
+		g_string_append_printf(got, "%s%s", line, lines[i + 1] ? "\n" : "");
+		g_free(line);
+		g_strfreev(parts);
+	}
+	g_strfreev(lines);
+	if (strcmp(got->str, golden) != 0)
+		fail_msg("first REGISTER differs.\n--- got:\n%s--- expected:\n%s", got->str,
+			 golden);
+	g_string_free(got, TRUE);
+}
+
+static gboolean on_guard(gpointer data)
+{
+	fail_msg("scenario did not finish; trace so far:\n%s", F->trace->str);
+	return G_SOURCE_REMOVE;
+}
+
+static void run(const struct scenario *sc)
+{
+	struct fake fake = { .sc = sc };
+	struct sipreg_config cfg = {
+		.pcscf_host = "127.0.0.1",
+		.transport = sc->transport,
+		.local_addr = "127.0.0.1",
+		.impi = IMPI,
+		.impu = sc->impu ? sc->impu : IMPU,
+		.domain = DOMAIN,
+		.expires = 600,
+		.max_auth_failures = sc->max_auth_failures,
+		.t1_ms = 5,
+		.random_bytes = fake_random,
+	};
+	struct sipreg_events ev = { .result = on_result };
+	guint guard;
+
+	F = &fake;
+	fake.trace = g_string_new(NULL);
+	fake.loop = g_main_loop_new(NULL, FALSE);
+	fake_start();
+	cfg.pcscf_port = fake.port;
+	if (sc->closed_port) {
+		GSocket *tmp = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+					    G_SOCKET_PROTOCOL_UDP, NULL);
+		GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
+		GSocketAddress *sa = g_inet_socket_address_new(lo, 0), *bound;
+
+		assert_true(g_socket_bind(tmp, sa, FALSE, NULL));
+		bound = g_socket_get_local_address(tmp, NULL);
+		cfg.pcscf_port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+		g_object_unref(bound);
+		g_object_unref(sa);
+		g_object_unref(lo);
+		g_object_unref(tmp); /* closed: the port now answers ICMP port unreachable */
+	}
+	assert_int_equal(sipreg_new(&fake.reg, &cfg, &fake_aka, NULL, &ev), 0);
+	assert_int_equal(sipreg_start(fake.reg), 0);
+	assert_int_equal(sipreg_start(fake.reg), -EALREADY);
+	if (sc->stop_at_start) {
+		assert_int_equal(sipreg_stop(fake.reg), 0);
+		assert_int_equal(sipreg_stop(fake.reg), -EALREADY);
+	}
+	guard = g_timeout_add_seconds(10, on_guard, NULL);
+	g_main_loop_run(fake.loop);
+	g_source_remove(guard);
+	sipreg_free(fake.reg);
+	/* Nothing may fire after sipreg_free (no callback, no traffic). */
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	assert_true(fake.done);
+	assert_true(fake.copies >= sc->min_copies);
+	/* TCP is reliable: no retransmissions there (RFC 3261 17.1.2.2). */
+	if (sc->transport == SIPREG_TRANSPORT_TCP)
+		assert_int_equal(fake.copies, 1);
+	if (sc->first_request)
+		check_first_request(sc->first_request);
+	if (strcmp(fake.trace->str, sc->golden) != 0)
+		fail_msg("trace differs from golden.\n--- got:\n%s--- expected:\n%s",
+			 fake.trace->str, sc->golden);
+	fake_stop();
+	g_main_loop_unref(fake.loop);
+	g_string_free(fake.trace, TRUE);
+	F = NULL;
+}
+
+#define OK_200                                                \
+	"Service-Route: <sip:orig@scscf.example:5060;lr>\r\n" \
+	"P-Associated-URI: <" IMPU ">, <tel:+15550100>\r\n"   \
+	"Contact: <sip:127.0.0.1:9;transport=udp>;expires=99\r\n"
+
+#define ANSWER(s, h)                          \
+	{                                     \
+		.status = (s), .headers = (h) \
+	}
+#define ANSWER_EXP(s, h, e)                                           \
+	{                                                             \
+		.status = (s), .headers = (h), .contact_expires = (e) \
+	}
+#define SILENT                 \
+	{                      \
+		.status = NULL \
+	}
+#define CARD(st)               \
+	{                      \
+		.status = (st) \
+	}
+#define CARD_RES(hex)                                \
+	{                                            \
+		.status = UICC_AUTH_OK, .res = (hex) \
+	}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+#define SCENARIO(name, ...)                                 \
+	static void name(void **state)                      \
+	{                                                   \
+		const struct scenario sc = { __VA_ARGS__ }; \
+		run(&sc);                                   \
+	}
+
+#define ANSWERS(...)                                       \
+	.answers = (const struct answer[]){ __VA_ARGS__ }, \
+	.n_answers = N(((const struct answer[]){ __VA_ARGS__ }))
+#define CARDS(...)                                            \
+	.cards = (const struct card_answer[]){ __VA_ARGS__ }, \
+	.n_cards = N(((const struct card_answer[]){ __VA_ARGS__ }))
+
+#define REGISTERED_LINES                                        \
+	"result registered\n"                                   \
+	"  expires=600 route=<sip:orig@scscf.example:5060;lr> " \
+	"uris=<sip:user1@ims.example.org>, <tel:+15550100>\n"
+
+SCENARIO(test_akav1_udp,
+	 .first_request =
+		 "REGISTER sip:ims.example.org SIP/2.0\n"
+		 "Via: SIP/2.0/UDP 127.0.0.1:PORT;branch=z9hG4bK83a8cdf2173c6186abd0f51a;rport\n"
+		 "Max-Forwards: 70\n"
+		 "From: <sip:user1@ims.example.org>;tag=5b80a5caef14395e\n"
+		 "To: <sip:user1@ims.example.org>\n"
+		 "Call-ID: 0b30557a9fc4e90e33587da2c7ec1136\n"
+		 "CSeq: 1 REGISTER\n"
+		 "Contact: <sip:127.0.0.1:PORT>\n"
+		 "Expires: 600\n"
+		 "Supported: path\n"
+		 "Authorization: Digest username=\"user1@ims.example.org\", "
+		 "realm=\"ims.example.org\", uri=\"sip:ims.example.org\", nonce=\"\", "
+		 "response=\"\", algorithm=AKAv1-MD5\n"
+		 "User-Agent: mcmig/VERSION\n"
+		 "Content-Length: 0\n"
+		 "\n",
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1),
+		 ANSWER_EXP("200 OK", OK_200 "Expires: 3600\r\n", 600), ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "3 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+SCENARIO(test_akav1_tcp, .transport = SIPREG_TRANSPORT_TCP,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", OK_200, 600),
+		 ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "  (tcp connection)\n"
+		   "1 REGISTER tcp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER tcp exp=600 AKAv1-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "3 REGISTER tcp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+SCENARIO(test_akav2,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V2), ANSWER_EXP("200 OK", OK_200, 600),
+		 ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv2-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "3 REGISTER udp exp=0 AKAv2-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+/* RFC 3310 3.4: auts with the empty password; the network challenges again. */
+SCENARIO(test_sync_failure,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER("401 Unauthorized", CHAL_V1),
+		 ANSWER_EXP("200 OK", OK_200, 600), ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_SYNC_FAILURE), CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card sync-failure\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 auts=RR6L7KQb+O5YnUbYNck=\n"
+		   "  card ok\n"
+		   "3 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "4 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+/* Kamailio re-challenges a response="" forever: the cap ends it. */
+SCENARIO(test_mac_failure_cap, .max_auth_failures = 3,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER("401 Unauthorized", CHAL_V1),
+		 ANSWER("401 Unauthorized", CHAL_V1)),
+	 CARDS(CARD(UICC_AUTH_MAC_FAILURE), CARD(UICC_AUTH_MAC_FAILURE),
+	       CARD(UICC_AUTH_MAC_FAILURE)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card mac-failure\n"
+		   "2 REGISTER udp exp=600 mac-failure\n"
+		   "  card mac-failure\n"
+		   "3 REGISTER udp exp=600 mac-failure\n"
+		   "  card mac-failure\n"
+		   "result auth-failed: network authentication failed: MAC invalid (3 challenges)\n")
+
+/* The network keeps rejecting a correct-looking response (e.g. a wrong key at the SIP DB). */
+SCENARIO(test_response_rejected_cap, .max_auth_failures = 2,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER("401 Unauthorized", CHAL_V1),
+		 ANSWER("401 Unauthorized", CHAL_V1)),
+	 CARDS(CARD(UICC_AUTH_OK), CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n"
+		   "  card ok\n"
+		   "3 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n"
+		   "result auth-failed: the network rejected our authentication response 2 times\n")
+
+SCENARIO(test_forbidden, ANSWERS(ANSWER("403 Forbidden - migration revoked", NULL)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result refused: 403 Forbidden - migration revoked\n")
+
+/* RFC 3261 10.2.8 */
+SCENARIO(test_interval_too_brief,
+	 ANSWERS(ANSWER("423 Interval Too Brief", "Min-Expires: 1800\r\n"),
+		 ANSWER("401 Unauthorized", CHAL_V1), ANSWER("200 OK", OK_200 "Expires: 1800\r\n"),
+		 ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "2 REGISTER udp exp=1800 initial\n"
+		   "  card ok\n"
+		   "3 REGISTER udp exp=1800 AKAv1-MD5 nc=00000001 ok\n"
+		   "result registered\n"
+		   "  expires=1800 route=<sip:orig@scscf.example:5060;lr> "
+		   "uris=<sip:user1@ims.example.org>, <tel:+15550100>\n"
+		   "4 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+SCENARIO(test_423_without_min_expires, ANSWERS(ANSWER("423 Interval Too Brief", NULL)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 423 Interval Too Brief without a usable Min-Expires\n")
+
+/* RFC 3261 21.5.4: Retry-After, then the same Call-ID goes on with CSeq + 1. */
+SCENARIO(test_503_retry_after,
+	 ANSWERS(ANSWER("503 Service Unavailable", "Retry-After: 1\r\n"),
+		 ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", OK_200, 600),
+		 ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "2 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "3 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "4 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+SCENARIO(test_503_without_retry_after, ANSWERS(ANSWER("503 Service Unavailable", NULL)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 503 Service Unavailable\n")
+
+/* T1 = 5 ms: E at 5, 15, 35, 75, 115, ... (doubling to T2 = 40 ms) until F = 320 ms. */
+SCENARIO(test_timeout, ANSWERS(SILENT), .min_copies = 6,
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result timeout: no answer from the P-CSCF (RFC 3261 Timer F, 320 ms)\n")
+
+SCENARIO(test_timeout_tcp, .transport = SIPREG_TRANSPORT_TCP, ANSWERS(SILENT),
+	 .golden = "  (tcp connection)\n"
+		   "1 REGISTER tcp exp=600 initial\n"
+		   "result timeout: no answer from the P-CSCF (RFC 3261 Timer F, 320 ms)\n")
+
+/* RFC 3261 18.4: an ICMP error is a transport error; no waiting for Timer F. */
+SCENARIO(test_port_unreachable, .closed_port = true,
+	 .golden = "result failed: P-CSCF unreachable over UDP: Error receiving data: "
+		   "Connection refused\n")
+
+/* The first copy is lost: Timer E retransmits the same request. */
+SCENARIO(test_retransmission,
+	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .drop_first = true },
+		 ANSWER_EXP("200 OK", OK_200, 600), ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  (answered copy 2)\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "3 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+/*
+ * Refresh (TS 24.229 5.1.1.4.1): 2 s granted, refreshed at half, first with the
+ * last nonce (nc=2); the network challenges again; a fresh AKA run answers it.
+ */
+SCENARIO(test_refresh, .stay_for_refresh = true,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", NULL, 2),
+		 ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", NULL, 2),
+		 ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK), CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n"
+		   "result registered\n"
+		   "  expires=2 route= uris=\n"
+		   "3 REGISTER udp exp=600 AKAv1-MD5 nc=00000002 ok\n"
+		   "  card ok\n"
+		   "4 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n"
+		   "result refreshed\n"
+		   "  expires=2 route= uris=\n"
+		   "5 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+/* Binary-safe RES of the shortest and longest lengths, with 00 bytes. */
+SCENARIO(test_res_4_bytes_with_zero,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", OK_200, 600),
+		 ANSWER("200 OK", NULL)),
+	 CARDS(CARD_RES("a500c300")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "3 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+SCENARIO(test_res_16_bytes_akav2,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V2), ANSWER_EXP("200 OK", OK_200, 600),
+		 ANSWER("200 OK", NULL)),
+	 CARDS(CARD_RES("00112233445566778899aabbccddee00")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv2-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "3 REGISTER udp exp=0 AKAv2-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+SCENARIO(test_card_error, ANSWERS(ANSWER("401 Unauthorized", CHAL_V1)),
+	 CARDS({ .err = -ENOMEDIUM }),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card error\n"
+		   "result failed: card AUTHENTICATE failed: No medium found (SW 9000)\n")
+
+SCENARIO(test_bad_nonce,
+	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r\", "
+					    "nonce=\"bm9uY2U=\", algorithm=AKAv1-MD5\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 401 nonce is not base64(RAND || AUTN)\n")
+
+SCENARIO(test_non_aka_challenge,
+	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r\", "
+					    "nonce=\"abc\", algorithm=MD5\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 401 offers no Digest AKAv1-MD5/AKAv2-MD5 challenge\n")
+
+/* RFC 3261 18.1.1: over 1300 bytes, a UDP-configured UE sends over TCP. */
+#define LONG_USER                                                                          \
+	"a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789" \
+	"i123456789j123456789k123456789l123456789m123456789n123456789o123456789p123456789"
+#define LONG_IMPU "sip:" LONG_USER LONG_USER LONG_USER LONG_USER "@ims.example.org"
+
+SCENARIO(test_large_message_tcp, .impu = LONG_IMPU,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", NULL, 600),
+		 ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "  (tcp connection)\n"
+		   "1 REGISTER tcp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER tcp exp=600 AKAv1-MD5 nc=00000001 ok\n"
+		   "result registered\n"
+		   "  expires=600 route= uris=\n"
+		   "3 REGISTER tcp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered\n")
+
+/* A refresh refused: the registration is lost (TS 24.229 5.1.1.4.1). */
+SCENARIO(test_refresh_refused, .stay_for_refresh = true,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", NULL, 2),
+		 ANSWER("403 Forbidden - migration revoked", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n"
+		   "result registered\n"
+		   "  expires=2 route= uris=\n"
+		   "3 REGISTER udp exp=600 AKAv1-MD5 nc=00000002 ok\n"
+		   "result lost: 403 Forbidden - migration revoked\n")
+
+/* Stopped before anything went out: nothing is sent, the result still comes (async). */
+SCENARIO(test_stop_before_registered, .stop_at_start = true,
+	 .golden = "result deregistered: was not registered\n")
+
+/* Freed while the card works: no callback, no traffic, the late card answer is dropped. */
+SCENARIO(test_free_during_card, .free_in_card = true, ANSWERS(ANSWER("401 Unauthorized", CHAL_V1)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "  sipreg freed\n")
+
+static void test_refresh_delay(void **state)
+{
+	assert_int_equal(sipreg_refresh_delay(600000), 599400);
+	assert_int_equal(sipreg_refresh_delay(3600), 3000);
+	assert_int_equal(sipreg_refresh_delay(1201), 601);
+	assert_int_equal(sipreg_refresh_delay(1200), 600);
+	assert_int_equal(sipreg_refresh_delay(600), 300);
+	assert_int_equal(sipreg_refresh_delay(2), 1);
+	assert_int_equal(sipreg_refresh_delay(1), 0);
+}
+
+static void test_result_names(void **state)
+{
+	assert_string_equal(sipreg_result_str(SIPREG_AUTH_FAILED), "auth-failed");
+	assert_string_equal(sipreg_result_str(SIPREG_LOST), "lost");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_refresh_delay),
+		cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_akav1_udp),
+		cmocka_unit_test(test_akav1_tcp),
+		cmocka_unit_test(test_akav2),
+		cmocka_unit_test(test_sync_failure),
+		cmocka_unit_test(test_mac_failure_cap),
+		cmocka_unit_test(test_response_rejected_cap),
+		cmocka_unit_test(test_forbidden),
+		cmocka_unit_test(test_interval_too_brief),
+		cmocka_unit_test(test_423_without_min_expires),
+		cmocka_unit_test(test_503_retry_after),
+		cmocka_unit_test(test_503_without_retry_after),
+		cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_timeout_tcp),
+		cmocka_unit_test(test_port_unreachable),
+		cmocka_unit_test(test_retransmission),
+		cmocka_unit_test(test_refresh),
+		cmocka_unit_test(test_refresh_refused),
+		cmocka_unit_test(test_stop_before_registered),
+		cmocka_unit_test(test_free_during_card),
+		cmocka_unit_test(test_res_4_bytes_with_zero),
+		cmocka_unit_test(test_res_16_bytes_akav2),
+		cmocka_unit_test(test_card_error),
+		cmocka_unit_test(test_bad_nonce),
+		cmocka_unit_test(test_non_aka_challenge),
+		cmocka_unit_test(test_large_message_tcp),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
