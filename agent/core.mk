@@ -31,12 +31,13 @@ test_mcmigd_config_CPPFLAGS := -Itests/unit
 # in the tree, so that this branch stays green before they are merged.
 MCMIGD_OTHERS := hal/modem.c hal/modem-qmi.c hal/modem-mbim.c hal/modem-mm.c \
 	hal/netdev-linux.c hal/netlink.c agent/sipreg.c agent/sipmsg.c agent/digest.c \
-	agent/card.c agent/card-uicc.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c
+	agent/card.c agent/card-uicc.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c hal/board.c
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS))),$(sort $(MCMIGD_OTHERS)))
 PROGRAMS += mcmigd
 INSTALL_BIN += mcmigd
 mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/migrate.c agent/cmc.c \
 	agent/cmc-xml.c agent/store.c hal/util.c $(MCMIGD_OTHERS)
+mcmigd_CPPFLAGS := -DMCMIG_BOARDS_DIR=\"$(PREFIX)/share/mcmig/boards\"
 mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libcurl libxml-2.0 qmi-glib mbim-glib mm-glib \
 	libpcsclite libosip2
 endif

@@ -159,7 +159,8 @@ static int parse_policy(struct parse *p, const char *group, struct migrate_polic
 static int parse_groups(struct parse *p, struct mcmigd_config *c)
 {
 	static const char *const agent_keys[] = { "mc-service-id", "state-dir", "bus",
-						  "profile",	   "static",	NULL };
+						  "profile",	   "static",	"board",
+						  "boards-dir",	   NULL };
 	static const char *const cmc_keys[] = {
 		"url",	      "ca-file",      "token-file",	    "connect-timeout-ms",
 		"timeout-ms", "max-attempts", "backoff-initial-ms", "backoff-max-ms",
@@ -222,6 +223,10 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 		ret = str(p, "agent", "profile", c->profile_file, sizeof(c->profile_file), false);
 	if (ret == 0)
 		ret = str(p, "agent", "static", c->static_file, sizeof(c->static_file), false);
+	if (ret == 0)
+		ret = str(p, "agent", "board", c->board, sizeof(c->board), false);
+	if (ret == 0)
+		ret = str(p, "agent", "boards-dir", c->boards_dir, sizeof(c->boards_dir), false);
 	if (ret == 0 && strncmp(c->mc_service_id, "sip:", 4) != 0)
 		ret = bad(p, "agent", "mc-service-id", "not a sip: URI", c->mc_service_id);
 
@@ -248,13 +253,17 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 	if (ret == 0)
 		ret = uint_val(p, "cmc", "backoff-max-ms", &c->cmc.backoff_max_ms, 10, 3600000);
 
+	/* The modem may come from board data (hal/board.h): each key here overrides it. */
 	if (ret == 0)
-		ret = str(p, "modem", "backend", c->modem_backend, sizeof(c->modem_backend), true);
-	if (ret == 0 && strcmp(c->modem_backend, "qmi") && strcmp(c->modem_backend, "mbim") &&
-	    strcmp(c->modem_backend, "mm"))
+		ret = str(p, "modem", "backend", c->modem_backend, sizeof(c->modem_backend), false);
+	if (ret == 0 && c->modem_backend[0] && strcmp(c->modem_backend, "qmi") &&
+	    strcmp(c->modem_backend, "mbim") && strcmp(c->modem_backend, "mm"))
 		ret = bad(p, "modem", "backend", "not qmi, mbim or mm", c->modem_backend);
 	if (ret == 0)
-		ret = str(p, "modem", "device", c->modem_device, sizeof(c->modem_device), true);
+		ret = str(p, "modem", "device", c->modem_device, sizeof(c->modem_device), false);
+	if (ret == 0 && !c->modem_backend[0] != !c->modem_device[0])
+		ret = bad(p, "modem", c->modem_backend[0] ? "device" : "backend",
+			  "backend and device go together (or both come from the board)", NULL);
 	if (ret == 0)
 		ret = str(p, "modem", "proxy", c->modem_proxy, sizeof(c->modem_proxy), false);
 	if (ret == 0)
@@ -302,6 +311,17 @@ int mcmigd_config_parse(const char *data, size_t len, struct mcmigd_config *cfg,
 	g_key_file_free(p.kf);
 	if (ret < 0)
 		return ret;
+	mcmigd_config_finish(cfg);
+	return 0;
+}
+
+bool mcmigd_config_has_modem(const struct mcmigd_config *cfg)
+{
+	return cfg->modem_backend[0] && cfg->modem_device[0];
+}
+
+void mcmigd_config_finish(struct mcmigd_config *cfg)
+{
 	cfg->cmc.url = cfg->cmc_url;
 	cfg->cmc.ca_file = cfg->cmc_ca_file[0] ? cfg->cmc_ca_file : NULL;
 	cfg->cmc.token_file = cfg->cmc_token_file[0] ? cfg->cmc_token_file : NULL;
@@ -311,5 +331,4 @@ int mcmigd_config_parse(const char *data, size_t len, struct mcmigd_config *cfg,
 	cfg->modem.bus = cfg->modem_bus[0] ? cfg->modem_bus : "system";
 	cfg->modem.netdev = cfg->modem_netdev[0] ? cfg->modem_netdev : NULL;
 	cfg->migrate.mc_service_id = cfg->mc_service_id;
-	return 0;
 }

@@ -23,6 +23,8 @@ struct mcmigd_config {
 	bool session_bus;
 	char profile_file[MCMIGD_PATH_MAX]; /* "" = none (TS 23.280 10.1.6) */
 	char static_file[MCMIGD_PATH_MAX];  /* "" = none (seed NOTE 2) */
+	char board[64];			    /* "" = by devicetree, or none with [modem] */
+	char boards_dir[MCMIGD_PATH_MAX];   /* "" = the installed boards/ */
 	/* [cmc] */
 	char cmc_url[MCMIGD_PATH_MAX];
 	char cmc_ca_file[MCMIGD_PATH_MAX];
@@ -44,9 +46,16 @@ struct mcmigd_config {
 
 /*
  * Parses @len bytes of @data. Returns 0, or -EINVAL with @err ("[cmc] url:
- * must start with https://") naming what is wrong.
+ * must start with https://") naming what is wrong. [modem] backend and
+ * device may come from board data instead (mcmigd_config_has_modem).
  */
 int mcmigd_config_parse(const char *data, size_t len, struct mcmigd_config *cfg, char *err,
 			size_t err_len);
+
+/* Whether mcmig.conf itself names the modem ([modem] backend and device). */
+bool mcmigd_config_has_modem(const struct mcmigd_config *cfg);
+
+/* Points the plain-C configs (cmc, modem, migrate) at the fields; after any change. */
+void mcmigd_config_finish(struct mcmigd_config *cfg);
 
 #endif

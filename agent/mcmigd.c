@@ -21,6 +21,7 @@
 #include <glib-unix.h>
 #include <glib.h>
 
+#include "board.h"
 #include "card.h"
 #include "cmc.h"
 #include "mcmigd-config.h"
@@ -549,6 +550,46 @@ static int load_config(const char *path, struct mcmigd_config *cfg)
 	return ret;
 }
 
+static void take(char *dst, size_t size, const char *board_value)
+{
+	if (!dst[0] && board_value[0])
+		util_strlcpy(dst, board_value, size);
+}
+
+/*
+ * Board data (boards/<id>.conf, hal/board.h): the modem, the partner PDN's
+ * netdev and the reader, unless mcmig.conf names them itself. Used when
+ * [agent] board= is set or [modem] is not.
+ */
+static int apply_board(struct mcmigd_config *c)
+{
+	char err[BOARD_ERR_MAX];
+	struct board b;
+	int ret;
+
+	if (!c->board[0] && mcmigd_config_has_modem(c))
+		return 0;
+	ret = board_select(c->boards_dir[0] ? c->boards_dir : MCMIG_BOARDS_DIR,
+			   c->board[0] ? c->board : NULL, NULL, &b, err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "mcmigd: board: %s\n", err);
+		return ret;
+	}
+	g_message("board %s (%s)", b.id, b.name);
+	if (!mcmigd_config_has_modem(c)) {
+		take(c->modem_backend, sizeof(c->modem_backend), b.modem_backend);
+		take(c->modem_device, sizeof(c->modem_device), b.modem_device);
+	}
+	take(c->modem_proxy, sizeof(c->modem_proxy), b.modem_proxy);
+	take(c->modem_bus, sizeof(c->modem_bus), b.modem_bus);
+	take(c->modem_netdev, sizeof(c->modem_netdev), b.netdev_partner);
+	take(c->card_reader, sizeof(c->card_reader), b.uicc_reader);
+	if (!c->modem.timeout_ms)
+		c->modem.timeout_ms = b.modem_timeout_ms;
+	mcmigd_config_finish(c);
+	return 0;
+}
+
 static int setup(struct daemon *d)
 {
 	struct uicc_config ucfg = {
@@ -680,8 +721,12 @@ int main(int argc, char **argv)
 		g_free(d);
 		return EXIT_FAILURE;
 	}
+	if (apply_board(&d->cfg) < 0) {
+		g_free(d);
+		return EXIT_FAILURE;
+	}
 	if (check_only) {
-		printf("%s: ok\n", config);
+		printf("%s: ok (modem %s %s)\n", config, d->cfg.modem.backend, d->cfg.modem.device);
 		g_free(d);
 		return EXIT_SUCCESS;
 	}

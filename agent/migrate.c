@@ -564,6 +564,16 @@ static void aka_authenticate(void *ctx, const uint8_t rand[UICC_RAND_LEN],
 	m->env.aka->authenticate(m->env.aka_ctx, rand, autn, aka_done, call);
 }
 
+/* sipreg words the card's errors through the card's own table (uicc_strerror). */
+static const char *aka_strerror(void *ctx, int err)
+{
+	struct migrate *m = ctx;
+
+	if (m->env.aka->strerror)
+		return m->env.aka->strerror(m->env.aka_ctx, err);
+	return strerror(-err);
+}
+
 static void sip_result(enum sipreg_result r, const char *reason, const struct sipreg_info *info,
 		       void *user_data)
 {
@@ -856,6 +866,7 @@ int migrate_new(struct migrate **out, const struct migrate_env *env,
 	m->cfg = *cfg;
 	m->state = MIGRATE_IDLE;
 	m->aka_wrap.authenticate = aka_authenticate;
+	m->aka_wrap.strerror = aka_strerror;
 	*out = m;
 	return 0;
 }

@@ -26,6 +26,8 @@ static void test_sample(void **state)
 			    "https://cms.primary.example:8443/mcmig/v1/partner-connection");
 	assert_string_equal(c->cmc.token_file, "/etc/mcmig/cms-token");
 	assert_int_equal(c->cmc.max_attempts, 4);
+	assert_true(mcmigd_config_has_modem(c));
+	assert_string_equal(c->board, "");
 	assert_string_equal(c->modem.backend, "qmi");
 	assert_null(c->modem.proxy);
 	assert_string_equal(c->modem.netdev, "wwan0");
@@ -76,6 +78,16 @@ static void test_errors(void **state)
 		if (!strstr(err, cases[i].named))
 			fail_msg("case %zu: '%s' lacks '%s'", i, err, cases[i].named);
 	}
+	/* Without [modem], the modem comes from board data; half a [modem] is an error. */
+	snprintf(doc, sizeof(doc),
+		 "[agent]\nmc-service-id=sip:a@b\nboard=bench\n"
+		 "[cmc]\nurl=https://x/\n");
+	assert_int_equal(mcmigd_config_parse(doc, strlen(doc), c, err, sizeof(err)), 0);
+	assert_false(mcmigd_config_has_modem(c));
+	assert_string_equal(c->board, "bench");
+	strcat(doc, "[modem]\nbackend=mbim\n");
+	assert_int_equal(mcmigd_config_parse(doc, strlen(doc), c, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "[modem] device: backend and device go together"));
 	/* Mandatory keys and TLS. */
 	assert_int_equal(mcmigd_config_parse("[cmc]\nurl=https://x/\n", 20, c, err, sizeof(err)),
 			 -EINVAL);
