@@ -96,19 +96,21 @@ cat >"$T_RUN/mcmig.conf" <<EOF
 mc-service-id=$MCMIG_CMS_MC_SERVICE_ID
 state-dir=$T_RUN/state
 bus=session
+board=bench
+boards-dir=$T_TOP/boards
 [cmc]
 url=$MCMIG_CMS_URL
 ca-file=$MCMIG_CMS_CA
 token-file=$MCMIG_CMS_TOKEN_FILE
 [modem]
-backend=qmi
-device=$T_RUN/cdc-wdm0
+# The bench board (boards/bench.conf) names the modem, wwan1 and the reader;
+# only the proxy socket is per run.
 proxy=$PROXY
-netdev=$MCMIG_UE_PARTNER_IF
 EOF
 t_spawn agent ip netns exec "$UE" "$MCMIGD" -c "$T_RUN/mcmig.conf"
 t_wait_for "mcmigd idle on the bus" 15 bash -c "'$CTL' status | grep -q '^state:   idle-on-primary'" ||
 	die "mcmigd up"
+t_check "board data used" grep -q "board bench" "$T_RUN/agent.log"
 primary_before=$(ip -n "$UE" -br addr show dev "$MCMIG_UE_PRIMARY_IF")
 partner_addr() { ip -n "$UE" -br addr show dev "$MCMIG_UE_PARTNER_IF" | grep -q "198.51.100.2/"; }
 back_on_primary() {
