@@ -22,5 +22,8 @@ struct ctl_command {
 
 extern const struct ctl_command ctl_card_command;
 extern const struct ctl_command ctl_register_command;
+extern const struct ctl_command ctl_status_command;
+extern const struct ctl_command ctl_migrate_command;
+extern const struct ctl_command ctl_return_command;
 
 #endif

@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The configuration management client: libcurl's multi socket API driven by
+ * the GLib main loop (CURLMOPT_SOCKETFUNCTION -> g_unix_fd_add,
+ * CURLMOPT_TIMERFUNCTION -> g_timeout_add), so the exchange never blocks the
+ * loop. CURLcode and HTTP status are translated here, once, into -errno and
+ * a reason a person can read.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <glib-unix.h>
+#include <glib.h>
+
+#include "cmc.h"
+#include "util.h"
+
+#define CMC_TOKEN_MAX 4096
+
+struct cmc_sock {
+	struct cmc *c;
+	curl_socket_t fd;
+	guint id;
+};
+
+struct cmc {
+	char *url;
+	char *ca_file;
+	char *token_file;
+	struct cmc_config cfg;
+
+	CURLM *multi;
+	CURL *easy;
+	struct curl_slist *headers;
+	guint curl_timer;
+	guint start_id; /* the next attempt: idle at first, backoff after */
+
+	char *body;
+	size_t body_len;
+	GByteArray *resp;
+	bool resp_too_large;
+	char curl_err[CURL_ERROR_SIZE];
+
+	bool busy;
+	cmc_done_cb cb;
+	void *user_data;
+	unsigned int attempts;
+};
+
+static void finish(struct cmc *c, int err, const char *reason, const struct partner_config *cfg);
+static void check_done(struct cmc *c);
+
+static gboolean on_fd(gint fd, GIOCondition cond, gpointer data)
+{
+	struct cmc_sock *sk = data;
+	struct cmc *c = sk->c;
+	int flags = 0, running;
+
+	if (cond & G_IO_IN)
+		flags |= CURL_CSELECT_IN;
+	if (cond & G_IO_OUT)
+		flags |= CURL_CSELECT_OUT;
+	if (cond & (G_IO_ERR | G_IO_HUP))
+		flags |= CURL_CSELECT_ERR;
+	/* May remove this source and free @sk through socket_cb; @c may be freed by the callback. */
+	curl_multi_socket_action(c->multi, fd, flags, &running);
+	check_done(c);
+	return G_SOURCE_CONTINUE;
+}
+
+static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	struct cmc *c = userp;
+	struct cmc_sock *sk = socketp;
+	GIOCondition cond = 0;
+
+	if (what == CURL_POLL_REMOVE) {
+		if (sk) {
+			g_source_remove(sk->id);
+			g_free(sk);
+		}
+		curl_multi_assign(c->multi, fd, NULL);
+		return 0;
+	}
+	if (!sk) {
+		sk = g_new0(struct cmc_sock, 1);
+		sk->c = c;
+		sk->fd = fd;
+		curl_multi_assign(c->multi, fd, sk);
+	} else {
+		g_source_remove(sk->id);
+	}
+	if (what & CURL_POLL_IN)
+		cond |= G_IO_IN;
+	if (what & CURL_POLL_OUT)
+		cond |= G_IO_OUT;
+	sk->id = g_unix_fd_add(fd, cond | G_IO_ERR | G_IO_HUP, on_fd, sk);
+	return 0;
+}
+
+static gboolean on_curl_timer(gpointer data)
+{
+	struct cmc *c = data;
+	int running;
+
+	c->curl_timer = 0;
+	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done(c);
+	return G_SOURCE_REMOVE;
+}
+
+static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct cmc *c = userp;
+
+	if (c->curl_timer) {
+		g_source_remove(c->curl_timer);
+		c->curl_timer = 0;
+	}
+	if (timeout_ms >= 0)
+		c->curl_timer = g_timeout_add((guint)timeout_ms, on_curl_timer, c);
+	return 0;
+}
+
+static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	struct cmc *c = userdata;
+	size_t n = size * nmemb;
+
+	/* The answer is capped before parsing (agent/schema/README.md: 256 KiB). */
+	if (c->resp->len + n > CMC_XML_MAX_DOC) {
+		c->resp_too_large = true;
+		return 0;
+	}
+	g_byte_array_append(c->resp, (const guint8 *)ptr, (guint)n);
+	return n;
+}
+
+static void wipe_headers(struct cmc *c)
+{
+	struct curl_slist *h;
+
+	for (h = c->headers; h; h = h->next)
+		util_wipe(h->data, strlen(h->data));
+	curl_slist_free_all(c->headers);
+	c->headers = NULL;
+}
+
+static void drop_easy(struct cmc *c)
+{
+	if (c->easy) {
+		curl_multi_remove_handle(c->multi, c->easy);
+		curl_easy_cleanup(c->easy);
+		c->easy = NULL;
+	}
+	wipe_headers(c);
+}
+
+/*
+ * The bearer token, read at request time from a file nobody else may read
+ * (it is a secret: style.md). The Authorization header gets appended to
+ * c->headers; every copy here is wiped.
+ */
+static int add_token(struct cmc *c, char *reason, size_t reason_len)
+{
+	char buf[CMC_TOKEN_MAX + 1];
+	char hdr[CMC_TOKEN_MAX + 32];
+	struct curl_slist *h;
+	struct stat sb;
+	ssize_t n;
+	size_t len;
+	int fd, ret = 0;
+
+	if (!c->token_file)
+		return 0;
+	fd = open(c->token_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(reason, reason_len, "token file %s: %s", c->token_file, strerror(-ret));
+		return ret;
+	}
+	if (fstat(fd, &sb) < 0 || (sb.st_mode & 077)) {
+		ret = -EPERM;
+		snprintf(reason, reason_len,
+			 "token file %s is accessible to others (mode %04o): "
+			 "it must be 0600",
+			 c->token_file, (unsigned int)(sb.st_mode & 07777));
+		goto out;
+	}
+	n = read(fd, buf, CMC_TOKEN_MAX + 1);
+	if (n < 0 || n > CMC_TOKEN_MAX) {
+		ret = n < 0 ? -errno : -EFBIG;
+		snprintf(reason, reason_len, "token file %s: %s", c->token_file,
+			 n < 0 ? strerror(errno) : "larger than 4 KiB");
+		goto out;
+	}
+	len = (size_t)n;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
+		len--;
+	buf[len] = '\0';
+	/* RFC 6750 2.1: b64token; anything else (CR/LF above all) would forge headers. */
+	if (len == 0 || strspn(buf, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				    "0123456789-._~+/=") != len) {
+		ret = -EINVAL;
+		snprintf(reason, reason_len, "token file %s does not hold a bearer token",
+			 c->token_file);
+		goto out;
+	}
+	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", buf);
+	h = curl_slist_append(c->headers, hdr);
+	if (!h) {
+		ret = -ENOMEM;
+		snprintf(reason, reason_len, "out of memory");
+		goto out;
+	}
+	c->headers = h;
+out:
+	util_wipe(buf, sizeof(buf));
+	util_wipe(hdr, sizeof(hdr));
+	close(fd);
+	return ret;
+}
+
+static int setup_easy(struct cmc *c, char *reason, size_t reason_len)
+{
+	static const char *const fixed[] = {
+		"Content-Type: application/vnd.mcmig.partner-request+xml",
+		"Accept: application/vnd.mcmig.partner-connection+xml",
+		"Expect:",
+	};
+	CURLcode cc = CURLE_OK;
+	struct curl_slist *h;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
+		h = curl_slist_append(c->headers, fixed[i]);
+		if (!h)
+			return -ENOMEM;
+		c->headers = h;
+	}
+	ret = add_token(c, reason, reason_len);
+	if (ret < 0)
+		return ret;
+	c->easy = curl_easy_init();
+	if (!c->easy)
+		return -ENOMEM;
+	g_byte_array_set_size(c->resp, 0);
+	c->resp_too_large = false;
+	c->curl_err[0] = '\0';
+#define SET(opt, val)                                             \
+	do {                                                      \
+		if (cc == CURLE_OK)                               \
+			cc = curl_easy_setopt(c->easy, opt, val); \
+	} while (0)
+	SET(CURLOPT_URL, c->url);
+	/* HTTPS only, always verified (never VERIFYPEER 0), no redirects, no signals. */
+	SET(CURLOPT_PROTOCOLS_STR, "https");
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_SSL_VERIFYPEER, 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	if (c->ca_file)
+		SET(CURLOPT_CAINFO, c->ca_file);
+	SET(CURLOPT_NOSIGNAL, 1L);
+	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)c->cfg.connect_timeout_ms);
+	SET(CURLOPT_TIMEOUT_MS, (long)c->cfg.total_timeout_ms);
+	SET(CURLOPT_HTTPHEADER, c->headers);
+	SET(CURLOPT_POSTFIELDS, c->body);
+	SET(CURLOPT_POSTFIELDSIZE, (long)c->body_len);
+	SET(CURLOPT_WRITEFUNCTION, write_cb);
+	SET(CURLOPT_WRITEDATA, c);
+	SET(CURLOPT_ERRORBUFFER, c->curl_err);
+	SET(CURLOPT_PRIVATE, c);
+#undef SET
+	if (cc != CURLE_OK) {
+		snprintf(reason, reason_len, "libcurl: %s", curl_easy_strerror(cc));
+		return -EINVAL;
+	}
+	if (curl_multi_add_handle(c->multi, c->easy) != CURLM_OK) {
+		snprintf(reason, reason_len, "libcurl: cannot add the transfer");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static gboolean start_attempt(gpointer data)
+{
+	struct cmc *c = data;
+	char reason[256] = "";
+	int ret;
+
+	c->start_id = 0;
+	c->attempts++;
+	ret = setup_easy(c, reason, sizeof(reason));
+	if (ret < 0) {
+		drop_easy(c);
+		finish(c, ret, reason[0] ? reason : strerror(-ret), NULL);
+	}
+	return G_SOURCE_REMOVE;
+}
+
+/* libcurl's codes we tell apart; every other one is -EIO and final. */
+static const struct {
+	CURLcode cc;
+	int err;
+	bool transient; /* worth another try (agent/schema/README.md's table) */
+} curl_codes[] = {
+	{ CURLE_OPERATION_TIMEDOUT, -ETIMEDOUT, true },
+	{ CURLE_COULDNT_CONNECT, -ECONNREFUSED, true },
+	{ CURLE_COULDNT_RESOLVE_HOST, -EHOSTUNREACH, true },
+	{ CURLE_SEND_ERROR, -ECONNRESET, true },
+	{ CURLE_RECV_ERROR, -ECONNRESET, true },
+	{ CURLE_GOT_NOTHING, -ECONNRESET, true },
+	{ CURLE_PARTIAL_FILE, -ECONNRESET, true },
+	/* A server we cannot verify will not become trustworthy by retrying. */
+	{ CURLE_PEER_FAILED_VERIFICATION, -EACCES, false },
+	{ CURLE_SSL_CACERT_BADFILE, -EACCES, false },
+	{ CURLE_SSL_CONNECT_ERROR, -EACCES, false },
+	{ CURLE_SSL_CERTPROBLEM, -EACCES, false },
+	{ CURLE_SSL_ISSUER_ERROR, -EACCES, false },
+};
+
+static bool transient(CURLcode cc, long status)
+{
+	size_t i;
+
+	if (cc == CURLE_OK)
+		return status == 502 || status == 503;
+	for (i = 0; i < ARRAY_SIZE(curl_codes); i++)
+		if (curl_codes[i].cc == cc)
+			return curl_codes[i].transient;
+	return false;
+}
+
+static int curl_errno(CURLcode cc)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(curl_codes); i++)
+		if (curl_codes[i].cc == cc)
+			return curl_codes[i].err;
+	return -EIO;
+}
+
+static int status_errno(long status)
+{
+	switch (status) {
+	case 401:
+		return -EPERM;
+	case 403:
+		return -EACCES;
+	case 404:
+		return -ENOENT;
+	case 413:
+		return -EMSGSIZE;
+	case 502:
+	case 503:
+		return -EAGAIN;
+	default:
+		return -EPROTO;
+	}
+}
+
+/* The reason of a non-200 answer: the server's <code>: <text>, else the status. */
+static void http_reason(struct cmc *c, long status, char *reason, size_t len)
+{
+	char code[CMC_XML_CODE_MAX], text[200];
+
+	if (cmc_xml_parse_error(c->resp->data, c->resp->len, code, text, sizeof(text)) == 0)
+		snprintf(reason, len, "%s: %s", code, text[0] ? text : "(no text)");
+	else
+		snprintf(reason, len, "HTTP %ld from the configuration server", status);
+}
+
+static void transfer_done(struct cmc *c, CURLcode cc)
+{
+	char reason[CMC_XML_ERRMSG_MAX + 64];
+	struct partner_config cfg;
+	long status = 0;
+	unsigned int backoff, i;
+	int err;
+
+	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (cc != CURLE_OK)
+		g_debug("cmc: attempt %u: %s (%s)", c->attempts, curl_easy_strerror(cc),
+			c->curl_err);
+	if (transient(cc, status) && c->attempts < c->cfg.max_attempts) {
+		drop_easy(c);
+		backoff = c->cfg.backoff_initial_ms;
+		for (i = 1; i < c->attempts && backoff < c->cfg.backoff_max_ms; i++)
+			backoff *= 2;
+		if (backoff > c->cfg.backoff_max_ms)
+			backoff = c->cfg.backoff_max_ms;
+		g_debug("cmc: retrying in %u ms", backoff);
+		c->start_id = g_timeout_add(backoff, start_attempt, c);
+		return;
+	}
+	if (cc == CURLE_WRITE_ERROR && c->resp_too_large) {
+		err = -EMSGSIZE;
+		snprintf(reason, sizeof(reason), "answer larger than %u bytes", CMC_XML_MAX_DOC);
+	} else if (cc != CURLE_OK) {
+		err = curl_errno(cc);
+		snprintf(reason, sizeof(reason), "%s%s: %s", err == -EACCES ? "tls: " : "",
+			 curl_easy_strerror(cc), c->curl_err[0] ? c->curl_err : "no detail");
+		reason[strcspn(reason, "\n")] = '\0';
+	} else if (status != 200) {
+		err = status_errno(status);
+		http_reason(c, status, reason, sizeof(reason));
+	} else {
+		char why[CMC_XML_ERRMSG_MAX];
+
+		err = cmc_xml_parse_answer(c->resp->data, c->resp->len, PCFG_SOURCE_CMS, &cfg, why,
+					   sizeof(why));
+		if (err == 0) {
+			drop_easy(c);
+			finish(c, 0, NULL, &cfg);
+			partner_config_clear(&cfg);
+			return;
+		}
+		snprintf(reason, sizeof(reason), "bad answer: %s", why);
+		err = -EBADMSG;
+	}
+	drop_easy(c);
+	finish(c, err, reason, NULL);
+}
+
+static void check_done(struct cmc *c)
+{
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(c->multi, &left)))
+		if (msg->msg == CURLMSG_DONE && msg->easy_handle == c->easy) {
+			transfer_done(c, msg->data.result);
+			return;
+		}
+}
+
+static void finish(struct cmc *c, int err, const char *reason, const struct partner_config *cfg)
+{
+	cmc_done_cb cb = c->cb;
+	void *ud = c->user_data;
+
+	c->busy = false;
+	c->cb = NULL;
+	g_byte_array_set_size(c->resp, 0);
+	if (c->body) {
+		free(c->body);
+		c->body = NULL;
+	}
+	if (cb)
+		cb(err, reason, cfg, ud);
+}
+
+int cmc_new(struct cmc **out, const struct cmc_config *cfg)
+{
+	struct cmc *c;
+
+	*out = NULL;
+	if (!cfg->url || g_ascii_strncasecmp(cfg->url, "https://", 8) != 0)
+		return -EINVAL; /* TLS always */
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return -ENOMEM;
+	c = g_new0(struct cmc, 1);
+	c->url = g_strdup(cfg->url);
+	c->ca_file = g_strdup(cfg->ca_file);
+	c->token_file = g_strdup(cfg->token_file);
+	c->cfg = *cfg;
+	if (!c->cfg.connect_timeout_ms)
+		c->cfg.connect_timeout_ms = 10000;
+	if (!c->cfg.total_timeout_ms)
+		c->cfg.total_timeout_ms = 30000;
+	if (!c->cfg.max_attempts)
+		c->cfg.max_attempts = 4;
+	if (!c->cfg.backoff_initial_ms)
+		c->cfg.backoff_initial_ms = 1000;
+	if (!c->cfg.backoff_max_ms)
+		c->cfg.backoff_max_ms = 30000;
+	c->resp = g_byte_array_new();
+	c->multi = curl_multi_init();
+	if (!c->multi) {
+		cmc_free(c);
+		return -ENOMEM;
+	}
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
+	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
+	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
+	*out = c;
+	return 0;
+}
+
+void cmc_cancel(struct cmc *c)
+{
+	if (!c || !c->busy)
+		return;
+	if (c->start_id) {
+		g_source_remove(c->start_id);
+		c->start_id = 0;
+	}
+	drop_easy(c);
+	finish(c, -ECANCELED, "cancelled", NULL);
+}
+
+void cmc_free(struct cmc *c)
+{
+	if (!c)
+		return;
+	cmc_cancel(c);
+	if (c->curl_timer)
+		g_source_remove(c->curl_timer);
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
+	g_byte_array_unref(c->resp);
+	g_free(c->url);
+	g_free(c->ca_file);
+	g_free(c->token_file);
+	g_free(c);
+	curl_global_cleanup();
+}
+
+int cmc_fetch(struct cmc *c, const struct cmc_request *req, cmc_done_cb cb, void *user_data)
+{
+	int ret;
+
+	if (c->busy)
+		return -EBUSY;
+	ret = cmc_xml_build_request(req, &c->body, &c->body_len);
+	if (ret < 0)
+		return ret;
+	c->busy = true;
+	c->cb = cb;
+	c->user_data = user_data;
+	c->attempts = 0;
+	/* Never from inside this call: the first attempt starts from the loop. */
+	c->start_id = g_idle_add(start_attempt, c);
+	return 0;
+}
+
+unsigned int cmc_attempts(const struct cmc *c)
+{
+	return c->attempts;
+}

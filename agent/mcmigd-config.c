@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* mcmig.conf: every key checked, every error names its group and key. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "mcmigd-config.h"
+#include "util.h"
+
+#define DEFAULT_STATE_DIR "/var/lib/mcmig"
+
+struct parse {
+	GKeyFile *kf;
+	char *err;
+	size_t err_len;
+};
+
+static int bad(struct parse *p, const char *group, const char *key, const char *what,
+	       const char *value)
+{
+	snprintf(p->err, p->err_len, "[%s] %s: %s%s%s%s", group, key, what, value ? " ('" : "",
+		 value ? value : "", value ? "')" : "");
+	return -EINVAL;
+}
+
+/* Copies the string value of group/key into @out; absent keeps @out as is. */
+static int str(struct parse *p, const char *group, const char *key, char *out, size_t size,
+	       bool mandatory)
+{
+	char *v = g_key_file_get_string(p->kf, group, key, NULL);
+	int ret = 0;
+
+	if (!v) {
+		if (mandatory)
+			return bad(p, group, key, "missing mandatory key", NULL);
+		return 0;
+	}
+	g_strstrip(v);
+	if (mandatory && !*v)
+		ret = bad(p, group, key, "must not be empty", NULL);
+	else if (util_strlcpy(out, v, size) < 0)
+		ret = bad(p, group, key, "too long", NULL);
+	g_free(v);
+	return ret;
+}
+
+static int uint_val(struct parse *p, const char *group, const char *key, unsigned int *out,
+		    unsigned int min, unsigned int max)
+{
+	char *v = g_key_file_get_string(p->kf, group, key, NULL);
+	unsigned long n;
+	char *end;
+	int ret = 0;
+
+	if (!v)
+		return 0;
+	g_strstrip(v);
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (!*v || *end || errno || *v == '-')
+		ret = bad(p, group, key, "not a number", v);
+	else if (n < min || n > max)
+		ret = bad(p, group, key, "out of range", v);
+	else
+		*out = (unsigned int)n;
+	g_free(v);
+	return ret;
+}
+
+static int bool_val(struct parse *p, const char *group, const char *key, bool *out)
+{
+	char *v = g_key_file_get_string(p->kf, group, key, NULL);
+	int ret = 0;
+
+	if (!v)
+		return 0;
+	g_strstrip(v);
+	if (strcmp(v, "true") == 0 || strcmp(v, "yes") == 0 || strcmp(v, "1") == 0)
+		*out = true;
+	else if (strcmp(v, "false") == 0 || strcmp(v, "no") == 0 || strcmp(v, "0") == 0)
+		*out = false;
+	else
+		ret = bad(p, group, key, "not true or false", v);
+	g_free(v);
+	return ret;
+}
+
+/* Unknown keys are mistakes (a typo would silently keep a default). */
+static int check_keys(struct parse *p, const char *group, const char *const *known)
+{
+	gchar **keys = g_key_file_get_keys(p->kf, group, NULL, NULL);
+	size_t i, j;
+	int ret = 0;
+
+	for (i = 0; keys && keys[i] && ret == 0; i++) {
+		for (j = 0; known[j]; j++)
+			if (strcmp(keys[i], known[j]) == 0)
+				break;
+		if (!known[j])
+			ret = bad(p, group, keys[i], "unknown key", NULL);
+	}
+	g_strfreev(keys);
+	return ret;
+}
+
+static bool digits(const char *s, size_t min, size_t max)
+{
+	size_t n = strlen(s);
+
+	return n >= min && n <= max && strspn(s, "0123456789") == n;
+}
+
+static int parse_policy(struct parse *p, const char *group, struct migrate_policy *pol)
+{
+	static const char *const known[] = { "plmn", "tac", "partner", NULL };
+	char plmn[16] = "", tac[32] = "";
+	char *dash;
+	int ret;
+
+	ret = check_keys(p, group, known);
+	if (ret == 0)
+		ret = str(p, group, "plmn", plmn, sizeof(plmn), true);
+	if (ret == 0)
+		ret = str(p, group, "tac", tac, sizeof(tac), false);
+	if (ret == 0)
+		ret = str(p, group, "partner", pol->partner_id, sizeof(pol->partner_id), false);
+	if (ret < 0)
+		return ret;
+	/* plmn=MCC-MNC (TS 23.003 2.2: 3-digit MCC, 2- or 3-digit MNC) */
+	dash = strchr(plmn, '-');
+	if (!dash)
+		return bad(p, group, "plmn", "not MCC-MNC", plmn);
+	*dash = '\0';
+	if (!digits(plmn, 3, 3) || !digits(dash + 1, 2, 3)) {
+		*dash = '-';
+		return bad(p, group, "plmn", "not MCC-MNC", plmn);
+	}
+	strcpy(pol->mcc, plmn);
+	strcpy(pol->mnc, dash + 1);
+	if (!tac[0]) {
+		pol->any_tac = true;
+		return 0;
+	}
+	dash = strchr(tac, '-');
+	if (dash)
+		*dash = '\0';
+	if (!digits(tac, 1, 8) || (dash && !digits(dash + 1, 1, 8)))
+		return bad(p, group, "tac", "not N or N-M (decimal)", tac);
+	pol->tac_min = (uint32_t)strtoul(tac, NULL, 10);
+	pol->tac_max = dash ? (uint32_t)strtoul(dash + 1, NULL, 10) : pol->tac_min;
+	if (pol->tac_min > pol->tac_max || pol->tac_max > 0xffffff)
+		return bad(p, group, "tac", "empty range or over 24 bits", tac);
+	return 0;
+}
+
+static int parse_groups(struct parse *p, struct mcmigd_config *c)
+{
+	static const char *const agent_keys[] = { "mc-service-id", "state-dir", "bus",
+						  "profile",	   "static",	"board",
+						  "boards-dir",	   NULL };
+	static const char *const cmc_keys[] = {
+		"url",	      "ca-file",      "token-file",	    "connect-timeout-ms",
+		"timeout-ms", "max-attempts", "backoff-initial-ms", "backoff-max-ms",
+		NULL
+	};
+	static const char *const modem_keys[] = { "backend", "device",	   "proxy", "bus",
+						  "netdev",  "timeout-ms", NULL };
+	static const char *const card_keys[] = { "reader", "timeout-ms", NULL };
+	static const char *const sip_keys[] = { "expires", "max-auth-failures", "force-tcp", NULL };
+	static const char *const timer_keys[] = { "cmc-ms",   "pdn-ms",	 "reg-ms", "auth-ms",
+						  "dereg-ms", "down-ms", NULL };
+	static const enum migrate_timer timer_ids[] = { MIGRATE_T_CMC,	 MIGRATE_T_PDN,
+							MIGRATE_T_REG,	 MIGRATE_T_AUTH,
+							MIGRATE_T_DEREG, MIGRATE_T_DOWN };
+	struct migrate_config *m = &c->migrate;
+	gchar **groups;
+	char bus[16] = "system";
+	size_t i;
+	int ret = 0;
+
+	groups = g_key_file_get_groups(p->kf, NULL);
+	for (i = 0; groups[i] && ret == 0; i++) {
+		const char *g = groups[i];
+
+		if (strcmp(g, "agent") == 0)
+			ret = check_keys(p, g, agent_keys);
+		else if (strcmp(g, "cmc") == 0)
+			ret = check_keys(p, g, cmc_keys);
+		else if (strcmp(g, "modem") == 0)
+			ret = check_keys(p, g, modem_keys);
+		else if (strcmp(g, "card") == 0)
+			ret = check_keys(p, g, card_keys);
+		else if (strcmp(g, "sip") == 0)
+			ret = check_keys(p, g, sip_keys);
+		else if (strcmp(g, "timers") == 0)
+			ret = check_keys(p, g, timer_keys);
+		else if (strncmp(g, "policy ", 7) == 0) {
+			if (m->n_policy == MIGRATE_POLICY_MAX)
+				ret = bad(p, g, "plmn", "too many [policy ...] groups", NULL);
+			else
+				ret = parse_policy(p, g, &m->policy[m->n_policy++]);
+		} else {
+			snprintf(p->err, p->err_len, "[%s]: unknown group", g);
+			ret = -EINVAL;
+		}
+	}
+	g_strfreev(groups);
+	if (ret < 0)
+		return ret;
+
+	ret = str(p, "agent", "mc-service-id", c->mc_service_id, sizeof(c->mc_service_id), true);
+	if (ret == 0)
+		ret = str(p, "agent", "state-dir", c->state_dir, sizeof(c->state_dir), false);
+	if (ret == 0)
+		ret = str(p, "agent", "bus", bus, sizeof(bus), false);
+	if (ret == 0 && strcmp(bus, "system") && strcmp(bus, "session"))
+		ret = bad(p, "agent", "bus", "not system or session", bus);
+	c->session_bus = strcmp(bus, "session") == 0;
+	if (ret == 0)
+		ret = str(p, "agent", "profile", c->profile_file, sizeof(c->profile_file), false);
+	if (ret == 0)
+		ret = str(p, "agent", "static", c->static_file, sizeof(c->static_file), false);
+	if (ret == 0)
+		ret = str(p, "agent", "board", c->board, sizeof(c->board), false);
+	if (ret == 0)
+		ret = str(p, "agent", "boards-dir", c->boards_dir, sizeof(c->boards_dir), false);
+	if (ret == 0 && strncmp(c->mc_service_id, "sip:", 4) != 0)
+		ret = bad(p, "agent", "mc-service-id", "not a sip: URI", c->mc_service_id);
+
+	if (ret == 0)
+		ret = str(p, "cmc", "url", c->cmc_url, sizeof(c->cmc_url), true);
+	if (ret == 0 && g_ascii_strncasecmp(c->cmc_url, "https://", 8) != 0)
+		ret = bad(p, "cmc", "url", "must start with https:// (TLS is not optional)",
+			  c->cmc_url);
+	if (ret == 0)
+		ret = str(p, "cmc", "ca-file", c->cmc_ca_file, sizeof(c->cmc_ca_file), false);
+	if (ret == 0)
+		ret = str(p, "cmc", "token-file", c->cmc_token_file, sizeof(c->cmc_token_file),
+			  false);
+	if (ret == 0)
+		ret = uint_val(p, "cmc", "connect-timeout-ms", &c->cmc.connect_timeout_ms, 100,
+			       600000);
+	if (ret == 0)
+		ret = uint_val(p, "cmc", "timeout-ms", &c->cmc.total_timeout_ms, 100, 600000);
+	if (ret == 0)
+		ret = uint_val(p, "cmc", "max-attempts", &c->cmc.max_attempts, 1, 20);
+	if (ret == 0)
+		ret = uint_val(p, "cmc", "backoff-initial-ms", &c->cmc.backoff_initial_ms, 10,
+			       600000);
+	if (ret == 0)
+		ret = uint_val(p, "cmc", "backoff-max-ms", &c->cmc.backoff_max_ms, 10, 3600000);
+
+	/* The modem may come from board data (hal/board.h): each key here overrides it. */
+	if (ret == 0)
+		ret = str(p, "modem", "backend", c->modem_backend, sizeof(c->modem_backend), false);
+	if (ret == 0 && c->modem_backend[0] && strcmp(c->modem_backend, "qmi") &&
+	    strcmp(c->modem_backend, "mbim") && strcmp(c->modem_backend, "mm"))
+		ret = bad(p, "modem", "backend", "not qmi, mbim or mm", c->modem_backend);
+	if (ret == 0)
+		ret = str(p, "modem", "device", c->modem_device, sizeof(c->modem_device), false);
+	if (ret == 0 && !c->modem_backend[0] != !c->modem_device[0])
+		ret = bad(p, "modem", c->modem_backend[0] ? "device" : "backend",
+			  "backend and device go together (or both come from the board)", NULL);
+	if (ret == 0)
+		ret = str(p, "modem", "proxy", c->modem_proxy, sizeof(c->modem_proxy), false);
+	if (ret == 0)
+		ret = str(p, "modem", "bus", c->modem_bus, sizeof(c->modem_bus), false);
+	if (ret == 0)
+		ret = str(p, "modem", "netdev", c->modem_netdev, sizeof(c->modem_netdev), false);
+	if (ret == 0)
+		ret = uint_val(p, "modem", "timeout-ms", &c->modem.timeout_ms, 100, 600000);
+
+	if (ret == 0)
+		ret = str(p, "card", "reader", c->card_reader, sizeof(c->card_reader), false);
+	if (ret == 0)
+		ret = uint_val(p, "card", "timeout-ms", &c->card_timeout_ms, 100, 600000);
+
+	if (ret == 0)
+		ret = uint_val(p, "sip", "expires", &m->sip_expires, 60, 86400);
+	if (ret == 0)
+		ret = uint_val(p, "sip", "max-auth-failures", &m->sip_max_auth_failures, 1, 10);
+	if (ret == 0)
+		ret = bool_val(p, "sip", "force-tcp", &m->sip_force_tcp);
+	for (i = 0; ret == 0 && i < ARRAY_SIZE(timer_ids); i++)
+		ret = uint_val(p, "timers", timer_keys[i], &m->timeout_ms[timer_ids[i]], 100,
+			       3600000);
+	return ret;
+}
+
+int mcmigd_config_parse(const char *data, size_t len, struct mcmigd_config *cfg, char *err,
+			size_t err_len)
+{
+	struct parse p = { .err = err, .err_len = err_len };
+	GError *gerr = NULL;
+	int ret;
+
+	memset(cfg, 0, sizeof(*cfg));
+	strcpy(cfg->state_dir, DEFAULT_STATE_DIR);
+	p.kf = g_key_file_new();
+	if (!g_key_file_load_from_data(p.kf, data, len, G_KEY_FILE_NONE, &gerr)) {
+		/* GKeyFile's message quotes the offending line. */
+		snprintf(err, err_len, "%s", gerr->message);
+		g_error_free(gerr);
+		g_key_file_free(p.kf);
+		return -EINVAL;
+	}
+	ret = parse_groups(&p, cfg);
+	g_key_file_free(p.kf);
+	if (ret < 0)
+		return ret;
+	mcmigd_config_finish(cfg);
+	return 0;
+}
+
+bool mcmigd_config_has_modem(const struct mcmigd_config *cfg)
+{
+	return cfg->modem_backend[0] && cfg->modem_device[0];
+}
+
+void mcmigd_config_finish(struct mcmigd_config *cfg)
+{
+	cfg->cmc.url = cfg->cmc_url;
+	cfg->cmc.ca_file = cfg->cmc_ca_file[0] ? cfg->cmc_ca_file : NULL;
+	cfg->cmc.token_file = cfg->cmc_token_file[0] ? cfg->cmc_token_file : NULL;
+	cfg->modem.backend = cfg->modem_backend;
+	cfg->modem.device = cfg->modem_device;
+	cfg->modem.proxy = cfg->modem_proxy[0] ? cfg->modem_proxy : NULL;
+	cfg->modem.bus = cfg->modem_bus[0] ? cfg->modem_bus : "system";
+	cfg->modem.netdev = cfg->modem_netdev[0] ? cfg->modem_netdev : NULL;
+	cfg->migrate.mc_service_id = cfg->mc_service_id;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * mcmig.conf (GKeyFile; agent/mcmig.conf.sample documents every key). Pure:
+ * parses a buffer; a malformed file or value is an error naming the group,
+ * the key and what is wrong with it.
+ */
+#ifndef MCMIG_MCMIGD_CONFIG_H
+#define MCMIG_MCMIGD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cmc.h"
+#include "migrate.h"
+#include "modem.h"
+
+#define MCMIGD_PATH_MAX 256
+
+struct mcmigd_config {
+	/* [agent] */
+	char mc_service_id[PCFG_STR_MAX];
+	char state_dir[MCMIGD_PATH_MAX];
+	bool session_bus;
+	char profile_file[MCMIGD_PATH_MAX]; /* "" = none (TS 23.280 10.1.6) */
+	char static_file[MCMIGD_PATH_MAX];  /* "" = none (seed NOTE 2) */
+	char board[64];			    /* "" = by devicetree, or none with [modem] */
+	char boards_dir[MCMIGD_PATH_MAX];   /* "" = the installed boards/ */
+	/* [cmc] */
+	char cmc_url[MCMIGD_PATH_MAX];
+	char cmc_ca_file[MCMIGD_PATH_MAX];
+	char cmc_token_file[MCMIGD_PATH_MAX];
+	struct cmc_config cmc; /* strings point into the fields above */
+	/* [modem] */
+	char modem_backend[16];
+	char modem_device[MCMIGD_PATH_MAX];
+	char modem_proxy[MCMIGD_PATH_MAX];
+	char modem_bus[16];
+	char modem_netdev[MODEM_IFNAME_MAX];
+	struct modem_config modem;
+	/* [card] */
+	char card_reader[MCMIGD_PATH_MAX];
+	unsigned int card_timeout_ms;
+	/* [sip], [timers], [policy ...] */
+	struct migrate_config migrate; /* mc_service_id points into the field above */
+};
+
+/*
+ * Parses @len bytes of @data. Returns 0, or -EINVAL with @err ("[cmc] url:
+ * must start with https://") naming what is wrong. [modem] backend and
+ * device may come from board data instead (mcmigd_config_has_modem).
+ */
+int mcmigd_config_parse(const char *data, size_t len, struct mcmigd_config *cfg, char *err,
+			size_t err_len);
+
+/* Whether mcmig.conf itself names the modem ([modem] backend and device). */
+bool mcmigd_config_has_modem(const struct mcmigd_config *cfg);
+
+/* Points the plain-C configs (cmc, modem, migrate) at the fields; after any change. */
+void mcmigd_config_finish(struct mcmigd_config *cfg);
+
+#endif

@@ -1,0 +1,745 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mcmigd: the MC service migration agent. One GLib main loop drives the
+ * modem backend (libqmi/libmbim/libmm-glib), the configuration management
+ * client (libcurl multi), SIP (sipreg) and the card adapter's completions;
+ * the migration state machine (migrate.c) holds the logic, this file wires
+ * it to the real parts and to D-Bus (org.mcmig.Agent1) and systemd.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+#include <glib-unix.h>
+#include <glib.h>
+
+#include "board.h"
+#include "card.h"
+#include "cmc.h"
+#include "mcmigd-config.h"
+#include "migrate.h"
+#include "modem.h"
+#include "netdev.h"
+#include "sipreg.h"
+#include "store.h"
+#include "uicc.h"
+#include "util.h"
+
+#define MCMIGD_BUS_NAME	      "org.mcmig.Agent1"
+#define MCMIGD_OBJECT_PATH    "/org/mcmig/Agent1"
+#define MCMIGD_STATE_FILE     "migration"
+#define MCMIGD_REOPEN_S	      5
+#define MCMIGD_ERROR_BUSY     "org.mcmig.Agent1.Error.Busy"
+#define MCMIGD_ERROR_NOTREADY "org.mcmig.Agent1.Error.NotReady"
+
+static const char introspection[] =
+	"<node>"
+	" <interface name='org.mcmig.Agent1'>"
+	"  <method name='Migrate'><arg name='partner' type='s' direction='in'/></method>"
+	"  <method name='Fetch'><arg name='partner' type='s' direction='in'/></method>"
+	"  <method name='Return'/>"
+	"  <property name='State' type='s' access='read'/>"
+	"  <property name='Reason' type='s' access='read'/>"
+	"  <property name='Partner' type='s' access='read'/>"
+	"  <signal name='StateChanged'>"
+	"   <arg name='old' type='s'/><arg name='new' type='s'/>"
+	"   <arg name='event' type='s'/><arg name='reason' type='s'/>"
+	"  </signal>"
+	" </interface>"
+	"</node>";
+
+struct daemon {
+	struct mcmigd_config cfg;
+	GMainLoop *loop;
+	struct store *store;
+	struct cmc *cmc;
+	struct card *card;
+	const struct modem_ops *modem_ops;
+	struct modem *modem;
+	struct modem_events modem_ev;
+	bool modem_open;
+	guint reopen_id;
+	guint trouble_id;
+	char modem_trouble[MIGRATE_REASON_MAX];
+	struct migrate *fsm;
+	char not_ready[MIGRATE_REASON_MAX + 32]; /* why there is no FSM yet */
+
+	GDBusConnection *bus;
+	GDBusNodeInfo *node;
+	guint owner_id;
+	guint object_id;
+	guint watchdog_id;
+	int exit_code;
+};
+
+/* ---- systemd notification (sd_notify(3) protocol, no libsystemd needed) ---- */
+
+static void notify(const char *msg)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t len;
+	int fd;
+
+	if (!path || (path[0] != '/' && path[0] != '@'))
+		return;
+	len = strlen(path);
+	if (len >= sizeof(sa.sun_path))
+		return;
+	memcpy(sa.sun_path, path, len);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0'; /* abstract socket */
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (sendto(fd, msg, strlen(msg), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
+		g_debug("sd_notify: %s", g_strerror(errno));
+	close(fd);
+}
+
+static gboolean watchdog_ping(gpointer data)
+{
+	notify("WATCHDOG=1");
+	return G_SOURCE_CONTINUE;
+}
+
+static void watchdog_start(struct daemon *d)
+{
+	const char *usec = getenv("WATCHDOG_USEC");
+	const char *pid = getenv("WATCHDOG_PID");
+	guint64 us;
+
+	if (!usec || (pid && (pid_t)g_ascii_strtoull(pid, NULL, 10) != getpid()))
+		return;
+	us = g_ascii_strtoull(usec, NULL, 10);
+	if (us < 2000)
+		return;
+	/* Half the period, as sd_watchdog_enabled(3) recommends. */
+	d->watchdog_id = g_timeout_add((guint)(us / 2000), watchdog_ping, d);
+}
+
+/* ---- the state machine's environment ---- */
+
+struct dtimer {
+	migrate_timer_fn fn;
+	void *data;
+};
+
+static gboolean dtimer_fire(gpointer p)
+{
+	struct dtimer *t = p;
+
+	t->fn(t->data);
+	return G_SOURCE_REMOVE;
+}
+
+static unsigned int env_timer_add(void *ctx, unsigned int ms, migrate_timer_fn fn, void *data)
+{
+	struct dtimer *t = g_new(struct dtimer, 1);
+
+	t->fn = fn;
+	t->data = data;
+	return g_timeout_add_full(G_PRIORITY_DEFAULT, ms, dtimer_fire, t, g_free);
+}
+
+static void env_timer_del(void *ctx, unsigned int id)
+{
+	g_source_remove(id);
+}
+
+static time_t env_now(void *ctx)
+{
+	return time(NULL);
+}
+
+static void env_log(void *ctx, const char *line)
+{
+	g_message("%s", line);
+}
+
+static const char *state_name(struct daemon *d)
+{
+	return d->fsm ? migrate_state_str(migrate_get_state(d->fsm)) : "starting";
+}
+
+static const char *reason_text(struct daemon *d)
+{
+	return d->fsm ? migrate_get_reason(d->fsm) : d->not_ready;
+}
+
+static void emit_properties(struct daemon *d)
+{
+	GVariantBuilder b;
+
+	if (!d->bus || !d->object_id)
+		return;
+	g_variant_builder_init(&b, G_VARIANT_TYPE("a{sv}"));
+	g_variant_builder_add(&b, "{sv}", "State", g_variant_new_string(state_name(d)));
+	g_variant_builder_add(&b, "{sv}", "Reason", g_variant_new_string(reason_text(d)));
+	g_variant_builder_add(&b, "{sv}", "Partner",
+			      g_variant_new_string(d->fsm ? migrate_get_partner(d->fsm) : ""));
+	g_dbus_connection_emit_signal(d->bus, NULL, MCMIGD_OBJECT_PATH,
+				      "org.freedesktop.DBus.Properties", "PropertiesChanged",
+				      g_variant_new("(sa{sv}as)", MCMIGD_BUS_NAME, &b, NULL), NULL);
+}
+
+static void env_changed(void *ctx, enum migrate_state old, enum migrate_state new_state,
+			enum migrate_event ev)
+{
+	struct daemon *d = ctx;
+	char status[MIGRATE_REASON_MAX + 64];
+
+	snprintf(status, sizeof(status), "STATUS=%s%s%s", migrate_state_str(new_state),
+		 d->fsm && *migrate_get_reason(d->fsm) ? ": " : "",
+		 d->fsm ? migrate_get_reason(d->fsm) : "");
+	notify(status);
+	if (!d->bus || !d->object_id || !d->fsm)
+		return;
+	g_dbus_connection_emit_signal(
+		d->bus, NULL, MCMIGD_OBJECT_PATH, MCMIGD_BUS_NAME, "StateChanged",
+		g_variant_new("(ssss)", migrate_state_str(old), migrate_state_str(new_state),
+			      migrate_event_str(ev), migrate_get_reason(d->fsm)),
+		NULL);
+	emit_properties(d);
+}
+
+static int env_cmc_fetch(void *ctx, const struct cmc_request *req, cmc_done_cb cb, void *ud)
+{
+	return cmc_fetch(ctx, req, cb, ud);
+}
+
+static void env_cmc_cancel(void *ctx)
+{
+	cmc_cancel(ctx);
+}
+
+static const struct migrate_cmc_ops cmc_ops = { env_cmc_fetch, env_cmc_cancel };
+
+static int env_store_put(void *ctx, const struct partner_config *cfg)
+{
+	return store_put(ctx, cfg);
+}
+
+static int env_store_get(void *ctx, const char *id, time_t now, struct partner_config *cfg,
+			 char *why, size_t why_len)
+{
+	return store_get(ctx, id, now, cfg, why, why_len);
+}
+
+static int env_persist(void *ctx, const char *text)
+{
+	return store_put_file(ctx, MCMIGD_STATE_FILE, text, strlen(text));
+}
+
+static const struct migrate_store_ops store_ops = { env_store_put, env_store_get, env_persist };
+
+static const struct migrate_sip_ops sip_ops = { sipreg_new, sipreg_start, sipreg_stop,
+						sipreg_free };
+
+/* ---- modem ---- */
+
+static void modem_reopen_later(struct daemon *d, const char *why);
+
+static gboolean modem_trouble_idle(gpointer data)
+{
+	struct daemon *d = data;
+
+	d->trouble_id = 0;
+	modem_reopen_later(d, d->modem_trouble);
+	return G_SOURCE_REMOVE;
+}
+
+/* Closing the modem from inside one of its own callbacks is not safe: from the loop. */
+static void modem_trouble(struct daemon *d, const char *why)
+{
+	snprintf(d->modem_trouble, sizeof(d->modem_trouble), "%s", why ? why : "gone");
+	if (!d->trouble_id)
+		d->trouble_id = g_idle_add(modem_trouble_idle, d);
+}
+
+static void serving_done(int err, const char *reason, const struct modem_serving *s, void *ud)
+{
+	struct daemon *d = ud;
+
+	if (err == -ECANCELED)
+		return;
+	if (err < 0) {
+		g_warning("serving network: %s", reason ? reason : g_strerror(-err));
+		return;
+	}
+	g_message("serving network %s-%s (%s)", s->mcc, s->mnc, modem_reg_state_str(s->reg));
+	if (d->fsm)
+		migrate_serving_changed(d->fsm, s);
+}
+
+static void ev_serving_changed(const struct modem_serving *s, void *ud)
+{
+	struct daemon *d = ud;
+
+	if (d->fsm)
+		migrate_serving_changed(d->fsm, s);
+}
+
+static void ev_pdn_dropped(modem_pdn_id id, int err, const char *reason, void *ud)
+{
+	struct daemon *d = ud;
+
+	g_message("PDN %u dropped: %s", id, reason ? reason : g_strerror(-err));
+	if (d->fsm)
+		migrate_pdn_dropped(d->fsm, id, reason ? reason : g_strerror(-err));
+}
+
+static void ev_vanished(const char *reason, void *ud)
+{
+	modem_trouble(ud, reason);
+}
+
+static void start_fsm(struct daemon *d)
+{
+	struct migrate_env env = {
+		.now = env_now,
+		.timer_add = env_timer_add,
+		.timer_del = env_timer_del,
+		.log = env_log,
+		.changed = env_changed,
+		.ctx = d,
+		.cmc = &cmc_ops,
+		.cmc_ctx = d->cmc,
+		.store = &store_ops,
+		.store_ctx = d->store,
+		.modem = d->modem_ops,
+		.modem_dev = d->modem,
+		.netdev = &netdev_linux_ops,
+		.sip = &sip_ops,
+		.aka = &card_aka_ops,
+		.aka_ctx = d->card,
+	};
+	char *text = NULL;
+	size_t len;
+	int ret;
+
+	ret = migrate_new(&d->fsm, &env, &d->cfg.migrate);
+	if (ret < 0) {
+		g_critical("migration state machine: %s", g_strerror(-ret));
+		d->exit_code = EXIT_FAILURE;
+		g_main_loop_quit(d->loop);
+		return;
+	}
+	/* NOTE 4: the migration survives restarts in whatever stable state it was. */
+	ret = store_get_file(d->store, MCMIGD_STATE_FILE, &text, &len);
+	if (ret == 0) {
+		if (migrate_restore(d->fsm, text) < 0)
+			g_warning("%s/%s: not a migration state; starting idle", d->cfg.state_dir,
+				  MCMIGD_STATE_FILE);
+		free(text);
+	} else if (ret != -ENOENT) {
+		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_STATE_FILE, g_strerror(-ret));
+	}
+	emit_properties(d);
+	d->modem_ops->get_serving(d->modem, serving_done, d);
+}
+
+static void modem_open_done(int err, const char *reason, void *ud)
+{
+	struct daemon *d = ud;
+
+	if (err == -ECANCELED)
+		return;
+	if (err < 0) {
+		modem_trouble(d, reason ? reason : g_strerror(-err));
+		return;
+	}
+	g_message("modem %s %s open", d->cfg.modem.backend, d->cfg.modem.device);
+	d->modem_open = true;
+	d->not_ready[0] = '\0';
+	start_fsm(d);
+}
+
+static gboolean modem_reopen(gpointer data)
+{
+	struct daemon *d = data;
+
+	d->reopen_id = 0;
+	d->modem_ops->open(&d->modem, &d->cfg.modem, &d->modem_ev, modem_open_done, d);
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * The modem is gone (or never came): the state machine goes with it (its
+ * stable state is on disk) and comes back when the modem does.
+ */
+static void modem_reopen_later(struct daemon *d, const char *why)
+{
+	g_warning("modem %s: %s; retrying in %d s", d->cfg.modem.device, why ? why : "gone",
+		  MCMIGD_REOPEN_S);
+	snprintf(d->not_ready, sizeof(d->not_ready), "modem-unavailable: %s", why ? why : "gone");
+	migrate_free(d->fsm);
+	d->fsm = NULL;
+	d->modem_ops->close(d->modem);
+	d->modem = NULL;
+	d->modem_open = false;
+	notify("STATUS=waiting for the modem");
+	emit_properties(d);
+	if (!d->reopen_id)
+		d->reopen_id = g_timeout_add_seconds(MCMIGD_REOPEN_S, modem_reopen, d);
+}
+
+/* ---- D-Bus ---- */
+
+static void method_call(GDBusConnection *conn, const gchar *sender, const gchar *path,
+			const gchar *iface, const gchar *method, GVariant *params,
+			GDBusMethodInvocation *inv, gpointer ud)
+{
+	struct daemon *d = ud;
+	const gchar *partner = NULL;
+	int ret;
+
+	if (!d->fsm) {
+		g_dbus_method_invocation_return_dbus_error(
+			inv, MCMIGD_ERROR_NOTREADY, d->not_ready[0] ? d->not_ready : "starting");
+		return;
+	}
+	if (strcmp(method, "Migrate") == 0 || strcmp(method, "Fetch") == 0)
+		g_variant_get(params, "(&s)", &partner);
+	g_message("D-Bus %s(%s) from %s", method, partner ? partner : "", sender);
+	if (strcmp(method, "Migrate") == 0)
+		ret = migrate_start(d->fsm, partner, MIGRATE_TRIGGER_MANUAL);
+	else if (strcmp(method, "Fetch") == 0)
+		ret = migrate_fetch(d->fsm, partner);
+	else
+		ret = migrate_return(d->fsm);
+	if (ret < 0) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "%s is not possible in state %s", method, state_name(d));
+		g_dbus_method_invocation_return_dbus_error(inv, MCMIGD_ERROR_BUSY, msg);
+		return;
+	}
+	g_dbus_method_invocation_return_value(inv, NULL);
+}
+
+static GVariant *get_property(GDBusConnection *conn, const gchar *sender, const gchar *path,
+			      const gchar *iface, const gchar *prop, GError **error, gpointer ud)
+{
+	struct daemon *d = ud;
+
+	if (strcmp(prop, "State") == 0)
+		return g_variant_new_string(state_name(d));
+	if (strcmp(prop, "Reason") == 0)
+		return g_variant_new_string(reason_text(d));
+	return g_variant_new_string(d->fsm ? migrate_get_partner(d->fsm) : "");
+}
+
+static const GDBusInterfaceVTable vtable = { method_call, get_property, NULL, { 0 } };
+
+static void bus_acquired(GDBusConnection *conn, const gchar *name, gpointer ud)
+{
+	struct daemon *d = ud;
+	GError *err = NULL;
+
+	d->bus = g_object_ref(conn);
+	d->object_id = g_dbus_connection_register_object(
+		conn, MCMIGD_OBJECT_PATH, d->node->interfaces[0], &vtable, d, NULL, &err);
+	if (!d->object_id) {
+		g_critical("D-Bus object %s: %s", MCMIGD_OBJECT_PATH, err->message);
+		g_error_free(err);
+		d->exit_code = EXIT_FAILURE;
+		g_main_loop_quit(d->loop);
+	}
+}
+
+static void name_acquired(GDBusConnection *conn, const gchar *name, gpointer ud)
+{
+	g_message("D-Bus name %s acquired", name);
+	notify("READY=1");
+}
+
+static void name_lost(GDBusConnection *conn, const gchar *name, gpointer ud)
+{
+	struct daemon *d = ud;
+
+	g_critical("D-Bus name %s lost or not acquired (another mcmigd? bus policy?)", name);
+	d->exit_code = EXIT_FAILURE;
+	g_main_loop_quit(d->loop);
+}
+
+/* ---- start-up ---- */
+
+static gboolean on_signal(gpointer data)
+{
+	struct daemon *d = data;
+
+	g_message("stopping");
+	notify("STOPPING=1");
+	g_main_loop_quit(d->loop);
+	return G_SOURCE_CONTINUE;
+}
+
+static void report_skipped(const char *file, int err, const char *why, void *ud)
+{
+	g_warning("partner record %s skipped: %s", file, why);
+}
+
+/* Profile and static partner data (TS 23.280 10.1.6, seed NOTE 2): stored like a CMS answer. */
+static int load_provisioned(struct daemon *d, const char *path, enum pcfg_source source)
+{
+	struct partner_config cfgs[PCFG_PROFILE_MAX];
+	char err[CMC_XML_ERRMSG_MAX];
+	GError *gerr = NULL;
+	gchar *data;
+	gsize len;
+	size_t n, i;
+	int ret;
+
+	if (!path[0])
+		return 0;
+	if (!g_file_get_contents(path, &data, &len, &gerr)) {
+		g_critical("%s: %s", path, gerr->message);
+		g_error_free(gerr);
+		return -ENOENT;
+	}
+	ret = cmc_xml_parse_profile((const uint8_t *)data, len, source, cfgs, PCFG_PROFILE_MAX, &n,
+				    err, sizeof(err));
+	util_wipe(data, len);
+	g_free(data);
+	if (ret < 0) {
+		g_critical("%s: %s", path, err);
+		return ret;
+	}
+	for (i = 0; i < n; i++) {
+		int r = store_put(d->store, &cfgs[i]);
+
+		if (r < 0)
+			g_critical("%s: storing partner %s: %s", path, cfgs[i].partner_id,
+				   g_strerror(-r));
+		else
+			g_message("%s: partner %s provisioned (%s)", path, cfgs[i].partner_id,
+				  pcfg_source_str(source));
+		ret = ret < 0 ? ret : r;
+		partner_config_clear(&cfgs[i]);
+	}
+	return ret;
+}
+
+static int load_config(const char *path, struct mcmigd_config *cfg)
+{
+	char err[256];
+	GError *gerr = NULL;
+	gchar *data;
+	gsize len;
+	int ret;
+
+	if (!g_file_get_contents(path, &data, &len, &gerr)) {
+		fprintf(stderr, "mcmigd: %s\n", gerr->message);
+		g_error_free(gerr);
+		return -ENOENT;
+	}
+	ret = mcmigd_config_parse(data, len, cfg, err, sizeof(err));
+	g_free(data);
+	if (ret < 0)
+		fprintf(stderr, "mcmigd: %s: %s\n", path, err);
+	return ret;
+}
+
+static void take(char *dst, size_t size, const char *board_value)
+{
+	if (!dst[0] && board_value[0])
+		util_strlcpy(dst, board_value, size);
+}
+
+/*
+ * Board data (boards/<id>.conf, hal/board.h): the modem, the partner PDN's
+ * netdev and the reader, unless mcmig.conf names them itself. Used when
+ * [agent] board= is set or [modem] is not.
+ */
+static int apply_board(struct mcmigd_config *c)
+{
+	char err[BOARD_ERR_MAX];
+	struct board b;
+	int ret;
+
+	if (!c->board[0] && mcmigd_config_has_modem(c))
+		return 0;
+	ret = board_select(c->boards_dir[0] ? c->boards_dir : MCMIG_BOARDS_DIR,
+			   c->board[0] ? c->board : NULL, NULL, &b, err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "mcmigd: board: %s\n", err);
+		return ret;
+	}
+	g_message("board %s (%s)", b.id, b.name);
+	if (!mcmigd_config_has_modem(c)) {
+		take(c->modem_backend, sizeof(c->modem_backend), b.modem_backend);
+		take(c->modem_device, sizeof(c->modem_device), b.modem_device);
+	}
+	take(c->modem_proxy, sizeof(c->modem_proxy), b.modem_proxy);
+	take(c->modem_bus, sizeof(c->modem_bus), b.modem_bus);
+	take(c->modem_netdev, sizeof(c->modem_netdev), b.netdev_partner);
+	take(c->card_reader, sizeof(c->card_reader), b.uicc_reader);
+	if (!c->modem.timeout_ms)
+		c->modem.timeout_ms = b.modem_timeout_ms;
+	mcmigd_config_finish(c);
+	return 0;
+}
+
+static int setup(struct daemon *d)
+{
+	struct uicc_config ucfg = {
+		.reader = d->cfg.card_reader[0] ? d->cfg.card_reader : NULL,
+		.timeout_ms = d->cfg.card_timeout_ms ? d->cfg.card_timeout_ms : 5000,
+	};
+	char err[256];
+	struct partner_config valid[PCFG_PROFILE_MAX];
+	size_t n, i;
+	int ret;
+
+	ret = store_open(&d->store, d->cfg.state_dir, err, sizeof(err));
+	if (ret < 0) {
+		g_critical("%s", err);
+		return ret;
+	}
+	ret = load_provisioned(d, d->cfg.profile_file, PCFG_SOURCE_PROFILE);
+	if (ret == 0)
+		ret = load_provisioned(d, d->cfg.static_file, PCFG_SOURCE_STATIC);
+	if (ret < 0)
+		return ret;
+	/* Says at start which partner records are usable and why the others are not. */
+	store_load_all(d->store, time(NULL), valid, PCFG_PROFILE_MAX, &n, report_skipped, d);
+	for (i = 0; i < n; i++) {
+		g_message("partner %s stored (%s)", valid[i].partner_id,
+			  pcfg_source_str(valid[i].source));
+		partner_config_clear(&valid[i]);
+	}
+	ret = cmc_new(&d->cmc, &d->cfg.cmc);
+	if (ret < 0) {
+		g_critical("configuration management client: %s", g_strerror(-ret));
+		return ret;
+	}
+	ret = card_new(&d->card, &uicc_pcsc_ops, &ucfg);
+	if (ret < 0) {
+		g_critical("card: %s", g_strerror(-ret));
+		return ret;
+	}
+	d->modem_ops = modem_ops_find(d->cfg.modem.backend);
+	if (!d->modem_ops) {
+		g_critical("modem backend %s not built in", d->cfg.modem.backend);
+		return -ENOENT;
+	}
+	d->modem_ev.serving_changed = ev_serving_changed;
+	d->modem_ev.pdn_dropped = ev_pdn_dropped;
+	d->modem_ev.vanished = ev_vanished;
+	d->modem_ev.user_data = d;
+	strcpy(d->not_ready, "opening the modem");
+	d->modem_ops->open(&d->modem, &d->cfg.modem, &d->modem_ev, modem_open_done, d);
+
+	d->node = g_dbus_node_info_new_for_xml(introspection, NULL);
+	d->owner_id = g_bus_own_name(d->cfg.session_bus ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM,
+				     MCMIGD_BUS_NAME, G_BUS_NAME_OWNER_FLAGS_NONE, bus_acquired,
+				     name_acquired, name_lost, d, NULL);
+	g_unix_signal_add(SIGTERM, on_signal, d);
+	g_unix_signal_add(SIGINT, on_signal, d);
+	watchdog_start(d);
+	return 0;
+}
+
+static void teardown(struct daemon *d)
+{
+	if (d->watchdog_id)
+		g_source_remove(d->watchdog_id);
+	if (d->reopen_id)
+		g_source_remove(d->reopen_id);
+	if (d->trouble_id)
+		g_source_remove(d->trouble_id);
+	if (d->object_id)
+		g_dbus_connection_unregister_object(d->bus, d->object_id);
+	if (d->owner_id)
+		g_bus_unown_name(d->owner_id);
+	if (d->bus)
+		g_object_unref(d->bus);
+	if (d->node)
+		g_dbus_node_info_unref(d->node);
+	/* The FSM first: the modem's and the card's -ECANCELED answers find nothing. */
+	migrate_free(d->fsm);
+	if (d->modem_ops)
+		d->modem_ops->close(d->modem);
+	card_free(d->card);
+	cmc_free(d->cmc);
+	store_close(d->store);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: mcmigd [-c FILE] [--check-config]\n"
+		   "  -c, --config FILE   configuration (default " MCMIG_SYSCONFDIR
+		   "/mcmig/mcmig.conf)\n"
+		   "  --check-config      parse the configuration, report, exit\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config = MCMIG_SYSCONFDIR "/mcmig/mcmig.conf";
+	bool check_only = false;
+	struct daemon *d;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'C':
+			check_only = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("mcmigd %s\n", MCMIG_VERSION);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	d = g_new0(struct daemon, 1);
+	if (load_config(config, &d->cfg) < 0) {
+		g_free(d);
+		return EXIT_FAILURE;
+	}
+	if (apply_board(&d->cfg) < 0) {
+		g_free(d);
+		return EXIT_FAILURE;
+	}
+	if (check_only) {
+		printf("%s: ok (modem %s %s)\n", config, d->cfg.modem.backend, d->cfg.modem.device);
+		g_free(d);
+		return EXIT_SUCCESS;
+	}
+	d->loop = g_main_loop_new(NULL, FALSE);
+	ret = setup(d);
+	if (ret == 0) {
+		g_main_loop_run(d->loop);
+		ret = d->exit_code;
+	} else {
+		ret = EXIT_FAILURE;
+	}
+	teardown(d);
+	g_main_loop_unref(d->loop);
+	g_free(d);
+	return ret;
+}

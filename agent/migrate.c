@@ -1,0 +1,1032 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The migration client state machine. The table below is the whole
+ * behaviour: which events each state accepts, which states it may go to, and
+ * which named timer guards it. Actions run on accepted events only and end in
+ * exactly one call of set_state() (or none, when the event changes nothing).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "migrate.h"
+#include "util.h"
+
+#define BIT(n) (1u << (n))
+#define S(x)   BIT(MIGRATE_##x)
+#define E(x)   BIT(MIGRATE_EV_##x)
+
+/* Built-in timeouts (ms); mcmig.conf may override each. */
+static const unsigned int default_timeout_ms[MIGRATE_TIMER_COUNT] = {
+	[MIGRATE_T_CMC] = 120000, /* cmc.c retries with backoff inside this */
+	[MIGRATE_T_PDN] = 60000,
+	[MIGRATE_T_REG] = 40000,  /* RFC 3261 Timer F = 64*T1 = 32 s, plus margin */
+	[MIGRATE_T_AUTH] = 10000, /* one APDU exchange, GET RESPONSE included */
+	[MIGRATE_T_DEREG] = 10000,
+	[MIGRATE_T_DOWN] = 15000,
+};
+
+struct state_desc {
+	const char *name;
+	uint32_t in_events;
+	uint32_t out_states;
+	enum migrate_timer timer;
+	bool stable; /* persisted for a restart */
+};
+
+static const struct state_desc states[MIGRATE_STATE_COUNT] = {
+	[MIGRATE_IDLE] = {
+		.name = "idle-on-primary",
+		.in_events = E(MIGRATE) | E(FETCH),
+		.out_states = S(CONFIG_REQUESTED) | S(CONFIG_STORED),
+		.stable = true,
+	},
+	[MIGRATE_CONFIG_REQUESTED] = {
+		.name = "partner-config-requested",
+		.in_events = E(CONFIG_OK) | E(CONFIG_FAILED) | E(TIMEOUT),
+		.out_states = S(CONFIG_STORED) | S(FAILED),
+		.timer = MIGRATE_T_CMC,
+	},
+	[MIGRATE_CONFIG_STORED] = {
+		.name = "partner-config-stored",
+		.in_events = E(MIGRATE) | E(FETCH) | E(CONNECT) | E(CONFIG_EXPIRED) | E(TIMEOUT),
+		.out_states = S(CONFIG_REQUESTED) | S(PDN_CONNECTING) | S(IDLE),
+		.timer = MIGRATE_T_VALID,
+		.stable = true,
+	},
+	[MIGRATE_PDN_CONNECTING] = {
+		.name = "pdn-connecting",
+		.in_events = E(PDN_UP) | E(PDN_FAILED) | E(TIMEOUT) | E(RETURN),
+		.out_states = S(REGISTERING) | S(FAILED) | S(DISCONNECTING),
+		.timer = MIGRATE_T_PDN,
+	},
+	[MIGRATE_REGISTERING] = {
+		.name = "registering",
+		.in_events = E(CHALLENGED) | E(REGISTERED) | E(REG_FAILED) | E(PDN_DROPPED) |
+			     E(TIMEOUT) | E(RETURN),
+		.out_states = S(CHALLENGED) | S(REGISTERED) | S(DISCONNECTING),
+		.timer = MIGRATE_T_REG,
+	},
+	[MIGRATE_CHALLENGED] = {
+		.name = "challenged",
+		.in_events = E(AUTH_DONE) | E(REG_FAILED) | E(PDN_DROPPED) | E(TIMEOUT) |
+			     E(RETURN),
+		.out_states = S(REGISTERING) | S(DISCONNECTING),
+		.timer = MIGRATE_T_AUTH,
+	},
+	[MIGRATE_REGISTERED] = {
+		.name = "registered-at-partner",
+		.in_events = E(RETURN) | E(REG_LOST) | E(PDN_DROPPED),
+		.out_states = S(RETURNING) | S(DISCONNECTING),
+		.stable = true,
+	},
+	[MIGRATE_RETURNING] = {
+		.name = "returning",
+		.in_events = E(DEREGISTERED) | E(PDN_DROPPED) | E(TIMEOUT),
+		.out_states = S(DISCONNECTING),
+		.timer = MIGRATE_T_DEREG,
+	},
+	[MIGRATE_DISCONNECTING] = {
+		.name = "disconnecting",
+		.in_events = E(PDN_DOWN) | E(TIMEOUT),
+		.out_states = S(IDLE) | S(FAILED),
+		.timer = MIGRATE_T_DOWN,
+	},
+	[MIGRATE_FAILED] = {
+		.name = "failed",
+		.in_events = E(MIGRATE) | E(FETCH),
+		.out_states = S(CONFIG_REQUESTED) | S(CONFIG_STORED),
+		.stable = true,
+	},
+};
+
+static const char *const event_names[MIGRATE_EVENT_COUNT] = {
+	[MIGRATE_EV_MIGRATE] = "migrate",	[MIGRATE_EV_FETCH] = "fetch",
+	[MIGRATE_EV_CONFIG_OK] = "config-ok",	[MIGRATE_EV_CONFIG_FAILED] = "config-failed",
+	[MIGRATE_EV_CONNECT] = "connect",	[MIGRATE_EV_CONFIG_EXPIRED] = "config-expired",
+	[MIGRATE_EV_PDN_UP] = "pdn-up",		[MIGRATE_EV_PDN_FAILED] = "pdn-failed",
+	[MIGRATE_EV_CHALLENGED] = "challenged", [MIGRATE_EV_AUTH_DONE] = "auth-done",
+	[MIGRATE_EV_REGISTERED] = "registered", [MIGRATE_EV_REG_FAILED] = "reg-failed",
+	[MIGRATE_EV_REG_LOST] = "reg-lost",	[MIGRATE_EV_PDN_DROPPED] = "pdn-dropped",
+	[MIGRATE_EV_RETURN] = "return",		[MIGRATE_EV_DEREGISTERED] = "deregistered",
+	[MIGRATE_EV_PDN_DOWN] = "pdn-down",	[MIGRATE_EV_TIMEOUT] = "timeout",
+};
+
+static const char *const timer_names[MIGRATE_TIMER_COUNT] = {
+	[MIGRATE_T_NONE] = "none",     [MIGRATE_T_CMC] = "T-cmc",   [MIGRATE_T_VALID] = "T-valid",
+	[MIGRATE_T_PDN] = "T-pdn",     [MIGRATE_T_REG] = "T-reg",   [MIGRATE_T_AUTH] = "T-auth",
+	[MIGRATE_T_DEREG] = "T-dereg", [MIGRATE_T_DOWN] = "T-down",
+};
+
+/* A pending card AUTHENTICATE forwarded for sipreg (see aka_authenticate). */
+struct aka_call {
+	struct migrate *m; /* NULL once sipreg is gone: the answer is dropped */
+	sipreg_aka_cb cb;
+	void *user_data;
+};
+
+struct migrate {
+	struct migrate_env env;
+	struct migrate_config cfg;
+	enum migrate_state state;
+	unsigned int timer_id;
+	char reason[MIGRATE_REASON_MAX];
+	char partner[PCFG_STR_MAX]; /* requested or current partner; "" = by location */
+	enum migrate_trigger trigger;
+	bool connect_after_fetch;
+	bool have_cfg;
+	struct partner_config pcfg; /* the configuration in use */
+	bool fetch_pending;
+	unsigned int connect_gen; /* tells a stale connect answer from the current */
+	struct connect_call *connects;
+	bool pdn_up;
+	modem_pdn_id pdn_id;
+	struct modem_pdn_settings pdn;
+	bool netdev_configured;
+	struct sipreg *reg;
+	struct sipreg *reg_dead; /* destroyed from the loop, never inside its own callback */
+	unsigned int reap_id;
+	struct sipreg_aka_ops aka_wrap;
+	struct aka_call *aka_pending;
+	struct modem_serving serving;
+	bool have_serving;
+};
+
+/* Outstanding modem connects, so that migrate_free can orphan them all. */
+struct connect_call {
+	struct migrate *m;
+	unsigned int gen;
+	struct connect_call *next;
+};
+
+static void logf_(struct migrate *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void logf_(struct migrate *m, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (!m->env.log)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	m->env.log(m->env.ctx, line);
+}
+
+const char *migrate_state_str(enum migrate_state s)
+{
+	return (size_t)s < MIGRATE_STATE_COUNT ? states[s].name : "?";
+}
+
+const char *migrate_event_str(enum migrate_event e)
+{
+	return (size_t)e < MIGRATE_EVENT_COUNT ? event_names[e] : "?";
+}
+
+const char *migrate_timer_str(enum migrate_timer t)
+{
+	return (size_t)t < MIGRATE_TIMER_COUNT ? timer_names[t] : "?";
+}
+
+/* Reasons come from the network too: one printable line, whatever was sent. */
+static void clean_reason(struct migrate *m)
+{
+	char *p;
+
+	for (p = m->reason; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+}
+
+static void set_reason(struct migrate *m, const char *prefix, const char *detail)
+{
+	snprintf(m->reason, sizeof(m->reason), "%s: %s", prefix,
+		 detail && *detail ? detail : "no reason given");
+	clean_reason(m);
+}
+
+static void timer_fired(void *data);
+
+static unsigned int timeout_of(const struct migrate *m, enum migrate_timer t)
+{
+	time_t now, left;
+
+	if (t == MIGRATE_T_VALID) {
+		/* Fires at valid-until: the record stops being usable then (NOTE 4). */
+		now = m->env.now(m->env.ctx);
+		left = m->pcfg.valid_until - now;
+		if (left <= 0)
+			return 1;
+		return left > 86400 ? 86400000u : (unsigned int)left * 1000u;
+	}
+	return m->cfg.timeout_ms[t] ? m->cfg.timeout_ms[t] : default_timeout_ms[t];
+}
+
+static void persist(struct migrate *m)
+{
+	char text[MIGRATE_REASON_MAX + PCFG_STR_MAX + 64];
+
+	if (!m->env.store || !m->env.store->persist)
+		return;
+	snprintf(text, sizeof(text), "state=%s\npartner=%s\nreason=%s\n", states[m->state].name,
+		 m->partner, m->reason);
+	if (m->env.store->persist(m->env.store_ctx, text) < 0)
+		logf_(m, "cannot persist state %s", states[m->state].name);
+}
+
+static void set_state(struct migrate *m, enum migrate_state next, enum migrate_event ev)
+{
+	enum migrate_state old = m->state;
+	enum migrate_timer t;
+
+	if (!(states[old].out_states & BIT(next))) {
+		/* A bug in an action, not bad input: say so loudly and stay. */
+		logf_(m, "BUG: %s -> %s (%s) not in the table", states[old].name, states[next].name,
+		      event_names[ev]);
+		return;
+	}
+	if (m->timer_id) {
+		m->env.timer_del(m->env.ctx, m->timer_id);
+		m->timer_id = 0;
+	}
+	m->state = next;
+	if (next == MIGRATE_FAILED)
+		logf_(m, "%s -> %s (%s): %s", states[old].name, states[next].name, event_names[ev],
+		      m->reason);
+	else
+		logf_(m, "%s -> %s (%s)", states[old].name, states[next].name, event_names[ev]);
+	t = states[next].timer;
+	if (t != MIGRATE_T_NONE) {
+		unsigned int ms = timeout_of(m, t);
+
+		m->timer_id = m->env.timer_add(m->env.ctx, ms, timer_fired, m);
+		logf_(m, "timer %s armed: %u ms", timer_names[t], ms);
+	}
+	if (states[next].stable)
+		persist(m);
+	if (m->env.changed)
+		m->env.changed(m->env.ctx, old, next, ev);
+}
+
+static int dispatch(struct migrate *m, enum migrate_event ev, const void *data);
+
+static void timer_fired(void *data)
+{
+	struct migrate *m = data;
+
+	m->timer_id = 0;
+	logf_(m, "timer %s expired in %s", timer_names[states[m->state].timer],
+	      states[m->state].name);
+	dispatch(m, MIGRATE_EV_TIMEOUT, NULL);
+}
+
+/* ---- configuration (steps 1-13) ---- */
+
+static void fetch_done(int err, const char *reason, const struct partner_config *cfg,
+		       void *user_data)
+{
+	struct migrate *m = user_data;
+
+	if (err == -ECANCELED)
+		return;
+	m->fetch_pending = false;
+	if (err < 0) {
+		dispatch(m, MIGRATE_EV_CONFIG_FAILED, reason);
+		return;
+	}
+	dispatch(m, MIGRATE_EV_CONFIG_OK, cfg);
+}
+
+static void start_fetch(struct migrate *m, enum migrate_event ev)
+{
+	struct cmc_request req = {
+		.mc_service_id = m->cfg.mc_service_id,
+		.serving = m->have_serving ? &m->serving : NULL,
+		.requested_partner = m->partner[0] ? m->partner : NULL,
+	};
+	int ret;
+
+	m->reason[0] = '\0';
+	set_state(m, MIGRATE_CONFIG_REQUESTED, ev);
+	m->fetch_pending = true;
+	ret = m->env.cmc->fetch(m->env.cmc_ctx, &req, fetch_done, m);
+	if (ret < 0) {
+		m->fetch_pending = false;
+		set_reason(m, "config-failed", strerror(-ret));
+		set_state(m, MIGRATE_FAILED, MIGRATE_EV_CONFIG_FAILED);
+	}
+}
+
+static void use_config(struct migrate *m, struct partner_config *cfg)
+{
+	partner_config_clear(&m->pcfg);
+	m->pcfg = *cfg;
+	memset(cfg, 0, sizeof(*cfg));
+	m->have_cfg = true;
+	snprintf(m->partner, sizeof(m->partner), "%s", m->pcfg.partner_id);
+}
+
+/* A valid stored record for the requested partner, if there is one (NOTE 4). */
+static bool load_stored(struct migrate *m)
+{
+	struct partner_config cfg;
+	char why[CMC_XML_ERRMSG_MAX] = "";
+	int ret;
+
+	if (!m->partner[0])
+		return false;
+	if (m->have_cfg && strcmp(m->pcfg.partner_id, m->partner) == 0 &&
+	    m->pcfg.valid_until > m->env.now(m->env.ctx))
+		return true;
+	ret = m->env.store->get(m->env.store_ctx, m->partner, m->env.now(m->env.ctx), &cfg, why,
+				sizeof(why));
+	if (ret < 0) {
+		logf_(m, "no usable stored configuration for %s: %s", m->partner, why);
+		return false;
+	}
+	use_config(m, &cfg);
+	return true;
+}
+
+static void on_migrate(struct migrate *m, enum migrate_event ev, const char *partner)
+{
+	if (partner)
+		snprintf(m->partner, sizeof(m->partner), "%s", partner);
+	else if (m->state != MIGRATE_CONFIG_STORED)
+		m->partner[0] = '\0';
+	m->connect_after_fetch = ev == MIGRATE_EV_MIGRATE;
+	if (ev == MIGRATE_EV_MIGRATE && load_stored(m)) {
+		m->reason[0] = '\0';
+		if (m->state != MIGRATE_CONFIG_STORED)
+			set_state(m, MIGRATE_CONFIG_STORED, ev);
+		dispatch(m, MIGRATE_EV_CONNECT, NULL);
+		return;
+	}
+	start_fetch(m, ev);
+}
+
+static void on_config_ok(struct migrate *m, const struct partner_config *cfg)
+{
+	struct partner_config copy;
+	int ret;
+
+	ret = partner_config_copy(&copy, cfg);
+	if (ret == 0)
+		ret = m->env.store->put(m->env.store_ctx, &copy);
+	if (ret < 0) {
+		partner_config_clear(&copy);
+		set_reason(m, "store-failed", strerror(-ret));
+		set_state(m, MIGRATE_FAILED, MIGRATE_EV_CONFIG_FAILED);
+		return;
+	}
+	use_config(m, &copy);
+	set_state(m, MIGRATE_CONFIG_STORED, MIGRATE_EV_CONFIG_OK);
+	if (m->connect_after_fetch)
+		dispatch(m, MIGRATE_EV_CONNECT, NULL);
+}
+
+/* ---- partner PDN (step 14) ---- */
+
+static void connect_done(int err, const char *reason, modem_pdn_id id,
+			 const struct modem_pdn_settings *s, void *user_data)
+{
+	struct connect_call *call = user_data, **pp;
+	struct migrate *m = call->m;
+	bool current = m && call->gen == m->connect_gen;
+
+	if (m) {
+		for (pp = &m->connects; *pp; pp = &(*pp)->next) {
+			if (*pp == call) {
+				*pp = call->next;
+				break;
+			}
+		}
+	}
+	free(call);
+	if (!m || err == -ECANCELED)
+		return;
+	if (!current) {
+		/* Answer to an attempt we gave up on: make sure it leaves nothing up. */
+		if (err == 0) {
+			logf_(m, "late PDN %u after giving up: disconnecting it", id);
+			m->env.modem->disconnect(m->env.modem_dev, id, NULL, NULL);
+		}
+		return;
+	}
+	if (err < 0) {
+		dispatch(m, MIGRATE_EV_PDN_FAILED, reason ? reason : strerror(-err));
+		return;
+	}
+	m->pdn_up = true;
+	m->pdn_id = id;
+	m->pdn = *s;
+	dispatch(m, MIGRATE_EV_PDN_UP, NULL);
+}
+
+static void start_connect(struct migrate *m)
+{
+	const struct pcfg_connectivity *c = partner_config_mcptt_conn(&m->pcfg);
+	struct modem_pdn_params p;
+	struct connect_call *call;
+
+	m->reason[0] = '\0';
+	set_state(m, MIGRATE_PDN_CONNECTING, MIGRATE_EV_CONNECT);
+	call = calloc(1, sizeof(*call));
+	if (!c || !call) {
+		free(call);
+		dispatch(m, MIGRATE_EV_PDN_FAILED, c ? "out of memory" : "no connectivity set");
+		return;
+	}
+	call->m = m;
+	call->gen = ++m->connect_gen;
+	call->next = m->connects;
+	m->connects = call;
+	p = c->pdn;
+	logf_(m, "connecting partner PDN apn=%s con-ref=%s", p.apn, c->con_ref);
+	m->env.modem->connect(m->env.modem_dev, &p, connect_done, call);
+	util_wipe(p.username, sizeof(p.username));
+	util_wipe(p.password, sizeof(p.password));
+}
+
+static void pdn_down_done(int err, const char *reason, void *user_data)
+{
+	struct migrate *m = user_data;
+
+	if (err == -ECANCELED)
+		return;
+	if (err < 0)
+		logf_(m, "partner PDN disconnect: %s", reason ? reason : strerror(-err));
+	dispatch(m, MIGRATE_EV_PDN_DOWN, NULL);
+}
+
+static void reap_sip(void *data)
+{
+	struct migrate *m = data;
+
+	m->reap_id = 0;
+	m->env.sip->destroy(m->reg_dead);
+	m->reg_dead = NULL;
+}
+
+/*
+ * Ends the SIP side without a callback (sipreg_free cancels everything). We
+ * may be inside sipreg's own result callback here, so the free itself runs
+ * from the main loop right after.
+ */
+static void drop_sip(struct migrate *m)
+{
+	if (m->aka_pending) {
+		m->aka_pending->m = NULL;
+		m->aka_pending = NULL;
+	}
+	if (!m->reg)
+		return;
+	if (m->reg_dead)
+		m->env.sip->destroy(m->reg_dead);
+	m->reg_dead = m->reg;
+	m->reg = NULL;
+	if (!m->reap_id)
+		m->reap_id = m->env.timer_add(m->env.ctx, 0, reap_sip, m);
+}
+
+/*
+ * Takes down what the migration added, in reverse order: SIP, netdev, PDN.
+ * The primary's PDN and configuration are not ours to touch (make-before-break).
+ */
+static void start_disconnect(struct migrate *m, enum migrate_event ev)
+{
+	int ret;
+
+	drop_sip(m);
+	set_state(m, MIGRATE_DISCONNECTING, ev);
+	if (m->netdev_configured) {
+		ret = m->env.netdev->deconfigure(&m->pdn);
+		if (ret < 0)
+			logf_(m, "netdev %s deconfigure: %s", m->pdn.ifname, strerror(-ret));
+		m->netdev_configured = false;
+	}
+	if (!m->pdn_up) {
+		/* A connect still in flight is abandoned; connect_done disconnects it. */
+		m->connect_gen++;
+		dispatch(m, MIGRATE_EV_PDN_DOWN, NULL);
+		return;
+	}
+	m->pdn_up = false;
+	m->env.modem->disconnect(m->env.modem_dev, m->pdn_id, pdn_down_done, m);
+}
+
+static void fail_and_disconnect(struct migrate *m, enum migrate_event ev, const char *prefix,
+				const char *detail)
+{
+	set_reason(m, prefix, detail);
+	start_disconnect(m, ev);
+}
+
+/* ---- SIP registration (steps 15, 22-24) ---- */
+
+static void aka_done(int err, const struct uicc_auth_result *r, uint16_t sw, void *user_data)
+{
+	struct aka_call *call = user_data;
+	struct migrate *m = call->m;
+
+	if (m) {
+		m->aka_pending = NULL;
+		if (m->state == MIGRATE_CHALLENGED)
+			dispatch(m, MIGRATE_EV_AUTH_DONE, NULL);
+		call->cb(err, r, sw, call->user_data);
+	}
+	free(call);
+}
+
+/*
+ * sipreg asks the card to AUTHENTICATE when the partner challenged (step 22):
+ * the state machine sits in between to see the challenge and time the card.
+ */
+static void aka_authenticate(void *ctx, const uint8_t rand[UICC_RAND_LEN],
+			     const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *user_data)
+{
+	struct migrate *m = ctx;
+	struct aka_call *call = calloc(1, sizeof(*call));
+
+	if (!call) {
+		cb(-ENOMEM, NULL, 0, user_data);
+		return;
+	}
+	call->m = m;
+	call->cb = cb;
+	call->user_data = user_data;
+	m->aka_pending = call;
+	if (m->state == MIGRATE_REGISTERING)
+		dispatch(m, MIGRATE_EV_CHALLENGED, NULL);
+	m->env.aka->authenticate(m->env.aka_ctx, rand, autn, aka_done, call);
+}
+
+/* sipreg words the card's errors through the card's own table (uicc_strerror). */
+static const char *aka_strerror(void *ctx, int err)
+{
+	struct migrate *m = ctx;
+
+	if (m->env.aka->strerror)
+		return m->env.aka->strerror(m->env.aka_ctx, err);
+	return strerror(-err);
+}
+
+static void sip_result(enum sipreg_result r, const char *reason, const struct sipreg_info *info,
+		       void *user_data)
+{
+	struct migrate *m = user_data;
+
+	switch (r) {
+	case SIPREG_REGISTERED:
+		dispatch(m, MIGRATE_EV_REGISTERED, info);
+		return;
+	case SIPREG_REFRESHED:
+		logf_(m, "registration refreshed, expires in %u s", info ? info->expires : 0);
+		return;
+	case SIPREG_DEREGISTERED:
+		dispatch(m, MIGRATE_EV_DEREGISTERED, NULL);
+		return;
+	case SIPREG_LOST:
+		set_reason(m, "registration-lost", reason);
+		dispatch(m, MIGRATE_EV_REG_LOST, NULL);
+		return;
+	case SIPREG_REFUSED:
+		set_reason(m, "registration-refused", reason);
+		break;
+	case SIPREG_AUTH_FAILED:
+		set_reason(m, "auth-failed", reason);
+		break;
+	case SIPREG_TIMEOUT:
+		set_reason(m, "registration-timeout", reason);
+		break;
+	case SIPREG_FAILED:
+		set_reason(m, "registration-failed", reason);
+		break;
+	}
+	if (m->state == MIGRATE_RETURNING) {
+		/* The de-registration failed: we are leaving anyway. */
+		logf_(m, "de-registration: %s", m->reason);
+		m->reason[0] = '\0';
+		dispatch(m, MIGRATE_EV_DEREGISTERED, NULL);
+		return;
+	}
+	dispatch(m, MIGRATE_EV_REG_FAILED, NULL);
+}
+
+int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned int *port)
+{
+	const char *p = uri, *end;
+	size_t n;
+
+	if (!uri)
+		return -EINVAL;
+	if (strncmp(p, "sip:", 4) == 0)
+		p += 4;
+	if (*p == '[') {
+		end = strchr(p, ']');
+		if (!end)
+			return -EINVAL;
+		p++;
+		n = (size_t)(end - p);
+		end++;
+	} else {
+		n = strcspn(p, ":;?>");
+		end = p + n;
+	}
+	if (n == 0 || n >= host_len)
+		return -EINVAL;
+	memcpy(host, p, n);
+	host[n] = '\0';
+	*port = 5060;
+	if (*end == ':') {
+		char *e;
+		unsigned long v = strtoul(end + 1, &e, 10);
+
+		if (e == end + 1 || v == 0 || v > 65535 || (*e && *e != ';' && *e != '?'))
+			return -EINVAL;
+		*port = (unsigned int)v;
+	} else if (*end && *end != ';' && *end != '?') {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void start_register(struct migrate *m)
+{
+	struct sipreg_events ev = { .result = sip_result, .user_data = m };
+	struct sipreg_config sc = {
+		.impi = m->pcfg.impi,
+		.impu = m->pcfg.impu[0],
+		.domain = m->pcfg.home_domain,
+		.expires = m->cfg.sip_expires ? m->cfg.sip_expires : 600,
+		.max_auth_failures = m->cfg.sip_max_auth_failures ? m->cfg.sip_max_auth_failures :
+								    2,
+		.force_tcp = m->cfg.sip_force_tcp,
+		.transport = SIPREG_TRANSPORT_UDP,
+		.local_addr = m->pdn.addr4[0] ? m->pdn.addr4 : NULL,
+	};
+	char host[PCFG_STR_MAX];
+	int ret;
+
+	/* The partner configuration's P-CSCF first, else the PDN's (TS 24.229 9.2.1). */
+	if (m->pcfg.n_pcscf) {
+		ret = migrate_parse_pcscf(m->pcfg.pcscf[0].uri, host, sizeof(host), &sc.pcscf_port);
+		if (ret < 0) {
+			fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed",
+					    "bad P-CSCF URI in the partner configuration");
+			return;
+		}
+		if (m->pcfg.pcscf[0].transport == PCFG_TRANSPORT_TCP)
+			sc.transport = SIPREG_TRANSPORT_TCP;
+	} else if (m->pdn.n_pcscf) {
+		snprintf(host, sizeof(host), "%s", m->pdn.pcscf[0]);
+		sc.pcscf_port = 5060;
+	} else {
+		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed",
+				    "no P-CSCF in the partner configuration or the PDN");
+		return;
+	}
+	sc.pcscf_host = host;
+	set_state(m, MIGRATE_REGISTERING, MIGRATE_EV_PDN_UP);
+	logf_(m, "registering %s at %s:%u", sc.impu, host, sc.pcscf_port);
+	ret = m->env.sip->create(&m->reg, &sc, &m->aka_wrap, m, &ev);
+	if (ret == 0)
+		ret = m->env.sip->start(m->reg);
+	if (ret < 0) {
+		set_reason(m, "registration-failed", strerror(-ret));
+		dispatch(m, MIGRATE_EV_REG_FAILED, NULL);
+	}
+}
+
+static void on_pdn_up(struct migrate *m)
+{
+	int ret;
+
+	ret = m->env.netdev->configure(&m->pdn);
+	if (ret < 0) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "netdev %s: %s", m->pdn.ifname, strerror(-ret));
+		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "pdn-failed", why);
+		return;
+	}
+	m->netdev_configured = true;
+	start_register(m);
+}
+
+/* ---- return ---- */
+
+static void start_return(struct migrate *m)
+{
+	int ret;
+
+	m->reason[0] = '\0';
+	set_state(m, MIGRATE_RETURNING, MIGRATE_EV_RETURN);
+	ret = m->env.sip->stop(m->reg);
+	if (ret < 0) {
+		logf_(m, "de-registration: %s", strerror(-ret));
+		dispatch(m, MIGRATE_EV_DEREGISTERED, NULL);
+	}
+}
+
+/* ---- the dispatcher ---- */
+
+static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
+{
+	enum migrate_state s = m->state;
+	char t[32];
+
+	if (!(states[s].in_events & BIT(ev))) {
+		logf_(m, "rejected event %s in state %s", event_names[ev], states[s].name);
+		return -EBUSY;
+	}
+	switch (ev) {
+	case MIGRATE_EV_MIGRATE:
+	case MIGRATE_EV_FETCH:
+		on_migrate(m, ev, data);
+		break;
+	case MIGRATE_EV_CONFIG_OK:
+		on_config_ok(m, data);
+		break;
+	case MIGRATE_EV_CONFIG_FAILED:
+		snprintf(m->reason, sizeof(m->reason), "%s",
+			 data ? (const char *)data : "config-failed: no reason given");
+		clean_reason(m);
+		set_state(m, MIGRATE_FAILED, ev);
+		break;
+	case MIGRATE_EV_CONNECT:
+		start_connect(m);
+		break;
+	case MIGRATE_EV_CONFIG_EXPIRED:
+		cmc_xml_format_time(m->pcfg.valid_until, t);
+		logf_(m, "partner configuration of %s expired at %s", m->partner, t);
+		partner_config_clear(&m->pcfg);
+		m->have_cfg = false;
+		set_state(m, MIGRATE_IDLE, ev);
+		break;
+	case MIGRATE_EV_PDN_UP:
+		on_pdn_up(m);
+		break;
+	case MIGRATE_EV_PDN_FAILED:
+		set_reason(m, "pdn-failed", data);
+		set_state(m, MIGRATE_FAILED, ev);
+		break;
+	case MIGRATE_EV_CHALLENGED:
+		set_state(m, MIGRATE_CHALLENGED, ev);
+		break;
+	case MIGRATE_EV_AUTH_DONE:
+		set_state(m, MIGRATE_REGISTERING, ev);
+		break;
+	case MIGRATE_EV_REGISTERED:
+		m->reason[0] = '\0';
+		set_state(m, MIGRATE_REGISTERED, ev);
+		break;
+	case MIGRATE_EV_REG_FAILED:
+	case MIGRATE_EV_REG_LOST:
+		start_disconnect(m, ev);
+		break;
+	case MIGRATE_EV_PDN_DROPPED:
+		fail_and_disconnect(m, ev, "pdn-dropped", data);
+		break;
+	case MIGRATE_EV_RETURN:
+		if (s == MIGRATE_REGISTERED)
+			start_return(m);
+		else
+			fail_and_disconnect(m, ev, "cancelled", "return requested while migrating");
+		break;
+	case MIGRATE_EV_DEREGISTERED:
+		start_disconnect(m, ev);
+		break;
+	case MIGRATE_EV_PDN_DOWN:
+		set_state(m, m->reason[0] ? MIGRATE_FAILED : MIGRATE_IDLE, ev);
+		break;
+	case MIGRATE_EV_TIMEOUT:
+		switch (s) {
+		case MIGRATE_CONFIG_REQUESTED:
+			m->env.cmc->cancel(m->env.cmc_ctx);
+			set_reason(m, "config-failed", "no answer from the configuration server");
+			set_state(m, MIGRATE_FAILED, ev);
+			break;
+		case MIGRATE_CONFIG_STORED:
+			dispatch(m, MIGRATE_EV_CONFIG_EXPIRED, NULL);
+			break;
+		case MIGRATE_PDN_CONNECTING:
+			/* The modem may still answer: connect_done disconnects it then. */
+			m->connect_gen++;
+			set_reason(m, "pdn-failed", "no answer from the modem");
+			set_state(m, MIGRATE_FAILED, ev);
+			break;
+		case MIGRATE_REGISTERING:
+			fail_and_disconnect(m, ev, "registration-timeout",
+					    "no final answer from the partner");
+			break;
+		case MIGRATE_CHALLENGED:
+			fail_and_disconnect(m, ev, "auth-failed", "no answer from the card");
+			break;
+		case MIGRATE_RETURNING:
+			logf_(m, "de-registration unanswered: leaving anyway");
+			start_disconnect(m, ev);
+			break;
+		case MIGRATE_DISCONNECTING:
+			logf_(m, "partner PDN disconnect unanswered");
+			m->pdn_up = false;
+			set_state(m, m->reason[0] ? MIGRATE_FAILED : MIGRATE_IDLE, ev);
+			break;
+		case MIGRATE_IDLE:
+		case MIGRATE_REGISTERED:
+		case MIGRATE_FAILED:
+		case MIGRATE_STATE_COUNT:
+			break;
+		}
+		break;
+	case MIGRATE_EVENT_COUNT:
+		break;
+	}
+	return 0;
+}
+
+/* ---- public API ---- */
+
+int migrate_new(struct migrate **out, const struct migrate_env *env,
+		const struct migrate_config *cfg)
+{
+	struct migrate *m;
+
+	*out = NULL;
+	if (!env->timer_add || !env->timer_del || !env->now || !env->cmc || !env->store ||
+	    !env->modem || !env->netdev || !env->sip || !env->aka || !cfg->mc_service_id)
+		return -EINVAL;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->env = *env;
+	m->cfg = *cfg;
+	m->state = MIGRATE_IDLE;
+	m->aka_wrap.authenticate = aka_authenticate;
+	m->aka_wrap.strerror = aka_strerror;
+	*out = m;
+	return 0;
+}
+
+void migrate_free(struct migrate *m)
+{
+	if (!m)
+		return;
+	if (m->timer_id)
+		m->env.timer_del(m->env.ctx, m->timer_id);
+	if (m->fetch_pending)
+		m->env.cmc->cancel(m->env.cmc_ctx);
+	if (m->aka_pending)
+		m->aka_pending->m = NULL;
+	if (m->reap_id)
+		m->env.timer_del(m->env.ctx, m->reap_id);
+	if (m->reg_dead)
+		m->env.sip->destroy(m->reg_dead);
+	if (m->reg)
+		m->env.sip->destroy(m->reg);
+	/* A connect in flight answers into a call that no longer knows us. */
+	while (m->connects) {
+		m->connects->m = NULL;
+		m->connects = m->connects->next;
+	}
+	partner_config_clear(&m->pcfg);
+	util_wipe(m, sizeof(*m));
+	free(m);
+}
+
+int migrate_start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger)
+{
+	m->trigger = trigger;
+	return dispatch(m, MIGRATE_EV_MIGRATE, partner_id && *partner_id ? partner_id : NULL);
+}
+
+int migrate_fetch(struct migrate *m, const char *partner_id)
+{
+	return dispatch(m, MIGRATE_EV_FETCH, partner_id && *partner_id ? partner_id : NULL);
+}
+
+int migrate_return(struct migrate *m)
+{
+	return dispatch(m, MIGRATE_EV_RETURN, NULL);
+}
+
+static const struct migrate_policy *match_policy(const struct migrate *m,
+						 const struct modem_serving *s)
+{
+	size_t i;
+
+	for (i = 0; i < m->cfg.n_policy; i++) {
+		const struct migrate_policy *p = &m->cfg.policy[i];
+
+		if (strcmp(p->mcc, s->mcc) || strcmp(p->mnc, s->mnc))
+			continue;
+		if (p->any_tac || (s->has_tac && s->tac >= p->tac_min && s->tac <= p->tac_max))
+			return p;
+	}
+	return NULL;
+}
+
+void migrate_serving_changed(struct migrate *m, const struct modem_serving *s)
+{
+	const struct migrate_policy *p;
+
+	m->serving = *s;
+	m->have_serving = s->mcc[0] != '\0';
+	if (!m->have_serving)
+		return;
+	p = match_policy(m, s);
+	if (p && (m->state == MIGRATE_IDLE || m->state == MIGRATE_CONFIG_STORED)) {
+		logf_(m, "location trigger: serving %s-%s tac %u matches partner %s", s->mcc,
+		      s->mnc, s->has_tac ? s->tac : 0,
+		      p->partner_id[0] ? p->partner_id : "(by location)");
+		migrate_start(m, p->partner_id, MIGRATE_TRIGGER_LOCATION);
+	} else if (!p && m->trigger == MIGRATE_TRIGGER_LOCATION && m->state == MIGRATE_REGISTERED) {
+		logf_(m, "location trigger cleared: serving %s-%s", s->mcc, s->mnc);
+		m->trigger = MIGRATE_TRIGGER_MANUAL;
+		migrate_return(m);
+	}
+}
+
+void migrate_pdn_dropped(struct migrate *m, modem_pdn_id id, const char *reason)
+{
+	if (!m->pdn_up || id != m->pdn_id)
+		return; /* not ours: the primary's PDN is the daemon's business */
+	m->pdn_up = false;
+	dispatch(m, MIGRATE_EV_PDN_DROPPED, reason);
+}
+
+static const char *field(const char *text, const char *key, char *out, size_t size)
+{
+	size_t kl = strlen(key);
+	const char *p = text;
+
+	out[0] = '\0';
+	while (p && *p) {
+		if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
+			size_t n = strcspn(p + kl + 1, "\n");
+
+			if (n >= size)
+				n = size - 1;
+			memcpy(out, p + kl + 1, n);
+			out[n] = '\0';
+			return out;
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+int migrate_restore(struct migrate *m, const char *text)
+{
+	char st[64], partner[PCFG_STR_MAX], reason[MIGRATE_REASON_MAX];
+
+	if (m->state != MIGRATE_IDLE)
+		return -EBUSY;
+	if (!field(text, "state", st, sizeof(st)))
+		return -EINVAL;
+	field(text, "partner", partner, sizeof(partner));
+	field(text, "reason", reason, sizeof(reason));
+	logf_(m, "restoring %s (partner %s)", st, partner[0] ? partner : "none");
+	if (strcmp(st, states[MIGRATE_IDLE].name) == 0)
+		return 0;
+	if (strcmp(st, states[MIGRATE_FAILED].name) == 0) {
+		/* Stays visible after a restart: the tester sees why it failed. */
+		snprintf(m->reason, sizeof(m->reason), "%s", reason);
+		snprintf(m->partner, sizeof(m->partner), "%s", partner);
+		m->state = MIGRATE_FAILED;
+		return 0;
+	}
+	if (strcmp(st, states[MIGRATE_CONFIG_STORED].name) == 0) {
+		snprintf(m->partner, sizeof(m->partner), "%s", partner);
+		if (load_stored(m)) {
+			set_state(m, MIGRATE_CONFIG_STORED, MIGRATE_EV_FETCH);
+			return 0;
+		}
+		m->partner[0] = '\0';
+		persist(m);
+		return 0;
+	}
+	if (strcmp(st, states[MIGRATE_REGISTERED].name) == 0)
+		return migrate_start(m, partner, MIGRATE_TRIGGER_RESTORE);
+	return -EINVAL;
+}
+
+enum migrate_state migrate_get_state(const struct migrate *m)
+{
+	return m->state;
+}
+
+const char *migrate_get_reason(const struct migrate *m)
+{
+	return m->reason;
+}
+
+const char *migrate_get_partner(const struct migrate *m)
+{
+	return m->partner;
+}

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The migration client state machine (seed steps 1, 13, NOTE 3, NOTE 4,
+ * 14-15, 22-25): partner configuration from the CMS or the store, the partner
+ * PDN, SIP registration at the partner with IMS-AKA, and the return.
+ *
+ * Make-before-break: nothing here ever touches the primary's PDN or
+ * configuration; the partner PDN is added next to it, and any failure tears
+ * down what the migration added (SIP, partner PDN, netdev) and ends back on
+ * the primary in a failure state whose reason a person can read.
+ *
+ * Table-driven (osmo_fsm style): each state lists the events it accepts and
+ * the states it may go to; one transition function validates, logs
+ * "old -> new (event)", stops the old state's timer and arms the new one's.
+ * The outside is reached only through the ops in struct migrate_env, so the
+ * unit tests put fakes (and a fake clock) there.
+ */
+#ifndef MCMIG_MIGRATE_H
+#define MCMIG_MIGRATE_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "cmc.h"
+#include "modem.h"
+#include "netdev.h"
+#include "sipreg.h"
+
+#define MIGRATE_REASON_MAX 256
+#define MIGRATE_POLICY_MAX 8
+
+enum migrate_state {
+	MIGRATE_IDLE,		  /* idle-on-primary */
+	MIGRATE_CONFIG_REQUESTED, /* partner-config-requested (steps 1-13) */
+	MIGRATE_CONFIG_STORED,	  /* partner-config-stored (NOTE 3, NOTE 4) */
+	MIGRATE_PDN_CONNECTING,	  /* pdn-connecting (step 14) */
+	MIGRATE_REGISTERING,	  /* registering (step 15) */
+	MIGRATE_CHALLENGED,	  /* challenged (steps 22-23: the card's AUTHENTICATE) */
+	MIGRATE_REGISTERED,	  /* registered-at-partner (steps 24-25) */
+	MIGRATE_RETURNING,	  /* returning: de-registering at the partner */
+	MIGRATE_DISCONNECTING,	  /* disconnecting: partner PDN and netdev going down */
+	MIGRATE_FAILED,		  /* failed: back on the primary, reason set */
+	MIGRATE_STATE_COUNT,
+};
+
+enum migrate_event {
+	MIGRATE_EV_MIGRATE,   /* trigger: manual or location */
+	MIGRATE_EV_FETCH,     /* get the partner configuration only (NOTE 4) */
+	MIGRATE_EV_CONFIG_OK, /* step 13 answer stored */
+	MIGRATE_EV_CONFIG_FAILED,
+	MIGRATE_EV_CONNECT, /* stored configuration in hand: bring up the PDN */
+	MIGRATE_EV_CONFIG_EXPIRED,
+	MIGRATE_EV_PDN_UP,
+	MIGRATE_EV_PDN_FAILED,
+	MIGRATE_EV_CHALLENGED,
+	MIGRATE_EV_AUTH_DONE,
+	MIGRATE_EV_REGISTERED,
+	MIGRATE_EV_REG_FAILED,
+	MIGRATE_EV_REG_LOST,
+	MIGRATE_EV_PDN_DROPPED,
+	MIGRATE_EV_RETURN, /* trigger: manual, or the location trigger cleared */
+	MIGRATE_EV_DEREGISTERED,
+	MIGRATE_EV_PDN_DOWN,
+	MIGRATE_EV_TIMEOUT,
+	MIGRATE_EVENT_COUNT,
+};
+
+/* One named timer per waiting state (style.md item 8). */
+enum migrate_timer {
+	MIGRATE_T_NONE,
+	MIGRATE_T_CMC,	 /* the whole CMS exchange, retries included */
+	MIGRATE_T_VALID, /* the stored configuration's valid-until (NOTE 4) */
+	MIGRATE_T_PDN,	 /* PDN connection (step 14) */
+	MIGRATE_T_REG,	 /* registration guard, above RFC 3261 Timer F (64*T1) */
+	MIGRATE_T_AUTH,	 /* the card's AUTHENTICATE */
+	MIGRATE_T_DEREG, /* de-registration on return */
+	MIGRATE_T_DOWN,	 /* PDN disconnection */
+	MIGRATE_TIMER_COUNT,
+};
+
+enum migrate_trigger {
+	MIGRATE_TRIGGER_MANUAL,
+	MIGRATE_TRIGGER_LOCATION,
+	MIGRATE_TRIGGER_RESTORE, /* the daemon restarted while migrated */
+};
+
+typedef void (*migrate_timer_fn)(void *data);
+
+struct migrate_cmc_ops {
+	int (*fetch)(void *ctx, const struct cmc_request *req, cmc_done_cb cb, void *user_data);
+	void (*cancel)(void *ctx);
+};
+
+struct migrate_store_ops {
+	int (*put)(void *ctx, const struct partner_config *cfg);
+	int (*get)(void *ctx, const char *partner_id, time_t now, struct partner_config *cfg,
+		   char *why, size_t why_len);
+	/* Saves the stable state (migrate_persisted text) for a restart. */
+	int (*persist)(void *ctx, const char *text);
+};
+
+/* sipreg.h's functions, behind an ops struct so tests can fake them. */
+struct migrate_sip_ops {
+	int (*create)(struct sipreg **reg, const struct sipreg_config *cfg,
+		      const struct sipreg_aka_ops *aka, void *aka_ctx,
+		      const struct sipreg_events *ev);
+	int (*start)(struct sipreg *reg);
+	int (*stop)(struct sipreg *reg);
+	void (*destroy)(struct sipreg *reg);
+};
+
+struct migrate_env {
+	/* Clock and one-shot timers (g_timeout in mcmigd, a fake clock in tests). */
+	time_t (*now)(void *ctx);
+	unsigned int (*timer_add)(void *ctx, unsigned int ms, migrate_timer_fn fn, void *data);
+	void (*timer_del)(void *ctx, unsigned int id);
+	/* Every transition and rejected event, one line each, no newline. */
+	void (*log)(void *ctx, const char *line);
+	/* After each transition (D-Bus properties and signal). */
+	void (*changed)(void *ctx, enum migrate_state old, enum migrate_state new_state,
+			enum migrate_event ev);
+	void *ctx;
+
+	const struct migrate_cmc_ops *cmc;
+	void *cmc_ctx;
+	const struct migrate_store_ops *store;
+	void *store_ctx;
+	const struct modem_ops *modem;
+	struct modem *modem_dev;
+	const struct netdev_ops *netdev;
+	const struct migrate_sip_ops *sip;
+	const struct sipreg_aka_ops *aka; /* the card */
+	void *aka_ctx;
+};
+
+/* Location trigger: the serving PLMN (and TAC range) that means "migrate to partner". */
+struct migrate_policy {
+	char mcc[4];
+	char mnc[4];
+	bool any_tac;
+	uint32_t tac_min, tac_max;
+	char partner_id[PCFG_STR_MAX]; /* "" = let the CMS choose by location */
+};
+
+struct migrate_config {
+	const char *mc_service_id;
+	unsigned int timeout_ms[MIGRATE_TIMER_COUNT]; /* 0 = the built-in default */
+	unsigned int sip_expires;
+	unsigned int sip_max_auth_failures;
+	bool sip_force_tcp;
+	struct migrate_policy policy[MIGRATE_POLICY_MAX];
+	size_t n_policy;
+};
+
+struct migrate;
+
+int migrate_new(struct migrate **m, const struct migrate_env *env,
+		const struct migrate_config *cfg);
+/*
+ * Cancels everything pending; tears nothing down (the daemon is going away).
+ * Close the modem after this: its -ECANCELED answers find nothing to touch.
+ */
+void migrate_free(struct migrate *m);
+
+/*
+ * Triggers. Return 0 when the event was accepted, -EBUSY when the current
+ * state does not accept it (rejected and logged).
+ */
+int migrate_start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger);
+int migrate_fetch(struct migrate *m, const char *partner_id);
+int migrate_return(struct migrate *m);
+
+/* Modem unsolicited events, fed by the daemon. */
+void migrate_serving_changed(struct migrate *m, const struct modem_serving *s);
+void migrate_pdn_dropped(struct migrate *m, modem_pdn_id id, const char *reason);
+
+/*
+ * Restores the stable state persisted before a restart (NOTE 4):
+ * registered-at-partner migrates again with the stored configuration,
+ * partner-config-stored comes back if the record is still valid, failed
+ * keeps its reason. Called once, before any trigger.
+ */
+int migrate_restore(struct migrate *m, const char *text);
+
+enum migrate_state migrate_get_state(const struct migrate *m);
+const char *migrate_get_reason(const struct migrate *m);  /* "" when none */
+const char *migrate_get_partner(const struct migrate *m); /* "" when none */
+
+const char *migrate_state_str(enum migrate_state s);
+const char *migrate_event_str(enum migrate_event e);
+const char *migrate_timer_str(enum migrate_timer t);
+
+/*
+ * Splits a P-CSCF "sip:host[:port][;params]" (host may be [IPv6]) into
+ * @host and @port (5060 when absent). Pure; 0 or -EINVAL.
+ */
+int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned int *port);
+
+#endif

@@ -1,0 +1,975 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Golden traces of the migration state machine: every path, every failure
+ * path. Fakes stand behind every ops struct and record what they were asked;
+ * the test completes their callbacks by hand and drives a fake clock, so a
+ * trace is the exact, deterministic sequence of transitions and calls.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "migrate.h"
+#include "test-data.h"
+#include "util.h"
+
+#define PARTNER "urn:mcmig:system:partner-b"
+#define NOW	((time_t)1764000000) /* before the document's valid-until */
+#define PDN_ID	7
+
+static char trace[16384];
+
+static void tr(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void tr(const char *fmt, ...)
+{
+	size_t n = strlen(trace);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(trace + n, sizeof(trace) - n, fmt, ap);
+	va_end(ap);
+	strncat(trace, "\n", sizeof(trace) - strlen(trace) - 1);
+}
+
+/* ---- fake clock and timers ---- */
+
+struct fake_timer {
+	unsigned int id;
+	unsigned long due;
+	migrate_timer_fn fn;
+	void *data;
+};
+
+static unsigned long now_ms;
+static struct fake_timer timers[8];
+static unsigned int next_timer_id;
+
+static time_t fake_now(void *ctx)
+{
+	return NOW + (time_t)(now_ms / 1000);
+}
+
+static unsigned int fake_timer_add(void *ctx, unsigned int ms, migrate_timer_fn fn, void *data)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(timers); i++) {
+		if (!timers[i].id) {
+			timers[i] = (struct fake_timer){ ++next_timer_id, now_ms + ms, fn, data };
+			return timers[i].id;
+		}
+	}
+	fail_msg("out of fake timers");
+	return 0;
+}
+
+static void fake_timer_del(void *ctx, unsigned int id)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(timers); i++)
+		if (timers[i].id == id)
+			timers[i].id = 0;
+}
+
+/* Advances the clock by @ms, firing due timers in order. */
+static void advance(unsigned long ms)
+{
+	unsigned long end = now_ms + ms;
+
+	for (;;) {
+		struct fake_timer *first = NULL;
+		struct fake_timer t;
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(timers); i++)
+			if (timers[i].id && timers[i].due <= end &&
+			    (!first || timers[i].due < first->due))
+				first = &timers[i];
+		if (!first)
+			break;
+		t = *first;
+		first->id = 0;
+		now_ms = t.due;
+		t.fn(t.data);
+	}
+	now_ms = end;
+}
+
+static void fake_log(void *ctx, const char *line)
+{
+	tr("%s", line);
+}
+
+/* ---- fake CMC ---- */
+
+static cmc_done_cb cmc_cb;
+static void *cmc_ud;
+static struct partner_config doc_cfg;
+
+static int fake_fetch(void *ctx, const struct cmc_request *req, cmc_done_cb cb, void *ud)
+{
+	tr("cmc.fetch id=%s plmn=%s-%s partner=%s", req->mc_service_id,
+	   req->serving ? req->serving->mcc : "", req->serving ? req->serving->mnc : "",
+	   req->requested_partner ? req->requested_partner : "(location)");
+	cmc_cb = cb;
+	cmc_ud = ud;
+	return 0;
+}
+
+static void fake_cancel(void *ctx)
+{
+	tr("cmc.cancel");
+	if (cmc_cb)
+		cmc_cb(-ECANCELED, "cancelled", NULL, cmc_ud);
+	cmc_cb = NULL;
+}
+
+static void cmc_answer(int err, const char *reason)
+{
+	cmc_done_cb cb = cmc_cb;
+
+	cmc_cb = NULL;
+	assert_non_null(cb);
+	cb(err, reason, err ? NULL : &doc_cfg, cmc_ud);
+}
+
+static const struct migrate_cmc_ops cmc_ops = { fake_fetch, fake_cancel };
+
+/* ---- fake store ---- */
+
+static bool stored;
+static int puts_count;
+
+static int fake_put(void *ctx, const struct partner_config *cfg)
+{
+	tr("store.put %s source=%s", cfg->partner_id, pcfg_source_str(cfg->source));
+	stored = true;
+	puts_count++;
+	return 0;
+}
+
+static int fake_get(void *ctx, const char *id, time_t now, struct partner_config *cfg, char *why,
+		    size_t why_len)
+{
+	if (!stored || strcmp(id, PARTNER) != 0) {
+		tr("store.get %s: none", id);
+		snprintf(why, why_len, "no stored configuration for partner %s", id);
+		return -ENOENT;
+	}
+	tr("store.get %s: ok", id);
+	return partner_config_copy(cfg, &doc_cfg);
+}
+
+static int fake_persist(void *ctx, const char *text)
+{
+	char line[512], *p;
+
+	snprintf(line, sizeof(line), "%s", text);
+	for (p = line; (p = strchr(p, '\n'));)
+		*p = p[1] ? ' ' : '\0';
+	tr("persist %s", line);
+	return 0;
+}
+
+static const struct migrate_store_ops store_ops = { fake_put, fake_get, fake_persist };
+
+/* ---- fake modem and netdev ---- */
+
+static modem_connect_cb connect_cb;
+static void *connect_ud;
+static modem_done_cb disc_cb;
+static void *disc_ud;
+static int netdev_err;
+
+static void fake_connect(struct modem *m, const struct modem_pdn_params *p, modem_connect_cb cb,
+			 void *ud)
+{
+	tr("modem.connect apn=%s ip=%d auth=%d user=%s password=%s", p->apn, p->ip_type, p->auth,
+	   p->username, p->password[0] ? "(set)" : "(none)");
+	connect_cb = cb;
+	connect_ud = ud;
+}
+
+static void fake_disconnect(struct modem *m, modem_pdn_id id, modem_done_cb cb, void *ud)
+{
+	tr("modem.disconnect %u", id);
+	disc_cb = cb;
+	disc_ud = ud;
+}
+
+static void pdn_answer(int err, const char *reason)
+{
+	struct modem_pdn_settings s = {
+		.ifname = "wwan1",
+		.addr4 = "198.51.100.2",
+		.prefix4 = 24,
+		.gw4 = "198.51.100.1",
+		.pcscf = { "198.51.100.1" },
+		.n_pcscf = 1,
+	};
+	modem_connect_cb cb = connect_cb;
+
+	connect_cb = NULL;
+	assert_non_null(cb);
+	cb(err, reason, PDN_ID, err ? NULL : &s, connect_ud);
+}
+
+static void disc_answer(void)
+{
+	modem_done_cb cb = disc_cb;
+
+	disc_cb = NULL;
+	assert_non_null(cb);
+	cb(0, NULL, disc_ud);
+}
+
+static const struct modem_ops modem_ops = {
+	.name = "fake",
+	.connect = fake_connect,
+	.disconnect = fake_disconnect,
+};
+
+static int fake_configure(const struct modem_pdn_settings *s)
+{
+	tr("netdev.configure %s %s/%u", s->ifname, s->addr4, s->prefix4);
+	return netdev_err;
+}
+
+static int fake_deconfigure(const struct modem_pdn_settings *s)
+{
+	tr("netdev.deconfigure %s", s->ifname);
+	return 0;
+}
+
+static const struct netdev_ops netdev_ops = {
+	.name = "fake",
+	.configure = fake_configure,
+	.deconfigure = fake_deconfigure,
+};
+
+/* ---- fake sipreg and card ---- */
+
+static struct sipreg_events sip_ev;
+static const struct sipreg_aka_ops *sip_aka;
+static void *sip_aka_ctx;
+static int fake_reg_obj;
+
+static int fake_sip_create(struct sipreg **reg, const struct sipreg_config *cfg,
+			   const struct sipreg_aka_ops *aka, void *aka_ctx,
+			   const struct sipreg_events *ev)
+{
+	tr("sip.create impi=%s impu=%s domain=%s pcscf=%s:%u %s local=%s", cfg->impi, cfg->impu,
+	   cfg->domain, cfg->pcscf_host, cfg->pcscf_port,
+	   cfg->transport == SIPREG_TRANSPORT_TCP ? "tcp" : "udp",
+	   cfg->local_addr ? cfg->local_addr : "any");
+	sip_ev = *ev;
+	sip_aka = aka;
+	sip_aka_ctx = aka_ctx;
+	*reg = (struct sipreg *)&fake_reg_obj;
+	return 0;
+}
+
+static int fake_sip_start(struct sipreg *reg)
+{
+	tr("sip.start");
+	return 0;
+}
+
+static int fake_sip_stop(struct sipreg *reg)
+{
+	tr("sip.stop");
+	return 0;
+}
+
+static void fake_sip_destroy(struct sipreg *reg)
+{
+	tr("sip.destroy");
+}
+
+static const struct migrate_sip_ops sip_ops = { fake_sip_create, fake_sip_start, fake_sip_stop,
+						fake_sip_destroy };
+
+static void sip_say(enum sipreg_result r, const char *reason)
+{
+	struct sipreg_info info = { .expires = 600 };
+
+	sip_ev.result(r, reason, &info, sip_ev.user_data);
+}
+
+static sipreg_aka_cb card_cb;
+static void *card_ud;
+static int sip_aka_results;
+
+static void fake_card_auth(void *ctx, const uint8_t rand[UICC_RAND_LEN],
+			   const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *ud)
+{
+	tr("card.authenticate");
+	card_cb = cb;
+	card_ud = ud;
+}
+
+static const struct sipreg_aka_ops card_ops = { .authenticate = fake_card_auth };
+
+/* What sipreg does on a 401: asks the card (through the FSM's wrapper). */
+static void sip_aka_done(int err, const struct uicc_auth_result *r, uint16_t sw, void *ud)
+{
+	sip_aka_results++;
+}
+
+static void sip_challenged(void)
+{
+	static const uint8_t rand[UICC_RAND_LEN], autn[UICC_AUTN_LEN];
+
+	sip_aka->authenticate(sip_aka_ctx, rand, autn, sip_aka_done, NULL);
+}
+
+static void card_answer(void)
+{
+	sipreg_aka_cb cb = card_cb;
+
+	card_cb = NULL;
+	assert_non_null(cb);
+	cb(0, NULL, 0x9000, card_ud);
+}
+
+/* ---- fixture ---- */
+
+static struct migrate *fsm;
+static struct migrate_config fsm_cfg;
+
+static int setup(void **state)
+{
+	struct migrate_env env = {
+		.now = fake_now,
+		.timer_add = fake_timer_add,
+		.timer_del = fake_timer_del,
+		.log = fake_log,
+		.cmc = &cmc_ops,
+		.store = &store_ops,
+		.modem = &modem_ops,
+		.netdev = &netdev_ops,
+		.sip = &sip_ops,
+		.aka = &card_ops,
+	};
+	char err[CMC_XML_ERRMSG_MAX];
+	size_t len;
+	char *doc = test_data_read("partner-connection.xml", &len);
+
+	assert_int_equal(cmc_xml_parse_answer((uint8_t *)doc, len, PCFG_SOURCE_CMS, &doc_cfg, err,
+					      sizeof(err)),
+			 0);
+	free(doc);
+	trace[0] = '\0';
+	now_ms = 0;
+	memset(timers, 0, sizeof(timers));
+	next_timer_id = 0;
+	stored = false;
+	puts_count = 0;
+	netdev_err = 0;
+	cmc_cb = NULL;
+	connect_cb = NULL;
+	disc_cb = NULL;
+	card_cb = NULL;
+	sip_aka_results = 0;
+	memset(&fsm_cfg, 0, sizeof(fsm_cfg));
+	fsm_cfg.mc_service_id = "sip:alice@mcptt.primary.example";
+	fsm_cfg.n_policy = 1;
+	strcpy(fsm_cfg.policy[0].mcc, "999");
+	strcpy(fsm_cfg.policy[0].mnc, "99");
+	fsm_cfg.policy[0].tac_min = 100;
+	fsm_cfg.policy[0].tac_max = 199;
+	strcpy(fsm_cfg.policy[0].partner_id, PARTNER);
+	assert_int_equal(migrate_new(&fsm, &env, &fsm_cfg), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	migrate_free(fsm);
+	/* What closing the modem and the card does: pending calls end with -ECANCELED. */
+	if (connect_cb)
+		connect_cb(-ECANCELED, "closed", 0, NULL, connect_ud);
+	if (card_cb)
+		card_cb(-ECANCELED, NULL, 0, card_ud);
+	connect_cb = NULL;
+	card_cb = NULL;
+	partner_config_clear(&doc_cfg);
+	return 0;
+}
+
+static void check_trace(const char *expected)
+{
+	if (strcmp(trace, expected) != 0) {
+		fprintf(stderr, "---- actual trace ----\n%s---- expected ----\n%s", trace,
+			expected);
+		fail();
+	}
+	trace[0] = '\0';
+}
+
+/* The common prefix: migrate, fetch, store, PDN up, REGISTER, 401, card, 200. */
+static const char fetch_trace[] =
+	"store.get " PARTNER ": none\n"
+	"no usable stored configuration for " PARTNER
+	": no stored configuration for partner " PARTNER "\n"
+	"idle-on-primary -> partner-config-requested (migrate)\n"
+	"timer T-cmc armed: 120000 ms\n"
+	"cmc.fetch id=sip:alice@mcptt.primary.example plmn=- partner=" PARTNER "\n";
+static const char stored_trace[] = "store.put " PARTNER " source=cms\n"
+				   "partner-config-requested -> partner-config-stored (config-ok)\n"
+				   "timer T-valid armed: 86400000 ms\n"
+				   "persist state=partner-config-stored partner=" PARTNER
+				   " reason=\n";
+static const char connect_trace[] =
+	"partner-config-stored -> pdn-connecting (connect)\n"
+	"timer T-pdn armed: 60000 ms\n"
+	"connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n"
+	"modem.connect apn=mcptt.partner.example ip=0 auth=2 user=u-4f2a9c password=(set)\n";
+static const char register_trace[] =
+	"netdev.configure wwan1 198.51.100.2/24\n"
+	"pdn-connecting -> registering (pdn-up)\n"
+	"timer T-reg armed: 40000 ms\n"
+	"registering sip:in-4f2a9c@ims.partner.example at 198.51.100.1:5060\n"
+	"sip.create impi=in-4f2a9c@ims.partner.example impu=sip:in-4f2a9c@ims.partner.example "
+	"domain=ims.partner.example pcscf=198.51.100.1:5060 udp local=198.51.100.2\n"
+	"sip.start\n";
+static const char challenged_trace[] = "registering -> challenged (challenged)\n"
+				       "timer T-auth armed: 10000 ms\n"
+				       "card.authenticate\n";
+static const char registered_trace[] = "challenged -> registering (auth-done)\n"
+				       "timer T-reg armed: 40000 ms\n"
+				       "registering -> registered-at-partner (registered)\n"
+				       "persist state=registered-at-partner partner=" PARTNER
+				       " reason=\n";
+
+static void to_registering(void)
+{
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	if (cmc_cb)
+		cmc_answer(0, NULL);
+	pdn_answer(0, NULL);
+	trace[0] = '\0';
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_REGISTERING);
+}
+
+static void to_registered(void)
+{
+	to_registering();
+	sip_challenged();
+	card_answer();
+	sip_say(SIPREG_REGISTERED, NULL);
+	trace[0] = '\0';
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_REGISTERED);
+}
+
+/* The rollback after a SIP failure: SIP freed, netdev and partner PDN down. */
+static const char rollback_trace[] = "registering -> disconnecting (reg-failed)\n"
+				     "timer T-down armed: 15000 ms\n"
+				     "netdev.deconfigure wwan1\n"
+				     "modem.disconnect 7\n";
+
+static void test_happy_path_and_return(void **state)
+{
+	char expected[8192];
+
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	pdn_answer(0, NULL);
+	sip_challenged();
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_CHALLENGED);
+	card_answer();
+	assert_int_equal(sip_aka_results, 1);
+	sip_say(SIPREG_REGISTERED, NULL);
+	snprintf(expected, sizeof(expected), "%s%s%s%s%s%s", fetch_trace, stored_trace,
+		 connect_trace, register_trace, challenged_trace, registered_trace);
+	check_trace(expected);
+	assert_string_equal(migrate_get_partner(fsm), PARTNER);
+	assert_string_equal(migrate_get_reason(fsm), "");
+	/* A refresh re-challenged while registered: forwarded, no transition. */
+	sip_challenged();
+	card_answer();
+	sip_say(SIPREG_REFRESHED, NULL);
+	check_trace("card.authenticate\n"
+		    "registration refreshed, expires in 600 s\n");
+	/* Return: de-register, then the partner PDN goes. */
+	assert_int_equal(migrate_return(fsm), 0);
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	disc_answer();
+	advance(0);
+	check_trace("registered-at-partner -> returning (return)\n"
+		    "timer T-dereg armed: 10000 ms\n"
+		    "sip.stop\n"
+		    "returning -> disconnecting (deregistered)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> idle-on-primary (pdn-down)\n"
+		    "persist state=idle-on-primary partner=" PARTNER " reason=\n"
+		    "sip.destroy\n");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	assert_int_equal(puts_count, 1);
+}
+
+static void test_stored_config_no_fetch(void **state)
+{
+	char expected[4096];
+
+	stored = true; /* steps 1-13 happened long before (NOTE 4) */
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	snprintf(expected, sizeof(expected), "%s%s",
+		 "store.get " PARTNER ": ok\n"
+		 "idle-on-primary -> partner-config-stored (migrate)\n"
+		 "timer T-valid armed: 86400000 ms\n"
+		 "persist state=partner-config-stored partner=" PARTNER " reason=\n",
+		 connect_trace);
+	check_trace(expected);
+	assert_null(cmc_cb);
+}
+
+static void test_fetch_only_then_migrate(void **state)
+{
+	assert_int_equal(migrate_fetch(fsm, NULL), 0);
+	cmc_answer(0, NULL);
+	check_trace("idle-on-primary -> partner-config-requested (fetch)\n"
+		    "timer T-cmc armed: 120000 ms\n"
+		    "cmc.fetch id=sip:alice@mcptt.primary.example plmn=- partner=(location)\n"
+		    "store.put " PARTNER " source=cms\n"
+		    "partner-config-requested -> partner-config-stored (config-ok)\n"
+		    "timer T-valid armed: 86400000 ms\n"
+		    "persist state=partner-config-stored partner=" PARTNER " reason=\n");
+	assert_int_equal(migrate_start(fsm, NULL, MIGRATE_TRIGGER_MANUAL), 0);
+	check_trace(connect_trace);
+}
+
+static void test_config_expires(void **state)
+{
+	assert_int_equal(migrate_fetch(fsm, PARTNER), 0);
+	cmc_answer(0, NULL);
+	trace[0] = '\0';
+	advance((unsigned long)(doc_cfg.valid_until - NOW) * 1000);
+	/* T-valid is capped at a day; it re-arms until valid-until is reached. */
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	assert_non_null(strstr(
+		trace, "timer T-valid expired in partner-config-stored\n"
+		       "partner configuration of " PARTNER " expired at 2026-11-28T22:00:00Z\n"
+		       "partner-config-stored -> idle-on-primary (config-expired)\n"));
+}
+
+static void test_cms_refuses(void **state)
+{
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(-EACCES, "partner-refused: not authorised");
+	check_trace("store.get " PARTNER ": none\n"
+		    "no usable stored configuration for " PARTNER
+		    ": no stored configuration for partner " PARTNER "\n"
+		    "idle-on-primary -> partner-config-requested (migrate)\n"
+		    "timer T-cmc armed: 120000 ms\n"
+		    "cmc.fetch id=sip:alice@mcptt.primary.example plmn=- partner=" PARTNER "\n"
+		    "partner-config-requested -> failed (config-failed): partner-refused: not "
+		    "authorised\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=partner-refused: not authorised\n");
+	assert_int_equal(puts_count, 0);
+	assert_null(connect_cb);
+	/* A reason from the network is kept on one line (persisted, shown, logged). */
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(-EACCES, "not-authorised: line one\nline two\r\tend");
+	assert_string_equal(migrate_get_reason(fsm), "not-authorised: line one line two  end");
+	/* From failed, a new attempt is allowed. */
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_CONFIG_REQUESTED);
+}
+
+static void test_cms_timeout(void **state)
+{
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	trace[0] = '\0';
+	advance(120000);
+	check_trace("timer T-cmc expired in partner-config-requested\n"
+		    "cmc.cancel\n"
+		    "partner-config-requested -> failed (timeout): config-failed: no answer from "
+		    "the configuration server\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=config-failed: no answer from the configuration server\n");
+}
+
+static void test_pdn_fails(void **state)
+{
+	stored = true;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	trace[0] = '\0';
+	pdn_answer(-EINVAL, "unknown APN (3GPP cause 27)");
+	check_trace("pdn-connecting -> failed (pdn-failed): pdn-failed: unknown APN (3GPP cause "
+		    "27)\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=pdn-failed: unknown APN (3GPP cause 27)\n");
+	assert_null(disc_cb);
+}
+
+static void test_pdn_timeout_then_late_answer(void **state)
+{
+	stored = true;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	trace[0] = '\0';
+	advance(60000);
+	pdn_answer(0, NULL);
+	check_trace("timer T-pdn expired in pdn-connecting\n"
+		    "pdn-connecting -> failed (timeout): pdn-failed: no answer from the modem\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=pdn-failed: no answer from the modem\n"
+		    "late PDN 7 after giving up: disconnecting it\n"
+		    "modem.disconnect 7\n");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+}
+
+static void test_netdev_fails(void **state)
+{
+	stored = true;
+	netdev_err = -EPERM;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	trace[0] = '\0';
+	pdn_answer(0, NULL);
+	disc_answer();
+	check_trace("netdev.configure wwan1 198.51.100.2/24\n"
+		    "pdn-connecting -> disconnecting (pdn-up)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> failed (pdn-down): pdn-failed: netdev wwan1: Operation not "
+		    "permitted\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=pdn-failed: netdev wwan1: Operation not permitted\n");
+}
+
+static void sip_failure(enum sipreg_result r, const char *why, const char *reason)
+{
+	char expected[2048];
+
+	stored = true;
+	to_registering();
+	sip_say(r, why);
+	disc_answer();
+	advance(0);
+	snprintf(expected, sizeof(expected),
+		 "%sdisconnecting -> failed (pdn-down): %s\n"
+		 "persist state=failed partner=" PARTNER " reason=%s\n"
+		 "sip.destroy\n",
+		 rollback_trace, reason, reason);
+	check_trace(expected);
+	/* Nothing lost: the stored configuration is still there for the next try. */
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	assert_non_null(strstr(trace, "failed -> partner-config-stored (migrate)\n"));
+	assert_null(strstr(trace, "cmc.fetch"));
+	assert_true(stored);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_PDN_CONNECTING);
+}
+
+static void test_auth_failed(void **state)
+{
+	sip_failure(SIPREG_AUTH_FAILED, "network MAC invalid", "auth-failed: network MAC invalid");
+}
+
+static void test_refused_revoked(void **state)
+{
+	sip_failure(SIPREG_REFUSED, "403 Forbidden (migration revoked)",
+		    "registration-refused: 403 Forbidden (migration revoked)");
+}
+
+static void test_sip_timeout_result(void **state)
+{
+	sip_failure(SIPREG_TIMEOUT, "no answer (Timer F)",
+		    "registration-timeout: no answer (Timer F)");
+}
+
+static void test_sip_failed_result(void **state)
+{
+	sip_failure(SIPREG_FAILED, NULL, "registration-failed: no reason given");
+}
+
+static void test_reg_guard_timeout(void **state)
+{
+	stored = true;
+	to_registering();
+	advance(40000);
+	disc_answer();
+	advance(0);
+	check_trace("timer T-reg expired in registering\n"
+		    "registering -> disconnecting (timeout)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "sip.destroy\n"
+		    "disconnecting -> failed (pdn-down): registration-timeout: no final answer "
+		    "from the partner\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=registration-timeout: no final answer from the partner\n");
+}
+
+static void test_card_timeout_late_answer_dropped(void **state)
+{
+	stored = true;
+	to_registering();
+	sip_challenged();
+	trace[0] = '\0';
+	advance(10000);
+	card_answer(); /* too late: sipreg is gone, the answer is dropped */
+	assert_int_equal(sip_aka_results, 0);
+	disc_answer();
+	advance(0);
+	check_trace("timer T-auth expired in challenged\n"
+		    "challenged -> disconnecting (timeout)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "sip.destroy\n"
+		    "disconnecting -> failed (pdn-down): auth-failed: no answer from the card\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=auth-failed: no answer from the card\n");
+}
+
+static void test_registration_lost(void **state)
+{
+	stored = true;
+	to_registered();
+	sip_say(SIPREG_LOST, "refresh refused (403)");
+	disc_answer();
+	advance(0);
+	check_trace("registered-at-partner -> disconnecting (reg-lost)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> failed (pdn-down): registration-lost: refresh refused (403)\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=registration-lost: refresh refused (403)\n"
+		    "sip.destroy\n");
+}
+
+static void test_pdn_dropped(void **state)
+{
+	stored = true;
+	to_registered();
+	migrate_pdn_dropped(fsm, 3, "primary PDN, not ours");
+	migrate_pdn_dropped(fsm, PDN_ID, "network detach");
+	advance(0);
+	check_trace("registered-at-partner -> disconnecting (pdn-dropped)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "disconnecting -> failed (pdn-down): pdn-dropped: network detach\n"
+		    "persist state=failed partner=" PARTNER " reason=pdn-dropped: network detach\n"
+		    "sip.destroy\n");
+}
+
+static void test_dereg_timeout_and_failure(void **state)
+{
+	stored = true;
+	to_registered();
+	assert_int_equal(migrate_return(fsm), 0);
+	advance(10000);
+	disc_answer();
+	advance(0);
+	check_trace("registered-at-partner -> returning (return)\n"
+		    "timer T-dereg armed: 10000 ms\n"
+		    "sip.stop\n"
+		    "timer T-dereg expired in returning\n"
+		    "de-registration unanswered: leaving anyway\n"
+		    "returning -> disconnecting (timeout)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "sip.destroy\n"
+		    "disconnecting -> idle-on-primary (pdn-down)\n"
+		    "persist state=idle-on-primary partner=" PARTNER " reason=\n");
+	/* A de-registration answered with an error still ends on the primary. */
+	to_registered();
+	assert_int_equal(migrate_return(fsm), 0);
+	sip_say(SIPREG_TIMEOUT, "no answer");
+	disc_answer();
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	assert_non_null(strstr(trace, "de-registration: registration-timeout: no answer\n"));
+}
+
+static void test_disconnect_timeout(void **state)
+{
+	stored = true;
+	to_registering();
+	sip_say(SIPREG_AUTH_FAILED, "network MAC invalid");
+	trace[0] = '\0';
+	advance(15000);
+	check_trace("sip.destroy\n"
+		    "timer T-down expired in disconnecting\n"
+		    "partner PDN disconnect unanswered\n"
+		    "disconnecting -> failed (timeout): auth-failed: network MAC invalid\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=auth-failed: network MAC invalid\n");
+}
+
+static void test_return_while_connecting(void **state)
+{
+	stored = true;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	trace[0] = '\0';
+	assert_int_equal(migrate_return(fsm), 0);
+	pdn_answer(0, NULL); /* the abandoned connect answers: taken down at once */
+	check_trace("pdn-connecting -> disconnecting (return)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "disconnecting -> failed (pdn-down): cancelled: return requested while "
+		    "migrating\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=cancelled: return requested while migrating\n"
+		    "late PDN 7 after giving up: disconnecting it\n"
+		    "modem.disconnect 7\n");
+}
+
+static void test_illegal_events(void **state)
+{
+	assert_int_equal(migrate_return(fsm), -EBUSY);
+	stored = true;
+	to_registering();
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), -EBUSY);
+	assert_int_equal(migrate_fetch(fsm, NULL), -EBUSY);
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	check_trace("rejected event migrate in state registering\n"
+		    "rejected event fetch in state registering\n"
+		    "rejected event deregistered in state registering\n");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_REGISTERING);
+}
+
+static void test_location_trigger(void **state)
+{
+	struct modem_serving home = { .reg = MODEM_REG_HOME, .mcc = "001", .mnc = "01" };
+	struct modem_serving away = {
+		.reg = MODEM_REG_ROAMING, .mcc = "999", .mnc = "99", .has_tac = true, .tac = 150
+	};
+	struct modem_serving other_tac = away;
+
+	other_tac.tac = 300;
+	migrate_serving_changed(fsm, &home);
+	migrate_serving_changed(fsm, &other_tac);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	migrate_serving_changed(fsm, &away);
+	check_trace("location trigger: serving 999-99 tac 150 matches partner " PARTNER "\n"
+		    "store.get " PARTNER ": none\n"
+		    "no usable stored configuration for " PARTNER
+		    ": no stored configuration for partner " PARTNER "\n"
+		    "idle-on-primary -> partner-config-requested (migrate)\n"
+		    "timer T-cmc armed: 120000 ms\n"
+		    "cmc.fetch id=sip:alice@mcptt.primary.example plmn=999-99 partner=" PARTNER
+		    "\n");
+	cmc_answer(0, NULL);
+	pdn_answer(0, NULL);
+	sip_say(SIPREG_REGISTERED, NULL);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_REGISTERED);
+	trace[0] = '\0';
+	/* Back home: the trigger cleared, so the agent returns by itself. */
+	migrate_serving_changed(fsm, &home);
+	check_trace("location trigger cleared: serving 001-01\n"
+		    "registered-at-partner -> returning (return)\n"
+		    "timer T-dereg armed: 10000 ms\n"
+		    "sip.stop\n");
+}
+
+static void test_restore(void **state)
+{
+	stored = true;
+	assert_int_equal(migrate_restore(fsm, "state=registered-at-partner\npartner=" PARTNER
+					      "\nreason=\n"),
+			 0);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_PDN_CONNECTING);
+	assert_non_null(strstr(trace, "restoring registered-at-partner (partner " PARTNER ")\n"
+				      "store.get " PARTNER ": ok\n"));
+	assert_int_equal(migrate_restore(fsm, "state=idle-on-primary\n"), -EBUSY);
+}
+
+static void test_restore_failed_and_stored(void **state)
+{
+	assert_int_equal(migrate_restore(fsm, "state=failed\npartner=" PARTNER
+					      "\nreason=auth-failed: network MAC invalid\n"),
+			 0);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+	assert_string_equal(migrate_get_reason(fsm), "auth-failed: network MAC invalid");
+	teardown(state);
+	setup(state);
+	/* A stored configuration whose record is gone falls back to idle, persisted. */
+	assert_int_equal(migrate_restore(fsm, "state=partner-config-stored\npartner=" PARTNER
+					      "\nreason=\n"),
+			 0);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	assert_non_null(strstr(trace, "persist state=idle-on-primary partner= reason=\n"));
+	assert_int_equal(migrate_restore(fsm, "garbage"), -EINVAL);
+}
+
+static void test_parse_pcscf(void **state)
+{
+	char host[64];
+	unsigned int port;
+
+	assert_int_equal(migrate_parse_pcscf("sip:198.51.100.1:5070", host, sizeof(host), &port),
+			 0);
+	assert_string_equal(host, "198.51.100.1");
+	assert_int_equal(port, 5070);
+	assert_int_equal(migrate_parse_pcscf("sip:pcscf.example;lr", host, sizeof(host), &port), 0);
+	assert_string_equal(host, "pcscf.example");
+	assert_int_equal(port, 5060);
+	assert_int_equal(migrate_parse_pcscf("sip:[2001:db8::1]:5062", host, sizeof(host), &port),
+			 0);
+	assert_string_equal(host, "2001:db8::1");
+	assert_int_equal(port, 5062);
+	assert_int_equal(migrate_parse_pcscf("sip:h:0", host, sizeof(host), &port), -EINVAL);
+	assert_int_equal(migrate_parse_pcscf("sip:h:99999", host, sizeof(host), &port), -EINVAL);
+	assert_int_equal(migrate_parse_pcscf("sip:", host, sizeof(host), &port), -EINVAL);
+	assert_int_equal(migrate_parse_pcscf("sip:[::1", host, sizeof(host), &port), -EINVAL);
+}
+
+static void test_names(void **state)
+{
+	int i;
+
+	for (i = 0; i < MIGRATE_STATE_COUNT; i++)
+		assert_string_not_equal(migrate_state_str((enum migrate_state)i), "?");
+	for (i = 0; i < MIGRATE_EVENT_COUNT; i++)
+		assert_non_null(migrate_event_str((enum migrate_event)i));
+	for (i = 0; i < MIGRATE_TIMER_COUNT; i++)
+		assert_non_null(migrate_timer_str((enum migrate_timer)i));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_happy_path_and_return),
+		T(test_stored_config_no_fetch),
+		T(test_fetch_only_then_migrate),
+		T(test_config_expires),
+		T(test_cms_refuses),
+		T(test_cms_timeout),
+		T(test_pdn_fails),
+		T(test_pdn_timeout_then_late_answer),
+		T(test_netdev_fails),
+		T(test_auth_failed),
+		T(test_refused_revoked),
+		T(test_sip_timeout_result),
+		T(test_sip_failed_result),
+		T(test_reg_guard_timeout),
+		T(test_card_timeout_late_answer_dropped),
+		T(test_registration_lost),
+		T(test_pdn_dropped),
+		T(test_dereg_timeout_and_failure),
+		T(test_disconnect_timeout),
+		T(test_return_while_connecting),
+		T(test_illegal_events),
+		T(test_location_trigger),
+		T(test_restore),
+		T(test_restore_failed_and_stored),
+		T(test_parse_pcscf),
+		T(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
