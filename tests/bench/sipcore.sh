@@ -19,7 +19,9 @@
 # Optional inputs in RUN_DIR (appended to the rendered SIP DB configuration):
 #   primary-extra.conf, partner-extra.conf (more "subscriber"/"peer"/... lines;
 #   the first name, <c>-subscribers.conf, is still read too)
-# Environment: MCMIG_BUILD (default build), MCMIG_PROXY_TIMEOUT (ms, 3000).
+# Environment: MCMIG_BUILD (default build), MCMIG_PROXY_TIMEOUT (ms, 3000),
+# MCMIG_SCSCF_ALGORITHM (the S-CSCF's challenge algorithm, AKAv1-MD5 or
+# AKAv2-MD5 (RFC 4169); default AKAv1-MD5; a UE asking for AKAv2-MD5 gets it).
 #
 # Diameter: hss.primary.example (realm primary.example) on 127.0.0.1:3868 and
 # 203.0.113.1:3868 in the primary namespace; hss.partner.example (realm
@@ -92,12 +94,19 @@ EOT
 }
 
 render_scscf() {
-	local f
+	local f alg=${MCMIG_SCSCF_ALGORITHM:-AKAv1-MD5}
+	case "$alg" in
+	AKAv1-MD5 | AKAv2-MD5) ;;
+	*)
+		echo "sipcore: MCMIG_SCSCF_ALGORITHM '$alg': AKAv1-MD5 or AKAv2-MD5" >&2
+		return 1
+		;;
+	esac
 	mkdir -p "$run/scscf-runtime"
 	for f in scscf.cfg scscf-cdp.xml; do
 		sed -e "s|@RUN_DIR@|$run|g" -e "s|@ADDR@|$MCMIG_PARTNER_UE_ADDR|g" \
 			-e "s|@HSS@|hss.partner.example|g" -e "s|@HSS_REALM@|partner.example|g" \
-			"$top/tests/bench/kamailio/$f" >"$run/$f"
+			-e "s|@ALGORITHM@|$alg|g" "$top/tests/bench/kamailio/$f" >"$run/$f"
 	done
 }
 

@@ -127,6 +127,21 @@ t_check "example A sync failure: exit 4 and AUTS $A_AUTS" test "$rc" -eq 4 -a \
 t_check "example A sync failure: libosmocore verifies the AUTS (SQN_MS 000000000020)" test \
 	"$("$auts_check" $K1 $OPC1 $A_RAND $A_AUTS)" = "sqn_ms 000000000020"
 
+# The profile's sqn_ms is the initial SQN state while no state file exists
+# (fresh profile names: card.sh keeps RUN_DIR/card/<name>.sqn). Example A's
+# SQN ff9bb4d0b607 (IND 7) is used already when it equals sqn_ms or lies below
+# it (same SEQ, sqn_ms in IND slot 8), and fresh above it (sqn_ms in slot 6).
+for case in "b607 4 equal" "b608 4 below" "b606 0 above"; do
+	set -- $case
+	swap "$(profile "initial-$3" "s/^sqn_ms = .*/sqn_ms = ff9bb4d0$1/")"
+	out=$("$ctl" card auth "$A_RAND" "$A_AUTN" --json)
+	rc=$?
+	t_check "profile sqn_ms ff9bb4d0$1 without state file, SQN ff9bb4d0b607 $3: exit $2 (got $rc)" \
+		test "$rc" -eq "$2"
+	[ "$2" -ne 4 ] || t_check "profile sqn_ms ff9bb4d0$1: the AUTS carries it as SQN_MS" test \
+		"$("$auts_check" $K1 $OPC1 $A_RAND "$(json_field "$out" auts)")" = "sqn_ms ff9bb4d0$1"
+done
+
 # MAC failure: one bit of MAC-A flipped.
 bad=${A_AUTN:0:31}$(printf '%x' $((0x${A_AUTN:31:1} ^ 1)))
 out=$("$ctl" card auth "$A_RAND" "$bad" --json)

@@ -148,9 +148,11 @@ t_check "resync MAR via the partner: a vector for the inbound identities" \
 	bash -c "grep -qx 'result=2001' $T_RUN/cx-resync.txt && grep -qx 'user_name=$a_impi' $T_RUN/cx-resync.txt &&
 		grep -qx 'public_identity=$a_impu' $T_RUN/cx-resync.txt && grep -qx 'sip_authorization_len=8' $T_RUN/cx-resync.txt &&
 		grep -qx 'sip_authenticate_len=32' $T_RUN/cx-resync.txt"
-t_check "RAND||AUTS reached the primary unchanged: SQN resynchronised to 0x20 + 1" \
-	bash -c "grep -qx 'sqn alice@ims.primary.example 33' $T_RUN/primary-sipdb.state"
-t_check "primary logged the resynchronisation" since primary "$pm" "vector SQN 33 after resync"
+# TS 33.102 C.3.4 with 5 IND bits: SQN_MS 0x20 is SEQ 1, so the new vector
+# takes SEQ 2 in alice's IND slot 0: SQN 0x40 (not 0x21, SEQ 1 again).
+t_check "RAND||AUTS reached the primary unchanged: SQN resynchronised to SEQ_MS + 1" \
+	bash -c "grep -qx 'sqn alice@ims.primary.example 64' $T_RUN/primary-sipdb.state"
+t_check "primary logged the resynchronisation" since primary "$pm" "vector SQN 64 (SEQ 2, IND 0) after resync"
 tcx --scheme Digest-AKAv2-MD5 mar "$a_impi" "$a_impu" >"$T_RUN/cx-akav2.txt" 2>>"$T_RUN/cx.err"
 t_check "AKAv2 via the partner: the RFC 4169 password (24 characters) in SIP-Authorization" \
 	bash -c "grep -qx 'scheme=Digest-AKAv2-MD5' $T_RUN/cx-akav2.txt && grep -qx 'sip_authorization_len=24' $T_RUN/cx-akav2.txt &&
@@ -192,9 +194,9 @@ pm=$(mark primary)
 rc=$?
 n=$((n + 1))
 t_check "resync via the S-CSCF: auts answered with a fresh challenge" test $rc -eq 0
-t_check "resync via the S-CSCF: the primary resynchronised carol to SQN 0x20 + 1" \
-	bash -c "grep -qx 'sqn carol@ims.primary.example 33' $T_RUN/primary-sipdb.state"
-t_check "resync via the S-CSCF: MAR with RAND||AUTS reached the primary" since primary "$pm" "MAR $c_out: vector SQN 33 after resync"
+t_check "resync via the S-CSCF: the primary resynchronised carol to SEQ_MS + 1" \
+	bash -c "grep -qx 'sqn carol@ims.primary.example 64' $T_RUN/primary-sipdb.state"
+t_check "resync via the S-CSCF: MAR with RAND||AUTS reached the primary" since primary "$pm" "MAR $c_out: vector SQN 64 (SEQ 2, IND 0) after resync"
 
 # A silent primary: the partner answers 5012 within its bound.
 kill -STOP "$(cat "$T_RUN/primary.pid")"

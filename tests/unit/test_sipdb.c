@@ -33,7 +33,7 @@ static const char primary_conf[] =
 	"amf=8000 sqn=41\n"
 	"subscriber bob@ims.primary.example sip:bob@ims.primary.example "
 	"k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 "
-	"amf=3030 rand=6d636d69672d62656e63682d72616e64\n";
+	"amf=3030 rand=6d636d69672d62656e63682d72616e64 ind_bits=3 ind=7\n";
 
 static const char partner_conf[] = "role partner\n"
 				   "identity hss.partner.example\n"
@@ -89,6 +89,9 @@ static void test_conf_primary(void **state)
 	assert_false(s->opc_is_op);
 	assert_int_equal(s->amf[0], 0x80);
 	assert_int_equal(s->sqn, 41);
+	/* TS 33.102 C.3.1 example / the bench card: 5 IND bits, IND 0. */
+	assert_int_equal(s->ind_bits, 5);
+	assert_int_equal(s->ind, 0);
 	s = sdb_sub_by_impu(&db, "sip:bob@ims.primary.example");
 	assert_non_null(s);
 	assert_true(s->opc_is_op);
@@ -98,6 +101,8 @@ static void test_conf_primary(void **state)
 	assert_true(s->fixed_rand);
 	assert_memory_equal(s->rand, "mcmig-bench-rand", 16);
 	assert_int_equal(s->sqn, 0);
+	assert_int_equal(s->ind_bits, 3);
+	assert_int_equal(s->ind, 7);
 	sdb_free(&db);
 }
 
@@ -162,7 +167,22 @@ static void test_conf_malformed(void **state)
 		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
 		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 rand=00\n",
 		  "line 2: subscriber field 7 is malformed" },
-		{ "a b c d e f g h i\n", "line 2: too many fields" },
+		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
+		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 ind_bits=29\n",
+		  "line 2: subscriber field 7 is malformed" },
+		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
+		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 ind_bits=2 ind_bits=3\n",
+		  "line 2: subscriber field 8 is malformed" },
+		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
+		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 ind=-1\n",
+		  "line 2: subscriber field 7 is malformed" },
+		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
+		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 ind_bits=2 ind=4\n",
+		  "line 2: subscriber ind= does not fit in ind_bits=" },
+		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
+		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 ind=32\n",
+		  "line 2: subscriber ind= does not fit in ind_bits=" },
+		{ "a b c d e f g h i j k l m\n", "line 2: too many fields" },
 	};
 	static const char head[] = "role primary\n";
 	static const char tail[] = "identity h.example\nrealm example\n"

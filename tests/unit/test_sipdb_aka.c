@@ -98,7 +98,7 @@ static void test_milenage_sets(void **state)
 	}
 }
 
-/* Consecutive vectors use consecutive SQNs (IND bits 0). */
+/* Without IND bits (ind_bits=0) consecutive vectors use consecutive SQNs. */
 static void test_sqn_advances(void **state)
 {
 	uint8_t rand_[16] = { 0 };
@@ -111,6 +111,42 @@ static void test_sqn_advances(void **state)
 	assert_int_equal(s.sqn, 42);
 	assert_int_equal(aka_vector(&s, rand_, NULL, 0, &v), 0);
 	assert_int_equal(s.sqn, 43);
+}
+
+/* TS 33.102 C.3.2 with 5 IND bits (the bench card's profile): each vector
+ * takes SEQ + 1 in the subscriber's IND slot, whatever slot the last SQN was
+ * in, and the AUTN carries that SQN. */
+static void test_sqn_ind(void **state)
+{
+	uint8_t rand_[16] = { 0 }, sqn[6], ak[6];
+	struct aka_vec v;
+	struct sdb_sub s;
+	int i;
+
+	sub_of(&sets[0], false, &s);
+	s.ind_bits = 5;
+	s.sqn = 0;
+	assert_int_equal(aka_vector(&s, rand_, NULL, 0, &v), 0);
+	assert_int_equal(s.sqn, 1 << 5); /* SEQ 1, IND 0: not 1 (SEQ 0 = replay) */
+	assert_int_equal(aka_vector(&s, rand_, NULL, 0, &v), 0);
+	assert_int_equal(s.sqn, 2 << 5);
+	s.ind = 3;
+	assert_int_equal(aka_vector(&s, rand_, NULL, 0, &v), 0);
+	assert_int_equal(s.sqn, 3 << 5 | 3);
+	s.ind = 0;
+	s.sqn = 7 << 5 | 31; /* last vector from another slot */
+	hex(sets[0].rand, rand_, 16);
+	assert_int_equal(aka_vector(&s, rand_, NULL, 0, &v), 0);
+	assert_int_equal(s.sqn, 8 << 5);
+	hex("000000000100", sqn, 6);
+	hex(sets[0].ak, ak, 6);
+	for (i = 0; i < 6; i++)
+		assert_int_equal(v.autn[i], sqn[i] ^ ak[i]);
+
+	/* An IND that does not fit in ind_bits is refused, the SQN stays. */
+	s.ind = 32;
+	assert_int_equal(aka_vector(&s, rand_, NULL, 0, &v), -EIO);
+	assert_int_equal(s.sqn, 8 << 5);
 }
 
 /* ims-aka.txt example A: the card's SQN_MS is 000000000020. */
@@ -143,6 +179,37 @@ static void test_resync(void **state)
 	assert_int_equal(s.sqn, 0xff9bb4d0b606);
 }
 
+/* TS 33.102 C.3.4 with 5 IND bits: the card's SQN_MS 0x20 is SEQ 1 (IND 0);
+ * SEQ_HE becomes SEQ_MS and the new vector takes SEQ 2 in our IND slot: 0x40
+ * (IND 0) or 0x45 (IND 5), never SQN_MS + 1 (SEQ 1 again: a replay for the
+ * card, and another sync failure). */
+static void test_resync_ind(void **state)
+{
+	uint8_t resync[30], rand_[16], expect[6], ak[6];
+	struct aka_vec v;
+	struct sdb_sub s;
+	int i;
+
+	hex(sets[0].rand, resync, 16);
+	hex("451e8beca41bf8ee589d46d835c9", resync + 16, 14);
+	hex(sets[0].rand, rand_, 16);
+	sub_of(&sets[0], false, &s);
+	s.ind_bits = 5;
+	assert_int_equal(aka_vector(&s, rand_, resync, sizeof(resync), &v), 0);
+	assert_int_equal(s.sqn, 0x40);
+	hex("000000000040", expect, 6);
+	hex(sets[0].ak, ak, 6);
+	for (i = 0; i < 6; i++)
+		expect[i] ^= ak[i];
+	assert_memory_equal(v.autn, expect, 6);
+
+	sub_of(&sets[0], false, &s);
+	s.ind_bits = 5;
+	s.ind = 5;
+	assert_int_equal(aka_vector(&s, rand_, resync, sizeof(resync), &v), 0);
+	assert_int_equal(s.sqn, 0x45);
+}
+
 /* ims-aka.txt example A: AKAv2-MD5 password of vector 1. */
 static void test_akav2_password(void **state)
 {
@@ -162,10 +229,9 @@ static void test_akav2_password(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_milenage_sets),
-		cmocka_unit_test(test_sqn_advances),
-		cmocka_unit_test(test_resync),
-		cmocka_unit_test(test_akav2_password),
+		cmocka_unit_test(test_milenage_sets), cmocka_unit_test(test_sqn_advances),
+		cmocka_unit_test(test_sqn_ind),	      cmocka_unit_test(test_resync),
+		cmocka_unit_test(test_resync_ind),    cmocka_unit_test(test_akav2_password),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -528,19 +528,41 @@ static size_t fcp(const struct card *c, int df, const struct file *f, uint8_t *o
 
 /* ---- SQN state (TS 33.102 Annex C) ------------------------------------ */
 
+/* No state file yet: the profile's sqn_ms is the highest SQN accepted so far,
+ * so every SQN up to it counts as used and every later one (within delta) is
+ * fresh. In the C.2.2 array that is SEQ(sqn_ms) in the slots up to
+ * IND(sqn_ms) and SEQ(sqn_ms) - 1 in the slots above it, whose SQN with
+ * SEQ(sqn_ms) lies beyond sqn_ms. SEQ 0 is never fresh. */
+static void state_initial(struct card *c)
+{
+	uint64_t mask = (1u << c->p.ind_bits) - 1;
+	uint64_t seq_ms = c->p.sqn_ms >> c->p.ind_bits;
+	size_t i;
+
+	c->sqn_ms = c->p.sqn_ms;
+	memset(c->seq, 0, sizeof(c->seq));
+	for (i = 0; i <= mask; i++)
+		c->seq[i] = i <= (c->p.sqn_ms & mask) || !seq_ms ? seq_ms : seq_ms - 1;
+}
+
 static int state_load(struct card *c)
 {
 	char line[1024], *s, *tok, *save = NULL;
 	size_t i = 0;
 	FILE *f;
 
-	c->sqn_ms = c->p.sqn_ms;
-	memset(c->seq, 0, sizeof(c->seq));
+	state_initial(c);
 	if (!c->p.state[0])
 		return 0;
 	f = fopen(c->p.state, "r");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
+	if (!f) {
+		if (errno != ENOENT)
+			return -errno;
+		logmsg("no SQN state in %s yet: SQN_MS %012" PRIx64 " from the profile", c->p.state,
+		       c->sqn_ms);
+		return 0;
+	}
+	memset(c->seq, 0, sizeof(c->seq));
 	while (fgets(line, sizeof(line), f)) {
 		s = trim(line);
 		if (!strncmp(s, "sqn_ms = ", 9)) {

@@ -26,8 +26,13 @@ int aka_vector(struct sdb_sub *s, const uint8_t rand[16], const uint8_t *resync,
 	memcpy(aud.u.umts.opc, s->opc, 16);
 	aud.u.umts.opc_is_op = s->opc_is_op;
 	memcpy(aud.u.umts.amf, s->amf, 2);
-	/* libosmocore increments before use: in = last used SQN (IND 0). */
+	/* TS 33.102 C.3.2: libosmocore takes the last SQN used and makes the
+	 * next one ((SQN + 2^ind_bits) with IND cleared) + ind, i.e. SEQ + 1
+	 * in our IND slot. On resync it starts from the card's SQN_MS instead
+	 * (C.3.4: SEQ_HE = SEQ_MS), so the vector carries SEQ_MS + 1. */
 	aud.u.umts.sqn = s->sqn;
+	aud.u.umts.ind_bitlen = s->ind_bits;
+	aud.u.umts.ind = s->ind;
 	memset(&ov, 0, sizeof(ov));
 	if (resync)
 		/* RAND||AUTS: the AUTS belongs to the RAND of the failed

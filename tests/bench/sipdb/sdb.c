@@ -14,7 +14,7 @@
 
 #include "sdb.h"
 
-#define MAX_TOKENS 8
+#define MAX_TOKENS 12
 #define MAX_LINE   2048
 
 static void wipe(void *p, size_t n)
@@ -184,8 +184,8 @@ static int each_line(struct sdb *db, const char *buf, size_t len, char *err, siz
 static int conf_subscriber(struct sdb *db, char **tok, int n, unsigned int ln, char *err,
 			   size_t errlen)
 {
-	struct sdb_sub s = { 0 };
-	bool have_k = false, have_op = false, have_amf = false;
+	struct sdb_sub s = { .ind_bits = SDB_IND_BITS_DEFAULT };
+	bool have_k = false, have_op = false, have_amf = false, have_ind = false, have_bits = false;
 	unsigned long long v;
 	void *arr;
 	int i, ret = 0;
@@ -217,6 +217,14 @@ static int conf_subscriber(struct sdb *db, char **tok, int n, unsigned int ln, c
 			/* TS 33.102: SQN is 48 bits */
 			ret = parse_uint(tok[i] + 4, (1ULL << 48) - 1, &v);
 			s.sqn = v;
+		} else if (!strncmp(tok[i], "ind_bits=", 9) && !have_bits) {
+			ret = parse_uint(tok[i] + 9, SDB_IND_BITS_MAX, &v);
+			s.ind_bits = (unsigned int)v;
+			have_bits = true;
+		} else if (!strncmp(tok[i], "ind=", 4) && !have_ind) {
+			ret = parse_uint(tok[i] + 4, (1ULL << SDB_IND_BITS_MAX) - 1, &v);
+			s.ind = (unsigned int)v;
+			have_ind = true;
 		} else {
 			ret = -EINVAL;
 		}
@@ -230,6 +238,10 @@ static int conf_subscriber(struct sdb *db, char **tok, int n, unsigned int ln, c
 	if (!have_k || !have_op || !have_amf) {
 		wipe(&s, sizeof(s));
 		return fail(err, errlen, ln, "subscriber needs k=, opc= or op=, and amf=");
+	}
+	if (s.ind >> s.ind_bits) {
+		wipe(&s, sizeof(s));
+		return fail(err, errlen, ln, "subscriber ind= does not fit in ind_bits=");
 	}
 	arr = grow(db->subs, db->nsubs, sizeof(s));
 	if (!arr) {

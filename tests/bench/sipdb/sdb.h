@@ -13,6 +13,9 @@
 
 #define SDB_ID_MAX     256
 #define SDB_MAX_LISTEN 8
+/* TS 33.102 C.3.1 example and the bench card's profile. */
+#define SDB_IND_BITS_DEFAULT 5
+#define SDB_IND_BITS_MAX     28 /* libosmocore's limit */
 
 enum sdb_role {
 	SDB_PRIMARY,
@@ -32,7 +35,11 @@ struct sdb_sub {
 	uint8_t opc[16]; /* OPc, or OP when op_is_op */
 	bool opc_is_op;
 	uint8_t amf[2];
-	uint64_t sqn; /* last SQN used (TS 33.102 C.1.1) */
+	/* TS 33.102 Annex C: SQN = SEQ || IND, IND the low ind_bits bits;
+	 * each vector takes SEQ + 1 with this subscriber's IND (C.3.2). */
+	uint64_t sqn; /* last SQN used (SEQ || IND) */
+	unsigned int ind_bits;
+	unsigned int ind;
 	/* Tests only: every vector of this subscriber uses this RAND. */
 	bool fixed_rand;
 	uint8_t rand[16];

@@ -233,8 +233,8 @@ static int mar_local(struct msg *ans, struct avp *req_item, struct sdb_sub *s, c
 		      ret == -EINVAL ? "AUTS rejected" : strerror(-ret));
 		return fdx_set_result(ans, FDX_UNABLE_TO_COMPLY, false);
 	}
-	logf_("MAR %s: vector SQN %llu%s", impi, (unsigned long long)s->sqn,
-	      resync ? " after resync" : "");
+	logf_("MAR %s: vector SQN %llu (SEQ %llu, IND %u)%s", impi, (unsigned long long)s->sqn,
+	      (unsigned long long)(s->sqn >> s->ind_bits), s->ind, resync ? " after resync" : "");
 	memcpy(auth, v.rand, 16);
 	memcpy(auth + 16, v.autn, 16);
 	ret = fdx_add_u32(ans, fdx.sip_number_auth_items, 1);
