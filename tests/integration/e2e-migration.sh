@@ -7,7 +7,9 @@
 # (step 14), configures wwan1 over rtnetlink, and registers at the partner's
 # unmodified Kamailio S-CSCF with IMS-AKA answered by the bench card behind
 # the real pcscd + vpcd (steps 15-24, vectors proxied to the primary SIP DB).
-# Then: return; a forced sync failure (registers after resync); a MAC
+# Then: return; a forced sync failure (registers after resync); the
+# "primary unreachable" trigger (primary PDN carrier lost, registration
+# denied on the home PLMN) migrating and returning by itself; a MAC
 # failure (gives up with a clear reason, back on the primary); a revoked
 # migration (6.Y.3: refused, back on the primary, nothing stored lost).
 . "$(dirname "$0")/../lib.sh"
@@ -106,6 +108,15 @@ token-file=$MCMIG_CMS_TOKEN_FILE
 # The bench board (boards/bench.conf) names the modem, wwan1 and the reader;
 # only the proxy socket is per run.
 proxy=$PROXY
+[primary]
+# The "primary unreachable" trigger: the home PLMN and the primary PDN's
+# netdev (bench topology: wwan0), with short timers for the test.
+plmn=001-01
+netdev=$MCMIG_UE_PRIMARY_IF
+grace-ms=1500
+back-ms=1000
+migrate=true
+partner=urn:mcmig:system:partner
 EOF
 t_spawn agent ip netns exec "$UE" "$MCMIGD" -c "$T_RUN/mcmig.conf"
 t_wait_for "mcmigd idle on the bus" 15 bash -c "'$CTL' status | grep -q '^state:   idle-on-primary'" ||
@@ -182,6 +193,43 @@ t_check "sync failure: the primary SIP DB resynchronised" \
 	bash -c "tail -n +$((pp + 1)) '$T_RUN/primary.log' | grep -q 'after resync'"
 migrate return
 t_check "sync failure: returned (exit $rc)" test "$rc" -eq 0
+
+# Primary unreachable (the third trigger), first by the primary PDN's link:
+# its carrier goes (the peer of wwan0 in the primary namespace is ue0,
+# tests/bench/topology.sh). A blip shorter than grace-ms changes nothing.
+state_is() { "$CTL" status | grep -q "^state:   $1"; }
+al=$(wc -l <"$T_RUN/agent2.log")
+since() { tail -n +$((al + 1)) "$T_RUN/agent2.log" | grep -q "$1"; }
+ip -n "$MCMIG_NS_PRIMARY" link set ue0 down && sleep 0.3 && ip -n "$MCMIG_NS_PRIMARY" link set ue0 up
+t_wait_for "the blip seen" 5 since "primary lost -> reachable (up)"
+sleep 2
+t_check "primary PDN blip within T-grace: still on the primary" state_is idle-on-primary
+al=$(wc -l <"$T_RUN/agent2.log")
+ip -n "$MCMIG_NS_PRIMARY" link set ue0 down
+t_wait_for "the unreachable trigger to register at the partner" 30 state_is registered-at-partner
+t_check "primary PDN lost: migrated by the trigger after T-grace" since \
+	"primary unreachable (primary PDN $MCMIG_UE_PRIMARY_IF: no carrier): migrating to urn:mcmig:system:partner"
+t_check "primary PDN lost: registered at the partner" state_is registered-at-partner
+t_check "primary PDN lost: stored configuration, no CMS request" bash -c \
+	"! tail -n +$((al + 1)) '$T_RUN/agent2.log' | grep -q 'partner-config-requested'"
+t_check "primary PDN lost: wwan1 configured" partner_addr
+ip -n "$MCMIG_NS_PRIMARY" link set ue0 up
+t_wait_for "the return when the primary is back" 30 state_is idle-on-primary
+t_check "primary PDN back: returned after T-back" since "primary reachable again: returning"
+back_on_primary "primary PDN back"
+
+# Then by the serving network: registration denied on the home PLMN
+# (qmi-emu's NAS indication), and registered there again.
+al=$(wc -l <"$T_RUN/agent2.log")
+"$EMU" ctl "$T_RUN/emu.ctl" serving reg=denied >/dev/null
+t_wait_for "the unreachable trigger to register at the partner" 30 state_is registered-at-partner
+t_check "registration denied: migrated by the trigger" since \
+	"primary unreachable (registration denied[^)]*): migrating to urn:mcmig:system:partner"
+t_check "registration denied: registered at the partner" state_is registered-at-partner
+"$EMU" ctl "$T_RUN/emu.ctl" serving reg=home >/dev/null
+t_wait_for "the return when registered at home again" 30 state_is idle-on-primary
+t_check "registered at home again: returned" since "primary reachable again: returning"
+back_on_primary "registered at home again"
 
 # MAC failure: another K on the card; the agent gives up with a clear reason.
 $card swap "$T_RUN" 0 "$T_RUN/profiles/wrongk.ini" >/dev/null 2>&1
