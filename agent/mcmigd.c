@@ -408,6 +408,10 @@ static void start_fsm(struct daemon *d)
 	} else if (ret != -ENOENT) {
 		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_STATE_FILE, g_strerror(-ret));
 	}
+	/* The primary was already back when the migration its trigger started was restored. */
+	if (d->primary && d->cfg.primary_return &&
+	    primary_get_state(d->primary) == PRIMARY_REACHABLE)
+		migrate_primary_reachable(d->fsm);
 	emit_properties(d);
 	d->modem_ops->get_serving(d->modem, serving_done, d);
 }

@@ -232,8 +232,16 @@ static void persist(struct migrate *m)
 
 	if (!m->env.store || !m->env.store->persist)
 		return;
-	snprintf(text, sizeof(text), "state=%s\npartner=%s\nreason=%s\n", states[m->state].name,
-		 m->partner, m->reason);
+	/*
+	 * An automatic trigger is kept with a migration it started, so that its
+	 * return still happens after a restart (absent = manual, as before).
+	 */
+	snprintf(text, sizeof(text), "state=%s\npartner=%s\nreason=%s\n%s", states[m->state].name,
+		 m->partner, m->reason,
+		 m->state != MIGRATE_REGISTERED		   ? "" :
+		 m->trigger == MIGRATE_TRIGGER_LOCATION	   ? "trigger=location\n" :
+		 m->trigger == MIGRATE_TRIGGER_UNREACHABLE ? "trigger=unreachable\n" :
+							     "");
 	if (m->env.store->persist(m->env.store_ctx, text) < 0)
 		logf_(m, "cannot persist state %s", states[m->state].name);
 }
@@ -1048,7 +1056,7 @@ static const char *field(const char *text, const char *key, char *out, size_t si
 
 int migrate_restore(struct migrate *m, const char *text)
 {
-	char st[64], partner[PCFG_STR_MAX], reason[MIGRATE_REASON_MAX];
+	char st[64], partner[PCFG_STR_MAX], reason[MIGRATE_REASON_MAX], trigger[32];
 
 	if (m->state != MIGRATE_IDLE)
 		return -EBUSY;
@@ -1076,8 +1084,14 @@ int migrate_restore(struct migrate *m, const char *text)
 		persist(m);
 		return 0;
 	}
-	if (strcmp(st, states[MIGRATE_REGISTERED].name) == 0)
+	if (strcmp(st, states[MIGRATE_REGISTERED].name) == 0) {
+		field(text, "trigger", trigger, sizeof(trigger));
+		if (strcmp(trigger, "location") == 0)
+			return migrate_start(m, partner, MIGRATE_TRIGGER_LOCATION);
+		if (strcmp(trigger, "unreachable") == 0)
+			return migrate_start(m, partner, MIGRATE_TRIGGER_UNREACHABLE);
 		return migrate_start(m, partner, MIGRATE_TRIGGER_RESTORE);
+	}
 	return -EINVAL;
 }
 

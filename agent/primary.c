@@ -168,8 +168,13 @@ static void dispatch(struct primary *p, enum primary_event ev)
 	}
 	switch (s) {
 	case PRIMARY_UNKNOWN:
-	case PRIMARY_REACHABLE:
 		set_state(p, ev == PRIMARY_EV_UP ? PRIMARY_REACHABLE : PRIMARY_LOST, ev);
+		/* Reachable at start: a migration restored from before a restart may return. */
+		if (ev == PRIMARY_EV_UP)
+			p->env.reachable(p->env.ctx);
+		break;
+	case PRIMARY_REACHABLE:
+		set_state(p, PRIMARY_LOST, ev);
 		break;
 	case PRIMARY_LOST:
 		if (ev == PRIMARY_EV_UP) {

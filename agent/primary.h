@@ -70,7 +70,7 @@ struct primary_env {
 	void (*log)(void *ctx, const char *line);
 	/* T-grace expired (again after a relapse in T-back): migrate. */
 	void (*unreachable)(void *ctx, const char *why);
-	/* Up for T-back after unreachable: return. */
+	/* Up for T-back after unreachable, or up at once at start: return. */
 	void (*reachable)(void *ctx);
 	void *ctx;
 };

@@ -916,8 +916,13 @@ static void test_unreachable_migrates_then_returns(void **state)
 	sip_challenged();
 	card_answer();
 	sip_say(SIPREG_REGISTERED, NULL);
+	/* The trigger is persisted with the migration, for its return after a restart. */
 	snprintf(expected, sizeof(expected), "%s%s%s", register_trace, challenged_trace,
-		 registered_trace);
+		 "challenged -> registering (auth-done)\n"
+		 "timer T-reg armed: 40000 ms\n"
+		 "registering -> registered-at-partner (registered)\n"
+		 "persist state=registered-at-partner partner=" PARTNER
+		 " reason= trigger=unreachable\n");
 	check_trace(expected);
 	/* Unreachable again while registered: nothing to do. */
 	assert_int_equal(migrate_primary_unreachable(fsm, PARTNER, "no carrier"), -EBUSY);
@@ -967,7 +972,8 @@ static void test_unreachable_back_while_migrating(void **state)
 	sip_say(SIPREG_REGISTERED, NULL);
 	/* Make-before-break: the registration completes, then the agent leaves. */
 	check_trace("registering -> registered-at-partner (registered)\n"
-		    "persist state=registered-at-partner partner=" PARTNER " reason=\n"
+		    "persist state=registered-at-partner partner=" PARTNER
+		    " reason= trigger=unreachable\n"
 		    "primary reachable again meanwhile: returning\n"
 		    "registered-at-partner -> returning (return)\n"
 		    "timer T-dereg armed: 10000 ms\n"
@@ -1023,6 +1029,29 @@ static void test_restore(void **state)
 	assert_non_null(strstr(trace, "restoring registered-at-partner (partner " PARTNER ")\n"
 				      "store.get " PARTNER ": ok\n"));
 	assert_int_equal(migrate_restore(fsm, "state=idle-on-primary\n"), -EBUSY);
+}
+
+/* A migration the unreachable trigger started still returns after a restart. */
+static void test_restore_unreachable(void **state)
+{
+	stored = true;
+	assert_int_equal(migrate_restore(fsm, "state=registered-at-partner\npartner=" PARTNER
+					      "\nreason=\ntrigger=unreachable\n"),
+			 0);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_PDN_CONNECTING);
+	assert_int_equal(migrate_primary_reachable(fsm), 0);
+	pdn_answer(0, NULL);
+	sip_say(SIPREG_REGISTERED, NULL);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_RETURNING);
+	assert_non_null(strstr(trace, "primary reachable again meanwhile: returning\n"));
+	teardown(state);
+	setup(state);
+	/* Restored without a trigger line: manual, nothing returns by itself. */
+	stored = true;
+	assert_int_equal(migrate_restore(fsm, "state=registered-at-partner\npartner=" PARTNER
+					      "\nreason=\n"),
+			 0);
+	assert_int_equal(migrate_primary_reachable(fsm), -EBUSY);
 }
 
 static void test_restore_failed_and_stored(void **state)
@@ -1110,6 +1139,7 @@ int main(void)
 		T(test_unreachable_back_while_migrating),
 		T(test_unreachable_failure_then_retry),
 		T(test_restore),
+		T(test_restore_unreachable),
 		T(test_restore_failed_and_stored),
 		T(test_parse_pcscf),
 		T(test_names),

@@ -185,7 +185,7 @@ static void to_reachable(void)
 	primary_serving(pr, &home);
 	assert_int_equal(primary_get_state(pr), PRIMARY_UNKNOWN);
 	primary_link(pr, true, "");
-	check_trace("primary unknown -> reachable (up)\n");
+	check_trace("primary unknown -> reachable (up)\n=> reachable\n");
 	assert_int_equal(armed(), 0);
 }
 
@@ -296,7 +296,7 @@ static void test_only_netdev_watched(void **state)
 	/* Serving is not watched: any PLMN is fine. */
 	primary_serving(pr, &partner);
 	primary_link(pr, true, NULL);
-	check_trace("primary unknown -> reachable (up)\n");
+	check_trace("primary unknown -> reachable (up)\n=> reachable\n");
 	primary_link(pr, false, NULL);
 	check_trace("primary reachable -> lost (down): primary PDN wwan0: down\n"
 		    "timer T-grace armed: 5000 ms\n");
@@ -308,7 +308,7 @@ static void test_only_serving_watched(void **state)
 	assert_int_equal(make(true, false), 0);
 	primary_link(pr, false, "no carrier");
 	primary_serving(pr, &home);
-	check_trace("primary unknown -> reachable (up)\n");
+	check_trace("primary unknown -> reachable (up)\n=> reachable\n");
 }
 
 static void test_names(void **state)
