@@ -156,6 +156,71 @@ static int parse_policy(struct parse *p, const char *group, struct migrate_polic
 	return 0;
 }
 
+/* Splits "MCC-MNC" (TS 23.003 2.2: 3-digit MCC, 2- or 3-digit MNC) in place. */
+static bool split_plmn(char *plmn, char **mnc)
+{
+	char *dash = strchr(plmn, '-');
+
+	if (!dash)
+		return false;
+	*dash = '\0';
+	*mnc = dash + 1;
+	if (digits(plmn, 3, 3) && digits(*mnc, 2, 3))
+		return true;
+	*dash = '-';
+	return false;
+}
+
+/*
+ * [primary]: how the primary's reachability is watched (serving PLMNs from
+ * the modem, the primary PDN's netdev over rtnetlink) and what to do.
+ */
+static int parse_primary(struct parse *p, struct mcmigd_config *c)
+{
+	static const char *const g = "primary";
+	struct primary_config *pc = &c->primary;
+	char plmns[128] = "", *mnc;
+	gchar **list;
+	size_t i;
+	int ret;
+
+	c->primary_return = true;
+	ret = str(p, g, "plmn", plmns, sizeof(plmns), false);
+	if (ret == 0)
+		ret = str(p, g, "netdev", pc->netdev, sizeof(pc->netdev), false);
+	if (ret == 0)
+		ret = uint_val(p, g, "grace-ms", &pc->grace_ms, 100, 3600000);
+	if (ret == 0)
+		ret = uint_val(p, g, "back-ms", &pc->back_ms, 100, 3600000);
+	if (ret == 0)
+		ret = bool_val(p, g, "migrate", &c->primary_migrate);
+	if (ret == 0)
+		ret = bool_val(p, g, "return", &c->primary_return);
+	if (ret == 0)
+		ret = str(p, g, "partner", c->primary_partner, sizeof(c->primary_partner), false);
+	if (ret < 0)
+		return ret;
+	list = g_strsplit(plmns, ",", -1);
+	for (i = 0; list[i] && ret == 0; i++) {
+		g_strstrip(list[i]);
+		if (!*list[i])
+			continue;
+		if (pc->n_plmn == PRIMARY_PLMN_MAX)
+			ret = bad(p, g, "plmn", "too many PLMNs", list[i]);
+		else if (!split_plmn(list[i], &mnc))
+			ret = bad(p, g, "plmn", "not a list of MCC-MNC", list[i]);
+		else {
+			strcpy(pc->plmn[pc->n_plmn].mcc, list[i]);
+			strcpy(pc->plmn[pc->n_plmn].mnc, mnc);
+			pc->n_plmn++;
+		}
+	}
+	g_strfreev(list);
+	if (ret == 0 && c->primary_migrate && !pc->n_plmn && !pc->netdev[0])
+		ret = bad(p, g, "migrate", "needs plmn or netdev to watch", NULL);
+	return ret;
+}
+
 static int parse_groups(struct parse *p, struct mcmigd_config *c)
 {
 	static const char *const agent_keys[] = { "mc-service-id", "state-dir", "bus",
@@ -172,6 +237,8 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 	static const char *const sip_keys[] = { "expires", "max-auth-failures", "force-tcp", NULL };
 	static const char *const timer_keys[] = { "cmc-ms",   "pdn-ms",	 "reg-ms", "auth-ms",
 						  "dereg-ms", "down-ms", NULL };
+	static const char *const primary_keys[] = { "plmn",    "netdev", "grace-ms", "back-ms",
+						    "migrate", "return", "partner",  NULL };
 	static const enum migrate_timer timer_ids[] = { MIGRATE_T_CMC,	 MIGRATE_T_PDN,
 							MIGRATE_T_REG,	 MIGRATE_T_AUTH,
 							MIGRATE_T_DEREG, MIGRATE_T_DOWN };
@@ -197,6 +264,8 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 			ret = check_keys(p, g, sip_keys);
 		else if (strcmp(g, "timers") == 0)
 			ret = check_keys(p, g, timer_keys);
+		else if (strcmp(g, "primary") == 0)
+			ret = check_keys(p, g, primary_keys);
 		else if (strncmp(g, "policy ", 7) == 0) {
 			if (m->n_policy == MIGRATE_POLICY_MAX)
 				ret = bad(p, g, "plmn", "too many [policy ...] groups", NULL);
@@ -287,6 +356,8 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 	for (i = 0; ret == 0 && i < ARRAY_SIZE(timer_ids); i++)
 		ret = uint_val(p, "timers", timer_keys[i], &m->timeout_ms[timer_ids[i]], 100,
 			       3600000);
+	if (ret == 0)
+		ret = parse_primary(p, c);
 	return ret;
 }
 

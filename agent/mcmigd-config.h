@@ -13,6 +13,7 @@
 #include "cmc.h"
 #include "migrate.h"
 #include "modem.h"
+#include "primary.h"
 
 #define MCMIGD_PATH_MAX 256
 
@@ -42,6 +43,11 @@ struct mcmigd_config {
 	unsigned int card_timeout_ms;
 	/* [sip], [timers], [policy ...] */
 	struct migrate_config migrate; /* mc_service_id points into the field above */
+	/* [primary]: the "primary unreachable" trigger (agent/primary.h) */
+	struct primary_config primary;
+	bool primary_migrate;		    /* migrate when unreachable */
+	bool primary_return;		    /* return when reachable again */
+	char primary_partner[PCFG_STR_MAX]; /* "" = the current or last partner */
 };
 
 /*

@@ -24,10 +24,12 @@
 #include "board.h"
 #include "card.h"
 #include "cmc.h"
+#include "linkwatch.h"
 #include "mcmigd-config.h"
 #include "migrate.h"
 #include "modem.h"
 #include "netdev.h"
+#include "primary.h"
 #include "sipreg.h"
 #include "store.h"
 #include "uicc.h"
@@ -70,6 +72,8 @@ struct daemon {
 	guint trouble_id;
 	char modem_trouble[MIGRATE_REASON_MAX];
 	struct migrate *fsm;
+	struct primary *primary;		 /* the "primary unreachable" trigger, if enabled */
+	struct linkwatch *linkwatch;		 /* the primary PDN's netdev */
 	char not_ready[MIGRATE_REASON_MAX + 32]; /* why there is no FSM yet */
 
 	GDBusConnection *bus;
@@ -277,6 +281,8 @@ static void serving_done(int err, const char *reason, const struct modem_serving
 		return;
 	}
 	g_message("serving network %s-%s (%s)", s->mcc, s->mnc, modem_reg_state_str(s->reg));
+	if (d->primary)
+		primary_serving(d->primary, s);
 	if (d->fsm)
 		migrate_serving_changed(d->fsm, s);
 }
@@ -285,8 +291,66 @@ static void ev_serving_changed(const struct modem_serving *s, void *ud)
 {
 	struct daemon *d = ud;
 
+	if (d->primary)
+		primary_serving(d->primary, s);
 	if (d->fsm)
 		migrate_serving_changed(d->fsm, s);
+}
+
+/* ---- the "primary unreachable" trigger ---- */
+
+static void primary_unreachable(void *ctx, const char *why)
+{
+	struct daemon *d = ctx;
+
+	if (d->fsm)
+		migrate_primary_unreachable(d->fsm, d->cfg.primary_partner, why);
+	else
+		g_warning("primary unreachable (%s), but %s", why, d->not_ready);
+}
+
+static void primary_reachable(void *ctx)
+{
+	struct daemon *d = ctx;
+
+	if (d->fsm && d->cfg.primary_return)
+		migrate_primary_reachable(d->fsm);
+}
+
+static void primary_link_changed(bool up, const char *why, void *ud)
+{
+	struct daemon *d = ud;
+
+	g_message("primary PDN netdev %s: %s", d->cfg.primary.netdev, up ? "up" : why);
+	primary_link(d->primary, up, why);
+}
+
+static int primary_setup(struct daemon *d)
+{
+	struct primary_env env = {
+		.timer_add = env_timer_add,
+		.timer_del = env_timer_del,
+		.log = env_log,
+		.unreachable = primary_unreachable,
+		.reachable = primary_reachable,
+		.ctx = d,
+	};
+	int ret;
+
+	if (!d->cfg.primary_migrate)
+		return 0;
+	ret = primary_new(&d->primary, &env, &d->cfg.primary);
+	if (ret < 0) {
+		g_critical("primary reachability: %s", g_strerror(-ret));
+		return ret;
+	}
+	if (!d->cfg.primary.netdev[0])
+		return 0;
+	ret = linkwatch_new(&d->linkwatch, d->cfg.primary.netdev, primary_link_changed, d);
+	if (ret < 0)
+		g_critical("primary PDN netdev %s: rtnetlink: %s", d->cfg.primary.netdev,
+			   g_strerror(-ret));
+	return ret;
 }
 
 static void ev_pdn_dropped(modem_pdn_id id, int err, const char *reason, void *ud)
@@ -344,6 +408,10 @@ static void start_fsm(struct daemon *d)
 	} else if (ret != -ENOENT) {
 		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_STATE_FILE, g_strerror(-ret));
 	}
+	/* The primary was already back when the migration its trigger started was restored. */
+	if (d->primary && d->cfg.primary_return &&
+	    primary_get_state(d->primary) == PRIMARY_REACHABLE)
+		migrate_primary_reachable(d->fsm);
 	emit_properties(d);
 	d->modem_ops->get_serving(d->modem, serving_done, d);
 }
@@ -628,6 +696,9 @@ static int setup(struct daemon *d)
 		g_critical("card: %s", g_strerror(-ret));
 		return ret;
 	}
+	ret = primary_setup(d);
+	if (ret < 0)
+		return ret;
 	d->modem_ops = modem_ops_find(d->cfg.modem.backend);
 	if (!d->modem_ops) {
 		g_critical("modem backend %s not built in", d->cfg.modem.backend);
@@ -668,6 +739,8 @@ static void teardown(struct daemon *d)
 		g_dbus_node_info_unref(d->node);
 	/* The FSM first: the modem's and the card's -ECANCELED answers find nothing. */
 	migrate_free(d->fsm);
+	linkwatch_free(d->linkwatch);
+	primary_free(d->primary);
 	if (d->modem_ops)
 		d->modem_ops->close(d->modem);
 	card_free(d->card);

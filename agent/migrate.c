@@ -152,6 +152,7 @@ struct migrate {
 	struct aka_call *aka_pending;
 	struct modem_serving serving;
 	bool have_serving;
+	bool return_when_registered; /* the primary came back mid-migration */
 };
 
 /* Outstanding modem connects, so that migrate_free can orphan them all. */
@@ -231,8 +232,16 @@ static void persist(struct migrate *m)
 
 	if (!m->env.store || !m->env.store->persist)
 		return;
-	snprintf(text, sizeof(text), "state=%s\npartner=%s\nreason=%s\n", states[m->state].name,
-		 m->partner, m->reason);
+	/*
+	 * An automatic trigger is kept with a migration it started, so that its
+	 * return still happens after a restart (absent = manual, as before).
+	 */
+	snprintf(text, sizeof(text), "state=%s\npartner=%s\nreason=%s\n%s", states[m->state].name,
+		 m->partner, m->reason,
+		 m->state != MIGRATE_REGISTERED		   ? "" :
+		 m->trigger == MIGRATE_TRIGGER_LOCATION	   ? "trigger=location\n" :
+		 m->trigger == MIGRATE_TRIGGER_UNREACHABLE ? "trigger=unreachable\n" :
+							     "");
 	if (m->env.store->persist(m->env.store_ctx, text) < 0)
 		logf_(m, "cannot persist state %s", states[m->state].name);
 }
@@ -783,6 +792,12 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 	case MIGRATE_EV_REGISTERED:
 		m->reason[0] = '\0';
 		set_state(m, MIGRATE_REGISTERED, ev);
+		if (m->return_when_registered) {
+			m->return_when_registered = false;
+			logf_(m, "primary reachable again meanwhile: returning");
+			m->trigger = MIGRATE_TRIGGER_MANUAL;
+			dispatch(m, MIGRATE_EV_RETURN, NULL);
+		}
 		break;
 	case MIGRATE_EV_REG_FAILED:
 	case MIGRATE_EV_REG_LOST:
@@ -900,6 +915,7 @@ void migrate_free(struct migrate *m)
 int migrate_start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger)
 {
 	m->trigger = trigger;
+	m->return_when_registered = false;
 	return dispatch(m, MIGRATE_EV_MIGRATE, partner_id && *partner_id ? partner_id : NULL);
 }
 
@@ -950,6 +966,63 @@ void migrate_serving_changed(struct migrate *m, const struct modem_serving *s)
 	}
 }
 
+int migrate_primary_unreachable(struct migrate *m, const char *partner_id, const char *why)
+{
+	char partner[PCFG_STR_MAX], before[PCFG_STR_MAX];
+
+	if (m->state != MIGRATE_IDLE && m->state != MIGRATE_CONFIG_STORED &&
+	    m->state != MIGRATE_FAILED) {
+		logf_(m, "primary unreachable (%s): nothing to do in state %s", why,
+		      states[m->state].name);
+		return -EBUSY;
+	}
+	snprintf(partner, sizeof(partner), "%s",
+		 partner_id && *partner_id ? partner_id : m->partner);
+	if (!partner[0]) {
+		logf_(m, "primary unreachable (%s): no partner configured or used before", why);
+		return -ENOENT;
+	}
+	/* NOTE 4: only what was fetched earlier; the CMS is behind the primary. */
+	snprintf(before, sizeof(before), "%s", m->partner);
+	snprintf(m->partner, sizeof(m->partner), "%s", partner);
+	if (!load_stored(m)) {
+		snprintf(m->partner, sizeof(m->partner), "%s", before);
+		logf_(m, "primary unreachable (%s): staying, no valid stored configuration for %s",
+		      why, partner);
+		return -ENOENT;
+	}
+	logf_(m, "primary unreachable (%s): migrating to %s", why, partner);
+	return migrate_start(m, partner, MIGRATE_TRIGGER_UNREACHABLE);
+}
+
+int migrate_primary_reachable(struct migrate *m)
+{
+	if (m->trigger != MIGRATE_TRIGGER_UNREACHABLE)
+		return -EBUSY;
+	switch (m->state) {
+	case MIGRATE_REGISTERED:
+		logf_(m, "primary reachable again: returning");
+		m->trigger = MIGRATE_TRIGGER_MANUAL;
+		return migrate_return(m);
+	case MIGRATE_CONFIG_STORED:
+	case MIGRATE_PDN_CONNECTING:
+	case MIGRATE_REGISTERING:
+	case MIGRATE_CHALLENGED:
+		/* Make-before-break holds: finish, then leave cleanly. */
+		logf_(m, "primary reachable again: returning once registered");
+		m->return_when_registered = true;
+		return 0;
+	case MIGRATE_IDLE:
+	case MIGRATE_CONFIG_REQUESTED:
+	case MIGRATE_RETURNING:
+	case MIGRATE_DISCONNECTING:
+	case MIGRATE_FAILED:
+	case MIGRATE_STATE_COUNT:
+		break;
+	}
+	return -EBUSY;
+}
+
 void migrate_pdn_dropped(struct migrate *m, modem_pdn_id id, const char *reason)
 {
 	if (!m->pdn_up || id != m->pdn_id)
@@ -983,7 +1056,7 @@ static const char *field(const char *text, const char *key, char *out, size_t si
 
 int migrate_restore(struct migrate *m, const char *text)
 {
-	char st[64], partner[PCFG_STR_MAX], reason[MIGRATE_REASON_MAX];
+	char st[64], partner[PCFG_STR_MAX], reason[MIGRATE_REASON_MAX], trigger[32];
 
 	if (m->state != MIGRATE_IDLE)
 		return -EBUSY;
@@ -1011,8 +1084,14 @@ int migrate_restore(struct migrate *m, const char *text)
 		persist(m);
 		return 0;
 	}
-	if (strcmp(st, states[MIGRATE_REGISTERED].name) == 0)
+	if (strcmp(st, states[MIGRATE_REGISTERED].name) == 0) {
+		field(text, "trigger", trigger, sizeof(trigger));
+		if (strcmp(trigger, "location") == 0)
+			return migrate_start(m, partner, MIGRATE_TRIGGER_LOCATION);
+		if (strcmp(trigger, "unreachable") == 0)
+			return migrate_start(m, partner, MIGRATE_TRIGGER_UNREACHABLE);
 		return migrate_start(m, partner, MIGRATE_TRIGGER_RESTORE);
+	}
 	return -EINVAL;
 }
 

@@ -81,7 +81,8 @@ enum migrate_timer {
 enum migrate_trigger {
 	MIGRATE_TRIGGER_MANUAL,
 	MIGRATE_TRIGGER_LOCATION,
-	MIGRATE_TRIGGER_RESTORE, /* the daemon restarted while migrated */
+	MIGRATE_TRIGGER_RESTORE,     /* the daemon restarted while migrated */
+	MIGRATE_TRIGGER_UNREACHABLE, /* the primary is unreachable (agent/primary.h) */
 };
 
 typedef void (*migrate_timer_fn)(void *data);
@@ -169,6 +170,22 @@ void migrate_free(struct migrate *m);
 int migrate_start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger);
 int migrate_fetch(struct migrate *m, const char *partner_id);
 int migrate_return(struct migrate *m);
+
+/*
+ * The "primary unreachable" trigger (agent/primary.h decides when): migrates
+ * to @partner_id ("" or NULL = the current or last partner) only with a valid
+ * stored configuration (NOTE 4: the primary's CMS is out of reach now), and
+ * only from idle-on-primary, partner-config-stored or failed. -ENOENT when
+ * there is no usable configuration, -EBUSY in other states; both logged, the
+ * state unchanged.
+ */
+int migrate_primary_unreachable(struct migrate *m, const char *partner_id, const char *why);
+/*
+ * The primary is back: a migration that this trigger started returns (at
+ * once when registered, else as soon as it registers). 0, or -EBUSY when
+ * there is nothing of this trigger's to undo.
+ */
+int migrate_primary_reachable(struct migrate *m);
 
 /* Modem unsolicited events, fed by the daemon. */
 void migrate_serving_changed(struct migrate *m, const struct modem_serving *s);

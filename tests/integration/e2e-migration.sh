@@ -7,7 +7,9 @@
 # (step 14), configures wwan1 over rtnetlink, and registers at the partner's
 # unmodified Kamailio S-CSCF with IMS-AKA answered by the bench card behind
 # the real pcscd + vpcd (steps 15-24, vectors proxied to the primary SIP DB).
-# Then: return; a forced sync failure (registers after resync); a MAC
+# Then: return; a forced sync failure (registers after resync); the
+# "primary unreachable" trigger (primary PDN carrier lost, registration
+# denied on the home PLMN) migrating and returning by itself; a MAC
 # failure (gives up with a clear reason, back on the primary); a revoked
 # migration (6.Y.3: refused, back on the primary, nothing stored lost).
 . "$(dirname "$0")/../lib.sh"
@@ -106,6 +108,15 @@ token-file=$MCMIG_CMS_TOKEN_FILE
 # The bench board (boards/bench.conf) names the modem, wwan1 and the reader;
 # only the proxy socket is per run.
 proxy=$PROXY
+[primary]
+# The "primary unreachable" trigger: the home PLMN and the primary PDN's
+# netdev (bench topology: wwan0), with short timers for the test.
+plmn=001-01
+netdev=$MCMIG_UE_PRIMARY_IF
+grace-ms=3000
+back-ms=1000
+migrate=true
+partner=urn:mcmig:system:partner
 EOF
 t_spawn agent ip netns exec "$UE" "$MCMIGD" -c "$T_RUN/mcmig.conf"
 t_wait_for "mcmigd idle on the bus" 15 bash -c "'$CTL' status | grep -q '^state:   idle-on-primary'" ||
@@ -172,16 +183,76 @@ t_check "partner PDN disconnected" grep -q "session down: apn=mcptt.partner.exam
 printf 'sqn_ms = 000000100000\nind_bits = 0\nseq = 100000\n' >"$T_RUN/card/ahead.sqn"
 $card swap "$T_RUN" 0 "$T_RUN/profiles/ahead.ini" >/dev/null 2>&1
 pp=$(wc -l <"$T_RUN/primary.log")
+ps=$(wc -l <"$T_RUN/scscf.log")
 migrate migrate --partner urn:mcmig:system:partner
-# Kamailio 5.6.3's resync route may answer the AUTS REGISTER with 500
-# (tests/integration/sip-register.sh); the agent is then back on the primary
-# and a second migration registers with the resynchronised SQN.
-[ "$rc" -eq 0 ] || migrate migrate --partner urn:mcmig:system:partner
-t_check "sync failure: registered after resync (exit $rc)" test "$rc" -eq 0
+# One migrate, one AUTS REGISTER: the S-CSCF answers it with a fresh 401.
+t_check "sync failure: registered after resync with one migrate (exit $rc)" test "$rc" -eq 0
+t_check "sync failure: exactly one auts= REGISTER reached the S-CSCF" test \
+	"$(tail -n +$((ps + 1)) "$T_RUN/scscf.log" | grep -c 'REGISTER .*: resynchronisation')" -eq 1
 t_check "sync failure: the primary SIP DB resynchronised" \
 	bash -c "tail -n +$((pp + 1)) '$T_RUN/primary.log' | grep -q 'after resync'"
 migrate return
 t_check "sync failure: returned (exit $rc)" test "$rc" -eq 0
+
+# Primary unreachable (the third trigger), first by the primary PDN's link:
+# its carrier goes (the peer of wwan0 in the primary namespace is ue0,
+# tests/bench/topology.sh). A blip shorter than grace-ms changes nothing
+# (the kernel may hold a carrier event back up to 1 s: the blip lasts until
+# the agent saw it go, and grace-ms leaves room for the delayed "up").
+state_is() { "$CTL" status | grep -q "^state:   $1"; }
+alog=$T_RUN/agent2.log
+al=$(wc -l <"$alog")
+since() { tail -n +$((al + 1)) "$alog" | grep -q "$1"; }
+ip -n "$MCMIG_NS_PRIMARY" link set ue0 down
+t_wait_for "the primary PDN lost" 5 since "primary reachable -> lost (down)" || t_fail "blip seen"
+ip -n "$MCMIG_NS_PRIMARY" link set ue0 up
+t_wait_for "the primary PDN back" 5 since "primary lost -> reachable (up)" || t_fail "blip over"
+sleep 3
+t_check "primary PDN blip within T-grace: still on the primary" state_is idle-on-primary
+al=$(wc -l <"$alog")
+ip -n "$MCMIG_NS_PRIMARY" link set ue0 down
+t_wait_for "the unreachable trigger to register at the partner" 30 state_is registered-at-partner
+t_check "primary PDN lost: migrated by the trigger after T-grace" since \
+	"primary unreachable (primary PDN $MCMIG_UE_PRIMARY_IF: no carrier): migrating to urn:mcmig:system:partner"
+t_check "primary PDN lost: registered at the partner" state_is registered-at-partner
+t_check "primary PDN lost: stored configuration, no CMS request" bash -c \
+	"! tail -n +$((al + 1)) '$alog' | grep -q 'partner-config-requested'"
+t_check "primary PDN lost: wwan1 configured" partner_addr
+ip -n "$MCMIG_NS_PRIMARY" link set ue0 up
+t_wait_for "the return when the primary is back" 30 state_is idle-on-primary
+t_check "primary PDN back: returned after T-back" since "primary reachable again: returning"
+back_on_primary "primary PDN back"
+
+# The trigger survives a restart: mcmigd stops while migrated by it, the
+# primary comes back meanwhile; the restarted agent restores the migration
+# and returns by itself.
+al=$(wc -l <"$alog")
+ip -n "$MCMIG_NS_PRIMARY" link set ue0 down
+t_wait_for "the unreachable trigger to register at the partner" 30 state_is registered-at-partner
+t_stop agent2
+ip -n "$MCMIG_NS_PRIMARY" link set ue0 up
+t_spawn agent3 ip netns exec "$UE" "$MCMIGD" -c "$T_RUN/mcmig.conf"
+alog=$T_RUN/agent3.log al=0
+t_wait_for "the restored migration to return" 60 since "disconnecting -> idle-on-primary"
+t_check "restart while migrated by the trigger: restored with its trigger" \
+	since "restoring registered-at-partner"
+t_check "restart while migrated by the trigger: returned, the primary being back" \
+	since "primary reachable again meanwhile: returning"
+t_check "restart while migrated by the trigger: idle on the primary" state_is idle-on-primary
+back_on_primary "restart while migrated by the trigger"
+
+# Then by the serving network: registration denied on the home PLMN
+# (qmi-emu's NAS indication), and registered there again.
+al=$(wc -l <"$alog")
+"$EMU" ctl "$T_RUN/emu.ctl" serving reg=denied >/dev/null
+t_wait_for "the unreachable trigger to register at the partner" 30 state_is registered-at-partner
+t_check "registration denied: migrated by the trigger" since \
+	"primary unreachable (registration denied[^)]*): migrating to urn:mcmig:system:partner"
+t_check "registration denied: registered at the partner" state_is registered-at-partner
+"$EMU" ctl "$T_RUN/emu.ctl" serving reg=home >/dev/null
+t_wait_for "the return when registered at home again" 30 state_is idle-on-primary
+t_check "registered at home again: returned" since "primary reachable again: returning"
+back_on_primary "registered at home again"
 
 # MAC failure: another K on the card; the agent gives up with a clear reason.
 $card swap "$T_RUN" 0 "$T_RUN/profiles/wrongk.ini" >/dev/null 2>&1
@@ -203,5 +274,5 @@ t_check "revoked: reason registration-refused" json '"reason":"registration-refu
 back_on_primary "revoked"
 t_check "revoked: stored configuration kept" test -f "$rec"
 
-t_stop agent2
+t_stop agent3
 t_done

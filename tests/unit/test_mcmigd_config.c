@@ -39,6 +39,11 @@ static void test_sample(void **state)
 	assert_int_equal(c->migrate.policy[0].tac_max, 199);
 	assert_false(c->migrate.policy[0].any_tac);
 	assert_string_equal(c->migrate.policy[0].partner_id, "urn:mcmig:system:partner-b");
+	assert_int_equal(c->primary.n_plmn, 1);
+	assert_string_equal(c->primary.plmn[0].mnc, "01");
+	assert_string_equal(c->primary.netdev, "");
+	assert_false(c->primary_migrate);
+	assert_true(c->primary_return);
 	free(data);
 	free(c);
 }
@@ -61,6 +66,12 @@ static void test_errors(void **state)
 		{ "[policy p]\nplmn=999-99\ntac=9-1\n", "[policy p] tac: empty range" },
 		{ "[policy p]\ntac=1\n", "[policy p] plmn: missing mandatory key" },
 		{ "[weird]\nx=1\n", "[weird]: unknown group" },
+		{ "[primary]\nplmn=001-01, 9999\n",
+		  "[primary] plmn: not a list of MCC-MNC ('9999')" },
+		{ "[primary]\nmigrate=true\n", "[primary] migrate: needs plmn or netdev to watch" },
+		{ "[primary]\ngrace-ms=5\n", "[primary] grace-ms: out of range ('5')" },
+		{ "[primary]\nreturn=later\n", "[primary] return: not true or false ('later')" },
+		{ "[primary]\nwhen=now\n", "[primary] when: unknown key" },
 		{ "this is not a key file line\n", "not a key-value pair" },
 	};
 	struct mcmigd_config *c = calloc(1, sizeof(*c));
@@ -70,6 +81,23 @@ static void test_errors(void **state)
 	assert_int_equal(mcmigd_config_parse(base, strlen(base), c, err, sizeof(err)), 0);
 	assert_null(c->cmc.ca_file);
 	assert_true(c->migrate.n_policy == 0);
+	assert_false(c->primary_migrate);
+	assert_true(c->primary_return);
+	/* The trigger on both inputs, several PLMNs, the partner named. */
+	snprintf(doc, sizeof(doc),
+		 "%s[primary]\nplmn=001-01, 001-002\nnetdev=wwan0\ngrace-ms=1000\n"
+		 "back-ms=2000\nmigrate=yes\nreturn=no\npartner=urn:p\n",
+		 base);
+	assert_int_equal(mcmigd_config_parse(doc, strlen(doc), c, err, sizeof(err)), 0);
+	assert_int_equal(c->primary.n_plmn, 2);
+	assert_string_equal(c->primary.plmn[1].mcc, "001");
+	assert_string_equal(c->primary.plmn[1].mnc, "002");
+	assert_string_equal(c->primary.netdev, "wwan0");
+	assert_int_equal(c->primary.grace_ms, 1000);
+	assert_int_equal(c->primary.back_ms, 2000);
+	assert_true(c->primary_migrate);
+	assert_false(c->primary_return);
+	assert_string_equal(c->primary_partner, "urn:p");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(doc, sizeof(doc), "%s%s", base, cases[i].extra);
 		err[0] = '\0';

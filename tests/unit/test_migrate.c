@@ -874,6 +874,151 @@ static void test_location_trigger(void **state)
 		    "sip.stop\n");
 }
 
+/* ---- the "primary unreachable" trigger (agent/primary.h decides when) ---- */
+
+static const char unreachable_trace[] =
+	"store.get " PARTNER ": ok\n"
+	"primary unreachable (primary PDN wwan0: no carrier): migrating to " PARTNER "\n"
+	"idle-on-primary -> partner-config-stored (migrate)\n"
+	"timer T-valid armed: 86400000 ms\n"
+	"persist state=partner-config-stored partner=" PARTNER " reason=\n";
+
+static void test_unreachable_needs_stored_config(void **state)
+{
+	/* No partner named and none used before. */
+	assert_int_equal(migrate_primary_unreachable(fsm, NULL, "registration denied"), -ENOENT);
+	/* A partner, but nothing stored for it: the CMS is behind the primary (NOTE 4). */
+	assert_int_equal(migrate_primary_unreachable(fsm, PARTNER, "registration denied"), -ENOENT);
+	check_trace("primary unreachable (registration denied): no partner configured or used "
+		    "before\n"
+		    "store.get " PARTNER ": none\n"
+		    "no usable stored configuration for " PARTNER
+		    ": no stored configuration for partner " PARTNER "\n"
+		    "primary unreachable (registration denied): staying, no valid stored "
+		    "configuration for " PARTNER "\n");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	assert_string_equal(migrate_get_partner(fsm), "");
+	assert_null(cmc_cb);
+	assert_null(connect_cb);
+}
+
+static void test_unreachable_migrates_then_returns(void **state)
+{
+	char expected[4096];
+
+	stored = true;
+	assert_int_equal(migrate_primary_unreachable(fsm, PARTNER, "primary PDN wwan0: no carrier"),
+			 0);
+	snprintf(expected, sizeof(expected), "%s%s", unreachable_trace, connect_trace);
+	check_trace(expected);
+	assert_null(cmc_cb); /* no CMS exchange */
+	pdn_answer(0, NULL);
+	sip_challenged();
+	card_answer();
+	sip_say(SIPREG_REGISTERED, NULL);
+	/* The trigger is persisted with the migration, for its return after a restart. */
+	snprintf(expected, sizeof(expected), "%s%s%s", register_trace, challenged_trace,
+		 "challenged -> registering (auth-done)\n"
+		 "timer T-reg armed: 40000 ms\n"
+		 "registering -> registered-at-partner (registered)\n"
+		 "persist state=registered-at-partner partner=" PARTNER
+		 " reason= trigger=unreachable\n");
+	check_trace(expected);
+	/* Unreachable again while registered: nothing to do. */
+	assert_int_equal(migrate_primary_unreachable(fsm, PARTNER, "no carrier"), -EBUSY);
+	assert_int_equal(migrate_primary_reachable(fsm), 0);
+	check_trace("primary unreachable (no carrier): nothing to do in state "
+		    "registered-at-partner\n"
+		    "primary reachable again: returning\n"
+		    "registered-at-partner -> returning (return)\n"
+		    "timer T-dereg armed: 10000 ms\n"
+		    "sip.stop\n");
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	disc_answer();
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	/* Back on the primary: a second "reachable" has nothing to undo. */
+	assert_int_equal(migrate_primary_reachable(fsm), -EBUSY);
+}
+
+static void test_unreachable_last_partner(void **state)
+{
+	char expected[2048];
+
+	/* A fetch earlier named the partner: the trigger uses it when none is configured. */
+	assert_int_equal(migrate_fetch(fsm, PARTNER), 0);
+	cmc_answer(0, NULL);
+	trace[0] = '\0';
+	assert_int_equal(migrate_primary_unreachable(fsm, "",
+						     "serving network 999-99 is not the "
+						     "primary's"),
+			 0);
+	/* partner-config-stored already: no new transition before the connect. */
+	snprintf(expected, sizeof(expected), "%s%s",
+		 "primary unreachable (serving network 999-99 is not the primary's): "
+		 "migrating to " PARTNER "\n",
+		 connect_trace);
+	check_trace(expected);
+	assert_null(cmc_cb);
+}
+
+static void test_unreachable_back_while_migrating(void **state)
+{
+	stored = true;
+	assert_int_equal(migrate_primary_unreachable(fsm, PARTNER, "primary PDN wwan0: no carrier"),
+			 0);
+	assert_int_equal(migrate_primary_reachable(fsm), 0);
+	pdn_answer(0, NULL);
+	trace[0] = '\0';
+	sip_say(SIPREG_REGISTERED, NULL);
+	/* Make-before-break: the registration completes, then the agent leaves. */
+	check_trace("registering -> registered-at-partner (registered)\n"
+		    "persist state=registered-at-partner partner=" PARTNER
+		    " reason= trigger=unreachable\n"
+		    "primary reachable again meanwhile: returning\n"
+		    "registered-at-partner -> returning (return)\n"
+		    "timer T-dereg armed: 10000 ms\n"
+		    "sip.stop\n");
+}
+
+static void test_unreachable_failure_then_retry(void **state)
+{
+	stored = true;
+	assert_int_equal(migrate_primary_unreachable(fsm, PARTNER, "primary PDN wwan0: no carrier"),
+			 0);
+	assert_int_equal(migrate_primary_reachable(fsm), 0);
+	pdn_answer(-ENOENT, "unknown APN (3GPP cause 27)");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+	assert_string_equal(migrate_get_reason(fsm), "pdn-failed: unknown APN (3GPP cause 27)");
+	/* Failed: the primary coming back has nothing to undo. */
+	assert_int_equal(migrate_primary_reachable(fsm), -EBUSY);
+	trace[0] = '\0';
+	/* A relapse retries from failed with the stored configuration. */
+	assert_int_equal(migrate_primary_unreachable(fsm, NULL, "registration denied on 001-01"),
+			 0);
+	check_trace("primary unreachable (registration denied on 001-01): migrating to " PARTNER
+		    "\n"
+		    "failed -> partner-config-stored (migrate)\n"
+		    "timer T-valid armed: 86400000 ms\n"
+		    "persist state=partner-config-stored partner=" PARTNER " reason=\n"
+		    "partner-config-stored -> pdn-connecting (connect)\n"
+		    "timer T-pdn armed: 60000 ms\n"
+		    "connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n"
+		    "modem.connect apn=mcptt.partner.example ip=0 auth=2 user=u-4f2a9c "
+		    "password=(set)\n");
+	/* A manual migration is not this trigger's to undo. */
+	pdn_answer(0, NULL);
+	sip_say(SIPREG_REGISTERED, NULL);
+	assert_int_equal(migrate_return(fsm), 0);
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	disc_answer();
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	pdn_answer(0, NULL);
+	sip_say(SIPREG_REGISTERED, NULL);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_REGISTERED);
+	assert_int_equal(migrate_primary_reachable(fsm), -EBUSY);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_REGISTERED);
+}
+
 static void test_restore(void **state)
 {
 	stored = true;
@@ -884,6 +1029,29 @@ static void test_restore(void **state)
 	assert_non_null(strstr(trace, "restoring registered-at-partner (partner " PARTNER ")\n"
 				      "store.get " PARTNER ": ok\n"));
 	assert_int_equal(migrate_restore(fsm, "state=idle-on-primary\n"), -EBUSY);
+}
+
+/* A migration the unreachable trigger started still returns after a restart. */
+static void test_restore_unreachable(void **state)
+{
+	stored = true;
+	assert_int_equal(migrate_restore(fsm, "state=registered-at-partner\npartner=" PARTNER
+					      "\nreason=\ntrigger=unreachable\n"),
+			 0);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_PDN_CONNECTING);
+	assert_int_equal(migrate_primary_reachable(fsm), 0);
+	pdn_answer(0, NULL);
+	sip_say(SIPREG_REGISTERED, NULL);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_RETURNING);
+	assert_non_null(strstr(trace, "primary reachable again meanwhile: returning\n"));
+	teardown(state);
+	setup(state);
+	/* Restored without a trigger line: manual, nothing returns by itself. */
+	stored = true;
+	assert_int_equal(migrate_restore(fsm, "state=registered-at-partner\npartner=" PARTNER
+					      "\nreason=\n"),
+			 0);
+	assert_int_equal(migrate_primary_reachable(fsm), -EBUSY);
 }
 
 static void test_restore_failed_and_stored(void **state)
@@ -965,7 +1133,13 @@ int main(void)
 		T(test_return_while_connecting),
 		T(test_illegal_events),
 		T(test_location_trigger),
+		T(test_unreachable_needs_stored_config),
+		T(test_unreachable_migrates_then_returns),
+		T(test_unreachable_last_partner),
+		T(test_unreachable_back_while_migrating),
+		T(test_unreachable_failure_then_retry),
 		T(test_restore),
+		T(test_restore_unreachable),
 		T(test_restore_failed_and_stored),
 		T(test_parse_pcscf),
 		T(test_names),
