@@ -30,12 +30,14 @@
 #include "netdev.h"
 #include "sipreg.h"
 #include "store.h"
+#include "timeline.h"
 #include "uicc.h"
 #include "util.h"
 
 #define MCMIGD_BUS_NAME	      "org.mcmig.Agent1"
 #define MCMIGD_OBJECT_PATH    "/org/mcmig/Agent1"
 #define MCMIGD_STATE_FILE     "migration"
+#define MCMIGD_TIMELINE_FILE  "timeline"
 #define MCMIGD_REOPEN_S	      5
 #define MCMIGD_ERROR_BUSY     "org.mcmig.Agent1.Error.Busy"
 #define MCMIGD_ERROR_NOTREADY "org.mcmig.Agent1.Error.NotReady"
@@ -49,6 +51,7 @@ static const char introspection[] =
 	"  <property name='State' type='s' access='read'/>"
 	"  <property name='Reason' type='s' access='read'/>"
 	"  <property name='Partner' type='s' access='read'/>"
+	"  <property name='Timeline' type='s' access='read'/>"
 	"  <signal name='StateChanged'>"
 	"   <arg name='old' type='s'/><arg name='new' type='s'/>"
 	"   <arg name='event' type='s'/><arg name='reason' type='s'/>"
@@ -78,6 +81,7 @@ struct daemon {
 	guint object_id;
 	guint watchdog_id;
 	int exit_code;
+	struct timeline tl; /* the last migration's (agent/timeline.h) */
 };
 
 /* ---- systemd notification (sd_notify(3) protocol, no libsystemd needed) ---- */
@@ -192,11 +196,59 @@ static void emit_properties(struct daemon *d)
 				      g_variant_new("(sa{sv}as)", MCMIGD_BUS_NAME, &b, NULL), NULL);
 }
 
+/* ---- the last migration's timeline ---- */
+
+static void env_step(void *ctx, enum timeline_kind kind, unsigned int seed_step, const char *arg)
+{
+	struct daemon *d = ctx;
+	gint64 now = g_get_monotonic_time();
+
+	/* A migrate, fetch or restore starts a new timeline; the return belongs to it. */
+	if (kind == TL_TRIGGER && strcmp(arg, "return") != 0)
+		timeline_begin(&d->tl, g_get_real_time(), now);
+	timeline_add(&d->tl, now, kind, seed_step, arg);
+}
+
+/* Kept in the state directory when the migration rests, so that a restart shows it. */
+static void timeline_save(struct daemon *d, enum migrate_state s)
+{
+	char *text;
+	int ret;
+
+	if (!d->tl.start_unix_us || (s != MIGRATE_REGISTERED && s != MIGRATE_IDLE &&
+				     s != MIGRATE_FAILED && s != MIGRATE_CONFIG_STORED))
+		return;
+	text = timeline_format(&d->tl);
+	ret = text ? store_put_file(d->store, MCMIGD_TIMELINE_FILE, text, strlen(text)) : -ENOMEM;
+	if (ret < 0)
+		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_TIMELINE_FILE, g_strerror(-ret));
+	free(text);
+}
+
+static void timeline_load(struct daemon *d)
+{
+	char err[TIMELINE_ERR_MAX];
+	char *text = NULL;
+	size_t len;
+	int ret;
+
+	ret = store_get_file(d->store, MCMIGD_TIMELINE_FILE, &text, &len);
+	if (ret == 0 && timeline_parse(text, len, &d->tl, err, sizeof(err)) < 0) {
+		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_TIMELINE_FILE, err);
+		memset(&d->tl, 0, sizeof(d->tl));
+	} else if (ret < 0 && ret != -ENOENT) {
+		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_TIMELINE_FILE, g_strerror(-ret));
+	}
+	free(text);
+}
+
 static void env_changed(void *ctx, enum migrate_state old, enum migrate_state new_state,
 			enum migrate_event ev)
 {
 	struct daemon *d = ctx;
 	char status[MIGRATE_REASON_MAX + 64];
+
+	timeline_save(d, new_state);
 
 	snprintf(status, sizeof(status), "STATUS=%s%s%s", migrate_state_str(new_state),
 		 d->fsm && *migrate_get_reason(d->fsm) ? ": " : "",
@@ -311,6 +363,7 @@ static void start_fsm(struct daemon *d)
 		.timer_del = env_timer_del,
 		.log = env_log,
 		.changed = env_changed,
+		.step = env_step,
 		.ctx = d,
 		.cmc = &cmc_ops,
 		.cmc_ctx = d->cmc,
@@ -436,6 +489,13 @@ static GVariant *get_property(GDBusConnection *conn, const gchar *sender, const 
 		return g_variant_new_string(state_name(d));
 	if (strcmp(prop, "Reason") == 0)
 		return g_variant_new_string(reason_text(d));
+	if (strcmp(prop, "Timeline") == 0) {
+		char *text = d->tl.start_unix_us ? timeline_format(&d->tl) : NULL;
+		GVariant *v = g_variant_new_string(text ? text : "");
+
+		free(text);
+		return v;
+	}
 	return g_variant_new_string(d->fsm ? migrate_get_partner(d->fsm) : "");
 }
 
@@ -606,6 +666,7 @@ static int setup(struct daemon *d)
 		g_critical("%s", err);
 		return ret;
 	}
+	timeline_load(d);
 	ret = load_provisioned(d, d->cfg.profile_file, PCFG_SOURCE_PROFILE);
 	if (ret == 0)
 		ret = load_provisioned(d, d->cfg.static_file, PCFG_SOURCE_STATIC);
