@@ -209,14 +209,18 @@ static void env_step(void *ctx, enum timeline_kind kind, unsigned int seed_step,
 	timeline_add(&d->tl, now, kind, seed_step, arg);
 }
 
-/* Kept in the state directory when the migration rests, so that a restart shows it. */
+/*
+ * Kept in the state directory when the migration ends (registered, back, or
+ * failed), so that a restart shows it. Not on the way (partner-config-stored
+ * on the way to the PDN): a durable write costs two fsyncs.
+ */
 static void timeline_save(struct daemon *d, enum migrate_state s)
 {
 	char *text;
 	int ret;
 
-	if (!d->tl.start_unix_us || (s != MIGRATE_REGISTERED && s != MIGRATE_IDLE &&
-				     s != MIGRATE_FAILED && s != MIGRATE_CONFIG_STORED))
+	if (!d->tl.start_unix_us ||
+	    (s != MIGRATE_REGISTERED && s != MIGRATE_IDLE && s != MIGRATE_FAILED))
 		return;
 	text = timeline_format(&d->tl);
 	ret = text ? store_put_file(d->store, MCMIGD_TIMELINE_FILE, text, strlen(text)) : -ENOMEM;

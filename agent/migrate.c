@@ -153,6 +153,7 @@ struct migrate {
 	struct modem_serving serving;
 	bool have_serving;
 	char sip_branch[64]; /* of the last REGISTER traced: tells retransmissions */
+	bool passing;	     /* through partner-config-stored on the way to the PDN */
 };
 
 /* Outstanding modem connects, so that migrate_free can orphan them all. */
@@ -275,7 +276,12 @@ static void set_state(struct migrate *m, enum migrate_state next, enum migrate_e
 		m->timer_id = m->env.timer_add(m->env.ctx, ms, timer_fired, m);
 		logf_(m, "timer %s armed: %u ms", timer_names[t], ms);
 	}
-	if (states[next].stable)
+	/*
+	 * Not when only passing through partner-config-stored to the PDN: the
+	 * record itself is in the store already, and a durable write (two
+	 * fsyncs) would delay the migration at the moment of need.
+	 */
+	if (states[next].stable && !m->passing)
 		persist(m);
 	if (m->env.changed)
 		m->env.changed(m->env.ctx, old, next, ev);
@@ -383,8 +389,10 @@ static void on_migrate(struct migrate *m, enum migrate_event ev, const char *par
 	m->connect_after_fetch = ev == MIGRATE_EV_MIGRATE;
 	if (ev == MIGRATE_EV_MIGRATE && load_stored(m)) {
 		m->reason[0] = '\0';
+		m->passing = true;
 		if (m->state != MIGRATE_CONFIG_STORED)
 			set_state(m, MIGRATE_CONFIG_STORED, ev);
+		m->passing = false;
 		dispatch(m, MIGRATE_EV_CONNECT, NULL);
 		return;
 	}

@@ -256,6 +256,14 @@ int timeline_parse(const char *text, size_t len, struct timeline *tl, char *err,
 
 /* ---- analysis ---- */
 
+/* A final answer to a request; a provisional SIP response (1xx, RFC 3261 7.2) is not. */
+static bool is_answer(const struct timeline_step *s)
+{
+	if (!kinds[s->kind].answers)
+		return false;
+	return s->kind != TL_SIP_RESPONSE || s->arg[0] != '1';
+}
+
 void timeline_rows(const struct timeline *tl, struct timeline_row *rows)
 {
 	size_t i, j;
@@ -267,7 +275,7 @@ void timeline_rows(const struct timeline *tl, struct timeline_row *rows)
 		rows[i].t_us = s->t_us;
 		rows[i].latency_us = i ? s->t_us - tl->step[i - 1].t_us : s->t_us;
 		rows[i].wait = TL_WAIT_NONE;
-		if (!k->answers)
+		if (!is_answer(s))
 			continue;
 		for (j = i; j-- > 0;) {
 			if (k->answers & BIT(tl->step[j].kind)) {
@@ -276,6 +284,9 @@ void timeline_rows(const struct timeline *tl, struct timeline_row *rows)
 				break;
 			}
 		}
+		/* What happened meanwhile (a retransmission, a 100 Trying) is waiting too. */
+		for (j++; j < i; j++)
+			rows[j].wait = k->wait;
 	}
 }
 
@@ -300,7 +311,9 @@ void timeline_summarize(const struct timeline *tl, struct timeline_summary *sum)
 		}
 	}
 	for (i = 0; i <= last; i++) {
-		sum->wait_us[rows[i].wait] += rows[i].wait == TL_WAIT_NONE ? 0 : rows[i].latency_us;
+		/* The answers' latencies cover their whole waits. */
+		if (is_answer(&tl->step[i]))
+			sum->wait_us[rows[i].wait] += rows[i].latency_us;
 		switch (tl->step[i].kind) {
 		case TL_CMS_REQUEST:
 			sum->cms_requests++;

@@ -89,6 +89,7 @@ static void test_add_and_rows(void **state)
 static void test_summary(void **state)
 {
 	static struct timeline tl;
+	struct timeline_row rows[TIMELINE_MAX_STEPS];
 	struct timeline_summary s;
 
 	fixture(&tl);
@@ -104,6 +105,25 @@ static void test_summary(void **state)
 	assert_int_equal(s.sip_retransmits, 0);
 	assert_int_equal(s.authenticates, 1);
 	assert_int_equal(s.cms_requests, 0);
+
+	/* A retransmission and a 100 Trying while waiting: network time, counted once. */
+	memmove(&tl.step[9], &tl.step[7], (tl.n - 7) * sizeof(tl.step[0]));
+	tl.n += 2;
+	tl.step[7] = (struct timeline_step){ .t_us = 4300, .kind = TL_SIP_RETRANSMIT };
+	tl.step[8] = (struct timeline_step){ .t_us = 4400,
+					     .kind = TL_SIP_RESPONSE,
+					     .arg = "100 Trying" };
+	timeline_summarize(&tl, &s);
+	assert_int_equal(s.total_us, 31300);
+	assert_int_equal(s.wait_us[TL_WAIT_NETWORK], 12000);
+	assert_int_equal(s.wait_us[TL_WAIT_NONE], 31300 - 3100 - 12000 - 15000);
+	assert_int_equal(s.sip_retransmits, 1);
+	assert_int_equal(s.sip_requests, 2);
+	timeline_rows(&tl, rows);
+	assert_int_equal(rows[7].wait, TL_WAIT_NETWORK);
+	assert_int_equal(rows[8].wait, TL_WAIT_NETWORK);
+	assert_int_equal(rows[9].latency_us, 6000);
+	fixture(&tl);
 
 	/* Never registered: up to the last step. */
 	tl.n = 9;
