@@ -6,7 +6,7 @@
 # P2): counted per migration and over the whole run. Fails only when a
 # migration does not happen.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-perf.sh"
+. "$(dirname "$0")/lib/perf.sh"
 t_init perf-card-apdu
 . "$T_TOP/tests/bench/bench-up.sh"
 bench_require || exit 0

@@ -7,7 +7,7 @@
 # strace is there, the system calls made meanwhile; VmRSS and VmHWM.
 # Fails only when mcmigd cannot be started or migrated.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-perf.sh"
+. "$(dirname "$0")/lib/perf.sh"
 t_init perf-idle
 . "$T_TOP/tests/bench/bench-up.sh"
 bench_require || exit 0
@@ -19,12 +19,12 @@ pid=$(p_mcmigd_pid agent) || bench_die "mcmigd's PID"
 # strace is there) what system calls the threads make over a few seconds
 # more: ptrace itself switches, so the two are not mixed.
 idle_window() {
-	local label=$1 before after rss anon file pss priv threads calls= sw
+	local label=$1 rss anon file pss priv threads calls= sw ended gone
 	sleep 2 # let the transition's own work (D-Bus, logs) settle
-	before=$(p_switches "$pid")
+	p_threads "$pid" >"$T_RUN/threads.$label.before"
 	sleep "$secs"
-	after=$(p_switches "$pid")
-	sw=$((after - before))
+	p_threads "$pid" >"$T_RUN/threads.$label.after"
+	read -r sw ended gone < <(p_wakeups "$T_RUN/threads.$label.before" "$T_RUN/threads.$label.after")
 	if command -v strace >/dev/null; then
 		timeout 5 strace -f -qq -e trace='!futex' -o "$T_RUN/strace.$label" -p "$pid" 2>/dev/null
 		calls=$(grep -cvE 'resumed>|exited with|\+\+\+|---|restart_syscall' "$T_RUN/strace.$label")
@@ -35,7 +35,12 @@ idle_window() {
 	pss=$(awk '/^Pss:/ { print $2 }' "/proc/$pid/smaps_rollup")
 	priv=$(awk '/^Private_(Clean|Dirty):/ { n += $2 } END { print n }' "/proc/$pid/smaps_rollup")
 	threads=$(awk '/^Threads/ { print $2 }' "/proc/$pid/status")
-	echo "$label: $sw context switches in $secs s ($threads threads); target 0: $([ "$sw" -eq 0 ] && echo ok || echo ABOVE TARGET)"
+	echo "$label: $sw context switches in $secs s ($threads threads at the end); target 0:" \
+		"$([ "$sw" -eq 0 ] && echo ok || echo ABOVE TARGET)"
+	[ "$ended" -eq 0 ] ||
+		echo "  plus $ended thread(s) that ended meanwhile, one wake-up each, not periodic: $gone"
+	[ "$sw" -eq 0 ] || join <(sort "$T_RUN/threads.$label.before") <(sort "$T_RUN/threads.$label.after") |
+		awk '$2 != $4 { print "  thread " $1 " (" $3 "): " $4 - $2 " switches" }'
 	if [ -n "$calls" ]; then
 		echo "  system calls in 5 s under strace -f (futex aside): $calls"
 		grep -vE 'resumed>|exited with|\+\+\+|---|restart_syscall' "$T_RUN/strace.$label" |

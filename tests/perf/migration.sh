@@ -8,7 +8,7 @@
 # card; median and p90 against the 2 ms target. Fails only when a migration
 # does not happen or its timeline is missing.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib-perf.sh"
+. "$(dirname "$0")/lib/perf.sh"
 t_init perf-migration
 . "$T_TOP/tests/bench/bench-up.sh"
 bench_require || exit 0
