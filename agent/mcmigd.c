@@ -82,6 +82,11 @@ struct daemon {
 	guint watchdog_id;
 	int exit_code;
 	struct timeline tl; /* the last migration's (agent/timeline.h) */
+	/* Transitions not yet announced (see announce_flush). */
+	GPtrArray *announce; /* StateChanged parameters, in order */
+	char announce_status[MIGRATE_REASON_MAX + 64];
+	bool timeline_dirty;
+	guint announce_id;
 };
 
 /* ---- systemd notification (sd_notify(3) protocol, no libsystemd needed) ---- */
@@ -211,16 +216,16 @@ static void env_step(void *ctx, enum timeline_kind kind, unsigned int seed_step,
 
 /*
  * Kept in the state directory when the migration ends (registered, back, or
- * failed), so that a restart shows it. Not on the way (partner-config-stored
- * on the way to the PDN): a durable write costs two fsyncs.
+ * failed: env_changed), so that a restart shows it. Not on the way
+ * (partner-config-stored on the way to the PDN): a durable write costs two
+ * fsyncs.
  */
-static void timeline_save(struct daemon *d, enum migrate_state s)
+static void timeline_save(struct daemon *d)
 {
 	char *text;
 	int ret;
 
-	if (!d->tl.start_unix_us ||
-	    (s != MIGRATE_REGISTERED && s != MIGRATE_IDLE && s != MIGRATE_FAILED))
+	if (!d->tl.start_unix_us)
 		return;
 	text = timeline_format(&d->tl);
 	ret = text ? store_put_file(d->store, MCMIGD_TIMELINE_FILE, text, strlen(text)) : -ENOMEM;
@@ -246,26 +251,51 @@ static void timeline_load(struct daemon *d)
 	free(text);
 }
 
+/*
+ * What a transition tells the outside (StateChanged and PropertiesChanged,
+ * sd_notify STATUS, the timeline file) goes out from the loop once nothing
+ * more urgent is ready: the migration's next request (PDN, REGISTER, the
+ * card) is not held up by its observers, and the work overlaps the wait for
+ * the answer instead (tests/perf/migration.sh). Order is kept.
+ */
+static gboolean announce_flush(gpointer data)
+{
+	struct daemon *d = data;
+	guint i;
+
+	d->announce_id = 0;
+	for (i = 0; i < d->announce->len; i++)
+		if (d->bus && d->object_id)
+			g_dbus_connection_emit_signal(d->bus, NULL, MCMIGD_OBJECT_PATH,
+						      MCMIGD_BUS_NAME, "StateChanged",
+						      g_ptr_array_index(d->announce, i), NULL);
+	g_ptr_array_set_size(d->announce, 0);
+	notify(d->announce_status);
+	emit_properties(d);
+	if (d->timeline_dirty) {
+		d->timeline_dirty = false;
+		timeline_save(d);
+	}
+	return G_SOURCE_REMOVE;
+}
+
 static void env_changed(void *ctx, enum migrate_state old, enum migrate_state new_state,
 			enum migrate_event ev)
 {
 	struct daemon *d = ctx;
-	char status[MIGRATE_REASON_MAX + 64];
 
-	timeline_save(d, new_state);
-
-	snprintf(status, sizeof(status), "STATUS=%s%s%s", migrate_state_str(new_state),
-		 d->fsm && *migrate_get_reason(d->fsm) ? ": " : "",
+	if (new_state == MIGRATE_REGISTERED || new_state == MIGRATE_IDLE ||
+	    new_state == MIGRATE_FAILED)
+		d->timeline_dirty = true;
+	snprintf(d->announce_status, sizeof(d->announce_status), "STATUS=%s%s%s",
+		 migrate_state_str(new_state), d->fsm && *migrate_get_reason(d->fsm) ? ": " : "",
 		 d->fsm ? migrate_get_reason(d->fsm) : "");
-	notify(status);
-	if (!d->bus || !d->object_id || !d->fsm)
-		return;
-	g_dbus_connection_emit_signal(
-		d->bus, NULL, MCMIGD_OBJECT_PATH, MCMIGD_BUS_NAME, "StateChanged",
-		g_variant_new("(ssss)", migrate_state_str(old), migrate_state_str(new_state),
-			      migrate_event_str(ev), migrate_get_reason(d->fsm)),
-		NULL);
-	emit_properties(d);
+	g_ptr_array_add(d->announce,
+			g_variant_ref_sink(g_variant_new(
+				"(ssss)", migrate_state_str(old), migrate_state_str(new_state),
+				migrate_event_str(ev), d->fsm ? migrate_get_reason(d->fsm) : "")));
+	if (!d->announce_id)
+		d->announce_id = g_idle_add_full(G_PRIORITY_LOW, announce_flush, d, NULL);
 }
 
 static int env_cmc_fetch(void *ctx, const struct cmc_request *req, cmc_done_cb cb, void *ud)
@@ -717,6 +747,11 @@ static int setup(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
+	/* The last transitions are still told, the timeline still saved. */
+	if (d->announce_id) {
+		g_source_remove(d->announce_id);
+		announce_flush(d);
+	}
 	if (d->watchdog_id)
 		g_source_remove(d->watchdog_id);
 	if (d->reopen_id)
@@ -796,6 +831,7 @@ int main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	d->loop = g_main_loop_new(NULL, FALSE);
+	d->announce = g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
 	ret = setup(d);
 	if (ret == 0) {
 		g_main_loop_run(d->loop);
@@ -804,6 +840,7 @@ int main(int argc, char **argv)
 		ret = EXIT_FAILURE;
 	}
 	teardown(d);
+	g_ptr_array_unref(d->announce);
 	g_main_loop_unref(d->loop);
 	g_free(d);
 	return ret;
