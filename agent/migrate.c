@@ -380,7 +380,8 @@ static void on_migrate(struct migrate *m, enum migrate_event ev, const char *par
 	char what[TIMELINE_ARG_MAX];
 
 	snprintf(what, sizeof(what), "%s%s %s", ev == MIGRATE_EV_MIGRATE ? "migrate" : "fetch",
-		 trigger_names[m->trigger], partner ? partner : "(by location)");
+		 ev == MIGRATE_EV_MIGRATE ? trigger_names[m->trigger] : "",
+		 partner ? partner : "(by location)");
 	step(m, TL_TRIGGER, 0, what);
 	if (partner)
 		snprintf(m->partner, sizeof(m->partner), "%s", partner);
