@@ -25,5 +25,6 @@ extern const struct ctl_command ctl_register_command;
 extern const struct ctl_command ctl_status_command;
 extern const struct ctl_command ctl_migrate_command;
 extern const struct ctl_command ctl_return_command;
+extern const struct ctl_command ctl_timeline_command;
 
 #endif

@@ -32,12 +32,14 @@
 #include "primary.h"
 #include "sipreg.h"
 #include "store.h"
+#include "timeline.h"
 #include "uicc.h"
 #include "util.h"
 
 #define MCMIGD_BUS_NAME	      "org.mcmig.Agent1"
 #define MCMIGD_OBJECT_PATH    "/org/mcmig/Agent1"
 #define MCMIGD_STATE_FILE     "migration"
+#define MCMIGD_TIMELINE_FILE  "timeline"
 #define MCMIGD_REOPEN_S	      5
 #define MCMIGD_ERROR_BUSY     "org.mcmig.Agent1.Error.Busy"
 #define MCMIGD_ERROR_NOTREADY "org.mcmig.Agent1.Error.NotReady"
@@ -51,6 +53,7 @@ static const char introspection[] =
 	"  <property name='State' type='s' access='read'/>"
 	"  <property name='Reason' type='s' access='read'/>"
 	"  <property name='Partner' type='s' access='read'/>"
+	"  <property name='Timeline' type='s' access='read'/>"
 	"  <signal name='StateChanged'>"
 	"   <arg name='old' type='s'/><arg name='new' type='s'/>"
 	"   <arg name='event' type='s'/><arg name='reason' type='s'/>"
@@ -82,6 +85,12 @@ struct daemon {
 	guint object_id;
 	guint watchdog_id;
 	int exit_code;
+	struct timeline tl; /* the last migration's (agent/timeline.h) */
+	/* Transitions not yet announced (see announce_flush). */
+	GPtrArray *announce; /* StateChanged parameters, in order */
+	char announce_status[MIGRATE_REASON_MAX + 64];
+	bool timeline_dirty;
+	guint announce_id;
 };
 
 /* ---- systemd notification (sd_notify(3) protocol, no libsystemd needed) ---- */
@@ -196,24 +205,101 @@ static void emit_properties(struct daemon *d)
 				      g_variant_new("(sa{sv}as)", MCMIGD_BUS_NAME, &b, NULL), NULL);
 }
 
+/* ---- the last migration's timeline ---- */
+
+static void env_step(void *ctx, enum timeline_kind kind, unsigned int seed_step, const char *arg)
+{
+	struct daemon *d = ctx;
+	gint64 now = g_get_monotonic_time();
+
+	/* A migrate, fetch or restore starts a new timeline; the return belongs to it. */
+	if (kind == TL_TRIGGER && strcmp(arg, "return") != 0)
+		timeline_begin(&d->tl, g_get_real_time(), now);
+	timeline_add(&d->tl, now, kind, seed_step, arg);
+}
+
+/*
+ * Kept in the state directory when the migration ends (registered, back, or
+ * failed: env_changed), so that a restart shows it. Not on the way
+ * (partner-config-stored on the way to the PDN): a durable write costs two
+ * fsyncs.
+ */
+static void timeline_save(struct daemon *d)
+{
+	char *text;
+	int ret;
+
+	if (!d->tl.start_unix_us)
+		return;
+	text = timeline_format(&d->tl);
+	ret = text ? store_put_file(d->store, MCMIGD_TIMELINE_FILE, text, strlen(text)) : -ENOMEM;
+	if (ret < 0)
+		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_TIMELINE_FILE, g_strerror(-ret));
+	free(text);
+}
+
+static void timeline_load(struct daemon *d)
+{
+	char err[TIMELINE_ERR_MAX];
+	char *text = NULL;
+	size_t len;
+	int ret;
+
+	ret = store_get_file(d->store, MCMIGD_TIMELINE_FILE, &text, &len);
+	if (ret == 0 && timeline_parse(text, len, &d->tl, err, sizeof(err)) < 0) {
+		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_TIMELINE_FILE, err);
+		memset(&d->tl, 0, sizeof(d->tl));
+	} else if (ret < 0 && ret != -ENOENT) {
+		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_TIMELINE_FILE, g_strerror(-ret));
+	}
+	free(text);
+}
+
+/*
+ * What a transition tells the outside (StateChanged and PropertiesChanged,
+ * sd_notify STATUS, the timeline file) goes out from the loop once nothing
+ * more urgent is ready: the migration's next request (PDN, REGISTER, the
+ * card) is not held up by its observers, and the work overlaps the wait for
+ * the answer instead (tests/perf/migration.sh). Order is kept.
+ */
+static gboolean announce_flush(gpointer data)
+{
+	struct daemon *d = data;
+	guint i;
+
+	d->announce_id = 0;
+	for (i = 0; i < d->announce->len; i++)
+		if (d->bus && d->object_id)
+			g_dbus_connection_emit_signal(d->bus, NULL, MCMIGD_OBJECT_PATH,
+						      MCMIGD_BUS_NAME, "StateChanged",
+						      g_ptr_array_index(d->announce, i), NULL);
+	g_ptr_array_set_size(d->announce, 0);
+	notify(d->announce_status);
+	emit_properties(d);
+	if (d->timeline_dirty) {
+		d->timeline_dirty = false;
+		timeline_save(d);
+	}
+	return G_SOURCE_REMOVE;
+}
+
 static void env_changed(void *ctx, enum migrate_state old, enum migrate_state new_state,
 			enum migrate_event ev)
 {
 	struct daemon *d = ctx;
-	char status[MIGRATE_REASON_MAX + 64];
 
-	snprintf(status, sizeof(status), "STATUS=%s%s%s", migrate_state_str(new_state),
-		 d->fsm && *migrate_get_reason(d->fsm) ? ": " : "",
+	if (new_state == MIGRATE_REGISTERED || new_state == MIGRATE_IDLE ||
+	    new_state == MIGRATE_FAILED)
+		d->timeline_dirty = true;
+	snprintf(d->announce_status, sizeof(d->announce_status), "STATUS=%s%s%s",
+		 migrate_state_str(new_state), d->fsm && *migrate_get_reason(d->fsm) ? ": " : "",
 		 d->fsm ? migrate_get_reason(d->fsm) : "");
-	notify(status);
-	if (!d->bus || !d->object_id || !d->fsm)
-		return;
-	g_dbus_connection_emit_signal(
-		d->bus, NULL, MCMIGD_OBJECT_PATH, MCMIGD_BUS_NAME, "StateChanged",
-		g_variant_new("(ssss)", migrate_state_str(old), migrate_state_str(new_state),
-			      migrate_event_str(ev), migrate_get_reason(d->fsm)),
-		NULL);
-	emit_properties(d);
+	g_ptr_array_add(d->announce,
+			g_variant_ref_sink(g_variant_new(
+				"(ssss)", migrate_state_str(old), migrate_state_str(new_state),
+				migrate_event_str(ev), d->fsm ? migrate_get_reason(d->fsm) : "")));
+	if (!d->announce_id)
+		d->announce_id = g_idle_add_full(G_PRIORITY_LOW, announce_flush, d, NULL);
 }
 
 static int env_cmc_fetch(void *ctx, const struct cmc_request *req, cmc_done_cb cb, void *ud)
@@ -375,6 +461,7 @@ static void start_fsm(struct daemon *d)
 		.timer_del = env_timer_del,
 		.log = env_log,
 		.changed = env_changed,
+		.step = env_step,
 		.ctx = d,
 		.cmc = &cmc_ops,
 		.cmc_ctx = d->cmc,
@@ -504,6 +591,13 @@ static GVariant *get_property(GDBusConnection *conn, const gchar *sender, const 
 		return g_variant_new_string(state_name(d));
 	if (strcmp(prop, "Reason") == 0)
 		return g_variant_new_string(reason_text(d));
+	if (strcmp(prop, "Timeline") == 0) {
+		char *text = d->tl.start_unix_us ? timeline_format(&d->tl) : NULL;
+		GVariant *v = g_variant_new_string(text ? text : "");
+
+		free(text);
+		return v;
+	}
 	return g_variant_new_string(d->fsm ? migrate_get_partner(d->fsm) : "");
 }
 
@@ -674,6 +768,7 @@ static int setup(struct daemon *d)
 		g_critical("%s", err);
 		return ret;
 	}
+	timeline_load(d);
 	ret = load_provisioned(d, d->cfg.profile_file, PCFG_SOURCE_PROFILE);
 	if (ret == 0)
 		ret = load_provisioned(d, d->cfg.static_file, PCFG_SOURCE_STATIC);
@@ -723,6 +818,11 @@ static int setup(struct daemon *d)
 
 static void teardown(struct daemon *d)
 {
+	/* The last transitions are still told, the timeline still saved. */
+	if (d->announce_id) {
+		g_source_remove(d->announce_id);
+		announce_flush(d);
+	}
 	if (d->watchdog_id)
 		g_source_remove(d->watchdog_id);
 	if (d->reopen_id)
@@ -804,6 +904,7 @@ int main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 	d->loop = g_main_loop_new(NULL, FALSE);
+	d->announce = g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
 	ret = setup(d);
 	if (ret == 0) {
 		g_main_loop_run(d->loop);
@@ -812,6 +913,7 @@ int main(int argc, char **argv)
 		ret = EXIT_FAILURE;
 	}
 	teardown(d);
+	g_ptr_array_unref(d->announce);
 	g_main_loop_unref(d->loop);
 	g_free(d);
 	return ret;

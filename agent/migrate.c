@@ -153,6 +153,8 @@ struct migrate {
 	struct modem_serving serving;
 	bool have_serving;
 	bool return_when_registered; /* the primary came back mid-migration */
+	char sip_branch[64];	     /* of the last REGISTER traced: tells retransmissions */
+	bool passing;		     /* through partner-config-stored on the way to the PDN */
 };
 
 /* Outstanding modem connects, so that migrate_free can orphan them all. */
@@ -175,6 +177,14 @@ static void logf_(struct migrate *m, const char *fmt, ...)
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
 	m->env.log(m->env.ctx, line);
+}
+
+/* A step of the timeline, for the daemon to stamp (migrate_env.step). */
+static void step(struct migrate *m, enum timeline_kind kind, unsigned int seed_step,
+		 const char *arg)
+{
+	if (m->env.step)
+		m->env.step(m->env.ctx, kind, seed_step, arg);
 }
 
 const char *migrate_state_str(enum migrate_state s)
@@ -262,6 +272,7 @@ static void set_state(struct migrate *m, enum migrate_state next, enum migrate_e
 		m->timer_id = 0;
 	}
 	m->state = next;
+	step(m, TL_STATE, 0, states[next].name);
 	if (next == MIGRATE_FAILED)
 		logf_(m, "%s -> %s (%s): %s", states[old].name, states[next].name, event_names[ev],
 		      m->reason);
@@ -274,7 +285,12 @@ static void set_state(struct migrate *m, enum migrate_state next, enum migrate_e
 		m->timer_id = m->env.timer_add(m->env.ctx, ms, timer_fired, m);
 		logf_(m, "timer %s armed: %u ms", timer_names[t], ms);
 	}
-	if (states[next].stable)
+	/*
+	 * Not when only passing through partner-config-stored to the PDN: the
+	 * record itself is in the store already, and a durable write (two
+	 * fsyncs) would delay the migration at the moment of need.
+	 */
+	if (states[next].stable && !m->passing)
 		persist(m);
 	if (m->env.changed)
 		m->env.changed(m->env.ctx, old, next, ev);
@@ -302,6 +318,7 @@ static void fetch_done(int err, const char *reason, const struct partner_config 
 	if (err == -ECANCELED)
 		return;
 	m->fetch_pending = false;
+	step(m, TL_CMS_ANSWER, 13, err < 0 ? reason : "ok");
 	if (err < 0) {
 		dispatch(m, MIGRATE_EV_CONFIG_FAILED, reason);
 		return;
@@ -321,6 +338,7 @@ static void start_fetch(struct migrate *m, enum migrate_event ev)
 	m->reason[0] = '\0';
 	set_state(m, MIGRATE_CONFIG_REQUESTED, ev);
 	m->fetch_pending = true;
+	step(m, TL_CMS_REQUEST, 1, req.requested_partner);
 	ret = m->env.cmc->fetch(m->env.cmc_ctx, &req, fetch_done, m);
 	if (ret < 0) {
 		m->fetch_pending = false;
@@ -360,8 +378,20 @@ static bool load_stored(struct migrate *m)
 	return true;
 }
 
+static const char *const trigger_names[] = {
+	[MIGRATE_TRIGGER_MANUAL] = "",
+	[MIGRATE_TRIGGER_LOCATION] = " (location)",
+	[MIGRATE_TRIGGER_RESTORE] = " (restore)",
+};
+
 static void on_migrate(struct migrate *m, enum migrate_event ev, const char *partner)
 {
+	char what[TIMELINE_ARG_MAX];
+
+	snprintf(what, sizeof(what), "%s%s %s", ev == MIGRATE_EV_MIGRATE ? "migrate" : "fetch",
+		 ev == MIGRATE_EV_MIGRATE ? trigger_names[m->trigger] : "",
+		 partner ? partner : "(by location)");
+	step(m, TL_TRIGGER, 0, what);
 	if (partner)
 		snprintf(m->partner, sizeof(m->partner), "%s", partner);
 	else if (m->state != MIGRATE_CONFIG_STORED)
@@ -369,8 +399,10 @@ static void on_migrate(struct migrate *m, enum migrate_event ev, const char *par
 	m->connect_after_fetch = ev == MIGRATE_EV_MIGRATE;
 	if (ev == MIGRATE_EV_MIGRATE && load_stored(m)) {
 		m->reason[0] = '\0';
+		m->passing = true;
 		if (m->state != MIGRATE_CONFIG_STORED)
 			set_state(m, MIGRATE_CONFIG_STORED, ev);
+		m->passing = false;
 		dispatch(m, MIGRATE_EV_CONNECT, NULL);
 		return;
 	}
@@ -426,12 +458,14 @@ static void connect_done(int err, const char *reason, modem_pdn_id id,
 		return;
 	}
 	if (err < 0) {
+		step(m, TL_PDN_SETTINGS, 14, reason ? reason : strerror(-err));
 		dispatch(m, MIGRATE_EV_PDN_FAILED, reason ? reason : strerror(-err));
 		return;
 	}
 	m->pdn_up = true;
 	m->pdn_id = id;
 	m->pdn = *s;
+	step(m, TL_PDN_SETTINGS, 14, s->addr4[0] ? s->addr4 : s->ifname);
 	dispatch(m, MIGRATE_EV_PDN_UP, NULL);
 }
 
@@ -455,6 +489,7 @@ static void start_connect(struct migrate *m)
 	m->connects = call;
 	p = c->pdn;
 	logf_(m, "connecting partner PDN apn=%s con-ref=%s", p.apn, c->con_ref);
+	step(m, TL_PDN_REQUEST, 14, p.apn);
 	m->env.modem->connect(m->env.modem_dev, &p, connect_done, call);
 	util_wipe(p.username, sizeof(p.username));
 	util_wipe(p.password, sizeof(p.password));
@@ -466,6 +501,7 @@ static void pdn_down_done(int err, const char *reason, void *user_data)
 
 	if (err == -ECANCELED)
 		return;
+	step(m, TL_PDN_DOWN, 0, err < 0 ? (reason ? reason : strerror(-err)) : NULL);
 	if (err < 0)
 		logf_(m, "partner PDN disconnect: %s", reason ? reason : strerror(-err));
 	dispatch(m, MIGRATE_EV_PDN_DOWN, NULL);
@@ -524,6 +560,7 @@ static void start_disconnect(struct migrate *m, enum migrate_event ev)
 		return;
 	}
 	m->pdn_up = false;
+	step(m, TL_PDN_DISCONNECT, 0, NULL);
 	m->env.modem->disconnect(m->env.modem_dev, m->pdn_id, pdn_down_done, m);
 }
 
@@ -536,6 +573,8 @@ static void fail_and_disconnect(struct migrate *m, enum migrate_event ev, const 
 
 /* ---- SIP registration (steps 15, 22-24) ---- */
 
+static const char *aka_strerror(void *ctx, int err);
+
 static void aka_done(int err, const struct uicc_auth_result *r, uint16_t sw, void *user_data)
 {
 	struct aka_call *call = user_data;
@@ -543,6 +582,7 @@ static void aka_done(int err, const struct uicc_auth_result *r, uint16_t sw, voi
 
 	if (m) {
 		m->aka_pending = NULL;
+		step(m, TL_AUTH_DONE, 23, err < 0 ? aka_strerror(m, err) : "ok");
 		if (m->state == MIGRATE_CHALLENGED)
 			dispatch(m, MIGRATE_EV_AUTH_DONE, NULL);
 		call->cb(err, r, sw, call->user_data);
@@ -570,6 +610,7 @@ static void aka_authenticate(void *ctx, const uint8_t rand[UICC_RAND_LEN],
 	m->aka_pending = call;
 	if (m->state == MIGRATE_REGISTERING)
 		dispatch(m, MIGRATE_EV_CHALLENGED, NULL);
+	step(m, TL_AUTH_START, 23, NULL);
 	m->env.aka->authenticate(m->env.aka_ctx, rand, autn, aka_done, call);
 }
 
@@ -625,6 +666,58 @@ static void sip_result(enum sipreg_result r, const char *reason, const struct si
 	dispatch(m, MIGRATE_EV_REG_FAILED, NULL);
 }
 
+/* A response's timeline step: 401 is the challenge (22), a 2xx while registering is 24. */
+static unsigned int response_step(const struct migrate *m, const char *status)
+{
+	if (m->state == MIGRATE_RETURNING)
+		return 0;
+	if (strncmp(status, "401", 3) == 0)
+		return 22;
+	return status[0] == '2' ? 24 : 0;
+}
+
+/*
+ * sipreg's messages, for the timeline: the registration's and the
+ * de-registration's exchanges (refreshes are not part of a migration). The
+ * initial REGISTER carries an empty response="" (TS 24.229 5.1.1.2.1).
+ */
+static void sip_trace(bool sent, const char *msg, size_t len, void *user_data)
+{
+	struct migrate *m = user_data;
+	const char *b, *r, *eol = memchr(msg, '\n', len);
+	char branch[sizeof(m->sip_branch)], status[TIMELINE_ARG_MAX];
+	size_t n;
+
+	if (m->state != MIGRATE_REGISTERING && m->state != MIGRATE_CHALLENGED &&
+	    m->state != MIGRATE_RETURNING)
+		return;
+	if (!sent) {
+		if (len < 12 || strncmp(msg, "SIP/2.0 ", 8) != 0)
+			return;
+		n = eol ? (size_t)(eol - msg) - 8 : len - 8;
+		if (n && msg[8 + n - 1] == '\r')
+			n--;
+		snprintf(status, sizeof(status), "%.*s", (int)n, msg + 8);
+		step(m, TL_SIP_RESPONSE, response_step(m, status), status);
+		return;
+	}
+	b = strstr(msg, ";branch=");
+	n = b ? strcspn(b + 8, ";, \r\n") : 0;
+	snprintf(branch, sizeof(branch), "%.*s", (int)n, b ? b + 8 : "");
+	if (n && strcmp(branch, m->sip_branch) == 0) {
+		step(m, TL_SIP_RETRANSMIT, 0, NULL);
+		return;
+	}
+	snprintf(m->sip_branch, sizeof(m->sip_branch), "%s", branch);
+	r = strstr(msg, "response=\"");
+	if (m->state == MIGRATE_RETURNING)
+		step(m, TL_DEREGISTER, 0, NULL);
+	else if (r && r[10] != '"')
+		step(m, TL_REGISTER_AUTH, 23, NULL);
+	else
+		step(m, TL_REGISTER, 15, NULL);
+}
+
 int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned int *port)
 {
 	const char *p = uri, *end;
@@ -665,7 +758,7 @@ int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned i
 
 static void start_register(struct migrate *m)
 {
-	struct sipreg_events ev = { .result = sip_result, .user_data = m };
+	struct sipreg_events ev = { .result = sip_result, .trace = sip_trace, .user_data = m };
 	struct sipreg_config sc = {
 		.impi = m->pcfg.impi,
 		.impu = m->pcfg.impu[0],
@@ -723,6 +816,7 @@ static void on_pdn_up(struct migrate *m)
 		return;
 	}
 	m->netdev_configured = true;
+	step(m, TL_NETDEV, 14, m->pdn.ifname);
 	start_register(m);
 }
 
@@ -807,6 +901,7 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		fail_and_disconnect(m, ev, "pdn-dropped", data);
 		break;
 	case MIGRATE_EV_RETURN:
+		step(m, TL_TRIGGER, 0, "return");
 		if (s == MIGRATE_REGISTERED)
 			start_return(m);
 		else

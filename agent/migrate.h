@@ -25,6 +25,7 @@
 #include "modem.h"
 #include "netdev.h"
 #include "sipreg.h"
+#include "timeline.h"
 
 #define MIGRATE_REASON_MAX 256
 #define MIGRATE_POLICY_MAX 8
@@ -120,6 +121,12 @@ struct migrate_env {
 	/* After each transition (D-Bus properties and signal). */
 	void (*changed)(void *ctx, enum migrate_state old, enum migrate_state new_state,
 			enum migrate_event ev);
+	/*
+	 * Optional: a step of the migration's timeline (timeline.h), called when
+	 * it happens, for the daemon to stamp. TL_TRIGGER says "migrate ...",
+	 * "fetch ..." or "restore ..." (a new migration) or "return".
+	 */
+	void (*step)(void *ctx, enum timeline_kind kind, unsigned int seed_step, const char *arg);
 	void *ctx;
 
 	const struct migrate_cmc_ops *cmc;
