@@ -969,8 +969,7 @@ static const char unreachable_trace[] =
 	"store.get " PARTNER ": ok\n"
 	"primary unreachable (primary PDN wwan0: no carrier): migrating to " PARTNER "\n"
 	"idle-on-primary -> partner-config-stored (migrate)\n"
-	"timer T-valid armed: 86400000 ms\n"
-	"persist state=partner-config-stored partner=" PARTNER " reason=\n";
+	"timer T-valid armed: 86400000 ms\n";
 
 static void test_unreachable_needs_stored_config(void **state)
 {
@@ -1088,7 +1087,6 @@ static void test_unreachable_failure_then_retry(void **state)
 		    "\n"
 		    "failed -> partner-config-stored (migrate)\n"
 		    "timer T-valid armed: 86400000 ms\n"
-		    "persist state=partner-config-stored partner=" PARTNER " reason=\n"
 		    "partner-config-stored -> pdn-connecting (connect)\n"
 		    "timer T-pdn armed: 60000 ms\n"
 		    "connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n"
