@@ -1,21 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Backend lookup and the names of the modem HAL's plain types. */
-#include <string.h>
-
+/*
+ * The modem HAL's plain types: credential wiping and names. Linked by every
+ * backend and its test drivers; modem_ops_find() is in hal/modem-ops.c.
+ */
 #include "modem.h"
 #include "util.h"
-
-const struct modem_ops *modem_ops_find(const char *name)
-{
-	static const struct modem_ops *const all[] = { &modem_qmi_ops, &modem_mbim_ops,
-						       &modem_mm_ops };
-	size_t i;
-
-	for (i = 0; name && i < ARRAY_SIZE(all); i++)
-		if (strcmp(all[i]->name, name) == 0)
-			return all[i];
-	return NULL;
-}
 
 void modem_pdn_params_wipe(struct modem_pdn_params *p)
 {

@@ -137,7 +137,7 @@ extern const struct modem_ops modem_qmi_ops;
 extern const struct modem_ops modem_mbim_ops;
 extern const struct modem_ops modem_mm_ops;
 
-/* The backend named @name ("qmi", "mbim", "mm"), or NULL. */
+/* The backend named @name ("qmi", "mbim", "mm"), or NULL (hal/modem-ops.c). */
 const struct modem_ops *modem_ops_find(const char *name);
 
 void modem_pdn_params_wipe(struct modem_pdn_params *p);

@@ -155,26 +155,6 @@ static int pdn_find(const char *name, bool create)
 
 /* Events ---------------------------------------------------------------- */
 
-/* Names as in hal/modem.c, which links every backend and so is not linked here. */
-static const char *reg_name(enum modem_reg_state r)
-{
-	switch (r) {
-	case MODEM_REG_UNKNOWN:
-		return "unknown";
-	case MODEM_REG_NOT_REGISTERED:
-		return "not-registered";
-	case MODEM_REG_SEARCHING:
-		return "searching";
-	case MODEM_REG_HOME:
-		return "home";
-	case MODEM_REG_ROAMING:
-		return "roaming";
-	case MODEM_REG_DENIED:
-		return "denied";
-	}
-	return "?";
-}
-
 static void print_serving(const char *tag, const struct modem_serving *s)
 {
 	char tac[16] = "-", cell[24] = "-";
@@ -183,8 +163,8 @@ static void print_serving(const char *tag, const struct modem_serving *s)
 		snprintf(tac, sizeof(tac), "%u", s->tac);
 	if (s->has_cell_id)
 		snprintf(cell, sizeof(cell), "%" G_GUINT64_FORMAT, (guint64)s->cell_id);
-	out("%s reg=%s rat=%d mcc=%s mnc=%s tac=%s cell=%s", tag, reg_name(s->reg), (int)s->rat,
-	    s->mcc, s->mnc, tac, cell);
+	out("%s reg=%s rat=%d mcc=%s mnc=%s tac=%s cell=%s", tag, modem_reg_state_str(s->reg),
+	    (int)s->rat, s->mcc, s->mnc, tac, cell);
 }
 
 static void ev_serving(const struct modem_serving *s, void *user_data)
@@ -351,7 +331,7 @@ static void step_connect(char **a, int n)
 	out("connect %s pending", a[1]);
 	d.ops->connect(d.m, &p, connect_cb, c);
 	c->in_call = false;
-	util_wipe(p.password, sizeof(p.password));
+	modem_pdn_params_wipe(&p);
 	if (c->background)
 		step_done();
 	else

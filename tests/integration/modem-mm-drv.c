@@ -107,29 +107,11 @@ static const char *drv_rat(enum modem_rat r)
 	return "?";
 }
 
-static const char *drv_reg(enum modem_reg_state r)
-{
-	switch (r) {
-	case MODEM_REG_UNKNOWN:
-		return "unknown";
-	case MODEM_REG_NOT_REGISTERED:
-		return "not-registered";
-	case MODEM_REG_SEARCHING:
-		return "searching";
-	case MODEM_REG_HOME:
-		return "home";
-	case MODEM_REG_ROAMING:
-		return "roaming";
-	case MODEM_REG_DENIED:
-		return "denied";
-	}
-	return "?";
-}
-
 static void drv_print_serving(const char *tag, const struct modem_serving *s)
 {
-	printf("%s: reg=%s rat=%s plmn=%s%s tac=%s%u cell=%s%llu\n", tag, drv_reg(s->reg),
-	       drv_rat(s->rat), s->mcc, s->mnc, s->has_tac ? "" : "none:", s->tac,
+	printf("%s: reg=%s rat=%s plmn=%s%s tac=%s%u cell=%s%llu\n", tag,
+	       modem_reg_state_str(s->reg), drv_rat(s->rat), s->mcc, s->mnc,
+	       s->has_tac ? "" : "none:", s->tac,
 	       s->has_cell_id ? "" : "none:", (unsigned long long)s->cell_id);
 }
 
@@ -282,7 +264,7 @@ static bool drv_wait_satisfied(void)
 
 		/* MCCMNC/registration, e.g. 99999/roaming */
 		g_snprintf(want, sizeof(want), "%s%s/%s", drv.last.mcc, drv.last.mnc,
-			   drv_reg(drv.last.reg));
+			   modem_reg_state_str(drv.last.reg));
 		if (drv.serving_seen && !strcmp(want, w[1])) {
 			printf("serving-change %s after=%ldms ", w[1],
 			       drv_ms_since(drv.serving_at));

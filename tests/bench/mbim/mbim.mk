@@ -10,6 +10,7 @@ INTEGRATION_TESTS += tests/integration/mbim-mbimcli.sh
 
 # Runs modem_mbim_ops against the emulator (tests/integration/modem-mbim.sh).
 BENCH_PROGRAMS += modem-mbim-drive
-modem-mbim-drive_SRCS := tests/integration/modem-mbim-drive.c hal/modem-mbim.c hal/util.c
+modem-mbim-drive_SRCS := tests/integration/modem-mbim-drive.c hal/modem-mbim.c hal/modem.c \
+	hal/util.c
 modem-mbim-drive_PKGS := mbim-glib
 INTEGRATION_TESTS += tests/integration/modem-mbim.sh
