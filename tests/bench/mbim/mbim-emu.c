@@ -33,12 +33,11 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mbim-codec.h"
+#include "tests/bench/emu-common.h"
 
 #define EMU_SESSIONS 16
 #define EMU_CLIENTS  16
@@ -1038,52 +1037,6 @@ static void control_read(void)
 
 /* Setup and loop ------------------------------------------------------------ */
 
-static int listen_abstract(const char *name)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len = strlen(name);
-	int fd;
-
-	if (len + 1 > sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	/* Abstract namespace: leading NUL, no terminator (as libmbim's GUnixSocketAddress). */
-	memcpy(sa.sun_path + 1, name, len);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa,
-		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)) < 0 ||
-	    listen(fd, 8) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-static int open_pty(const char *link)
-{
-	struct termios t;
-	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	const char *name;
-
-	if (master < 0 || grantpt(master) || unlockpt(master) || !(name = ptsname(master)))
-		return -errno;
-	/* Keep one slave fd open so the master never sees a hang-up between openers. */
-	emu.pty_slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (emu.pty_slave < 0 || tcgetattr(emu.pty_slave, &t))
-		return -errno;
-	cfmakeraw(&t);
-	if (tcsetattr(emu.pty_slave, TCSANOW, &t))
-		return -errno;
-	unlink(link);
-	if (symlink(name, link))
-		return -errno;
-	logf_("device pty %s -> %s", link, name);
-	return master;
-}
-
 static void usage(void)
 {
 	fputs("usage: mbim-emu --scenario FILE [--socket NAME | --pty LINK] [--control FIFO] "
@@ -1187,14 +1140,16 @@ int main(int argc, char **argv)
 		}
 	}
 	if (pty) {
-		int m = open_pty(pty);
+		int m = emu_open_pty(pty, &emu.pty_slave);
 
+		if (m >= 0)
+			logf_("device pty %s -> %s", pty, ptsname(m));
 		if (m < 0 || client_add(m, true)) {
 			logf_("pty %s: %s", pty, strerror(m < 0 ? -m : ENOMEM));
 			return 1;
 		}
 	} else {
-		emu.listen_fd = listen_abstract(sock);
+		emu.listen_fd = emu_listen_abstract(sock, 0);
 		if (emu.listen_fd < 0) {
 			logf_("socket @%s: %s", sock, strerror(-emu.listen_fd));
 			return 1;

@@ -4,7 +4,7 @@ test_mbim_codec_SRCS := tests/unit/test_mbim_codec.c tests/bench/mbim/mbim-codec
 test_mbim_codec_PKGS := cmocka
 
 BENCH_PROGRAMS += mbim-emu
-mbim-emu_SRCS := tests/bench/mbim/mbim-emu.c tests/bench/mbim/mbim-codec.c
+mbim-emu_SRCS := tests/bench/mbim/mbim-emu.c tests/bench/mbim/mbim-codec.c tests/bench/emu-common.c
 
 INTEGRATION_TESTS += tests/integration/mbim-mbimcli.sh
 

@@ -26,13 +26,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <glib.h>
 #include <glib-unix.h>
 
 #include "qmi-codec.h"
+#include "tests/bench/emu-common.h"
 
 #define EMU_MAX_APNS  16
 #define EMU_MAX_ADDRS 4
@@ -1185,53 +1185,6 @@ static gboolean listen_ready(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-static int listen_abstract(const char *name)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t n = strlen(name);
-	int fd;
-
-	if (n + 1 > sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path + 1, name, n);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa,
-		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0 ||
-	    listen(fd, 16) < 0) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	return fd;
-}
-
-static int open_pty(const char *link)
-{
-	struct termios t;
-	const char *slave;
-	int m;
-
-	m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || !(slave = ptsname(m)))
-		return -errno;
-	/* Keep one slave fd open so that the master never sees a hangup between users. */
-	emu.pty_slave = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (emu.pty_slave < 0 || tcgetattr(emu.pty_slave, &t) < 0)
-		return -errno;
-	cfmakeraw(&t);
-	if (tcsetattr(emu.pty_slave, TCSANOW, &t) < 0)
-		return -errno;
-	unlink(link);
-	if (symlink(slave, link) < 0)
-		return -errno;
-	g_unix_set_fd_nonblocking(m, TRUE, NULL);
-	emu_log("pty %s linked at %s", slave, link);
-	return m;
-}
-
 /* ---- control interface ---- */
 
 static void vanish(void)
@@ -1500,7 +1453,7 @@ int main(int argc, char **argv)
 		emu.control_watch = g_unix_fd_add(emu.control_fd, G_IO_IN, control_ready, NULL);
 	}
 	if (sock) {
-		fd = listen_abstract(sock);
+		fd = emu_listen_abstract(sock, SOCK_NONBLOCK);
 		if (fd < 0) {
 			fprintf(stderr, "qmi-emu: @%s: %s\n", sock, g_strerror(-fd));
 			return 1;
@@ -1509,11 +1462,13 @@ int main(int argc, char **argv)
 		emu.listen_watch = g_unix_fd_add(fd, G_IO_IN, listen_ready, NULL);
 		emu_log("listening on @%s", sock);
 	} else {
-		fd = open_pty(pty);
+		fd = emu_open_pty(pty, &emu.pty_slave);
 		if (fd < 0) {
 			fprintf(stderr, "qmi-emu: pty: %s\n", g_strerror(-fd));
 			return 1;
 		}
+		g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+		emu_log("pty %s linked at %s", ptsname(fd), pty);
 		conn_new(fd, false);
 		emu_log("listening on %s", pty);
 	}

@@ -4,7 +4,7 @@ test_qmi_codec_SRCS := tests/bench/qmi/test_qmi_codec.c tests/bench/qmi/qmi-code
 test_qmi_codec_PKGS := cmocka
 
 BENCH_PROGRAMS += qmi-emu
-qmi-emu_SRCS := tests/bench/qmi/qmi-emu.c tests/bench/qmi/qmi-codec.c
+qmi-emu_SRCS := tests/bench/qmi/qmi-emu.c tests/bench/qmi/qmi-codec.c tests/bench/emu-common.c
 qmi-emu_PKGS := glib-2.0
 INTEGRATION_TESTS += tests/integration/qmi-qmicli.sh
 

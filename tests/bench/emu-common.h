@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * What the bench modem emulators (tests/bench/qmi, mbim, at) do alike to
+ * stand where a modem or its proxy would: plain C, no event loop of their own.
+ */
+#ifndef MCMIG_EMU_COMMON_H
+#define MCMIG_EMU_COMMON_H
+
+/*
+ * Listens on the abstract unix socket @name, as qmi-proxy, mbim-proxy and
+ * ModemManager's test ports do: a leading NUL, the name without terminator.
+ * @flags: further socket() type flags (SOCK_NONBLOCK). The fd, or -errno.
+ */
+int emu_listen_abstract(const char *name, int flags);
+
+/*
+ * A pseudo terminal in raw mode whose slave @link points at (replaced if it
+ * exists). *@slave gets one slave fd that the caller keeps open so that the
+ * master never sees a hang-up between openers. The master fd, or -errno.
+ */
+int emu_open_pty(const char *link, int *slave);
+
+#endif
