@@ -296,36 +296,21 @@ static struct call *call_new(const char *what, int pdn)
 	return c;
 }
 
-static int parse_enum(const char *s, const char *const *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(s, names[i]))
-			return (int)i;
-	return -1;
-}
-
 static void step_connect(char **a, int n)
 {
-	static const char *const ip[] = { "ipv4", "ipv6", "ipv4v6" };
-	static const char *const auth[] = { "none", "pap", "chap" };
 	struct modem_pdn_params p = { 0 };
 	struct call *c;
-	int i, t, au;
+	int i;
 
 	i = pdn_find(a[1], true);
-	t = parse_enum(a[3], ip, G_N_ELEMENTS(ip));
-	au = parse_enum(a[4], auth, G_N_ELEMENTS(auth));
-	if (i < 0 || t < 0 || au < 0 || (n != 5 && n != 7) ||
+	if (i < 0 || modem_ip_type_parse(a[3], &p.ip_type) < 0 ||
+	    modem_auth_parse(a[4], &p.auth) < 0 || (n != 5 && n != 7) ||
 	    util_strlcpy(p.apn, a[2], sizeof(p.apn)) ||
 	    (n == 7 && (util_strlcpy(p.username, a[5], sizeof(p.username)) ||
 			util_strlcpy(p.password, a[6], sizeof(p.password))))) {
 		out("bad step: connect NAME APN ipv4|ipv6|ipv4v6 none|pap|chap [USER PASS]");
 		exit(2);
 	}
-	p.ip_type = (enum modem_ip_type)t;
-	p.auth = (enum modem_auth)au;
 	c = call_new("connect", i);
 	c->background = !strcmp(a[0], "connect-bg");
 	out("connect %s pending", a[1]);

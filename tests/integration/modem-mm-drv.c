@@ -327,12 +327,11 @@ static void drv_connect_step(char **a, bool bg)
 	pdn->connect_done = bg;
 	pdn->dropped = false;
 	util_strlcpy(p.apn, a[2], sizeof(p.apn));
-	p.ip_type = !strcmp(a[3], "ipv6")   ? MODEM_IP_V6 :
-		    !strcmp(a[3], "ipv4v6") ? MODEM_IP_V4V6 :
-					      MODEM_IP_V4;
-	p.auth = !strcmp(a[4], "pap")  ? MODEM_AUTH_PAP :
-		 !strcmp(a[4], "chap") ? MODEM_AUTH_CHAP :
-					 MODEM_AUTH_NONE;
+	/* An unknown name keeps the default: ipv4, no authentication. */
+	if (modem_ip_type_parse(a[3], &p.ip_type) < 0)
+		p.ip_type = MODEM_IP_V4;
+	if (modem_auth_parse(a[4], &p.auth) < 0)
+		p.auth = MODEM_AUTH_NONE;
 	util_strlcpy(p.username, a[5], sizeof(p.username));
 	util_strlcpy(p.password, a[6], sizeof(p.password));
 	drv.mark = g_get_monotonic_time();
