@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Socket and pty set-up shared by the bench modem emulators. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -13,6 +14,38 @@
 #include "tests/bench/emu-common.h"
 
 #define EMU_LISTEN_BACKLOG 16
+
+int emu_parse_u32(const char *s, uint32_t max, uint32_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	errno = 0;
+	x = strtoull(s, &end, 0);
+	if (errno || end == s || *end || x > max)
+		return -EINVAL;
+	*v = (uint32_t)x;
+	return 0;
+}
+
+int emu_parse_prefixed(const char *s, int af, void *addr, unsigned int *prefix)
+{
+	char buf[INET6_ADDRSTRLEN + 4];
+	char *slash;
+	uint32_t p;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (!slash || emu_parse_u32(slash + 1, af == AF_INET ? 32 : 128, &p) < 0)
+		return -EINVAL;
+	*slash = '\0';
+	if (inet_pton(af, buf, addr) != 1)
+		return -EINVAL;
+	*prefix = p;
+	return 0;
+}
 
 int emu_listen_abstract(const char *name, int flags)
 {

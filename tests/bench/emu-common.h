@@ -6,6 +6,20 @@
 #ifndef MCMIG_EMU_COMMON_H
 #define MCMIG_EMU_COMMON_H
 
+#include <stdint.h>
+
+/*
+ * Scenario and control values: a whole number as strtoul() base 0 reads it
+ * (decimal, 0x hex, 0 octal) in 0..@max; -EINVAL otherwise.
+ */
+int emu_parse_u32(const char *s, uint32_t max, uint32_t *v);
+
+/*
+ * "ADDR/PREFIX" of family @af: @addr as inet_pton() writes it (network
+ * order), the prefix at most 32 or 128. 0 or -EINVAL.
+ */
+int emu_parse_prefixed(const char *s, int af, void *addr, unsigned int *prefix);
+
 /*
  * Listens on the abstract unix socket @name, as qmi-proxy, mbim-proxy and
  * ModemManager's test ports do: a leading NUL, the name without terminator.

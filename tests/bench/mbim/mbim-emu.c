@@ -158,34 +158,6 @@ static uint64_t now_ms(void)
 
 /* Scenario file --------------------------------------------------------- */
 
-static int parse_u32(const char *s, uint32_t *v)
-{
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(s, &end, 0);
-	if (errno || *s == '\0' || *end != '\0' || n > UINT32_MAX)
-		return -EINVAL;
-	*v = (uint32_t)n;
-	return 0;
-}
-
-static int parse_prefixed(const char *s, int af, uint8_t *addr, uint32_t *prefix)
-{
-	char tmp[64];
-	char *slash;
-
-	if (strlen(s) >= sizeof(tmp))
-		return -EINVAL;
-	strcpy(tmp, s);
-	slash = strchr(tmp, '/');
-	if (!slash || parse_u32(slash + 1, prefix) || *prefix > (af == AF_INET ? 32u : 128u))
-		return -EINVAL;
-	*slash = '\0';
-	return inet_pton(af, tmp, addr) == 1 ? 0 : -EINVAL;
-}
-
 static int parse_list(char *s, int af, uint8_t *out, size_t width, uint32_t *n)
 {
 	char *tok, *save = NULL;
@@ -228,9 +200,9 @@ static int apn_key(struct apn *a, const char *key, char *val)
 	if (!strcmp(key, "name"))
 		return copy_str(a->name, sizeof(a->name), val);
 	if (!strcmp(key, "nwerror"))
-		return parse_u32(val, &a->nwerror);
+		return emu_parse_u32(val, UINT32_MAX, &a->nwerror);
 	if (!strcmp(key, "delay"))
-		return parse_u32(val, &a->delay_ms);
+		return emu_parse_u32(val, UINT32_MAX, &a->delay_ms);
 	if (!strcmp(key, "auth")) {
 		if (!strcmp(val, "none"))
 			a->auth = AUTH_NONE;
@@ -248,7 +220,7 @@ static int apn_key(struct apn *a, const char *key, char *val)
 		return copy_str(a->password, sizeof(a->password), val);
 	if (!strcmp(key, "addr")) {
 		a->has_v4 = true;
-		return parse_prefixed(val, AF_INET, a->addr4, &a->prefix4);
+		return emu_parse_prefixed(val, AF_INET, a->addr4, &a->prefix4);
 	}
 	if (!strcmp(key, "gw"))
 		return inet_pton(AF_INET, val, a->gw4) == 1 ? 0 : -EINVAL;
@@ -256,14 +228,14 @@ static int apn_key(struct apn *a, const char *key, char *val)
 		return parse_list(val, AF_INET, &a->dns4[0][0], 4, &a->n_dns4);
 	if (!strcmp(key, "addr6")) {
 		a->has_v6 = true;
-		return parse_prefixed(val, AF_INET6, a->addr6, &a->prefix6);
+		return emu_parse_prefixed(val, AF_INET6, a->addr6, &a->prefix6);
 	}
 	if (!strcmp(key, "gw6"))
 		return inet_pton(AF_INET6, val, a->gw6) == 1 ? 0 : -EINVAL;
 	if (!strcmp(key, "dns6"))
 		return parse_list(val, AF_INET6, &a->dns6[0][0], 16, &a->n_dns6);
 	if (!strcmp(key, "mtu"))
-		return parse_u32(val, &a->mtu);
+		return emu_parse_u32(val, UINT32_MAX, &a->mtu);
 	return -ENOENT;
 }
 
@@ -283,11 +255,11 @@ static int global_key(const char *what, const char *key, const char *val)
 	} else if (!strcmp(what, "location")) {
 		emu.has_location = true;
 		if (!strcmp(key, "lac"))
-			return parse_u32(val, &emu.lac);
+			return emu_parse_u32(val, UINT32_MAX, &emu.lac);
 		if (!strcmp(key, "tac"))
-			return parse_u32(val, &emu.tac);
+			return emu_parse_u32(val, UINT32_MAX, &emu.tac);
 		if (!strcmp(key, "cell"))
-			return parse_u32(val, &emu.cell);
+			return emu_parse_u32(val, UINT32_MAX, &emu.cell);
 	} else if (!strcmp(what, "subscriber")) {
 		if (!strcmp(key, "imsi"))
 			return copy_str(emu.imsi, sizeof(emu.imsi), val);
@@ -973,8 +945,8 @@ static void control_command(char *line)
 
 	if (!cmd)
 		return;
-	if (!strcmp(cmd, "disconnect") && a1 && !parse_u32(a1, &v) && v < EMU_SESSIONS &&
-	    (!a2 || !parse_u32(a2, &cause))) {
+	if (!strcmp(cmd, "disconnect") && a1 && !emu_parse_u32(a1, UINT32_MAX, &v) &&
+	    v < EMU_SESSIONS && (!a2 || !emu_parse_u32(a2, UINT32_MAX, &cause))) {
 		struct session *s = &emu.sessions[v];
 
 		if (!s->active) {
@@ -992,9 +964,9 @@ static void control_command(char *line)
 	    (strlen(a2) == 2 || strlen(a2) == 3)) {
 		strcpy(emu.mcc, a1);
 		strcpy(emu.mnc, a2);
-		if (a3 && parse_u32(a3, &emu.tac))
+		if (a3 && emu_parse_u32(a3, UINT32_MAX, &emu.tac))
 			goto bad;
-		if (a4 && parse_u32(a4, &emu.cell))
+		if (a4 && emu_parse_u32(a4, UINT32_MAX, &emu.cell))
 			goto bad;
 		logf_("control: serving PLMN %s%s TAC %u cell %u", emu.mcc, emu.mnc, emu.tac,
 		      emu.cell);
