@@ -284,13 +284,7 @@ static int parse_pdn(const xmlNode *c, struct pcfg_connectivity *conn, char *err
 		ret = text_of(n, v, sizeof(v), err, err_len);
 		if (ret < 0)
 			return ret;
-		if (strcmp(v, "ipv4") == 0)
-			p->ip_type = MODEM_IP_V4;
-		else if (strcmp(v, "ipv6") == 0)
-			p->ip_type = MODEM_IP_V6;
-		else if (strcmp(v, "ipv4v6") == 0)
-			p->ip_type = MODEM_IP_V4V6;
-		else
+		if (modem_ip_type_parse(v, &p->ip_type) < 0)
 			goto bad_value;
 	}
 	p->auth = MODEM_AUTH_NONE;
@@ -299,13 +293,7 @@ static int parse_pdn(const xmlNode *c, struct pcfg_connectivity *conn, char *err
 		ret = text_of(n, v, sizeof(v), err, err_len);
 		if (ret < 0)
 			return ret;
-		if (strcmp(v, "none") == 0)
-			p->auth = MODEM_AUTH_NONE;
-		else if (strcmp(v, "pap") == 0)
-			p->auth = MODEM_AUTH_PAP;
-		else if (strcmp(v, "chap") == 0)
-			p->auth = MODEM_AUTH_CHAP;
-		else
+		if (modem_auth_parse(v, &p->auth) < 0)
 			goto bad_value;
 	}
 	if (p->auth == MODEM_AUTH_NONE)

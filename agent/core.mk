@@ -1,23 +1,24 @@
 # Agent core (issue 6): configuration management client, partner store,
 # migration state machine, mcmigd.
 UNIT_TESTS += test_cmc_xml
-test_cmc_xml_SRCS := tests/unit/test_cmc_xml.c agent/cmc-xml.c hal/util.c
+test_cmc_xml_SRCS := tests/unit/test_cmc_xml.c agent/cmc-xml.c hal/modem.c hal/util.c
 test_cmc_xml_PKGS := cmocka libxml-2.0
 test_cmc_xml_CPPFLAGS := -Itests/unit
 
 UNIT_TESTS += test_store
-test_store_SRCS := tests/unit/test_store.c agent/store.c agent/cmc-xml.c hal/util.c
+test_store_SRCS := tests/unit/test_store.c agent/store.c agent/cmc-xml.c hal/modem.c hal/util.c
 test_store_PKGS := cmocka libxml-2.0
 test_store_CPPFLAGS := -Itests/unit
 
 UNIT_TESTS += test_migrate
-test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c hal/util.c
+test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c hal/modem.c \
+	hal/util.c
 test_migrate_PKGS := cmocka libxml-2.0
 test_migrate_CPPFLAGS := -Itests/unit
 
 # Needs /usr/bin/python3 and openssl (BUILD_PKGS) for its local HTTPS server.
 UNIT_TESTS += test_cmc
-test_cmc_SRCS := tests/unit/test_cmc.c agent/cmc.c agent/cmc-xml.c hal/util.c
+test_cmc_SRCS := tests/unit/test_cmc.c agent/cmc.c agent/cmc-xml.c hal/modem.c hal/util.c
 test_cmc_PKGS := cmocka libxml-2.0 libcurl glib-2.0
 test_cmc_CPPFLAGS := -Itests/unit
 
@@ -29,7 +30,7 @@ test_mcmigd_config_CPPFLAGS := -Itests/unit
 # mcmigd links the other areas' backends (hal/modem-qmi.mk: "programs that use
 # the modem HAL add the backends themselves"): it is built once they are all
 # in the tree, so that this branch stays green before they are merged.
-MCMIGD_OTHERS := hal/modem.c hal/modem-qmi.c hal/modem-mbim.c hal/modem-mm.c \
+MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/modem-qmi.c hal/modem-mbim.c hal/modem-mm.c \
 	hal/netdev-linux.c hal/netlink.c agent/sipreg.c agent/sipmsg.c agent/digest.c \
 	agent/card.c agent/card-uicc.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c hal/board.c
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS))),$(sort $(MCMIGD_OTHERS)))

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl-util.h"
 #include "ctl.h"
 #include "uicc-codec.h"
 #include "uicc.h"
@@ -51,22 +52,6 @@ static int exit_for(int err)
 		return CTL_EXIT_UNAVAILABLE;
 	}
 	return CTL_EXIT_FAILURE;
-}
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
 }
 
 static void hex_str(const uint8_t *b, size_t len, char *out)
@@ -149,14 +134,14 @@ static void print_info_json(const struct uicc_info *in)
 	bool first = true;
 
 	printf("{\"reader\":");
-	json_str(in->reader);
+	ctl_json_str(in->reader, true);
 	hex_str(in->atr, in->atr_len, h);
 	printf(",\"atr\":\"%s\",\"applications\":[", h);
 	for (i = 0; i < in->n_apps; i++) {
 		hex_str(in->apps[i].aid, in->apps[i].aid_len, h);
 		printf("%s{\"aid\":\"%s\",\"type\":\"%s\",\"label\":", i ? "," : "", h,
 		       aid_kind(&in->apps[i]));
-		json_str(in->apps[i].label);
+		ctl_json_str(in->apps[i].label, true);
 		putchar('}');
 	}
 	hex_str(in->aid, in->aid_len, h);
@@ -165,14 +150,14 @@ static void print_info_json(const struct uicc_info *in)
 	if (in->imsi[0])
 		printf(",\"imsi\":\"%s\"", in->imsi);
 	printf(",\"impi\":");
-	json_str(in->impi);
+	ctl_json_str(in->impi, true);
 	printf(",\"impu\":[");
 	for (i = 0; i < in->n_impu; i++) {
 		printf("%s", i ? "," : "");
-		json_str(in->impu[i]);
+		ctl_json_str(in->impu[i], true);
 	}
 	printf("],\"domain\":");
-	json_str(in->domain);
+	ctl_json_str(in->domain, true);
 	hex_str(in->ist, in->ist_len, h);
 	printf(",\"ist\":\"%s\",\"services\":[", h);
 	for (n = 1; n <= 8 * in->ist_len; n++) {
@@ -185,7 +170,7 @@ static void print_info_json(const struct uicc_info *in)
 	for (i = 0; i < in->n_pcscf; i++) {
 		printf("%s{\"type\":\"%s\",\"address\":", i ? "," : "",
 		       pcscf_type(in->pcscf[i].type));
-		json_str(in->pcscf[i].addr);
+		ctl_json_str(in->pcscf[i].addr, true);
 		putchar('}');
 	}
 	printf("]}\n");
@@ -200,8 +185,6 @@ static int parse_opts(int argc, char **argv, struct card_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long v;
-	char *end;
 	int c;
 
 	o->reader = NULL;
@@ -214,15 +197,12 @@ static int parse_opts(int argc, char **argv, struct card_opts *o)
 			o->reader = optarg;
 			break;
 		case 't':
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || *end || v == 0 || v > 600000) {
+			if (ctl_parse_uint(optarg, 600000, &o->timeout_ms) < 0) {
 				fprintf(stderr,
 					"mcmigctl card: bad --timeout '%s' (1..600000 ms)\n",
 					optarg);
 				return -EINVAL;
 			}
-			o->timeout_ms = (unsigned int)v;
 			break;
 		case 'j':
 			o->json = true;

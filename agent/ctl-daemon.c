@@ -12,6 +12,7 @@
 
 #include <gio/gio.h>
 
+#include "ctl-util.h"
 #include "ctl.h"
 
 #define AGENT_NAME  "org.mcmig.Agent1"
@@ -32,34 +33,18 @@ struct status {
 	char *partner;
 };
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void print_status(const struct status *st, const struct ctl_opts *o, const char *error)
 {
 	if (o->json) {
 		printf("{\"state\":");
-		json_str(st->state ? st->state : "");
+		ctl_json_str(st->state ? st->state : "", false);
 		printf(",\"reason\":");
-		json_str(st->reason ? st->reason : "");
+		ctl_json_str(st->reason ? st->reason : "", false);
 		printf(",\"partner\":");
-		json_str(st->partner ? st->partner : "");
+		ctl_json_str(st->partner ? st->partner : "", false);
 		if (error) {
 			printf(",\"error\":");
-			json_str(error);
+			ctl_json_str(error, false);
 		}
 		printf("}\n");
 		return;
@@ -152,7 +137,6 @@ static int parse(int argc, char **argv, struct ctl_opts *o, bool with_partner, c
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char *end;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -177,8 +161,7 @@ static int parse(int argc, char **argv, struct ctl_opts *o, bool with_partner, c
 				o->fetch_only = true;
 			break;
 		case 't':
-			o->timeout_s = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || !o->timeout_s || o->timeout_s > 3600) {
+			if (ctl_parse_uint(optarg, 3600, &o->timeout_s) < 0) {
 				fprintf(stderr, "mcmigctl: --timeout: 1..3600 seconds\n");
 				return CTL_EXIT_USAGE;
 			}

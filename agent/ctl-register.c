@@ -17,6 +17,7 @@
 #include <glib.h>
 
 #include "card.h"
+#include "ctl-util.h"
 #include "ctl.h"
 #include "sipmsg.h"
 #include "sipreg.h"
@@ -68,22 +69,6 @@ static void usage(FILE *f)
 		"            3 card unreachable or no answer from the P-CSCF (Timer F),\n"
 		"            5 authentication failed (MAC failure or rejected responses),\n"
 		"            6 refused by the network (e.g. 403)\n");
-}
-
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
 }
 
 static void on_trace(bool sent, const char *msg, size_t len, void *user_data)
@@ -214,21 +199,21 @@ static void print_outcome(const struct run *run)
 
 	if (run->o->json) {
 		printf("{\"result\":");
-		json_str(result);
+		ctl_json_str(result, true);
 		printf(",\"reason\":");
 		if (run->have_result)
-			json_str(run->reason);
+			ctl_json_str(run->reason, true);
 		else
 			printf("null");
 		if (run->registered) {
 			printf(",\"expires\":%u,\"service_route\":", run->sinfo.expires);
-			json_str(run->sinfo.service_route);
+			ctl_json_str(run->sinfo.service_route, true);
 			printf(",\"associated_uris\":");
-			json_str(run->sinfo.associated_uris);
+			ctl_json_str(run->sinfo.associated_uris, true);
 			printf(",\"deregistered\":%s", run->deregistered ? "true" : "false");
 			if (run->dereg_reason[0]) {
 				printf(",\"deregistration_note\":");
-				json_str(run->dereg_reason);
+				ctl_json_str(run->dereg_reason, true);
 			}
 		}
 		printf("}\n");
@@ -245,19 +230,6 @@ static void print_outcome(const struct run *run)
 	       run->dereg_reason[0] ? " (" : "", run->dereg_reason[0] ? run->dereg_reason : "");
 	if (run->dereg_reason[0])
 		printf(")\n");
-}
-
-static int parse_uint(const char *s, unsigned long max, unsigned int *out)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || end == s || !v || v > max)
-		return -EINVAL;
-	*out = (unsigned int)v;
-	return 0;
 }
 
 static int register_main(int argc, char **argv)
@@ -307,14 +279,14 @@ static int register_main(int argc, char **argv)
 			o.local = optarg;
 			break;
 		case 'e':
-			if (parse_uint(optarg, 0x7fffffff, &o.expires) < 0)
+			if (ctl_parse_uint(optarg, 0x7fffffff, &o.expires) < 0)
 				goto usage;
 			break;
 		case 'r':
 			o.reader = optarg;
 			break;
 		case 't':
-			if (parse_uint(optarg, 600000, &o.timeout_ms) < 0)
+			if (ctl_parse_uint(optarg, 600000, &o.timeout_ms) < 0)
 				goto usage;
 			break;
 		case 'j':

@@ -325,12 +325,6 @@ static int error_from_gerror(const GError *e, uint32_t nw_error, char *reason, s
 
 /* Operations ------------------------------------------------------------ */
 
-static void params_wipe(struct modem_pdn_params *p)
-{
-	util_wipe(p->username, sizeof(p->username));
-	util_wipe(p->password, sizeof(p->password));
-}
-
 /* The caller sets the callback member of op->cb that matches @kind. */
 static struct op *op_new(struct modem *m, enum op_kind kind, void *user_data)
 {
@@ -355,7 +349,7 @@ static void op_unref(struct op *op)
 {
 	if (--op->refs)
 		return;
-	params_wipe(&op->params);
+	modem_pdn_params_wipe(&op->params);
 	g_free(op);
 }
 
@@ -383,7 +377,7 @@ static void op_finish(struct op *op, int err, const char *reason)
 		if (op->kind == OP_DISCONNECT && *st == PDN_DISCONNECTING)
 			*st = err ? PDN_UP : PDN_FREE;
 	}
-	params_wipe(&op->params);
+	modem_pdn_params_wipe(&op->params);
 	switch (op->kind) {
 	case OP_OPEN:
 	case OP_DISCONNECT:
@@ -1076,7 +1070,7 @@ static void connect_activate(struct op *op)
 	}
 	op_command(op, msg, connect_set_ready);
 	/* libmbim copied the credentials into the message, which is gone now. */
-	params_wipe(&op->params);
+	modem_pdn_params_wipe(&op->params);
 }
 
 static int session_pick(struct modem *m, unsigned int from)

@@ -1,6 +1,7 @@
 # MBIM modem backend (libmbim-glib). Programs that use the modem HAL add
-# hal/modem-mbim.c and mbim-glib themselves; this fragment holds its unit test
-# (error translation, ProviderId), which also cross-builds the backend.
+# hal/modem-mbim.c, hal/modem.c and mbim-glib themselves; this fragment holds
+# its unit test (error translation, ProviderId), which also cross-builds the
+# backend.
 UNIT_TESTS += test_modem_mbim
-test_modem_mbim_SRCS := tests/unit/test_modem_mbim.c hal/modem-mbim.c hal/util.c
+test_modem_mbim_SRCS := tests/unit/test_modem_mbim.c hal/modem-mbim.c hal/modem.c hal/util.c
 test_modem_mbim_PKGS := cmocka mbim-glib

@@ -249,15 +249,9 @@ static struct qmi_op *qmi_op_new(struct modem *m, enum qmi_op_kind kind, void *u
 	return op;
 }
 
-static void qmi_params_wipe(struct modem_pdn_params *p)
-{
-	util_wipe(p->username, sizeof(p->username));
-	util_wipe(p->password, sizeof(p->password));
-}
-
 static void qmi_op_free(struct qmi_op *op)
 {
-	qmi_params_wipe(&op->params);
+	modem_pdn_params_wipe(&op->params);
 	g_free(op);
 }
 
@@ -787,7 +781,7 @@ static void start_network_ready(GObject *src, GAsyncResult *res, gpointer data)
 		goto out;
 	}
 	qmi_message_wds_start_network_output_get_packet_data_handle(o, &op->pdn->handle, NULL);
-	qmi_params_wipe(&op->params);
+	modem_pdn_params_wipe(&op->params);
 	in = qmi_message_wds_get_current_settings_input_new();
 	qmi_message_wds_get_current_settings_input_set_requested_settings(
 		in,

@@ -1,21 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Backend lookup and the names of the modem HAL's plain types. */
+/*
+ * The modem HAL's plain types: credential wiping, names and their parsers
+ * (the names are those of configuration and the CMS documents). Linked by every
+ * backend and its test drivers; modem_ops_find() is in hal/modem-ops.c.
+ */
+#include <errno.h>
 #include <string.h>
 
 #include "modem.h"
 #include "util.h"
-
-const struct modem_ops *modem_ops_find(const char *name)
-{
-	static const struct modem_ops *const all[] = { &modem_qmi_ops, &modem_mbim_ops,
-						       &modem_mm_ops };
-	size_t i;
-
-	for (i = 0; name && i < ARRAY_SIZE(all); i++)
-		if (strcmp(all[i]->name, name) == 0)
-			return all[i];
-	return NULL;
-}
 
 void modem_pdn_params_wipe(struct modem_pdn_params *p)
 {
@@ -36,6 +29,20 @@ const char *modem_ip_type_str(enum modem_ip_type t)
 	return "?";
 }
 
+int modem_ip_type_parse(const char *s, enum modem_ip_type *t)
+{
+	static const enum modem_ip_type all[] = { MODEM_IP_V4, MODEM_IP_V6, MODEM_IP_V4V6 };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(all); i++) {
+		if (strcmp(s, modem_ip_type_str(all[i])) == 0) {
+			*t = all[i];
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
 const char *modem_auth_str(enum modem_auth a)
 {
 	switch (a) {
@@ -47,6 +54,20 @@ const char *modem_auth_str(enum modem_auth a)
 		return "chap";
 	}
 	return "?";
+}
+
+int modem_auth_parse(const char *s, enum modem_auth *a)
+{
+	static const enum modem_auth all[] = { MODEM_AUTH_NONE, MODEM_AUTH_PAP, MODEM_AUTH_CHAP };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(all); i++) {
+		if (strcmp(s, modem_auth_str(all[i])) == 0) {
+			*a = all[i];
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 const char *modem_reg_state_str(enum modem_reg_state r)

@@ -137,12 +137,15 @@ extern const struct modem_ops modem_qmi_ops;
 extern const struct modem_ops modem_mbim_ops;
 extern const struct modem_ops modem_mm_ops;
 
-/* The backend named @name ("qmi", "mbim", "mm"), or NULL. */
+/* The backend named @name ("qmi", "mbim", "mm"), or NULL (hal/modem-ops.c). */
 const struct modem_ops *modem_ops_find(const char *name);
 
 void modem_pdn_params_wipe(struct modem_pdn_params *p);
 const char *modem_ip_type_str(enum modem_ip_type t);
 const char *modem_auth_str(enum modem_auth a);
+/* The inverses of the two above: 0, or -EINVAL with *@t / *@a untouched. */
+int modem_ip_type_parse(const char *s, enum modem_ip_type *t);
+int modem_auth_parse(const char *s, enum modem_auth *a);
 const char *modem_reg_state_str(enum modem_reg_state r);
 
 #endif

@@ -155,26 +155,6 @@ static int pdn_find(const char *name, bool create)
 
 /* Events ---------------------------------------------------------------- */
 
-/* Names as in hal/modem.c, which links every backend and so is not linked here. */
-static const char *reg_name(enum modem_reg_state r)
-{
-	switch (r) {
-	case MODEM_REG_UNKNOWN:
-		return "unknown";
-	case MODEM_REG_NOT_REGISTERED:
-		return "not-registered";
-	case MODEM_REG_SEARCHING:
-		return "searching";
-	case MODEM_REG_HOME:
-		return "home";
-	case MODEM_REG_ROAMING:
-		return "roaming";
-	case MODEM_REG_DENIED:
-		return "denied";
-	}
-	return "?";
-}
-
 static void print_serving(const char *tag, const struct modem_serving *s)
 {
 	char tac[16] = "-", cell[24] = "-";
@@ -183,8 +163,8 @@ static void print_serving(const char *tag, const struct modem_serving *s)
 		snprintf(tac, sizeof(tac), "%u", s->tac);
 	if (s->has_cell_id)
 		snprintf(cell, sizeof(cell), "%" G_GUINT64_FORMAT, (guint64)s->cell_id);
-	out("%s reg=%s rat=%d mcc=%s mnc=%s tac=%s cell=%s", tag, reg_name(s->reg), (int)s->rat,
-	    s->mcc, s->mnc, tac, cell);
+	out("%s reg=%s rat=%d mcc=%s mnc=%s tac=%s cell=%s", tag, modem_reg_state_str(s->reg),
+	    (int)s->rat, s->mcc, s->mnc, tac, cell);
 }
 
 static void ev_serving(const struct modem_serving *s, void *user_data)
@@ -316,42 +296,27 @@ static struct call *call_new(const char *what, int pdn)
 	return c;
 }
 
-static int parse_enum(const char *s, const char *const *names, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(s, names[i]))
-			return (int)i;
-	return -1;
-}
-
 static void step_connect(char **a, int n)
 {
-	static const char *const ip[] = { "ipv4", "ipv6", "ipv4v6" };
-	static const char *const auth[] = { "none", "pap", "chap" };
 	struct modem_pdn_params p = { 0 };
 	struct call *c;
-	int i, t, au;
+	int i;
 
 	i = pdn_find(a[1], true);
-	t = parse_enum(a[3], ip, G_N_ELEMENTS(ip));
-	au = parse_enum(a[4], auth, G_N_ELEMENTS(auth));
-	if (i < 0 || t < 0 || au < 0 || (n != 5 && n != 7) ||
+	if (i < 0 || modem_ip_type_parse(a[3], &p.ip_type) < 0 ||
+	    modem_auth_parse(a[4], &p.auth) < 0 || (n != 5 && n != 7) ||
 	    util_strlcpy(p.apn, a[2], sizeof(p.apn)) ||
 	    (n == 7 && (util_strlcpy(p.username, a[5], sizeof(p.username)) ||
 			util_strlcpy(p.password, a[6], sizeof(p.password))))) {
 		out("bad step: connect NAME APN ipv4|ipv6|ipv4v6 none|pap|chap [USER PASS]");
 		exit(2);
 	}
-	p.ip_type = (enum modem_ip_type)t;
-	p.auth = (enum modem_auth)au;
 	c = call_new("connect", i);
 	c->background = !strcmp(a[0], "connect-bg");
 	out("connect %s pending", a[1]);
 	d.ops->connect(d.m, &p, connect_cb, c);
 	c->in_call = false;
-	util_wipe(p.password, sizeof(p.password));
+	modem_pdn_params_wipe(&p);
 	if (c->background)
 		step_done();
 	else

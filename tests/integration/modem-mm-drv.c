@@ -107,29 +107,11 @@ static const char *drv_rat(enum modem_rat r)
 	return "?";
 }
 
-static const char *drv_reg(enum modem_reg_state r)
-{
-	switch (r) {
-	case MODEM_REG_UNKNOWN:
-		return "unknown";
-	case MODEM_REG_NOT_REGISTERED:
-		return "not-registered";
-	case MODEM_REG_SEARCHING:
-		return "searching";
-	case MODEM_REG_HOME:
-		return "home";
-	case MODEM_REG_ROAMING:
-		return "roaming";
-	case MODEM_REG_DENIED:
-		return "denied";
-	}
-	return "?";
-}
-
 static void drv_print_serving(const char *tag, const struct modem_serving *s)
 {
-	printf("%s: reg=%s rat=%s plmn=%s%s tac=%s%u cell=%s%llu\n", tag, drv_reg(s->reg),
-	       drv_rat(s->rat), s->mcc, s->mnc, s->has_tac ? "" : "none:", s->tac,
+	printf("%s: reg=%s rat=%s plmn=%s%s tac=%s%u cell=%s%llu\n", tag,
+	       modem_reg_state_str(s->reg), drv_rat(s->rat), s->mcc, s->mnc,
+	       s->has_tac ? "" : "none:", s->tac,
 	       s->has_cell_id ? "" : "none:", (unsigned long long)s->cell_id);
 }
 
@@ -282,7 +264,7 @@ static bool drv_wait_satisfied(void)
 
 		/* MCCMNC/registration, e.g. 99999/roaming */
 		g_snprintf(want, sizeof(want), "%s%s/%s", drv.last.mcc, drv.last.mnc,
-			   drv_reg(drv.last.reg));
+			   modem_reg_state_str(drv.last.reg));
 		if (drv.serving_seen && !strcmp(want, w[1])) {
 			printf("serving-change %s after=%ldms ", w[1],
 			       drv_ms_since(drv.serving_at));
@@ -345,12 +327,11 @@ static void drv_connect_step(char **a, bool bg)
 	pdn->connect_done = bg;
 	pdn->dropped = false;
 	util_strlcpy(p.apn, a[2], sizeof(p.apn));
-	p.ip_type = !strcmp(a[3], "ipv6")   ? MODEM_IP_V6 :
-		    !strcmp(a[3], "ipv4v6") ? MODEM_IP_V4V6 :
-					      MODEM_IP_V4;
-	p.auth = !strcmp(a[4], "pap")  ? MODEM_AUTH_PAP :
-		 !strcmp(a[4], "chap") ? MODEM_AUTH_CHAP :
-					 MODEM_AUTH_NONE;
+	/* An unknown name keeps the default: ipv4, no authentication. */
+	if (modem_ip_type_parse(a[3], &p.ip_type) < 0)
+		p.ip_type = MODEM_IP_V4;
+	if (modem_auth_parse(a[4], &p.auth) < 0)
+		p.auth = MODEM_AUTH_NONE;
 	util_strlcpy(p.username, a[5], sizeof(p.username));
 	util_strlcpy(p.password, a[6], sizeof(p.password));
 	drv.mark = g_get_monotonic_time();

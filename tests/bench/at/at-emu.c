@@ -29,10 +29,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "at-codec.h"
+#include "tests/bench/emu-common.h"
 
 #define EMU_CIDS 8
 #define EMU_APNS 16
@@ -710,30 +710,6 @@ static int emu_load(const char *path)
 	return ret;
 }
 
-static int emu_listen(const char *name)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len = strlen(name);
-	int fd;
-
-	if (len + 1 > sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	/* Abstract namespace: a leading NUL, the name without terminator. */
-	memcpy(sa.sun_path + 1, name, len);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa,
-		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)) < 0 ||
-	    listen(fd, 4) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
 static gboolean emu_quit(gpointer loop)
 {
 	g_main_loop_quit(loop);
@@ -765,7 +741,7 @@ int main(int argc, char **argv)
 		return 1;
 	loop = g_main_loop_new(NULL, FALSE);
 	for (; i < argc; i++) {
-		fd = emu_listen(argv[i]);
+		fd = emu_listen_abstract(argv[i], SOCK_NONBLOCK);
 		if (fd < 0) {
 			fprintf(stderr, "at-emu: listen on @%s: %s\n", argv[i], strerror(-fd));
 			return 1;

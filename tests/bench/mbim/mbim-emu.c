@@ -33,12 +33,11 @@
 #include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mbim-codec.h"
+#include "tests/bench/emu-common.h"
 
 #define EMU_SESSIONS 16
 #define EMU_CLIENTS  16
@@ -159,34 +158,6 @@ static uint64_t now_ms(void)
 
 /* Scenario file --------------------------------------------------------- */
 
-static int parse_u32(const char *s, uint32_t *v)
-{
-	char *end;
-	unsigned long n;
-
-	errno = 0;
-	n = strtoul(s, &end, 0);
-	if (errno || *s == '\0' || *end != '\0' || n > UINT32_MAX)
-		return -EINVAL;
-	*v = (uint32_t)n;
-	return 0;
-}
-
-static int parse_prefixed(const char *s, int af, uint8_t *addr, uint32_t *prefix)
-{
-	char tmp[64];
-	char *slash;
-
-	if (strlen(s) >= sizeof(tmp))
-		return -EINVAL;
-	strcpy(tmp, s);
-	slash = strchr(tmp, '/');
-	if (!slash || parse_u32(slash + 1, prefix) || *prefix > (af == AF_INET ? 32u : 128u))
-		return -EINVAL;
-	*slash = '\0';
-	return inet_pton(af, tmp, addr) == 1 ? 0 : -EINVAL;
-}
-
 static int parse_list(char *s, int af, uint8_t *out, size_t width, uint32_t *n)
 {
 	char *tok, *save = NULL;
@@ -229,9 +200,9 @@ static int apn_key(struct apn *a, const char *key, char *val)
 	if (!strcmp(key, "name"))
 		return copy_str(a->name, sizeof(a->name), val);
 	if (!strcmp(key, "nwerror"))
-		return parse_u32(val, &a->nwerror);
+		return emu_parse_u32(val, UINT32_MAX, &a->nwerror);
 	if (!strcmp(key, "delay"))
-		return parse_u32(val, &a->delay_ms);
+		return emu_parse_u32(val, UINT32_MAX, &a->delay_ms);
 	if (!strcmp(key, "auth")) {
 		if (!strcmp(val, "none"))
 			a->auth = AUTH_NONE;
@@ -249,7 +220,7 @@ static int apn_key(struct apn *a, const char *key, char *val)
 		return copy_str(a->password, sizeof(a->password), val);
 	if (!strcmp(key, "addr")) {
 		a->has_v4 = true;
-		return parse_prefixed(val, AF_INET, a->addr4, &a->prefix4);
+		return emu_parse_prefixed(val, AF_INET, a->addr4, &a->prefix4);
 	}
 	if (!strcmp(key, "gw"))
 		return inet_pton(AF_INET, val, a->gw4) == 1 ? 0 : -EINVAL;
@@ -257,14 +228,14 @@ static int apn_key(struct apn *a, const char *key, char *val)
 		return parse_list(val, AF_INET, &a->dns4[0][0], 4, &a->n_dns4);
 	if (!strcmp(key, "addr6")) {
 		a->has_v6 = true;
-		return parse_prefixed(val, AF_INET6, a->addr6, &a->prefix6);
+		return emu_parse_prefixed(val, AF_INET6, a->addr6, &a->prefix6);
 	}
 	if (!strcmp(key, "gw6"))
 		return inet_pton(AF_INET6, val, a->gw6) == 1 ? 0 : -EINVAL;
 	if (!strcmp(key, "dns6"))
 		return parse_list(val, AF_INET6, &a->dns6[0][0], 16, &a->n_dns6);
 	if (!strcmp(key, "mtu"))
-		return parse_u32(val, &a->mtu);
+		return emu_parse_u32(val, UINT32_MAX, &a->mtu);
 	return -ENOENT;
 }
 
@@ -284,11 +255,11 @@ static int global_key(const char *what, const char *key, const char *val)
 	} else if (!strcmp(what, "location")) {
 		emu.has_location = true;
 		if (!strcmp(key, "lac"))
-			return parse_u32(val, &emu.lac);
+			return emu_parse_u32(val, UINT32_MAX, &emu.lac);
 		if (!strcmp(key, "tac"))
-			return parse_u32(val, &emu.tac);
+			return emu_parse_u32(val, UINT32_MAX, &emu.tac);
 		if (!strcmp(key, "cell"))
-			return parse_u32(val, &emu.cell);
+			return emu_parse_u32(val, UINT32_MAX, &emu.cell);
 	} else if (!strcmp(what, "subscriber")) {
 		if (!strcmp(key, "imsi"))
 			return copy_str(emu.imsi, sizeof(emu.imsi), val);
@@ -974,8 +945,8 @@ static void control_command(char *line)
 
 	if (!cmd)
 		return;
-	if (!strcmp(cmd, "disconnect") && a1 && !parse_u32(a1, &v) && v < EMU_SESSIONS &&
-	    (!a2 || !parse_u32(a2, &cause))) {
+	if (!strcmp(cmd, "disconnect") && a1 && !emu_parse_u32(a1, UINT32_MAX, &v) &&
+	    v < EMU_SESSIONS && (!a2 || !emu_parse_u32(a2, UINT32_MAX, &cause))) {
 		struct session *s = &emu.sessions[v];
 
 		if (!s->active) {
@@ -993,9 +964,9 @@ static void control_command(char *line)
 	    (strlen(a2) == 2 || strlen(a2) == 3)) {
 		strcpy(emu.mcc, a1);
 		strcpy(emu.mnc, a2);
-		if (a3 && parse_u32(a3, &emu.tac))
+		if (a3 && emu_parse_u32(a3, UINT32_MAX, &emu.tac))
 			goto bad;
-		if (a4 && parse_u32(a4, &emu.cell))
+		if (a4 && emu_parse_u32(a4, UINT32_MAX, &emu.cell))
 			goto bad;
 		logf_("control: serving PLMN %s%s TAC %u cell %u", emu.mcc, emu.mnc, emu.tac,
 		      emu.cell);
@@ -1037,52 +1008,6 @@ static void control_read(void)
 }
 
 /* Setup and loop ------------------------------------------------------------ */
-
-static int listen_abstract(const char *name)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len = strlen(name);
-	int fd;
-
-	if (len + 1 > sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	/* Abstract namespace: leading NUL, no terminator (as libmbim's GUnixSocketAddress). */
-	memcpy(sa.sun_path + 1, name, len);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa,
-		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len)) < 0 ||
-	    listen(fd, 8) < 0) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
-static int open_pty(const char *link)
-{
-	struct termios t;
-	int master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	const char *name;
-
-	if (master < 0 || grantpt(master) || unlockpt(master) || !(name = ptsname(master)))
-		return -errno;
-	/* Keep one slave fd open so the master never sees a hang-up between openers. */
-	emu.pty_slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (emu.pty_slave < 0 || tcgetattr(emu.pty_slave, &t))
-		return -errno;
-	cfmakeraw(&t);
-	if (tcsetattr(emu.pty_slave, TCSANOW, &t))
-		return -errno;
-	unlink(link);
-	if (symlink(name, link))
-		return -errno;
-	logf_("device pty %s -> %s", link, name);
-	return master;
-}
 
 static void usage(void)
 {
@@ -1187,14 +1112,16 @@ int main(int argc, char **argv)
 		}
 	}
 	if (pty) {
-		int m = open_pty(pty);
+		int m = emu_open_pty(pty, &emu.pty_slave);
 
+		if (m >= 0)
+			logf_("device pty %s -> %s", pty, ptsname(m));
 		if (m < 0 || client_add(m, true)) {
 			logf_("pty %s: %s", pty, strerror(m < 0 ? -m : ENOMEM));
 			return 1;
 		}
 	} else {
-		emu.listen_fd = listen_abstract(sock);
+		emu.listen_fd = emu_listen_abstract(sock, 0);
 		if (emu.listen_fd < 0) {
 			logf_("socket @%s: %s", sock, strerror(-emu.listen_fd));
 			return 1;

@@ -26,13 +26,13 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include <glib.h>
 #include <glib-unix.h>
 
 #include "qmi-codec.h"
+#include "tests/bench/emu-common.h"
 
 #define EMU_MAX_APNS  16
 #define EMU_MAX_ADDRS 4
@@ -169,19 +169,6 @@ static void emu_log(const char *fmt, ...)
 
 /* ---- scenario ---- */
 
-static int parse_u32(const char *s, uint32_t max, uint32_t *v)
-{
-	char *end;
-	unsigned long long x;
-
-	errno = 0;
-	x = strtoull(s, &end, 0);
-	if (errno || end == s || *end || x > max)
-		return -EINVAL;
-	*v = (uint32_t)x;
-	return 0;
-}
-
 static int parse_ip4(const char *s, uint32_t *v)
 {
 	struct in_addr a;
@@ -190,26 +177,6 @@ static int parse_ip4(const char *s, uint32_t *v)
 		return -EINVAL;
 	*v = ntohl(a.s_addr);
 	return 0;
-}
-
-static int parse_prefixed(const char *s, int af, void *addr, unsigned int *prefix)
-{
-	char buf[INET6_ADDRSTRLEN + 4];
-	char *slash;
-	uint32_t p;
-
-	if (g_strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
-		return -EINVAL;
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = '\0';
-	if (parse_u32(slash + 1, af == AF_INET ? 32 : 128, &p) < 0)
-		return -EINVAL;
-	*prefix = p;
-	if (af == AF_INET)
-		return parse_ip4(buf, addr);
-	return inet_pton(AF_INET6, buf, addr) == 1 ? 0 : -EINVAL;
 }
 
 static int parse_ip4_list(const char *s, uint32_t *out, unsigned int *n)
@@ -234,7 +201,7 @@ static int parse_plmn_digits(const char *s, size_t min, uint16_t *v, bool *three
 	uint32_t x;
 	size_t n = strlen(s);
 
-	if (n < min || n > 3 || strspn(s, "0123456789") != n || parse_u32(s, 999, &x) < 0)
+	if (n < min || n > 3 || strspn(s, "0123456789") != n || emu_parse_u32(s, 999, &x) < 0)
 		return -EINVAL;
 	*v = (uint16_t)x;
 	if (three)
@@ -266,13 +233,13 @@ static int serving_set(struct emu_serving *s, const char *key, const char *val)
 	if (strcmp(key, "mnc") == 0)
 		return parse_plmn_digits(val, 2, &s->mnc, &s->mnc3);
 	if (strcmp(key, "tac") == 0) {
-		if (parse_u32(val, 0xffff, &x) < 0)
+		if (emu_parse_u32(val, 0xffff, &x) < 0)
 			return -EINVAL;
 		s->tac = (uint16_t)x;
 		return 0;
 	}
 	if (strcmp(key, "cell") == 0)
-		return parse_u32(val, 0xfffffff, &s->cell); /* 28-bit E-UTRAN cell id */
+		return emu_parse_u32(val, 0xfffffff, &s->cell); /* 28-bit E-UTRAN cell id */
 	if (strcmp(key, "rat") == 0) {
 		for (i = 0; i < G_N_ELEMENTS(rats); i++)
 			if (strcmp(val, rats[i].name) == 0) {
@@ -299,7 +266,11 @@ static int apn_set(struct emu_apn *a, const char *key, const char *val)
 
 	if (strcmp(key, "ip") == 0) {
 		a->has_v4 = true;
-		return parse_prefixed(val, AF_INET, &a->ip4, &a->prefix4);
+		/* Held in host order, as the TLVs are built from it. */
+		if (emu_parse_prefixed(val, AF_INET, &a->ip4, &a->prefix4) < 0)
+			return -EINVAL;
+		a->ip4 = ntohl(a->ip4);
+		return 0;
 	}
 	if (strcmp(key, "gw") == 0)
 		return parse_ip4(val, &a->gw4);
@@ -309,7 +280,7 @@ static int apn_set(struct emu_apn *a, const char *key, const char *val)
 		return parse_ip4_list(val, a->pcscf4, &a->n_pcscf4);
 	if (strcmp(key, "ip6") == 0) {
 		a->has_v6 = true;
-		return parse_prefixed(val, AF_INET6, a->ip6, &a->prefix6);
+		return emu_parse_prefixed(val, AF_INET6, a->ip6, &a->prefix6);
 	}
 	if (strcmp(key, "gw6") == 0)
 		return inet_pton(AF_INET6, val, a->gw6) == 1 ? 0 : -EINVAL;
@@ -318,7 +289,7 @@ static int apn_set(struct emu_apn *a, const char *key, const char *val)
 		return inet_pton(AF_INET6, val, a->dns6) == 1 ? 0 : -EINVAL;
 	}
 	if (strcmp(key, "mtu") == 0)
-		return parse_u32(val, 65535, &a->mtu);
+		return emu_parse_u32(val, 65535, &a->mtu);
 	if (strcmp(key, "auth") == 0) {
 		if (strcmp(val, "none") == 0)
 			a->auth = EMU_AUTH_NONE;
@@ -337,13 +308,13 @@ static int apn_set(struct emu_apn *a, const char *key, const char *val)
 			       0 :
 			       -E2BIG;
 	if (strcmp(key, "reject") == 0) {
-		if (parse_u32(val, 255, &x) < 0 || x == 0)
+		if (emu_parse_u32(val, 255, &x) < 0 || x == 0)
 			return -EINVAL;
 		a->reject = x;
 		return 0;
 	}
 	if (strcmp(key, "delay") == 0)
-		return parse_u32(val, 600000, &a->delay_ms);
+		return emu_parse_u32(val, 600000, &a->delay_ms);
 	return -ENOENT;
 }
 
@@ -1185,53 +1156,6 @@ static gboolean listen_ready(gint fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-static int listen_abstract(const char *name)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t n = strlen(name);
-	int fd;
-
-	if (n + 1 > sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path + 1, name, n);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa,
-		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) < 0 ||
-	    listen(fd, 16) < 0) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	return fd;
-}
-
-static int open_pty(const char *link)
-{
-	struct termios t;
-	const char *slave;
-	int m;
-
-	m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 || !(slave = ptsname(m)))
-		return -errno;
-	/* Keep one slave fd open so that the master never sees a hangup between users. */
-	emu.pty_slave = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (emu.pty_slave < 0 || tcgetattr(emu.pty_slave, &t) < 0)
-		return -errno;
-	cfmakeraw(&t);
-	if (tcsetattr(emu.pty_slave, TCSANOW, &t) < 0)
-		return -errno;
-	unlink(link);
-	if (symlink(slave, link) < 0)
-		return -errno;
-	g_unix_set_fd_nonblocking(m, TRUE, NULL);
-	emu_log("pty %s linked at %s", slave, link);
-	return m;
-}
-
 /* ---- control interface ---- */
 
 static void vanish(void)
@@ -1255,7 +1179,7 @@ static int ctl_drop(gchar **w, GString *out)
 
 	if (!w[0])
 		return -EINVAL;
-	if (w[1] && (!g_str_has_prefix(w[1], "cause=") || parse_u32(w[1] + 6, 255, &cause) < 0))
+	if (w[1] && (!g_str_has_prefix(w[1], "cause=") || emu_parse_u32(w[1] + 6, 255, &cause) < 0))
 		return -EINVAL;
 	g_hash_table_iter_init(&it, emu.clients);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
@@ -1500,7 +1424,7 @@ int main(int argc, char **argv)
 		emu.control_watch = g_unix_fd_add(emu.control_fd, G_IO_IN, control_ready, NULL);
 	}
 	if (sock) {
-		fd = listen_abstract(sock);
+		fd = emu_listen_abstract(sock, SOCK_NONBLOCK);
 		if (fd < 0) {
 			fprintf(stderr, "qmi-emu: @%s: %s\n", sock, g_strerror(-fd));
 			return 1;
@@ -1509,11 +1433,13 @@ int main(int argc, char **argv)
 		emu.listen_watch = g_unix_fd_add(fd, G_IO_IN, listen_ready, NULL);
 		emu_log("listening on @%s", sock);
 	} else {
-		fd = open_pty(pty);
+		fd = emu_open_pty(pty, &emu.pty_slave);
 		if (fd < 0) {
 			fprintf(stderr, "qmi-emu: pty: %s\n", g_strerror(-fd));
 			return 1;
 		}
+		g_unix_set_fd_nonblocking(fd, TRUE, NULL);
+		emu_log("pty %s linked at %s", ptsname(fd), pty);
 		conn_new(fd, false);
 		emu_log("listening on %s", pty);
 	}

@@ -4,12 +4,12 @@ test_qmi_codec_SRCS := tests/bench/qmi/test_qmi_codec.c tests/bench/qmi/qmi-code
 test_qmi_codec_PKGS := cmocka
 
 BENCH_PROGRAMS += qmi-emu
-qmi-emu_SRCS := tests/bench/qmi/qmi-emu.c tests/bench/qmi/qmi-codec.c
+qmi-emu_SRCS := tests/bench/qmi/qmi-emu.c tests/bench/qmi/qmi-codec.c tests/bench/emu-common.c
 qmi-emu_PKGS := glib-2.0
 INTEGRATION_TESTS += tests/integration/qmi-qmicli.sh
 
 # Drives the product's QMI backend against qmi-emu (tests/integration/modem-qmi.sh).
 BENCH_PROGRAMS += qmi-hal-test
-qmi-hal-test_SRCS := tests/bench/qmi/qmi-hal-test.c hal/modem-qmi.c hal/util.c
+qmi-hal-test_SRCS := tests/bench/qmi/qmi-hal-test.c hal/modem-qmi.c hal/modem.c hal/util.c
 qmi-hal-test_PKGS := qmi-glib gio-2.0 glib-2.0
 INTEGRATION_TESTS += tests/integration/modem-qmi.sh
