@@ -378,19 +378,31 @@ static bool load_stored(struct migrate *m)
 	return true;
 }
 
-static const char *const trigger_names[] = {
-	[MIGRATE_TRIGGER_MANUAL] = "",
-	[MIGRATE_TRIGGER_LOCATION] = " (location)",
-	[MIGRATE_TRIGGER_RESTORE] = " (restore)",
-};
+/* A switch, not a table: -Wswitch then names a trigger added without its text. */
+static const char *trigger_suffix(enum migrate_trigger t)
+{
+	switch (t) {
+	case MIGRATE_TRIGGER_MANUAL:
+		return "";
+	case MIGRATE_TRIGGER_LOCATION:
+		return " (location)";
+	case MIGRATE_TRIGGER_RESTORE:
+		return " (restore)";
+	case MIGRATE_TRIGGER_UNREACHABLE:
+		return " (primary unreachable)";
+	}
+	return "";
+}
 
 static void on_migrate(struct migrate *m, enum migrate_event ev, const char *partner)
 {
 	char what[TIMELINE_ARG_MAX];
 
-	snprintf(what, sizeof(what), "%s%s %s", ev == MIGRATE_EV_MIGRATE ? "migrate" : "fetch",
-		 ev == MIGRATE_EV_MIGRATE ? trigger_names[m->trigger] : "",
-		 partner ? partner : "(by location)");
+	/* Cut to the timeline's width; a '~' shows that a long partner id lost its tail. */
+	if (snprintf(what, sizeof(what), "%s%s %s", ev == MIGRATE_EV_MIGRATE ? "migrate" : "fetch",
+		     ev == MIGRATE_EV_MIGRATE ? trigger_suffix(m->trigger) : "",
+		     partner ? partner : "(by location)") >= (int)sizeof(what))
+		what[sizeof(what) - 2] = '~';
 	step(m, TL_TRIGGER, 0, what);
 	if (partner)
 		snprintf(m->partner, sizeof(m->partner), "%s", partner);
