@@ -80,6 +80,7 @@ t_check "CHAP password and token not in the agent's log" bash -c \
 # The timeline of that migration (steps 1-25): text, JSON, SVG.
 "$CTL" timeline >"$T_RUN/timeline.txt" 2>&1
 cat "$T_RUN/timeline.txt"
+[ -n "${MCMIG_DEMO:-}" ] && echo "sequence chart of this migration: $T_RUN/timeline.svg"
 seq=$("$CTL" timeline --json | grep -o '"seed_step":[1-9][0-9]*' | cut -d: -f2 | uniq | tr '\n' ' ')
 t_check "timeline: seed steps 1 13 14 15 22 23 24 in order (got $seq)" test "$seq" = "1 13 14 15 22 23 24 "
 t_check "timeline: ends registered, the waits named" grep -q "total .* ms to registered-at-partner: modem .*, network .*, card .*, agent" "$T_RUN/timeline.txt"
