@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "tests/bench/sipdb/aka.h"
+#include "util.h"
 
 struct set {
 	const char *k, *op, *opc, *rand, *sqn, *amf;
@@ -32,7 +33,7 @@ static const struct set sets[] = {
 
 static void hex(const char *s, uint8_t *out, size_t n)
 {
-	assert_int_equal(sdb_hex_decode(s, out, n), 0);
+	assert_int_equal(util_hex_decode(s, out, n), 0);
 }
 
 static uint64_t u48(const uint8_t *b)

@@ -22,6 +22,7 @@
 
 #include "fdx.h"
 #include "sdb.h"
+#include "util.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
@@ -248,7 +249,7 @@ int main(int argc, char **argv)
 			scheme = optarg;
 			break;
 		case 'y':
-			if (sdb_hex_decode(optarg, resync, sizeof(resync)))
+			if (util_hex_decode(optarg, resync, sizeof(resync)))
 				goto bad;
 			have_resync = true;
 			break;

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "sdb.h"
+#include "util.h"
 
 #define MAX_TOKENS 12
 #define MAX_LINE   2048
@@ -39,34 +40,6 @@ static int fail(char *err, size_t errlen, unsigned int line, const char *fmt, ..
 		va_end(ap);
 	}
 	return -EINVAL;
-}
-
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int sdb_hex_decode(const char *s, uint8_t *out, size_t n)
-{
-	size_t i;
-	int hi, lo;
-
-	if (strlen(s) != 2 * n)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		hi = nibble(s[2 * i]);
-		lo = nibble(s[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
 }
 
 /* An identity token: printable ASCII without blanks, shorter than the
@@ -198,20 +171,20 @@ static int conf_subscriber(struct sdb *db, char **tok, int n, unsigned int ln, c
 		return fail(err, errlen, ln, "duplicate subscriber '%s'", s.impi);
 	for (i = 3; i < n && !ret; i++) {
 		if (!strncmp(tok[i], "k=", 2) && !have_k) {
-			ret = sdb_hex_decode(tok[i] + 2, s.k, 16);
+			ret = util_hex_decode(tok[i] + 2, s.k, 16);
 			have_k = true;
 		} else if (!strncmp(tok[i], "opc=", 4) && !have_op) {
-			ret = sdb_hex_decode(tok[i] + 4, s.opc, 16);
+			ret = util_hex_decode(tok[i] + 4, s.opc, 16);
 			have_op = true;
 		} else if (!strncmp(tok[i], "op=", 3) && !have_op) {
-			ret = sdb_hex_decode(tok[i] + 3, s.opc, 16);
+			ret = util_hex_decode(tok[i] + 3, s.opc, 16);
 			s.opc_is_op = true;
 			have_op = true;
 		} else if (!strncmp(tok[i], "amf=", 4) && !have_amf) {
-			ret = sdb_hex_decode(tok[i] + 4, s.amf, 2);
+			ret = util_hex_decode(tok[i] + 4, s.amf, 2);
 			have_amf = true;
 		} else if (!strncmp(tok[i], "rand=", 5) && !s.fixed_rand) {
-			ret = sdb_hex_decode(tok[i] + 5, s.rand, 16);
+			ret = util_hex_decode(tok[i] + 5, s.rand, 16);
 			s.fixed_rand = true;
 		} else if (!strncmp(tok[i], "sqn=", 4)) {
 			/* TS 33.102: SQN is 48 bits */

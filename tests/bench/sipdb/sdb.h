@@ -125,7 +125,4 @@ int sdb_bind(struct sdb *db, const char *user_impi, const char *user_impu, const
 /* Drops the user's binding; -ENOENT if there was none. */
 int sdb_unbind(struct sdb *db, const char *user_impu, const char *primary_host);
 
-/* Hex helpers: exactly 2*n hex digits into n bytes. */
-int sdb_hex_decode(const char *s, uint8_t *out, size_t n);
-
 #endif

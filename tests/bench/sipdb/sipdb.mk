@@ -15,7 +15,7 @@ mcmig-sh_PKGS := $(SHC_PKGS)
 mcmig-sh_LIBS := $(SHC_LIBS)
 
 BENCH_PROGRAMS += mcmig-sipdb
-mcmig-sipdb_SRCS := tests/bench/sipdb/sipdb.c tests/bench/sipdb/sdb.c \
+mcmig-sipdb_SRCS := tests/bench/sipdb/sipdb.c tests/bench/sipdb/sdb.c hal/util.c \
 	tests/bench/sipdb/aka.c tests/bench/sipdb/shdata.c tests/bench/sipdb/fdx.c
 mcmig-sipdb_PKGS := libxml-2.0 libosmogsm libosmocore talloc gnutls
 mcmig-sipdb_LIBS := $(SIPDB_FD_LIBS)
@@ -24,7 +24,7 @@ INTEGRATION_TESTS += tests/integration/topology.sh
 INTEGRATION_TESTS += tests/integration/sipcore.sh
 
 UNIT_TESTS += test_sipdb
-test_sipdb_SRCS := tests/unit/test_sipdb.c tests/bench/sipdb/sdb.c \
+test_sipdb_SRCS := tests/unit/test_sipdb.c tests/bench/sipdb/sdb.c hal/util.c \
 	tests/bench/sipdb/shdata.c
 test_sipdb_PKGS := cmocka libxml-2.0
 
@@ -33,7 +33,7 @@ test_sipdb_PKGS := cmocka libxml-2.0
 ifeq ($(CROSS_COMPILE),)
 UNIT_TESTS += test_sipdb_aka
 test_sipdb_aka_SRCS := tests/unit/test_sipdb_aka.c tests/bench/sipdb/aka.c \
-	tests/bench/sipdb/sdb.c
+	tests/bench/sipdb/sdb.c hal/util.c
 test_sipdb_aka_PKGS := cmocka libosmogsm libosmocore talloc gnutls
 
 UNIT_TESTS += test_sipdb_fdx
@@ -43,6 +43,6 @@ test_sipdb_fdx_LIBS := $(SIPDB_FD_LIBS)
 endif
 
 BENCH_PROGRAMS += mcmig-cx
-mcmig-cx_SRCS := tests/bench/sipdb/mcmig-cx.c tests/bench/sipdb/sdb.c \
+mcmig-cx_SRCS := tests/bench/sipdb/mcmig-cx.c tests/bench/sipdb/sdb.c hal/util.c \
 	tests/bench/sipdb/fdx.c
 mcmig-cx_LIBS := $(SIPDB_FD_LIBS)
