@@ -4,6 +4,7 @@
 #   make check                 install missing packages, build, run every test
 #   make demo                  a full migration on the bench
 #   make bench                 performance figures
+#   make check-fresh           README's first-run lines in a fresh debootstrapped Debian 12 root
 #   make install DESTDIR= PREFIX=
 #   make CROSS_COMPILE=aarch64-linux-gnu-        cross-build through Debian multiarch
 #   make CROSS_COMPILE=aarch64-linux-gnu- check-cross   unit tests under qemu-aarch64
@@ -77,17 +78,23 @@ INSTALL_DATA :=
 
 include $(sort $(wildcard agent/*.mk hal/*.mk boards/*.mk udev/*.mk tests/*.mk tests/*/*.mk tests/*/*/*.mk))
 
-# pkg-config answers are cached per package set so that a missing package is
-# reported once, by name, instead of as a compiler error.
-pkg_cflags = $(if $(1),$(shell $(PKG_CONFIG) --cflags $(1)))
-pkg_libs = $(if $(1),$(shell $(PKG_CONFIG) --libs $(1)))
+# pkg-config is asked when a recipe first needs an answer, never while make
+# reads this file: on a fresh machine pkg-config and the -dev packages exist
+# only once `deps` (an order-only prerequisite of every object) has run. Each
+# answer is kept per package set, so pkg-config runs once per set.
+empty :=
+space := $(empty) $(empty)
+pkg_key = PKGCONFIG_$(1)_$(subst $(space),+,$(strip $(2)))
+pkg_ask = $(if $(filter undefined,$(origin $(pkg_key))),$(eval $(pkg_key) := $$(shell $(PKG_CONFIG) --$(1) $(2))))$($(pkg_key))
+pkg_cflags = $(if $(strip $(1)),$(call pkg_ask,cflags,$(1)))
+pkg_libs = $(if $(strip $(1)),$(call pkg_ask,libs,$(1)))
 
 # $(1) = binary name, $(2) = output directory
 define link_rule
 $(1)_OBJS := $$(patsubst %.c,$(BUILD)/obj/$(1)/%.o,$$($(1)_SRCS))
-$(1)_CF := $$(call pkg_cflags,$$($(1)_PKGS))
-$(1)_LF := $$(call pkg_libs,$$($(1)_PKGS)) $$($(1)_LIBS)
-$(BUILD)/obj/$(1)/%.o: %.c
+$(1)_CF = $$(call pkg_cflags,$$($(1)_PKGS))
+$(1)_LF = $$(call pkg_libs,$$($(1)_PKGS)) $$($(1)_LIBS)
+$(BUILD)/obj/$(1)/%.o: %.c | deps
 	@mkdir -p $$(@D)
 	$$(if $(Q),@echo "  CC      $$@")
 	$(Q)$$(CC) $$(CPPFLAGS) $$(BASE_CFLAGS) $$(CFLAGS) $$($(1)_CF) $$($(1)_CPPFLAGS) -c -o $$@ $$<
@@ -111,14 +118,16 @@ BENCH_TARGETS := $(addprefix $(BUILD)/bench/,$(BENCH_PROGRAMS))
 endif
 
 .PHONY: all programs tests bench-tools deps check check-unit check-integration \
-	check-format format check-cross demo bench install clean
+	check-format format check-cross check-fresh demo bench install clean
 
 all: programs tests bench-tools
 programs: $(BIN_TARGETS)
 tests: $(TEST_TARGETS)
 bench-tools: $(BENCH_TARGETS)
 
-# The one dependency step shared by check, demo and CI.
+# The one dependency step: every entry point (make, check, demo, bench,
+# check-cross, install, CI) reaches it before anything is compiled, so each
+# works as the first command on a fresh machine. Silent when nothing is missing.
 deps:
 	$(Q)./.ci/deps.sh $(if $(CROSS_COMPILE),--cross $(TRIPLET))
 
@@ -133,18 +142,21 @@ check-unit: tests
 check-integration: all
 	$(Q)tests/run-tests.sh --build $(BUILD) -- $(INTEGRATION_TESTS)
 
-check-format:
+check-format: | deps
 	$(Q)tests/check-format.sh
 
-format:
+format: | deps
 	$(Q)tests/check-format.sh --fix
 
 # Unit tests of the cross build, run under qemu-user.
 check-cross:
 	$(Q)test -n "$(CROSS_COMPILE)" || { echo "check-cross: set CROSS_COMPILE, e.g. aarch64-linux-gnu-" >&2; exit 2; }
-	$(Q)./.ci/deps.sh --cross $(TRIPLET)
 	$(Q)$(MAKE) --no-print-directory programs tests
 	$(Q)tests/run-tests.sh --build $(BUILD) --qemu $(TRIPLET) $(TEST_TARGETS) --
+
+# A newcomer's first run (README's first-run block) in a debootstrapped Debian 12 root.
+check-fresh:
+	$(Q)tests/check-fresh.sh
 
 demo: deps all
 	$(Q)tests/demo.sh --build $(BUILD)

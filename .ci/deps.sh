@@ -47,13 +47,19 @@ if [ -n "$triplet" ]; then
 	for p in "${CROSS_LIBS[@]}"; do want+=("$p:$arch"); done
 fi
 
-installed() {
-	dpkg-query -W -f='${db:Status-Status}\n' "$1" 2>/dev/null | grep -qx installed
-}
-
+# One dpkg-query for the whole list: this runs before every build, so it must
+# cost next to nothing when everything is there. A package dpkg has never heard
+# of is not printed at all, hence the comparison against the wanted list.
+declare -A have=()
+native=$(dpkg --print-architecture)
+while read -r name arch_ status; do
+	[ "$status" = installed ] || continue
+	case "$arch_" in "$native" | all) have[$name]=1 ;; esac
+	have[$name:$arch_]=1
+done < <(dpkg-query -W -f='${Package} ${Architecture} ${db:Status-Status}\n' "${want[@]}" 2>/dev/null)
 missing=()
 for p in "${want[@]}"; do
-	installed "$p" || missing+=("$p")
+	[ -n "${have[$p]:-}" ] || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -71,7 +77,7 @@ if [ -n "$arch" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; th
 	dpkg --add-architecture "$arch"
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q >/dev/null
+apt-get update -q >/dev/null || { echo "deps.sh: apt-get update failed" >&2; exit 1; }
 # Debian's kamailio package enables and starts kamailio.service on port 5060;
 # the bench runs its own instances in namespaces, so keep the packaged one off.
 policy_made=
@@ -81,9 +87,12 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
 	policy_made=1
 fi
 trap '[ -n "$policy_made" ] && rm -f /usr/sbin/policy-rc.d' EXIT
-apt-get install -y -q --no-install-recommends "${missing[@]}" >/tmp/mcmig-apt.log 2>&1 || {
-	tail -n 30 /tmp/mcmig-apt.log >&2
-	echo "deps.sh: apt-get install failed (full log: /tmp/mcmig-apt.log)" >&2
+# The log stays in the checkout's build directory: nothing outside it is ours to litter.
+log=$(cd "$(dirname "$0")/.." && pwd)/build/deps-apt.log
+mkdir -p "${log%/*}"
+apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1 || {
+	tail -n 30 "$log" >&2
+	echo "deps.sh: apt-get install failed (full log: $log)" >&2
 	exit 1
 }
 echo "deps.sh: done"

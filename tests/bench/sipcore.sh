@@ -164,7 +164,15 @@ start_one() {
 	scscf)
 		render_scscf
 		mark=$(lines "$run/partner.log")
-		ip netns exec "$ns" /usr/sbin/kamailio -f "$run/scscf.cfg" -DD -E \
+		# cdp makes two FIFOs per start under a fixed /tmp path
+		# (cdp_send_<pid>_*) and never removes them: give Kamailio a
+		# private /tmp inside the run directory (a mount namespace of
+		# its own; every exec keeps the PID that scscf.pid records).
+		mkdir -p "$run/scscf-tmp"
+		chmod 0700 "$run/scscf-tmp"
+		ip netns exec "$ns" unshare --mount --propagation private \
+			sh -c 'mount --bind "$0" /tmp && exec "$@"' "$run/scscf-tmp" \
+			/usr/sbin/kamailio -f "$run/scscf.cfg" -DD -E \
 			-Y "$run/scscf-runtime" -m 64 -M 8 >>"$run/scscf.log" 2>&1 &
 		echo $! >"$run/scscf.pid"
 		wait_for "S-CSCF on $MCMIG_PARTNER_UE_ADDR:5060" 150 listening_udp "$ns" "$MCMIG_PARTNER_UE_ADDR:5060"
