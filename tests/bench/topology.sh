@@ -8,7 +8,8 @@
 #                                     primary: ue0 192.0.2.1
 #   ue <-> partner   198.51.100.0/24  ue: wwan1 DOWN and unaddressed (the agent
 #                                     configures it at partner PDN bring-up)
-#                                     partner: ue0 198.51.100.1
+#                                     partner: ue0 198.51.100.1 (wwan1 is a
+#                                     macvlan on ue0's veth peer pdn0, see up())
 #   primary <-> partner 203.0.113.0/24  primary: partner0 203.0.113.1
 #                                     partner: primary0 203.0.113.2
 #
@@ -86,7 +87,20 @@ up() {
 	ip -n "$ue" link set wwan0 up
 	ip -n "$primary" link set ue0 up
 
-	ip link add wwan1 netns "$ue" type veth peer name ue0 netns "$partner"
+	# The partner PDN's netdev is a macvlan on a veth whose both ends stay
+	# in the partner namespace, not a veth end itself: a veth couples both
+	# ends' carrier, so every time the agent took wwan1 down (a return) the
+	# partner's ue0 lost carrier too, and the kernel re-activates a
+	# device's queue on carrier-on only from its rate-limited link watch
+	# (at most one event a second). The first ARP reply of the next
+	# migration was dropped there and the UE's ARP retry came 1 s later
+	# (with the REGISTER and its retransmission queued behind it). A real
+	# modem netdev has no such peer; with the macvlan, wwan1 goes up and
+	# down alone and the partner side never notices.
+	ip link add pdn0 netns "$partner" type veth peer name ue0 netns "$partner"
+	ip -n "$partner" link set pdn0 up
+	ip -n "$partner" link add link pdn0 name wwan1 type macvlan mode private
+	ip -n "$partner" link set wwan1 netns "$ue"
 	ip -n "$partner" addr add 198.51.100.1/24 dev ue0
 	ip -n "$partner" link set ue0 up
 

@@ -62,6 +62,16 @@ ip -n "$ue" addr add 198.51.100.2/24 dev wwan1
 ip -n "$ue" link set wwan1 up
 t_check "ue reaches the partner once wwan1 is configured" reach "$ue" 198.51.100.1
 t_check "still no path from the ue to the core link" unreach "$ue" 203.0.113.2
+# A return takes wwan1 down: the partner's side must not lose carrier (a veth
+# peer did, and re-activated only through the kernel's rate-limited link
+# watch: the next migration's first ARP reply was dropped, costing 1 s).
+ip -n "$ue" link set wwan1 down
+t_check "wwan1 down: the partner's ue0 keeps its carrier" \
+	bash -c "ip -n $partner link show dev ue0 | grep -q LOWER_UP"
+t_check "wwan1 down: the partner's ue0 is still operationally up" \
+	bash -c "ip -n $partner -br link show dev ue0 | grep -q ' UP '"
+ip -n "$ue" link set wwan1 up
+t_check "wwan1 up again: the partner is reached" reach "$ue" 198.51.100.1
 
 t_check "up refuses to run twice on one run dir" bash -c "! $topo up $T_RUN 2>/dev/null"
 $topo down "$T_RUN" >/dev/null
