@@ -100,8 +100,15 @@ struct fdx_conf {
 	const char *dict_dir; /* NULL: /usr/lib/freeDiameter */
 	const char *work_dir; /* where the generated conf file lives */
 	int debug;	      /* freeDiameter log level threshold; 0 = quiet */
+	/* Seconds between connection attempts to a peer (RFC 6733 5.2 Tc);
+	 * 0 = 5. */
+	unsigned int tc_timer;
 };
 int fdx_core_init(const struct fdx_conf *c);
+/* Dials the peers of @c that have an address (the first attempt at once:
+ * see fdx.c), then fd_core_start() and waits for it. @c as given to
+ * fdx_core_init(). */
+int fdx_core_start(const struct fdx_conf *c);
 /* Before an orderly fd_core_shutdown(): silences its FATAL-level notice. */
 void fdx_quiet(void);
 

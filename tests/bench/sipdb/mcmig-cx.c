@@ -266,9 +266,7 @@ int main(int argc, char **argv)
 	if (!ret)
 		ret = fdx_support(true, false);
 	if (!ret)
-		ret = -fd_core_start();
-	if (!ret)
-		ret = -fd_core_waitstartcomplete();
+		ret = fdx_core_start(&c);
 	for (waited = 0; !ret && !peer_open(peer.identity); waited += 50) {
 		if (waited >= timeout)
 			ret = -ETIMEDOUT;

@@ -73,6 +73,8 @@ struct shc_identity {
  * request calls work once the peer is up (-ENOTCONN until then). */
 int shc_start(const struct shc_params *p, unsigned int timeout_ms);
 /* Stops freeDiameter (disconnects cleanly). Safe if not started. */
+/* Says goodbye to the SIP DB (DPR, bounded by 3 s); the process must exit
+ * afterwards (freeDiameter's threads are not joined: see shc.c). */
 void shc_stop(void);
 
 /* Seed steps 4-6: outbound identities for the user (IMPU, optional IMPI). */

@@ -878,7 +878,7 @@ int main(int argc, char **argv)
 						  HOOK_PEER_CONNECT_FAILED),
 					on_peer, NULL, NULL, &hook);
 	if (!ret)
-		ret = -fd_core_start();
+		ret = fdx_core_start(&c);
 	if (ret) {
 		logf_("cannot start freeDiameter: %s", strerror(-ret));
 		return 1;
