@@ -164,8 +164,12 @@ static uint8_t chan_cla(const struct uicc *u)
 	return uicc_cla(0x00, u->channel);
 }
 
-/* SELECT an EF by FID in the current DF/ADF of the channel; parses its FCP. */
-static int select_ef(struct uicc *u, uint8_t cla, uint16_t fid, struct uicc_fcp *fcp)
+/*
+ * SELECT an EF by FID in the current DF/ADF of the channel; parses its FCP.
+ * @raw (optional, UICC_RAW_MAX bytes) gets the answer's data for a warning.
+ */
+static int select_ef_raw(struct uicc *u, uint8_t cla, uint16_t fid, struct uicc_fcp *fcp,
+			 uint8_t *raw, size_t *raw_len)
 {
 	uint8_t apdu[16], data[256];
 	size_t dlen;
@@ -178,10 +182,19 @@ static int select_ef(struct uicc *u, uint8_t cla, uint16_t fid, struct uicc_fcp 
 	r = card_xfer(u, apdu, (size_t)n, data, sizeof(data), &dlen, &sw);
 	if (r < 0)
 		return r;
+	if (raw) {
+		*raw_len = dlen < UICC_RAW_MAX ? dlen : UICC_RAW_MAX;
+		memcpy(raw, data, *raw_len);
+	}
 	r = sw_errno(sw);
 	if (r < 0 || !fcp)
 		return r;
 	return uicc_fcp_parse(data, dlen, fcp);
+}
+
+static int select_ef(struct uicc *u, uint8_t cla, uint16_t fid, struct uicc_fcp *fcp)
+{
+	return select_ef_raw(u, cla, fid, fcp, NULL, NULL);
 }
 
 static int read_binary(struct uicc *u, uint8_t cla, const struct uicc_fcp *fcp, uint8_t *buf,
@@ -441,6 +454,38 @@ void uicc_close(struct uicc *u)
 	free(u);
 }
 
+/*
+ * What the card said about an EF it does hold, but that we cannot use: a
+ * status word refusing the read, a malformed FCP or content, a value too
+ * long. The card itself is still there and answering.
+ */
+static bool ef_unusable(int r)
+{
+	return r == -EBADMSG || r == -EPROTO || r == -EACCES || r == -E2BIG;
+}
+
+static void warn(struct uicc_info *info, const char *ef, unsigned int record, int err,
+		 const uint8_t *raw, size_t raw_len)
+{
+	struct uicc_ef_warning *w;
+
+	if (info->n_warnings == UICC_WARN_MAX)
+		return;
+	w = &info->warnings[info->n_warnings++];
+	w->ef = ef;
+	w->record = record;
+	w->err = err;
+	w->raw_len = raw_len < UICC_RAW_MAX ? raw_len : UICC_RAW_MAX;
+	memcpy(w->raw, raw, w->raw_len);
+}
+
+/* A mandatory EF failed: the call fails and says which EF. */
+static int fail_ef(struct uicc_info *info, const char *ef, int r)
+{
+	info->failed_ef = ef;
+	return r;
+}
+
 static int read_string_ef(struct uicc *u, uint16_t fid, char *out, size_t size)
 {
 	struct uicc_fcp fcp;
@@ -457,58 +502,122 @@ static int read_string_ef(struct uicc *u, uint16_t fid, char *out, size_t size)
 	return uicc_ef_string_parse(buf, len, out, size);
 }
 
-static int read_isim(struct uicc *u, struct uicc_info *info)
+/*
+ * TS 31.103 4.2.4: EF_IMPU is linear fixed, one URI per record, all of them.
+ * A record we cannot use is skipped; without any usable record the EF fails.
+ */
+static int read_impu(struct uicc *u, struct uicc_info *info)
 {
 	struct uicc_fcp fcp;
 	uint8_t buf[256];
 	size_t len;
 	unsigned int i;
+	bool skipped = false;
 	int r;
 
-	r = read_string_ef(u, UICC_FID_EF_IMPI, info->impi, sizeof(info->impi));
-	if (r < 0)
-		return r;
-	r = read_string_ef(u, UICC_FID_EF_DOMAIN, info->domain, sizeof(info->domain));
-	if (r < 0)
-		return r;
-	/* TS 31.103 4.2.4: EF_IMPU is linear fixed, one URI per record, all of them. */
 	r = select_ef(u, chan_cla(u), UICC_FID_EF_IMPU, &fcp);
+	if (r == 0 && !fcp.linear)
+		r = -EBADMSG;
 	if (r < 0)
 		return r;
 	for (i = 1; i <= fcp.n_records && info->n_impu < UICC_IMPU_MAX; i++) {
+		len = 0;
 		r = read_record(u, chan_cla(u), &fcp, i, buf, sizeof(buf), &len);
-		if (r < 0)
-			return r;
-		r = uicc_ef_string_parse(buf, len, info->impu[info->n_impu], UICC_URI_MAX);
+		if (r == 0)
+			r = uicc_ef_string_parse(buf, len, info->impu[info->n_impu], UICC_URI_MAX);
 		if (r == -ENOENT)
 			continue;
+		if (ef_unusable(r)) {
+			warn(info, "EF_IMPU", i, r, buf, len);
+			skipped = true;
+			continue;
+		}
 		if (r < 0)
 			return r;
 		info->n_impu++;
 	}
-	/* EF_IST and EF_P-CSCF are optional (service-dependent): absent is not an error. */
-	r = select_ef(u, chan_cla(u), UICC_FID_EF_IST, &fcp);
+	if (info->n_impu == 0)
+		return skipped ? -EBADMSG : -ENOENT;
+	return 0;
+}
+
+/* TS 31.103 4.2.7: EF_IST, optional (absent: no service table). */
+static int read_ist(struct uicc *u, struct uicc_info *info)
+{
+	struct uicc_fcp fcp;
+	uint8_t raw[UICC_RAW_MAX];
+	size_t raw_len = 0;
+	int r;
+
+	r = select_ef_raw(u, chan_cla(u), UICC_FID_EF_IST, &fcp, raw, &raw_len);
 	if (r == 0)
 		r = read_binary(u, chan_cla(u), &fcp, info->ist, sizeof(info->ist), &info->ist_len);
-	if (r < 0 && r != -ENOENT)
-		return r;
-	r = select_ef(u, chan_cla(u), UICC_FID_EF_PCSCF, &fcp);
 	if (r == -ENOENT)
 		return 0;
+	if (ef_unusable(r)) {
+		/* Any content is a bitmap: what failed is the SELECT answer (FCP) or the read. */
+		warn(info, "EF_IST", 0, r, raw, raw_len);
+		info->ist_len = 0;
+		return 0;
+	}
+	return r;
+}
+
+/* TS 31.103 4.2.8: EF_P-CSCF, optional, linear fixed; odd records are skipped. */
+static int read_pcscf(struct uicc *u, struct uicc_info *info)
+{
+	struct uicc_fcp fcp;
+	uint8_t buf[256];
+	size_t len = 0;
+	unsigned int i;
+	int r;
+
+	r = select_ef_raw(u, chan_cla(u), UICC_FID_EF_PCSCF, &fcp, buf, &len);
+	if (r == 0 && !fcp.linear)
+		r = -EBADMSG;
+	if (r == -ENOENT)
+		return 0;
+	if (ef_unusable(r)) {
+		warn(info, "EF_P-CSCF", 0, r, buf, len);
+		return 0;
+	}
 	if (r < 0)
 		return r;
 	for (i = 1; i <= fcp.n_records && info->n_pcscf < UICC_PCSCF_MAX; i++) {
+		len = 0;
 		r = read_record(u, chan_cla(u), &fcp, i, buf, sizeof(buf), &len);
-		if (r < 0)
-			return r;
-		r = uicc_ef_pcscf_parse(buf, len, &info->pcscf[info->n_pcscf]);
+		if (r == 0)
+			r = uicc_ef_pcscf_parse(buf, len, &info->pcscf[info->n_pcscf]);
 		if (r == -ENOENT)
 			continue;
+		if (ef_unusable(r)) {
+			warn(info, "EF_P-CSCF", i, r, buf, len);
+			continue;
+		}
 		if (r < 0)
 			return r;
 		info->n_pcscf++;
 	}
 	return 0;
+}
+
+static int read_isim(struct uicc *u, struct uicc_info *info)
+{
+	int r;
+
+	r = read_string_ef(u, UICC_FID_EF_IMPI, info->impi, sizeof(info->impi));
+	if (r < 0)
+		return fail_ef(info, "EF_IMPI", r);
+	r = read_string_ef(u, UICC_FID_EF_DOMAIN, info->domain, sizeof(info->domain));
+	if (r < 0)
+		return fail_ef(info, "EF_DOMAIN", r);
+	r = read_impu(u, info);
+	if (r < 0)
+		return fail_ef(info, "EF_IMPU", r);
+	r = read_ist(u, info);
+	if (r < 0)
+		return r;
+	return read_pcscf(u, info);
 }
 
 /* Without an ISIM: TS 23.003 identities from EF_IMSI and the MNC length of EF_AD. */
@@ -521,21 +630,20 @@ static int read_usim(struct uicc *u, struct uicc_info *info)
 	int r;
 
 	r = select_ef(u, chan_cla(u), UICC_FID_EF_IMSI, &fcp);
+	if (r == 0)
+		r = read_binary(u, chan_cla(u), &fcp, buf, sizeof(buf), &len);
+	if (r == 0)
+		r = uicc_ef_imsi_parse(buf, len, info->imsi);
 	if (r < 0)
-		return r;
-	r = read_binary(u, chan_cla(u), &fcp, buf, sizeof(buf), &len);
-	if (r < 0)
-		return r;
-	r = uicc_ef_imsi_parse(buf, len, info->imsi);
-	if (r < 0)
-		return r;
+		return fail_ef(info, "EF_IMSI", r);
+	/* The MNC length decides the derived identities: a bad EF_AD is fatal, none is not. */
 	r = select_ef(u, chan_cla(u), UICC_FID_EF_AD, &fcp);
 	if (r == 0)
 		r = read_binary(u, chan_cla(u), &fcp, buf, sizeof(buf), &len);
 	if (r == 0)
 		r = uicc_ef_ad_mnc_len(buf, len, &mnc_len);
 	if (r < 0 && r != -ENOENT)
-		return r;
+		return fail_ef(info, "EF_AD", r);
 	info->n_impu = 1;
 	return uicc_ims_identity_from_imsi(info->imsi, mnc_len, info->impi, sizeof(info->impi),
 					   info->domain, sizeof(info->domain), info->impu[0],
@@ -695,6 +803,8 @@ const char *uicc_strerror(int err)
 		return "out of memory";
 	case EINVAL:
 		return "invalid argument";
+	case E2BIG:
+		return "value on the card longer than mcmig can hold";
 	}
 	return "unexpected card error";
 }

@@ -437,10 +437,120 @@ static void test_bad_answers(void **state)
 	played();
 }
 
+/* Open on channel 1, then EF_IMPI and EF_DOMAIN as in test_isim_logical_channel. */
+#define OPEN_CH1                                                    \
+	DIR_STEPS(DIR_ISIM, "ffff"), { "0070000001", "019000", 0 }, \
+	{                                                           \
+		"01a404040c" ISIM_AID "00", "9000", 0               \
+	}
+#define IMPI_DOMAIN_STEPS                                                                       \
+	{ "01a40004026f0200", FCP_BIN("1c"), 0 },                                               \
+		{ "01b000001c", "8019616c69636540696d732e7072696d6172792e6578616d706c65ff9000", \
+		  0 },                                                                          \
+		{ "01a40004026f0300", FCP_BIN("15"), 0 },                                       \
+	{                                                                                       \
+		"01b0000015", "8013696d732e7072696d6172792e6578616d706c659000", 0               \
+	}
+
+/*
+ * Card programmed by other tools: an IMPU record with a NUL in its URI, an
+ * EF_IST whose FCP says linear fixed, an EF_P-CSCF record of unknown type 07
+ * and one whose read is refused (6A 83). Each is skipped and reported with its
+ * bytes; the identities and the good P-CSCF (binary IPv4, pySim) come back.
+ */
+static void test_optional_efs_skipped(void **state)
+{
+	static const struct step s[] = {
+		OPEN_CH1,
+		IMPI_DOMAIN_STEPS,
+		{ "01a40004026f0400", FCP_LIN2, 0 },
+		{ "01b2010420", "8003610062ff9000", 0 },
+		{ "01b2020420",
+		  "801d7369703a616c69636540696d732e7072696d6172792e6578616d706c65ff9000", 0 },
+		{ "01a40004026f0700", FCP_LIN1, 0 },
+		{ "01a40004026f0900", "6207820542210020039000", 0 },
+		{ "01b2010420", "800507c0a80c22ff9000", 0 },
+		{ "01b2020420", "6a83", 0 },
+		{ "01b2030420", "800501c0a80c22ff9000", 0 },
+		{ "01708001", "9000", 0 },
+		{ NULL, NULL, 0 },
+	};
+	struct uicc_info info;
+	struct uicc *u = open_ok(s);
+
+	assert_int_equal(uicc_read_info(u, &info), 0);
+	assert_null(info.failed_ef);
+	assert_string_equal(info.impi, "alice@ims.primary.example");
+	assert_string_equal(info.domain, "ims.primary.example");
+	assert_int_equal(info.n_impu, 1);
+	assert_string_equal(info.impu[0], "sip:alice@ims.primary.example");
+	assert_int_equal(info.ist_len, 0);
+	assert_int_equal(info.n_pcscf, 1);
+	assert_int_equal(info.pcscf[0].type, UICC_PCSCF_IPV4);
+	assert_string_equal(info.pcscf[0].addr, "192.168.12.34");
+	assert_int_equal(info.n_warnings, 4);
+	assert_string_equal(info.warnings[0].ef, "EF_IMPU");
+	assert_int_equal(info.warnings[0].record, 1);
+	assert_int_equal(info.warnings[0].err, -EBADMSG);
+	assert_hex(info.warnings[0].raw, info.warnings[0].raw_len, "8003610062ff");
+	assert_string_equal(info.warnings[1].ef, "EF_IST");
+	assert_int_equal(info.warnings[1].record, 0);
+	assert_int_equal(info.warnings[1].err, -EBADMSG);
+	assert_hex(info.warnings[1].raw, info.warnings[1].raw_len, "620782054221002001");
+	assert_string_equal(info.warnings[2].ef, "EF_P-CSCF");
+	assert_int_equal(info.warnings[2].record, 1);
+	assert_hex(info.warnings[2].raw, info.warnings[2].raw_len, "800507c0a80c22ff");
+	assert_string_equal(info.warnings[3].ef, "EF_P-CSCF");
+	assert_int_equal(info.warnings[3].record, 2);
+	assert_int_equal(info.warnings[3].err, -EPROTO);
+	assert_int_equal(info.warnings[3].raw_len, 0);
+	uicc_close(u);
+	played();
+}
+
+/* A mandatory EF that is unparseable, missing or has no usable record fails, named. */
+static void test_mandatory_ef_fails(void **state)
+{
+	static const struct step s[] = {
+		OPEN_CH1,
+		/* EF_IMPI with tag 81 instead of 80 */
+		{ "01a40004026f0200", FCP_BIN("04"), 0 },
+		{ "01b0000004", "810161ff9000", 0 },
+		/* EF_DOMAIN not found */
+		{ "01a40004026f0200", FCP_BIN("1c"), 0 },
+		{ "01b000001c", "8019616c69636540696d732e7072696d6172792e6578616d706c65ff9000", 0 },
+		{ "01a40004026f0300", "6a82", 0 },
+		/* EF_IMPU: its only record unparseable */
+		IMPI_DOMAIN_STEPS,
+		{ "01a40004026f0400", FCP_LIN1, 0 },
+		{ "01b2010420", "8003610062ff9000", 0 },
+		/* EF_IMPU: only empty records */
+		IMPI_DOMAIN_STEPS,
+		{ "01a40004026f0400", FCP_LIN1, 0 },
+		{ "01b2010420", "ffffffff9000", 0 },
+		{ "01708001", "9000", 0 },
+		{ NULL, NULL, 0 },
+	};
+	struct uicc_info info;
+	struct uicc *u = open_ok(s);
+
+	assert_int_equal(uicc_read_info(u, &info), -EBADMSG);
+	assert_string_equal(info.failed_ef, "EF_IMPI");
+	assert_int_equal(uicc_read_info(u, &info), -ENOENT);
+	assert_string_equal(info.failed_ef, "EF_DOMAIN");
+	assert_int_equal(uicc_read_info(u, &info), -EBADMSG);
+	assert_string_equal(info.failed_ef, "EF_IMPU");
+	assert_int_equal(info.n_warnings, 1);
+	assert_int_equal(uicc_read_info(u, &info), -ENOENT);
+	assert_string_equal(info.failed_ef, "EF_IMPU");
+	uicc_close(u);
+	played();
+}
+
 static void test_strerror(void **state)
 {
 	assert_string_equal(uicc_strerror(-ENOMEDIUM), "no card in the reader");
-	assert_string_equal(uicc_strerror(-E2BIG), "unexpected card error");
+	assert_string_equal(uicc_strerror(-ENOTDIR), "unexpected card error");
 }
 
 int main(void)
@@ -453,6 +563,8 @@ int main(void)
 		cmocka_unit_test_setup(test_no_application, reset),
 		cmocka_unit_test_setup(test_card_removed_reconnects, reset),
 		cmocka_unit_test_setup(test_bad_answers, reset),
+		cmocka_unit_test_setup(test_optional_efs_skipped, reset),
+		cmocka_unit_test_setup(test_mandatory_ef_fails, reset),
 		cmocka_unit_test_setup(test_strerror, reset),
 	};
 
