@@ -84,10 +84,20 @@ static int card_transmit(struct uicc *u, const uint8_t *capdu, size_t clen, uint
 	return 0;
 }
 
+/* A warning status (ISO/IEC 7816-4 5.1.3): processing completed, data valid. */
+static bool sw_warning(uint8_t sw1)
+{
+	return sw1 == 0x62 || sw1 == 0x63;
+}
+
 /*
  * One command with the T=0 rules of TS 102 221 7.3.1.1.4 (pcsc-lite does not
  * apply them): 6C xx = resend with Le xx; 61 xx = GET RESPONSE with Le xx, the
- * data of all answers concatenated. @data gets at most @size bytes.
+ * data of all answers concatenated. A case 4 command that a T=0 card ends
+ * with a warning (62 xx / 63 xx) and no data still has its data: GET RESPONSE
+ * with Le 00 fetches them (TS 102 221 7.3.1.1, case 4 with a warning); if the
+ * card has none, the warning stands. A T=1 card answers data and status word
+ * at once: no extra exchange. @data gets at most @size bytes.
  */
 static int card_xfer(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t *data, size_t size,
 		     size_t *dlen, uint16_t *sw)
@@ -96,6 +106,7 @@ static int card_xfer(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t 
 	size_t rlen, n, got = 0;
 	unsigned int i;
 	bool resent = false;
+	uint16_t warning = 0;
 	int r;
 
 	if (clen > sizeof(cmd) || clen < 4)
@@ -125,6 +136,15 @@ static int card_xfer(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t 
 			cmd[clen - 1] = rapdu[n + 1];
 			continue;
 		}
+		if (sw_warning(rapdu[n]) && n == 0 && !warning && clen > 5 &&
+		    clen == 6 + (size_t)cmd[4]) {
+			warning = *sw;
+			r = uicc_apdu_get_response(cmd[0], 0x00, cmd, sizeof(cmd));
+			if (r < 0)
+				goto out;
+			clen = (size_t)r;
+			continue;
+		}
 		if (rapdu[n] != 0x61)
 			break;
 		r = uicc_apdu_get_response(cmd[0], rapdu[n + 1], cmd, sizeof(cmd));
@@ -136,6 +156,9 @@ static int card_xfer(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t 
 		r = -EBADMSG;
 		goto out;
 	}
+	/* GET RESPONSE after a warning found nothing to fetch: the warning stands. */
+	if (warning && got == 0 && *sw != UICC_SW_OK && !sw_warning((uint8_t)(*sw >> 8)))
+		*sw = warning;
 	*dlen = got;
 	r = 0;
 out:
@@ -146,6 +169,8 @@ out:
 
 static int sw_errno(uint16_t sw)
 {
+	if (sw_warning((uint8_t)(sw >> 8)))
+		return 0; /* e.g. 62 82 end of file before Le: the data returned are good */
 	switch (sw) {
 	case 0x9000:
 		return 0;
@@ -201,7 +226,7 @@ static int read_binary(struct uicc *u, uint8_t cla, const struct uicc_fcp *fcp, 
 		       size_t size, size_t *len)
 {
 	uint8_t apdu[8];
-	size_t want, got = 0, n;
+	size_t want, got = 0, n, chunk;
 	uint16_t sw;
 	int r, k;
 
@@ -209,8 +234,9 @@ static int read_binary(struct uicc *u, uint8_t cla, const struct uicc_fcp *fcp, 
 		return -EBADMSG;
 	want = fcp->file_size < size ? fcp->file_size : size;
 	while (got < want) {
-		n = want - got > 255 ? 255 : want - got;
-		k = uicc_apdu_read_binary(cla, (uint16_t)got, (uint8_t)n, apdu, sizeof(apdu));
+		/* Short APDUs only: many cards and readers refuse extended length. */
+		chunk = want - got > 255 ? 255 : want - got;
+		k = uicc_apdu_read_binary(cla, (uint16_t)got, (uint8_t)chunk, apdu, sizeof(apdu));
 		if (k < 0)
 			return k;
 		r = card_xfer(u, apdu, (size_t)k, buf + got, size - got, &n, &sw);
@@ -219,9 +245,10 @@ static int read_binary(struct uicc *u, uint8_t cla, const struct uicc_fcp *fcp, 
 		r = sw_errno(sw);
 		if (r < 0)
 			return r;
-		if (n == 0)
-			break;
 		got += n;
+		/* Fewer bytes than asked (62 82, or Le cut by 6C xx): the EF ends here. */
+		if (n < chunk)
+			break;
 	}
 	*len = got;
 	return 0;
@@ -317,20 +344,20 @@ static void close_channel(struct uicc *u)
 	u->channel = 0;
 }
 
-static int select_aid(struct uicc *u, const struct uicc_app *app)
+static int select_aid(struct uicc *u, const struct uicc_app *app, uint16_t *sw)
 {
 	uint8_t apdu[32], data[256];
 	size_t dlen;
-	uint16_t sw;
 	int r, n;
 
+	*sw = 0;
 	n = uicc_apdu_select_aid(chan_cla(u), app->aid, app->aid_len, apdu, sizeof(apdu));
 	if (n < 0)
 		return n;
-	r = card_xfer(u, apdu, (size_t)n, data, sizeof(data), &dlen, &sw);
+	r = card_xfer(u, apdu, (size_t)n, data, sizeof(data), &dlen, sw);
 	if (r < 0)
 		return r;
-	return sw_errno(sw);
+	return sw_errno(*sw);
 }
 
 /* The ISIM if EF_DIR lists one (TS 31.103 4.1), else the USIM (TS 24.229 5.1.1.1A). */
@@ -338,6 +365,7 @@ static int select_app(struct uicc *u)
 {
 	static const enum uicc_app_type order[] = { UICC_APP_ISIM, UICC_APP_USIM };
 	enum uicc_app_type type;
+	uint16_t sw;
 	size_t i, k;
 	int r;
 
@@ -352,7 +380,16 @@ static int select_app(struct uicc *u)
 			if (!uicc_aid_type(u->apps[i].aid, u->apps[i].aid_len, &type) ||
 			    type != order[k])
 				continue;
-			r = select_aid(u, &u->apps[i]);
+			r = select_aid(u, &u->apps[i], &sw);
+			if (r == -EPROTO && u->channel && sw == UICC_SW_NO_CHANNEL) {
+				/*
+				 * TS 102 221 10.2.1.6: the card opened the channel but
+				 * refuses the command on it (68 81): basic channel.
+				 */
+				close_channel(u);
+				u->channel_refused = true;
+				r = select_aid(u, &u->apps[i], &sw);
+			}
 			if (r == -ENOENT || r == -EPROTO || r == -EACCES)
 				continue; /* listed but not selectable: try the next one */
 			if (r < 0)
@@ -664,11 +701,12 @@ static bool sw_app_lost(uint16_t sw)
 /* On the basic channel only: SELECT our application again (one APDU). */
 static int reselect(struct uicc *u)
 {
+	uint16_t sw;
 	size_t i;
 
 	for (i = 0; i < u->n_apps; i++)
 		if (u->apps[i].aid_len == u->aid_len && !memcmp(u->apps[i].aid, u->aid, u->aid_len))
-			return select_aid(u, &u->apps[i]);
+			return select_aid(u, &u->apps[i], &sw);
 	return -ENOENT;
 }
 
