@@ -7,7 +7,7 @@
  * All operations are asynchronous on the GLib main loop: every call completes
  * its callback exactly once, on every path including immediate failure, never
  * from inside the call itself (style.md item 5). Errors are negative errno plus
- * the modem's own reason as text ("unknown APN (3GPP cause 27)").
+ * the modem's own reason as text ("missing or unknown APN (3GPP cause 27)").
  */
 #ifndef MCMIG_MODEM_H
 #define MCMIG_MODEM_H
