@@ -216,16 +216,17 @@ static int parse_pcscf(struct profile *p, const char *v)
 		{ "ipv6-text", 2, AF_UNSPEC, false },
 	};
 	const char *colon = strchr(v, ':'), *val;
-	uint8_t *rec = p->pcscf[p->n_pcscf], bin[16];
+	uint8_t *rec, bin[16];
 	size_t i, fl, n = 0, al;
 
 	if (p->n_pcscf == MAX_PCSCF)
 		return -E2BIG;
 	if (!colon)
 		return -EINVAL;
+	rec = p->pcscf[p->n_pcscf];
 	fl = (size_t)(colon - v);
 	val = colon + 1;
-	/* Records stay below 252 octets: READ RECORD's Le is one byte, plus FF padding. */
+	/* Records stay below 252 octets: READ RECORD's Le is one byte, and 4 FF pad each. */
 	if (fl == 3 && !strncmp(v, "raw", 3)) {
 		if (util_hex_decode_var(val, rec, PCSCF_REC_MAX, &n) < 0 || n == 0)
 			return -EINVAL;
