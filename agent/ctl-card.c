@@ -90,6 +90,31 @@ static const char *aid_kind(const struct uicc_app *a)
 	return uicc_aid_type(a->aid, a->aid_len, &t) ? app_name(t) : "other";
 }
 
+/* The raw octets of a skipped EF, as hex (UICC_RAW_MAX at most). */
+static void warning_hex(const struct uicc_ef_warning *w, char out[2 * UICC_RAW_MAX + 1])
+{
+	hex_str(w->raw, w->raw_len, out);
+}
+
+/* Optional EFs (or records) skipped by uicc_read_info(), each with its octets. */
+static void print_warnings(const struct uicc_info *in)
+{
+	char h[2 * UICC_RAW_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < in->n_warnings; i++) {
+		const struct uicc_ef_warning *w = &in->warnings[i];
+
+		warning_hex(w, h);
+		if (w->record)
+			printf("warning:     %s record %u skipped (%s): %s\n", w->ef, w->record,
+			       uicc_strerror(w->err), w->raw_len ? h : "no data");
+		else
+			printf("warning:     %s skipped (%s): %s\n", w->ef, uicc_strerror(w->err),
+			       w->raw_len ? h : "no data");
+	}
+}
+
 static void print_info_text(const struct uicc_info *in)
 {
 	char h[2 * 64 + 1];
@@ -124,6 +149,7 @@ static void print_info_text(const struct uicc_info *in)
 	}
 	for (i = 0; i < in->n_pcscf; i++)
 		printf("pcscf:       %s %s\n", pcscf_type(in->pcscf[i].type), in->pcscf[i].addr);
+	print_warnings(in);
 }
 
 static void print_info_json(const struct uicc_info *in)
@@ -172,6 +198,17 @@ static void print_info_json(const struct uicc_info *in)
 		       pcscf_type(in->pcscf[i].type));
 		ctl_json_str(in->pcscf[i].addr, true);
 		putchar('}');
+	}
+	printf("],\"warnings\":[");
+	for (i = 0; i < in->n_warnings; i++) {
+		const struct uicc_ef_warning *w = &in->warnings[i];
+		char raw[2 * UICC_RAW_MAX + 1];
+
+		warning_hex(w, raw);
+		printf("%s{\"ef\":\"%s\",\"record\":%u,\"reason\":", i ? "," : "", w->ef,
+		       w->record);
+		ctl_json_str(uicc_strerror(w->err), true);
+		printf(",\"raw\":\"%s\"}", raw);
 	}
 	printf("]}\n");
 }
@@ -240,7 +277,9 @@ static int card_info(const struct card_opts *o)
 	r = uicc_read_info(u, &info);
 	uicc_close(u);
 	if (r < 0) {
-		fprintf(stderr, "mcmigctl card: reading the identities: %s\n", uicc_strerror(r));
+		fprintf(stderr, "mcmigctl card: reading the identities: %s%s%s\n",
+			info.failed_ef ? info.failed_ef : "", info.failed_ef ? ": " : "",
+			uicc_strerror(r));
 		return exit_for(r);
 	}
 	if (o->json)

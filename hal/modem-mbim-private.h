@@ -10,7 +10,7 @@
  * Translates an MBIM status (MBIM 1.0 9.4.5) and, for MBIM_STATUS_FAILURE, the
  * 3GPP cause the device passed as NwError (TS 24.008 10.5.6.6, TS 24.301
  * 9.9.4.4) into -errno, writing a readable reason such as "missing or unknown
- * APN (NwError 27)" into @reason. Status 0 with NwError 0 is not a failure
+ * APN (3GPP cause 27)" (modem_cause_reason(), as on every backend) into @reason. Status 0 with NwError 0 is not a failure
  * and gives -EIO ("failure without a cause").
  */
 int modem_mbim_failure(uint32_t status, uint32_t nw_error, char *reason, size_t size);

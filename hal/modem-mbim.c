@@ -96,61 +96,6 @@ struct op {
 	struct modem_serving serving;
 };
 
-static const char *const nw_causes[] = {
-	/* TS 24.008 10.5.6.6 (SM cause) / TS 24.301 9.9.4.4 (ESM cause). */
-	[8] = "operator determined barring",
-	[26] = "insufficient resources",
-	[27] = "missing or unknown APN",
-	[28] = "unknown PDN type",
-	[29] = "user authentication failed",
-	[30] = "activation rejected by the gateway",
-	[31] = "activation rejected, unspecified",
-	[32] = "service option not supported",
-	[33] = "requested service option not subscribed",
-	[34] = "service option temporarily out of order",
-	[35] = "PTI already in use",
-	[36] = "regular deactivation",
-	[37] = "EPS QoS not accepted",
-	[38] = "network failure",
-	[39] = "reactivation requested",
-	[50] = "PDN type IPv4 only allowed",
-	[51] = "PDN type IPv6 only allowed",
-	[54] = "PDN connection does not exist",
-	[55] = "multiple PDN connections for this APN not allowed",
-	[65] = "maximum number of PDN connections reached",
-	[66] = "APN not supported in this RAT and PLMN",
-	[111] = "protocol error, unspecified",
-	[112] = "APN restriction incompatible with the active PDN",
-};
-
-static int nw_cause_errno(uint32_t cause)
-{
-	switch (cause) {
-	case 27:
-		return -ENOENT;
-	case 29:
-		return -EACCES;
-	case 8:
-	case 33:
-		return -EPERM;
-	case 32:
-	case 66:
-		return -EOPNOTSUPP;
-	case 26:
-	case 65:
-		return -ENOSPC;
-	case 28:
-	case 50:
-	case 51:
-		return -EAFNOSUPPORT;
-	case 34:
-	case 38:
-		return -ENETUNREACH;
-	default:
-		return -ECONNREFUSED;
-	}
-}
-
 int modem_mbim_failure(uint32_t status, uint32_t nw_error, char *reason, size_t size)
 {
 	const char *text = NULL;
@@ -158,13 +103,9 @@ int modem_mbim_failure(uint32_t status, uint32_t nw_error, char *reason, size_t 
 
 	switch (status) {
 	case MBIM_STATUS_ERROR_FAILURE:
-		if (nw_error) {
-			text = nw_error < G_N_ELEMENTS(nw_causes) && nw_causes[nw_error] ?
-				       nw_causes[nw_error] :
-				       "network rejected the request";
-			snprintf(reason, size, "%s (NwError %u)", text, nw_error);
-			return nw_cause_errno(nw_error);
-		}
+		/* MBIM 1.0 10.5.12: NwError is the 3GPP cause, as on the other backends. */
+		if (nw_error)
+			return modem_cause_reason(nw_error, reason, size);
 		text = "failure";
 		err = -EIO;
 		break;
@@ -621,11 +562,7 @@ static void pdn_dropped(struct modem *m, unsigned int session, guint32 nw_error)
 	if (m->pdn[session] == PDN_FREE)
 		return;
 	if (nw_error)
-		snprintf(reason, sizeof(reason), "network deactivated the PDN: %s (NwError %u)",
-			 nw_error < G_N_ELEMENTS(nw_causes) && nw_causes[nw_error] ?
-				 nw_causes[nw_error] :
-				 "unknown cause",
-			 nw_error);
+		modem_cause_reason(nw_error, reason, sizeof(reason)); /* as on every backend */
 	else
 		snprintf(reason, sizeof(reason), "network deactivated the PDN");
 	/*

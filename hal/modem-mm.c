@@ -107,58 +107,39 @@ struct modem {
 
 /*
  * Session management rejections as ModemManager names them (TS 27.007 9.2.3
- * numbering) with their TS 24.301 9.9.4.4 ESM cause; 0 = no cause number.
+ * numbering) and the TS 24.301 9.9.4.4 ESM cause each stands for; errno and
+ * text come from the shared table (modem_cause_reason()), so that a cause
+ * means the same here as on QMI and MBIM. ModemManager's own message is in
+ * the debug log.
  */
 static const struct {
 	int code;
 	unsigned int cause;
-	int err;
-	const char *text;
 } mm_causes[] = {
-	{ MM_MOBILE_EQUIPMENT_ERROR_OPERATOR_DETERMINED_BARRING, 8, -EACCES,
-	  "operator determined barring" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_CONGESTION, 22, -EAGAIN, "congestion" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_INSUFFICIENT_RESOURCES, 26, -EAGAIN, "insufficient resources" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_MISSING_OR_UNKNOWN_APN, 27, -ENOENT, "unknown APN" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_UNKNOWN_PDP_ADDRESS_OR_TYPE, 28, -EAFNOSUPPORT,
-	  "unknown PDN type" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_USER_AUTHENTICATION_FAILED, 29, -EACCES,
-	  "authentication failed" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_PDP_AUTH_FAILURE, 0, -EACCES, "authentication failed" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_ACTIVATION_REJECTED_BY_GGSN_OR_GW, 30, -ECONNREFUSED,
-	  "rejected by the PDN gateway" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_ACTIVATION_REJECTED_UNSPECIFIED, 31, -ECONNREFUSED,
-	  "rejected, unspecified" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_SERVICE_OPTION_NOT_SUPPORTED, 32, -EOPNOTSUPP,
-	  "service option not supported" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_SERVICE_OPTION_NOT_SUBSCRIBED, 33, -EPERM,
-	  "service option not subscribed" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_SERVICE_OPTION_OUT_OF_ORDER, 34, -EAGAIN,
-	  "service option temporarily out of order" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_IPV4_ONLY_ALLOWED, 50, -EAFNOSUPPORT,
-	  "PDN type IPv4 only allowed" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_IPV6_ONLY_ALLOWED, 51, -EAFNOSUPPORT,
-	  "PDN type IPv6 only allowed" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_MAXIMUM_NUMBER_OF_BEARERS_REACHED, 65, -ENOSPC,
-	  "maximum number of bearers reached" },
-	{ MM_MOBILE_EQUIPMENT_ERROR_REQUESTED_APN_NOT_SUPPORTED, 66, -ENOENT,
-	  "APN not supported in this RAT and PLMN" },
+	{ MM_MOBILE_EQUIPMENT_ERROR_OPERATOR_DETERMINED_BARRING, 8 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_CONGESTION, 22 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_INSUFFICIENT_RESOURCES, 26 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_MISSING_OR_UNKNOWN_APN, 27 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_UNKNOWN_PDP_ADDRESS_OR_TYPE, 28 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_USER_AUTHENTICATION_FAILED, 29 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_ACTIVATION_REJECTED_BY_GGSN_OR_GW, 30 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_ACTIVATION_REJECTED_UNSPECIFIED, 31 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_SERVICE_OPTION_NOT_SUPPORTED, 32 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_SERVICE_OPTION_NOT_SUBSCRIBED, 33 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_SERVICE_OPTION_OUT_OF_ORDER, 34 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_IPV4_ONLY_ALLOWED, 50 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_IPV6_ONLY_ALLOWED, 51 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_MAXIMUM_NUMBER_OF_BEARERS_REACHED, 65 },
+	{ MM_MOBILE_EQUIPMENT_ERROR_REQUESTED_APN_NOT_SUPPORTED, 66 },
 };
 
 static int mm_error_mobile(const GError *e, char *reason, size_t size, const char *msg)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(mm_causes); i++) {
-		if (mm_causes[i].code != e->code)
-			continue;
-		if (mm_causes[i].cause)
-			snprintf(reason, size, "%s (3GPP cause %u; ModemManager: %s)",
-				 mm_causes[i].text, mm_causes[i].cause, msg);
-		else
-			snprintf(reason, size, "%s (ModemManager: %s)", mm_causes[i].text, msg);
-		return mm_causes[i].err;
-	}
+	for (i = 0; i < ARRAY_SIZE(mm_causes); i++)
+		if (mm_causes[i].code == e->code)
+			return modem_cause_reason(mm_causes[i].cause, reason, size);
 	/* 101..147: the other GMM/ESM causes, numbered 100 + cause. */
 	if (e->code > 100 && e->code < 148) {
 		snprintf(reason, size, "rejected by the network (3GPP cause %d; ModemManager: %s)",
@@ -166,6 +147,10 @@ static int mm_error_mobile(const GError *e, char *reason, size_t size, const cha
 		return -ECONNREFUSED;
 	}
 	switch (e->code) {
+	case MM_MOBILE_EQUIPMENT_ERROR_PDP_AUTH_FAILURE:
+		/* TS 27.007 9.2.3 149: the modem's own verdict, no network cause. */
+		snprintf(reason, size, "authentication failed (ModemManager: %s)", msg);
+		return -EACCES;
 	case MM_MOBILE_EQUIPMENT_ERROR_SIM_NOT_INSERTED:
 		snprintf(reason, size, "no SIM (ModemManager: %s)", msg);
 		return -ENODEV;

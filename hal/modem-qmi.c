@@ -26,6 +26,7 @@
 #include <gio/gio.h>
 #include <libqmi-glib.h>
 
+#include "modem-qmi-helpers.h"
 #include "modem.h"
 #include "util.h"
 
@@ -98,142 +99,10 @@ struct qmi_op {
 
 /* ---- errors ---- */
 
-/* TS 24.301 9.9.4.4 (ESM cause) / TS 24.008 10.5.6.6 (SM cause) texts. */
-static const char *qmi_3gpp_cause_text(int cause)
-{
-	static const struct {
-		int cause;
-		const char *text;
-	} causes[] = {
-		{ 8, "operator determined barring" },
-		{ 26, "insufficient resources" },
-		{ 27, "unknown APN" },
-		{ 28, "unknown PDN type" },
-		{ 29, "authentication failed" },
-		{ 30, "rejected by the PDN gateway" },
-		{ 31, "request rejected" },
-		{ 32, "service option not supported" },
-		{ 33, "service option not subscribed" },
-		{ 34, "service option temporarily out of order" },
-		{ 36, "regular deactivation" },
-		{ 38, "network failure" },
-		{ 39, "reactivation requested" },
-		{ 50, "PDN type IPv4 only allowed" },
-		{ 51, "PDN type IPv6 only allowed" },
-		{ 55, "multiple PDN connections for this APN not allowed" },
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(causes); i++)
-		if (causes[i].cause == cause)
-			return causes[i].text;
-	return "rejected by the network";
-}
-
-/*
- * The reason a call ended: the verbose reason when the modem gave one (a 3GPP
- * cause where there is one), else the generic call end reason.
- */
-static int qmi_call_end(bool has_verbose, QmiWdsVerboseCallEndReasonType vtype, gint16 vreason,
-			bool has_end, QmiWdsCallEndReason end, char *reason, size_t size)
-{
-	const char *s;
-
-	if (has_verbose && vtype == QMI_WDS_VERBOSE_CALL_END_REASON_TYPE_3GPP) {
-		snprintf(reason, size, "%s (3GPP cause %d)", qmi_3gpp_cause_text(vreason), vreason);
-		/* TS 24.301 #29: the credentials were refused. */
-		return vreason == 29 ? -EACCES : -ECONNREFUSED;
-	}
-	if (has_verbose && (s = qmi_wds_verbose_call_end_reason_get_string(vtype, vreason))) {
-		snprintf(reason, size, "%s (%s reason %d)", s,
-			 qmi_wds_verbose_call_end_reason_type_get_string(vtype), vreason);
-		return -ECONNREFUSED;
-	}
-	if (has_end && (s = qmi_wds_call_end_reason_get_string(end))) {
-		snprintf(reason, size, "%s (call end reason %d)", s, end);
-		return end == QMI_WDS_CALL_END_REASON_GENERIC_AUTHENTICATION_FAILED ? -EACCES :
-										      -ECONNREFUSED;
-	}
-	return 0;
-}
-
-static int qmi_protocol_errno(gint code)
-{
-	switch (code) {
-	case QMI_PROTOCOL_ERROR_CALL_FAILED:
-	case QMI_PROTOCOL_ERROR_NO_NETWORK_FOUND:
-		return -ECONNREFUSED;
-	case QMI_PROTOCOL_ERROR_AUTHENTICATION_FAILED:
-		return -EACCES;
-	case QMI_PROTOCOL_ERROR_CLIENT_IDS_EXHAUSTED:
-		return -EBUSY;
-	case QMI_PROTOCOL_ERROR_INVALID_QMI_COMMAND:
-	case QMI_PROTOCOL_ERROR_NOT_SUPPORTED:
-	case QMI_PROTOCOL_ERROR_INVALID_SERVICE_TYPE:
-		return -EOPNOTSUPP;
-	case QMI_PROTOCOL_ERROR_MALFORMED_MESSAGE:
-	case QMI_PROTOCOL_ERROR_MISSING_ARGUMENT:
-	case QMI_PROTOCOL_ERROR_INVALID_ARGUMENT:
-	case QMI_PROTOCOL_ERROR_ARGUMENT_TOO_LONG:
-		return -EINVAL;
-	case QMI_PROTOCOL_ERROR_DEVICE_NOT_READY:
-		return -EAGAIN;
-	case QMI_PROTOCOL_ERROR_NO_EFFECT:
-		return -EALREADY;
-	case QMI_PROTOCOL_ERROR_OUT_OF_CALL:
-		return -ENOTCONN;
-	}
-	return -EIO;
-}
-
 /* Translates @e, logs the original once, fills @reason ("STEP: message"). */
 static int qmi_gerror(struct modem *m, const GError *e, const char *step, char *reason, size_t size)
 {
-	int err = -EIO;
-
-	g_debug("%s failed: %s (%s %d)", step, e->message, g_quark_to_string(e->domain), e->code);
-	if (g_error_matches(e, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
-		err = -ECANCELED;
-	} else if (e->domain == QMI_PROTOCOL_ERROR) {
-		err = qmi_protocol_errno(e->code);
-	} else if (e->domain == QMI_CORE_ERROR) {
-		switch (e->code) {
-		case QMI_CORE_ERROR_TIMEOUT:
-			err = -ETIMEDOUT;
-			break;
-		case QMI_CORE_ERROR_WRONG_STATE:
-			err = -ENOTCONN;
-			break;
-		case QMI_CORE_ERROR_UNSUPPORTED:
-			err = -EOPNOTSUPP;
-			break;
-		case QMI_CORE_ERROR_INVALID_ARGS:
-			err = -EINVAL;
-			break;
-		case QMI_CORE_ERROR_INVALID_MESSAGE:
-		case QMI_CORE_ERROR_TLV_NOT_FOUND:
-		case QMI_CORE_ERROR_TLV_TOO_LONG:
-		case QMI_CORE_ERROR_TLV_EMPTY:
-		case QMI_CORE_ERROR_UNEXPECTED_MESSAGE:
-		case QMI_CORE_ERROR_INVALID_DATA:
-			err = -EBADMSG;
-			break;
-		default:
-			/*
-			 * libqmi fails pending transactions with a generic
-			 * error ("endpoint hangup") just before it announces
-			 * device-removed: the modem or its proxy went away.
-			 */
-			err = m && m->vanished		   ? -ENODEV :
-			      strstr(e->message, "hangup") ? -ENODEV :
-							     -EIO;
-			break;
-		}
-	} else if (e->domain == G_IO_ERROR) {
-		err = e->code == G_IO_ERROR_NOT_FOUND ? -ENOENT : -ENODEV;
-	}
-	snprintf(reason, size, "%s: %s", step, e->message);
-	return err;
+	return modem_qmi_gerror(e, m && m->vanished, step, reason, size);
 }
 
 /* ---- op lifecycle ---- */
@@ -604,7 +473,6 @@ static void qmi_packet_service_status(QmiClientWds *wds,
 	char reason[MODEM_REASON_MAX] = "disconnected by the network";
 	bool has_v, has_end;
 	modem_pdn_id id = pdn->id;
-	int err;
 
 	if (!qmi_indication_wds_packet_service_status_output_get_connection_status(o, &status, NULL,
 										   NULL) ||
@@ -614,12 +482,13 @@ static void qmi_packet_service_status(QmiClientWds *wds,
 		o, &vtype, &vreason, NULL);
 	has_end =
 		qmi_indication_wds_packet_service_status_output_get_call_end_reason(o, &end, NULL);
-	err = qmi_call_end(has_v, vtype, vreason, has_end, end, reason, sizeof(reason));
+	/* A drop is -ECONNRESET on every backend; its cause is in the reason. */
+	modem_qmi_call_end(has_v, vtype, vreason, has_end, end, reason, sizeof(reason));
 	g_debug("PDN %u dropped: %s", id, reason);
 	pdn->up = false;
 	qmi_pdn_free(pdn);
 	if (m->ev && m->ev->pdn_dropped)
-		m->ev->pdn_dropped(id, err ? err : -ECONNRESET, reason, m->ev->user_data);
+		m->ev->pdn_dropped(id, -ECONNRESET, reason, m->ev->user_data);
 }
 
 static void qmi_connect_fail(struct qmi_op *op, int err, const char *reason)
@@ -770,7 +639,8 @@ static void start_network_ready(GObject *src, GAsyncResult *res, gpointer data)
 		has_v = qmi_message_wds_start_network_output_get_verbose_call_end_reason(
 			o, &vtype, &vreason, NULL);
 		has_end = qmi_message_wds_start_network_output_get_call_end_reason(o, &end, NULL);
-		err = qmi_call_end(has_v, vtype, vreason, has_end, end, reason, sizeof(reason));
+		err = modem_qmi_call_end(has_v, vtype, vreason, has_end, end, reason,
+					 sizeof(reason));
 		if (err) {
 			g_debug("WDS Start Network: %s; %s", e->message, reason);
 			qmi_connect_fail(op, err, reason);

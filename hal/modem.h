@@ -7,7 +7,7 @@
  * All operations are asynchronous on the GLib main loop: every call completes
  * its callback exactly once, on every path including immediate failure, never
  * from inside the call itself (style.md item 5). Errors are negative errno plus
- * the modem's own reason as text ("unknown APN (3GPP cause 27)").
+ * the modem's own reason as text ("missing or unknown APN (3GPP cause 27)").
  */
 #ifndef MCMIG_MODEM_H
 #define MCMIG_MODEM_H
@@ -147,5 +147,17 @@ const char *modem_auth_str(enum modem_auth a);
 int modem_ip_type_parse(const char *s, enum modem_ip_type *t);
 int modem_auth_parse(const char *s, enum modem_auth *a);
 const char *modem_reg_state_str(enum modem_reg_state r);
+
+/*
+ * One meaning for one 3GPP session management cause, whichever way the modem
+ * reported it (QMI verbose call end reason of type 3GPP, MBIM NwError,
+ * ModemManager mobile equipment error): the TS 24.301 9.9.4.4 ESM cause /
+ * TS 24.008 10.5.6.6 SM cause as -errno and one text. A cause not in the table
+ * is -ECONNREFUSED, "rejected by the network".
+ */
+int modem_cause_errno(unsigned int cause);
+const char *modem_cause_text(unsigned int cause);
+/* Writes "TEXT (3GPP cause N)" into @reason; returns modem_cause_errno(@cause). */
+int modem_cause_reason(unsigned int cause, char *reason, size_t size);
 
 #endif

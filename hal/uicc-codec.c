@@ -4,6 +4,7 @@
  * ISO/IEC 7816-4 (APDU, BER-TLV), TS 31.103 (ISIM), TS 31.102 (USIM),
  * TS 23.003 (identities).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -305,6 +306,61 @@ int uicc_ef_string_parse(const uint8_t *buf, size_t len, char *out, size_t size)
 	return copy_string(v, l, out, size);
 }
 
+/* A printable-ASCII address text (no NUL, no control bytes, no FF padding). */
+static bool pcscf_text(const uint8_t *v, size_t l)
+{
+	size_t i;
+
+	for (i = 0; i < l; i++)
+		if (v[i] < 0x21 || v[i] > 0x7e)
+			return false;
+	return l > 0;
+}
+
+/* @v/@l as a textual address of family @af; false if it is not one. */
+static bool pcscf_text_addr(int af, const uint8_t *v, size_t l, char *out, size_t size)
+{
+	uint8_t bin[16];
+	char tmp[INET6_ADDRSTRLEN];
+
+	if (!pcscf_text(v, l) || l >= sizeof(tmp) || l >= size)
+		return false;
+	memcpy(tmp, v, l);
+	tmp[l] = '\0';
+	if (inet_pton(af, tmp, bin) != 1)
+		return false;
+	memcpy(out, tmp, l + 1);
+	return true;
+}
+
+/*
+ * The address of an IPv4 (@af AF_INET, @blen 4) or IPv6 (AF_INET6, 16) record,
+ * in each form real cards hold (TS 31.103 4.2.8, laid out as TS 31.102
+ * 4.2.103 EF_ePDGId):
+ * - text, "192.0.2.1" or "2001:db8::1" (first mcmig bench, some vendors);
+ * - binary, @blen octets (current pySim: 80 05 01 C0 A8 0C 22);
+ * - binary after one unused FF octet (older pySim, after EF_ePDGId's "octets
+ *   5 to 8" for IPv4: 80 06 01 FF C0 A8 0C 22), and the IPv6 analogue.
+ * A text IPv4 literal has at least 7 octets, so 4 or 5 octets are binary. A
+ * text IPv6 literal can be 16 octets long ("2001:db8::1:2:34"): a valid
+ * literal made of printable octets is read as text, since a binary address
+ * whose 16 octets all spell a valid literal is not a real P-CSCF's.
+ */
+static int pcscf_addr(int af, size_t blen, const uint8_t *v, size_t l, char *out, size_t size)
+{
+	if (pcscf_text_addr(af, v, l, out, size))
+		return 0;
+	if (l == blen + 1 && v[0] == 0xff) {
+		v++;
+		l--;
+	}
+	if (l != blen)
+		return -EBADMSG;
+	if (!inet_ntop(af, v, out, (socklen_t)size))
+		return -E2BIG;
+	return 0;
+}
+
 int uicc_ef_pcscf_parse(const uint8_t *buf, size_t len, struct uicc_pcscf *pcscf)
 {
 	const uint8_t *v;
@@ -319,15 +375,26 @@ int uicc_ef_pcscf_parse(const uint8_t *buf, size_t len, struct uicc_pcscf *pcscf
 		return -EBADMSG;
 	switch (v[0]) {
 	case UICC_PCSCF_FQDN:
+		/* TS 31.103 4.2.8: type 00, the FQDN as text. */
+		if (!pcscf_text(v + 1, l - 1))
+			return -EBADMSG;
+		r = copy_string(v + 1, l - 1, pcscf->addr, sizeof(pcscf->addr));
+		break;
 	case UICC_PCSCF_IPV4:
+		r = pcscf_addr(AF_INET, 4, v + 1, l - 1, pcscf->addr, sizeof(pcscf->addr));
+		break;
 	case UICC_PCSCF_IPV6:
-		pcscf->type = (enum uicc_pcscf_type)v[0];
+		r = pcscf_addr(AF_INET6, 16, v + 1, l - 1, pcscf->addr, sizeof(pcscf->addr));
 		break;
 	default:
 		return -EBADMSG;
 	}
-	/* TS 31.103 4.2.8: the address is text in every type (FQDN or literal). */
-	return copy_string(v + 1, l - 1, pcscf->addr, sizeof(pcscf->addr));
+	if (r < 0) {
+		memset(pcscf, 0, sizeof(*pcscf));
+		return r;
+	}
+	pcscf->type = (enum uicc_pcscf_type)v[0];
+	return 0;
 }
 
 bool uicc_service_available(const uint8_t *ist, size_t len, unsigned int n)

@@ -103,7 +103,12 @@ bool uicc_aid_type(const uint8_t *aid, size_t aid_len, enum uicc_app_type *type)
  */
 int uicc_ef_string_parse(const uint8_t *buf, size_t len, char *out, size_t size);
 
-/* One EF_P-CSCF record (TS 31.103 4.2.8): 80 L type address. */
+/*
+ * One EF_P-CSCF record (TS 31.103 4.2.8): 80 L type address. Type 00 is an
+ * FQDN (text); types 01/02 are IPv4/IPv6 addresses, binary (4/16 octets),
+ * binary after an unused FF octet, or text. @pcscf->addr gets the FQDN or
+ * the address in its textual form.
+ */
 int uicc_ef_pcscf_parse(const uint8_t *buf, size_t len, struct uicc_pcscf *pcscf);
 
 /* Service @n (1-based) of an EF_IST / EF_UST bitmap (TS 31.103 4.2.7). */

@@ -84,10 +84,20 @@ static int card_transmit(struct uicc *u, const uint8_t *capdu, size_t clen, uint
 	return 0;
 }
 
+/* A warning status (ISO/IEC 7816-4 5.1.3): processing completed, data valid. */
+static bool sw_warning(uint8_t sw1)
+{
+	return sw1 == 0x62 || sw1 == 0x63;
+}
+
 /*
  * One command with the T=0 rules of TS 102 221 7.3.1.1.4 (pcsc-lite does not
  * apply them): 6C xx = resend with Le xx; 61 xx = GET RESPONSE with Le xx, the
- * data of all answers concatenated. @data gets at most @size bytes.
+ * data of all answers concatenated. A case 4 command that a T=0 card ends
+ * with a warning (62 xx / 63 xx) and no data still has its data: GET RESPONSE
+ * with Le 00 fetches them (TS 102 221 7.3.1.1, case 4 with a warning); if the
+ * card has none, the warning stands. A T=1 card answers data and status word
+ * at once: no extra exchange. @data gets at most @size bytes.
  */
 static int card_xfer(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t *data, size_t size,
 		     size_t *dlen, uint16_t *sw)
@@ -96,6 +106,7 @@ static int card_xfer(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t 
 	size_t rlen, n, got = 0;
 	unsigned int i;
 	bool resent = false;
+	uint16_t warning = 0;
 	int r;
 
 	if (clen > sizeof(cmd) || clen < 4)
@@ -125,6 +136,15 @@ static int card_xfer(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t 
 			cmd[clen - 1] = rapdu[n + 1];
 			continue;
 		}
+		if (sw_warning(rapdu[n]) && n == 0 && !warning && clen > 5 &&
+		    clen == 6 + (size_t)cmd[4]) {
+			warning = *sw;
+			r = uicc_apdu_get_response(cmd[0], 0x00, cmd, sizeof(cmd));
+			if (r < 0)
+				goto out;
+			clen = (size_t)r;
+			continue;
+		}
 		if (rapdu[n] != 0x61)
 			break;
 		r = uicc_apdu_get_response(cmd[0], rapdu[n + 1], cmd, sizeof(cmd));
@@ -136,6 +156,9 @@ static int card_xfer(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t 
 		r = -EBADMSG;
 		goto out;
 	}
+	/* GET RESPONSE after a warning found nothing to fetch: the warning stands. */
+	if (warning && got == 0 && *sw != UICC_SW_OK && !sw_warning((uint8_t)(*sw >> 8)))
+		*sw = warning;
 	*dlen = got;
 	r = 0;
 out:
@@ -146,6 +169,8 @@ out:
 
 static int sw_errno(uint16_t sw)
 {
+	if (sw_warning((uint8_t)(sw >> 8)))
+		return 0; /* e.g. 62 82 end of file before Le: the data returned are good */
 	switch (sw) {
 	case 0x9000:
 		return 0;
@@ -164,8 +189,12 @@ static uint8_t chan_cla(const struct uicc *u)
 	return uicc_cla(0x00, u->channel);
 }
 
-/* SELECT an EF by FID in the current DF/ADF of the channel; parses its FCP. */
-static int select_ef(struct uicc *u, uint8_t cla, uint16_t fid, struct uicc_fcp *fcp)
+/*
+ * SELECT an EF by FID in the current DF/ADF of the channel; parses its FCP.
+ * @raw (optional, UICC_RAW_MAX bytes) gets the answer's data for a warning.
+ */
+static int select_ef_raw(struct uicc *u, uint8_t cla, uint16_t fid, struct uicc_fcp *fcp,
+			 uint8_t *raw, size_t *raw_len)
 {
 	uint8_t apdu[16], data[256];
 	size_t dlen;
@@ -178,17 +207,26 @@ static int select_ef(struct uicc *u, uint8_t cla, uint16_t fid, struct uicc_fcp 
 	r = card_xfer(u, apdu, (size_t)n, data, sizeof(data), &dlen, &sw);
 	if (r < 0)
 		return r;
+	if (raw) {
+		*raw_len = dlen < UICC_RAW_MAX ? dlen : UICC_RAW_MAX;
+		memcpy(raw, data, *raw_len);
+	}
 	r = sw_errno(sw);
 	if (r < 0 || !fcp)
 		return r;
 	return uicc_fcp_parse(data, dlen, fcp);
 }
 
+static int select_ef(struct uicc *u, uint8_t cla, uint16_t fid, struct uicc_fcp *fcp)
+{
+	return select_ef_raw(u, cla, fid, fcp, NULL, NULL);
+}
+
 static int read_binary(struct uicc *u, uint8_t cla, const struct uicc_fcp *fcp, uint8_t *buf,
 		       size_t size, size_t *len)
 {
 	uint8_t apdu[8];
-	size_t want, got = 0, n;
+	size_t want, got = 0, n, chunk;
 	uint16_t sw;
 	int r, k;
 
@@ -196,8 +234,9 @@ static int read_binary(struct uicc *u, uint8_t cla, const struct uicc_fcp *fcp, 
 		return -EBADMSG;
 	want = fcp->file_size < size ? fcp->file_size : size;
 	while (got < want) {
-		n = want - got > 255 ? 255 : want - got;
-		k = uicc_apdu_read_binary(cla, (uint16_t)got, (uint8_t)n, apdu, sizeof(apdu));
+		/* Short APDUs only: many cards and readers refuse extended length. */
+		chunk = want - got > 255 ? 255 : want - got;
+		k = uicc_apdu_read_binary(cla, (uint16_t)got, (uint8_t)chunk, apdu, sizeof(apdu));
 		if (k < 0)
 			return k;
 		r = card_xfer(u, apdu, (size_t)k, buf + got, size - got, &n, &sw);
@@ -206,9 +245,10 @@ static int read_binary(struct uicc *u, uint8_t cla, const struct uicc_fcp *fcp, 
 		r = sw_errno(sw);
 		if (r < 0)
 			return r;
-		if (n == 0)
-			break;
 		got += n;
+		/* Fewer bytes than asked (62 82, or Le cut by 6C xx): the EF ends here. */
+		if (n < chunk)
+			break;
 	}
 	*len = got;
 	return 0;
@@ -304,20 +344,20 @@ static void close_channel(struct uicc *u)
 	u->channel = 0;
 }
 
-static int select_aid(struct uicc *u, const struct uicc_app *app)
+static int select_aid(struct uicc *u, const struct uicc_app *app, uint16_t *sw)
 {
 	uint8_t apdu[32], data[256];
 	size_t dlen;
-	uint16_t sw;
 	int r, n;
 
+	*sw = 0;
 	n = uicc_apdu_select_aid(chan_cla(u), app->aid, app->aid_len, apdu, sizeof(apdu));
 	if (n < 0)
 		return n;
-	r = card_xfer(u, apdu, (size_t)n, data, sizeof(data), &dlen, &sw);
+	r = card_xfer(u, apdu, (size_t)n, data, sizeof(data), &dlen, sw);
 	if (r < 0)
 		return r;
-	return sw_errno(sw);
+	return sw_errno(*sw);
 }
 
 /* The ISIM if EF_DIR lists one (TS 31.103 4.1), else the USIM (TS 24.229 5.1.1.1A). */
@@ -325,6 +365,7 @@ static int select_app(struct uicc *u)
 {
 	static const enum uicc_app_type order[] = { UICC_APP_ISIM, UICC_APP_USIM };
 	enum uicc_app_type type;
+	uint16_t sw;
 	size_t i, k;
 	int r;
 
@@ -339,7 +380,16 @@ static int select_app(struct uicc *u)
 			if (!uicc_aid_type(u->apps[i].aid, u->apps[i].aid_len, &type) ||
 			    type != order[k])
 				continue;
-			r = select_aid(u, &u->apps[i]);
+			r = select_aid(u, &u->apps[i], &sw);
+			if (r == -EPROTO && u->channel && sw == UICC_SW_NO_CHANNEL) {
+				/*
+				 * TS 102 221 10.2.1.6: the card opened the channel but
+				 * refuses the command on it (68 81): basic channel.
+				 */
+				close_channel(u);
+				u->channel_refused = true;
+				r = select_aid(u, &u->apps[i], &sw);
+			}
 			if (r == -ENOENT || r == -EPROTO || r == -EACCES)
 				continue; /* listed but not selectable: try the next one */
 			if (r < 0)
@@ -441,6 +491,38 @@ void uicc_close(struct uicc *u)
 	free(u);
 }
 
+/*
+ * What the card said about an EF it does hold, but that we cannot use: a
+ * status word refusing the read, a malformed FCP or content, a value too
+ * long. The card itself is still there and answering.
+ */
+static bool ef_unusable(int r)
+{
+	return r == -EBADMSG || r == -EPROTO || r == -EACCES || r == -E2BIG;
+}
+
+static void warn(struct uicc_info *info, const char *ef, unsigned int record, int err,
+		 const uint8_t *raw, size_t raw_len)
+{
+	struct uicc_ef_warning *w;
+
+	if (info->n_warnings == UICC_WARN_MAX)
+		return;
+	w = &info->warnings[info->n_warnings++];
+	w->ef = ef;
+	w->record = record;
+	w->err = err;
+	w->raw_len = raw_len < UICC_RAW_MAX ? raw_len : UICC_RAW_MAX;
+	memcpy(w->raw, raw, w->raw_len);
+}
+
+/* A mandatory EF failed: the call fails and says which EF. */
+static int fail_ef(struct uicc_info *info, const char *ef, int r)
+{
+	info->failed_ef = ef;
+	return r;
+}
+
 static int read_string_ef(struct uicc *u, uint16_t fid, char *out, size_t size)
 {
 	struct uicc_fcp fcp;
@@ -457,58 +539,122 @@ static int read_string_ef(struct uicc *u, uint16_t fid, char *out, size_t size)
 	return uicc_ef_string_parse(buf, len, out, size);
 }
 
-static int read_isim(struct uicc *u, struct uicc_info *info)
+/*
+ * TS 31.103 4.2.4: EF_IMPU is linear fixed, one URI per record, all of them.
+ * A record we cannot use is skipped; without any usable record the EF fails.
+ */
+static int read_impu(struct uicc *u, struct uicc_info *info)
 {
 	struct uicc_fcp fcp;
 	uint8_t buf[256];
 	size_t len;
 	unsigned int i;
+	bool skipped = false;
 	int r;
 
-	r = read_string_ef(u, UICC_FID_EF_IMPI, info->impi, sizeof(info->impi));
-	if (r < 0)
-		return r;
-	r = read_string_ef(u, UICC_FID_EF_DOMAIN, info->domain, sizeof(info->domain));
-	if (r < 0)
-		return r;
-	/* TS 31.103 4.2.4: EF_IMPU is linear fixed, one URI per record, all of them. */
 	r = select_ef(u, chan_cla(u), UICC_FID_EF_IMPU, &fcp);
+	if (r == 0 && !fcp.linear)
+		r = -EBADMSG;
 	if (r < 0)
 		return r;
 	for (i = 1; i <= fcp.n_records && info->n_impu < UICC_IMPU_MAX; i++) {
+		len = 0;
 		r = read_record(u, chan_cla(u), &fcp, i, buf, sizeof(buf), &len);
-		if (r < 0)
-			return r;
-		r = uicc_ef_string_parse(buf, len, info->impu[info->n_impu], UICC_URI_MAX);
+		if (r == 0)
+			r = uicc_ef_string_parse(buf, len, info->impu[info->n_impu], UICC_URI_MAX);
 		if (r == -ENOENT)
 			continue;
+		if (ef_unusable(r)) {
+			warn(info, "EF_IMPU", i, r, buf, len);
+			skipped = true;
+			continue;
+		}
 		if (r < 0)
 			return r;
 		info->n_impu++;
 	}
-	/* EF_IST and EF_P-CSCF are optional (service-dependent): absent is not an error. */
-	r = select_ef(u, chan_cla(u), UICC_FID_EF_IST, &fcp);
+	if (info->n_impu == 0)
+		return skipped ? -EBADMSG : -ENOENT;
+	return 0;
+}
+
+/* TS 31.103 4.2.7: EF_IST, optional (absent: no service table). */
+static int read_ist(struct uicc *u, struct uicc_info *info)
+{
+	struct uicc_fcp fcp;
+	uint8_t raw[UICC_RAW_MAX];
+	size_t raw_len = 0;
+	int r;
+
+	r = select_ef_raw(u, chan_cla(u), UICC_FID_EF_IST, &fcp, raw, &raw_len);
 	if (r == 0)
 		r = read_binary(u, chan_cla(u), &fcp, info->ist, sizeof(info->ist), &info->ist_len);
-	if (r < 0 && r != -ENOENT)
-		return r;
-	r = select_ef(u, chan_cla(u), UICC_FID_EF_PCSCF, &fcp);
 	if (r == -ENOENT)
 		return 0;
+	if (ef_unusable(r)) {
+		/* Any content is a bitmap: what failed is the SELECT answer (FCP) or the read. */
+		warn(info, "EF_IST", 0, r, raw, raw_len);
+		info->ist_len = 0;
+		return 0;
+	}
+	return r;
+}
+
+/* TS 31.103 4.2.8: EF_P-CSCF, optional, linear fixed; odd records are skipped. */
+static int read_pcscf(struct uicc *u, struct uicc_info *info)
+{
+	struct uicc_fcp fcp;
+	uint8_t buf[256];
+	size_t len = 0;
+	unsigned int i;
+	int r;
+
+	r = select_ef_raw(u, chan_cla(u), UICC_FID_EF_PCSCF, &fcp, buf, &len);
+	if (r == 0 && !fcp.linear)
+		r = -EBADMSG;
+	if (r == -ENOENT)
+		return 0;
+	if (ef_unusable(r)) {
+		warn(info, "EF_P-CSCF", 0, r, buf, len);
+		return 0;
+	}
 	if (r < 0)
 		return r;
 	for (i = 1; i <= fcp.n_records && info->n_pcscf < UICC_PCSCF_MAX; i++) {
+		len = 0;
 		r = read_record(u, chan_cla(u), &fcp, i, buf, sizeof(buf), &len);
-		if (r < 0)
-			return r;
-		r = uicc_ef_pcscf_parse(buf, len, &info->pcscf[info->n_pcscf]);
+		if (r == 0)
+			r = uicc_ef_pcscf_parse(buf, len, &info->pcscf[info->n_pcscf]);
 		if (r == -ENOENT)
 			continue;
+		if (ef_unusable(r)) {
+			warn(info, "EF_P-CSCF", i, r, buf, len);
+			continue;
+		}
 		if (r < 0)
 			return r;
 		info->n_pcscf++;
 	}
 	return 0;
+}
+
+static int read_isim(struct uicc *u, struct uicc_info *info)
+{
+	int r;
+
+	r = read_string_ef(u, UICC_FID_EF_IMPI, info->impi, sizeof(info->impi));
+	if (r < 0)
+		return fail_ef(info, "EF_IMPI", r);
+	r = read_string_ef(u, UICC_FID_EF_DOMAIN, info->domain, sizeof(info->domain));
+	if (r < 0)
+		return fail_ef(info, "EF_DOMAIN", r);
+	r = read_impu(u, info);
+	if (r < 0)
+		return fail_ef(info, "EF_IMPU", r);
+	r = read_ist(u, info);
+	if (r < 0)
+		return r;
+	return read_pcscf(u, info);
 }
 
 /* Without an ISIM: TS 23.003 identities from EF_IMSI and the MNC length of EF_AD. */
@@ -521,21 +667,20 @@ static int read_usim(struct uicc *u, struct uicc_info *info)
 	int r;
 
 	r = select_ef(u, chan_cla(u), UICC_FID_EF_IMSI, &fcp);
+	if (r == 0)
+		r = read_binary(u, chan_cla(u), &fcp, buf, sizeof(buf), &len);
+	if (r == 0)
+		r = uicc_ef_imsi_parse(buf, len, info->imsi);
 	if (r < 0)
-		return r;
-	r = read_binary(u, chan_cla(u), &fcp, buf, sizeof(buf), &len);
-	if (r < 0)
-		return r;
-	r = uicc_ef_imsi_parse(buf, len, info->imsi);
-	if (r < 0)
-		return r;
+		return fail_ef(info, "EF_IMSI", r);
+	/* The MNC length decides the derived identities: a bad EF_AD is fatal, none is not. */
 	r = select_ef(u, chan_cla(u), UICC_FID_EF_AD, &fcp);
 	if (r == 0)
 		r = read_binary(u, chan_cla(u), &fcp, buf, sizeof(buf), &len);
 	if (r == 0)
 		r = uicc_ef_ad_mnc_len(buf, len, &mnc_len);
 	if (r < 0 && r != -ENOENT)
-		return r;
+		return fail_ef(info, "EF_AD", r);
 	info->n_impu = 1;
 	return uicc_ims_identity_from_imsi(info->imsi, mnc_len, info->impi, sizeof(info->impi),
 					   info->domain, sizeof(info->domain), info->impu[0],
@@ -556,11 +701,12 @@ static bool sw_app_lost(uint16_t sw)
 /* On the basic channel only: SELECT our application again (one APDU). */
 static int reselect(struct uicc *u)
 {
+	uint16_t sw;
 	size_t i;
 
 	for (i = 0; i < u->n_apps; i++)
 		if (u->apps[i].aid_len == u->aid_len && !memcmp(u->apps[i].aid, u->aid, u->aid_len))
-			return select_aid(u, &u->apps[i]);
+			return select_aid(u, &u->apps[i], &sw);
 	return -ENOENT;
 }
 
@@ -695,6 +841,8 @@ const char *uicc_strerror(int err)
 		return "out of memory";
 	case EINVAL:
 		return "invalid argument";
+	case E2BIG:
+		return "value on the card longer than mcmig can hold";
 	}
 	return "unexpected card error";
 }

@@ -37,6 +37,8 @@
 #define UICC_IMPU_MAX	8
 #define UICC_PCSCF_MAX	4
 #define UICC_IST_MAX	16
+#define UICC_WARN_MAX	8
+#define UICC_RAW_MAX	256
 
 struct uicc;
 
@@ -85,6 +87,20 @@ struct uicc_app {
 	char label[64];
 };
 
+/*
+ * An optional EF, or one record of an EF, that could not be used and was
+ * skipped (TS 31.103 4.2: EF_IST and EF_P-CSCF are service-dependent; one odd
+ * EF_IMPU record leaves the others). Cards programmed by other tools hold
+ * encodings we may not know: say which EF and what it held.
+ */
+struct uicc_ef_warning {
+	const char *ef;	     /* "EF_IST", "EF_P-CSCF", "EF_IMPU" (static) */
+	unsigned int record; /* 1-based record number; 0: the EF as a whole */
+	int err;	     /* -EBADMSG unparseable, -EPROTO/-EACCES refused, -E2BIG too long */
+	uint8_t raw[UICC_RAW_MAX]; /* what failed to parse (its first octets); may be empty */
+	size_t raw_len;
+};
+
 struct uicc_info {
 	char reader[128];
 	uint8_t atr[UICC_ATR_MAX];
@@ -104,7 +120,11 @@ struct uicc_info {
 	size_t ist_len;
 	struct uicc_pcscf pcscf[UICC_PCSCF_MAX];
 	size_t n_pcscf;
-	char imsi[16]; /* USIM only */
+	char imsi[16];					/* USIM only */
+	struct uicc_ef_warning warnings[UICC_WARN_MAX]; /* EFs skipped, in reading order */
+	size_t n_warnings;
+	/* uicc_read_info() failed on this mandatory EF ("EF_IMPI", ...); NULL otherwise. */
+	const char *failed_ef;
 };
 
 enum uicc_auth_status {
@@ -133,7 +153,14 @@ struct uicc_auth_result {
 int uicc_open(struct uicc **u, const struct uicc_reader_ops *ops, const struct uicc_config *cfg);
 void uicc_close(struct uicc *u);
 
-/* Reads the identities and service table (EF_IMPI, EF_IMPU, EF_DOMAIN, EF_IST, EF_P-CSCF). */
+/*
+ * Reads the identities and service table (EF_IMPI, EF_IMPU, EF_DOMAIN, EF_IST,
+ * EF_P-CSCF). EF_IMPI, EF_DOMAIN and at least one EF_IMPU record (on a
+ * USIM-only card EF_IMSI and EF_AD) are mandatory: if one is missing or
+ * unparseable the call fails and @info->failed_ef names it. An optional EF or
+ * an odd record that cannot be used is skipped and listed in @info->warnings.
+ * Losing the card fails the call whatever EF was being read.
+ */
 int uicc_read_info(struct uicc *u, struct uicc_info *info);
 
 /*

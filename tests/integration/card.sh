@@ -87,6 +87,34 @@ t_check "card info --json: ISIM on a logical channel" \
 t_check "card info --reader with a non-matching name: exit 3" \
 	bash -c '"$0" card info --reader "No Such Reader" --timeout 500; test $? -eq 3' "$ctl"
 
+# EF_P-CSCF in every form real cards hold (TS 31.103 4.2.8): binary as current
+# pySim writes it, binary after older pySim's unused FF octet, text; IPv4 and
+# IPv6; one card with the binary forms, one with the text forms and a record
+# of an unknown type 07, which is reported and skipped (optional EF).
+swap "$(profile pcscf-binary "/^pcscf = /d; /^\[usim\]/i pcscf = ipv4:192.168.12.34\npcscf = ipv4-ff:192.168.12.35\npcscf = ipv6:2001:db8::5\npcscf = ipv6-ff:2001:db8::6\n")"
+info=$("$ctl" card info 2>&1)
+echo "$info" >"$T_RUN/info-pcscf-binary.txt"
+t_check "EF_P-CSCF binary (pySim) and FF-prefixed (older pySim), IPv4 and IPv6" \
+	test "$(grep '^pcscf:' <<<"$info" | sed 's/^pcscf: *//' | paste -sd,)" = \
+	"ipv4 192.168.12.34,ipv4 192.168.12.35,ipv6 2001:db8::5,ipv6 2001:db8::6"
+t_check "EF_P-CSCF binary: no warning, identities read" \
+	bash -c '! grep -q "^warning:" <<<"$0" && grep -q "^impi: *alice@ims.primary.example$" <<<"$0"' "$info"
+swap "$(profile pcscf-text "/^pcscf = /d; /^\[usim\]/i pcscf = fqdn:pcscf.ims.primary.example\npcscf = ipv4-text:192.0.2.7\npcscf = raw:800507c0a80c22\npcscf = ipv6-text:2001:db8::7\n")"
+info=$("$ctl" card info 2>&1)
+rc=$?
+echo "$info" >"$T_RUN/info-pcscf-text.txt"
+t_check "EF_P-CSCF FQDN and text addresses (exit $rc)" test "$rc" -eq 0 -a \
+	"$(grep '^pcscf:' <<<"$info" | sed 's/^pcscf: *//' | paste -sd,)" = \
+	"fqdn pcscf.ims.primary.example,ipv4 192.0.2.7,ipv6 2001:db8::7"
+t_check "unparseable EF_P-CSCF record: reported by name with its octets, identities still read" \
+	has "$info" "^warning: *EF_P-CSCF record 3 skipped (malformed answer from the card): 800507c0a80c22ff" \
+	"^impi: *alice@ims.primary.example$" "^domain: *ims.primary.example$" \
+	"^impu: *sip:alice@ims.primary.example$" "^mcptt: *yes$"
+json=$("$ctl" card info --json 2>&1)
+t_check "card info --json carries the warning" has "$json" \
+	'"warnings":\[{"ef":"EF_P-CSCF","record":3,"reason":"malformed answer from the card","raw":"800507c0a80c22ff' \
+	'"pcscf":\[{"type":"fqdn","address":"pcscf.ims.primary.example"},{"type":"ipv4","address":"192.0.2.7"},{"type":"ipv6","address":"2001:db8::7"}\]'
+
 # AUTHENTICATE for all six TS 35.208 vectors: one profile per vector (its K and
 # OPc, SQN state one SEQ below the vector's SQN, same IND), AUTN built from the
 # vector's own f5 and f1; RES, CK and IK must be the vector's f2, f3, f4.

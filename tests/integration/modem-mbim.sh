@@ -64,16 +64,17 @@ t_check "PDN b (CHAP, v4v6) up at the same time on session 1 with its settings" 
 	"^connect b ok id=1 ifname=wwan0.1 addr4=198.51.100.2/24 gw4=198.51.100.1 addr6=2001:db8:1::2/64 gw6=2001:db8:1::1 dns=198.51.100.1,2001:db8:1::1 mtu=1300"
 t_check "the emulator held both sessions at once" bash -c \
 	"grep -q 'activate session 0 apn .internet.' $T_RUN/emu.log && grep -q 'activate session 1 apn .ims.partner.' $T_RUN/emu.log"
-t_check "unknown APN rejected: -ENOENT, NwError 27" out_has main \
-	"^connect c err=-2 reason=missing or unknown APN (NwError 27)$"
-t_check "wrong CHAP password rejected: -EACCES, NwError 29" out_has main \
-	"^connect d err=-13 reason=user authentication failed (NwError 29)$"
-t_check "barred APN rejected: -EPERM, NwError 33" out_has main \
-	"^connect e err=-1 reason=requested service option not subscribed (NwError 33)$"
-t_check "IPv6 on an IPv4-only APN rejected: -EAFNOSUPPORT, NwError 50" out_has main \
-	"^connect f err=-97 reason=PDN type IPv4 only allowed (NwError 50)$"
+# NwError is the 3GPP cause: the same errno and text as on QMI and ModemManager.
+t_check "unknown APN rejected: -ENOENT, 3GPP cause 27" out_has main \
+	"^connect c err=-2 reason=missing or unknown APN (3GPP cause 27)$"
+t_check "wrong CHAP password rejected: -EACCES, 3GPP cause 29" out_has main \
+	"^connect d err=-13 reason=user authentication failed (3GPP cause 29)$"
+t_check "barred APN rejected: -EPERM, 3GPP cause 33" out_has main \
+	"^connect e err=-1 reason=requested service option not subscribed (3GPP cause 33)$"
+t_check "IPv6 on an IPv4-only APN rejected: -EAFNOSUPPORT, 3GPP cause 50" out_has main \
+	"^connect f err=-97 reason=PDN type IPv4 only allowed (3GPP cause 50)$"
 t_check "network-initiated disconnect reported with its cause" out_has main \
-	"^event dropped b err=-104 reason=network deactivated the PDN: regular deactivation (NwError 36)$"
+	"^event dropped b err=-104 reason=regular deactivation (3GPP cause 36)$"
 drop_ms=$(ms_of main "dropped b after")
 t_check "network-initiated disconnect noticed within 1 s (${drop_ms:-?} ms)" \
 	test -n "$drop_ms" -a "${drop_ms:-9999}" -lt 1000

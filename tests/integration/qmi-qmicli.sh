@@ -71,6 +71,18 @@ t_check "serving system: LTE, TAC 17" grep -q "LTE tracking area code: '17'" <<<
 "$EMU" ctl "$T_RUN/control" serving mcc=999 mnc=99 tac=150 >/dev/null
 out=$(qmi --nas-get-serving-system 2>&1)
 t_check "serving PLMN changed at run time" grep -q "MCC: '999'" <<<"$out"
+# PLMN digits are decimal strings (TS 23.003 2.2): a leading zero is a digit,
+# not an octal prefix; a three-digit MNC keeps its third digit (PCS flag).
+"$EMU" ctl "$T_RUN/control" serving mcc=001 mnc=042 >/dev/null
+out=$(qmi --nas-get-serving-system 2>&1)
+echo "$out" >"$T_RUN/serving-042.out"
+t_check "MNC 042: 42 with the PCS digit, not octal 34" \
+	bash -c 'grep -q "MNC: '"'42'"'" <<<"$0" && grep -q "PCS digit.*yes" <<<"$0"' "$out"
+"$EMU" ctl "$T_RUN/control" serving mcc=310 mnc=08 >/dev/null
+out=$(qmi --nas-get-serving-system 2>&1)
+echo "$out" >"$T_RUN/serving-08.out"
+t_check "MNC 08 accepted: MCC 310, MNC 8, two digits" \
+	bash -c 'grep -q "MCC: '"'310'"'" <<<"$0" && grep -q "MNC: '"'8'"'" <<<"$0" && grep -q "PCS digit.*no" <<<"$0"' "$out"
 out=$(qmi --wda-set-data-format="link-layer-protocol=raw-ip" 2>&1)
 t_check "WDA data format set to raw-ip" grep -q "Link layer protocol: 'raw-ip'" <<<"$out"
 t_stop emu

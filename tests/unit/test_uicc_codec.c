@@ -332,26 +332,87 @@ static void test_ef_strings(void **state)
 	assert_int_equal(uicc_ef_string_parse(buf, len, s, sizeof(s)), -EBADMSG);
 }
 
+/* Every truncation of a record is rejected: empty -ENOENT, the rest -EBADMSG. */
+static void pcscf_sweep(const uint8_t *buf, size_t tlv_len)
+{
+	struct uicc_pcscf p;
+	size_t i;
+
+	for (i = 0; i < tlv_len; i++)
+		assert_int_equal(uicc_ef_pcscf_parse(buf, i, &p), i == 0 ? -ENOENT : -EBADMSG);
+}
+
+/* One well-formed record, FF padded: its type and address, then its truncations. */
+static void pcscf_ok(const char *rec, size_t tlv_len, enum uicc_pcscf_type type, const char *addr)
+{
+	struct uicc_pcscf p;
+	uint8_t buf[64];
+	size_t len;
+
+	hex(rec, buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), 0);
+	assert_int_equal(p.type, type);
+	assert_string_equal(p.addr, addr);
+	pcscf_sweep(buf, tlv_len);
+}
+
+/* TS 31.103 4.2.8 in each form real cards hold (standards.md, ISIM section). */
 static void test_ef_pcscf(void **state)
 {
 	struct uicc_pcscf p;
 	uint8_t buf[64];
-	size_t len, i;
+	size_t len;
 
-	hex("800a013139322e302e322e31ffff", buf, &len);
-	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), 0);
-	assert_int_equal(p.type, UICC_PCSCF_IPV4);
-	assert_string_equal(p.addr, "192.0.2.1");
-	for (i = 0; i < 12; i++)
-		assert_int_equal(uicc_ef_pcscf_parse(buf, i, &p), i == 0 ? -ENOENT : -EBADMSG);
-	hex("80160070637363662e7072696d6172792e6578616d706c65", buf, &len);
-	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), 0);
-	assert_int_equal(p.type, UICC_PCSCF_FQDN);
-	assert_string_equal(p.addr, "pcscf.primary.example");
+	/* IPv4 as text (first mcmig bench, some vendors' cards) */
+	pcscf_ok("800a013139322e302e322e31ffff", 12, UICC_PCSCF_IPV4, "192.0.2.1");
+	/* FQDN, type 00 */
+	pcscf_ok("80160070637363662e7072696d6172792e6578616d706c65", 24, UICC_PCSCF_FQDN,
+		 "pcscf.primary.example");
+	/* IPv4 binary, current pySim: 192.168.12.34 */
+	pcscf_ok("800501c0a80c22ffffffff", 7, UICC_PCSCF_IPV4, "192.168.12.34");
+	/* IPv4 binary after an unused FF octet, older pySim (TS 31.102 EF_ePDGId octets 5-8) */
+	pcscf_ok("800601ffc0a80c22ffff", 8, UICC_PCSCF_IPV4, "192.168.12.34");
+	/* IPv6 binary, 17 octets: 2001:db8::1 */
+	pcscf_ok("80110220010db8000000000000000000000001ff", 19, UICC_PCSCF_IPV6, "2001:db8::1");
+	/* IPv6 binary after an unused FF octet, the IPv4 analogue */
+	pcscf_ok("801202ff20010db8000000000000000000000001", 20, UICC_PCSCF_IPV6, "2001:db8::1");
+	/* IPv6 as text */
+	pcscf_ok("800c02323030313a6462383a3a31ff", 14, UICC_PCSCF_IPV6, "2001:db8::1");
+	/* IPv6 text of exactly 16 octets, the binary length: read as the text it spells */
+	pcscf_ok("801102323030313a6462383a3a313a323a3334", 19, UICC_PCSCF_IPV6, "2001:db8::1:2:34");
+	/* IPv6 binary 2001:db8::a0:a:a:a (octets 00 0a are not text) */
+	pcscf_ok("80110220010db80000000000a0000a000a000a", 19, UICC_PCSCF_IPV6,
+		 "2001:db8::a0:a:a:a");
+
+	/* Text that is no literal of its type */
 	hex("800403323a3a", buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
+	hex("800a01706373636631323334", buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
+	/* IPv6 text under type 01 */
+	hex("800c01323030313a6462383a3a31", buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
+	/* Binary of the wrong length: 3, 5 without FF, 15 and 18 octets */
+	hex("800401c0a80c", buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
+	hex("800601c0a80c2201", buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
+	hex("80100220010db80000000000000000000000", buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
+	hex("80130220010db80000000000000000000000000101", buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
+	/* FQDN with a control octet or a NUL; unknown type 03; type alone */
+	hex("8004007063090a", buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
+	hex("8004007063007a", buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
+	hex("800503c0a80c22", buf, &len);
 	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
 	hex("800100", buf, &len);
 	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -EBADMSG);
+	/* An empty record */
+	hex("ffffffffffff", buf, &len);
+	assert_int_equal(uicc_ef_pcscf_parse(buf, len, &p), -ENOENT);
 }
 
 static void test_ist(void **state)

@@ -22,6 +22,7 @@
  * killed and restarted card remembers it. The profile format is described
  * in tests/bench/card/README.md and profiles/alice.ini.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -42,13 +43,14 @@
 #include "milenage.h"
 #include "util.h"
 
-#define MAX_APPS     4
-#define MAX_IMPU     8
-#define MAX_PCSCF    4
-#define MAX_FILES    16
-#define MAX_FILE     2048
-#define MAX_CHANNELS 4 /* basic + 3 logical */
-#define MAX_IND_BITS 5
+#define MAX_APPS      4
+#define MAX_IMPU      8
+#define MAX_PCSCF     4
+#define PCSCF_REC_MAX 251
+#define MAX_FILES     16
+#define MAX_FILE      2048
+#define MAX_CHANNELS  4 /* basic + 3 logical */
+#define MAX_IND_BITS  5
 
 enum app { APP_ISIM, APP_USIM };
 enum df { DF_MF = -1 }; /* otherwise the enum app of an ADF */
@@ -74,8 +76,8 @@ struct profile {
 	size_t n_impu;
 	uint8_t ist[16];
 	size_t ist_len;
-	uint8_t pcscf_type[MAX_PCSCF];
-	char pcscf[MAX_PCSCF][256];
+	uint8_t pcscf[MAX_PCSCF][PCSCF_REC_MAX]; /* EF_P-CSCF records as the profile encodes them */
+	size_t pcscf_len[MAX_PCSCF];
 	size_t n_pcscf;
 	char imsi[16];
 	unsigned int mnc_len;
@@ -176,18 +178,82 @@ static int parse_apps(struct profile *p, char *v)
 	return p->n_apps ? 0 : -EINVAL;
 }
 
+/* 80 L value (long form 81 L past 127 bytes), as EF_IMPI/EF_IMPU/EF_DOMAIN hold it. */
+static size_t tlv80(uint8_t *out, uint8_t type, bool typed, const char *s)
+{
+	size_t n = strlen(s) + (typed ? 1 : 0), i = 0;
+
+	out[i++] = 0x80;
+	if (n > 127)
+		out[i++] = 0x81;
+	out[i++] = (uint8_t)n;
+	if (typed)
+		out[i++] = type;
+	memcpy(out + i, s, strlen(s));
+	return i + strlen(s);
+}
+
+/*
+ * One EF_P-CSCF record (TS 31.103 4.2.8) in one of the forms cards are found
+ * programmed with: FORM:VALUE where FORM is
+ *   fqdn        type 00, the name as text
+ *   ipv4, ipv6  type 01/02, binary address (TS 31.103; current pySim)
+ *   ipv4-ff, ipv6-ff     binary after an unused FF octet (older pySim)
+ *   ipv4-text, ipv6-text the address as text (some vendors, first bench)
+ *   raw         the record's octets in hex, as given (for malformed records)
+ */
 static int parse_pcscf(struct profile *p, const char *v)
 {
-	static const char *const types[] = { "fqdn:", "ipv4:", "ipv6:" };
-	size_t i;
+	static const struct {
+		const char *form;
+		uint8_t type;
+		int af; /* AF_UNSPEC: text */
+		bool ff;
+	} forms[] = {
+		{ "fqdn", 0, AF_UNSPEC, false },      { "ipv4", 1, AF_INET, false },
+		{ "ipv6", 2, AF_INET6, false },	      { "ipv4-ff", 1, AF_INET, true },
+		{ "ipv6-ff", 2, AF_INET6, true },     { "ipv4-text", 1, AF_UNSPEC, false },
+		{ "ipv6-text", 2, AF_UNSPEC, false },
+	};
+	const char *colon = strchr(v, ':'), *val;
+	uint8_t *rec, bin[16];
+	size_t i, fl, n = 0, al;
 
 	if (p->n_pcscf == MAX_PCSCF)
 		return -E2BIG;
-	for (i = 0; i < ARRAY_SIZE(types); i++) {
-		if (strncmp(v, types[i], 5) != 0)
+	if (!colon)
+		return -EINVAL;
+	rec = p->pcscf[p->n_pcscf];
+	fl = (size_t)(colon - v);
+	val = colon + 1;
+	/* Records stay below 252 octets: READ RECORD's Le is one byte, and 4 FF pad each. */
+	if (fl == 3 && !strncmp(v, "raw", 3)) {
+		if (util_hex_decode_var(val, rec, PCSCF_REC_MAX, &n) < 0 || n == 0)
+			return -EINVAL;
+		p->pcscf_len[p->n_pcscf++] = n;
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(forms); i++) {
+		if (strlen(forms[i].form) != fl || strncmp(v, forms[i].form, fl))
 			continue;
-		p->pcscf_type[p->n_pcscf] = (uint8_t)i;
-		return util_strlcpy(p->pcscf[p->n_pcscf++], v + 5, sizeof(p->pcscf[0]));
+		if (forms[i].af == AF_UNSPEC) {
+			if (strlen(val) + 4 > PCSCF_REC_MAX)
+				return -E2BIG;
+			n = tlv80(rec, forms[i].type, true, val);
+		} else {
+			if (inet_pton(forms[i].af, val, bin) != 1)
+				return -EINVAL;
+			al = forms[i].af == AF_INET ? 4 : 16;
+			rec[n++] = 0x80;
+			rec[n++] = (uint8_t)(1 + forms[i].ff + al);
+			rec[n++] = forms[i].type;
+			if (forms[i].ff)
+				rec[n++] = 0xff;
+			memcpy(rec + n, bin, al);
+			n += al;
+		}
+		p->pcscf_len[p->n_pcscf++] = n;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -393,21 +459,6 @@ static struct file *add_file(struct card *c, int df, uint16_t fid, bool linear, 
 	return f;
 }
 
-/* 80 L value (long form 81 L past 127 bytes), as EF_IMPI/EF_IMPU/EF_DOMAIN hold it. */
-static size_t tlv80(uint8_t *out, uint8_t type, bool typed, const char *s)
-{
-	size_t n = strlen(s) + (typed ? 1 : 0), i = 0;
-
-	out[i++] = 0x80;
-	if (n > 127)
-		out[i++] = 0x81;
-	out[i++] = (uint8_t)n;
-	if (typed)
-		out[i++] = type;
-	memcpy(out + i, s, strlen(s));
-	return i + strlen(s);
-}
-
 static void build_files(struct card *c)
 {
 	const struct profile *p = &c->p;
@@ -449,10 +500,10 @@ static void build_files(struct card *c)
 	if (!p->ist_len)
 		f->data[0] = 0x00;
 	for (i = 0, max = 0; i < p->n_pcscf; i++)
-		max = strlen(p->pcscf[i]) > max ? strlen(p->pcscf[i]) : max;
-	f = add_file(c, APP_ISIM, 0x6f09, true, max + 4 + 4, p->n_pcscf + 1, 0);
+		max = p->pcscf_len[i] > max ? p->pcscf_len[i] : max;
+	f = add_file(c, APP_ISIM, 0x6f09, true, max + 4, p->n_pcscf + 1, 0);
 	for (i = 0; i < p->n_pcscf; i++)
-		tlv80(f->data + i * f->rec_len, p->pcscf_type[i], true, p->pcscf[i]);
+		memcpy(f->data + i * f->rec_len, p->pcscf[i], p->pcscf_len[i]);
 	/* ADF.USIM: EF_IMSI (TS 31.102 4.2.2) and EF_AD (4.2.18). */
 	f = add_file(c, APP_USIM, 0x6f07, false, 0, 0, 9);
 	n = strlen(p->imsi);

@@ -196,14 +196,21 @@ static int parse_ip4_list(const char *s, uint32_t *out, unsigned int *n)
 	return r;
 }
 
+/*
+ * MCC or MNC digits (TS 23.003 2.2): a decimal string whose length counts, so
+ * "042" is MNC 42 with three digits (QMI's PCS digit flag, TLV 0x27/0x29) and
+ * "08" is MNC 8 with two. Not a C number: no octal, no hex.
+ */
 static int parse_plmn_digits(const char *s, size_t min, uint16_t *v, bool *three)
 {
-	uint32_t x;
-	size_t n = strlen(s);
+	size_t n = strlen(s), i;
+	uint16_t x = 0;
 
-	if (n < min || n > 3 || strspn(s, "0123456789") != n || emu_parse_u32(s, 999, &x) < 0)
+	if (n < min || n > 3 || strspn(s, "0123456789") != n)
 		return -EINVAL;
-	*v = (uint16_t)x;
+	for (i = 0; i < n; i++)
+		x = (uint16_t)(x * 10 + (uint16_t)(s[i] - '0'));
+	*v = x;
 	if (three)
 		*three = n == 3;
 	return 0;

@@ -284,15 +284,15 @@ static int suite(const struct modem_config *cfg)
 	pa = params("nowhere.example", MODEM_AUTH_NONE, "", "");
 	connect_pdn(m, &pa, &bad);
 	wait_for(&bad.calls, 1, 5000);
-	check(bad.calls >= 1 && bad.err < 0 &&
-		      strcmp(bad.reason, "unknown APN (3GPP cause 27)") == 0,
+	check(bad.calls >= 1 && bad.err == -ENOENT &&
+		      strcmp(bad.reason, "missing or unknown APN (3GPP cause 27)") == 0,
 	      "unknown APN rejected: %d \"%s\"", bad.err, bad.reason);
 	pa = params("partner.mc", MODEM_AUTH_CHAP, "alice", "wrong");
 	connect_pdn(m, &pa, &chap);
 	util_wipe(pa.password, sizeof(pa.password));
 	wait_for(&chap.calls, 1, 5000);
 	check(chap.calls >= 1 && chap.err == -EACCES &&
-		      strcmp(chap.reason, "authentication failed (3GPP cause 29)") == 0,
+		      strcmp(chap.reason, "user authentication failed (3GPP cause 29)") == 0,
 	      "wrong CHAP password rejected: %d \"%s\"", chap.err, chap.reason);
 
 	/* An IPv6 PDN on the third link; IPv4 on that APN is refused. */

@@ -10,6 +10,7 @@ INTEGRATION_TESTS += tests/integration/qmi-qmicli.sh
 
 # Drives the product's QMI backend against qmi-emu (tests/integration/modem-qmi.sh).
 BENCH_PROGRAMS += qmi-hal-test
-qmi-hal-test_SRCS := tests/bench/qmi/qmi-hal-test.c hal/modem-qmi.c hal/modem.c hal/util.c
+qmi-hal-test_SRCS := tests/bench/qmi/qmi-hal-test.c hal/modem-qmi.c hal/modem-qmi-helpers.c \
+	hal/modem.c hal/util.c
 qmi-hal-test_PKGS := qmi-glib gio-2.0 glib-2.0
 INTEGRATION_TESTS += tests/integration/modem-qmi.sh

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * libqmi codes as -errno and reasons: see modem-qmi-helpers.h. Tested by
+ * tables in tests/unit/test_modem_qmi_helpers.c.
+ */
+#define G_LOG_DOMAIN "mcmig-modem-qmi"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "modem-qmi-helpers.h"
+#include "modem.h"
+
+/*
+ * The reason a call ended: the verbose reason when the modem gave one (a 3GPP
+ * cause where there is one), else the generic call end reason.
+ */
+int modem_qmi_call_end(bool has_verbose, QmiWdsVerboseCallEndReasonType vtype, gint16 vreason,
+		       bool has_end, QmiWdsCallEndReason end, char *reason, size_t size)
+{
+	const char *s;
+
+	/* One meaning for one cause: the table every backend uses (hal/modem.c). */
+	if (has_verbose && vtype == QMI_WDS_VERBOSE_CALL_END_REASON_TYPE_3GPP && vreason >= 0)
+		return modem_cause_reason((unsigned int)vreason, reason, size);
+	if (has_verbose && (s = qmi_wds_verbose_call_end_reason_get_string(vtype, vreason))) {
+		snprintf(reason, size, "%s (%s reason %d)", s,
+			 qmi_wds_verbose_call_end_reason_type_get_string(vtype), vreason);
+		return -ECONNREFUSED;
+	}
+	if (has_end && (s = qmi_wds_call_end_reason_get_string(end))) {
+		snprintf(reason, size, "%s (call end reason %d)", s, end);
+		return end == QMI_WDS_CALL_END_REASON_GENERIC_AUTHENTICATION_FAILED ? -EACCES :
+										      -ECONNREFUSED;
+	}
+	return 0;
+}
+
+int modem_qmi_protocol_errno(gint code)
+{
+	switch (code) {
+	case QMI_PROTOCOL_ERROR_CALL_FAILED:
+	case QMI_PROTOCOL_ERROR_NO_NETWORK_FOUND:
+		return -ECONNREFUSED;
+	case QMI_PROTOCOL_ERROR_AUTHENTICATION_FAILED:
+		return -EACCES;
+	case QMI_PROTOCOL_ERROR_CLIENT_IDS_EXHAUSTED:
+		return -EBUSY;
+	case QMI_PROTOCOL_ERROR_INVALID_QMI_COMMAND:
+	case QMI_PROTOCOL_ERROR_NOT_SUPPORTED:
+	case QMI_PROTOCOL_ERROR_INVALID_SERVICE_TYPE:
+		return -EOPNOTSUPP;
+	case QMI_PROTOCOL_ERROR_MALFORMED_MESSAGE:
+	case QMI_PROTOCOL_ERROR_MISSING_ARGUMENT:
+	case QMI_PROTOCOL_ERROR_INVALID_ARGUMENT:
+	case QMI_PROTOCOL_ERROR_ARGUMENT_TOO_LONG:
+		return -EINVAL;
+	case QMI_PROTOCOL_ERROR_DEVICE_NOT_READY:
+		return -EAGAIN;
+	case QMI_PROTOCOL_ERROR_NO_EFFECT:
+		return -EALREADY;
+	case QMI_PROTOCOL_ERROR_OUT_OF_CALL:
+		return -ENOTCONN;
+	}
+	return -EIO;
+}
+
+int modem_qmi_gerror(const GError *e, bool vanished, const char *step, char *reason, size_t size)
+{
+	int err = -EIO;
+
+	g_debug("%s failed: %s (%s %d)", step, e->message, g_quark_to_string(e->domain), e->code);
+	if (g_error_matches(e, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+		err = -ECANCELED;
+	} else if (e->domain == QMI_PROTOCOL_ERROR) {
+		err = modem_qmi_protocol_errno(e->code);
+	} else if (e->domain == QMI_CORE_ERROR) {
+		switch (e->code) {
+		case QMI_CORE_ERROR_TIMEOUT:
+			err = -ETIMEDOUT;
+			break;
+		case QMI_CORE_ERROR_WRONG_STATE:
+			err = -ENOTCONN;
+			break;
+		case QMI_CORE_ERROR_UNSUPPORTED:
+			err = -EOPNOTSUPP;
+			break;
+		case QMI_CORE_ERROR_INVALID_ARGS:
+			err = -EINVAL;
+			break;
+		case QMI_CORE_ERROR_INVALID_MESSAGE:
+		case QMI_CORE_ERROR_TLV_NOT_FOUND:
+		case QMI_CORE_ERROR_TLV_TOO_LONG:
+		case QMI_CORE_ERROR_TLV_EMPTY:
+		case QMI_CORE_ERROR_UNEXPECTED_MESSAGE:
+		case QMI_CORE_ERROR_INVALID_DATA:
+			err = -EBADMSG;
+			break;
+		default:
+			/*
+			 * libqmi fails pending transactions with a generic
+			 * error ("endpoint hangup") just before it announces
+			 * device-removed: the modem or its proxy went away.
+			 */
+			err = vanished ? -ENODEV : strstr(e->message, "hangup") ? -ENODEV : -EIO;
+			break;
+		}
+	} else if (e->domain == G_IO_ERROR) {
+		err = e->code == G_IO_ERROR_NOT_FOUND ? -ENOENT : -ENODEV;
+	}
+	snprintf(reason, size, "%s: %s", step, e->message);
+	return err;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Pure translation of libqmi's codes for hal/modem-qmi.c (style.md: backend
+ * translation of library codes in pure helper files tested by tables, as
+ * ModemManager's mm-modem-helpers-qmi.c). No device, no main loop; the
+ * backend and tests/unit/test_modem_qmi_helpers.c link it.
+ */
+#ifndef MCMIG_MODEM_QMI_HELPERS_H
+#define MCMIG_MODEM_QMI_HELPERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libqmi-glib.h>
+
+/*
+ * Why a call ended (WDS Start Network answer, Packet Service Status
+ * indication): a verbose reason of type 3GPP is the TS 24.301 / TS 24.008
+ * cause and reads as on every backend (modem_cause_reason()); another verbose
+ * reason or the generic call end reason is named by libqmi. Fills @reason and
+ * returns -errno, or 0 (reason untouched) when the modem gave neither.
+ */
+int modem_qmi_call_end(bool has_verbose, QmiWdsVerboseCallEndReasonType vtype, gint16 vreason,
+		       bool has_end, QmiWdsCallEndReason end, char *reason, size_t size);
+
+/* A QMI_PROTOCOL_ERROR code (the QMI result TLV's error) as -errno. */
+int modem_qmi_protocol_errno(gint code);
+
+/*
+ * Any GError of a libqmi call as -errno, with "@step: message" in @reason.
+ * @vanished: the device already announced its removal (then a generic core
+ * error is the modem gone, -ENODEV). Logs the original at debug level.
+ */
+int modem_qmi_gerror(const GError *e, bool vanished, const char *step, char *reason, size_t size);
+
+#endif

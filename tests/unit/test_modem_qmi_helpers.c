@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * hal/modem-qmi-helpers.c by tables: call end reasons (3GPP causes read as
+ * the shared table words them, other verbose and generic reasons by libqmi's
+ * names), QMI protocol errors and GErrors as -errno. A wrong mapping fails a
+ * row here, without a modem.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "modem-qmi-helpers.h"
+#include "modem.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* TS 24.301 9.9.4.4 causes as a verbose call end reason of type 3GPP (6). */
+static void test_call_end_3gpp(void **state)
+{
+	static const struct {
+		gint16 cause;
+		int err;
+		const char *reason;
+	} rows[] = {
+		{ 8, -EPERM, "operator determined barring (3GPP cause 8)" },
+		{ 27, -ENOENT, "missing or unknown APN (3GPP cause 27)" },
+		{ 29, -EACCES, "user authentication failed (3GPP cause 29)" },
+		{ 33, -EPERM, "requested service option not subscribed (3GPP cause 33)" },
+		{ 36, -ECONNRESET, "regular deactivation (3GPP cause 36)" },
+		{ 51, -EAFNOSUPPORT, "PDN type IPv6 only allowed (3GPP cause 51)" },
+		{ 200, -ECONNREFUSED, "rejected by the network (3GPP cause 200)" },
+	};
+	char reason[MODEM_REASON_MAX];
+	size_t i;
+
+	for (i = 0; i < N(rows); i++) {
+		memset(reason, 'x', sizeof(reason));
+		/* The verbose reason wins over a generic one given alongside. */
+		assert_int_equal(modem_qmi_call_end(true, QMI_WDS_VERBOSE_CALL_END_REASON_TYPE_3GPP,
+						    rows[i].cause, true,
+						    QMI_WDS_CALL_END_REASON_GENERIC_NO_SERVICE,
+						    reason, sizeof(reason)),
+				 rows[i].err);
+		assert_string_equal(reason, rows[i].reason);
+	}
+}
+
+/* Verbose reasons of other types, generic call end reasons, and none at all. */
+static void test_call_end_other(void **state)
+{
+	static const struct {
+		bool has_v;
+		QmiWdsVerboseCallEndReasonType vtype;
+		gint16 vreason;
+		bool has_end;
+		QmiWdsCallEndReason end;
+		int err;
+		const char *reason;
+	} rows[] = {
+		{ true, QMI_WDS_VERBOSE_CALL_END_REASON_TYPE_INTERNAL,
+		  QMI_WDS_VERBOSE_CALL_END_REASON_INTERNAL_CALL_ENDED, false, 0, -ECONNREFUSED,
+		  "call-ended (internal reason 202)" },
+		{ false, 0, 0, true, QMI_WDS_CALL_END_REASON_GENERIC_AUTHENTICATION_FAILED, -EACCES,
+		  "generic-authentication-failed (call end reason 10)" },
+		{ false, 0, 0, true, QMI_WDS_CALL_END_REASON_GENERIC_NO_SERVICE, -ECONNREFUSED,
+		  "generic-no-service (call end reason 3)" },
+		/* An internal reason libqmi has no name for: the generic one speaks. */
+		{ true, QMI_WDS_VERBOSE_CALL_END_REASON_TYPE_INTERNAL, 30000, true,
+		  QMI_WDS_CALL_END_REASON_GENERIC_NO_SERVICE, -ECONNREFUSED,
+		  "generic-no-service (call end reason 3)" },
+		/* Nothing the modem explained: 0, reason untouched. */
+		{ true, QMI_WDS_VERBOSE_CALL_END_REASON_TYPE_INTERNAL, 30000, true, 30000, 0,
+		  "kept" },
+		{ false, 0, 0, false, 0, 0, "kept" },
+	};
+	char reason[MODEM_REASON_MAX];
+	size_t i;
+
+	for (i = 0; i < N(rows); i++) {
+		strcpy(reason, "kept");
+		assert_int_equal(modem_qmi_call_end(rows[i].has_v, rows[i].vtype, rows[i].vreason,
+						    rows[i].has_end, rows[i].end, reason,
+						    sizeof(reason)),
+				 rows[i].err);
+		assert_string_equal(reason, rows[i].reason);
+	}
+}
+
+static void test_protocol_errno(void **state)
+{
+	static const struct {
+		gint code;
+		int err;
+	} rows[] = {
+		{ QMI_PROTOCOL_ERROR_CALL_FAILED, -ECONNREFUSED },
+		{ QMI_PROTOCOL_ERROR_NO_NETWORK_FOUND, -ECONNREFUSED },
+		{ QMI_PROTOCOL_ERROR_AUTHENTICATION_FAILED, -EACCES },
+		{ QMI_PROTOCOL_ERROR_CLIENT_IDS_EXHAUSTED, -EBUSY },
+		{ QMI_PROTOCOL_ERROR_INVALID_QMI_COMMAND, -EOPNOTSUPP },
+		{ QMI_PROTOCOL_ERROR_NOT_SUPPORTED, -EOPNOTSUPP },
+		{ QMI_PROTOCOL_ERROR_INVALID_SERVICE_TYPE, -EOPNOTSUPP },
+		{ QMI_PROTOCOL_ERROR_MALFORMED_MESSAGE, -EINVAL },
+		{ QMI_PROTOCOL_ERROR_MISSING_ARGUMENT, -EINVAL },
+		{ QMI_PROTOCOL_ERROR_INVALID_ARGUMENT, -EINVAL },
+		{ QMI_PROTOCOL_ERROR_ARGUMENT_TOO_LONG, -EINVAL },
+		{ QMI_PROTOCOL_ERROR_DEVICE_NOT_READY, -EAGAIN },
+		{ QMI_PROTOCOL_ERROR_NO_EFFECT, -EALREADY },
+		{ QMI_PROTOCOL_ERROR_OUT_OF_CALL, -ENOTCONN },
+		{ QMI_PROTOCOL_ERROR_INTERNAL, -EIO },
+	};
+	size_t i;
+
+	for (i = 0; i < N(rows); i++)
+		assert_int_equal(modem_qmi_protocol_errno(rows[i].code), rows[i].err);
+}
+
+static void test_gerror(void **state)
+{
+	struct {
+		GQuark domain;
+		gint code;
+		const char *message;
+		bool vanished;
+		int err;
+	} rows[] = {
+		{ G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled", false, -ECANCELED },
+		{ G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "no such file", false, -ENOENT },
+		{ G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "refused", false, -ENODEV },
+		{ QMI_PROTOCOL_ERROR, QMI_PROTOCOL_ERROR_CALL_FAILED, "CallFailed", false,
+		  -ECONNREFUSED },
+		{ QMI_CORE_ERROR, QMI_CORE_ERROR_TIMEOUT, "timed out", false, -ETIMEDOUT },
+		{ QMI_CORE_ERROR, QMI_CORE_ERROR_WRONG_STATE, "closed", false, -ENOTCONN },
+		{ QMI_CORE_ERROR, QMI_CORE_ERROR_UNSUPPORTED, "unsupported", false, -EOPNOTSUPP },
+		{ QMI_CORE_ERROR, QMI_CORE_ERROR_INVALID_ARGS, "args", false, -EINVAL },
+		{ QMI_CORE_ERROR, QMI_CORE_ERROR_TLV_NOT_FOUND, "no TLV", false, -EBADMSG },
+		{ QMI_CORE_ERROR, QMI_CORE_ERROR_FAILED, "endpoint hangup", false, -ENODEV },
+		{ QMI_CORE_ERROR, QMI_CORE_ERROR_FAILED, "whatever", true, -ENODEV },
+		{ QMI_CORE_ERROR, QMI_CORE_ERROR_FAILED, "whatever", false, -EIO },
+	};
+	char reason[MODEM_REASON_MAX], want[MODEM_REASON_MAX];
+	size_t i;
+
+	for (i = 0; i < N(rows); i++) {
+		GError *e = g_error_new_literal(rows[i].domain, rows[i].code, rows[i].message);
+
+		assert_int_equal(modem_qmi_gerror(e, rows[i].vanished, "WDS Start Network", reason,
+						  sizeof(reason)),
+				 rows[i].err);
+		snprintf(want, sizeof(want), "WDS Start Network: %s", rows[i].message);
+		assert_string_equal(reason, want);
+		g_error_free(e);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_call_end_3gpp),
+		cmocka_unit_test(test_call_end_other),
+		cmocka_unit_test(test_protocol_errno),
+		cmocka_unit_test(test_gerror),
+	};
+
+	return cmocka_run_group_tests_name("modem_qmi_helpers", tests, NULL, NULL);
+}
