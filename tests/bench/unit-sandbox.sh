@@ -1,0 +1,107 @@
+#!/bin/bash
+# Runs a command the way the installed mcmigd.service would, as far as that
+# is possible without systemd as PID 1 (systemd-run needs it):
+#
+#   unit-sandbox.sh UNIT UID GID STATE_DIR [--no-ambient] -- CMD...
+#
+# UNIT is the rendered mcmigd.service: UMask=, AmbientCapabilities= and
+# CapabilityBoundingSet= are read from it, and every other setting applied
+# here is first checked to be in it, so that the sandbox follows the unit.
+# Needs root; execs CMD in the end (its PID is this script's).
+#
+# Applied here:
+#   User=/Group= (UID/GID, no supplementary groups), AmbientCapabilities=,
+#   CapabilityBoundingSet=, NoNewPrivileges=, UMask=, ProtectSystem=strict
+#   (every mount read-only but STATE_DIR, the StateDirectory=, and /dev),
+#   PrivateTmp=, ProtectHome=, ProtectKernelTunables= and
+#   ProtectControlGroups= (/sys read-only), ProtectKernelLogs= (/dev/kmsg
+#   hidden), ProtectProc=invisible and ProcSubset=pid (a proc mount of its
+#   own), ProtectHostname= (a UTS namespace), PrivateMounts= (a mount
+#   namespace). --no-ambient drops the ambient capability (the test that the
+#   capability is needed).
+# Only systemd can apply (seccomp and cgroup BPF, no tool here sets them up):
+#   SystemCallFilter=, SystemCallArchitectures=, RestrictAddressFamilies=,
+#   RestrictNamespaces=, RestrictRealtime=, RestrictSUIDSGID=,
+#   LockPersonality=, MemoryDenyWriteExecute=, ProtectClock=,
+#   ProtectKernelModules= (its seccomp part), DevicePolicy=/DeviceAllow=,
+#   IPAddressAllow=/IPAddressDeny=, RemoveIPC=, WatchdogSec=.
+set -euo pipefail
+
+die() {
+	echo "unit-sandbox: $*" >&2
+	exit 1
+}
+
+[ $# -ge 6 ] || die "usage: unit-sandbox.sh UNIT UID GID STATE_DIR [--no-ambient] -- CMD..."
+unit=$1 uid=$2 gid=$3 state=$4
+shift 4
+ambient=yes
+if [ "$1" = --no-ambient ]; then
+	ambient=no
+	shift
+fi
+[ "$1" = -- ] || die "expected -- before the command"
+shift
+[ "$(id -u)" -eq 0 ] || die "needs root"
+
+setting() { sed -n "s/^$1=//p" "$unit" | tail -n 1; }
+for want in User=mcmig NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes ProtectHome=yes \
+	PrivateMounts=yes ProtectKernelTunables=yes ProtectControlGroups=yes ProtectKernelLogs=yes \
+	ProtectProc=invisible ProcSubset=pid ProtectHostname=yes StateDirectoryMode=0700; do
+	grep -qx "$want" "$unit" || die "$unit does not say $want: this sandbox no longer matches it"
+done
+umask_=$(setting UMask)
+[ -n "$umask_" ] || die "$unit has no UMask="
+# CAP_NET_ADMIN CAP_X -> +net_admin,+cap_x (setpriv's spelling).
+caps() { tr ' ' '\n' | sed -n 's/^CAP_\(.*\)/+\L\1/p' | paste -sd, -; }
+amb=$(setting AmbientCapabilities | caps)
+bnd=$(setting CapabilityBoundingSet | caps)
+[ -n "$bnd" ] || die "$unit has no CapabilityBoundingSet="
+[ "$ambient" = yes ] || amb=
+
+if [ -z "${UNIT_SANDBOX_INNER:-}" ]; then
+	# PrivateMounts=, ProtectHostname=: namespaces of their own (exec keeps the PID).
+	UNIT_SANDBOX_INNER=1 exec unshare --mount --uts --propagation private -- bash "$0" "$unit" "$uid" \
+		"$gid" "$state" $([ "$ambient" = yes ] || echo --no-ambient) -- "$@"
+fi
+unset UNIT_SANDBOX_INNER
+
+# StateDirectory=: owned by the user, StateDirectoryMode=, the one writable place.
+chown -R "$uid:$gid" "$state"
+chmod "$(setting StateDirectoryMode)" "$state"
+mount --bind "$state" "$state"
+
+# ProtectSystem=strict (+ ProtectKernelTunables=, ProtectControlGroups=): every
+# mount read-only but the state directory and /dev.
+awk '{ print $2 }' /proc/self/mounts | sed 's/\\040/ /g' | while read -r m; do
+	case "$m" in
+	"$state" | /dev | /dev/*) continue ;;
+	esac
+	mount -o remount,bind,ro "$m"
+done
+if touch /usr/.unit-sandbox-probe 2>/dev/null; then
+	rm -f /usr/.unit-sandbox-probe
+	die "/usr still writable"
+fi
+
+# PrivateTmp=: empty private /tmp and /var/tmp.
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /var/tmp
+# ProtectHome=yes: the homes and runtime dirs inaccessible.
+for h in /home /root /run/user; do
+	if [ -d "$h" ]; then
+		mount -t tmpfs -o ro,mode=000 tmpfs "$h"
+	fi
+done
+# ProtectKernelLogs=: /dev/kmsg inaccessible (an empty mode 000 file over it).
+touch /tmp/.inaccessible && chmod 000 /tmp/.inaccessible
+if [ -e /dev/kmsg ]; then
+	mount --bind /tmp/.inaccessible /dev/kmsg
+fi
+# ProtectProc=invisible, ProcSubset=pid: a proc of its own.
+mount -t proc -o nosuid,nodev,noexec,hidepid=invisible,subset=pid proc /proc
+
+umask "$umask_"
+exec setpriv --reuid="$uid" --regid="$gid" --clear-groups \
+	--inh-caps=-all${amb:+,$amb} --ambient-caps=-all${amb:+,$amb} --bounding-set=-all,"$bnd" \
+	--no-new-privs -- "$@"
