@@ -2,7 +2,7 @@
 # Runs a command the way the installed mcmigd.service would, as far as that
 # is possible without systemd as PID 1 (systemd-run needs it):
 #
-#   unit-sandbox.sh UNIT UID GID STATE_DIR [--no-ambient] -- CMD...
+#   unit-sandbox.sh UNIT UID GID STATE_DIR [--no-ambient] [--deny-syscalls] -- CMD...
 #
 # UNIT is the rendered mcmigd.service: UMask=, AmbientCapabilities= and
 # CapabilityBoundingSet= are read from it, and every other setting applied
@@ -19,6 +19,10 @@
 #   own), ProtectHostname= (a UTS namespace), PrivateMounts= (a mount
 #   namespace). --no-ambient drops the ambient capability (the test that the
 #   capability is needed).
+# --deny-syscalls emulates the deny part of SystemCallFilter= (the groups of
+#   its "~" line, expanded by systemd-analyze) with strace fault injection:
+#   each of those calls fails with SystemCallErrorNumber= and is logged
+#   "(INJECTED)" on stderr. CMD then runs as strace's child, not as this PID.
 # Only systemd can apply (seccomp and cgroup BPF, no tool here sets them up):
 #   SystemCallFilter=, SystemCallArchitectures=, RestrictAddressFamilies=,
 #   RestrictNamespaces=, RestrictRealtime=, RestrictSUIDSGID=,
@@ -32,15 +36,20 @@ die() {
 	exit 1
 }
 
-[ $# -ge 6 ] || die "usage: unit-sandbox.sh UNIT UID GID STATE_DIR [--no-ambient] -- CMD..."
+[ $# -ge 6 ] || die "usage: unit-sandbox.sh UNIT UID GID STATE_DIR [--no-ambient] [--deny-syscalls] -- CMD..."
 unit=$1 uid=$2 gid=$3 state=$4
 shift 4
-ambient=yes
-if [ "$1" = --no-ambient ]; then
-	ambient=no
+opts=()
+ambient=yes deny=no
+while [ "$1" != -- ]; do
+	case "$1" in
+	--no-ambient) ambient=no ;;
+	--deny-syscalls) deny=yes ;;
+	*) die "unknown option $1" ;;
+	esac
+	opts+=("$1")
 	shift
-fi
-[ "$1" = -- ] || die "expected -- before the command"
+done
 shift
 [ "$(id -u)" -eq 0 ] || die "needs root"
 
@@ -62,7 +71,7 @@ bnd=$(setting CapabilityBoundingSet | caps)
 if [ -z "${UNIT_SANDBOX_INNER:-}" ]; then
 	# PrivateMounts=, ProtectHostname=: namespaces of their own (exec keeps the PID).
 	UNIT_SANDBOX_INNER=1 exec unshare --mount --uts --propagation private -- bash "$0" "$unit" "$uid" \
-		"$gid" "$state" $([ "$ambient" = yes ] || echo --no-ambient) -- "$@"
+		"$gid" "$state" "${opts[@]}" -- "$@"
 fi
 unset UNIT_SANDBOX_INNER
 
@@ -101,7 +110,31 @@ fi
 # ProtectProc=invisible, ProcSubset=pid: a proc of its own.
 mount -t proc -o nosuid,nodev,noexec,hidepid=invisible,subset=pid proc /proc
 
+# The calls of the groups SystemCallFilter=~ names, those strace knows (the
+# groups also list other architectures' calls).
+denied_syscalls() {
+	local x sub
+	for x in "$@"; do
+		case "$x" in
+		@*)
+			mapfile -t sub < <(systemd-analyze syscall-filter "$x" | sed -n 's/^    \([^#]\)/\1/p')
+			denied_syscalls "${sub[@]}"
+			;;
+		*) if strace -qq -e trace="$x" true >/dev/null 2>&1; then echo "$x"; fi ;;
+		esac
+	done
+}
+wrap=()
+if [ "$deny" = yes ]; then
+	read -ra groups <<<"$(sed -n 's/^SystemCallFilter=~//p' "$unit")"
+	[ ${#groups[@]} -gt 0 ] || die "$unit has no SystemCallFilter=~"
+	errno=$(setting SystemCallErrorNumber)
+	set=$(denied_syscalls "${groups[@]}" | sort -u | paste -sd, -)
+	[ -n "$set" ] || die "no call to deny from ${groups[*]}"
+	wrap=(strace -f -qq --seccomp-bpf -e trace="$set" -e inject="$set":error="${errno:-EPERM}" --)
+fi
+
 umask "$umask_"
 exec setpriv --reuid="$uid" --regid="$gid" --clear-groups \
 	--inh-caps=-all${amb:+,$amb} --ambient-caps=-all${amb:+,$amb} --bounding-set=-all,"$bnd" \
-	--no-new-privs -- "$@"
+	--no-new-privs -- "${wrap[@]}" "$@"

@@ -8,7 +8,9 @@
 # the card through pcscd, brings the partner PDN up on qmi-emu, addresses
 # wwan1, registers at the partner's S-CSCF and returns. Without the ambient
 # capability the same migration fails at wwan1 and is rolled back, so the
-# test tells the capability is both enough and needed.
+# test tells the capability is both enough and needed. Last, the deny part of
+# SystemCallFilter= emulated with strace (every call of @privileged and
+# @resources fails with EPERM): the migration still works.
 . "$(dirname "$0")/../lib.sh"
 t_init mcmigd-hardened
 
@@ -16,8 +18,8 @@ t_init mcmigd-hardened
 bench_require || exit
 UNIT=$T_BUILD/mcmigd.service
 SANDBOX=$T_TOP/tests/bench/unit-sandbox.sh
-for tool in setpriv unshare; do
-	command -v "$tool" >/dev/null || bench_die "$tool installed (util-linux)"
+for tool in setpriv unshare strace systemd-analyze; do
+	command -v "$tool" >/dev/null || bench_die "$tool installed (util-linux, strace, systemd)"
 done
 [ -f "$UNIT" ] || bench_die "$UNIT rendered (make)"
 
@@ -60,11 +62,10 @@ t_spawn bus-any unshare --mount -- bash -c "mount --bind '$T_RUN/passwd' /etc/pa
 	mount --bind '$T_RUN/group' /etc/group && exec dbus-daemon --config-file='$T_RUN/bus.conf' --nofork"
 t_wait_for "the bus socket" 5 test -S "$T_RUN/bus" || bench_die "dbus-daemon for any user"
 
-start_hardened() { # NAME [--no-ambient]
-	t_spawn "$1" ip netns exec "$UE" bash "$SANDBOX" "$UNIT" "$uid" "$gid" "$T_RUN/state" $2 -- \
+start_hardened() { # NAME [--no-ambient|--deny-syscalls]
+	t_spawn "$1" ip netns exec "$UE" bash "$SANDBOX" "$UNIT" "$uid" "$gid" "$T_RUN/state" ${2:+"$2"} -- \
 		"$MCMIGD" -c "$T_RUN/mcmig.conf"
-	t_wait_for "mcmigd ($1) idle on the bus" 15 \
-		bash -c "'$CTL' status | grep -q '^state:   idle-on-primary'"
+	t_wait_for "mcmigd ($1) on the bus" 15 "$CTL" status
 }
 status_of() { # NAME FIELD: a line of /proc/PID/status, tabs squeezed
 	sed -n "s/^$2:[[:space:]]*//p" "/proc/$(t_pid "$1")/status" | tr -s '\t' ' '
@@ -73,7 +74,8 @@ wwan1_addressed() { ip -n "$UE" -br addr show dev "$MCMIG_UE_PARTNER_IF" | grep 
 wwan1_clear() { ! wwan1_addressed; }
 
 start_hardened hardened || bench_die "mcmigd up under the unit's settings: $(tail -n 3 "$T_RUN/hardened.log")"
-t_ok "mcmigd under the unit's settings reached the bus, idle on the primary"
+t_check "mcmigd under the unit's settings reached the bus, idle on the primary" \
+	bash -c "'$CTL' status | grep -q '^state:   idle-on-primary'"
 t_check "runs as uid $uid (real, effective, saved, fs)" test "$(status_of hardened Uid)" = "$uid $uid $uid $uid"
 t_check "runs as gid $gid, no supplementary groups" \
 	test "$(status_of hardened Gid)" = "$gid $gid $gid $gid" -a -z "$(status_of hardened Groups)"
@@ -121,4 +123,25 @@ t_wait_for "the partner PDN to go down" 10 \
 t_check "without it: the partner PDN rolled back" \
 	test "$(grep -c "session down: apn=mcptt.partner.example" "$T_RUN/emu.log")" -ge 2
 t_stop noambient
+
+# SystemCallFilter=~@privileged @resources, emulated: the daemon is strace's child.
+start_hardened filtered --deny-syscalls || bench_die "mcmigd up with the calls denied"
+timeout 90 "$CTL" migrate --partner urn:mcmig:system:partner --json >"$T_RUN/m3.json" 2>&1
+rc=$?
+t_check "calls denied: migrated and registered (exit $rc)" test "$rc" -eq 0
+timeout 60 "$CTL" return --json >"$T_RUN/r3.json" 2>&1
+rc=$?
+t_check "calls denied: returned (exit $rc)" test "$rc" -eq 0
+echo "calls refused: $(grep -o '[a-z_0-9]*(.*(INJECTED)' "$T_RUN/filtered.log" | cut -d'(' -f1 |
+	sort | uniq -c | tr -s ' \n' ' ')"
+pid=$(t_pid filtered)
+# strace passes no signal on: stop its tracee, then strace ends with it.
+read -ra tracee < <(cat /proc/"$pid"/task/*/children)
+kill -TERM "${tracee[@]}"
+t_wait_for "mcmigd (filtered) to exit" 5 bash -c "! kill -0 $pid 2>/dev/null"
+wait "$pid"
+rc=$?
+t_check "calls denied: clean exit on SIGTERM (strace passes its tracee's exit code on: $rc)" \
+	test "$rc" -eq 0
+t_stop filtered
 t_done
