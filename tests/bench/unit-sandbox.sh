@@ -17,7 +17,8 @@
 #   ProtectControlGroups= (/sys read-only), ProtectKernelLogs= (/dev/kmsg
 #   hidden), ProtectProc=invisible and ProcSubset=pid (a proc mount of its
 #   own), ProtectHostname= (a UTS namespace), PrivateMounts= (a mount
-#   namespace). --no-ambient drops the ambient capability (the test that the
+#   namespace), MemoryDenyWriteExecute= (prctl PR_SET_MDWE, Linux 6.3; kept
+#   across execve; said and skipped on older kernels). --no-ambient drops the ambient capability (the test that the
 #   capability is needed).
 # --deny-syscalls emulates the deny part of SystemCallFilter= (the groups of
 #   its "~" line, expanded by systemd-analyze) with strace fault injection:
@@ -26,7 +27,7 @@
 # Only systemd can apply (seccomp and cgroup BPF, no tool here sets them up):
 #   SystemCallFilter=, SystemCallArchitectures=, RestrictAddressFamilies=,
 #   RestrictNamespaces=, RestrictRealtime=, RestrictSUIDSGID=,
-#   LockPersonality=, MemoryDenyWriteExecute=, ProtectClock=,
+#   LockPersonality=, ProtectClock=,
 #   ProtectKernelModules= (its seccomp part), DevicePolicy=/DeviceAllow=,
 #   IPAddressAllow=/IPAddressDeny=, RemoveIPC=, WatchdogSec=.
 set -euo pipefail
@@ -56,7 +57,8 @@ shift
 setting() { sed -n "s/^$1=//p" "$unit" | tail -n 1; }
 for want in User=mcmig NoNewPrivileges=yes ProtectSystem=strict PrivateTmp=yes ProtectHome=yes \
 	PrivateMounts=yes ProtectKernelTunables=yes ProtectControlGroups=yes ProtectKernelLogs=yes \
-	ProtectProc=invisible ProcSubset=pid ProtectHostname=yes StateDirectoryMode=0700; do
+	ProtectProc=invisible ProcSubset=pid ProtectHostname=yes StateDirectoryMode=0700 \
+	MemoryDenyWriteExecute=yes; do
 	grep -qx "$want" "$unit" || die "$unit does not say $want: this sandbox no longer matches it"
 done
 umask_=$(setting UMask)
@@ -124,14 +126,21 @@ denied_syscalls() {
 		esac
 	done
 }
-wrap=()
+# MemoryDenyWriteExecute=: no mapping may become writable and executable.
+wrap=(python3 -c 'import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+# PR_SET_MDWE, PR_MDWE_REFUSE_EXEC_GAIN
+if libc.prctl(65, 1, 0, 0, 0):
+    print("unit-sandbox: MemoryDenyWriteExecute= not applied: PR_SET_MDWE: "
+          + os.strerror(ctypes.get_errno()), file=sys.stderr)
+os.execvp(sys.argv[1], sys.argv[1:])')
 if [ "$deny" = yes ]; then
 	read -ra groups <<<"$(sed -n 's/^SystemCallFilter=~//p' "$unit")"
 	[ ${#groups[@]} -gt 0 ] || die "$unit has no SystemCallFilter=~"
 	errno=$(setting SystemCallErrorNumber)
 	set=$(denied_syscalls "${groups[@]}" | sort -u | paste -sd, -)
 	[ -n "$set" ] || die "no call to deny from ${groups[*]}"
-	wrap=(strace -f -qq --seccomp-bpf -e trace="$set" -e inject="$set":error="${errno:-EPERM}" --)
+	wrap+=(strace -f -qq --seccomp-bpf -e trace="$set" -e inject="$set":error="${errno:-EPERM}" --)
 fi
 
 umask "$umask_"
