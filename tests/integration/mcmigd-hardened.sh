@@ -83,6 +83,7 @@ for set in CapEff CapPrm CapAmb CapBnd; do
 	t_check "$set: CAP_NET_ADMIN only" test "$(status_of hardened "$set")" = 0000000000001000
 done
 t_check "no new privileges" test "$(status_of hardened NoNewPrivs)" = 1
+t_check "the unit's UMask" test "$(status_of hardened Umask)" = "$(sed -n 's/^UMask=//p' "$UNIT")"
 t_check "its own mount namespace" \
 	test "$(readlink "/proc/$(t_pid hardened)/ns/mnt")" != "$(readlink /proc/self/ns/mnt)"
 
@@ -100,6 +101,8 @@ rec=$(ls "$T_RUN"/state/partners/*.xml 2>/dev/null | head -n 1)
 t_check "partner record the user's, 0600 ($rec)" \
 	test -n "$rec" -a "$(stat -c '%u %a' "$rec" 2>/dev/null)" = "$uid 600"
 t_check "state directory the user's, 0700" test "$(stat -c '%u %a' "$T_RUN/state")" = "$uid 700"
+t_check "everything in it the user's alone" \
+	test -z "$(find "$T_RUN/state" ! -user "$uid" -o -perm /077 ! -type l)"
 t_check "configuration untouched" test "$(sha256sum <"$T_RUN/mcmig.conf")" = "$conf_sum"
 
 timeout 60 "$CTL" return --json >"$T_RUN/r1.json" 2>&1
