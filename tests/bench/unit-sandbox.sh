@@ -18,16 +18,16 @@
 #   hidden), ProtectProc=invisible and ProcSubset=pid (a proc mount of its
 #   own), ProtectHostname= (a UTS namespace), PrivateMounts= (a mount
 #   namespace), MemoryDenyWriteExecute= (prctl PR_SET_MDWE, Linux 6.3; kept
-#   across execve; said and skipped on older kernels). --no-ambient drops the ambient capability (the test that the
-#   capability is needed).
+#   across execve; said and skipped on older kernels). --no-ambient drops
+#   the ambient capability (the test that the capability is needed).
 # --deny-syscalls emulates the deny part of SystemCallFilter= (the groups of
 #   its "~" line, expanded by systemd-analyze) with strace fault injection:
 #   each of those calls fails with SystemCallErrorNumber= and is logged
 #   "(INJECTED)" on stderr. CMD then runs as strace's child, not as this PID.
 # Only systemd can apply (seccomp and cgroup BPF, no tool here sets them up):
-#   SystemCallFilter=, SystemCallArchitectures=, RestrictAddressFamilies=,
-#   RestrictNamespaces=, RestrictRealtime=, RestrictSUIDSGID=,
-#   LockPersonality=, ProtectClock=,
+#   SystemCallFilter='s allow list, SystemCallArchitectures=,
+#   RestrictAddressFamilies=, RestrictNamespaces=, RestrictRealtime=,
+#   RestrictSUIDSGID=, LockPersonality=, ProtectClock=,
 #   ProtectKernelModules= (its seccomp part), DevicePolicy=/DeviceAllow=,
 #   IPAddressAllow=/IPAddressDeny=, RemoveIPC=, WatchdogSec=.
 set -euo pipefail
