@@ -58,6 +58,9 @@ programs: $(BUILD)/mcmigd.service
 INSTALL_DATA += $(BUILD)/mcmigd.service:lib/systemd/system/mcmigd.service
 INSTALL_DATA += agent/org.mcmig.Agent1.conf:share/dbus-1/system.d/org.mcmig.Agent1.conf
 INSTALL_DATA += agent/mcmig.conf.sample:share/mcmig/mcmig.conf.sample
+INSTALL_DATA += agent/mcmig.sysusers:lib/sysusers.d/mcmig.conf
 
 INTEGRATION_TESTS += tests/integration/mcmigd.sh
 INTEGRATION_TESTS += tests/integration/e2e-migration.sh
+INTEGRATION_TESTS += tests/integration/unit-security.sh
+INTEGRATION_TESTS += tests/integration/mcmigd-hardened.sh

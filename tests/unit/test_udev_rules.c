@@ -2,9 +2,11 @@
 /*
  * Evaluates the shipped udev/78-mcmig.rules the way udev does (udev(7): match
  * keys, parent keys matching one parent, '|' alternatives and globs, ENV and
- * TAG assignments, $attr/$env substitution, GOTO/LABEL) against sample
- * devices, and checks the tags. Any key the rules use that this evaluator
- * does not know fails the test, so it cannot silently skip a rule.
+ * TAG assignments, GROUP/MODE, $attr/$env substitution, GOTO/LABEL) against
+ * sample devices, and checks the tags and the permissions given: group mcmig
+ * read/write on the modem control nodes, nothing on anything else. Any key
+ * the rules use that this evaluator does not know fails the test, so it
+ * cannot silently skip a rule.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -45,6 +47,7 @@ struct env {
 	char v[KV_MAX * 2][128];
 	size_t n;
 	bool tagged;
+	bool group, mode; /* GROUP="mcmig", MODE="0660" assigned */
 };
 
 static const char *kv_get(const struct kv *kv, const char *k)
@@ -298,6 +301,15 @@ static void run_rules(const struct dev *d, struct env *e)
 				env_set(e, t[i].attr, val);
 			} else if (!strcmp(t[i].key, "TAG") && !strcmp(val, "mcmig")) {
 				e->tagged = true;
+			} else if (!strcmp(t[i].key, "GROUP") || !strcmp(t[i].key, "MODE")) {
+				/* mcmigd's group, never wider than group read/write. */
+				if (t[i].key[0] == 'G') {
+					assert_string_equal(val, "mcmig");
+					e->group = true;
+				} else {
+					assert_string_equal(val, "0660");
+					e->mode = true;
+				}
 			} else if (!strcmp(t[i].key, "GOTO")) {
 				snprintf(skip_to, sizeof(skip_to), "%s", val);
 			} else if (!strcmp(t[i].key, "LABEL")) {
@@ -397,9 +409,13 @@ static void test_modems(void **state)
 			assert_non_null(env_get(&e, "MCMIG_MODEM"));
 			assert_string_equal(env_get(&e, "MCMIG_MODEM"), x->modem);
 			assert_string_equal(env_get(&e, "MCMIG_MODEM_IFNUM"), x->ifnum);
+			assert_true(e.group);
+			assert_true(e.mode);
 		} else {
 			assert_false(e.tagged);
 			assert_null(env_get(&e, "MCMIG_MODEM"));
+			assert_false(e.group);
+			assert_false(e.mode);
 		}
 	}
 }
@@ -413,11 +429,15 @@ static void test_removal_and_other_nodes(void **state)
 	d.action = "remove";
 	run_rules(&d, &e);
 	assert_false(e.tagged);
+	assert_false(e.group);
 	tty.nodes[0].subsystem = "tty";
 	tty.nodes[0].kernel = "ttyUSB2";
 	run_rules(&tty, &e);
 	assert_false(e.tagged);
 	assert_null(env_get(&e, "MCMIG_MODEM"));
+	/* The modem's AT port is ModemManager's: it keeps its permissions. */
+	assert_false(e.group);
+	assert_false(e.mode);
 }
 
 static void test_readers(void **state)
@@ -444,6 +464,9 @@ static void test_readers(void **state)
 	run_rules(&ccid, &e);
 	assert_true(e.tagged);
 	assert_string_equal(env_get(&e, "MCMIG_READER"), "ccid");
+	/* The reader is pcscd's: mcmigd reaches it through pcscd's socket. */
+	assert_false(e.group);
+	assert_false(e.mode);
 	run_rules(&hid, &e);
 	assert_false(e.tagged);
 	run_rules(&whole, &e);
