@@ -20,7 +20,7 @@ BENCH_PKGS=(
 	libosmocore-dev libtalloc-dev libfreediameter-dev freediameter-extensions
 	libmicrohttpd-dev libgnutls28-dev nettle-dev
 	kamailio kamailio-ims-modules kamailio-presence-modules
-	sip-tester
+	sip-tester systemd strace
 )
 # Cross-compilation: the same libraries for the target architecture.
 CROSS_LIBS=(
