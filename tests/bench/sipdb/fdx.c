@@ -374,8 +374,8 @@ int fdx_core_start(const struct fdx_conf *c)
 			ret = dial(&c->peers[i]);
 	}
 	for (i = 0; !ret && i < c->npeers; i++) {
-		for (waited = 0; c->peers[i].addr && !psm_running(c->peers[i].identity) &&
-				 waited < 1000;
+		for (waited = 0;
+		     c->peers[i].addr && !psm_running(c->peers[i].identity) && waited < 1000;
 		     waited++)
 			nanosleep(&nap, NULL);
 	}
