@@ -9,7 +9,10 @@
 #   t_stop NAME            kill exactly that PID (TERM, then KILL after 3 s)
 #   t_wait_for DESC SECS CMD...   poll CMD (every 0.1 s) until it succeeds or SECS pass
 #   t_ok DESC / t_fail DESC / t_check DESC CMD...   record results
-#   t_done                 print "NAME: N passed, N failed" and exit non-zero on failure
+#   t_setup DESC CMD...    run a set-up step; if it fails, t_abort DESC
+#   t_abort DESC           a set-up step failed: one failure, then t_done (the
+#                          later checks would only repeat that one fault)
+#   t_done                 print "NAME: N passed, N failed" and exit (non-zero on failure)
 #
 # Rules (brief): traffic only to loopback or veth addresses inside namespaces made
 # here; kill only the PIDs started here; never pkill/killall.
@@ -144,7 +147,20 @@ t_check() {
 	if "$@"; then t_ok "$desc"; else t_fail "$desc"; fi
 }
 
+t_setup() {
+	local desc=$1
+	shift
+	"$@" || t_abort "$desc"
+}
+
+t_abort() {
+	t_fail "set-up: $*"
+	echo "$T_NAME: stopped at a failed set-up step; the checks after it were not run"
+	t_done
+}
+
 t_done() {
 	echo "$T_NAME: $T_PASS passed, $T_FAIL failed"
-	[ "$T_FAIL" -eq 0 ]
+	[ "$T_FAIL" -eq 0 ] && exit 0
+	exit 1
 }

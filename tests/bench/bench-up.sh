@@ -10,7 +10,7 @@
 # Sets: UE (the ue namespace), CTL, PROXY, plus what topology.env and cms.env
 # export; the card's profiles in $T_RUN/profiles (alice, ahead: SQN far ahead
 # of the primary SIP DB, wrongk: another K). Everything started is stopped by
-# lib.sh's cleanup. On failure: bench_die (t_fail, t_done, exit 1).
+# lib.sh's cleanup. On failure: bench_die (t_abort: one failure, the script ends).
 
 MCMIGD=$T_BUILD/bin/mcmigd
 CTL=$T_BUILD/bin/mcmigctl
@@ -21,9 +21,7 @@ BENCH_CMS=$T_TOP/tests/bench/cms/start.sh
 BENCH_CARD=$T_TOP/tests/bench/card/card.sh
 
 bench_die() {
-	t_fail "$1"
-	t_done
-	exit 1
+	t_abort "$1"
 }
 
 bench_require() {

@@ -59,8 +59,7 @@ json_field() {
 
 out=$("$card" start "$T_RUN" "$profiles/alice.ini" 2>"$T_RUN/card.sh.log") || {
 	cat "$T_RUN/card.sh.log"
-	t_fail "card.sh start"
-	t_done
+	t_abort "card.sh start"
 }
 t_on_exit "$card stop $T_RUN"
 export "${out?}"

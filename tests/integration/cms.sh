@@ -10,16 +10,14 @@ t_init cms
 
 CMS=$T_BUILD/bench/mcmig-cms
 SRC=$T_TOP/tests/bench/cms
-[ -x "$CMS" ] || { t_fail "mcmig-cms not built ($CMS)"; t_done; exit; }
+[ -x "$CMS" ] || t_abort "mcmig-cms not built ($CMS)"
 
 # The bench topology and the two SIP DBs (Sh for the CMS) of tests/bench.
 export MCMIG_BENCH_ID=cms$T_ID MCMIG_BUILD=$T_BUILD
 t_on_exit "$T_TOP/tests/bench/topology.sh" down "$T_RUN"
 t_on_exit "$T_TOP/tests/bench/sipcore.sh" stop "$T_RUN"
 "$T_TOP/tests/bench/topology.sh" up "$T_RUN" >"$T_RUN/topology.log" 2>&1 || {
-	t_fail "topology.sh up"
-	t_done
-	exit
+	t_abort "topology.sh up"
 }
 . "$T_RUN/topology.env"
 ue=$MCMIG_NS_UE primary=$MCMIG_NS_PRIMARY partner=$MCMIG_NS_PARTNER
@@ -34,13 +32,11 @@ subscriber erin@ims.primary.example sip:erin@ims.primary.example k=6d636d69672d6
 SUBS
 # erin holds SIPp 3.6.1's credentials: the ASCII bytes of its -key strings, OP, AMF "00".
 "$T_TOP/tests/bench/sipcore.sh" start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1 || {
-	t_fail "sipcore.sh start: $(tail -n 3 "$T_RUN/sipcore.log")"
-	t_done
-	exit
+	t_abort "sipcore.sh start: $(tail -n 3 "$T_RUN/sipcore.log")"
 }
 
 pki=$T_RUN/pki
-"$SRC/gen-certs.sh" "$pki" || { t_fail "gen-certs.sh"; t_done; exit; }
+"$SRC/gen-certs.sh" "$pki" || t_abort "gen-certs.sh"
 t_check "private keys are 0600" \
 	test "$(stat -c %a "$pki"/*.key | sort -u)" = 600
 

@@ -9,7 +9,7 @@
 # on exit; anything still running inside it (an mbim-proxy that libmbim spawned
 # if the emulator was gone) is ended then too.
 netns() {
-	t_netns "$1" >/dev/null || { t_fail "network namespace $1"; t_done; }
+	t_netns "$1" >/dev/null || t_abort "network namespace $1"
 	NS=mcmig-$T_ID-$1
 	t_on_exit "ip netns pids $NS | xargs -r kill"
 }
@@ -17,7 +17,7 @@ t_init mbim-mbimcli
 
 EMU=$T_BUILD/bench/mbim-emu
 SCEN=$T_TOP/tests/bench/mbim/bench.scenario
-command -v mbimcli >/dev/null || { t_fail "mbimcli installed (libmbim-utils)"; t_done; }
+command -v mbimcli >/dev/null || t_abort "mbimcli installed (libmbim-utils)"
 PROXY=/usr/libexec/mbim-proxy
 
 # mbimcli in namespace $NS on device $DEV, output kept in $T_RUN/$1.out
@@ -42,7 +42,7 @@ t_check "bad address refused" grep -q "bad2.scenario:1: bad value for key 'addr'
 netns emu
 DEV=/dev/null
 t_spawn emu ip netns exec "$NS" "$EMU" --scenario "$SCEN" --ready "$T_RUN/emu.ready"
-t_wait_for "emulator on @mbim-proxy" 10 test -e "$T_RUN/emu.ready" || { t_fail "emulator starts"; t_done; }
+t_wait_for "emulator on @mbim-proxy" 10 test -e "$T_RUN/emu.ready" || t_abort "emulator starts"
 
 cli connect --connect="session-id=3,access-string=internet,auth=pap,username=alice,password=secret,ip-type=ipv4"
 t_check "mbimcli connect (PAP) succeeds" has connect "Activation state: 'activated'"
@@ -70,10 +70,10 @@ if [ -x "$PROXY" ]; then
 	netns pty
 	DEV=$T_RUN/cdc-wdm0
 	t_spawn emu-pty "$EMU" --scenario "$SCEN" --pty "$DEV" --ready "$T_RUN/pty.ready"
-	t_wait_for "emulator pty" 10 test -e "$T_RUN/pty.ready" || { t_fail "emulator on a pty"; t_done; }
+	t_wait_for "emulator pty" 10 test -e "$T_RUN/pty.ready" || t_abort "emulator on a pty"
 	t_spawn proxy ip netns exec "$NS" "$PROXY" --empty-timeout=60
 	# Without a listener libmbim would spawn an mbim-proxy of its own: stop here.
-	t_wait_for "mbim-proxy listening" 10 listening || { t_fail "mbim-proxy starts"; t_done; }
+	t_wait_for "mbim-proxy listening" 10 listening || t_abort "mbim-proxy starts"
 	cli pconnect --connect="session-id=1,access-string=ims.partner,auth=chap,username=alice@ims.primary.example,password=partner-secret,ip-type=ipv4v6"
 	t_check "via mbim-proxy: connect (CHAP, v4v6) succeeds" has pconnect "Activation state: 'activated'"
 	t_check "via mbim-proxy: IPv4 198.51.100.2/24" has pconnect "IP \[0\]: '198.51.100.2/24'"

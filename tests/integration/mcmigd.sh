@@ -25,9 +25,7 @@ if [ ! -x "$MCMIGD" ] || [ ! -x "$EMU" ]; then
 	exit 0
 fi
 die() {
-	t_fail "$1"
-	t_done
-	exit 1
+	t_abort "$1"
 }
 for tool in dbus-daemon openssl /usr/bin/python3; do
 	command -v "$tool" >/dev/null || die "$tool installed"

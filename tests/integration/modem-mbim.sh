@@ -10,7 +10,7 @@
 # on exit; anything still running inside it (an mbim-proxy that libmbim spawned
 # if the emulator was gone) is ended then too.
 netns() {
-	t_netns "$1" >/dev/null || { t_fail "network namespace $1"; t_done; }
+	t_netns "$1" >/dev/null || t_abort "network namespace $1"
 	NS=mcmig-$T_ID-$1
 	t_on_exit "ip netns pids $NS | xargs -r kill"
 }
@@ -40,7 +40,7 @@ out_has() { grep -q -- "$2" "$T_RUN/$1.out"; }
 # The number in "PREFIX N ms" of a driver line, e.g. "dropped b after 12 ms".
 ms_of() { sed -n "s/^$2 \([0-9]*\) ms$/\1/p" "$T_RUN/$1.out"; }
 
-start_emu emu || { t_fail "emulator starts"; t_done; }
+start_emu emu || t_abort "emulator starts"
 
 drive main open serving \
 	'connect a internet ipv4 pap alice secret' \
@@ -150,7 +150,7 @@ t_check "connect after vanishing fails cleanly with -ENODEV" out_has vanish "^co
 t_stop emu
 
 # The emulator killed (SIGKILL) while a CONNECT waits for its slow answer.
-start_emu emu2 || { t_fail "second emulator starts"; t_done; }
+start_emu emu2 || t_abort "second emulator starts"
 timeout 60 ip netns exec "$NS" "$DRIVE" --device /dev/null --netdev wwan0 open \
 	'connect k slow ipv4 none' 'expect-vanished 2000' close >"$T_RUN/kill.out" 2>"$T_RUN/kill.err" &
 drv=$!
@@ -178,7 +178,7 @@ rm -f "$T_RUN/noloc.ready"
 t_spawn emu-noloc ip netns exec "$NS" "$EMU" --scenario "$T_RUN/noloc.scenario" \
 	--ready "$T_RUN/noloc.ready"
 t_wait_for "emulator without location" 10 test -e "$T_RUN/noloc.ready" ||
-	{ t_fail "emulator without location starts"; t_done; }
+	t_abort "emulator without location starts"
 timeout 30 ip netns exec "$NS" "$DRIVE" --device /dev/null open serving close \
 	>"$T_RUN/noloc.out" 2>&1
 t_check "no LOCATION_INFO: roaming in 262/001, TAC and cell unknown" \
@@ -192,12 +192,12 @@ if [ -x "$PROXY" ]; then
 	DEV=$T_RUN/cdc-wdm0
 	t_spawn emu-pty "$EMU" --scenario "$SCEN" --pty "$DEV" --control "$CTL" \
 		--ready "$T_RUN/pty.ready"
-	t_wait_for "emulator pty" 10 test -e "$T_RUN/pty.ready" || { t_fail "emulator on a pty"; t_done; }
+	t_wait_for "emulator pty" 10 test -e "$T_RUN/pty.ready" || t_abort "emulator on a pty"
 	t_spawn proxy ip netns exec "$NS" "$PROXY" --empty-timeout=60
 	# Without a listener libmbim would spawn an mbim-proxy of its own: stop here.
 	t_wait_for "mbim-proxy listening" 10 \
 		ip netns exec "$NS" grep -q '@mbim-proxy$' /proc/net/unix ||
-		{ t_fail "mbim-proxy starts"; t_done; }
+		t_abort "mbim-proxy starts"
 	timeout 60 ip netns exec "$NS" "$DRIVE" --device "$DEV" --netdev wwan0 --control "$CTL" \
 		open 'connect a internet ipv4 pap alice secret' \
 		'connect b ims.partner ipv4v6 chap alice@ims.primary.example partner-secret' \

@@ -57,12 +57,12 @@ nsx() { ip netns exec "$ns" env DBUS_SESSION_BUS_ADDRESS="$bus" "$@"; }
 mmcall() { nsx gdbus call --session -d org.freedesktop.ModemManager1 "$@"; }
 
 t_spawn dbus ip netns exec "$ns" dbus-daemon --config-file="$T_RUN/bus.conf" --nofork --nopidfile
-t_wait_for "the private bus" 10 test -S "$T_RUN/bus" || { t_fail "private D-Bus daemon"; t_done; exit 1; }
+t_wait_for "the private bus" 10 test -S "$T_RUN/bus" || t_abort "private D-Bus daemon"
 t_spawn emu ip netns exec "$ns" "$emu" --scenario "$T_RUN/scenario" --control "$ctl" \
 	abstract:at0 abstract:at1 abstract:at2
 t_spawn mm ip netns exec "$ns" env DBUS_SESSION_BUS_ADDRESS="$bus" ModemManager --test-session --test-enable --no-auto-scan --test-no-udev --debug
 t_wait_for "ModemManager on the bus" 20 mmcall -o /org/freedesktop/ModemManager1 \
-	-m org.freedesktop.DBus.Peer.Ping || { t_fail "ModemManager started"; t_done; exit 1; }
+	-m org.freedesktop.DBus.Peer.Ping || t_abort "ModemManager started"
 t_check "virtual modem profile set" mmcall -o /org/freedesktop/ModemManager1 \
 	-m org.freedesktop.ModemManager1.Test.SetProfile emu generic \
 	'["abstract:at0","abstract:at1","abstract:at2"]'

@@ -10,11 +10,11 @@ t_init modem-qmi
 EMU=$T_BUILD/bench/qmi-emu
 DRV=$T_BUILD/bench/qmi-hal-test
 for b in "$EMU" "$DRV"; do
-	[ -x "$b" ] || { t_fail "$b is built"; t_done; }
+	[ -x "$b" ] || t_abort "$b is built"
 done
 
 # Abstract sockets are per network namespace; a proxy name of our own on top.
-NS=$(t_netns qmi) || { t_fail "network namespace"; t_done; }
+NS=$(t_netns qmi) || t_abort "network namespace"
 PROXY=mcmig-qmi-$T_ID
 cat >"$T_RUN/scenario" <<'SCEN'
 serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home
@@ -42,7 +42,7 @@ start_emu() {
 	t_wait_for "$1 to listen" 5 grep -q "^listening on @$PROXY" "$T_RUN/$1.log"
 }
 
-start_emu emu || { t_fail "emulator listening"; t_done; }
+start_emu emu || t_abort "emulator listening"
 # A path that is no cdc-wdm node: the backend skips libqmi's file check.
 timeout 60 ip netns exec "$NS" "$DRV" --device "$T_RUN/cdc-wdm0" --proxy "$PROXY" \
 	--netdev wwan0,wwan1,wwan2 --control "$T_RUN/emu.ctl" suite >"$T_RUN/suite.out" 2>&1
@@ -59,7 +59,7 @@ t_check "no session came up for an aborted request" \
 t_stop emu
 
 # The emulator dies while a Start Network is outstanding.
-start_emu emu2 || { t_fail "second emulator listening"; t_done; }
+start_emu emu2 || t_abort "second emulator listening"
 ip netns exec "$NS" timeout 60 "$DRV" --device "$T_RUN/cdc-wdm0" --proxy "$PROXY" \
 	--timeout 20000 hang slow.example >"$T_RUN/hang.out" 2>&1 &
 drv=$!

@@ -7,11 +7,11 @@
 t_init qmi-qmicli
 
 EMU=$T_BUILD/bench/qmi-emu
-command -v qmicli >/dev/null || { t_fail "qmicli is installed (libqmi-utils)"; t_done; }
-[ -x "$EMU" ] || { t_fail "qmi-emu is built"; t_done; }
+command -v qmicli >/dev/null || t_abort "qmicli is installed (libqmi-utils)"
+[ -x "$EMU" ] || t_abort "qmi-emu is built"
 
 # Abstract sockets are per network namespace: ours cannot meet anyone else's.
-NS=$(t_netns qmi) || { t_fail "network namespace"; t_done; }
+NS=$(t_netns qmi) || t_abort "network namespace"
 cat >"$T_RUN/scenario" <<'SCEN'
 serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home
 apn partner.mc ip=198.51.100.2/24 gw=198.51.100.1 dns=198.51.100.1 pcscf=198.51.100.1 mtu=1400 auth=chap user=alice password=s3cret
@@ -31,7 +31,7 @@ t_spawn emu ip netns exec "$NS" "$EMU" --scenario "$T_RUN/scenario" --socket qmi
 	--control "$T_RUN/control" --verbose
 # Never let libqmi fall back to spawning the real qmi-proxy: wait for ours.
 t_wait_for "the emulator to listen" 5 grep -q '^listening on @qmi-proxy' "$T_RUN/emu.log" ||
-	{ t_fail "emulator listening"; t_done; }
+	t_abort "emulator listening"
 
 qmi() {
 	ip netns exec "$NS" timeout 15 qmicli -p --device-open-qmi -d "$T_RUN/cdc-wdm0" "$@"
@@ -90,7 +90,7 @@ t_stop emu
 # The same modem on a pty, opened directly (no proxy).
 t_spawn emupty ip netns exec "$NS" "$EMU" --scenario "$T_RUN/scenario" --pty "$T_RUN/ttyQMI"
 t_wait_for "the pty emulator" 5 grep -q '^listening on' "$T_RUN/emupty.log" ||
-	{ t_fail "pty emulator"; t_done; }
+	t_abort "pty emulator"
 out=$(timeout 15 qmicli --device-open-qmi -d "$T_RUN/ttyQMI" \
 	--wds-start-network="apn=partner.mc,username=alice,password=s3cret,auth=chap,ip-type=4" \
 	--client-no-release-cid 2>&1)

@@ -19,9 +19,7 @@ export MCMIG_BUILD=$T_BUILD MCMIG_BENCH_ID=r$T_ID MCMIG_PROXY_TIMEOUT=3000
 t_on_exit "$topo down $T_RUN"
 if ! $topo up "$T_RUN" >"$T_RUN/topology.log" 2>&1; then
 	cat "$T_RUN/topology.log"
-	t_fail "topology up"
-	t_done
-	exit 1
+	t_abort "topology up"
 fi
 . "$T_RUN/topology.env"
 t_on_exit "$core stop $T_RUN"
@@ -30,9 +28,7 @@ t_on_exit "$core stop $T_RUN"
 echo "akav2-password yes" >"$T_RUN/primary-subscribers.conf"
 if ! $core start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1; then
 	cat "$T_RUN/sipcore.log"
-	t_fail "SIP DBs and S-CSCF start"
-	t_done
-	exit 1
+	t_abort "SIP DBs and S-CSCF start"
 fi
 
 # Card profiles: the bench subscriber as it is (SQN = SEQ || IND with 5 IND
@@ -45,9 +41,7 @@ sed 's/^k = .*/k = 00112233445566778899aabbccddeeff/' "$profiles/alice.ini" >"$T
 t_on_exit "$card stop $T_RUN"
 if ! $card start "$T_RUN" "$profiles/alice.ini" >"$T_RUN/card-env" 2>"$T_RUN/card.err"; then
 	cat "$T_RUN/card.err"
-	t_fail "bench card start"
-	t_done
-	exit 1
+	t_abort "bench card start"
 fi
 export "$(grep '^PCSCLITE_CSOCK_NAME=' "$T_RUN/card-env")"
 t_ok "SIP DBs, S-CSCF and bench card started"
@@ -61,12 +55,15 @@ tsh() { ip netns exec "$MCMIG_NS_PARTNER" "$sh" --identity cms.partner.example -
 field() { sed -n "s/^$1=//p" "$2"; }
 
 # Seed steps 4-6 and 9-11: outbound identities at the primary, inbound at the partner.
-psh outbound sip:alice@ims.primary.example >"$T_RUN/outbound.txt" 2>"$T_RUN/sh.err"
+psh outbound sip:alice@ims.primary.example >"$T_RUN/outbound.txt" 2>"$T_RUN/sh.err" ||
+	t_abort "outbound identities at the primary SIP DB: $(tail -n 1 "$T_RUN/sh.err")"
 tsh inbound "$(field impi "$T_RUN/outbound.txt")" "$(field impu "$T_RUN/outbound.txt")" \
-	hss.primary.example primary.example >"$T_RUN/inbound.txt" 2>>"$T_RUN/sh.err"
+	hss.primary.example primary.example >"$T_RUN/inbound.txt" 2>>"$T_RUN/sh.err" ||
+	t_abort "inbound identities at the partner SIP DB: $(tail -n 1 "$T_RUN/sh.err")"
 impi=$(field impi "$T_RUN/inbound.txt")
 impu=$(field impu "$T_RUN/inbound.txt")
-t_check "inbound identities allocated ($impi)" test -n "$impi" -a -n "$impu"
+[ -n "$impi" ] && [ -n "$impu" ] || t_abort "inbound identities: none in $(cat "$T_RUN/inbound.txt")"
+t_ok "inbound identities allocated ($impi)"
 
 # The partner PDN as the agent brings it up (hal/netdev does this in mcmigd).
 ip -n "$MCMIG_NS_UE" addr add 198.51.100.2/24 dev wwan1
@@ -143,13 +140,13 @@ MCMIG_SCSCF_ALGORITHM=AKAv3-SHA $core start "$T_RUN" scscf >>"$T_RUN/sipcore.log
 rc=$?
 t_check "an unknown MCMIG_SCSCF_ALGORITHM is refused, naming it (exit $rc)" \
 	bash -c "test $rc -ne 0 && tail -n 1 $T_RUN/sipcore.log | grep -q \"MCMIG_SCSCF_ALGORITHM 'AKAv3-SHA'\""
-$core start "$T_RUN" scscf >>"$T_RUN/sipcore.log" 2>&1 || t_fail "S-CSCF restart"
+$core start "$T_RUN" scscf >>"$T_RUN/sipcore.log" 2>&1 || t_abort "S-CSCF restart (see sipcore.log)"
 
 # The card has seen SQNs far beyond the primary SIP DB's (its profile's
 # sqn_ms, the initial state while it has no state file): it answers AUTS; the
 # UE sends auts= with the empty-password response (RFC 3310 3.4) and the
 # primary resynchronises.
-$card swap "$T_RUN" 0 "$T_RUN/profiles/ahead.ini" >>"$T_RUN/card-swap.log" 2>&1 || t_fail "card swap to $T_RUN/profiles/ahead.ini"
+$card swap "$T_RUN" 0 "$T_RUN/profiles/ahead.ini" >>"$T_RUN/card-swap.log" 2>&1 || t_abort "card swap to $T_RUN/profiles/ahead.ini"
 pm=$(wc -l <"$T_RUN/primary.log")
 reg
 f=$(flow)
@@ -161,14 +158,14 @@ t_check "sync failure: the primary SIP DB resynchronised once from the AUTS" \
 	test "$(tail -n +$((pm + 1)) "$T_RUN/primary.log" | grep -c 'after resync')" -eq 1
 
 # Another K: the card finds the network's MAC invalid; response="" until the cap.
-$card swap "$T_RUN" 0 "$T_RUN/profiles/wrongk.ini" >>"$T_RUN/card-swap.log" 2>&1 || t_fail "card swap to $T_RUN/profiles/wrongk.ini"
+$card swap "$T_RUN" 0 "$T_RUN/profiles/wrongk.ini" >>"$T_RUN/card-swap.log" 2>&1 || t_abort "card swap to $T_RUN/profiles/wrongk.ini"
 reg
 t_check "MAC failure: gives up with exit 5 (got $rc)" test $rc -eq 5
 t_check "MAC failure: clear reason" json 'network authentication failed: MAC invalid'
 t_check "MAC failure: bounded number of REGISTERs ($(sent))" test "$(sent)" -le 4
 
 # Revocation at the primary (6.Y.3): the partner refuses the inbound identity.
-$card swap "$T_RUN" 0 "$profiles/alice.ini" >>"$T_RUN/card-swap.log" 2>&1 || t_fail "card swap to $profiles/alice.ini"
+$card swap "$T_RUN" 0 "$profiles/alice.ini" >>"$T_RUN/card-swap.log" 2>&1 || t_abort "card swap to $profiles/alice.ini"
 psh revoke sip:alice@ims.primary.example 2>>"$T_RUN/sh.err"
 reg
 t_check "revoked: refused with exit 6 (got $rc)" test $rc -eq 6

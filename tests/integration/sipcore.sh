@@ -15,9 +15,7 @@ export MCMIG_BUILD=$T_BUILD MCMIG_BENCH_ID=s$T_ID MCMIG_PROXY_TIMEOUT=3000
 t_on_exit "$topo down $T_RUN"
 if ! $topo up "$T_RUN" >"$T_RUN/topology.log" 2>&1; then
 	cat "$T_RUN/topology.log"
-	t_fail "topology up"
-	t_done
-	exit 1
+	t_abort "topology up"
 fi
 . "$T_RUN/topology.env"
 t_on_exit "$core stop $T_RUN"
@@ -39,9 +37,7 @@ echo "peer cx-test.partner.example cx" >"$T_RUN/partner-extra.conf"
 
 if ! $core start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1; then
 	cat "$T_RUN/sipcore.log"
-	t_fail "SIP DBs and S-CSCF start"
-	t_done
-	exit 1
+	t_abort "SIP DBs and S-CSCF start"
 fi
 t_ok "SIP DBs and S-CSCF start"
 

@@ -22,9 +22,7 @@ unreach() { ! reach "$@"; }
 
 if ! $topo up "$T_RUN" >"$T_RUN/up.log" 2>&1; then
 	cat "$T_RUN/up.log"
-	t_fail "topology up"
-	t_done
-	exit 1
+	t_abort "topology up"
 fi
 t_ok "topology up"
 . "$T_RUN/topology.env"

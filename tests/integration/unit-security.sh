@@ -8,9 +8,7 @@ t_init unit-security
 
 MAX=2.0
 if ! command -v systemd-analyze >/dev/null; then
-	t_fail "systemd-analyze installed (package systemd)"
-	t_done
-	exit 1
+	t_abort "systemd-analyze installed (package systemd)"
 fi
 
 # make install into a scratch root, exactly as a package build would.

@@ -1,0 +1,2 @@
+# tests/lib.sh, the integration tests' own helpers.
+INTEGRATION_TESTS += tests/integration/testlib.sh
