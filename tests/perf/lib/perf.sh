@@ -12,6 +12,14 @@ p_stats() {
 		print m, v[p], v[1], v[NR] }'
 }
 
+# p_pct FILE PCT: the PCT-th percentile (nearest rank) of the integers in FILE.
+p_pct() {
+	sort -n "$1" | awk -v p="$2" '{ v[NR] = $1 } END {
+		if (NR == 0) { print "-"; exit }
+		r = int((NR * p + 99) / 100); if (r < 1) r = 1; if (r > NR) r = NR
+		print v[r] }'
+}
+
 # p_ms MICROSECONDS: "1.234"
 p_ms() {
 	awk -v u="$1" 'BEGIN { printf "%.3f", u / 1000 }'
