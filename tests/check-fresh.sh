@@ -31,7 +31,8 @@ esac
 [ "$(id -u)" -eq 0 ] || { echo "check-fresh: needs root (debootstrap, chroot, mounts)" >&2; exit 1; }
 
 # The first-run block of README.md: the lines between the markers, without
-# comments. The README is the one source; this runs what it says.
+# comments. The README is the one source; this runs what it says (its third
+# line is expected to be `make check`: what it writes is checked below).
 mapfile -t steps < <(sed -n '/<!-- first-run -->/,/<!-- \/first-run -->/p' "$top/README.md" |
 	sed -n '/^```$/,/^```$/p' | grep -v '^```' | sed 's/[[:space:]]*#.*$//' | grep .)
 [ ${#steps[@]} -ge 3 ] || { echo "check-fresh: README.md has no first-run block (<!-- first-run -->)" >&2; exit 1; }
@@ -124,8 +125,22 @@ git clone -q "$top" "$root/root/mcmig"
 # pkg-config and of the compiler (file:line:col: error); tests print their own
 # refusals on purpose, so other "error" words do not count.
 build_errors='pkg-config: (No such file|not found)|Package .* was not found|^[^ ]+\.[ch]:[0-9]+(:[0-9]+)?: (fatal )?error:|undefined reference to'
+# Files that make check wrote outside the clone's build/ (and the tmpfs
+# mounts, checked apart), since the marker.
+outside_build() {
+	find "$root" -xdev -newer "$base/marker" ! -type d \
+		! -path "$root/root/mcmig/build/*" ! -path "$root/root/mcmig/.git/*" \
+		! -path "$root/proc/*" ! -path "$root/sys/*" ! -path "$root/dev/*" \
+		! -path "$root/run/*" ! -path "$root/tmp/*" 2>/dev/null | sed "s|^$root||"
+}
+
 failed=0
+n=0
 for step in "${steps[@]}"; do
+	n=$((n + 1))
+	# Before README's last line (make check): everything it writes must be
+	# inside the checkout's build directory (its packages are in by then).
+	[ $n -eq 3 ] && touch "$base/marker"
 	s=$(date +%s)
 	log="$base/step-$((${#results[@]})).log"
 	if chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -144,6 +159,16 @@ for step in "${steps[@]}"; do
 	fi
 	tail -n 3 "$log" | sed 's/^/    /'
 	report "$step" "$st" $(($(date +%s) - s))
+	if [ $n -eq 3 ]; then
+		left=$(outside_build)
+		if [ -n "$left" ]; then
+			report "'$step' wrote nothing outside build/" FAIL 0
+			echo "$left" | head -20 >&2
+			failed=1
+		else
+			report "'$step' wrote nothing outside build/" ok 0
+		fi
+	fi
 	[ $st = ok ] || { tail -n 40 "$log" >&2; break; }
 done
 
