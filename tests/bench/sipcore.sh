@@ -188,18 +188,47 @@ start_one() {
 	echo "sipcore: $c started (pid $(cat "$run/$c.pid"))"
 }
 
+# descendants PID: the PIDs of PID's children, their children, ...
+descendants() {
+	local c
+	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# any_alive PID...: one of them still runs (a zombie holds no socket).
+any_alive() {
+	local p st
+	for p in "$@"; do
+		st=$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null) || continue
+		[ -n "$st" ] && [ "$st" != Z ] && return 0
+	done
+	return 1
+}
+
+# Stops exactly the component's process and the processes it forked
+# (Kamailio's children hold its sockets: until the last one is gone the next
+# start cannot bind 5060, and a restart failed with "Address already in use").
 stop_one() {
-	local c=$1 pid i
+	local c=$1 pid i pids
 	[ -f "$run/$c.pid" ] || return 0
 	pid=$(cat "$run/$c.pid")
 	rm -f "$run/$c.pid"
-	kill -TERM "$pid" 2>/dev/null || return 0
-	kill -CONT "$pid" 2>/dev/null || true # a test may have stopped it
+	kill -0 "$pid" 2>/dev/null || return 0
+	# shellcheck disable=SC2207
+	pids=($pid $(descendants "$pid"))
+	kill -TERM "$pid" 2>/dev/null || true
+	kill -CONT "${pids[@]}" 2>/dev/null || true # a test may have stopped it
 	for ((i = 0; i < 50; i++)); do
-		kill -0 "$pid" 2>/dev/null || { echo "sipcore: $c stopped"; return 0; }
+		any_alive "${pids[@]}" || { echo "sipcore: $c stopped"; return 0; }
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null || true
+	kill -KILL "${pids[@]}" 2>/dev/null || true
+	for ((i = 0; i < 20; i++)); do
+		any_alive "${pids[@]}" || break
+		sleep 0.1
+	done
 	echo "sipcore: $c killed"
 }
 

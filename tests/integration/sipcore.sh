@@ -224,6 +224,14 @@ t_check "revocation persisted" bash -c "! grep -q '^binding $o_impi ' $T_RUN/pri
 sipp_run register-refused.xml
 t_check "after revocation the registration gets 403 ($(final))" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 403
 
+# Stopping the S-CSCF ends every process of it (Kamailio's children hold its
+# sockets), so that it restarts at once on the same port.
+$core stop "$T_RUN" scscf >/dev/null
+t_check "S-CSCF stop: nothing holds 5060 any more" \
+	bash -c "! ip netns exec $MCMIG_NS_PARTNER ss -Hlnut 'sport = :5060' | grep -q ."
+$core start "$T_RUN" scscf >>"$T_RUN/sipcore.log" 2>&1
+t_check "S-CSCF restarts at once on the same port" test $? -eq 0
+
 # A stopped primary: refused quickly and cleanly.
 $core stop "$T_RUN" primary >/dev/null
 start=$(date +%s%N)
