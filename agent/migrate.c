@@ -256,7 +256,13 @@ static void persist(struct migrate *m)
 		logf_(m, "cannot persist state %s", states[m->state].name);
 }
 
-static void set_state(struct migrate *m, enum migrate_state next, enum migrate_event ev)
+/*
+ * The one transition function. A transition the table forbids is refused with
+ * -EPERM (as osmo_fsm_inst_state_chg() does): the state, its timer and the
+ * outside stay as they were, and the caller stops instead of acting on a
+ * state it is not in.
+ */
+static int set_state(struct migrate *m, enum migrate_state next, enum migrate_event ev)
 {
 	enum migrate_state old = m->state;
 	enum migrate_timer t;
@@ -265,7 +271,7 @@ static void set_state(struct migrate *m, enum migrate_state next, enum migrate_e
 		/* A bug in an action, not bad input: say so loudly and stay. */
 		logf_(m, "BUG: %s -> %s (%s) not in the table", states[old].name, states[next].name,
 		      event_names[ev]);
-		return;
+		return -EPERM;
 	}
 	if (m->timer_id) {
 		m->env.timer_del(m->env.ctx, m->timer_id);
@@ -294,6 +300,7 @@ static void set_state(struct migrate *m, enum migrate_state next, enum migrate_e
 		persist(m);
 	if (m->env.changed)
 		m->env.changed(m->env.ctx, old, next, ev);
+	return 0;
 }
 
 static int dispatch(struct migrate *m, enum migrate_event ev, const void *data);
@@ -336,7 +343,8 @@ static void start_fetch(struct migrate *m, enum migrate_event ev)
 	int ret;
 
 	m->reason[0] = '\0';
-	set_state(m, MIGRATE_CONFIG_REQUESTED, ev);
+	if (set_state(m, MIGRATE_CONFIG_REQUESTED, ev) < 0)
+		return;
 	m->fetch_pending = true;
 	step(m, TL_CMS_REQUEST, 1, req.requested_partner);
 	ret = m->env.cmc->fetch(m->env.cmc_ctx, &req, fetch_done, m);
@@ -397,6 +405,7 @@ static const char *trigger_suffix(enum migrate_trigger t)
 static void on_migrate(struct migrate *m, enum migrate_event ev, const char *partner)
 {
 	char what[TIMELINE_ARG_MAX];
+	int ret;
 
 	/* Cut to the timeline's width; a '~' shows that a long partner id lost its tail. */
 	if (snprintf(what, sizeof(what), "%s%s %s", ev == MIGRATE_EV_MIGRATE ? "migrate" : "fetch",
@@ -412,10 +421,11 @@ static void on_migrate(struct migrate *m, enum migrate_event ev, const char *par
 	if (ev == MIGRATE_EV_MIGRATE && load_stored(m)) {
 		m->reason[0] = '\0';
 		m->passing = true;
-		if (m->state != MIGRATE_CONFIG_STORED)
-			set_state(m, MIGRATE_CONFIG_STORED, ev);
+		ret = m->state == MIGRATE_CONFIG_STORED ? 0 :
+							  set_state(m, MIGRATE_CONFIG_STORED, ev);
 		m->passing = false;
-		dispatch(m, MIGRATE_EV_CONNECT, NULL);
+		if (ret == 0)
+			dispatch(m, MIGRATE_EV_CONNECT, NULL);
 		return;
 	}
 	start_fetch(m, ev);
@@ -436,8 +446,8 @@ static void on_config_ok(struct migrate *m, const struct partner_config *cfg)
 		return;
 	}
 	use_config(m, &copy);
-	set_state(m, MIGRATE_CONFIG_STORED, MIGRATE_EV_CONFIG_OK);
-	if (m->connect_after_fetch)
+	if (set_state(m, MIGRATE_CONFIG_STORED, MIGRATE_EV_CONFIG_OK) == 0 &&
+	    m->connect_after_fetch)
 		dispatch(m, MIGRATE_EV_CONNECT, NULL);
 }
 
@@ -488,7 +498,8 @@ static void start_connect(struct migrate *m)
 	struct connect_call *call;
 
 	m->reason[0] = '\0';
-	set_state(m, MIGRATE_PDN_CONNECTING, MIGRATE_EV_CONNECT);
+	if (set_state(m, MIGRATE_PDN_CONNECTING, MIGRATE_EV_CONNECT) < 0)
+		return;
 	call = calloc(1, sizeof(*call));
 	if (!c || !call) {
 		free(call);
@@ -558,7 +569,8 @@ static void start_disconnect(struct migrate *m, enum migrate_event ev)
 	int ret;
 
 	drop_sip(m);
-	set_state(m, MIGRATE_DISCONNECTING, ev);
+	if (set_state(m, MIGRATE_DISCONNECTING, ev) < 0)
+		return;
 	if (m->netdev_configured) {
 		ret = m->env.netdev->deconfigure(&m->pdn);
 		if (ret < 0)
@@ -804,7 +816,8 @@ static void start_register(struct migrate *m)
 		return;
 	}
 	sc.pcscf_host = host;
-	set_state(m, MIGRATE_REGISTERING, MIGRATE_EV_PDN_UP);
+	if (set_state(m, MIGRATE_REGISTERING, MIGRATE_EV_PDN_UP) < 0)
+		return;
 	logf_(m, "registering %s at %s:%u", sc.impu, host, sc.pcscf_port);
 	ret = m->env.sip->create(&m->reg, &sc, &m->aka_wrap, m, &ev);
 	if (ret == 0)
@@ -839,7 +852,8 @@ static void start_return(struct migrate *m)
 	int ret;
 
 	m->reason[0] = '\0';
-	set_state(m, MIGRATE_RETURNING, MIGRATE_EV_RETURN);
+	if (set_state(m, MIGRATE_RETURNING, MIGRATE_EV_RETURN) < 0)
+		return;
 	ret = m->env.sip->stop(m->reg);
 	if (ret < 0) {
 		logf_(m, "de-registration: %s", strerror(-ret));
@@ -897,8 +911,7 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		break;
 	case MIGRATE_EV_REGISTERED:
 		m->reason[0] = '\0';
-		set_state(m, MIGRATE_REGISTERED, ev);
-		if (m->return_when_registered) {
+		if (set_state(m, MIGRATE_REGISTERED, ev) == 0 && m->return_when_registered) {
 			m->return_when_registered = false;
 			logf_(m, "primary reachable again meanwhile: returning");
 			m->trigger = MIGRATE_TRIGGER_MANUAL;
@@ -1183,10 +1196,8 @@ int migrate_restore(struct migrate *m, const char *text)
 	}
 	if (strcmp(st, states[MIGRATE_CONFIG_STORED].name) == 0) {
 		snprintf(m->partner, sizeof(m->partner), "%s", partner);
-		if (load_stored(m)) {
-			set_state(m, MIGRATE_CONFIG_STORED, MIGRATE_EV_FETCH);
-			return 0;
-		}
+		if (load_stored(m))
+			return set_state(m, MIGRATE_CONFIG_STORED, MIGRATE_EV_FETCH);
 		m->partner[0] = '\0';
 		persist(m);
 		return 0;

@@ -702,6 +702,25 @@ SCENARIO(test_sync_failure,
 		   "4 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
 		   "result deregistered\n")
 
+/*
+ * A SIP DB that never resynchronises: two sync failures in a row are answered
+ * (RFC 3310 3.4), the third ends the registration (sipreg.c MAX_SYNC). One
+ * more or one fewer would change the number of REGISTERs below.
+ */
+SCENARIO(test_sync_failure_cap,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER("401 Unauthorized", CHAL_V1),
+		 ANSWER("401 Unauthorized", CHAL_V1), ANSWER("401 Unauthorized", CHAL_V1)),
+	 CARDS(CARD(UICC_AUTH_SYNC_FAILURE), CARD(UICC_AUTH_SYNC_FAILURE),
+	       CARD(UICC_AUTH_SYNC_FAILURE), CARD(UICC_AUTH_SYNC_FAILURE)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card sync-failure\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 auts=RR6L7KQb+O5YnUbYNck=\n"
+		   "  card sync-failure\n"
+		   "3 REGISTER udp exp=600 AKAv1-MD5 auts=RR6L7KQb+O5YnUbYNck=\n"
+		   "  card sync-failure\n"
+		   "result auth-failed: synchronisation failure 3 times: the network does not "
+		   "resynchronise\n")
+
 /* Kamailio re-challenges a response="" forever: the cap ends it. */
 SCENARIO(test_mac_failure_cap, .max_auth_failures = 3,
 	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER("401 Unauthorized", CHAL_V1),
@@ -926,6 +945,7 @@ int main(void)
 		cmocka_unit_test(test_akav1_tcp),
 		cmocka_unit_test(test_akav2),
 		cmocka_unit_test(test_sync_failure),
+		cmocka_unit_test(test_sync_failure_cap),
 		cmocka_unit_test(test_mac_failure_cap),
 		cmocka_unit_test(test_response_rejected_cap),
 		cmocka_unit_test(test_forbidden),
