@@ -455,38 +455,3 @@ const char *card_strerror(int err)
 		return "card access cancelled";
 	return uicc_strerror(err);
 }
-
-/* sipreg's AKA ops over the card, until sipreg calls the card itself. */
-struct aka_fwd {
-	sipreg_aka_cb cb;
-	void *user_data;
-};
-
-static void aka_fwd_done(int err, const struct uicc_auth_result *r, uint16_t sw,
-			 const struct card_times *t, void *user_data)
-{
-	struct aka_fwd *f = user_data;
-
-	f->cb(err, r, sw, f->user_data);
-	g_free(f);
-}
-
-static void aka_authenticate(void *ctx, const uint8_t rand[UICC_RAND_LEN],
-			     const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *user_data)
-{
-	struct aka_fwd *f = g_new0(struct aka_fwd, 1);
-
-	f->cb = cb;
-	f->user_data = user_data;
-	card_authenticate(ctx, rand, autn, aka_fwd_done, f);
-}
-
-static const char *aka_strerror(void *ctx, int err)
-{
-	return card_strerror(err);
-}
-
-const struct sipreg_aka_ops card_aka_ops = {
-	.authenticate = aka_authenticate,
-	.strerror = aka_strerror,
-};

@@ -18,7 +18,6 @@
 
 #include <stdint.h>
 
-#include "sipreg.h"
 #include "uicc.h"
 
 struct card;
@@ -64,8 +63,5 @@ void card_cancel(struct card *c, unsigned int id);
 
 /* Text of a -errno given to a callback, for people. */
 const char *card_strerror(int err);
-
-/* For sipreg_new(): ctx = the struct card. */
-extern const struct sipreg_aka_ops card_aka_ops;
 
 #endif

@@ -146,7 +146,7 @@ static void start_register(struct run *run)
 		g_main_loop_quit(run->loop);
 		return;
 	}
-	ret = sipreg_new(&run->reg, &cfg, &card_aka_ops, run->card, &ev);
+	ret = sipreg_new(&run->reg, &cfg, run->card, &ev);
 	if (!ret)
 		ret = sipreg_start(run->reg);
 	if (ret < 0) {

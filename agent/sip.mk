@@ -9,7 +9,9 @@ test_sipmsg_SRCS := tests/unit/test_sipmsg.c agent/sipmsg.c agent/digest.c hal/u
 test_sipmsg_PKGS := cmocka libosip2
 
 UNIT_TESTS += test_sipreg
-test_sipreg_SRCS := tests/unit/test_sipreg.c agent/sipreg.c agent/sipmsg.c agent/digest.c hal/util.c
+test_sipreg_SRCS := tests/unit/test_sipreg.c tests/unit/fake-isim.c agent/sipreg.c agent/sipmsg.c \
+	agent/digest.c agent/card.c hal/uicc.c hal/uicc-codec.c hal/util.c
+test_sipreg_CPPFLAGS := -Itests/unit
 test_sipreg_PKGS := cmocka gio-2.0 libosip2
 
 UNIT_TESTS += test_card

@@ -77,7 +77,7 @@ static const struct migrate_sip_ops sip_ops = { .stop = f_sip_stop };
 static const struct migrate_cmc_ops cmc_ops;
 static const struct modem_ops modem_ops;
 static const struct netdev_ops netdev_ops;
-static const struct sipreg_aka_ops aka_ops;
+static int card_obj; /* handed to sipreg only */
 
 static struct migrate *new_fsm(void)
 {
@@ -93,7 +93,7 @@ static struct migrate *new_fsm(void)
 		.modem = &modem_ops,
 		.netdev = &netdev_ops,
 		.sip = &sip_ops,
-		.aka = &aka_ops,
+		.card = (struct card *)&card_obj,
 	};
 	struct migrate *m;
 
