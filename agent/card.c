@@ -156,11 +156,20 @@ static void worker_unref(struct worker *w)
 
 static gboolean on_req_done(gpointer data);
 
-/* Worker thread: one request, the card opened first when it is not. */
+/*
+ * Worker thread: one request, the card opened first when it is not. The
+ * card's time runs from the first transmit of the request (of the ISIM's
+ * selection when the card is opened for it) to the return of its last.
+ */
 static void run(struct worker *w, struct req *r)
 {
-	if (!w->u)
+	int64_t open_start = 0, open_end = 0;
+
+	if (!w->u) {
 		r->err = uicc_open(&w->u, w->reader, &w->cfg);
+		if (w->u)
+			uicc_exchange_times(w->u, &open_start, &open_end);
+	}
 	if (w->u) {
 		switch (r->to.kind) {
 		case REQ_INFO:
@@ -171,6 +180,10 @@ static void run(struct worker *w, struct req *r)
 			break;
 		}
 		uicc_exchange_times(w->u, &r->times.start_us, &r->times.end_us);
+		if (open_start)
+			r->times.start_us = open_start;
+		if (!r->times.end_us)
+			r->times.end_us = open_end;
 	}
 	util_wipe(r->rand, sizeof(r->rand));
 	util_wipe(r->autn, sizeof(r->autn));

@@ -153,7 +153,7 @@ int uicc_authenticate(struct uicc *u, const uint8_t rand[UICC_RAND_LEN],
 void uicc_auth_result_wipe(struct uicc_auth_result *r);
 
 /*
- * When the last uicc_read_info() or uicc_authenticate() exchanged APDUs:
+ * When the last uicc_open(), uicc_read_info() or uicc_authenticate() exchanged APDUs:
  * CLOCK_MONOTONIC microseconds at the start of its first transmit and at the
  * return of its last. Both 0 when nothing was transmitted.
  */
