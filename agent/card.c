@@ -41,7 +41,7 @@ enum req_kind {
 	REQ_AUTH,
 };
 
-/* Who gets the answer: main thread only, never touched by the worker. */
+/* Who gets the answer: written on the main thread only (the worker reads kind). */
 struct req_to {
 	enum req_kind kind;
 	card_info_cb info_cb;
