@@ -46,7 +46,7 @@ struct uicc;
 struct uicc_config {
 	/* Substring of the reader name; NULL or "" = first reader holding a card. */
 	const char *reader;
-	/* The card bound, ms: waiting for a card here, and (agent/card.c) one request. */
+	/* The card bound, ms: the wait for a card here; agent/card.c gives a request twice it. */
 	unsigned int timeout_ms;
 };
 
