@@ -16,6 +16,12 @@ test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c h
 test_migrate_PKGS := cmocka libxml-2.0
 test_migrate_CPPFLAGS := -Itests/unit
 
+# set_state() and the actions themselves: the test includes migrate.c.
+UNIT_TESTS += test_migrate_fsm
+test_migrate_fsm_SRCS := tests/unit/test_migrate_fsm.c agent/cmc-xml.c hal/modem.c hal/util.c
+test_migrate_fsm_PKGS := cmocka libxml-2.0
+test_migrate_fsm_CPPFLAGS := -Itests/unit
+
 # Needs /usr/bin/python3 and openssl (BUILD_PKGS) for its local HTTPS server.
 UNIT_TESTS += test_cmc
 test_cmc_SRCS := tests/unit/test_cmc.c agent/cmc.c agent/cmc-xml.c hal/modem.c hal/util.c
@@ -33,7 +39,7 @@ test_mcmigd_config_CPPFLAGS := -Itests/unit
 MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/modem-qmi.c hal/modem-qmi-helpers.c \
 	hal/modem-mbim.c hal/modem-mm.c \
 	hal/netdev-linux.c hal/netlink.c agent/sipreg.c agent/sipmsg.c agent/digest.c \
-	agent/card.c agent/card-uicc.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c hal/board.c
+	agent/card.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c hal/board.c
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS))),$(sort $(MCMIGD_OTHERS)))
 PROGRAMS += mcmigd
 INSTALL_BIN += mcmigd

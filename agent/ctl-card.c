@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib.h>
+
+#include "card.h"
 #include "ctl-util.h"
 #include "ctl.h"
 #include "uicc-codec.h"
@@ -28,16 +31,17 @@ struct card_opts {
 
 static void card_usage(FILE *f)
 {
-	fprintf(f, "usage: mcmigctl card info [--reader S] [--timeout MS] [--json]\n"
-		   "       mcmigctl card auth RAND AUTN [--reader S] [--timeout MS] [--json]\n"
-		   "\n"
-		   "  --reader S    use the reader whose name contains S (default: the first\n"
-		   "                reader holding a card)\n"
-		   "  --timeout MS  bound on waiting for the card and on each exchange (5000)\n"
-		   "  RAND, AUTN    16 bytes each, hex (AUTN = SQN^AK || AMF || MAC-A)\n"
-		   "\n"
-		   "exit codes: 0 ok, 1 failure, 2 usage, 3 reader/card unavailable,\n"
-		   "            4 sync failure (AUTS printed), 5 network MAC invalid (98 62)\n");
+	fprintf(f,
+		"usage: mcmigctl card info [--reader S] [--timeout MS] [--json]\n"
+		"       mcmigctl card auth RAND AUTN [--reader S] [--timeout MS] [--json]\n"
+		"\n"
+		"  --reader S    use the reader whose name contains S (default: the first\n"
+		"                reader holding a card)\n"
+		"  --timeout MS  the card bound: waiting for the card; a call gets twice it (5000)\n"
+		"  RAND, AUTN    16 bytes each, hex (AUTN = SQN^AK || AMF || MAC-A)\n"
+		"\n"
+		"exit codes: 0 ok, 1 failure, 2 usage, 3 reader/card unavailable,\n"
+		"            4 sync failure (AUTS printed), 5 network MAC invalid (98 62)\n");
 }
 
 static int exit_for(int err)
@@ -255,31 +259,68 @@ static int parse_opts(int argc, char **argv, struct card_opts *o)
 	return 0;
 }
 
-static int card_open(const struct card_opts *o, struct uicc **u)
+/* One request through the card worker (card.h): bounded by card_timeout_ms(). */
+struct card_wait {
+	bool done;
+	int err;
+	uint16_t sw;
+	struct uicc_info *info;
+	struct uicc_auth_result *res;
+};
+
+static void info_done(int err, const struct uicc_info *info, void *user_data)
+{
+	struct card_wait *w = user_data;
+
+	w->done = true;
+	w->err = err;
+	if (info)
+		*w->info = *info;
+}
+
+static void auth_done(int err, const struct uicc_auth_result *r, uint16_t sw,
+		      const struct card_times *t, void *user_data)
+{
+	struct card_wait *w = user_data;
+
+	w->done = true;
+	w->err = err;
+	w->sw = sw;
+	if (!err)
+		*w->res = *r;
+}
+
+/* A command-line tool: it may wait for its one answer on the loop itself. */
+static int card_call(const struct card_opts *o, struct card_wait *w, const uint8_t *rand,
+		     const uint8_t *autn)
 {
 	const struct uicc_config cfg = { .reader = o->reader, .timeout_ms = o->timeout_ms };
-	int r = uicc_open(u, &uicc_pcsc_ops, &cfg);
+	struct card *c;
+	int r = card_new(&c, &uicc_pcsc_ops, &cfg);
 
 	if (r < 0)
-		fprintf(stderr, "mcmigctl card: %s\n", uicc_strerror(r));
-	return r;
+		return r;
+	if (rand)
+		card_authenticate(c, rand, autn, auth_done, w);
+	else
+		card_read_info(c, info_done, w);
+	while (!w->done)
+		g_main_context_iteration(NULL, TRUE);
+	card_free(c);
+	return w->err;
 }
 
 static int card_info(const struct card_opts *o)
 {
-	struct uicc_info info;
-	struct uicc *u;
+	struct uicc_info info = { 0 };
+	struct card_wait w = { .info = &info };
 	int r;
 
-	r = card_open(o, &u);
-	if (r < 0)
-		return exit_for(r);
-	r = uicc_read_info(u, &info);
-	uicc_close(u);
+	r = card_call(o, &w, NULL, NULL);
 	if (r < 0) {
 		fprintf(stderr, "mcmigctl card: reading the identities: %s%s%s\n",
 			info.failed_ef ? info.failed_ef : "", info.failed_ef ? ": " : "",
-			uicc_strerror(r));
+			card_strerror(r));
 		return exit_for(r);
 	}
 	if (o->json)
@@ -295,8 +336,7 @@ static int card_auth(const struct card_opts *o, const char *rand_hex, const char
 	struct uicc_auth_result res;
 	char res_h[2 * UICC_RES_MAX + 1], ck_h[2 * UICC_KEY_LEN + 1], ik_h[2 * UICC_KEY_LEN + 1];
 	char auts_h[2 * UICC_AUTS_LEN + 1];
-	struct uicc *u;
-	uint16_t sw;
+	struct card_wait w = { .res = &res };
 	int r, ex = CTL_EXIT_FAILURE;
 
 	if (util_hex_decode(rand_hex, rand, sizeof(rand)) < 0 ||
@@ -304,17 +344,15 @@ static int card_auth(const struct card_opts *o, const char *rand_hex, const char
 		fprintf(stderr, "mcmigctl card auth: RAND and AUTN must be 32 hex digits each\n");
 		return CTL_EXIT_USAGE;
 	}
-	r = card_open(o, &u);
-	if (r < 0)
-		return exit_for(r);
-	r = uicc_authenticate(u, rand, autn, &res, &sw);
-	uicc_close(u);
+	r = card_call(o, &w, rand, autn);
+	util_wipe(rand, sizeof(rand));
+	util_wipe(autn, sizeof(autn));
 	if (r == -EPROTO) {
-		fprintf(stderr, "mcmigctl card auth: the card answered status word %04x\n", sw);
+		fprintf(stderr, "mcmigctl card auth: the card answered status word %04x\n", w.sw);
 		return CTL_EXIT_FAILURE;
 	}
 	if (r < 0) {
-		fprintf(stderr, "mcmigctl card auth: %s\n", uicc_strerror(r));
+		fprintf(stderr, "mcmigctl card auth: %s\n", card_strerror(r));
 		return exit_for(r);
 	}
 	switch (res.status) {

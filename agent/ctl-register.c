@@ -62,7 +62,7 @@ static void usage(FILE *f)
 		"  --local ADDR     source address (default: chosen by routing)\n"
 		"  --expires S      requested registration period (600)\n"
 		"  --reader S       reader whose name contains S (default: the first with a card)\n"
-		"  --timeout MS     bound on each card exchange (5000)\n"
+		"  --timeout MS     the card bound; a card request gets twice it (5000)\n"
 		"  -v               print the SIP exchange on stderr\n"
 		"\n"
 		"exit codes: 0 registered and de-registered, 1 failure, 2 usage,\n"
@@ -146,7 +146,7 @@ static void start_register(struct run *run)
 		g_main_loop_quit(run->loop);
 		return;
 	}
-	ret = sipreg_new(&run->reg, &cfg, &card_aka_ops, run->card, &ev);
+	ret = sipreg_new(&run->reg, &cfg, run->card, &ev);
 	if (!ret)
 		ret = sipreg_start(run->reg);
 	if (ret < 0) {

@@ -235,12 +235,11 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 						  "netdev",  "timeout-ms", NULL };
 	static const char *const card_keys[] = { "reader", "timeout-ms", NULL };
 	static const char *const sip_keys[] = { "expires", "max-auth-failures", "force-tcp", NULL };
-	static const char *const timer_keys[] = { "cmc-ms",   "pdn-ms",	 "reg-ms", "auth-ms",
+	static const char *const timer_keys[] = { "cmc-ms",   "pdn-ms",	 "reg-ms",
 						  "dereg-ms", "down-ms", NULL };
 	static const char *const primary_keys[] = { "plmn",    "netdev", "grace-ms", "back-ms",
 						    "migrate", "return", "partner",  NULL };
-	static const enum migrate_timer timer_ids[] = { MIGRATE_T_CMC,	 MIGRATE_T_PDN,
-							MIGRATE_T_REG,	 MIGRATE_T_AUTH,
+	static const enum migrate_timer timer_ids[] = { MIGRATE_T_CMC, MIGRATE_T_PDN, MIGRATE_T_REG,
 							MIGRATE_T_DEREG, MIGRATE_T_DOWN };
 	struct migrate_config *m = &c->migrate;
 	gchar **groups;

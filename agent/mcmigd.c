@@ -207,10 +207,11 @@ static void emit_properties(struct daemon *d)
 
 /* ---- the last migration's timeline ---- */
 
-static void env_step(void *ctx, enum timeline_kind kind, unsigned int seed_step, const char *arg)
+static void env_step(void *ctx, enum timeline_kind kind, unsigned int seed_step, const char *arg,
+		     int64_t at_us)
 {
 	struct daemon *d = ctx;
-	gint64 now = g_get_monotonic_time();
+	gint64 now = at_us ? at_us : g_get_monotonic_time();
 
 	/* A migrate, fetch or restore starts a new timeline; the return belongs to it. */
 	if (kind == TL_TRIGGER && strcmp(arg, "return") != 0)
@@ -471,8 +472,7 @@ static void start_fsm(struct daemon *d)
 		.modem_dev = d->modem,
 		.netdev = &netdev_linux_ops,
 		.sip = &sip_ops,
-		.aka = &card_aka_ops,
-		.aka_ctx = d->card,
+		.card = d->card,
 	};
 	char *text = NULL;
 	size_t len;

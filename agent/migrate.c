@@ -22,8 +22,7 @@
 static const unsigned int default_timeout_ms[MIGRATE_TIMER_COUNT] = {
 	[MIGRATE_T_CMC] = 120000, /* cmc.c retries with backoff inside this */
 	[MIGRATE_T_PDN] = 60000,
-	[MIGRATE_T_REG] = 40000,  /* RFC 3261 Timer F = 64*T1 = 32 s, plus margin */
-	[MIGRATE_T_AUTH] = 10000, /* one APDU exchange, GET RESPONSE included */
+	[MIGRATE_T_REG] = 40000, /* RFC 3261 Timer F = 64*T1 = 32 s, plus margin */
 	[MIGRATE_T_DEREG] = 10000,
 	[MIGRATE_T_DOWN] = 15000,
 };
@@ -69,12 +68,14 @@ static const struct state_desc states[MIGRATE_STATE_COUNT] = {
 		.out_states = S(CHALLENGED) | S(REGISTERED) | S(DISCONNECTING),
 		.timer = MIGRATE_T_REG,
 	},
+	/*
+	 * Waits for the card, whose one bound (card_timeout_ms(), card.c) ends
+	 * every AUTHENTICATE: sipreg then reports the failure, as reg-failed.
+	 */
 	[MIGRATE_CHALLENGED] = {
 		.name = "challenged",
-		.in_events = E(AUTH_DONE) | E(REG_FAILED) | E(PDN_DROPPED) | E(TIMEOUT) |
-			     E(RETURN),
+		.in_events = E(AUTH_DONE) | E(REG_FAILED) | E(PDN_DROPPED) | E(RETURN),
 		.out_states = S(REGISTERING) | S(DISCONNECTING),
-		.timer = MIGRATE_T_AUTH,
 	},
 	[MIGRATE_REGISTERED] = {
 		.name = "registered-at-partner",
@@ -115,16 +116,9 @@ static const char *const event_names[MIGRATE_EVENT_COUNT] = {
 };
 
 static const char *const timer_names[MIGRATE_TIMER_COUNT] = {
-	[MIGRATE_T_NONE] = "none",     [MIGRATE_T_CMC] = "T-cmc",   [MIGRATE_T_VALID] = "T-valid",
-	[MIGRATE_T_PDN] = "T-pdn",     [MIGRATE_T_REG] = "T-reg",   [MIGRATE_T_AUTH] = "T-auth",
-	[MIGRATE_T_DEREG] = "T-dereg", [MIGRATE_T_DOWN] = "T-down",
-};
-
-/* A pending card AUTHENTICATE forwarded for sipreg (see aka_authenticate). */
-struct aka_call {
-	struct migrate *m; /* NULL once sipreg is gone: the answer is dropped */
-	sipreg_aka_cb cb;
-	void *user_data;
+	[MIGRATE_T_NONE] = "none",   [MIGRATE_T_CMC] = "T-cmc", [MIGRATE_T_VALID] = "T-valid",
+	[MIGRATE_T_PDN] = "T-pdn",   [MIGRATE_T_REG] = "T-reg", [MIGRATE_T_DEREG] = "T-dereg",
+	[MIGRATE_T_DOWN] = "T-down",
 };
 
 struct migrate {
@@ -148,12 +142,9 @@ struct migrate {
 	struct sipreg *reg;
 	struct sipreg *reg_dead; /* destroyed from the loop, never inside its own callback */
 	unsigned int reap_id;
-	struct sipreg_aka_ops aka_wrap;
-	struct aka_call *aka_pending;
 	struct modem_serving serving;
 	bool have_serving;
 	bool return_when_registered; /* the primary came back mid-migration */
-	char sip_branch[64];	     /* of the last REGISTER traced: tells retransmissions */
 	bool passing;		     /* through partner-config-stored on the way to the PDN */
 };
 
@@ -179,12 +170,20 @@ static void logf_(struct migrate *m, const char *fmt, ...)
 	m->env.log(m->env.ctx, line);
 }
 
-/* A step of the timeline, for the daemon to stamp (migrate_env.step). */
+/* A step of the timeline, for the daemon to stamp now (migrate_env.step). */
 static void step(struct migrate *m, enum timeline_kind kind, unsigned int seed_step,
 		 const char *arg)
 {
 	if (m->env.step)
-		m->env.step(m->env.ctx, kind, seed_step, arg);
+		m->env.step(m->env.ctx, kind, seed_step, arg, 0);
+}
+
+/* A step that happened at @at_us (g_get_monotonic_time()'s clock), 0 = now. */
+static void step_at(struct migrate *m, enum timeline_kind kind, unsigned int seed_step,
+		    const char *arg, int64_t at_us)
+{
+	if (m->env.step)
+		m->env.step(m->env.ctx, kind, seed_step, arg, at_us);
 }
 
 const char *migrate_state_str(enum migrate_state s)
@@ -256,7 +255,13 @@ static void persist(struct migrate *m)
 		logf_(m, "cannot persist state %s", states[m->state].name);
 }
 
-static void set_state(struct migrate *m, enum migrate_state next, enum migrate_event ev)
+/*
+ * The one transition function. A transition the table forbids is refused with
+ * -EPERM (as osmo_fsm_inst_state_chg() does): the state, its timer and the
+ * outside stay as they were, and the caller stops instead of acting on a
+ * state it is not in.
+ */
+static int set_state(struct migrate *m, enum migrate_state next, enum migrate_event ev)
 {
 	enum migrate_state old = m->state;
 	enum migrate_timer t;
@@ -265,7 +270,7 @@ static void set_state(struct migrate *m, enum migrate_state next, enum migrate_e
 		/* A bug in an action, not bad input: say so loudly and stay. */
 		logf_(m, "BUG: %s -> %s (%s) not in the table", states[old].name, states[next].name,
 		      event_names[ev]);
-		return;
+		return -EPERM;
 	}
 	if (m->timer_id) {
 		m->env.timer_del(m->env.ctx, m->timer_id);
@@ -294,6 +299,7 @@ static void set_state(struct migrate *m, enum migrate_state next, enum migrate_e
 		persist(m);
 	if (m->env.changed)
 		m->env.changed(m->env.ctx, old, next, ev);
+	return 0;
 }
 
 static int dispatch(struct migrate *m, enum migrate_event ev, const void *data);
@@ -336,7 +342,8 @@ static void start_fetch(struct migrate *m, enum migrate_event ev)
 	int ret;
 
 	m->reason[0] = '\0';
-	set_state(m, MIGRATE_CONFIG_REQUESTED, ev);
+	if (set_state(m, MIGRATE_CONFIG_REQUESTED, ev) < 0)
+		return;
 	m->fetch_pending = true;
 	step(m, TL_CMS_REQUEST, 1, req.requested_partner);
 	ret = m->env.cmc->fetch(m->env.cmc_ctx, &req, fetch_done, m);
@@ -397,6 +404,7 @@ static const char *trigger_suffix(enum migrate_trigger t)
 static void on_migrate(struct migrate *m, enum migrate_event ev, const char *partner)
 {
 	char what[TIMELINE_ARG_MAX];
+	int ret;
 
 	/* Cut to the timeline's width; a '~' shows that a long partner id lost its tail. */
 	if (snprintf(what, sizeof(what), "%s%s %s", ev == MIGRATE_EV_MIGRATE ? "migrate" : "fetch",
@@ -412,10 +420,11 @@ static void on_migrate(struct migrate *m, enum migrate_event ev, const char *par
 	if (ev == MIGRATE_EV_MIGRATE && load_stored(m)) {
 		m->reason[0] = '\0';
 		m->passing = true;
-		if (m->state != MIGRATE_CONFIG_STORED)
-			set_state(m, MIGRATE_CONFIG_STORED, ev);
+		ret = m->state == MIGRATE_CONFIG_STORED ? 0 :
+							  set_state(m, MIGRATE_CONFIG_STORED, ev);
 		m->passing = false;
-		dispatch(m, MIGRATE_EV_CONNECT, NULL);
+		if (ret == 0)
+			dispatch(m, MIGRATE_EV_CONNECT, NULL);
 		return;
 	}
 	start_fetch(m, ev);
@@ -436,8 +445,8 @@ static void on_config_ok(struct migrate *m, const struct partner_config *cfg)
 		return;
 	}
 	use_config(m, &copy);
-	set_state(m, MIGRATE_CONFIG_STORED, MIGRATE_EV_CONFIG_OK);
-	if (m->connect_after_fetch)
+	if (set_state(m, MIGRATE_CONFIG_STORED, MIGRATE_EV_CONFIG_OK) == 0 &&
+	    m->connect_after_fetch)
 		dispatch(m, MIGRATE_EV_CONNECT, NULL);
 }
 
@@ -488,7 +497,8 @@ static void start_connect(struct migrate *m)
 	struct connect_call *call;
 
 	m->reason[0] = '\0';
-	set_state(m, MIGRATE_PDN_CONNECTING, MIGRATE_EV_CONNECT);
+	if (set_state(m, MIGRATE_PDN_CONNECTING, MIGRATE_EV_CONNECT) < 0)
+		return;
 	call = calloc(1, sizeof(*call));
 	if (!c || !call) {
 		free(call);
@@ -535,10 +545,6 @@ static void reap_sip(void *data)
  */
 static void drop_sip(struct migrate *m)
 {
-	if (m->aka_pending) {
-		m->aka_pending->m = NULL;
-		m->aka_pending = NULL;
-	}
 	if (!m->reg)
 		return;
 	if (m->reg_dead)
@@ -558,7 +564,8 @@ static void start_disconnect(struct migrate *m, enum migrate_event ev)
 	int ret;
 
 	drop_sip(m);
-	set_state(m, MIGRATE_DISCONNECTING, ev);
+	if (set_state(m, MIGRATE_DISCONNECTING, ev) < 0)
+		return;
 	if (m->netdev_configured) {
 		ret = m->env.netdev->deconfigure(&m->pdn);
 		if (ret < 0)
@@ -584,57 +591,6 @@ static void fail_and_disconnect(struct migrate *m, enum migrate_event ev, const 
 }
 
 /* ---- SIP registration (steps 15, 22-24) ---- */
-
-static const char *aka_strerror(void *ctx, int err);
-
-static void aka_done(int err, const struct uicc_auth_result *r, uint16_t sw, void *user_data)
-{
-	struct aka_call *call = user_data;
-	struct migrate *m = call->m;
-
-	if (m) {
-		m->aka_pending = NULL;
-		step(m, TL_AUTH_DONE, 23, err < 0 ? aka_strerror(m, err) : "ok");
-		if (m->state == MIGRATE_CHALLENGED)
-			dispatch(m, MIGRATE_EV_AUTH_DONE, NULL);
-		call->cb(err, r, sw, call->user_data);
-	}
-	free(call);
-}
-
-/*
- * sipreg asks the card to AUTHENTICATE when the partner challenged (step 22):
- * the state machine sits in between to see the challenge and time the card.
- */
-static void aka_authenticate(void *ctx, const uint8_t rand[UICC_RAND_LEN],
-			     const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *user_data)
-{
-	struct migrate *m = ctx;
-	struct aka_call *call = calloc(1, sizeof(*call));
-
-	if (!call) {
-		cb(-ENOMEM, NULL, 0, user_data);
-		return;
-	}
-	call->m = m;
-	call->cb = cb;
-	call->user_data = user_data;
-	m->aka_pending = call;
-	if (m->state == MIGRATE_REGISTERING)
-		dispatch(m, MIGRATE_EV_CHALLENGED, NULL);
-	step(m, TL_AUTH_START, 23, NULL);
-	m->env.aka->authenticate(m->env.aka_ctx, rand, autn, aka_done, call);
-}
-
-/* sipreg words the card's errors through the card's own table (uicc_strerror). */
-static const char *aka_strerror(void *ctx, int err)
-{
-	struct migrate *m = ctx;
-
-	if (m->env.aka->strerror)
-		return m->env.aka->strerror(m->env.aka_ctx, err);
-	return strerror(-err);
-}
 
 static void sip_result(enum sipreg_result r, const char *reason, const struct sipreg_info *info,
 		       void *user_data)
@@ -665,7 +621,10 @@ static void sip_result(enum sipreg_result r, const char *reason, const struct si
 		set_reason(m, "registration-timeout", reason);
 		break;
 	case SIPREG_FAILED:
-		set_reason(m, "registration-failed", reason);
+		/* Challenged, nothing is on the wire: it is the card that failed. */
+		set_reason(m,
+			   m->state == MIGRATE_CHALLENGED ? "auth-failed" : "registration-failed",
+			   reason);
 		break;
 	}
 	if (m->state == MIGRATE_RETURNING) {
@@ -678,56 +637,81 @@ static void sip_result(enum sipreg_result r, const char *reason, const struct si
 	dispatch(m, MIGRATE_EV_REG_FAILED, NULL);
 }
 
-/* A response's timeline step: 401 is the challenge (22), a 2xx while registering is 24. */
-static unsigned int response_step(const struct migrate *m, const char *status)
+/* sipreg's events while the migration registers or returns; refreshes are not part of it. */
+static bool sip_in_timeline(const struct migrate *m)
 {
-	if (m->state == MIGRATE_RETURNING)
-		return 0;
-	if (strncmp(status, "401", 3) == 0)
-		return 22;
-	return status[0] == '2' ? 24 : 0;
+	return m->state == MIGRATE_REGISTERING || m->state == MIGRATE_CHALLENGED ||
+	       m->state == MIGRATE_RETURNING;
 }
 
-/*
- * sipreg's messages, for the timeline: the registration's and the
- * de-registration's exchanges (refreshes are not part of a migration). The
- * initial REGISTER carries an empty response="" (TS 24.229 5.1.1.2.1).
- */
-static void sip_trace(bool sent, const char *msg, size_t len, void *user_data)
+static void sip_request_sent(enum sipreg_request kind, bool retransmission, void *user_data)
 {
 	struct migrate *m = user_data;
-	const char *b, *r, *eol = memchr(msg, '\n', len);
-	char branch[sizeof(m->sip_branch)], status[TIMELINE_ARG_MAX];
-	size_t n;
 
-	if (m->state != MIGRATE_REGISTERING && m->state != MIGRATE_CHALLENGED &&
-	    m->state != MIGRATE_RETURNING)
+	if (!sip_in_timeline(m))
 		return;
-	if (!sent) {
-		if (len < 12 || strncmp(msg, "SIP/2.0 ", 8) != 0)
-			return;
-		n = eol ? (size_t)(eol - msg) - 8 : len - 8;
-		if (n && msg[8 + n - 1] == '\r')
-			n--;
-		snprintf(status, sizeof(status), "%.*s", (int)n, msg + 8);
-		step(m, TL_SIP_RESPONSE, response_step(m, status), status);
-		return;
-	}
-	b = strstr(msg, ";branch=");
-	n = b ? strcspn(b + 8, ";, \r\n") : 0;
-	snprintf(branch, sizeof(branch), "%.*s", (int)n, b ? b + 8 : "");
-	if (n && strcmp(branch, m->sip_branch) == 0) {
+	if (retransmission) {
 		step(m, TL_SIP_RETRANSMIT, 0, NULL);
 		return;
 	}
-	snprintf(m->sip_branch, sizeof(m->sip_branch), "%s", branch);
-	r = strstr(msg, "response=\"");
-	if (m->state == MIGRATE_RETURNING)
-		step(m, TL_DEREGISTER, 0, NULL);
-	else if (r && r[10] != '"')
-		step(m, TL_REGISTER_AUTH, 23, NULL);
-	else
+	switch (kind) {
+	case SIPREG_REQ_REGISTER:
 		step(m, TL_REGISTER, 15, NULL);
+		break;
+	case SIPREG_REQ_REGISTER_AUTH:
+		step(m, TL_REGISTER_AUTH, 23, NULL);
+		break;
+	case SIPREG_REQ_DEREGISTER:
+		step(m, TL_DEREGISTER, 0, NULL);
+		break;
+	case SIPREG_REQ_REFRESH:
+		break;
+	}
+}
+
+/* A response's step: 401 is the challenge (22), a 2xx while registering is 24. */
+static void sip_response(unsigned int status, const char *reason_phrase, void *user_data)
+{
+	struct migrate *m = user_data;
+	char text[TIMELINE_ARG_MAX];
+	unsigned int seed_step = 0;
+
+	if (!sip_in_timeline(m))
+		return;
+	if (m->state != MIGRATE_RETURNING && status == 401)
+		seed_step = 22;
+	else if (m->state != MIGRATE_RETURNING && status >= 200 && status < 300)
+		seed_step = 24;
+	snprintf(text, sizeof(text), "%u %s", status, reason_phrase);
+	step(m, TL_SIP_RESPONSE, seed_step, text);
+}
+
+static void sip_challenged(void *user_data)
+{
+	struct migrate *m = user_data;
+
+	/* A refresh re-challenged while registered changes nothing here. */
+	if (m->state == MIGRATE_REGISTERING)
+		dispatch(m, MIGRATE_EV_CHALLENGED, NULL);
+}
+
+/*
+ * Step 23 as the card saw it: the AUTHENTICATE from the start of its first
+ * exchange to the return of its last, stamped in the card's worker (card.h),
+ * so that the handoffs to the worker and back count as the agent's time. A
+ * failure before any exchange (no card) is stamped now.
+ */
+static void sip_auth_done(int err, const char *outcome, const struct card_times *t, void *user_data)
+{
+	struct migrate *m = user_data;
+
+	if (m->state != MIGRATE_CHALLENGED)
+		return;
+	step_at(m, TL_AUTH_START, 23, NULL, t->start_us);
+	step_at(m, TL_AUTH_DONE, 23, outcome, t->end_us);
+	/* A failed card is sipreg's failure too: its result follows, in this state. */
+	if (err == 0)
+		dispatch(m, MIGRATE_EV_AUTH_DONE, NULL);
 }
 
 int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned int *port)
@@ -770,7 +754,14 @@ int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned i
 
 static void start_register(struct migrate *m)
 {
-	struct sipreg_events ev = { .result = sip_result, .trace = sip_trace, .user_data = m };
+	struct sipreg_events ev = {
+		.result = sip_result,
+		.request_sent = sip_request_sent,
+		.response = sip_response,
+		.challenged = sip_challenged,
+		.auth_done = sip_auth_done,
+		.user_data = m,
+	};
 	struct sipreg_config sc = {
 		.impi = m->pcfg.impi,
 		.impu = m->pcfg.impu[0],
@@ -804,9 +795,10 @@ static void start_register(struct migrate *m)
 		return;
 	}
 	sc.pcscf_host = host;
-	set_state(m, MIGRATE_REGISTERING, MIGRATE_EV_PDN_UP);
+	if (set_state(m, MIGRATE_REGISTERING, MIGRATE_EV_PDN_UP) < 0)
+		return;
 	logf_(m, "registering %s at %s:%u", sc.impu, host, sc.pcscf_port);
-	ret = m->env.sip->create(&m->reg, &sc, &m->aka_wrap, m, &ev);
+	ret = m->env.sip->create(&m->reg, &sc, m->env.card, &ev);
 	if (ret == 0)
 		ret = m->env.sip->start(m->reg);
 	if (ret < 0) {
@@ -839,7 +831,8 @@ static void start_return(struct migrate *m)
 	int ret;
 
 	m->reason[0] = '\0';
-	set_state(m, MIGRATE_RETURNING, MIGRATE_EV_RETURN);
+	if (set_state(m, MIGRATE_RETURNING, MIGRATE_EV_RETURN) < 0)
+		return;
 	ret = m->env.sip->stop(m->reg);
 	if (ret < 0) {
 		logf_(m, "de-registration: %s", strerror(-ret));
@@ -897,8 +890,7 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		break;
 	case MIGRATE_EV_REGISTERED:
 		m->reason[0] = '\0';
-		set_state(m, MIGRATE_REGISTERED, ev);
-		if (m->return_when_registered) {
+		if (set_state(m, MIGRATE_REGISTERED, ev) == 0 && m->return_when_registered) {
 			m->return_when_registered = false;
 			logf_(m, "primary reachable again meanwhile: returning");
 			m->trigger = MIGRATE_TRIGGER_MANUAL;
@@ -945,9 +937,6 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 			fail_and_disconnect(m, ev, "registration-timeout",
 					    "no final answer from the partner");
 			break;
-		case MIGRATE_CHALLENGED:
-			fail_and_disconnect(m, ev, "auth-failed", "no answer from the card");
-			break;
 		case MIGRATE_RETURNING:
 			logf_(m, "de-registration unanswered: leaving anyway");
 			start_disconnect(m, ev);
@@ -958,6 +947,7 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 			set_state(m, m->reason[0] ? MIGRATE_FAILED : MIGRATE_IDLE, ev);
 			break;
 		case MIGRATE_IDLE:
+		case MIGRATE_CHALLENGED:
 		case MIGRATE_REGISTERED:
 		case MIGRATE_FAILED:
 		case MIGRATE_STATE_COUNT:
@@ -979,7 +969,7 @@ int migrate_new(struct migrate **out, const struct migrate_env *env,
 
 	*out = NULL;
 	if (!env->timer_add || !env->timer_del || !env->now || !env->cmc || !env->store ||
-	    !env->modem || !env->netdev || !env->sip || !env->aka || !cfg->mc_service_id)
+	    !env->modem || !env->netdev || !env->sip || !env->card || !cfg->mc_service_id)
 		return -EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -987,8 +977,6 @@ int migrate_new(struct migrate **out, const struct migrate_env *env,
 	m->env = *env;
 	m->cfg = *cfg;
 	m->state = MIGRATE_IDLE;
-	m->aka_wrap.authenticate = aka_authenticate;
-	m->aka_wrap.strerror = aka_strerror;
 	*out = m;
 	return 0;
 }
@@ -1001,8 +989,6 @@ void migrate_free(struct migrate *m)
 		m->env.timer_del(m->env.ctx, m->timer_id);
 	if (m->fetch_pending)
 		m->env.cmc->cancel(m->env.cmc_ctx);
-	if (m->aka_pending)
-		m->aka_pending->m = NULL;
 	if (m->reap_id)
 		m->env.timer_del(m->env.ctx, m->reap_id);
 	if (m->reg_dead)
@@ -1183,10 +1169,8 @@ int migrate_restore(struct migrate *m, const char *text)
 	}
 	if (strcmp(st, states[MIGRATE_CONFIG_STORED].name) == 0) {
 		snprintf(m->partner, sizeof(m->partner), "%s", partner);
-		if (load_stored(m)) {
-			set_state(m, MIGRATE_CONFIG_STORED, MIGRATE_EV_FETCH);
-			return 0;
-		}
+		if (load_stored(m))
+			return set_state(m, MIGRATE_CONFIG_STORED, MIGRATE_EV_FETCH);
 		m->partner[0] = '\0';
 		persist(m);
 		return 0;

@@ -73,7 +73,6 @@ enum migrate_timer {
 	MIGRATE_T_VALID, /* the stored configuration's valid-until (NOTE 4) */
 	MIGRATE_T_PDN,	 /* PDN connection (step 14) */
 	MIGRATE_T_REG,	 /* registration guard, above RFC 3261 Timer F (64*T1) */
-	MIGRATE_T_AUTH,	 /* the card's AUTHENTICATE */
 	MIGRATE_T_DEREG, /* de-registration on return */
 	MIGRATE_T_DOWN,	 /* PDN disconnection */
 	MIGRATE_TIMER_COUNT,
@@ -103,8 +102,7 @@ struct migrate_store_ops {
 
 /* sipreg.h's functions, behind an ops struct so tests can fake them. */
 struct migrate_sip_ops {
-	int (*create)(struct sipreg **reg, const struct sipreg_config *cfg,
-		      const struct sipreg_aka_ops *aka, void *aka_ctx,
+	int (*create)(struct sipreg **reg, const struct sipreg_config *cfg, struct card *card,
 		      const struct sipreg_events *ev);
 	int (*start)(struct sipreg *reg);
 	int (*stop)(struct sipreg *reg);
@@ -122,11 +120,14 @@ struct migrate_env {
 	void (*changed)(void *ctx, enum migrate_state old, enum migrate_state new_state,
 			enum migrate_event ev);
 	/*
-	 * Optional: a step of the migration's timeline (timeline.h), called when
-	 * it happens, for the daemon to stamp. TL_TRIGGER says "migrate ...",
-	 * "fetch ..." or "restore ..." (a new migration) or "return".
+	 * Optional: a step of the migration's timeline (timeline.h), for the
+	 * daemon to stamp: at @at_us on g_get_monotonic_time()'s clock when the
+	 * step happened elsewhere (the card's, taken in its worker), else (0)
+	 * now. TL_TRIGGER says "migrate ...", "fetch ..." or "restore ..." (a
+	 * new migration) or "return".
 	 */
-	void (*step)(void *ctx, enum timeline_kind kind, unsigned int seed_step, const char *arg);
+	void (*step)(void *ctx, enum timeline_kind kind, unsigned int seed_step, const char *arg,
+		     int64_t at_us);
 	void *ctx;
 
 	const struct migrate_cmc_ops *cmc;
@@ -137,8 +138,7 @@ struct migrate_env {
 	struct modem *modem_dev;
 	const struct netdev_ops *netdev;
 	const struct migrate_sip_ops *sip;
-	const struct sipreg_aka_ops *aka; /* the card */
-	void *aka_ctx;
+	struct card *card; /* handed to sipreg, which asks it; never used here */
 };
 
 /* Location trigger: the serving PLMN (and TAC range) that means "migrate to partner". */

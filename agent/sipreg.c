@@ -37,7 +37,6 @@
 #define MAX_RETRY_AFTER	 3600 /* longer waits are reported as failures */
 #define MAX_423		 2
 #define MAX_SYNC	 2 /* sync failures in a row: the SIP DB does not resync */
-#define AKA_TIMEOUT_S	 30
 #define DEFAULT_AUTH_CAP 3
 
 enum reg_state {
@@ -68,7 +67,6 @@ enum auth_kind {
 enum reg_timer {
 	TIMER_NONE,
 	TIMER_F,       /* RFC 3261 17.1.2.2 transaction timeout (E runs beside it on UDP) */
-	TIMER_AKA,     /* bound on the card's answer */
 	TIMER_REFRESH, /* TS 24.229 5.1.1.4.1 */
 	TIMER_RETRY,   /* RFC 3261 21.5.4 Retry-After */
 };
@@ -80,15 +78,17 @@ static const struct {
 	[RS_IDLE] = { "idle", TIMER_NONE },
 	[RS_RESOLVING] = { "resolving", TIMER_F },
 	[RS_TRYING] = { "trying", TIMER_F },
-	[RS_AUTHENTICATING] = { "authenticating", TIMER_AKA },
+	/* The card answers within card_timeout_ms(), -ETIMEDOUT included: no timer here. */
+	[RS_AUTHENTICATING] = { "authenticating", TIMER_NONE },
 	[RS_REGISTERED] = { "registered", TIMER_REFRESH },
 	[RS_RETRY_WAIT] = { "retry-wait", TIMER_RETRY },
 	[RS_DONE] = { "done", TIMER_NONE },
 };
 
 static const char *const timer_names[] = {
-	[TIMER_NONE] = "none",	       [TIMER_F] = "F",
-	[TIMER_AKA] = "aka",	       [TIMER_REFRESH] = "refresh",
+	[TIMER_NONE] = "none",
+	[TIMER_F] = "F",
+	[TIMER_REFRESH] = "refresh",
 	[TIMER_RETRY] = "retry-after",
 };
 
@@ -97,8 +97,8 @@ struct sipreg {
 	bool freed;
 	struct sipreg_config cfg;
 	char *pcscf_host, *local_addr, *impi, *impu, *domain, *uri;
-	const struct sipreg_aka_ops *aka;
-	void *aka_ctx;
+	struct card *card;
+	unsigned int card_req; /* the pending AUTHENTICATE, for card_cancel() */
 	struct sipreg_events ev;
 
 	enum reg_state state;
@@ -144,7 +144,7 @@ struct sipreg {
 	char auts[DIGEST_AUTS_B64_LEN];
 	uint8_t sync_ha1[DIGEST_HASH_LEN];
 	unsigned int auth_failures, sync_failures, retries, n423;
-	unsigned int aka_gen;
+	enum sipreg_request req_kind; /* of the pending request */
 
 	struct sipreg_info info;
 	char reason[320];
@@ -280,6 +280,10 @@ static void close_tcp(struct sipreg *reg)
 
 static void close_all(struct sipreg *reg)
 {
+	if (reg->card_req) {
+		card_cancel(reg->card, reg->card_req);
+		reg->card_req = 0;
+	}
 	clear_source(&reg->timer);
 	clear_source(&reg->idle);
 	stop_transaction(reg);
@@ -372,8 +376,6 @@ static guint state_timeout_ms(struct sipreg *reg, enum reg_timer t)
 		return 0;
 	case TIMER_F:
 		return 64 * reg->t1_ms;
-	case TIMER_AKA:
-		return AKA_TIMEOUT_S * 1000;
 	case TIMER_REFRESH: /* in seconds, see set_state() */
 	case TIMER_RETRY:   /* armed by the caller with the Retry-After value */
 		return 0;
@@ -421,11 +423,6 @@ static gboolean on_state_timer(gpointer data)
 			fail(reg, SIPREG_TIMEOUT,
 			     "no answer from the P-CSCF (RFC 3261 Timer F, %u ms)",
 			     64 * reg->t1_ms);
-		break;
-	case TIMER_AKA:
-		reg->aka_gen++; /* a late answer from the card is dropped */
-		fail(reg, SIPREG_FAILED, "the card did not answer AUTHENTICATE within %d s",
-		     AKA_TIMEOUT_S);
 		break;
 	case TIMER_REFRESH:
 		reg->phase = PHASE_REFRESH;
@@ -477,17 +474,12 @@ static void on_200(struct sipreg *reg, const struct sipmsg_response *r)
 	report(reg, phase == PHASE_INITIAL ? SIPREG_REGISTERED : SIPREG_REFRESHED, NULL);
 }
 
-static void on_aka_done(int err, const struct uicc_auth_result *res, uint16_t sw, void *user_data);
-
-struct aka_req {
-	struct sipreg *reg;
-	unsigned int gen;
-};
+static void on_card_done(int err, const struct uicc_auth_result *res, uint16_t sw,
+			 const struct card_times *t, void *user_data);
 
 static void on_401(struct sipreg *reg, const struct sipmsg_response *r)
 {
 	uint8_t rand[DIGEST_RAND_LEN], autn[DIGEST_AUTN_LEN];
-	struct aka_req *req;
 	unsigned int cap = reg->cfg.max_auth_failures ?: DEFAULT_AUTH_CAP;
 
 	stop_transaction(reg);
@@ -509,11 +501,13 @@ static void on_401(struct sipreg *reg, const struct sipmsg_response *r)
 	reg->have_chal = true;
 	reg->have_ha1 = false;
 	util_wipe(reg->ha1, sizeof(reg->ha1));
-	req = g_new0(struct aka_req, 1);
-	req->reg = reg_ref(reg);
-	req->gen = ++reg->aka_gen;
 	set_state(reg, RS_AUTHENTICATING, "401");
-	reg->aka->authenticate(reg->aka_ctx, rand, autn, on_aka_done, req);
+	if (reg->ev.challenged)
+		reg->ev.challenged(reg->ev.user_data);
+	/* Steps 22-23: straight to the card; stop, free and finish cancel it (close_all). */
+	reg->card_req = card_authenticate(reg->card, rand, autn, on_card_done, reg);
+	util_wipe(rand, sizeof(rand));
+	util_wipe(autn, sizeof(autn));
 }
 
 static bool retryable(const struct sipmsg_response *r)
@@ -596,6 +590,8 @@ static void handle_message(struct sipreg *reg, const uint8_t *buf, size_t len)
 		dbg("stray response %u (cseq %u) dropped", r.status, r.cseq);
 		return;
 	}
+	if (reg->ev.response)
+		reg->ev.response(r.status, r.reason, reg->ev.user_data);
 	if (r.status < 200) {
 		/* RFC 3261 17.1.2.2: Proceeding; UDP retransmits at T2 from now on. */
 		reg->proceeding = true;
@@ -613,8 +609,7 @@ static void aka_result(struct sipreg *reg, int err, const struct uicc_auth_resul
 
 	if (err < 0) {
 		fail(reg, SIPREG_FAILED, "card AUTHENTICATE failed: %s (SW %04x)",
-		     reg->aka->strerror ? reg->aka->strerror(reg->aka_ctx, err) : g_strerror(-err),
-		     sw);
+		     card_strerror(err), sw);
 		return;
 	}
 	switch (res->status) {
@@ -665,16 +660,31 @@ static void aka_result(struct sipreg *reg, int err, const struct uicc_auth_resul
 	send_request(reg);
 }
 
-/* The sipreg_aka_ops completion: exactly once per AUTHENTICATE, holding a reference. */
-static void on_aka_done(int err, const struct uicc_auth_result *res, uint16_t sw, void *user_data)
+static const char *auth_outcome(int err, const struct uicc_auth_result *res)
 {
-	struct aka_req *req = user_data;
-	struct sipreg *reg = req->reg;
+	if (err < 0)
+		return card_strerror(err);
+	switch (res->status) {
+	case UICC_AUTH_OK:
+		return "ok";
+	case UICC_AUTH_SYNC_FAILURE:
+		return "sync-failure";
+	case UICC_AUTH_MAC_FAILURE:
+		return "mac-failure";
+	}
+	return "?";
+}
 
-	if (!reg->freed && req->gen == reg->aka_gen && reg->state == RS_AUTHENTICATING)
-		aka_result(reg, err, res, sw);
-	g_free(req);
-	reg_unref(reg);
+/* The card's answer: exactly once per AUTHENTICATE that was not cancelled. */
+static void on_card_done(int err, const struct uicc_auth_result *res, uint16_t sw,
+			 const struct card_times *t, void *user_data)
+{
+	struct sipreg *reg = user_data;
+
+	reg->card_req = 0;
+	if (reg->ev.auth_done)
+		reg->ev.auth_done(err, auth_outcome(err, res), t, reg->ev.user_data);
+	aka_result(reg, err, res, sw);
 }
 
 /* ---- requests ---- */
@@ -941,8 +951,33 @@ static gboolean on_timer_e(gpointer data)
 	reg->timer_e = g_timeout_add(reg->e_ms, on_timer_e, reg);
 	dbg("timer E fired: retransmission, next in %u ms", reg->e_ms);
 	trace(reg, true, reg->msg, reg->msg_len);
+	if (reg->ev.request_sent)
+		reg->ev.request_sent(reg->req_kind, true, reg->ev.user_data);
 	g_socket_send(reg->udp, reg->msg, reg->msg_len, NULL, NULL);
 	return G_SOURCE_REMOVE;
+}
+
+/* What the request about to go out is, for the parent's timeline. */
+static enum sipreg_request request_kind(const struct sipreg *reg)
+{
+	switch (reg->phase) {
+	case PHASE_INITIAL:
+		break;
+	case PHASE_REFRESH:
+		return SIPREG_REQ_REFRESH;
+	case PHASE_DEREGISTER:
+		return SIPREG_REQ_DEREGISTER;
+	}
+	switch (reg->auth) {
+	case AUTH_INITIAL:
+	case AUTH_MAC: /* response="" (TS 24.229 5.1.1.5.3) */
+		return SIPREG_REQ_REGISTER;
+	case AUTH_RESPONSE:
+	case AUTH_REUSE:
+	case AUTH_SYNC:
+		break;
+	}
+	return SIPREG_REQ_REGISTER_AUTH;
 }
 
 static void send_request(struct sipreg *reg)
@@ -994,6 +1029,9 @@ static void send_request(struct sipreg *reg)
 	reg->proceeding = false;
 	set_state(reg, RS_TRYING, "send");
 	trace(reg, true, buf, (size_t)len);
+	reg->req_kind = request_kind(reg);
+	if (reg->ev.request_sent)
+		reg->ev.request_sent(reg->req_kind, false, reg->ev.user_data);
 	if (m.tcp) {
 		if (!reg->tcp && open_tcp(reg) < 0) {
 			fail(reg, SIPREG_FAILED, "TCP to the P-CSCF: %s", reg->reason);
@@ -1111,14 +1149,13 @@ static void on_resolved(GObject *src, GAsyncResult *res, gpointer data)
 	reg_unref(reg);
 }
 
-int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg,
-	       const struct sipreg_aka_ops *aka, void *aka_ctx, const struct sipreg_events *ev)
+int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg, struct card *card,
+	       const struct sipreg_events *ev)
 {
 	struct sipreg *reg;
 
-	if (!out || !cfg || !aka || !aka->authenticate || !ev || !cfg->pcscf_host || !cfg->impi ||
-	    !cfg->impu || !cfg->domain || !cfg->pcscf_port || cfg->pcscf_port > 65535 ||
-	    !cfg->expires)
+	if (!out || !cfg || !card || !ev || !cfg->pcscf_host || !cfg->impi || !cfg->impu ||
+	    !cfg->domain || !cfg->pcscf_port || cfg->pcscf_port > 65535 || !cfg->expires)
 		return -EINVAL;
 	reg = g_new0(struct sipreg, 1);
 	reg->refs = 1;
@@ -1132,8 +1169,7 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg,
 	reg->uri = g_strdup_printf("sip:%s", cfg->domain);
 	reg->cfg.pcscf_host = reg->cfg.local_addr = reg->cfg.impi = reg->cfg.impu =
 		reg->cfg.domain = NULL;
-	reg->aka = aka;
-	reg->aka_ctx = aka_ctx;
+	reg->card = card;
 	reg->ev = *ev;
 	reg->t1_ms = cfg->t1_ms ?: T1_DEFAULT_MS;
 	reg->expires = cfg->expires;
@@ -1189,7 +1225,11 @@ int sipreg_stop(struct sipreg *reg)
 {
 	if (reg->state == RS_IDLE || reg->state == RS_DONE || reg->phase == PHASE_DEREGISTER)
 		return -EALREADY;
-	reg->aka_gen++; /* an AUTHENTICATE in flight is no longer wanted */
+	/* An AUTHENTICATE in flight is no longer wanted. */
+	if (reg->card_req) {
+		card_cancel(reg->card, reg->card_req);
+		reg->card_req = 0;
+	}
 	/* A binding may exist once a real response went out: take it down explicitly. */
 	if (reg->registered || reg->have_ha1) {
 		reg->phase = PHASE_DEREGISTER;

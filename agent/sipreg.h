@@ -3,8 +3,10 @@
  * SIP registration with IMS-AKA (seed steps 15 and 22-24; TS 24.229 5.1.1,
  * RFC 3310 AKAv1-MD5, RFC 4169 AKAv2-MD5): REGISTER, 401 challenge, the
  * card's AUTHENTICATE, the digest answer, 200 OK, refresh before expiry and
- * de-registration. Runs on the GLib main loop; the card is reached through
- * sipreg_aka_ops so tests can put a fake there.
+ * de-registration. Runs on the GLib main loop and asks the card (card.h)
+ * itself. What happens on the way is told by events (struct sipreg_events),
+ * for a parent such as the migration state machine to follow without
+ * reading SIP text.
  */
 #ifndef MCMIG_SIPREG_H
 #define MCMIG_SIPREG_H
@@ -13,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "uicc.h"
+#include "card.h"
 
 struct sipreg;
 
@@ -40,17 +42,6 @@ struct sipreg_config {
 	void (*random_bytes)(void *buf, size_t len);
 };
 
-typedef void (*sipreg_aka_cb)(int err, const struct uicc_auth_result *r, uint16_t sw,
-			      void *user_data);
-
-/* How sipreg gets AUTHENTICATE done: off the main loop, callback on it, exactly once. */
-struct sipreg_aka_ops {
-	void (*authenticate)(void *ctx, const uint8_t rand[UICC_RAND_LEN],
-			     const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *user_data);
-	/* Optional: text of a -errno given to the callback (uicc_strerror). */
-	const char *(*strerror)(void *ctx, int err);
-};
-
 enum sipreg_result {
 	SIPREG_REGISTERED,   /* 200 OK to REGISTER (step 24) */
 	SIPREG_REFRESHED,    /* a refresh succeeded */
@@ -69,16 +60,42 @@ struct sipreg_info {
 	char associated_uris[1024]; /* P-Associated-URI, as received */
 };
 
+/* What a REGISTER that went out is for. */
+enum sipreg_request {
+	SIPREG_REQ_REGISTER, /* without a response: the first (step 15), or after a MAC failure */
+	SIPREG_REQ_REGISTER_AUTH, /* with a response to the challenge: RES or AUTS (step 23) */
+	SIPREG_REQ_REFRESH,	  /* TS 24.229 5.1.1.4.1 */
+	SIPREG_REQ_DEREGISTER,	  /* Expires: 0 */
+};
+
+/*
+ * All but result are optional and are told as things happen; only result
+ * may free or stop the registration from inside the callback.
+ */
 struct sipreg_events {
 	void (*result)(enum sipreg_result r, const char *reason, const struct sipreg_info *info,
 		       void *user_data);
-	/* Optional: every message sent (@sent) or received, CK/IK redacted. */
+	/* A request went out; @retransmission: a copy sent by RFC 3261 Timer E. */
+	void (*request_sent)(enum sipreg_request kind, bool retransmission, void *user_data);
+	/* A response to the pending request, provisional ones included. */
+	void (*response)(unsigned int status, const char *reason_phrase, void *user_data);
+	/* A 401 carried an AKA challenge: the card is asked now (steps 22-23). */
+	void (*challenged)(void *user_data);
+	/*
+	 * The card's answer, before sipreg acts on it: @err 0 or -errno, @outcome
+	 * "ok", "sync-failure", "mac-failure" or the card's words for @err; @t
+	 * when the card itself worked (card.h).
+	 */
+	void (*auth_done)(int err, const char *outcome, const struct card_times *t,
+			  void *user_data);
+	/* Every message sent (@sent) or received, CK/IK redacted: for people. */
 	void (*trace)(bool sent, const char *msg, size_t len, void *user_data);
 	void *user_data;
 };
 
-int sipreg_new(struct sipreg **reg, const struct sipreg_config *cfg,
-	       const struct sipreg_aka_ops *aka, void *aka_ctx, const struct sipreg_events *ev);
+/* @card answers the challenges; it must outlive the registration. */
+int sipreg_new(struct sipreg **reg, const struct sipreg_config *cfg, struct card *card,
+	       const struct sipreg_events *ev);
 /* Starts the initial registration; the outcome comes through ev->result. */
 int sipreg_start(struct sipreg *reg);
 /* De-registers (Expires: 0); ev->result(SIPREG_DEREGISTERED) when done. */

@@ -38,6 +38,11 @@ enum timeline_kind {
 	TL_DEREGISTER,	   /* return: REGISTER Expires: 0 */
 	TL_SIP_RETRANSMIT, /* RFC 3261 timer E */
 	TL_SIP_RESPONSE,   /* step 22 (401), 24 (200) ...; arg: status code */
+	/*
+	 * Step 23, stamped by the card's worker around its exchanges (card.h):
+	 * the card's wait is the transmits alone; the handoffs to the worker
+	 * and back count as the agent's time.
+	 */
 	TL_AUTH_START,	   /* step 23: AUTHENTICATE sent to the ISIM */
 	TL_AUTH_DONE,	   /* step 23: the ISIM's answer */
 	TL_PDN_DISCONNECT, /* return: partner PDN disconnect asked */

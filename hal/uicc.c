@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "uicc-codec.h"
 #include "uicc.h"
@@ -46,7 +47,17 @@ struct uicc {
 	size_t aid_len;
 	unsigned int channel; /* 0 = basic channel */
 	bool channel_refused; /* MANAGE CHANNEL refused once: do not ask again */
+	/* The current call's exchanges (uicc_exchange_times): first start, last return. */
+	int64_t xfer_start_us, xfer_end_us;
 };
+
+static int64_t mono_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
 
 static void session_end(struct uicc *u)
 {
@@ -69,10 +80,15 @@ static void card_drop(struct uicc *u)
 static int card_transmit(struct uicc *u, const uint8_t *capdu, size_t clen, uint8_t *rapdu,
 			 size_t *rlen)
 {
+	int64_t t0;
 	int r;
 
 	*rlen = UICC_RAPDU_MAX;
+	t0 = mono_us();
 	r = u->ops->transmit(u->priv, capdu, clen, rapdu, rlen);
+	u->xfer_end_us = mono_us();
+	if (!u->xfer_start_us)
+		u->xfer_start_us = t0;
 	if (r < 0) {
 		card_drop(u);
 		return r;
@@ -749,7 +765,10 @@ static int do_read_info(struct uicc *u, struct uicc_info *info)
 
 int uicc_read_info(struct uicc *u, struct uicc_info *info)
 {
-	int r = do_read_info(u, info);
+	int r;
+
+	u->xfer_start_us = u->xfer_end_us = 0;
+	r = do_read_info(u, info);
 
 	if (r == -ECONNRESET)
 		r = do_read_info(u, info);
@@ -801,10 +820,17 @@ int uicc_authenticate(struct uicc *u, const uint8_t rand[UICC_RAND_LEN],
 
 	*sw = 0;
 	memset(res, 0, sizeof(*res));
+	u->xfer_start_us = u->xfer_end_us = 0;
 	r = do_authenticate(u, rand, autn, res, sw);
 	if (r == -ECONNRESET)
 		r = do_authenticate(u, rand, autn, res, sw);
 	return r;
+}
+
+void uicc_exchange_times(const struct uicc *u, int64_t *start_us, int64_t *end_us)
+{
+	*start_us = u->xfer_start_us;
+	*end_us = u->xfer_end_us;
 }
 
 void uicc_auth_result_wipe(struct uicc_auth_result *r)

@@ -11,9 +11,12 @@
  *                            EF_DIR, ISIM/USIM selection, EF reads, AUTHENTICATE.
  *   uicc-codec.h             pure APDU/TLV/EF codecs used by both and unit-tested alone.
  *
- * Every call is bounded by the configured timeout. Calls block: the agent runs
- * them off its main loop (agent/card.c, a worker thread). A handle may be used
- * by one thread at a time; separate handles are independent (no globals).
+ * Calls block. The wait for a card in the reader is bounded by the configured
+ * timeout; an exchange is not: pcsc-lite has no timeout for SCardConnect,
+ * SCardTransmit or SCardBeginTransaction. The agent therefore runs the calls
+ * on one worker thread per card and gives up on a worker that overruns its
+ * bound (agent/card.c). A handle may be used by one thread at a time;
+ * separate handles are independent (no globals).
  */
 #ifndef MCMIG_UICC_H
 #define MCMIG_UICC_H
@@ -45,7 +48,7 @@ struct uicc;
 struct uicc_config {
 	/* Substring of the reader name; NULL or "" = first reader holding a card. */
 	const char *reader;
-	/* Bound on waiting for a card and on one exchange, in milliseconds. */
+	/* The card bound, ms: the wait for a card here; agent/card.c gives a request twice it. */
 	unsigned int timeout_ms;
 };
 
@@ -175,6 +178,13 @@ int uicc_authenticate(struct uicc *u, const uint8_t rand[UICC_RAND_LEN],
 		      uint16_t *sw);
 
 void uicc_auth_result_wipe(struct uicc_auth_result *r);
+
+/*
+ * When the last uicc_open(), uicc_read_info() or uicc_authenticate() exchanged APDUs:
+ * CLOCK_MONOTONIC microseconds at the start of its first transmit and at the
+ * return of its last. Both 0 when nothing was transmitted.
+ */
+void uicc_exchange_times(const struct uicc *u, int64_t *start_us, int64_t *end_us);
 
 /* Text of a -errno from this module, for people ("card removed", ...). */
 const char *uicc_strerror(int err);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The card adapter with a fake blocking backend: results arrive on the main
- * loop's thread, exactly once, in order, never overlapping in the worker;
- * card_free() cancels what is pending.
+ * The card worker over a fake reader (tests/unit/fake-isim.c, at
+ * struct uicc_reader_ops): results arrive on the main loop's thread, exactly
+ * once, in order, never overlapping in the worker; the card is opened once;
+ * a request that overruns its bound ends with -ETIMEDOUT and the next one
+ * gets a new worker; card_cancel() and card_free() end what is pending.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -15,87 +17,9 @@
 #include <glib.h>
 
 #include "card.h"
+#include "fake-isim.h"
 
-struct fake {
-	gint busy;	/* calls inside the backend right now */
-	gint overlap;	/* set if two ever ran at once */
-	int open_fails; /* open() fails this many times first */
-	int opens, closes;
-	gulong delay_us; /* each call blocks this long */
-	GThread *main;
-};
-
-static struct fake fk;
-
-static void enter(void)
-{
-	if (g_atomic_int_add(&fk.busy, 1) != 0)
-		g_atomic_int_set(&fk.overlap, 1);
-	/* The worker must not be the main thread: the loop never blocks on the card. */
-	g_assert(g_thread_self() != fk.main);
-	g_usleep(fk.delay_us);
-}
-
-static void leave(void)
-{
-	g_atomic_int_add(&fk.busy, -1);
-}
-
-static int f_open(void **h, void *arg)
-{
-	enter();
-	fk.opens++;
-	leave();
-	if (fk.open_fails > 0) {
-		fk.open_fails--;
-		return -ENOMEDIUM;
-	}
-	*h = &fk;
-	return 0;
-}
-
-static int f_read_info(void *h, struct uicc_info *info)
-{
-	enter();
-	memset(info, 0, sizeof(*info));
-	strcpy(info->impi, "alice@ims.primary.example");
-	leave();
-	return 0;
-}
-
-static int f_authenticate(void *h, const uint8_t rand[UICC_RAND_LEN],
-			  const uint8_t autn[UICC_AUTN_LEN], struct uicc_auth_result *res,
-			  uint16_t *sw)
-{
-	enter();
-	memset(res, 0, sizeof(*res));
-	/* Echo RAND[0] and AUTN[0] so the test can tell calls apart. */
-	res->status = rand[0] == 0xdc ? UICC_AUTH_SYNC_FAILURE : UICC_AUTH_OK;
-	res->res[0] = rand[0];
-	res->res[1] = autn[0];
-	res->res_len = 8;
-	*sw = 0x9000;
-	leave();
-	return 0;
-}
-
-static void f_close(void *h)
-{
-	fk.closes++;
-}
-
-static const char *f_strerror(int err)
-{
-	return err == -ENOMEDIUM ? "no card in the reader" : "other";
-}
-
-static const struct card_backend fake_backend = {
-	.open = f_open,
-	.read_info = f_read_info,
-	.authenticate = f_authenticate,
-	.close = f_close,
-	.strerror = f_strerror,
-};
+static const struct uicc_config cfg = { .reader = "Fake", .timeout_ms = 1000 };
 
 struct got {
 	int calls;
@@ -105,15 +29,18 @@ struct got {
 	char impi[64];
 	GThread *thread;
 	GString *order;
+	struct card_times t;
 };
 
-static void on_auth(int err, const struct uicc_auth_result *r, uint16_t sw, void *user_data)
+static void on_auth(int err, const struct uicc_auth_result *r, uint16_t sw,
+		    const struct card_times *t, void *user_data)
 {
 	struct got *g = user_data;
 
 	g->calls++;
 	g->err = err;
 	g->thread = g_thread_self();
+	g->t = *t;
 	if (!err) {
 		g->tag[0] = r->res[0];
 		g->tag[1] = r->res[1];
@@ -135,8 +62,9 @@ static void on_info(int err, const struct uicc_info *info, void *user_data)
 	g->thread = g_thread_self();
 	if (!err)
 		g_strlcpy(g->impi, info->impi, sizeof(g->impi));
-	else
-		assert_null(info);
+	else if (info)
+		/* an error after the card opened names the EF, never an IMPI */
+		assert_true(info->failed_ef == NULL || info->failed_ef[0] != '\0');
 }
 
 static void spin_until(const int *calls, int n)
@@ -148,23 +76,17 @@ static void spin_until(const int *calls, int n)
 	assert_int_equal(*calls, n);
 }
 
-static void reset(void)
-{
-	memset(&fk, 0, sizeof(fk));
-	fk.main = g_thread_self();
-}
-
 static void test_auth_and_info(void **state)
 {
 	uint8_t rand[16] = { 0x11 }, autn[16] = { 0x22 };
 	struct got a = { 0 }, i = { 0 };
 	struct card *c;
 
-	reset();
-	fk.delay_us = 20000;
-	assert_int_equal(card_new_backend(&c, &fake_backend, NULL), 0);
-	card_authenticate(c, rand, autn, on_auth, &a);
-	card_read_info(c, on_info, &i);
+	fake_isim_reset();
+	fake_isim.delay_us = 20000;
+	assert_int_equal(card_new(&c, &fake_isim_ops, &cfg), 0);
+	assert_int_not_equal(card_authenticate(c, rand, autn, on_auth, &a), 0);
+	assert_int_not_equal(card_read_info(c, on_info, &i), 0);
 	/* Nothing completes inside the call. */
 	assert_int_equal(a.calls, 0);
 	spin_until(&a.calls, 1);
@@ -173,13 +95,13 @@ static void test_auth_and_info(void **state)
 	assert_int_equal(a.tag[0], 0x11);
 	assert_int_equal(a.tag[1], 0x22);
 	assert_int_equal(a.status, UICC_AUTH_OK);
-	assert_ptr_equal(a.thread, fk.main);
-	assert_ptr_equal(i.thread, fk.main);
-	assert_string_equal(i.impi, "alice@ims.primary.example");
+	assert_ptr_equal(a.thread, fake_isim.main);
+	assert_ptr_equal(i.thread, fake_isim.main);
+	assert_string_equal(i.impi, FAKE_ISIM_IMPI);
 	/* Opened once (ISIM selected once), closed once on free. */
-	assert_int_equal(fk.opens, 1);
+	assert_int_equal(fake_isim.connects, 1);
 	card_free(c);
-	assert_int_equal(fk.closes, 1);
+	assert_int_equal(fake_isim.disconnects, 1);
 	assert_int_equal(a.calls, 1);
 	assert_int_equal(i.calls, 1);
 }
@@ -190,10 +112,10 @@ static void test_serialised_in_order(void **state)
 	struct card *c;
 	int k;
 
-	reset();
-	fk.delay_us = 2000;
+	fake_isim_reset();
+	fake_isim.delay_us = 2000;
 	g.order = g_string_new(NULL);
-	assert_int_equal(card_new_backend(&c, &fake_backend, NULL), 0);
+	assert_int_equal(card_new(&c, &fake_isim_ops, &cfg), 0);
 	for (k = 0; k < 8; k++) {
 		uint8_t rand[16] = { (uint8_t)k }, autn[16] = { 0 };
 
@@ -201,7 +123,8 @@ static void test_serialised_in_order(void **state)
 	}
 	spin_until(&g.calls, 8);
 	assert_string_equal(g.order->str, "00 01 02 03 04 05 06 07 ");
-	assert_int_equal(g_atomic_int_get(&fk.overlap), 0);
+	assert_int_equal(g_atomic_int_get(&fake_isim.overlap), 0);
+	assert_int_equal(fake_isim.connects, 1);
 	card_free(c);
 	g_string_free(g.order, TRUE);
 }
@@ -212,20 +135,20 @@ static void test_open_failure_then_retry(void **state)
 	struct got g = { 0 };
 	struct card *c;
 
-	reset();
-	fk.open_fails = 1;
-	assert_int_equal(card_new_backend(&c, &fake_backend, NULL), 0);
+	fake_isim_reset();
+	fake_isim.connect_fails = 1;
+	assert_int_equal(card_new(&c, &fake_isim_ops, &cfg), 0);
 	card_authenticate(c, rand, autn, on_auth, &g);
 	spin_until(&g.calls, 1);
 	assert_int_equal(g.err, -ENOMEDIUM);
-	assert_string_equal(card_aka_ops.strerror(c, g.err), "no card in the reader");
+	assert_string_equal(card_strerror(g.err), "no card in the reader");
 	card_authenticate(c, rand, autn, on_auth, &g);
 	spin_until(&g.calls, 2);
 	assert_int_equal(g.err, 0);
 	assert_int_equal(g.status, UICC_AUTH_SYNC_FAILURE);
-	assert_int_equal(fk.opens, 2);
+	assert_int_equal(fake_isim.connects, 2);
 	card_free(c);
-	assert_int_equal(fk.closes, 1);
+	assert_int_equal(fake_isim.disconnects, 1);
 }
 
 /* card_free() with one call running and two queued: all three end with -ECANCELED, once. */
@@ -235,13 +158,13 @@ static void test_free_cancels(void **state)
 	struct got a = { 0 }, b = { 0 }, i = { 0 };
 	struct card *c;
 
-	reset();
-	fk.delay_us = 100000;
-	assert_int_equal(card_new_backend(&c, &fake_backend, NULL), 0);
+	fake_isim_reset();
+	fake_isim.delay_us = 100000;
+	assert_int_equal(card_new(&c, &fake_isim_ops, &cfg), 0);
 	card_authenticate(c, rand, autn, on_auth, &a);
 	card_authenticate(c, rand, autn, on_auth, &b);
 	card_read_info(c, on_info, &i);
-	g_usleep(20000); /* the first is inside the backend now */
+	g_usleep(20000); /* the first is inside the reader now */
 	card_free(c);
 	assert_int_equal(a.calls, 1);
 	assert_int_equal(b.calls, 1);
@@ -249,29 +172,101 @@ static void test_free_cancels(void **state)
 	assert_int_equal(a.err, -ECANCELED);
 	assert_int_equal(b.err, -ECANCELED);
 	assert_int_equal(i.err, -ECANCELED);
-	/* Nothing left to fire on the loop. */
+	assert_string_equal(card_strerror(a.err), "card access cancelled");
+	/* Nothing left to fire on the loop, even once the abandoned call returns. */
+	g_usleep(250000);
 	while (g_main_context_iteration(NULL, FALSE))
 		;
 	assert_int_equal(a.calls + b.calls + i.calls, 3);
 }
 
-/* Through sipreg_aka_ops, as sipreg uses it. */
-static void test_aka_ops(void **state)
+/*
+ * A card that stalls past the bound (2 x 50 ms): -ETIMEDOUT at the bound,
+ * the late answer is never delivered, and the next request connects again
+ * through a new worker.
+ */
+static void test_timeout_then_new_worker(void **state)
 {
-	uint8_t rand[16] = { 0x42 }, autn[16] = { 0x43 };
-	struct got g = { 0 };
+	const struct uicc_config quick = { .timeout_ms = 50 };
+	uint8_t rand[16] = { 0x33 }, autn[16] = { 0x44 };
+	struct got a = { 0 }, b = { 0 };
+	struct card *c;
+	gint64 t0;
+
+	fake_isim_reset();
+	assert_int_equal(card_new(&c, &fake_isim_ops, &quick), 0);
+	assert_int_equal(card_timeout_ms(c), 100);
+	card_read_info(c, on_info, &b);
+	spin_until(&b.calls, 1);
+	fake_isim.delay_us = 300000;
+	t0 = g_get_monotonic_time();
+	card_authenticate(c, rand, autn, on_auth, &a);
+	spin_until(&a.calls, 1);
+	assert_int_equal(a.err, -ETIMEDOUT);
+	assert_true(g_get_monotonic_time() - t0 < 250000);
+	assert_int_equal(a.t.start_us, 0);
+	fake_isim.delay_us = 0;
+	card_authenticate(c, rand, autn, on_auth, &a);
+	spin_until(&a.calls, 2);
+	assert_int_equal(a.err, 0);
+	assert_int_equal(a.tag[0], 0x33);
+	assert_int_equal(fake_isim.connects, 2);
+	/* The stalled worker answers late, to nobody. */
+	g_usleep(300000);
+	while (g_main_context_iteration(NULL, FALSE))
+		;
+	assert_int_equal(a.calls, 2);
+	card_free(c);
+}
+
+/* The card's times: around the transmits, inside the request, on the loop's clock. */
+static void test_times(void **state)
+{
+	uint8_t rand[16] = { 0x55 }, autn[16] = { 0x66 };
+	struct got a = { 0 }, i = { 0 };
+	struct card *c;
+	gint64 t0, t1;
+
+	fake_isim_reset();
+	assert_int_equal(card_new(&c, &fake_isim_ops, &cfg), 0);
+	card_read_info(c, on_info, &i); /* opens the card: not part of the next request */
+	spin_until(&i.calls, 1);
+	fake_isim.delay_us = 30000;
+	t0 = g_get_monotonic_time();
+	card_authenticate(c, rand, autn, on_auth, &a);
+	spin_until(&a.calls, 1);
+	t1 = g_get_monotonic_time();
+	assert_int_equal(a.err, 0);
+	assert_true(a.t.start_us >= t0);
+	assert_true(a.t.end_us - a.t.start_us >= 30000);
+	assert_true(a.t.end_us <= t1);
+	card_free(c);
+}
+
+/* The owner went away: neither a queued nor a running request calls back. */
+static void test_cancel(void **state)
+{
+	uint8_t rand[16] = { 1 }, autn[16] = { 0 };
+	struct got a = { 0 }, b = { 0 }, z = { 0 };
+	unsigned int ia, ib;
 	struct card *c;
 
-	reset();
-	assert_int_equal(card_new_backend(&c, &fake_backend, NULL), 0);
-	card_aka_ops.authenticate(c, rand, autn, on_auth, &g);
-	spin_until(&g.calls, 1);
-	assert_int_equal(g.tag[0], 0x42);
-	assert_int_equal(g.tag[1], 0x43);
-	assert_string_equal(card_aka_ops.strerror(c, -ECANCELED), "card access cancelled");
+	fake_isim_reset();
+	fake_isim.delay_us = 20000;
+	assert_int_equal(card_new(&c, &fake_isim_ops, &cfg), 0);
+	ia = card_authenticate(c, rand, autn, on_auth, &a);
+	ib = card_authenticate(c, rand, autn, on_auth, &b);
+	card_authenticate(c, rand, autn, on_auth, &z);
+	assert_int_not_equal(ia, ib);
+	card_cancel(c, ib);
+	card_cancel(c, ia);
+	card_cancel(c, 12345);
+	spin_until(&z.calls, 1);
+	assert_int_equal(z.err, 0);
+	assert_int_equal(a.calls + b.calls, 0);
 	card_free(c);
 	card_free(NULL);
-	assert_int_equal(card_new_backend(&c, NULL, NULL), -EINVAL);
+	assert_int_equal(card_new(&c, NULL, &cfg), -EINVAL);
 }
 
 int main(void)
@@ -281,7 +276,9 @@ int main(void)
 		cmocka_unit_test(test_serialised_in_order),
 		cmocka_unit_test(test_open_failure_then_retry),
 		cmocka_unit_test(test_free_cancels),
-		cmocka_unit_test(test_aka_ops),
+		cmocka_unit_test(test_timeout_then_new_worker),
+		cmocka_unit_test(test_times),
+		cmocka_unit_test(test_cancel),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -254,24 +254,21 @@ static const struct netdev_ops netdev_ops = {
 	.deconfigure = fake_deconfigure,
 };
 
-/* ---- fake sipreg and card ---- */
+/* ---- fake sipreg: the test plays the events sipreg emits ---- */
 
 static struct sipreg_events sip_ev;
-static const struct sipreg_aka_ops *sip_aka;
-static void *sip_aka_ctx;
 static int fake_reg_obj;
+static int fake_card_obj; /* the card: migrate hands it to sipreg and never uses it */
 
-static int fake_sip_create(struct sipreg **reg, const struct sipreg_config *cfg,
-			   const struct sipreg_aka_ops *aka, void *aka_ctx,
+static int fake_sip_create(struct sipreg **reg, const struct sipreg_config *cfg, struct card *card,
 			   const struct sipreg_events *ev)
 {
 	tr("sip.create impi=%s impu=%s domain=%s pcscf=%s:%u %s local=%s", cfg->impi, cfg->impu,
 	   cfg->domain, cfg->pcscf_host, cfg->pcscf_port,
 	   cfg->transport == SIPREG_TRANSPORT_TCP ? "tcp" : "udp",
 	   cfg->local_addr ? cfg->local_addr : "any");
+	assert_ptr_equal(card, (struct card *)&fake_card_obj);
 	sip_ev = *ev;
-	sip_aka = aka;
-	sip_aka_ctx = aka_ctx;
 	*reg = (struct sipreg *)&fake_reg_obj;
 	return 0;
 }
@@ -303,72 +300,49 @@ static void sip_say(enum sipreg_result r, const char *reason)
 	sip_ev.result(r, reason, &info, sip_ev.user_data);
 }
 
-static sipreg_aka_cb card_cb;
-static void *card_ud;
-static int sip_aka_results;
-
-static void fake_card_auth(void *ctx, const uint8_t rand[UICC_RAND_LEN],
-			   const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *ud)
-{
-	tr("card.authenticate");
-	card_cb = cb;
-	card_ud = ud;
-}
-
-static const struct sipreg_aka_ops card_ops = { .authenticate = fake_card_auth };
-
-/* What sipreg does on a 401: asks the card (through the FSM's wrapper). */
-static void sip_aka_done(int err, const struct uicc_auth_result *r, uint16_t sw, void *ud)
-{
-	sip_aka_results++;
-}
-
+/* What sipreg tells on a 401: it asks the card now (steps 22-23). */
 static void sip_challenged(void)
 {
-	static const uint8_t rand[UICC_RAND_LEN], autn[UICC_AUTN_LEN];
-
-	sip_aka->authenticate(sip_aka_ctx, rand, autn, sip_aka_done, NULL);
+	sip_ev.challenged(sip_ev.user_data);
 }
 
+/* The card's times as the worker took them, on the daemon's clock. */
+#define CARD_START_US 1000001
+#define CARD_END_US   1000901
+
+/* The card answered, as sipreg tells it. */
 static void card_answer(void)
 {
-	sipreg_aka_cb cb = card_cb;
+	const struct card_times t = { CARD_START_US, CARD_END_US };
 
-	card_cb = NULL;
-	assert_non_null(cb);
-	cb(0, NULL, 0x9000, card_ud);
+	sip_ev.auth_done(0, "ok", &t, sip_ev.user_data);
 }
 
-/* The timeline steps (migrate_env.step), one line each. */
+static void sip_sent(enum sipreg_request kind, bool retransmission)
+{
+	sip_ev.request_sent(kind, retransmission, sip_ev.user_data);
+}
+
+static void sip_received(unsigned int status, const char *phrase)
+{
+	sip_ev.response(status, phrase, sip_ev.user_data);
+}
+
+/* The timeline steps (migrate_env.step), one line each; "@t" when not stamped now. */
 static char steps[4096];
 
-static void fake_step(void *ctx, enum timeline_kind kind, unsigned int seed_step, const char *arg)
+static void fake_step(void *ctx, enum timeline_kind kind, unsigned int seed_step, const char *arg,
+		      int64_t at_us)
 {
 	size_t n = strlen(steps);
 
-	snprintf(steps + n, sizeof(steps) - n, "%s %u %s\n", timeline_kind_str(kind), seed_step,
+	snprintf(steps + n, sizeof(steps) - n, "%s %u %s", timeline_kind_str(kind), seed_step,
 		 arg ? arg : "-");
-}
-
-/* What sipreg's trace shows of a REGISTER (@branch, @response) or a response (@status). */
-static void sip_sent(const char *branch, const char *response)
-{
-	char msg[256];
-
-	snprintf(msg, sizeof(msg),
-		 "REGISTER sip:ims.partner.example SIP/2.0\r\n"
-		 "Via: SIP/2.0/UDP 198.51.100.2:5060;branch=%s;rport\r\n"
-		 "Authorization: Digest username=\"x\", response=\"%s\"\r\n\r\n",
-		 branch, response);
-	sip_ev.trace(true, msg, strlen(msg), sip_ev.user_data);
-}
-
-static void sip_received(const char *status)
-{
-	char msg[128];
-
-	snprintf(msg, sizeof(msg), "SIP/2.0 %s\r\nVia: x\r\n\r\n", status);
-	sip_ev.trace(false, msg, strlen(msg), sip_ev.user_data);
+	n = strlen(steps);
+	if (at_us)
+		snprintf(steps + n, sizeof(steps) - n, " @%lld", (long long)at_us);
+	n = strlen(steps);
+	snprintf(steps + n, sizeof(steps) - n, "\n");
 }
 
 /* ---- fixture ---- */
@@ -389,7 +363,7 @@ static int setup(void **state)
 		.modem = &modem_ops,
 		.netdev = &netdev_ops,
 		.sip = &sip_ops,
-		.aka = &card_ops,
+		.card = (struct card *)&fake_card_obj,
 	};
 	char err[CMC_XML_ERRMSG_MAX];
 	size_t len;
@@ -410,8 +384,6 @@ static int setup(void **state)
 	cmc_cb = NULL;
 	connect_cb = NULL;
 	disc_cb = NULL;
-	card_cb = NULL;
-	sip_aka_results = 0;
 	memset(&fsm_cfg, 0, sizeof(fsm_cfg));
 	fsm_cfg.mc_service_id = "sip:alice@mcptt.primary.example";
 	fsm_cfg.n_policy = 1;
@@ -427,13 +399,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	migrate_free(fsm);
-	/* What closing the modem and the card does: pending calls end with -ECANCELED. */
+	/* What closing the modem does: pending calls end with -ECANCELED. */
 	if (connect_cb)
 		connect_cb(-ECANCELED, "closed", 0, NULL, connect_ud);
-	if (card_cb)
-		card_cb(-ECANCELED, NULL, 0, card_ud);
 	connect_cb = NULL;
-	card_cb = NULL;
 	partner_config_clear(&doc_cfg);
 	return 0;
 }
@@ -474,9 +443,8 @@ static const char register_trace[] =
 	"sip.create impi=in-4f2a9c@ims.partner.example impu=sip:in-4f2a9c@ims.partner.example "
 	"domain=ims.partner.example pcscf=198.51.100.1:5060 udp local=198.51.100.2\n"
 	"sip.start\n";
-static const char challenged_trace[] = "registering -> challenged (challenged)\n"
-				       "timer T-auth armed: 10000 ms\n"
-				       "card.authenticate\n";
+/* No timer of its own: the card's one bound ends every AUTHENTICATE (card.c). */
+static const char challenged_trace[] = "registering -> challenged (challenged)\n";
 static const char registered_trace[] = "challenged -> registering (auth-done)\n"
 				       "timer T-reg armed: 40000 ms\n"
 				       "registering -> registered-at-partner (registered)\n"
@@ -519,19 +487,19 @@ static void test_happy_path_and_return(void **state)
 	sip_challenged();
 	assert_int_equal(migrate_get_state(fsm), MIGRATE_CHALLENGED);
 	card_answer();
-	assert_int_equal(sip_aka_results, 1);
 	sip_say(SIPREG_REGISTERED, NULL);
 	snprintf(expected, sizeof(expected), "%s%s%s%s%s%s", fetch_trace, stored_trace,
 		 connect_trace, register_trace, challenged_trace, registered_trace);
 	check_trace(expected);
 	assert_string_equal(migrate_get_partner(fsm), PARTNER);
 	assert_string_equal(migrate_get_reason(fsm), "");
-	/* A refresh re-challenged while registered: forwarded, no transition. */
+	/* A refresh re-challenged while registered: no transition, no timeline steps. */
+	steps[0] = '\0';
 	sip_challenged();
 	card_answer();
 	sip_say(SIPREG_REFRESHED, NULL);
-	check_trace("card.authenticate\n"
-		    "registration refreshed, expires in 600 s\n");
+	check_trace("registration refreshed, expires in 600 s\n");
+	assert_string_equal(steps, "");
 	/* Return: de-register, then the partner PDN goes. */
 	assert_int_equal(migrate_return(fsm), 0);
 	sip_say(SIPREG_DEREGISTERED, NULL);
@@ -557,21 +525,21 @@ static void test_timeline_steps(void **state)
 	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
 	cmc_answer(0, NULL);
 	pdn_answer(0, NULL);
-	sip_sent("z9hG4bK1", "");
-	sip_sent("z9hG4bK1", ""); /* timer E */
-	sip_received("100 Trying");
-	sip_received("401 Unauthorized");
+	sip_sent(SIPREG_REQ_REGISTER, false);
+	sip_sent(SIPREG_REQ_REGISTER, true); /* timer E */
+	sip_received(100, "Trying");
+	sip_received(401, "Unauthorized");
 	sip_challenged();
 	card_answer();
-	sip_sent("z9hG4bK2", "0123abcd");
-	sip_received("200 OK");
+	sip_sent(SIPREG_REQ_REGISTER_AUTH, false);
+	sip_received(200, "OK");
 	sip_say(SIPREG_REGISTERED, NULL);
 	/* A refresh while registered is not part of the migration. */
-	sip_sent("z9hG4bK3", "0123abcd");
-	sip_received("200 OK");
+	sip_sent(SIPREG_REQ_REFRESH, false);
+	sip_received(200, "OK");
 	assert_int_equal(migrate_return(fsm), 0);
-	sip_sent("z9hG4bK4", "0123abcd");
-	sip_received("200 OK");
+	sip_sent(SIPREG_REQ_DEREGISTER, false);
+	sip_received(200, "OK");
 	sip_say(SIPREG_DEREGISTERED, NULL);
 	disc_answer();
 	advance(0);
@@ -590,8 +558,8 @@ static void test_timeline_steps(void **state)
 				   "sip-response 0 100 Trying\n"
 				   "sip-response 22 401 Unauthorized\n"
 				   "state 0 challenged\n"
-				   "auth-start 23 -\n"
-				   "auth-done 23 ok\n"
+				   "auth-start 23 - @1000001\n"
+				   "auth-done 23 ok @1000901\n"
 				   "state 0 registering\n"
 				   "register-auth 23 -\n"
 				   "sip-response 24 200 OK\n"
@@ -800,26 +768,37 @@ static void test_reg_guard_timeout(void **state)
 		    " reason=registration-timeout: no final answer from the partner\n");
 }
 
-static void test_card_timeout_late_answer_dropped(void **state)
+/*
+ * The card did not answer within its bound (card.c ends the AUTHENTICATE with
+ * -ETIMEDOUT): sipreg tells it, then fails; the migration fails as auth-failed
+ * and rolls back. The late answer itself is dropped by the card (test_card).
+ */
+static void test_card_timeout(void **state)
 {
+	static const struct card_times none;
+
 	stored = true;
 	to_registering();
 	sip_challenged();
 	trace[0] = '\0';
-	advance(10000);
-	card_answer(); /* too late: sipreg is gone, the answer is dropped */
-	assert_int_equal(sip_aka_results, 0);
-	disc_answer();
+	sip_ev.auth_done(-ETIMEDOUT, "card or reader did not answer in time", &none,
+			 sip_ev.user_data);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_CHALLENGED);
+	sip_say(SIPREG_FAILED,
+		"card AUTHENTICATE failed: card or reader did not answer in time (SW 0000)");
 	advance(0);
-	check_trace("timer T-auth expired in challenged\n"
-		    "challenged -> disconnecting (timeout)\n"
-		    "timer T-down armed: 15000 ms\n"
-		    "netdev.deconfigure wwan1\n"
-		    "modem.disconnect 7\n"
-		    "sip.destroy\n"
-		    "disconnecting -> failed (pdn-down): auth-failed: no answer from the card\n"
-		    "persist state=failed partner=" PARTNER
-		    " reason=auth-failed: no answer from the card\n");
+	disc_answer();
+	check_trace(
+		"challenged -> disconnecting (reg-failed)\n"
+		"timer T-down armed: 15000 ms\n"
+		"netdev.deconfigure wwan1\n"
+		"modem.disconnect 7\n"
+		"sip.destroy\n"
+		"disconnecting -> failed (pdn-down): auth-failed: card AUTHENTICATE failed: card "
+		"or reader did not answer in time (SW 0000)\n"
+		"persist state=failed partner=" PARTNER
+		" reason=auth-failed: card AUTHENTICATE failed: card or reader did not answer in "
+		"time (SW 0000)\n");
 }
 
 static void test_registration_lost(void **state)
@@ -1213,7 +1192,7 @@ int main(void)
 		T(test_sip_timeout_result),
 		T(test_sip_failed_result),
 		T(test_reg_guard_timeout),
-		T(test_card_timeout_late_answer_dropped),
+		T(test_card_timeout),
 		T(test_registration_lost),
 		T(test_pdn_dropped),
 		T(test_dereg_timeout_and_failure),

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * sipreg against a fake P-CSCF on loopback (UDP and TCP) driven by scripted
- * answers, with a fake card behind sipreg_aka_ops. The fake P-CSCF checks every
+ * answers, with the card (card.c) over a fake ISIM reader (fake-isim.c) whose
+ * AUTHENTICATE answers come from the script. The fake P-CSCF checks every
  * digest response independently (digest.c is verified against the vectors in
  * test_digest) and writes one line per request; with the results these lines
  * are the golden trace of each scenario.
@@ -17,7 +18,9 @@
 
 #include <gio/gio.h>
 
+#include "card.h"
 #include "digest.h"
+#include "fake-isim.h"
 #include "sipmsg.h"
 #include "sipreg.h"
 #include "util.h"
@@ -69,6 +72,7 @@ struct scenario {
 	bool free_in_card;	   /* sipreg_free() while the card works, then the card answers */
 	const char *first_request; /* full text of request 1 (port and version normalised) */
 	const char *golden;
+	const char *events; /* sipreg's events, when checked */
 };
 
 struct fake {
@@ -85,6 +89,10 @@ struct fake {
 	GString *trace;
 	char first_request[2048];
 	size_t card_next;
+	struct card_answer card_now; /* written before the card is asked, read by its worker */
+	gint card_bad_input;
+	struct card *card;
+	GString *events; /* sipreg's events */
 	struct sipreg *reg;
 	unsigned int rand_ctr;
 	bool done;
@@ -396,74 +404,99 @@ static void fake_stop(void)
 	g_byte_array_unref(F->rx);
 }
 
-/* ---- the fake card ---- */
+/* ---- sipreg's events, one line each ---- */
 
-struct card_job {
-	sipreg_aka_cb cb;
-	void *user_data;
-	struct card_answer a;
+static void ev_line(const char *line)
+{
+	g_string_append_printf(F->events, "%s\n", line);
+}
+
+static const char *const request_names[] = {
+	[SIPREG_REQ_REGISTER] = "register",
+	[SIPREG_REQ_REGISTER_AUTH] = "register-auth",
+	[SIPREG_REQ_REFRESH] = "refresh",
+	[SIPREG_REQ_DEREGISTER] = "deregister",
 };
 
-static gboolean card_complete(gpointer data)
+static void on_request_sent(enum sipreg_request kind, bool retransmission, void *user_data)
 {
-	struct card_job *j = data;
-	struct uicc_auth_result r;
+	g_string_append_printf(F->events, "sent %s%s\n", request_names[kind],
+			       retransmission ? " (again)" : "");
+}
 
-	memset(&r, 0, sizeof(r));
-	r.status = j->a.status;
-	if (j->a.status == UICC_AUTH_OK) {
-		assert_int_equal(util_hex_decode_var(j->a.res ? j->a.res : A_RES, r.res,
-						     sizeof(r.res), &r.res_len),
-				 0);
-		util_hex_decode(A_CK, r.ck, 16);
-		util_hex_decode(A_IK, r.ik, 16);
-	} else if (j->a.status == UICC_AUTH_SYNC_FAILURE) {
-		util_hex_decode(A_AUTS, r.auts, 14);
-	}
-	j->cb(j->a.err, j->a.err ? NULL : &r,
-	      j->a.status == UICC_AUTH_MAC_FAILURE ? 0x9862 : 0x9000, j->user_data);
-	g_free(j);
-	return G_SOURCE_REMOVE;
+static void on_response(unsigned int status, const char *phrase, void *user_data)
+{
+	g_string_append_printf(F->events, "response %u %s\n", status, phrase);
+}
+
+static void on_auth_done(int err, const char *outcome, const struct card_times *t, void *user_data)
+{
+	g_string_append_printf(F->events, "auth-done %d %s%s\n", err, outcome,
+			       !err && (!t->start_us || t->end_us < t->start_us) ? " BAD TIMES" :
+										   "");
 }
 
 /* The owner goes away while the card works; the card's late answer must be harmless. */
-static gboolean free_then_complete(gpointer data)
+static gboolean free_during_card(gpointer data)
 {
 	sipreg_free(F->reg);
 	F->reg = NULL;
 	g_string_append(F->trace, "  sipreg freed\n");
-	card_complete(data);
 	F->done = true;
 	g_main_loop_quit(F->loop);
 	return G_SOURCE_REMOVE;
 }
 
-static void card_authenticate(void *ctx, const uint8_t rand[UICC_RAND_LEN],
-			      const uint8_t autn[UICC_AUTN_LEN], sipreg_aka_cb cb, void *user_data)
-{
-	uint8_t er[16], ea[16];
-	struct card_job *j;
+/* ---- the card: card.c over the fake ISIM reader, answering from the script ---- */
 
-	/* The card gets exactly RAND and AUTN of the nonce. */
-	assert_int_equal(digest_nonce_decode(A_NONCE, er, ea), 0);
-	assert_memory_equal(rand, er, 16);
-	assert_memory_equal(autn, ea, 16);
+/* sipreg says it was challenged and asks the card: this is the answer the card will give. */
+static void on_challenged(void *user_data)
+{
 	if (F->card_next >= F->sc->n_cards)
 		fail_msg("unexpected AUTHENTICATE %zu", F->card_next);
-	j = g_new0(struct card_job, 1);
-	j->cb = cb;
-	j->user_data = user_data;
-	j->a = F->sc->cards[F->card_next++];
+	F->card_now = F->sc->cards[F->card_next++];
 	g_string_append_printf(F->trace, "  card %s\n",
-			       j->a.err				     ? "error" :
-			       j->a.status == UICC_AUTH_OK	     ? "ok" :
-			       j->a.status == UICC_AUTH_SYNC_FAILURE ? "sync-failure" :
-								       "mac-failure");
-	/* Off the caller's stack, as the real adapter completes from its worker. */
-	g_idle_add(F->sc->free_in_card ? free_then_complete : card_complete, j);
+			       F->card_now.err				    ? "error" :
+			       F->card_now.status == UICC_AUTH_OK	    ? "ok" :
+			       F->card_now.status == UICC_AUTH_SYNC_FAILURE ? "sync-failure" :
+									      "mac-failure");
+	ev_line("challenged");
+	if (F->sc->free_in_card)
+		g_idle_add(free_during_card, NULL);
 }
 
-static const struct sipreg_aka_ops fake_aka = { .authenticate = card_authenticate };
+/* The card worker's AUTHENTICATE (not the test's thread: no cmocka asserts here). */
+static int card_auth(const uint8_t *rand, const uint8_t *autn, uint8_t *rapdu, size_t *rlen)
+{
+	const struct card_answer *a = &F->card_now;
+	uint8_t er[16], ea[16];
+	char hex[160];
+	size_t n;
+
+	/* The card gets exactly RAND and AUTN of the nonce. */
+	if (digest_nonce_decode(A_NONCE, er, ea) < 0 || memcmp(rand, er, 16) ||
+	    memcmp(autn, ea, 16))
+		g_atomic_int_set(&F->card_bad_input, 1);
+	if (a->err)
+		return a->err;
+	switch (a->status) {
+	case UICC_AUTH_OK:
+		n = strlen(a->res ? a->res : A_RES) / 2;
+		/* TS 31.103 7.1.2.1: DB L RES 10 CK 10 IK */
+		g_snprintf(hex, sizeof(hex), "db%02zx%s10" A_CK "10" A_IK "9000", n,
+			   a->res ? a->res : A_RES);
+		break;
+	case UICC_AUTH_SYNC_FAILURE:
+		g_snprintf(hex, sizeof(hex), "dc0e" A_AUTS "9000");
+		break;
+	case UICC_AUTH_MAC_FAILURE:
+		g_snprintf(hex, sizeof(hex), "9862");
+		break;
+	}
+	if (util_hex_decode_var(hex, rapdu, *rlen, rlen) < 0)
+		g_atomic_int_set(&F->card_bad_input, 1);
+	return 0;
+}
 
 /* ---- driver ---- */
 
@@ -542,11 +575,24 @@ static void run(const struct scenario *sc)
 		.t1_ms = 5,
 		.random_bytes = fake_random,
 	};
-	struct sipreg_events ev = { .result = on_result };
+	struct sipreg_events ev = {
+		.result = on_result,
+		.request_sent = on_request_sent,
+		.response = on_response,
+		.challenged = on_challenged,
+		.auth_done = on_auth_done,
+	};
+	const struct uicc_config ucfg = { .timeout_ms = 5000 };
 	guint guard;
 
 	F = &fake;
 	fake.trace = g_string_new(NULL);
+	fake.events = g_string_new(NULL);
+	fake_isim_reset();
+	fake_isim.auth = card_auth;
+	/* Freed while the card works: the card takes its time. */
+	fake_isim.delay_us = sc->free_in_card ? 50000 : 0;
+	assert_int_equal(card_new(&fake.card, &fake_isim_ops, &ucfg), 0);
 	fake.loop = g_main_loop_new(NULL, FALSE);
 	fake_start();
 	cfg.pcscf_port = fake.port;
@@ -564,7 +610,7 @@ static void run(const struct scenario *sc)
 		g_object_unref(lo);
 		g_object_unref(tmp); /* closed: the port now answers ICMP port unreachable */
 	}
-	assert_int_equal(sipreg_new(&fake.reg, &cfg, &fake_aka, NULL, &ev), 0);
+	assert_int_equal(sipreg_new(&fake.reg, &cfg, fake.card, &ev), 0);
 	assert_int_equal(sipreg_start(fake.reg), 0);
 	assert_int_equal(sipreg_start(fake.reg), -EALREADY);
 	if (sc->stop_at_start) {
@@ -575,9 +621,17 @@ static void run(const struct scenario *sc)
 	g_main_loop_run(fake.loop);
 	g_source_remove(guard);
 	sipreg_free(fake.reg);
-	/* Nothing may fire after sipreg_free (no callback, no traffic). */
+	/* Nothing may fire after sipreg_free (no callback, no traffic), nor when the card answers. */
+	if (sc->free_in_card)
+		g_usleep(2 * fake_isim.delay_us);
 	while (g_main_context_iteration(NULL, FALSE))
 		;
+	card_free(fake.card);
+	assert_int_equal(g_atomic_int_get(&fake.card_bad_input), 0);
+	assert_int_equal(fake.card_next, sc->n_cards);
+	if (sc->events && strcmp(fake.events->str, sc->events) != 0)
+		fail_msg("events differ.\n--- got:\n%s--- expected:\n%s", fake.events->str,
+			 sc->events);
 	assert_true(fake.done);
 	assert_true(fake.copies >= sc->min_copies);
 	/* TCP is reliable: no retransmissions there (RFC 3261 17.1.2.2). */
@@ -591,6 +645,7 @@ static void run(const struct scenario *sc)
 	fake_stop();
 	g_main_loop_unref(fake.loop);
 	g_string_free(fake.trace, TRUE);
+	g_string_free(fake.events, TRUE);
 	F = NULL;
 }
 
@@ -691,6 +746,18 @@ SCENARIO(test_akav2,
 
 /* RFC 3310 3.4: auts with the empty password; the network challenges again. */
 SCENARIO(test_sync_failure,
+	 .events = "sent register\n"
+		   "response 401 Unauthorized\n"
+		   "challenged\n"
+		   "auth-done 0 sync-failure\n"
+		   "sent register-auth\n"
+		   "response 401 Unauthorized\n"
+		   "challenged\n"
+		   "auth-done 0 ok\n"
+		   "sent register-auth\n"
+		   "response 200 OK\n"
+		   "sent deregister\n"
+		   "response 200 OK\n",
 	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER("401 Unauthorized", CHAL_V1),
 		 ANSWER_EXP("200 OK", OK_200, 600), ANSWER("200 OK", NULL)),
 	 CARDS(CARD(UICC_AUTH_SYNC_FAILURE), CARD(UICC_AUTH_OK)),
@@ -702,8 +769,39 @@ SCENARIO(test_sync_failure,
 		   "4 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
 		   "result deregistered\n")
 
+/*
+ * A SIP DB that never resynchronises: two sync failures in a row are answered
+ * (RFC 3310 3.4), the third ends the registration (sipreg.c MAX_SYNC). One
+ * more or one fewer would change the number of REGISTERs below.
+ */
+SCENARIO(test_sync_failure_cap,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER("401 Unauthorized", CHAL_V1),
+		 ANSWER("401 Unauthorized", CHAL_V1)),
+	 CARDS(CARD(UICC_AUTH_SYNC_FAILURE), CARD(UICC_AUTH_SYNC_FAILURE),
+	       CARD(UICC_AUTH_SYNC_FAILURE)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card sync-failure\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 auts=RR6L7KQb+O5YnUbYNck=\n"
+		   "  card sync-failure\n"
+		   "3 REGISTER udp exp=600 AKAv1-MD5 auts=RR6L7KQb+O5YnUbYNck=\n"
+		   "  card sync-failure\n"
+		   "result auth-failed: synchronisation failure 3 times: the network does not "
+		   "resynchronise\n")
+
 /* Kamailio re-challenges a response="" forever: the cap ends it. */
 SCENARIO(test_mac_failure_cap, .max_auth_failures = 3,
+	 .events = "sent register\n"
+		   "response 401 Unauthorized\n"
+		   "challenged\n"
+		   "auth-done 0 mac-failure\n"
+		   "sent register\n"
+		   "response 401 Unauthorized\n"
+		   "challenged\n"
+		   "auth-done 0 mac-failure\n"
+		   "sent register\n"
+		   "response 401 Unauthorized\n"
+		   "challenged\n"
+		   "auth-done 0 mac-failure\n",
 	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER("401 Unauthorized", CHAL_V1),
 		 ANSWER("401 Unauthorized", CHAL_V1)),
 	 CARDS(CARD(UICC_AUTH_MAC_FAILURE), CARD(UICC_AUTH_MAC_FAILURE),
@@ -786,6 +884,15 @@ SCENARIO(test_port_unreachable, .closed_port = true,
 
 /* The first copy is lost: Timer E retransmits the same request. */
 SCENARIO(test_retransmission,
+	 .events = "sent register\n"
+		   "sent register (again)\n"
+		   "response 401 Unauthorized\n"
+		   "challenged\n"
+		   "auth-done 0 ok\n"
+		   "sent register-auth\n"
+		   "response 200 OK\n"
+		   "sent deregister\n"
+		   "response 200 OK\n",
 	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .drop_first = true },
 		 ANSWER_EXP("200 OK", OK_200, 600), ANSWER("200 OK", NULL)),
 	 CARDS(CARD(UICC_AUTH_OK)),
@@ -801,6 +908,20 @@ SCENARIO(test_retransmission,
  * last nonce (nc=2); the network challenges again; a fresh AKA run answers it.
  */
 SCENARIO(test_refresh, .stay_for_refresh = true,
+	 .events = "sent register\n"
+		   "response 401 Unauthorized\n"
+		   "challenged\n"
+		   "auth-done 0 ok\n"
+		   "sent register-auth\n"
+		   "response 200 OK\n"
+		   "sent refresh\n"
+		   "response 401 Unauthorized\n"
+		   "challenged\n"
+		   "auth-done 0 ok\n"
+		   "sent refresh\n"
+		   "response 200 OK\n"
+		   "sent deregister\n"
+		   "response 200 OK\n",
 	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", NULL, 2),
 		 ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", NULL, 2),
 		 ANSWER("200 OK", NULL)),
@@ -843,7 +964,7 @@ SCENARIO(test_card_error, ANSWERS(ANSWER("401 Unauthorized", CHAL_V1)),
 	 CARDS({ .err = -ENOMEDIUM }),
 	 .golden = "1 REGISTER udp exp=600 initial\n"
 		   "  card error\n"
-		   "result failed: card AUTHENTICATE failed: No medium found (SW 9000)\n")
+		   "result failed: card AUTHENTICATE failed: no card in the reader (SW 0000)\n")
 
 SCENARIO(test_bad_nonce,
 	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r\", "
@@ -926,6 +1047,7 @@ int main(void)
 		cmocka_unit_test(test_akav1_tcp),
 		cmocka_unit_test(test_akav2),
 		cmocka_unit_test(test_sync_failure),
+		cmocka_unit_test(test_sync_failure_cap),
 		cmocka_unit_test(test_mac_failure_cap),
 		cmocka_unit_test(test_response_rejected_cap),
 		cmocka_unit_test(test_forbidden),
