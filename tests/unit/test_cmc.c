@@ -50,14 +50,27 @@ static void done(int err, const char *reason, const struct partner_config *cfg, 
 	g_main_loop_quit(loop);
 }
 
+/*
+ * The path of @name in the test directory: one buffer per name, stable for
+ * the whole run. (Rotating buffers were overwritten while a config still
+ * pointed at them: start_server() asks for "port" once per 50 ms poll, and on
+ * a busy machine ca_file became ".../port".)
+ */
 static char *path(const char *name)
 {
-	static char p[16][160];
-	static int i;
+	static struct {
+		char name[32];
+		char p[160];
+	} t[16];
+	size_t i;
 
-	i = (i + 1) % 16;
-	snprintf(p[i], sizeof(p[i]), "%s/%s", dir, name);
-	return p[i];
+	for (i = 0; i < ARRAY_SIZE(t) && t[i].name[0]; i++)
+		if (!strcmp(t[i].name, name))
+			return t[i].p;
+	assert_true(i < ARRAY_SIZE(t) && strlen(name) < sizeof(t[i].name));
+	snprintf(t[i].name, sizeof(t[i].name), "%s", name);
+	snprintf(t[i].p, sizeof(t[i].p), "%s/%s", dir, name);
+	return t[i].p;
 }
 
 /* Starts the scripted server; the script items answer the requests in order. */
@@ -74,7 +87,6 @@ static void start_server(const char *const *items)
 	size_t n = 7, i;
 	FILE *f;
 
-	/* path() hands out rotating buffers: argv above must stay intact. */
 	for (; *items && n < ARRAY_SIZE(argv) - 1; items++)
 		argv[n++] = *items;
 	argv[n] = NULL;
