@@ -13,7 +13,7 @@
 #   User=/Group= (UID/GID, no supplementary groups), AmbientCapabilities=,
 #   CapabilityBoundingSet=, NoNewPrivileges=, UMask=, ProtectSystem=strict
 #   (every mount read-only but STATE_DIR, the StateDirectory=, and /dev),
-#   PrivateTmp=, ProtectHome=, ProtectKernelTunables= and
+#   PrivateTmp=, ProtectHome= (but UNIT_SANDBOX_KEEP, see below), ProtectKernelTunables= and
 #   ProtectControlGroups= (/sys read-only), ProtectKernelLogs= (/dev/kmsg
 #   hidden), ProtectProc=invisible and ProcSubset=pid (a proc mount of its
 #   own), ProtectHostname= (a UTS namespace), PrivateMounts= (a mount
@@ -98,11 +98,26 @@ fi
 # PrivateTmp=: empty private /tmp and /var/tmp.
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
 mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /var/tmp
-# ProtectHome=yes: the homes and runtime dirs inaccessible.
+# ProtectHome=yes: the homes and runtime dirs inaccessible. One exception,
+# UNIT_SANDBOX_KEEP (the checkout, with the daemon under test and the bench's
+# run directory): a newcomer's clone is often /root/mcmig, and a daemon
+# installed by a package never lives in a home, so that home stays hidden but
+# for the checkout, bound back at its place (the home itself traversable,
+# nothing else in it).
+keep=${UNIT_SANDBOX_KEEP:-}
 for h in /home /root /run/user; do
-	if [ -d "$h" ]; then
-		mount -t tmpfs -o ro,mode=000 tmpfs "$h"
-	fi
+	[ -d "$h" ] || continue
+	case "$keep" in
+	"$h"/*)
+		exec 9<"$keep"
+		mount -t tmpfs -o mode=0711 tmpfs "$h"
+		mkdir -p "$keep"
+		mount --bind /proc/self/fd/9 "$keep"
+		exec 9<&-
+		mount -o remount,ro "$h"
+		;;
+	*) mount -t tmpfs -o ro,mode=000 tmpfs "$h" ;;
+	esac
 done
 # ProtectKernelLogs=: /dev/kmsg inaccessible (an empty mode 000 file over it).
 touch /tmp/.inaccessible && chmod 000 /tmp/.inaccessible

@@ -63,7 +63,7 @@ t_spawn bus-any unshare --mount -- bash -c "mount --bind '$T_RUN/passwd' /etc/pa
 t_wait_for "the bus socket" 5 test -S "$T_RUN/bus" || bench_die "dbus-daemon for any user"
 
 start_hardened() { # NAME [--no-ambient|--deny-syscalls]
-	t_spawn "$1" ip netns exec "$UE" bash "$SANDBOX" "$UNIT" "$uid" "$gid" "$T_RUN/state" ${2:+"$2"} -- \
+	t_spawn "$1" ip netns exec "$UE" env UNIT_SANDBOX_KEEP="$T_TOP" bash "$SANDBOX" "$UNIT" "$uid" "$gid" "$T_RUN/state" ${2:+"$2"} -- \
 		"$MCMIGD" -c "$T_RUN/mcmig.conf"
 	t_wait_for "mcmigd ($1) on the bus" 15 "$CTL" status
 }
