@@ -109,11 +109,13 @@ for h in /home /root /run/user; do
 	[ -d "$h" ] || continue
 	case "$keep" in
 	"$h"/*)
-		exec 9<"$keep"
+		# Parked on the private /tmp while the home is covered.
+		mkdir /tmp/.keep
+		mount --rbind "$keep" /tmp/.keep # with the state directory's rw mount
 		mount -t tmpfs -o mode=0711 tmpfs "$h"
 		mkdir -p "$keep"
-		mount --bind /proc/self/fd/9 "$keep"
-		exec 9<&-
+		mount -n --move /tmp/.keep "$keep" # -n: /run/mount is read-only now
+		rmdir /tmp/.keep
 		mount -o remount,ro "$h"
 		;;
 	*) mount -t tmpfs -o ro,mode=000 tmpfs "$h" ;;
