@@ -752,6 +752,20 @@ static int apply_board(struct mcmigd_config *c)
 	return 0;
 }
 
+/* The card at start: what it holds, or why it is not usable yet (a request
+ * later opens it again). */
+static void on_card_ready(int err, const struct uicc_info *info, void *user_data)
+{
+	if (err == -ECANCELED)
+		return;
+	if (err < 0)
+		g_warning("card: not ready: %s%s%s", info && info->failed_ef ? info->failed_ef : "",
+			  info && info->failed_ef ? ": " : "", card_strerror(err));
+	else
+		g_message("card: %s ready, IMPI %s", info->app == UICC_APP_ISIM ? "ISIM" : "USIM",
+			  info->impi);
+}
+
 static int setup(struct daemon *d)
 {
 	struct uicc_config ucfg = {
@@ -791,6 +805,11 @@ static int setup(struct daemon *d)
 		g_critical("card: %s", g_strerror(-ret));
 		return ret;
 	}
+	/* Open the card now, off the loop: a migration at the moment of need
+	 * then finds the ISIM selected (product.md: one AUTHENTICATE, the
+	 * ISIM selected once) instead of paying for the reader, EF_DIR and
+	 * the SELECT in its first challenge. */
+	card_read_info(d->card, on_card_ready, d);
 	ret = primary_setup(d);
 	if (ret < 0)
 		return ret;

@@ -36,6 +36,11 @@ EOF
 }
 bench_up e$T_ID
 t_check "board data used" grep -q "board bench" "$T_RUN/agent.log"
+# Opened at start, so that the first migration's challenge costs one APDU.
+t_wait_for "the card opened at start" 10 grep -q "card: ISIM ready, IMPI alice@ims.primary.example" \
+	"$T_RUN/agent.log"
+t_check "mcmigd opened the card when it started (ISIM, its IMPI)" \
+	grep -q "card: ISIM ready, IMPI alice@ims.primary.example" "$T_RUN/agent.log"
 primary_before=$(ip -n "$UE" -br addr show dev "$MCMIG_UE_PRIMARY_IF")
 partner_addr() { ip -n "$UE" -br addr show dev "$MCMIG_UE_PARTNER_IF" | grep -q "198.51.100.2/"; }
 back_on_primary() {
