@@ -1,7 +1,7 @@
 #!/bin/bash
 # make check-fresh: a newcomer's first run, proven on a fresh Debian 12 root.
 #
-#   tests/check-fresh.sh [--ci]
+#   tests/check-fresh.sh [--ci | --first CMD]
 #
 # Debootstraps Debian 12 (default variant, from this machine's configured
 # Debian mirror) into build/fresh/root, prepares it like a machine (proc, sys,
@@ -11,7 +11,8 @@
 # `make check`), reporting each step's result and time. Then it checks that
 # nothing was left behind: no file in the root's /tmp, no network namespace,
 # no process. --ci also runs `bash .ci/run` there (CI's own command; it does
-# not recurse into check-fresh inside the fresh root).
+# not recurse into check-fresh inside the fresh root). --first CMD runs the
+# prerequisite line and then CMD alone (e.g. 'make install DESTDIR=/x').
 #
 # Everything runs in a private mount namespace, so every mount it makes ends
 # with it; the trap unmounts them anyway and kills only processes whose root
@@ -22,10 +23,12 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 base=$top/build/fresh
 root=$base/root
 ci=0
+first=
 case "${1:-}" in
 --ci) ci=1 ;;
+--first) first=${2:?--first needs a command} ;;
 "") ;;
-*) echo "usage: $0 [--ci]" >&2; exit 2 ;;
+*) echo "usage: $0 [--ci | --first CMD]" >&2; exit 2 ;;
 esac
 
 [ "$(id -u)" -eq 0 ] || { echo "check-fresh: needs root (debootstrap, chroot, mounts)" >&2; exit 1; }
@@ -37,6 +40,9 @@ mapfile -t steps < <(sed -n '/<!-- first-run -->/,/<!-- \/first-run -->/p' "$top
 	sed -n '/^```$/,/^```$/p' | grep -v '^```' | sed 's/[[:space:]]*#.*$//' | grep .)
 [ ${#steps[@]} -ge 3 ] || { echo "check-fresh: README.md has no first-run block (<!-- first-run -->)" >&2; exit 1; }
 [ $ci -eq 1 ] && steps+=("bash .ci/run")
+# --first CMD: the prerequisite line, then CMD as the very first command
+# instead of the two (every entry point must work as the first one).
+[ -n "$first" ] && steps=("${steps[0]}" "$first")
 
 # Re-run inside a private mount namespace (once).
 if [ -z "${MCMIG_FRESH_NS:-}" ]; then
