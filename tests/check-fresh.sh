@@ -140,6 +140,17 @@ outside_build() {
 		! -path "$root/run/*" ! -path "$root/tmp/*" 2>/dev/null | sed "s|^$root||"
 }
 
+# none_left DESC LIST: a check that passes when LIST is empty.
+none_left() {
+	if [ -n "$2" ]; then
+		report "$1" FAIL 0
+		echo "$2" | head -20 >&2
+		failed=1
+	else
+		report "$1" ok 0
+	fi
+}
+
 failed=0
 n=0
 for step in "${steps[@]}"; do
@@ -165,47 +176,19 @@ for step in "${steps[@]}"; do
 	fi
 	tail -n 3 "$log" | sed 's/^/    /'
 	report "$step" "$st" $(($(date +%s) - s))
-	if [ $n -eq 3 ]; then
-		left=$(outside_build)
-		if [ -n "$left" ]; then
-			report "'$step' wrote nothing outside build/" FAIL 0
-			echo "$left" | head -20 >&2
-			failed=1
-		else
-			report "'$step' wrote nothing outside build/" ok 0
-		fi
-	fi
+	[ $n -eq 3 ] && none_left "'$step' wrote nothing outside build/" "$(outside_build)"
 	[ $st = ok ] || { tail -n 40 "$log" >&2; break; }
 done
 
 # 5. Nothing left behind outside the run directories.
-left=$(find "$root/tmp" -mindepth 1 -maxdepth 1 2>/dev/null | sed "s|^$root||")
-if [ -n "$left" ]; then
-	report "nothing left in /tmp" FAIL 0
-	echo "$left" | head -20 >&2
-	failed=1
-else
-	report "nothing left in /tmp" ok 0
-fi
-left=$(ls "$root/run/netns" 2>/dev/null; ls "$root/etc/netns" 2>/dev/null) || true
-if [ -n "$left" ]; then
-	report "no network namespace left" FAIL 0
-	echo "$left" >&2
-	failed=1
-else
-	report "no network namespace left" ok 0
-fi
+none_left "nothing left in /tmp" "$(find "$root/tmp" -mindepth 1 -maxdepth 1 2>/dev/null | sed "s|^$root||")"
+none_left "no network namespace left" \
+	"$(find "$root/run/netns" "$root/etc/netns" -mindepth 1 -maxdepth 1 2>/dev/null | sed "s|^$root||")"
 left=
 for p in /proc/[0-9]*; do
 	[ "$(readlink "$p/root" 2>/dev/null)" = "$root" ] && left+=" ${p#/proc/}($(cat "$p/comm" 2>/dev/null))"
 done
-if [ -n "$left" ]; then
-	report "no process left" FAIL 0
-	echo "left running:$left" >&2
-	failed=1
-else
-	report "no process left" ok 0
-fi
+none_left "no process left" "$left"
 
 echo
 echo "check-fresh: steps in a fresh Debian 12 root (logs in $base):"
