@@ -51,7 +51,7 @@ tally "$T_RUN/suite.out"
 t_check "suite driver finished by itself (rc $rc)" test "$rc" -eq 0
 t_check "the CHAP password never reaches the emulator log" \
 	bash -c "! grep -q s3cret \"\$1\"" _ "$T_RUN/emu.log"
-t_check "raw-ip data format was set" grep -q "data format: raw-ip" "$T_RUN/emu.log"
+t_check "raw-ip with QMAP data format was set" grep -q "data format: link-layer=raw-ip aggregation=qmap$" "$T_RUN/emu.log"
 t_check "timed-out and cancelled Start Network were aborted (WDS Abort)" \
 	test "$(grep -c 'start network tid=[0-9]* aborted' "$T_RUN/emu.log")" -eq 2
 t_check "no session came up for an aborted request" \

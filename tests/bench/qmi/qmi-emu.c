@@ -353,6 +353,31 @@ static int apply_words(gchar **w, bool serving, struct emu_serving *s, struct em
 	return 0;
 }
 
+/*
+ * "data-format link-layer=raw-ip|802-3 aggregation=qmap|none": the format the
+ * modem has at start, as when another client (the primary's) set it before.
+ */
+static int format_load(gchar **w, char *err, size_t errlen)
+{
+	guint i;
+
+	for (i = 0; w[i]; i++) {
+		if (strcmp(w[i], "link-layer=raw-ip") == 0) {
+			emu.link_layer = 2;
+		} else if (strcmp(w[i], "link-layer=802-3") == 0) {
+			emu.link_layer = 1;
+		} else if (strcmp(w[i], "aggregation=qmap") == 0) {
+			emu.ul_aggregation = emu.dl_aggregation = 5;
+		} else if (strcmp(w[i], "aggregation=none") == 0) {
+			emu.ul_aggregation = emu.dl_aggregation = 0;
+		} else {
+			snprintf(err, errlen, "bad data-format word '%s'", w[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int scenario_load(const char *path)
 {
 	gchar *text = NULL, **lines;
@@ -403,6 +428,8 @@ static int scenario_load(const char *path)
 					r = -EINVAL;
 				}
 			}
+		} else if (strcmp(w[0], "data-format") == 0) {
+			r = format_load(w + 1, err, sizeof(err));
 		} else {
 			snprintf(err, sizeof(err), "unknown statement '%s'", w[0]);
 			r = -EINVAL;
@@ -782,22 +809,67 @@ static void handle_nas(struct emu_conn *c, struct emu_client *cl, const struct q
 
 /* ---- WDA ---- */
 
+static const char *format_str(void)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "link-layer=%s aggregation=%s",
+		 emu.link_layer == 2 ? "raw-ip" : "802-3",
+		 emu.ul_aggregation == 5 && emu.dl_aggregation == 5 ? "qmap" :
+		 !emu.ul_aggregation && !emu.dl_aggregation	    ? "none" :
+								      "mixed");
+	return buf;
+}
+
+/*
+ * The data format is one per data port: every session's packets are framed
+ * by it. A change while sessions are up cuts their data path, which the
+ * emulator makes visible by ending them (with an indication), so that a test
+ * sees a client that disturbs another's PDN.
+ */
+static void format_change(uint32_t ll, uint32_t ul, uint32_t dl)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (ll == emu.link_layer && ul == emu.ul_aggregation && dl == emu.dl_aggregation) {
+		emu_log("data format: %s (unchanged)", format_str());
+		return;
+	}
+	emu.link_layer = ll;
+	emu.ul_aggregation = ul;
+	emu.dl_aggregation = dl;
+	emu_log("data format: %s", format_str());
+	g_hash_table_iter_init(&it, emu.clients);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct emu_client *cl = v;
+
+		if (cl->session) {
+			emu_log("data format changed under session handle=%u mux=%u: cut",
+				cl->session->handle, cl->mux_id);
+			session_end(cl->session, WDS_CALL_END_UNSPECIFIED, 0, true);
+		}
+	}
+}
+
 static void handle_wda(struct emu_conn *c, const struct qmi_msg *m)
 {
 	uint8_t buf[EMU_REPLY_MAX];
 	struct qmi_builder b;
-	uint32_t ll;
+	uint32_t ll, ul, dl;
 
 	switch (m->msg_id) {
 	case 0x0020: /* Set Data Format */
-		if (qmi_tlv_u32(m, 0x11, &ll) == 0) {
-			if (ll != 1 && ll != 2)
-				return reply_result(c, m, QERR_INVALID_ARGUMENT);
-			emu.link_layer = ll;
-			emu_log("data format: %s", ll == 2 ? "raw-ip" : "802-3");
-		}
-		qmi_tlv_u32(m, 0x12, &emu.ul_aggregation);
-		qmi_tlv_u32(m, 0x13, &emu.dl_aggregation);
+		if (qmi_tlv_u32(m, 0x11, &ll) == 0 && ll != 1 && ll != 2)
+			return reply_result(c, m, QERR_INVALID_ARGUMENT);
+		if (qmi_tlv_u32(m, 0x11, &ll) < 0)
+			ll = emu.link_layer;
+		/* An aggregation TLV left out means none, as on the modems we know. */
+		if (qmi_tlv_u32(m, 0x12, &ul) < 0)
+			ul = 0;
+		if (qmi_tlv_u32(m, 0x13, &dl) < 0)
+			dl = 0;
+		format_change(ll, ul, dl);
 		/* fallthrough */
 	case 0x0021: /* Get Data Format */
 		reply_init(&b, buf, m);
@@ -1211,6 +1283,7 @@ static void ctl_status(GString *out)
 	g_string_append_printf(out, "serving mcc=%03u mnc=%0*u tac=%u cell=%u\n", emu.serving.mcc,
 			       emu.serving.mnc3 ? 3 : 2, emu.serving.mnc, emu.serving.tac,
 			       emu.serving.cell);
+	g_string_append_printf(out, "data-format %s\n", format_str());
 	g_hash_table_iter_init(&it, emu.clients);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		struct emu_client *cl = v;
