@@ -112,3 +112,47 @@ int modem_qmi_gerror(const GError *e, bool vanished, const char *step, char *rea
 	snprintf(reason, size, "%s: %s", step, e->message);
 	return err;
 }
+
+static const char *modem_qmi_format_str(const struct modem_qmi_format *f, char *buf, size_t size)
+{
+	const char *ll = qmi_wda_link_layer_protocol_get_string(f->ll);
+
+	if (!f->known)
+		return "unknown";
+	snprintf(buf, size, "%s%s", ll ? ll : "unknown",
+		 f->ul == QMI_WDA_DATA_AGGREGATION_PROTOCOL_QMAP &&
+				 f->dl == QMI_WDA_DATA_AGGREGATION_PROTOCOL_QMAP ?
+			 " with QMAP" :
+		 f->ul == QMI_WDA_DATA_AGGREGATION_PROTOCOL_DISABLED &&
+				 f->dl == QMI_WDA_DATA_AGGREGATION_PROTOCOL_DISABLED ?
+			 " without aggregation" :
+			 " with other aggregation");
+	return buf;
+}
+
+int modem_qmi_data_format_plan(const struct modem_qmi_format *cur, bool muxed, bool shared,
+			       bool *set, char *reason, size_t size)
+{
+	QmiWdaDataAggregationProtocol agg = muxed ? QMI_WDA_DATA_AGGREGATION_PROTOCOL_QMAP :
+						    QMI_WDA_DATA_AGGREGATION_PROTOCOL_DISABLED;
+	char have[64];
+
+	*set = false;
+	if (cur->known && cur->ll == QMI_WDA_LINK_LAYER_PROTOCOL_RAW_IP && cur->ul == agg &&
+	    cur->dl == agg)
+		return 0;
+	if (!shared) {
+		*set = true;
+		return 0;
+	}
+	/*
+	 * The format is one per data port: every PDN on it, the primary's
+	 * included, is framed by it. Make-before-break means the primary
+	 * stays as it is, so our PDN fits the port or does not come up.
+	 */
+	snprintf(reason, size,
+		 "data format is %s, needs raw-ip %s: not changed under the primary PDN",
+		 modem_qmi_format_str(cur, have, sizeof(have)),
+		 muxed ? "with QMAP" : "without aggregation");
+	return -EBUSY;
+}

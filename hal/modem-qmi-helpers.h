@@ -33,4 +33,21 @@ int modem_qmi_protocol_errno(gint code);
  */
 int modem_qmi_gerror(const GError *e, bool vanished, const char *step, char *reason, size_t size);
 
+/* The data port's format as WDA Get Data Format reported it. */
+struct modem_qmi_format {
+	bool known; /* false: the modem did not say (Get Data Format refused) */
+	QmiWdaLinkLayerProtocol ll;
+	QmiWdaDataAggregationProtocol ul, dl;
+};
+
+/*
+ * What to do about the data format before a PDN: it must be raw IP, with
+ * QMAP both ways when @muxed. 0 with *@set false: the modem already has it,
+ * send nothing. 0 with *@set true: send WDA Set Data Format (nobody else
+ * uses the modem). -EBUSY with @reason when it differs (or is unknown) and
+ * @shared: another PDN runs on the modem and a change would cut it.
+ */
+int modem_qmi_data_format_plan(const struct modem_qmi_format *cur, bool muxed, bool shared,
+			       bool *set, char *reason, size_t size);
+
 #endif

@@ -8,9 +8,15 @@
  * Configuration read (struct modem_config): device (cdc-wdm path; the file
  * check is skipped when it is not a character device, as with a bench
  * emulator), proxy (abstract socket name, default "qmi-proxy"), netdev (one
- * data interface, or a comma-separated list: PDN slot i uses mux id i + 1 and
- * the i-th name; a single name means no muxing and one PDN at a time) and
- * timeout_ms (per QMI request, rounded up to seconds; 0 = 10 s).
+ * data interface, or a comma-separated list: PDN slot i uses the i-th name),
+ * mux_id (the board's QMAP mux id of slot 0, slot i uses mux_id + i; without
+ * it a list means mux ids 1, 2, ... and a single name no muxing), shared
+ * (the primary PDN runs on this modem) and timeout_ms (per QMI request,
+ * rounded up to seconds; 0 = 10 s).
+ *
+ * The data format (WDA) is one per data port, shared by every PDN on it: it
+ * is read first and set only when it differs; on a shared modem a difference
+ * fails open rather than cut the primary PDN.
  *
  * Every libqmi GError and QMI status is turned into -errno plus a reason at
  * this boundary; the original is logged once at debug level.
@@ -36,7 +42,7 @@
 struct qmi_pdn {
 	struct modem *m;
 	modem_pdn_id id;
-	unsigned int slot; /* mux id = slot + 1 when multiplexed */
+	unsigned int slot; /* mux id = mux_base + slot when multiplexed */
 	QmiClientWds *wds;
 	guint32 handle;
 	gulong status_handler;
@@ -53,6 +59,8 @@ struct modem {
 	gchar **netdevs;
 	unsigned int n_slots;
 	bool muxed;
+	unsigned int mux_base; /* mux id of slot 0 */
+	bool shared;
 	struct qmi_pdn *slots[QMI_MAX_PDNS];
 	modem_pdn_id next_id;
 	gulong removed_handler;
@@ -743,7 +751,8 @@ static void wds_allocated(GObject *src, GAsyncResult *res, gpointer data)
 		return qmi_start_network(op);
 	/* One QMAP mux id per PDN: the data of each lands on its own link. */
 	in = qmi_message_wds_bind_mux_data_port_input_new();
-	qmi_message_wds_bind_mux_data_port_input_set_mux_id(in, (guint8)(op->pdn->slot + 1), NULL);
+	qmi_message_wds_bind_mux_data_port_input_set_mux_id(
+		in, (guint8)(op->m->mux_base + op->pdn->slot), NULL);
 	qmi_message_wds_bind_mux_data_port_input_set_client_type(in, QMI_WDS_CLIENT_TYPE_TETHERED,
 								 NULL);
 	qmi_client_wds_bind_mux_data_port(op->pdn->wds, in, op->m->timeout_s, op->m->cancel,
@@ -928,21 +937,11 @@ out:
 		qmi_message_wda_set_data_format_output_unref(o);
 }
 
-static void wda_allocated(GObject *src, GAsyncResult *res, gpointer data)
+static void qmi_set_data_format(struct qmi_op *op)
 {
-	struct qmi_op *op = data;
-	QmiMessageWdaSetDataFormatInput *in;
-	QmiClient *client;
-	GError *e = NULL;
+	QmiMessageWdaSetDataFormatInput *in = qmi_message_wda_set_data_format_input_new();
 
-	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op))
-		return qmi_orphan_client(QMI_DEVICE(src), client, e);
-	if (!client)
-		return qmi_op_gerror(op, e, "allocating a WDA client");
-	op->m->wda = QMI_CLIENT_WDA(client);
 	/* Raw IP on the data port; QMAP aggregation when PDNs share it by mux id. */
-	in = qmi_message_wda_set_data_format_input_new();
 	qmi_message_wda_set_data_format_input_set_link_layer_protocol(
 		in, QMI_WDA_LINK_LAYER_PROTOCOL_RAW_IP, NULL);
 	if (op->m->muxed) {
@@ -954,6 +953,70 @@ static void wda_allocated(GObject *src, GAsyncResult *res, gpointer data)
 	qmi_client_wda_set_data_format(op->m->wda, in, op->m->timeout_s, op->m->cancel,
 				       set_data_format_ready, op);
 	qmi_message_wda_set_data_format_input_unref(in);
+}
+
+static void get_data_format_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageWdaGetDataFormatOutput *o;
+	struct modem_qmi_format cur = { 0 };
+	char reason[MODEM_REASON_MAX];
+	GError *e = NULL;
+	bool set;
+	int err;
+
+	o = qmi_client_wda_get_data_format_finish(QMI_CLIENT_WDA(src), res, &e);
+	if (qmi_op_orphaned(op))
+		goto out;
+	if (!o) {
+		qmi_op_gerror(op, e, "WDA Get Data Format");
+		e = NULL;
+		goto out;
+	}
+	/* A modem that refuses the question leaves the format unknown. */
+	if (qmi_message_wda_get_data_format_output_get_result(o, &e)) {
+		cur.known = qmi_message_wda_get_data_format_output_get_link_layer_protocol(
+			o, &cur.ll, NULL);
+		qmi_message_wda_get_data_format_output_get_uplink_data_aggregation_protocol(
+			o, &cur.ul, NULL);
+		qmi_message_wda_get_data_format_output_get_downlink_data_aggregation_protocol(
+			o, &cur.dl, NULL);
+	} else {
+		g_debug("WDA Get Data Format: %s", e->message);
+	}
+	err = modem_qmi_data_format_plan(&cur, op->m->muxed, op->m->shared, &set, reason,
+					 sizeof(reason));
+	if (err) {
+		qmi_op_finish(op, err, reason);
+		goto out;
+	}
+	if (set)
+		qmi_set_data_format(op);
+	else
+		qmi_device_allocate_client(op->m->dev, QMI_SERVICE_NAS, QMI_CID_NONE,
+					   op->m->timeout_s, op->m->cancel, nas_allocated, op);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_wda_get_data_format_output_unref(o);
+}
+
+static void wda_allocated(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiClient *client;
+	GError *e = NULL;
+
+	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
+	if (!client)
+		return qmi_op_gerror(op, e, "allocating a WDA client");
+	op->m->wda = QMI_CLIENT_WDA(client);
+	/* Read before writing: the format may be another PDN's, in use now. */
+	qmi_client_wda_get_data_format(op->m->wda, NULL, op->m->timeout_s, op->m->cancel,
+				       get_data_format_ready, op);
 }
 
 static void device_open_ready(GObject *src, GAsyncResult *res, gpointer data)
@@ -1018,9 +1081,14 @@ static void modem_qmi_open(struct modem **mp, const struct modem_config *cfg,
 		m->netdevs = g_new0(gchar *, 1);
 	}
 	m->n_slots = MAX(1u, g_strv_length(m->netdevs));
-	m->muxed = m->n_slots > 1;
+	m->mux_base = cfg && cfg->mux_id ? cfg->mux_id : 1;
+	m->muxed = m->n_slots > 1 || (cfg && cfg->mux_id);
+	m->shared = cfg && cfg->shared;
 	op = qmi_op_new(m, QMI_OP_OPEN, user_data);
 	op->done_cb = cb;
+	/* QMAP mux ids 1-254 (qmi_wwan add_mux and rmnet take no others). */
+	if (m->mux_base + m->n_slots - 1 > 254)
+		return qmi_op_fail_later(op, -EINVAL, "QMAP mux id out of range 1-254");
 	if (!cfg || !cfg->device || !cfg->device[0])
 		return qmi_op_fail_later(op, -EINVAL, "no QMI device configured");
 	if (cfg->proxy && (!cfg->proxy[0] || strlen(cfg->proxy) > 100))

@@ -33,6 +33,16 @@ struct modem_config {
 	const char *bus;     /* mm: "system" or "session" */
 	const char *netdev;  /* data interface, e.g. wwan0 */
 	unsigned int timeout_ms;
+	/*
+	 * qmi: the QMAP mux id of our PDN (board data, 1-254); 0 = not set
+	 * (mux ids 1, 2, ... when @netdev lists several links, else none).
+	 */
+	unsigned int mux_id;
+	/*
+	 * qmi: another PDN (the primary) runs on this modem: its data format
+	 * is read and never changed (a change cuts the primary's data path).
+	 */
+	bool shared;
 };
 
 enum modem_reg_state {

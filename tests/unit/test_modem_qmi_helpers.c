@@ -157,13 +157,89 @@ static void test_gerror(void **state)
 	}
 }
 
+/*
+ * The data format is read before it is written: kept when it already fits,
+ * set when nobody else uses the modem, and never changed under a primary
+ * PDN that shares the modem.
+ */
+static void test_data_format_plan(void **state)
+{
+#define RAW  QMI_WDA_LINK_LAYER_PROTOCOL_RAW_IP
+#define ETH  QMI_WDA_LINK_LAYER_PROTOCOL_802_3
+#define QMAP QMI_WDA_DATA_AGGREGATION_PROTOCOL_QMAP
+#define OFF  QMI_WDA_DATA_AGGREGATION_PROTOCOL_DISABLED
+	static const struct {
+		struct modem_qmi_format cur;
+		bool muxed, shared;
+		int err;
+		bool set;
+		const char *reason;
+	} rows[] = {
+		/* Already what we need: nothing is sent, shared or not. */
+		{ { true, RAW, QMAP, QMAP }, true, true, 0, false, "kept" },
+		{ { true, RAW, QMAP, QMAP }, true, false, 0, false, "kept" },
+		{ { true, RAW, OFF, OFF }, false, true, 0, false, "kept" },
+		{ { true, RAW, OFF, OFF }, false, false, 0, false, "kept" },
+		/* Differs, modem ours alone: set it. */
+		{ { true, ETH, OFF, OFF }, true, false, 0, true, "kept" },
+		{ { true, RAW, QMAP, QMAP }, false, false, 0, true, "kept" },
+		{ { false, ETH, OFF, OFF }, true, false, 0, true, "kept" },
+		/* Differs under the primary PDN: refused, the primary stays. */
+		{ { true, RAW, QMAP, QMAP },
+		  false,
+		  true,
+		  -EBUSY,
+		  false,
+		  "data format is raw-ip with QMAP, needs raw-ip without aggregation: "
+		  "not changed under the primary PDN" },
+		{ { true, ETH, OFF, OFF },
+		  true,
+		  true,
+		  -EBUSY,
+		  false,
+		  "data format is 802-3 without aggregation, needs raw-ip with QMAP: "
+		  "not changed under the primary PDN" },
+		{ { true, RAW, QMAP, OFF },
+		  true,
+		  true,
+		  -EBUSY,
+		  false,
+		  "data format is raw-ip with other aggregation, needs raw-ip with QMAP: "
+		  "not changed under the primary PDN" },
+		{ { false, ETH, OFF, OFF },
+		  true,
+		  true,
+		  -EBUSY,
+		  false,
+		  "data format is unknown, needs raw-ip with QMAP: "
+		  "not changed under the primary PDN" },
+	};
+#undef RAW
+#undef ETH
+#undef QMAP
+#undef OFF
+	char reason[MODEM_REASON_MAX];
+	size_t i;
+	bool set;
+
+	for (i = 0; i < N(rows); i++) {
+		strcpy(reason, "kept");
+		set = !rows[i].set;
+		assert_int_equal(modem_qmi_data_format_plan(&rows[i].cur, rows[i].muxed,
+							    rows[i].shared, &set, reason,
+							    sizeof(reason)),
+				 rows[i].err);
+		assert_int_equal(set, rows[i].set);
+		assert_string_equal(reason, rows[i].reason);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_call_end_3gpp),
-		cmocka_unit_test(test_call_end_other),
-		cmocka_unit_test(test_protocol_errno),
-		cmocka_unit_test(test_gerror),
+		cmocka_unit_test(test_call_end_3gpp),	 cmocka_unit_test(test_call_end_other),
+		cmocka_unit_test(test_protocol_errno),	 cmocka_unit_test(test_gerror),
+		cmocka_unit_test(test_data_format_plan),
 	};
 
 	return cmocka_run_group_tests_name("modem_qmi_helpers", tests, NULL, NULL);

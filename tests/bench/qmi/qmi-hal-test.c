@@ -5,11 +5,17 @@
  *
  *   qmi-hal-test --device PATH --proxy NAME --netdev LIST --control PATH suite
  *   qmi-hal-test --device PATH --proxy NAME hang APN
+ *   qmi-hal-test --device PATH --proxy NAME --netdev NAME --mux-id N --shared
+ *                --control PATH [--during CMD] migrate APN
+ *   qmi-hal-test --device PATH --proxy NAME [--mux-id N] --shared refused
  *
  * "suite" runs the scenario of tests/integration/modem-qmi.sh and triggers
  * network-side events through the emulator's control socket. "hang" connects
  * APN (which the emulator answers slowly) and expects a clean error within a
- * bounded time once the test kills the emulator.
+ * bounded time once the test kills the emulator. "migrate" brings APN up
+ * and down twice (a migration and a return, then again) on a modem shared
+ * with a primary PDN, running CMD (a shell command; its status is a check)
+ * while APN is up. "refused" expects open to refuse to change the data format.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -437,6 +443,69 @@ static int hang(const struct modem_config *cfg, const char *apn)
 	return failures ? 1 : 0;
 }
 
+/* A migration and a return, twice, beside a primary PDN of another client. */
+static int migrate(const struct modem_config *cfg, const char *apn, const char *during)
+{
+	struct events ev_state = { 0 };
+	struct modem_events ev;
+	struct modem_pdn_params p = params(apn, MODEM_AUTH_NONE, "", "");
+	char reply[1024], want[MODEM_APN_MAX + 16];
+	const char *line;
+	struct modem *m;
+	int round;
+
+	m = open_modem(cfg, &ev_state, &ev);
+	for (round = 1; round <= 2; round++) {
+		struct result c = { 0 }, d = { 0 };
+		gchar *out = NULL;
+		gint status = -1;
+
+		connect_pdn(m, &p, &c);
+		wait_for(&c.calls, 1, 5000);
+		check(c.calls == 1 && c.err == 0 && c.id, "round %d: PDN %s up (%d %s)", round, apn,
+		      c.err, c.reason);
+		check(strcmp(c.settings.ifname, cfg->netdev) == 0, "round %d: on %s (got %s)",
+		      round, cfg->netdev, c.settings.ifname);
+		snprintf(want, sizeof(want), "session apn=%s ", apn);
+		line = emu_control("status", reply, sizeof(reply)) == 0 ? strstr(reply, want) :
+									  NULL;
+		snprintf(want, sizeof(want), "mux=%u\n", cfg->mux_id);
+		check(line && strstr(line, want) == strchr(line, '\n') - strlen(want) + 1,
+		      "round %d: %s bound to mux id %u", round, apn, cfg->mux_id);
+		if (during) {
+			g_spawn_command_line_sync(during, &out, NULL, &status, NULL);
+			check(g_spawn_check_wait_status(status, NULL), "round %d: %s", round,
+			      out ? g_strchomp(out) : during);
+			g_free(out);
+		}
+		modem_qmi_ops.disconnect(m, c.id, done_cb, &d);
+		wait_for(&d.calls, 1, 5000);
+		check(d.calls == 1 && d.err == 0, "round %d: PDN %s down (%d %s)", round, apn,
+		      d.err, d.reason);
+	}
+	settle(200);
+	check(ev_state.dropped_calls == 0, "no PDN of ours dropped");
+	modem_qmi_ops.close(m);
+	settle(300);
+	return failures ? 1 : 0;
+}
+
+/* Open on a shared modem whose data format does not fit: refused, nothing set. */
+static int refused(const struct modem_config *cfg)
+{
+	struct result r = { 0 };
+	struct modem *m = NULL;
+
+	in_call = true;
+	modem_qmi_ops.open(&m, cfg, NULL, done_cb, &r);
+	in_call = false;
+	wait_for(&r.calls, 1, 10000);
+	check(r.calls == 1 && r.err == -EBUSY, "open refused: %d \"%s\"", r.err, r.reason);
+	modem_qmi_ops.close(m);
+	settle(300);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -445,9 +514,13 @@ int main(int argc, char **argv)
 		{ "netdev", required_argument, NULL, 'n' },
 		{ "control", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "mux-id", required_argument, NULL, 'x' },
+		{ "shared", no_argument, NULL, 's' },
+		{ "during", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct modem_config cfg = { .backend = "qmi", .timeout_ms = 5000 };
+	const char *during = NULL;
 	int o;
 
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -467,6 +540,15 @@ int main(int argc, char **argv)
 		case 't':
 			cfg.timeout_ms = (unsigned int)strtoul(optarg, NULL, 10);
 			break;
+		case 'x':
+			cfg.mux_id = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 's':
+			cfg.shared = true;
+			break;
+		case 'r':
+			during = optarg;
+			break;
 		default:
 			return 2;
 		}
@@ -475,7 +557,12 @@ int main(int argc, char **argv)
 		return suite(&cfg);
 	if (optind + 1 < argc && strcmp(argv[optind], "hang") == 0)
 		return hang(&cfg, argv[optind + 1]);
+	if (optind + 1 < argc && strcmp(argv[optind], "migrate") == 0 && cfg.netdev && cfg.mux_id)
+		return migrate(&cfg, argv[optind + 1], during);
+	if (optind < argc && strcmp(argv[optind], "refused") == 0)
+		return refused(&cfg);
 	fprintf(stderr, "usage: qmi-hal-test --device PATH --proxy NAME [--netdev LIST] "
-			"[--control PATH] [--timeout MS] suite | hang APN\n");
+			"[--mux-id N] [--shared] [--control PATH] [--timeout MS] [--during CMD] "
+			"suite | hang APN | migrate APN | refused\n");
 	return 2;
 }
