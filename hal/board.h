@@ -32,6 +32,9 @@ struct board {
 	unsigned int modem_timeout_ms;
 	char netdev_primary[MODEM_IFNAME_MAX];
 	char netdev_partner[MODEM_IFNAME_MAX];
+	/* QMAP mux ids (1-254) of the primary and partner PDNs; 0 = not multiplexed. */
+	unsigned int netdev_primary_mux_id;
+	unsigned int netdev_partner_mux_id;
 	char uicc_backend[8]; /* "pcsc" */
 	char uicc_reader[BOARD_STR_MAX];
 };

@@ -50,6 +50,27 @@ static void test_parse_good(void **state)
 	assert_string_equal(cfg.netdev, "wwan0");
 	assert_null(cfg.proxy);
 	assert_null(cfg.bus);
+	/* No mux data: one unmultiplexed port, no primary on it. */
+	assert_int_equal(cfg.mux_id, 0);
+	assert_false(cfg.shared);
+}
+
+/* A multiplexed QMI board: the partner's mux id, and the primary beside it. */
+static void test_parse_mux(void **state)
+{
+	static const char mux[] = "[board]\nname=m\n[modem]\nbackend=qmi\ndevice=/dev/x\n"
+				  "[netdev]\nprimary=qmimux0\npartner=qmimux1\n"
+				  "primary-mux-id=1\npartner-mux-id=254\n[uicc]\nbackend=pcsc\n";
+	char err[BOARD_ERR_MAX];
+	struct modem_config cfg;
+	struct board b;
+
+	assert_int_equal(board_parse(mux, strlen(mux), &b, err, sizeof(err)), 0);
+	assert_int_equal(b.netdev_primary_mux_id, 1);
+	assert_int_equal(b.netdev_partner_mux_id, 254);
+	board_modem_config(&b, &cfg);
+	assert_int_equal(cfg.mux_id, 254);
+	assert_true(cfg.shared);
 }
 
 #define X32 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -71,6 +92,12 @@ static void test_parse_malformed(void **state)
 		{ "[modem]\ntimeout-ms=soon\n",
 		  "line 12: [modem] timeout-ms: 'soon' is not a number" },
 		{ "[modem]\ntimeout-ms=-1\n", "line 12: [modem] timeout-ms: '-1' is not a number" },
+		{ "[modem]\ntimeout-ms=600001\n",
+		  "line 12: [modem] timeout-ms: '600001' is not a number of ms (0-600000)" },
+		{ "[netdev]\npartner-mux-id=0\n",
+		  "line 12: [netdev] partner-mux-id: '0' is not a mux id (1-254)" },
+		{ "[netdev]\nprimary-mux-id=255\n",
+		  "line 12: [netdev] primary-mux-id: '255' is not a mux id (1-254)" },
 		{ "[board]\nfallback=yes\n",
 		  "line 12: [board] fallback: 'yes' is not true or false" },
 		{ "[board]\ncompatible=a;b;c;d;e;f;g;h;i\n",
@@ -163,9 +190,16 @@ static void test_select_shipped(void **state)
 	assert_string_equal(b.netdev_primary, "wwan0");
 	assert_string_equal(b.netdev_partner, "wwan1");
 	assert_string_equal(b.uicc_reader, "Virtual PCD");
+	/* The bench's emulated modem carries the primary on mux 1 as the Pi's does. */
+	assert_int_equal(b.netdev_primary_mux_id, 1);
+	assert_int_equal(b.netdev_partner_mux_id, 2);
 	assert_int_equal(board_select("boards", "raspberrypi-4-ec25", dt, &b, err, sizeof(err)), 0);
 	assert_string_equal(b.modem_backend, "qmi");
 	assert_string_equal(b.compatible[0], "raspberrypi,4-model-b");
+	assert_string_equal(b.netdev_primary, "qmimux0");
+	assert_string_equal(b.netdev_partner, "qmimux1");
+	assert_int_equal(b.netdev_primary_mux_id, 1);
+	assert_int_equal(b.netdev_partner_mux_id, 2);
 	assert_int_equal(board_select("boards", "nope", dt, &b, err, sizeof(err)), -ENOENT);
 	assert_string_equal(err, "no board 'nope' in boards");
 }
@@ -195,6 +229,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_parse_mux),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_select_shipped),
