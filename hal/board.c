@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "netdev.h"
 #include "util.h"
 
 #define BOARD_LINE_MAX	512
@@ -37,6 +38,8 @@ struct board_key {
 
 static const char *const board_modem_backends[] = { "qmi", "mbim", "mm", NULL };
 static const char *const board_uicc_backends[] = { "pcsc", NULL };
+/* In the order of enum netdev_link_kind. */
+static const char *const board_link_kinds[] = { "existing", "qmi_wwan", "rmnet", NULL };
 
 #define STR(g, k, field, req)                                                     \
 	{                                                                         \
@@ -50,7 +53,8 @@ static const struct board_key board_keys[] = {
 	{ BOARD_G_BOARD, "fallback", BOARD_K_BOOL, offsetof(struct board, fallback), 0, false, NULL,
 	  0, 0, NULL },
 	{ BOARD_G_MODEM, "backend", BOARD_K_ENUM, offsetof(struct board, modem_backend),
-	  sizeof(((struct board *)0)->modem_backend), true, board_modem_backends, 0, 0, NULL },
+	  sizeof(((struct board *)0)->modem_backend), true, board_modem_backends, 0, 0,
+	  "a known backend" },
 	STR(BOARD_G_MODEM, "device", modem_device, true),
 	STR(BOARD_G_MODEM, "proxy", modem_proxy, false),
 	STR(BOARD_G_MODEM, "bus", modem_bus, false),
@@ -63,8 +67,13 @@ static const struct board_key board_keys[] = {
 	  offsetof(struct board, netdev_primary_mux_id), 0, false, NULL, 1, 254, "a mux id" },
 	{ BOARD_G_NETDEV, "partner-mux-id", BOARD_K_UINT,
 	  offsetof(struct board, netdev_partner_mux_id), 0, false, NULL, 1, 254, "a mux id" },
+	{ BOARD_G_NETDEV, "partner-link", BOARD_K_ENUM, offsetof(struct board, netdev_partner_link),
+	  sizeof(((struct board *)0)->netdev_partner_link), false, board_link_kinds, 0, 0,
+	  "a link kind (existing, qmi_wwan, rmnet)" },
+	STR(BOARD_G_NETDEV, "parent", netdev_parent, false),
 	{ BOARD_G_UICC, "backend", BOARD_K_ENUM, offsetof(struct board, uicc_backend),
-	  sizeof(((struct board *)0)->uicc_backend), true, board_uicc_backends, 0, 0, NULL },
+	  sizeof(((struct board *)0)->uicc_backend), true, board_uicc_backends, 0, 0,
+	  "a known backend" },
 	STR(BOARD_G_UICC, "reader", uicc_reader, false),
 };
 
@@ -149,8 +158,8 @@ static int board_set(struct board *b, const struct board_key *k, char *v, unsign
 		for (i = 0; k->choices[i]; i++)
 			if (!strcmp(v, k->choices[i]))
 				return util_strlcpy(field, v, k->size);
-		return board_fail(err, size, "line %u: [%s] %s: '%s' is not a known backend", line,
-				  g, k->key, v);
+		return board_fail(err, size, "line %u: [%s] %s: '%s' is not %s", line, g, k->key, v,
+				  k->what);
 	}
 	return -EINVAL;
 }
@@ -231,6 +240,11 @@ int board_parse(const char *buf, size_t len, struct board *b, char *err, size_t 
 		if (board_keys[i].required && !(seen & (1u << i)))
 			return board_fail(err, err_size, "missing key [%s] %s",
 					  board_groups[board_keys[i].group], board_keys[i].key);
+	if (strcmp(b->netdev_partner_link, "existing") && b->netdev_partner_link[0] &&
+	    (!b->netdev_parent[0] || !b->netdev_partner_mux_id))
+		return board_fail(err, err_size,
+				  "[netdev] partner-link=%s needs parent and partner-mux-id",
+				  b->netdev_partner_link);
 	return 0;
 }
 
@@ -362,6 +376,20 @@ out:
 	free(boards);
 	free(buf);
 	return ret;
+}
+
+bool board_link(const struct board *b, struct netdev_link *l)
+{
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; board_link_kinds[i]; i++)
+		if (!strcmp(b->netdev_partner_link, board_link_kinds[i]))
+			l->kind = (enum netdev_link_kind)i;
+	l->parent = b->netdev_parent;
+	l->name = b->netdev_partner;
+	l->mux_id = b->netdev_partner_mux_id;
+	return l->kind != NETDEV_LINK_EXISTING;
 }
 
 void board_modem_config(const struct board *b, struct modem_config *cfg)

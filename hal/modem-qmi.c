@@ -11,8 +11,10 @@
  * data interface, or a comma-separated list: PDN slot i uses the i-th name),
  * mux_id (the board's QMAP mux id of slot 0, slot i uses mux_id + i; without
  * it a list means mux ids 1, 2, ... and a single name no muxing), shared
- * (the primary PDN runs on this modem) and timeout_ms (per QMI request,
- * rounded up to seconds; 0 = 10 s).
+ * (the primary PDN runs on this modem), link_ops and link (each PDN's mux
+ * link is made before its WDS client is bound and removed with the PDN, on
+ * every path) and timeout_ms (per QMI request, rounded up to seconds;
+ * 0 = 10 s).
  *
  * The data format (WDA) is one per data port, shared by every PDN on it: it
  * is read first and set only when it differs; on a shared modem a difference
@@ -34,6 +36,7 @@
 
 #include "modem-qmi-helpers.h"
 #include "modem.h"
+#include "netdev.h"
 #include "util.h"
 
 #define QMI_MAX_PDNS	       8
@@ -47,6 +50,7 @@ struct qmi_pdn {
 	guint32 handle;
 	gulong status_handler;
 	bool up;
+	bool link_owned; /* we made its mux link: removed with the PDN */
 };
 
 struct modem {
@@ -61,6 +65,9 @@ struct modem {
 	bool muxed;
 	unsigned int mux_base; /* mux id of slot 0 */
 	bool shared;
+	const struct netdev_ops *link_ops; /* NULL: the mux links exist */
+	enum netdev_link_kind link_kind;
+	gchar *link_parent, *link_sysfs;
 	struct qmi_pdn *slots[QMI_MAX_PDNS];
 	modem_pdn_id next_id;
 	gulong removed_handler;
@@ -447,10 +454,29 @@ static void qmi_orphan_client(QmiDevice *dev, QmiClient *client, GError *e)
 	g_object_unref(client);
 }
 
-static void qmi_pdn_free(struct qmi_pdn *pdn)
+static void qmi_pdn_link(struct qmi_pdn *pdn, struct netdev_link *l)
 {
 	struct modem *m = pdn->m;
 
+	*l = (struct netdev_link){ .kind = m->link_kind,
+				   .parent = m->link_parent,
+				   .name = m->netdevs[pdn->slot],
+				   .mux_id = m->mux_base + pdn->slot,
+				   .sysfs = m->link_sysfs };
+}
+
+static void qmi_pdn_free(struct qmi_pdn *pdn)
+{
+	struct modem *m = pdn->m;
+	struct netdev_link l;
+	int err;
+
+	if (pdn->link_owned) {
+		qmi_pdn_link(pdn, &l);
+		err = m->link_ops->link_del(&l);
+		if (err)
+			g_debug("removing mux link %s: %s", l.name, g_strerror(-err));
+	}
 	if (pdn->status_handler)
 		g_signal_handler_disconnect(pdn->wds, pdn->status_handler);
 	if (pdn->wds)
@@ -790,6 +816,22 @@ static void modem_qmi_connect(struct modem *m, const struct modem_pdn_params *p,
 	op->pdn->slot = slot;
 	op->pdn->id = ++m->next_id;
 	m->slots[slot] = op->pdn;
+	if (m->link_ops) {
+		struct netdev_link l;
+		int err;
+
+		/* The link first (as ModemManager does): the data lands on it from the start. */
+		qmi_pdn_link(op->pdn, &l);
+		err = m->link_ops->link_add(&l);
+		if (err && err != -EEXIST) {
+			snprintf(reason, sizeof(reason), "creating mux link %s (mux id %u): %s",
+				 l.name, l.mux_id, g_strerror(-err));
+			qmi_pdn_free(op->pdn);
+			op->pdn = NULL;
+			return qmi_op_fail_later(op, err, reason);
+		}
+		op->pdn->link_owned = !err;
+	}
 	qmi_device_allocate_client(m->dev, QMI_SERVICE_WDS, QMI_CID_NONE, m->timeout_s, m->cancel,
 				   wds_allocated, op);
 }
@@ -1084,8 +1126,16 @@ static void modem_qmi_open(struct modem **mp, const struct modem_config *cfg,
 	m->mux_base = cfg && cfg->mux_id ? cfg->mux_id : 1;
 	m->muxed = m->n_slots > 1 || (cfg && cfg->mux_id);
 	m->shared = cfg && cfg->shared;
+	if (cfg && cfg->link_ops && cfg->link) {
+		m->link_ops = cfg->link_ops;
+		m->link_kind = cfg->link->kind;
+		m->link_parent = g_strdup(cfg->link->parent);
+		m->link_sysfs = g_strdup(cfg->link->sysfs);
+	}
 	op = qmi_op_new(m, QMI_OP_OPEN, user_data);
 	op->done_cb = cb;
+	if (m->link_ops && (!m->muxed || !m->link_parent || !m->netdevs[0]))
+		return qmi_op_fail_later(op, -EINVAL, "a mux link needs a mux id, parent and name");
 	/* QMAP mux ids 1-254 (qmi_wwan add_mux and rmnet take no others). */
 	if (m->mux_base + m->n_slots - 1 > 254)
 		return qmi_op_fail_later(op, -EINVAL, "QMAP mux id out of range 1-254");
@@ -1146,6 +1196,8 @@ static void modem_qmi_close(struct modem *m)
 	}
 	g_object_unref(m->cancel);
 	g_strfreev(m->netdevs);
+	g_free(m->link_parent);
+	g_free(m->link_sysfs);
 	g_free(m);
 }
 

@@ -25,6 +25,8 @@
 #define MODEM_PCSCF_MAX	 4
 
 struct modem;
+struct netdev_link;
+struct netdev_ops;
 
 struct modem_config {
 	const char *backend; /* "qmi", "mbim", "mm" */
@@ -43,6 +45,13 @@ struct modem_config {
 	 * is read and never changed (a change cuts the primary's data path).
 	 */
 	bool shared;
+	/*
+	 * qmi: each PDN's mux link is made by @link_ops->link_add() before the
+	 * PDN comes up and removed with it; @link gives the kind, parent and
+	 * sysfs root (name and mux id are the PDN's). NULL: the links exist.
+	 */
+	const struct netdev_ops *link_ops;
+	const struct netdev_link *link;
 };
 
 enum modem_reg_state {

@@ -70,7 +70,7 @@ t_check "data format read back as raw-ip with QMAP" \
 
 # The migration and the return, twice, with the checks in the middle.
 timeout 60 ip netns exec "$NS" "$DRV" --device "$T_RUN/cdc-wdm0" --proxy qmi-proxy \
-	--netdev qmimux1 --mux-id 2 --shared --control "$T_RUN/emu.ctl" \
+	--netdev qmimux1 --mux-id 2 --shared --link-parent wwan0 --control "$T_RUN/emu.ctl" \
 	--during "$T_RUN/primary.sh $T_RUN/during" migrate mcptt.partner.example >"$T_RUN/migrate.out" 2>&1
 rc=$?
 while IFS= read -r line; do

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "board.h"
+#include "netdev.h"
 
 static const char good[] = "# comment\n"
 			   "[board]\n"
@@ -71,6 +72,53 @@ static void test_parse_mux(void **state)
 	board_modem_config(&b, &cfg);
 	assert_int_equal(cfg.mux_id, 254);
 	assert_true(cfg.shared);
+}
+
+/* The partner's mux link: made by qmi_wwan or rmnet on a parent, or already there. */
+static void test_parse_link(void **state)
+{
+	static const char head[] = "[board]\nname=m\n[modem]\nbackend=qmi\ndevice=/dev/x\n"
+				   "[uicc]\nbackend=pcsc\n[netdev]\nprimary=qmimux0\n"
+				   "partner=qmimux1\n";
+	static const struct {
+		const char *tail;
+		int ret;
+		enum netdev_link_kind kind;
+		const char *msg;
+	} rows[] = {
+		{ "", 0, NETDEV_LINK_EXISTING, "" },
+		{ "partner-link=existing\n", 0, NETDEV_LINK_EXISTING, "" },
+		{ "partner-link=qmi_wwan\nparent=wwan0\npartner-mux-id=2\n", 0,
+		  NETDEV_LINK_QMI_WWAN, "" },
+		{ "partner-link=rmnet\nparent=wwan0\npartner-mux-id=2\n", 0, NETDEV_LINK_RMNET,
+		  "" },
+		{ "partner-link=qmi_wwan\npartner-mux-id=2\n", -EINVAL, 0,
+		  "[netdev] partner-link=qmi_wwan needs parent and partner-mux-id" },
+		{ "partner-link=rmnet\nparent=wwan0\n", -EINVAL, 0,
+		  "[netdev] partner-link=rmnet needs parent and partner-mux-id" },
+		{ "partner-link=vlan\n", -EINVAL, 0,
+		  "line 11: [netdev] partner-link: 'vlan' is not a link kind (existing, qmi_wwan, "
+		  "rmnet)" },
+	};
+	char buf[512], err[BOARD_ERR_MAX];
+	struct netdev_link l;
+	struct board b;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", head, rows[i].tail);
+		assert_int_equal(board_parse(buf, strlen(buf), &b, err, sizeof(err)), rows[i].ret);
+		assert_string_equal(err, rows[i].msg);
+		if (rows[i].ret)
+			continue;
+		assert_int_equal(board_link(&b, &l), rows[i].kind != NETDEV_LINK_EXISTING);
+		assert_int_equal(l.kind, rows[i].kind);
+		if (l.kind == NETDEV_LINK_EXISTING)
+			continue;
+		assert_string_equal(l.parent, "wwan0");
+		assert_string_equal(l.name, "qmimux1");
+		assert_int_equal(l.mux_id, 2);
+	}
 }
 
 #define X32 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -200,6 +248,8 @@ static void test_select_shipped(void **state)
 	assert_string_equal(b.netdev_partner, "qmimux1");
 	assert_int_equal(b.netdev_primary_mux_id, 1);
 	assert_int_equal(b.netdev_partner_mux_id, 2);
+	assert_string_equal(b.netdev_partner_link, "qmi_wwan");
+	assert_string_equal(b.netdev_parent, "wwan0");
 	assert_int_equal(board_select("boards", "nope", dt, &b, err, sizeof(err)), -ENOENT);
 	assert_string_equal(err, "no board 'nope' in boards");
 }
@@ -230,6 +280,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_mux),
+		cmocka_unit_test(test_parse_link),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_select_shipped),

@@ -6,7 +6,7 @@
  *   qmi-hal-test --device PATH --proxy NAME --netdev LIST --control PATH suite
  *   qmi-hal-test --device PATH --proxy NAME hang APN
  *   qmi-hal-test --device PATH --proxy NAME --netdev NAME --mux-id N --shared
- *                --control PATH [--during CMD] migrate APN
+ *                --control PATH [--during CMD] [--link-parent NAME] migrate APN
  *   qmi-hal-test --device PATH --proxy NAME [--mux-id N] --shared refused
  *
  * "suite" runs the scenario of tests/integration/modem-qmi.sh and triggers
@@ -15,7 +15,8 @@
  * bounded time once the test kills the emulator. "migrate" brings APN up
  * and down twice (a migration and a return, then again) on a modem shared
  * with a primary PDN, running CMD (a shell command; its status is a check)
- * while APN is up. "refused" expects open to refuse to change the data format.
+ * while APN is up; with --link-parent the backend makes and removes a
+ * qmi_wwan mux link on NAME through a recording netdev backend. "refused" expects open to refuse to change the data format.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -29,6 +30,7 @@
 #include <glib.h>
 
 #include "modem.h"
+#include "netdev.h"
 #include "util.h"
 
 static int failures;
@@ -49,6 +51,40 @@ static void check(bool ok, const char *fmt, ...)
 	if (!ok)
 		failures++;
 }
+
+/*
+ * A netdev backend that only records the mux links asked for: the bench has
+ * neither qmi_wwan nor rmnet (netdev_linux_ops' own link code is unit-tested
+ * in test_netdev against a sysfs tree of its own).
+ */
+static struct {
+	int adds, dels;
+	struct netdev_link last;
+	char name[MODEM_IFNAME_MAX], parent[MODEM_IFNAME_MAX];
+} links;
+
+static int fake_link_add(const struct netdev_link *l)
+{
+	links.adds++;
+	links.last = *l;
+	g_strlcpy(links.name, l->name, sizeof(links.name));
+	g_strlcpy(links.parent, l->parent, sizeof(links.parent));
+	return 0;
+}
+
+static int fake_link_del(const struct netdev_link *l)
+{
+	links.dels++;
+	check(strcmp(l->name, links.name) == 0 && l->mux_id == links.last.mux_id,
+	      "the link removed is the one made (%s mux id %u)", l->name, l->mux_id);
+	return 0;
+}
+
+static const struct netdev_ops fake_netdev_ops = {
+	.name = "fake",
+	.link_add = fake_link_add,
+	.link_del = fake_link_del,
+};
 
 /* ---- results and events ---- */
 
@@ -464,6 +500,14 @@ static int migrate(const struct modem_config *cfg, const char *apn, const char *
 		wait_for(&c.calls, 1, 5000);
 		check(c.calls == 1 && c.err == 0 && c.id, "round %d: PDN %s up (%d %s)", round, apn,
 		      c.err, c.reason);
+		if (cfg->link_ops)
+			check(links.adds == round && links.dels == round - 1 &&
+				      strcmp(links.name, cfg->netdev) == 0 &&
+				      strcmp(links.parent, cfg->link->parent) == 0 &&
+				      links.last.mux_id == cfg->mux_id &&
+				      links.last.kind == cfg->link->kind,
+			      "round %d: mux link %s (mux id %u) made on %s", round, links.name,
+			      links.last.mux_id, links.parent);
 		check(strcmp(c.settings.ifname, cfg->netdev) == 0, "round %d: on %s (got %s)",
 		      round, cfg->netdev, c.settings.ifname);
 		snprintf(want, sizeof(want), "session apn=%s ", apn);
@@ -482,6 +526,18 @@ static int migrate(const struct modem_config *cfg, const char *apn, const char *
 		wait_for(&d.calls, 1, 5000);
 		check(d.calls == 1 && d.err == 0, "round %d: PDN %s down (%d %s)", round, apn,
 		      d.err, d.reason);
+		if (cfg->link_ops)
+			check(links.dels == round, "round %d: mux link removed with the PDN",
+			      round);
+	}
+	if (cfg->link_ops) {
+		struct result bad = { 0 };
+		struct modem_pdn_params pb = params("nowhere.example", MODEM_AUTH_NONE, "", "");
+
+		connect_pdn(m, &pb, &bad);
+		wait_for(&bad.calls, 1, 5000);
+		check(bad.calls == 1 && bad.err == -ENOENT && links.adds == 3 && links.dels == 3,
+		      "a refused PDN's mux link is removed (%d %s)", bad.err, bad.reason);
 	}
 	settle(200);
 	check(ev_state.dropped_calls == 0, "no PDN of ours dropped");
@@ -517,8 +573,10 @@ int main(int argc, char **argv)
 		{ "mux-id", required_argument, NULL, 'x' },
 		{ "shared", no_argument, NULL, 's' },
 		{ "during", required_argument, NULL, 'r' },
+		{ "link-parent", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct netdev_link link = { .kind = NETDEV_LINK_QMI_WWAN };
 	struct modem_config cfg = { .backend = "qmi", .timeout_ms = 5000 };
 	const char *during = NULL;
 	int o;
@@ -549,6 +607,11 @@ int main(int argc, char **argv)
 		case 'r':
 			during = optarg;
 			break;
+		case 'l':
+			link.parent = optarg;
+			cfg.link = &link;
+			cfg.link_ops = &fake_netdev_ops;
+			break;
 		default:
 			return 2;
 		}
@@ -561,8 +624,10 @@ int main(int argc, char **argv)
 		return migrate(&cfg, argv[optind + 1], during);
 	if (optind < argc && strcmp(argv[optind], "refused") == 0)
 		return refused(&cfg);
-	fprintf(stderr, "usage: qmi-hal-test --device PATH --proxy NAME [--netdev LIST] "
-			"[--mux-id N] [--shared] [--control PATH] [--timeout MS] [--during CMD] "
-			"suite | hang APN | migrate APN | refused\n");
+	fprintf(stderr,
+		"usage: qmi-hal-test --device PATH --proxy NAME [--netdev LIST] "
+		"[--mux-id N] [--shared] [--link-parent NAME] [--control PATH] [--timeout MS] "
+		"[--during CMD] "
+		"suite | hang APN | migrate APN | refused\n");
 	return 2;
 }
