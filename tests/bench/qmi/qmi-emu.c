@@ -76,9 +76,9 @@ struct emu_apn {
 	bool has_v4, has_v6;
 	uint32_t ip4, gw4, dns4[EMU_MAX_ADDRS], pcscf4[EMU_MAX_ADDRS];
 	unsigned int prefix4, n_dns4, n_pcscf4;
-	uint8_t ip6[16], gw6[16], dns6[16];
+	uint8_t ip6[16], gw6[16], dns6[2][16];
 	unsigned int prefix6;
-	bool has_dns6;
+	unsigned int n_dns6;
 	uint32_t mtu;
 	enum emu_auth auth;
 	char user[EMU_CRED_MAX];
@@ -217,6 +217,19 @@ static int parse_plmn_digits(const char *s, size_t min, uint16_t *v, bool *three
 }
 
 /* Applies "key=value" to the serving network; shared by the file and `serving`. */
+/* "a,b": at most the two IPv6 DNS servers Get Current Settings has TLVs for. */
+static int parse_ip6_list(const char *s, uint8_t out[2][16], unsigned int *n)
+{
+	gchar **parts = g_strsplit(s, ",", -1);
+	int r = 0;
+
+	for (*n = 0; parts[*n] && r == 0; (*n)++)
+		if (*n == 2 || inet_pton(AF_INET6, parts[*n], out[*n]) != 1)
+			r = -EINVAL;
+	g_strfreev(parts);
+	return r;
+}
+
 static int serving_set(struct emu_serving *s, const char *key, const char *val)
 {
 	static const struct {
@@ -291,10 +304,8 @@ static int apn_set(struct emu_apn *a, const char *key, const char *val)
 	}
 	if (strcmp(key, "gw6") == 0)
 		return inet_pton(AF_INET6, val, a->gw6) == 1 ? 0 : -EINVAL;
-	if (strcmp(key, "dns6") == 0) {
-		a->has_dns6 = true;
-		return inet_pton(AF_INET6, val, a->dns6) == 1 ? 0 : -EINVAL;
-	}
+	if (strcmp(key, "dns6") == 0)
+		return parse_ip6_list(val, a->dns6, &a->n_dns6);
 	if (strcmp(key, "mtu") == 0)
 		return emu_parse_u32(val, 65535, &a->mtu);
 	if (strcmp(key, "auth") == 0) {
@@ -1065,8 +1076,9 @@ static void wds_current_settings(struct emu_conn *c, struct emu_client *cl, cons
 	} else {
 		put_ip6(&b, 0x25, a->ip6, (int)a->prefix6);
 		put_ip6(&b, 0x26, a->gw6, (int)a->prefix6);
-		if (a->has_dns6)
-			put_ip6(&b, 0x27, a->dns6, -1);
+		/* Primary and secondary IPv6 DNS server (TLVs 0x27, 0x28). */
+		for (i = 0; i < a->n_dns6; i++)
+			put_ip6(&b, (uint8_t)(0x27 + i), a->dns6[i], -1);
 	}
 	if (a->mtu)
 		qmi_build_u32(&b, 0x29, a->mtu);
