@@ -365,6 +365,72 @@ static int suite(const struct modem_config *cfg)
 		      "IPv4 on an IPv6-only APN: \"%s\"", v4.reason);
 	}
 
+	/*
+	 * IPv4v6: two WDS clients on the same mux id, one per family, both
+	 * Start Network on the same APN; both families' settings come back.
+	 */
+	{
+		struct result ds = { 0 }, dd = { 0 }, p6 = { 0 }, d6 = { 0 }, none = { 0 };
+		const char *first;
+
+		pa = params("ims46", MODEM_AUTH_NONE, "", "");
+		pa.ip_type = MODEM_IP_V4V6;
+		connect_pdn(m, &pa, &ds);
+		wait_for(&ds.calls, 1, 5000);
+		check(ds.calls == 1 && ds.err == 0, "IPv4v6 PDN up (%d %s)", ds.err, ds.reason);
+		check(strcmp(ds.settings.addr4, "203.0.113.2") == 0 && ds.settings.prefix4 == 24 &&
+			      strcmp(ds.settings.gw4, "203.0.113.1") == 0 &&
+			      strcmp(ds.settings.addr6, "2001:db8:2::2") == 0 &&
+			      ds.settings.prefix6 == 64 &&
+			      strcmp(ds.settings.gw6, "2001:db8:2::1") == 0,
+		      "IPv4v6 settings of both families (%s/%u gw %s, %s/%u gw %s)",
+		      ds.settings.addr4, ds.settings.prefix4, ds.settings.gw4, ds.settings.addr6,
+		      ds.settings.prefix6, ds.settings.gw6);
+		check(ds.settings.n_dns == 3 && strcmp(ds.settings.dns[0], "203.0.113.53") == 0 &&
+			      strcmp(ds.settings.dns[1], "2001:db8:2::53") == 0 &&
+			      strcmp(ds.settings.dns[2], "2001:db8:2::54") == 0 &&
+			      ds.settings.n_pcscf == 1 &&
+			      strcmp(ds.settings.pcscf[0], "203.0.113.10") == 0 &&
+			      ds.settings.mtu == 1400 && strcmp(ds.settings.ifname, "wwan2") == 0,
+		      "IPv4v6 DNS of both families, P-CSCF, MTU (%zu DNS, MTU %u) on %s",
+		      ds.settings.n_dns, ds.settings.mtu, ds.settings.ifname);
+		first = emu_control("status", reply, sizeof(reply)) == 0 ?
+				strstr(reply, "session apn=ims46 ") :
+				NULL;
+		check(first && strstr(first + 1, "session apn=ims46 ") &&
+			      strstr(first, "mux=3\n") == strchr(first, '\n') - 5 &&
+			      strstr(strstr(first + 1, "session apn=ims46 "), "mux=3\n"),
+		      "two sessions on APN ims46, both on mux id 3");
+		modem_qmi_ops.disconnect(m, ds.id, done_cb, &dd);
+		wait_for(&dd.calls, 1, 5000);
+		check(dd.calls == 1 && dd.err == 0 &&
+			      emu_control("status", reply, sizeof(reply)) == 0 &&
+			      !strstr(reply, "session apn=ims46"),
+		      "IPv4v6 PDN down: both sessions ended (%d %s)", dd.err, dd.reason);
+
+		/* TS 24.301 6.5.1.3: the network may grant one family (cause #51). */
+		pa = params("ims6", MODEM_AUTH_NONE, "", "");
+		pa.ip_type = MODEM_IP_V4V6;
+		connect_pdn(m, &pa, &p6);
+		wait_for(&p6.calls, 1, 5000);
+		check(p6.calls == 1 && p6.err == 0 && !p6.settings.addr4[0] &&
+			      strcmp(p6.settings.addr6, "2001:db8:1::2") == 0,
+		      "IPv4v6 on an IPv6-only APN: up with IPv6 only (%d %s: '%s' '%s')", p6.err,
+		      p6.reason, p6.settings.addr4, p6.settings.addr6);
+		modem_qmi_ops.disconnect(m, p6.id, done_cb, &d6);
+		wait_for(&d6.calls, 1, 5000);
+		check(d6.calls == 1 && d6.err == 0, "IPv6-only half of IPv4v6 down (%d %s)", d6.err,
+		      d6.reason);
+
+		pa = params("nowhere.example", MODEM_AUTH_NONE, "", "");
+		pa.ip_type = MODEM_IP_V4V6;
+		connect_pdn(m, &pa, &none);
+		wait_for(&none.calls, 1, 5000);
+		check(none.calls == 1 && none.err == -ENOENT &&
+			      strcmp(none.reason, "missing or unknown APN (3GPP cause 27)") == 0,
+		      "IPv4v6 refused for both families: %d \"%s\"", none.err, none.reason);
+	}
+
 	/* Network-initiated disconnect: noticed within 1 s. */
 	t0 = g_get_monotonic_time();
 	check(emu_control("drop internet cause=36", reply, sizeof(reply)) == 0,
