@@ -16,8 +16,6 @@
 
 #include "modem.h"
 
-#define MODEM_QMI_PCSCF_MAX MODEM_PCSCF_MAX
-
 /*
  * Why a call ended (WDS Start Network answer, Packet Service Status
  * indication): a verbose reason of type 3GPP is the TS 24.301 / TS 24.008
@@ -67,7 +65,7 @@ struct modem_qmi_settings_raw {
 	bool has_ip6, has_gw6, has_dns6[2];
 	uint16_t ip6[8], gw6[8], dns6[2][8];
 	uint8_t prefix6;
-	uint32_t pcscf4[MODEM_QMI_PCSCF_MAX];
+	uint32_t pcscf4[MODEM_PCSCF_MAX];
 	size_t n_pcscf4;
 	bool has_mtu;
 	uint32_t mtu;

@@ -648,7 +648,7 @@ static void qmi_settings_read(QmiMessageWdsGetCurrentSettingsOutput *o,
 		memcpy(r->dns6[1], a->data, sizeof(r->dns6[1]));
 	}
 	if (qmi_message_wds_get_current_settings_output_get_pcscf_server_address_list(o, &a, NULL))
-		for (i = 0; a && i < a->len && r->n_pcscf4 < MODEM_QMI_PCSCF_MAX; i++)
+		for (i = 0; a && i < a->len && r->n_pcscf4 < MODEM_PCSCF_MAX; i++)
 			r->pcscf4[r->n_pcscf4++] = g_array_index(a, guint32, i);
 	r->has_mtu = qmi_message_wds_get_current_settings_output_get_mtu(o, &r->mtu, NULL);
 }
@@ -671,7 +671,7 @@ static void current_settings_ready(GObject *src, GAsyncResult *res, gpointer dat
 	}
 	qmi_settings_read(o, &raw);
 	if (modem_qmi_settings_from_raw(&raw, &s) < 0) {
-		qmi_fam_done(op, -EPROTO, "WDS Get Current Settings: no IP address");
+		qmi_fam_done(op, -EPROTO, "WDS Get Current Settings: no usable IP address");
 		goto out;
 	}
 	modem_qmi_settings_merge(&op->settings, &s);

@@ -59,6 +59,7 @@ static void check(bool ok, const char *fmt, ...)
  */
 static struct {
 	int adds, dels;
+	int answer; /* what link_add says */
 	struct netdev_link last;
 	char name[MODEM_IFNAME_MAX], parent[MODEM_IFNAME_MAX];
 } links;
@@ -69,7 +70,7 @@ static int fake_link_add(const struct netdev_link *l)
 	links.last = *l;
 	g_strlcpy(links.name, l->name, sizeof(links.name));
 	g_strlcpy(links.parent, l->parent, sizeof(links.parent));
-	return 0;
+	return links.answer;
 }
 
 static int fake_link_del(const struct netdev_link *l)
@@ -545,6 +546,53 @@ static int hang(const struct modem_config *cfg, const char *apn)
 	return failures ? 1 : 0;
 }
 
+/* WDS clients the emulator holds (its status lists them), or -1. */
+static int wds_clients(char *reply, size_t size)
+{
+	const char *p;
+	int n = 0;
+
+	if (emu_control("status", reply, size) < 0)
+		return -1;
+	for (p = reply; (p = strstr(p, "client service=0x01 ")); p++)
+		n++;
+	return n;
+}
+
+/*
+ * The netdev backend's other answers: a link already there is used and left
+ * alone; a link that cannot be made fails the connect before any WDS client.
+ */
+static void run_link_answers(struct modem *m, const struct modem_config *cfg,
+			     const struct modem_pdn_params *p)
+{
+	struct result c = { 0 }, d = { 0 }, f = { 0 };
+	char reply[1024], want[MODEM_REASON_MAX];
+	int clients, i;
+
+	links.answer = -EEXIST;
+	connect_pdn(m, p, &c);
+	wait_for(&c.calls, 1, 5000);
+	check(c.calls == 1 && c.err == 0, "a link already there is used (%d %s)", c.err, c.reason);
+	modem_qmi_ops.disconnect(m, c.id, done_cb, &d);
+	wait_for(&d.calls, 1, 5000);
+	check(d.calls == 1 && d.err == 0 && links.adds == 4 && links.dels == 3,
+	      "a link we did not make is not removed (%d removals)", links.dels);
+	links.answer = -EBUSY;
+	/* Our released client goes asynchronously: wait for the primary's alone. */
+	for (i = 0; i < 40 && (clients = wds_clients(reply, sizeof(reply))) != 1; i++)
+		settle(50);
+	connect_pdn(m, p, &f);
+	wait_for(&f.calls, 1, 5000);
+	snprintf(want, sizeof(want), "creating mux link %s (mux id %u): %s", cfg->netdev,
+		 cfg->mux_id, g_strerror(EBUSY));
+	check(f.calls == 1 && f.err == -EBUSY && strcmp(f.reason, want) == 0 && links.dels == 3 &&
+		      clients == 1 && wds_clients(reply, sizeof(reply)) == 1,
+	      "a link that cannot be made fails the connect, no WDS client: %d \"%s\"", f.err,
+	      f.reason);
+	links.answer = 0;
+}
+
 /* A migration and a return, twice, beside a primary PDN of another client. */
 static int migrate(const struct modem_config *cfg, const char *apn, const char *during)
 {
@@ -604,6 +652,7 @@ static int migrate(const struct modem_config *cfg, const char *apn, const char *
 		wait_for(&bad.calls, 1, 5000);
 		check(bad.calls == 1 && bad.err == -ENOENT && links.adds == 3 && links.dels == 3,
 		      "a refused PDN's mux link is removed (%d %s)", bad.err, bad.reason);
+		run_link_answers(m, cfg, &p);
 	}
 	settle(200);
 	check(ev_state.dropped_calls == 0, "no PDN of ours dropped");
