@@ -748,6 +748,7 @@ static int apply_board(struct mcmigd_config *c)
 		/* The board's partner link comes with its mux data (board.h). */
 		c->modem.mux_id = b.netdev_partner_mux_id;
 		c->modem.shared = b.netdev_primary_mux_id != 0;
+		c->modem.data_iface = b.modem_data_iface;
 		if (board_link(&b, &c->modem_link)) {
 			util_strlcpy(c->modem_link_parent, b.netdev_parent,
 				     sizeof(c->modem_link_parent));

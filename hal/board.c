@@ -60,6 +60,8 @@ static const struct board_key board_keys[] = {
 	STR(BOARD_G_MODEM, "bus", modem_bus, false),
 	{ BOARD_G_MODEM, "timeout-ms", BOARD_K_UINT, offsetof(struct board, modem_timeout_ms), 0,
 	  false, NULL, 0, 600000, "a number of ms" },
+	{ BOARD_G_MODEM, "data-interface", BOARD_K_UINT, offsetof(struct board, modem_data_iface),
+	  0, false, NULL, 1, 255, "a USB interface number" },
 	STR(BOARD_G_NETDEV, "primary", netdev_primary, true),
 	STR(BOARD_G_NETDEV, "partner", netdev_partner, true),
 	/* QMAP mux ids: qmi_wwan's add_mux and rmnet take 1-254. */
@@ -402,6 +404,7 @@ void board_modem_config(const struct board *b, struct modem_config *cfg)
 	cfg->netdev = b->netdev_primary;
 	cfg->timeout_ms = b->modem_timeout_ms;
 	cfg->mux_id = b->netdev_partner_mux_id;
+	cfg->data_iface = b->modem_data_iface;
 	/* A primary on a mux id of the same modem: its data format is not ours to change. */
 	cfg->shared = b->netdev_primary_mux_id != 0;
 }

@@ -30,6 +30,7 @@ struct board {
 	char modem_proxy[BOARD_STR_MAX];
 	char modem_bus[BOARD_STR_MAX];
 	unsigned int modem_timeout_ms;
+	unsigned int modem_data_iface; /* USB interface of the QMI data port; 0 = unknown */
 	char netdev_primary[MODEM_IFNAME_MAX];
 	char netdev_partner[MODEM_IFNAME_MAX];
 	/* QMAP mux ids (1-254) of the primary and partner PDNs; 0 = not multiplexed. */

@@ -11,7 +11,8 @@
  * data interface, or a comma-separated list: PDN slot i uses the i-th name),
  * mux_id (the board's QMAP mux id of slot 0, slot i uses mux_id + i; without
  * it a list means mux ids 1, 2, ... and a single name no muxing), shared
- * (the primary PDN runs on this modem), link_ops and link (each PDN's mux
+ * (the primary PDN runs on this modem), data_iface (the USB interface of the
+ * data port, the endpoint of Bind Mux Data Port), link_ops and link (each PDN's mux
  * link is made before its WDS client is bound and removed with the PDN, on
  * every path) and timeout_ms (per QMI request, rounded up to seconds;
  * 0 = 10 s).
@@ -76,6 +77,7 @@ struct modem {
 	bool muxed;
 	unsigned int mux_base; /* mux id of slot 0 */
 	bool shared;
+	unsigned int data_iface;	   /* 0: no endpoint in Bind Mux Data Port */
 	const struct netdev_ops *link_ops; /* NULL: the mux links exist */
 	enum netdev_link_kind link_kind;
 	gchar *link_parent, *link_sysfs;
@@ -832,6 +834,9 @@ static void wds_allocated(GObject *src, GAsyncResult *res, gpointer data)
 		in, (guint8)(op->m->mux_base + op->pdn->slot), NULL);
 	qmi_message_wds_bind_mux_data_port_input_set_client_type(in, QMI_WDS_CLIENT_TYPE_TETHERED,
 								 NULL);
+	if (op->m->data_iface)
+		qmi_message_wds_bind_mux_data_port_input_set_endpoint_info(
+			in, QMI_DATA_ENDPOINT_TYPE_HSUSB, op->m->data_iface, NULL);
 	qmi_client_wds_bind_mux_data_port(op->pdn->fam[op->fam].wds, in, op->m->timeout_s,
 					  op->m->cancel, bind_mux_ready, op);
 	qmi_message_wds_bind_mux_data_port_input_unref(in);
@@ -1211,6 +1216,7 @@ static void modem_qmi_open(struct modem **mp, const struct modem_config *cfg,
 	m->mux_base = cfg && cfg->mux_id ? cfg->mux_id : 1;
 	m->muxed = m->n_slots > 1 || (cfg && cfg->mux_id);
 	m->shared = cfg && cfg->shared;
+	m->data_iface = cfg ? cfg->data_iface : 0;
 	if (cfg && cfg->link_ops && cfg->link) {
 		m->link_ops = cfg->link_ops;
 		m->link_kind = cfg->link->kind;

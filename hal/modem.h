@@ -46,6 +46,13 @@ struct modem_config {
 	 */
 	bool shared;
 	/*
+	 * qmi: the USB interface number of the modem's data port, sent as the
+	 * endpoint of WDS Bind Mux Data Port (TLV 0x10, as ModemManager does:
+	 * a modem with several data endpoints binds the default one without
+	 * it); 0 = not sent.
+	 */
+	unsigned int data_iface;
+	/*
 	 * qmi: each PDN's mux link is made by @link_ops->link_add() before the
 	 * PDN comes up and removed with it; @link gives the kind, parent and
 	 * sysfs root (name and mux id are the PDN's). NULL: the links exist.

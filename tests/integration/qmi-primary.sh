@@ -70,7 +70,8 @@ t_check "data format read back as raw-ip with QMAP" \
 
 # The migration and the return, twice, with the checks in the middle.
 timeout 60 ip netns exec "$NS" "$DRV" --device "$T_RUN/cdc-wdm0" --proxy qmi-proxy \
-	--netdev qmimux1 --mux-id 2 --shared --link-parent wwan0 --control "$T_RUN/emu.ctl" \
+	--netdev qmimux1 --mux-id 2 --shared --data-iface 4 --link-parent wwan0 \
+	--control "$T_RUN/emu.ctl" \
 	--during "$T_RUN/primary.sh $T_RUN/during" migrate mcptt.partner.example >"$T_RUN/migrate.out" 2>&1
 rc=$?
 while IFS= read -r line; do
@@ -80,6 +81,10 @@ while IFS= read -r line; do
 	esac
 done <"$T_RUN/migrate.out"
 t_check "migrate driver finished by itself (rc $rc)" test "$rc" -eq 0
+t_check "the backend binds each client to the board's data endpoint (USB interface 4)" \
+	test "$(grep -c "bound to mux id 2$" "$T_RUN/emu.log")" -ge 2 -a \
+	"$(grep -c "bound to mux id 2$" "$T_RUN/emu.log")" -eq \
+	"$(grep -v "cid=$cid " "$T_RUN/emu.log" | grep -c "endpoint type 2 interface 4$")"
 t_check "the backend never set the data format (one Set: the primary's)" \
 	test "$(grep -c '^data format: ' "$T_RUN/emu.log")" -eq 1
 t_check "no session was cut by a data format change" bash -c "! grep -q 'data format changed under' \"\$1\"" _ "$T_RUN/emu.log"

@@ -61,7 +61,8 @@ static void test_parse_mux(void **state)
 {
 	static const char mux[] = "[board]\nname=m\n[modem]\nbackend=qmi\ndevice=/dev/x\n"
 				  "[netdev]\nprimary=qmimux0\npartner=qmimux1\n"
-				  "primary-mux-id=1\npartner-mux-id=254\n[uicc]\nbackend=pcsc\n";
+				  "primary-mux-id=1\npartner-mux-id=254\n[uicc]\nbackend=pcsc\n"
+				  "[modem]\ndata-interface=4\n";
 	char err[BOARD_ERR_MAX];
 	struct modem_config cfg;
 	struct board b;
@@ -72,6 +73,7 @@ static void test_parse_mux(void **state)
 	board_modem_config(&b, &cfg);
 	assert_int_equal(cfg.mux_id, 254);
 	assert_true(cfg.shared);
+	assert_int_equal(cfg.data_iface, 4);
 }
 
 /* The partner's mux link: made by qmi_wwan or rmnet on a parent, or already there. */
@@ -142,6 +144,8 @@ static void test_parse_malformed(void **state)
 		{ "[modem]\ntimeout-ms=-1\n", "line 12: [modem] timeout-ms: '-1' is not a number" },
 		{ "[modem]\ntimeout-ms=600001\n",
 		  "line 12: [modem] timeout-ms: '600001' is not a number of ms (0-600000)" },
+		{ "[modem]\ndata-interface=256\n",
+		  "line 12: [modem] data-interface: '256' is not a USB interface number (1-255)" },
 		{ "[netdev]\npartner-mux-id=0\n",
 		  "line 12: [netdev] partner-mux-id: '0' is not a mux id (1-254)" },
 		{ "[netdev]\nprimary-mux-id=255\n",
@@ -250,6 +254,7 @@ static void test_select_shipped(void **state)
 	assert_int_equal(b.netdev_partner_mux_id, 2);
 	assert_string_equal(b.netdev_partner_link, "qmi_wwan");
 	assert_string_equal(b.netdev_parent, "wwan0");
+	assert_int_equal(b.modem_data_iface, 4);
 	assert_int_equal(board_select("boards", "nope", dt, &b, err, sizeof(err)), -ENOENT);
 	assert_string_equal(err, "no board 'nope' in boards");
 }

@@ -1114,6 +1114,8 @@ static void handle_wds(struct emu_conn *c, struct emu_client *cl, const struct q
 {
 	uint8_t buf[EMU_REPLY_MAX];
 	struct qmi_builder b;
+	const uint8_t *ep;
+	uint16_t ep_len;
 	uint8_t mux;
 
 	switch (m->msg_id) {
@@ -1135,6 +1137,11 @@ static void handle_wds(struct emu_conn *c, struct emu_client *cl, const struct q
 			return reply_result(c, m, QERR_MISSING_ARGUMENT);
 		cl->mux_id = mux;
 		emu_log("conn%u: cid=%u bound to mux id %u", c->id, cl->cid, mux);
+		/* TLV 0x10: the data endpoint (type, interface number), when given. */
+		if (qmi_tlv_find(m, 0x10, &ep, &ep_len) == 0 && ep_len == 8)
+			emu_log("conn%u: cid=%u endpoint type %u interface %u", c->id, cl->cid,
+				ep[0] | ep[1] << 8 | ep[2] << 16 | (unsigned int)ep[3] << 24,
+				ep[4] | ep[5] << 8 | ep[6] << 16 | (unsigned int)ep[7] << 24);
 		return reply_result(c, m, QERR_NONE);
 	}
 	reply_result(c, m, QERR_INVALID_QMI_COMMAND);

@@ -689,6 +689,7 @@ int main(int argc, char **argv)
 		{ "shared", no_argument, NULL, 's' },
 		{ "during", required_argument, NULL, 'r' },
 		{ "link-parent", required_argument, NULL, 'l' },
+		{ "data-iface", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct netdev_link link = { .kind = NETDEV_LINK_QMI_WWAN };
@@ -722,6 +723,9 @@ int main(int argc, char **argv)
 		case 'r':
 			during = optarg;
 			break;
+		case 'i':
+			cfg.data_iface = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
 		case 'l':
 			link.parent = optarg;
 			cfg.link = &link;
@@ -741,7 +745,7 @@ int main(int argc, char **argv)
 		return refused(&cfg);
 	fprintf(stderr,
 		"usage: qmi-hal-test --device PATH --proxy NAME [--netdev LIST] "
-		"[--mux-id N] [--shared] [--link-parent NAME] [--control PATH] [--timeout MS] "
+		"[--mux-id N] [--shared] [--data-iface N] [--link-parent NAME] [--control PATH] [--timeout MS] "
 		"[--during CMD] "
 		"suite | hang APN | migrate APN | refused\n");
 	return 2;
