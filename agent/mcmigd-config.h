@@ -13,6 +13,7 @@
 #include "cmc.h"
 #include "migrate.h"
 #include "modem.h"
+#include "netdev.h"
 #include "primary.h"
 
 #define MCMIGD_PATH_MAX 256
@@ -38,6 +39,9 @@ struct mcmigd_config {
 	char modem_bus[16];
 	char modem_netdev[MODEM_IFNAME_MAX];
 	struct modem_config modem;
+	/* From board data: the partner's mux link, made by the modem backend. */
+	struct netdev_link modem_link; /* parent points at the field below */
+	char modem_link_parent[MODEM_IFNAME_MAX];
 	/* [card] */
 	char card_reader[MCMIGD_PATH_MAX];
 	unsigned int card_timeout_ms;

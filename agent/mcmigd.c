@@ -744,6 +744,20 @@ static int apply_board(struct mcmigd_config *c)
 	}
 	take(c->modem_proxy, sizeof(c->modem_proxy), b.modem_proxy);
 	take(c->modem_bus, sizeof(c->modem_bus), b.modem_bus);
+	if (!c->modem_netdev[0]) {
+		/* The board's partner link comes with its mux data (board.h). */
+		c->modem.mux_id = b.netdev_partner_mux_id;
+		c->modem.shared = b.netdev_primary_mux_id != 0;
+		c->modem.data_iface = b.modem_data_iface;
+		if (board_link(&b, &c->modem_link)) {
+			util_strlcpy(c->modem_link_parent, b.netdev_parent,
+				     sizeof(c->modem_link_parent));
+			c->modem_link.parent = c->modem_link_parent;
+			c->modem_link.name = NULL; /* the backend names each PDN's link */
+			c->modem.link = &c->modem_link;
+			c->modem.link_ops = &netdev_linux_ops;
+		}
+	}
 	take(c->modem_netdev, sizeof(c->modem_netdev), b.netdev_partner);
 	take(c->card_reader, sizeof(c->card_reader), b.uicc_reader);
 	if (!c->modem.timeout_ms)

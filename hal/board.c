@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "netdev.h"
 #include "util.h"
 
 #define BOARD_LINE_MAX	512
@@ -31,33 +32,50 @@ struct board_key {
 	size_t offset, size;
 	bool required;
 	const char *const *choices; /* BOARD_K_ENUM */
+	unsigned int min, max;	    /* BOARD_K_UINT */
+	const char *what;	    /* BOARD_K_UINT: "a number of ms" */
 };
 
 static const char *const board_modem_backends[] = { "qmi", "mbim", "mm", NULL };
 static const char *const board_uicc_backends[] = { "pcsc", NULL };
+/* In the order of enum netdev_link_kind. */
+static const char *const board_link_kinds[] = { "existing", "qmi_wwan", "rmnet", NULL };
 
-#define STR(g, k, field, req)                                         \
-	{                                                             \
-		g, k, BOARD_K_STR, offsetof(struct board, field),     \
-			sizeof(((struct board *)0)->field), req, NULL \
+#define STR(g, k, field, req)                                                     \
+	{                                                                         \
+		g, k, BOARD_K_STR, offsetof(struct board, field),                 \
+			sizeof(((struct board *)0)->field), req, NULL, 0, 0, NULL \
 	}
 
 static const struct board_key board_keys[] = {
 	STR(BOARD_G_BOARD, "name", name, true),
-	{ BOARD_G_BOARD, "compatible", BOARD_K_LIST, 0, 0, false, NULL },
-	{ BOARD_G_BOARD, "fallback", BOARD_K_BOOL, offsetof(struct board, fallback), 0, false,
-	  NULL },
+	{ BOARD_G_BOARD, "compatible", BOARD_K_LIST, 0, 0, false, NULL, 0, 0, NULL },
+	{ BOARD_G_BOARD, "fallback", BOARD_K_BOOL, offsetof(struct board, fallback), 0, false, NULL,
+	  0, 0, NULL },
 	{ BOARD_G_MODEM, "backend", BOARD_K_ENUM, offsetof(struct board, modem_backend),
-	  sizeof(((struct board *)0)->modem_backend), true, board_modem_backends },
+	  sizeof(((struct board *)0)->modem_backend), true, board_modem_backends, 0, 0,
+	  "a known backend" },
 	STR(BOARD_G_MODEM, "device", modem_device, true),
 	STR(BOARD_G_MODEM, "proxy", modem_proxy, false),
 	STR(BOARD_G_MODEM, "bus", modem_bus, false),
 	{ BOARD_G_MODEM, "timeout-ms", BOARD_K_UINT, offsetof(struct board, modem_timeout_ms), 0,
-	  false, NULL },
+	  false, NULL, 0, 600000, "a number of ms" },
+	{ BOARD_G_MODEM, "data-interface", BOARD_K_UINT, offsetof(struct board, modem_data_iface),
+	  0, false, NULL, 1, 255, "a USB interface number" },
 	STR(BOARD_G_NETDEV, "primary", netdev_primary, true),
 	STR(BOARD_G_NETDEV, "partner", netdev_partner, true),
+	/* QMAP mux ids: qmi_wwan's add_mux and rmnet take 1-254. */
+	{ BOARD_G_NETDEV, "primary-mux-id", BOARD_K_UINT,
+	  offsetof(struct board, netdev_primary_mux_id), 0, false, NULL, 1, 254, "a mux id" },
+	{ BOARD_G_NETDEV, "partner-mux-id", BOARD_K_UINT,
+	  offsetof(struct board, netdev_partner_mux_id), 0, false, NULL, 1, 254, "a mux id" },
+	{ BOARD_G_NETDEV, "partner-link", BOARD_K_ENUM, offsetof(struct board, netdev_partner_link),
+	  sizeof(((struct board *)0)->netdev_partner_link), false, board_link_kinds, 0, 0,
+	  "a link kind (existing, qmi_wwan, rmnet)" },
+	STR(BOARD_G_NETDEV, "parent", netdev_parent, false),
 	{ BOARD_G_UICC, "backend", BOARD_K_ENUM, offsetof(struct board, uicc_backend),
-	  sizeof(((struct board *)0)->uicc_backend), true, board_uicc_backends },
+	  sizeof(((struct board *)0)->uicc_backend), true, board_uicc_backends, 0, 0,
+	  "a known backend" },
 	STR(BOARD_G_UICC, "reader", uicc_reader, false),
 };
 
@@ -133,18 +151,17 @@ static int board_set(struct board *b, const struct board_key *k, char *v, unsign
 	case BOARD_K_UINT:
 		errno = 0;
 		n = strtoul(v, &end, 10);
-		if (!*v || *end || errno || n > 600000 || v[0] == '-')
-			return board_fail(err, size,
-					  "line %u: [%s] %s: '%s' is not a number of ms (0-600000)",
-					  line, g, k->key, v);
+		if (!*v || *end || errno || n < k->min || n > k->max || v[0] == '-')
+			return board_fail(err, size, "line %u: [%s] %s: '%s' is not %s (%u-%u)",
+					  line, g, k->key, v, k->what, k->min, k->max);
 		*(unsigned int *)field = (unsigned int)n;
 		return 0;
 	case BOARD_K_ENUM:
 		for (i = 0; k->choices[i]; i++)
 			if (!strcmp(v, k->choices[i]))
 				return util_strlcpy(field, v, k->size);
-		return board_fail(err, size, "line %u: [%s] %s: '%s' is not a known backend", line,
-				  g, k->key, v);
+		return board_fail(err, size, "line %u: [%s] %s: '%s' is not %s", line, g, k->key, v,
+				  k->what);
 	}
 	return -EINVAL;
 }
@@ -225,6 +242,11 @@ int board_parse(const char *buf, size_t len, struct board *b, char *err, size_t 
 		if (board_keys[i].required && !(seen & (1u << i)))
 			return board_fail(err, err_size, "missing key [%s] %s",
 					  board_groups[board_keys[i].group], board_keys[i].key);
+	if (strcmp(b->netdev_partner_link, "existing") && b->netdev_partner_link[0] &&
+	    (!b->netdev_parent[0] || !b->netdev_partner_mux_id))
+		return board_fail(err, err_size,
+				  "[netdev] partner-link=%s needs parent and partner-mux-id",
+				  b->netdev_partner_link);
 	return 0;
 }
 
@@ -358,6 +380,20 @@ out:
 	return ret;
 }
 
+bool board_link(const struct board *b, struct netdev_link *l)
+{
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	for (i = 0; board_link_kinds[i]; i++)
+		if (!strcmp(b->netdev_partner_link, board_link_kinds[i]))
+			l->kind = (enum netdev_link_kind)i;
+	l->parent = b->netdev_parent;
+	l->name = b->netdev_partner;
+	l->mux_id = b->netdev_partner_mux_id;
+	return l->kind != NETDEV_LINK_EXISTING;
+}
+
 void board_modem_config(const struct board *b, struct modem_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -367,4 +403,8 @@ void board_modem_config(const struct board *b, struct modem_config *cfg)
 	cfg->bus = b->modem_bus[0] ? b->modem_bus : NULL;
 	cfg->netdev = b->netdev_primary;
 	cfg->timeout_ms = b->modem_timeout_ms;
+	cfg->mux_id = b->netdev_partner_mux_id;
+	cfg->data_iface = b->modem_data_iface;
+	/* A primary on a mux id of the same modem: its data format is not ours to change. */
+	cfg->shared = b->netdev_primary_mux_id != 0;
 }

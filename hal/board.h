@@ -30,9 +30,15 @@ struct board {
 	char modem_proxy[BOARD_STR_MAX];
 	char modem_bus[BOARD_STR_MAX];
 	unsigned int modem_timeout_ms;
+	unsigned int modem_data_iface; /* USB interface of the QMI data port; 0 = unknown */
 	char netdev_primary[MODEM_IFNAME_MAX];
 	char netdev_partner[MODEM_IFNAME_MAX];
-	char uicc_backend[8]; /* "pcsc" */
+	/* QMAP mux ids (1-254) of the primary and partner PDNs; 0 = not multiplexed. */
+	unsigned int netdev_primary_mux_id;
+	unsigned int netdev_partner_mux_id;
+	char netdev_partner_link[16];	      /* "existing" (or ""), "qmi_wwan", "rmnet" */
+	char netdev_parent[MODEM_IFNAME_MAX]; /* where a partner link is made */
+	char uicc_backend[8];		      /* "pcsc" */
 	char uicc_reader[BOARD_STR_MAX];
 };
 
@@ -58,6 +64,14 @@ int board_match(const struct board *boards, size_t n, const char *dt, size_t dt_
  */
 int board_select(const char *dir, const char *configured, const char *dt_path, struct board *out,
 		 char *err, size_t err_size);
+
+struct netdev_link;
+
+/*
+ * Fills @l with the partner's mux link (kind, parent, name, mux id; valid
+ * while @b lives). Returns true when the link is to be made (not "existing").
+ */
+bool board_link(const struct board *b, struct netdev_link *l);
 
 /* Points @cfg's fields at @b's modem data (valid while @b lives). */
 void board_modem_config(const struct board *b, struct modem_config *cfg);

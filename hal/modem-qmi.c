@@ -8,16 +8,24 @@
  * Configuration read (struct modem_config): device (cdc-wdm path; the file
  * check is skipped when it is not a character device, as with a bench
  * emulator), proxy (abstract socket name, default "qmi-proxy"), netdev (one
- * data interface, or a comma-separated list: PDN slot i uses mux id i + 1 and
- * the i-th name; a single name means no muxing and one PDN at a time) and
- * timeout_ms (per QMI request, rounded up to seconds; 0 = 10 s).
+ * data interface, or a comma-separated list: PDN slot i uses the i-th name),
+ * mux_id (the board's QMAP mux id of slot 0, slot i uses mux_id + i; without
+ * it a list means mux ids 1, 2, ... and a single name no muxing), shared
+ * (the primary PDN runs on this modem), data_iface (the USB interface of the
+ * data port, the endpoint of Bind Mux Data Port), link_ops and link (each PDN's mux
+ * link is made before its WDS client is bound and removed with the PDN, on
+ * every path) and timeout_ms (per QMI request, rounded up to seconds;
+ * 0 = 10 s).
+ *
+ * The data format (WDA) is one per data port, shared by every PDN on it: it
+ * is read first and set only when it differs; on a shared modem a difference
+ * fails open rather than cut the primary PDN.
  *
  * Every libqmi GError and QMI status is turned into -errno plus a reason at
  * this boundary; the original is logged once at debug level.
  */
 #define G_LOG_DOMAIN "mcmig-modem-qmi"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,19 +36,33 @@
 
 #include "modem-qmi-helpers.h"
 #include "modem.h"
+#include "netdev.h"
 #include "util.h"
 
 #define QMI_MAX_PDNS	       8
 #define QMI_DEFAULT_TIMEOUT_MS 10000
 
+/*
+ * One IP family's data session: its own WDS client, as ModemManager does for
+ * a dual-stack bearer (a QMI data session carries one family).
+ */
+struct qmi_fam {
+	struct qmi_pdn *pdn;
+	QmiClientWds *wds; /* NULL when released (or never allocated) */
+	guint32 handle;
+	gulong status_handler;
+	bool started; /* Start Network succeeded: Stop Network ends it */
+};
+
 struct qmi_pdn {
 	struct modem *m;
 	modem_pdn_id id;
-	unsigned int slot; /* mux id = slot + 1 when multiplexed */
-	QmiClientWds *wds;
-	guint32 handle;
-	gulong status_handler;
+	unsigned int slot; /* mux id = mux_base + slot when multiplexed */
+	/* [0] the PDN's only family, or IPv4 of an IPv4v6 PDN; [1] its IPv6 */
+	struct qmi_fam fam[2];
+	unsigned int n_fam;
 	bool up;
+	bool link_owned; /* we made its mux link: removed with the PDN */
 };
 
 struct modem {
@@ -53,6 +75,12 @@ struct modem {
 	gchar **netdevs;
 	unsigned int n_slots;
 	bool muxed;
+	unsigned int mux_base; /* mux id of slot 0 */
+	bool shared;
+	unsigned int data_iface;	   /* 0: no endpoint in Bind Mux Data Port */
+	const struct netdev_ops *link_ops; /* NULL: the mux links exist */
+	enum netdev_link_kind link_kind;
+	gchar *link_parent, *link_sysfs;
 	struct qmi_pdn *slots[QMI_MAX_PDNS];
 	modem_pdn_id next_id;
 	gulong removed_handler;
@@ -92,6 +120,9 @@ struct qmi_op {
 	int err;
 	char reason[MODEM_REASON_MAX];
 	struct qmi_pdn *pdn;
+	unsigned int fam; /* connect, disconnect: the family being worked on */
+	int fam_err;	  /* connect: the first family's failure, when one failed */
+	char fam_reason[MODEM_REASON_MAX];
 	struct modem_pdn_params params;
 	struct modem_pdn_settings settings;
 	struct modem_serving serving;
@@ -439,14 +470,44 @@ static void qmi_orphan_client(QmiDevice *dev, QmiClient *client, GError *e)
 	g_object_unref(client);
 }
 
-static void qmi_pdn_free(struct qmi_pdn *pdn)
+static void qmi_pdn_link(struct qmi_pdn *pdn, struct netdev_link *l)
 {
 	struct modem *m = pdn->m;
 
-	if (pdn->status_handler)
-		g_signal_handler_disconnect(pdn->wds, pdn->status_handler);
-	if (pdn->wds)
-		qmi_release(m, QMI_CLIENT(pdn->wds));
+	*l = (struct netdev_link){ .kind = m->link_kind,
+				   .parent = m->link_parent,
+				   .name = m->netdevs[pdn->slot],
+				   .mux_id = m->mux_base + pdn->slot,
+				   .sysfs = m->link_sysfs };
+}
+
+/* Releases the family's client, which ends any session it still holds. */
+static void qmi_fam_release(struct qmi_fam *f)
+{
+	if (f->status_handler)
+		g_signal_handler_disconnect(f->wds, f->status_handler);
+	f->status_handler = 0;
+	if (f->wds)
+		qmi_release(f->pdn->m, QMI_CLIENT(f->wds));
+	f->wds = NULL;
+	f->started = false;
+}
+
+static void qmi_pdn_free(struct qmi_pdn *pdn)
+{
+	struct modem *m = pdn->m;
+	struct netdev_link l;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < pdn->n_fam; i++)
+		qmi_fam_release(&pdn->fam[i]);
+	if (pdn->link_owned) {
+		qmi_pdn_link(pdn, &l);
+		err = m->link_ops->link_del(&l);
+		if (err)
+			g_debug("removing mux link %s: %s", l.name, g_strerror(-err));
+	}
 	m->slots[pdn->slot] = NULL;
 	g_free(pdn);
 }
@@ -461,10 +522,11 @@ static struct qmi_pdn *qmi_pdn_find(struct modem *m, modem_pdn_id id)
 	return NULL;
 }
 
+/* Either family's session going down takes the whole PDN with it. */
 static void qmi_packet_service_status(QmiClientWds *wds,
 				      QmiIndicationWdsPacketServiceStatusOutput *o, gpointer data)
 {
-	struct qmi_pdn *pdn = data;
+	struct qmi_pdn *pdn = ((struct qmi_fam *)data)->pdn;
 	struct modem *m = pdn->m;
 	QmiWdsConnectionStatus status;
 	QmiWdsVerboseCallEndReasonType vtype = 0;
@@ -501,112 +563,121 @@ static void qmi_connect_fail(struct qmi_op *op, int err, const char *reason)
 	qmi_op_finish(op, err, reason);
 }
 
-static void qmi_connect_gerror(struct qmi_op *op, GError *e, const char *step)
+static void qmi_fam_start(struct qmi_op *op);
+
+/*
+ * The current family is done (@err 0: up, its settings merged). Goes on to
+ * the next one; after the last, the PDN is up when any family is, as
+ * ModemManager's dual-stack bearer: a network that grants one family of an
+ * IPv4v6 request (TS 24.301 6.5.1.3, ESM cause #50/#51) gives a PDN of that
+ * family.
+ */
+static void qmi_fam_done(struct qmi_op *op, int err, const char *reason)
+{
+	struct qmi_pdn *pdn = op->pdn;
+	unsigned int i;
+
+	if (err) {
+		g_debug("PDN %u family %u: %s", pdn->id, op->fam, reason);
+		qmi_fam_release(&pdn->fam[op->fam]);
+		if (!op->fam_err) {
+			op->fam_err = err;
+			g_strlcpy(op->fam_reason, reason, sizeof(op->fam_reason));
+		}
+	}
+	if (++op->fam < pdn->n_fam)
+		return qmi_fam_start(op);
+	for (i = 0; i < pdn->n_fam && !pdn->fam[i].started; i++)
+		;
+	if (i == pdn->n_fam)
+		return qmi_connect_fail(op, op->fam_err, op->fam_reason);
+	pdn->up = true;
+	modem_pdn_params_wipe(&op->params);
+	g_debug("PDN %u up on %s: %s %s", pdn->id, op->settings.ifname, op->settings.addr4,
+		op->settings.addr6);
+	qmi_op_finish(op, 0, NULL);
+}
+
+static void qmi_fam_gerror(struct qmi_op *op, GError *e, const char *step)
 {
 	char reason[MODEM_REASON_MAX];
 	int err = qmi_gerror(op->m, e, step, reason, sizeof(reason));
 
 	g_error_free(e);
-	qmi_connect_fail(op, err, reason);
+	/* Cancelled by close(), or the modem gone: no other family to try. */
+	if (err == -ECANCELED || err == -ENODEV)
+		return qmi_connect_fail(op, err, reason);
+	qmi_fam_done(op, err, reason);
 }
 
-static void qmi_ip4(guint32 v, char *out)
+static void qmi_settings_read(QmiMessageWdsGetCurrentSettingsOutput *o,
+			      struct modem_qmi_settings_raw *r)
 {
-	struct in_addr a = { .s_addr = htonl(v) };
-
-	inet_ntop(AF_INET, &a, out, MODEM_ADDR_MAX);
-}
-
-static void qmi_ip6(const GArray *words, char *out)
-{
-	struct in6_addr a;
-	guint i;
-
-	if (!words || words->len != 8)
-		return;
-	for (i = 0; i < 8; i++) {
-		guint16 w = g_array_index(words, guint16, i);
-
-		a.s6_addr[2 * i] = (uint8_t)(w >> 8);
-		a.s6_addr[2 * i + 1] = (uint8_t)w;
-	}
-	inet_ntop(AF_INET6, &a, out, MODEM_ADDR_MAX);
-}
-
-static unsigned int qmi_mask_prefix(guint32 mask)
-{
-	unsigned int n = 0;
-
-	while (n < 32 && (mask & (0x80000000u >> n)))
-		n++;
-	return n;
-}
-
-static void qmi_settings_fill(QmiMessageWdsGetCurrentSettingsOutput *o, struct qmi_pdn *pdn,
-			      struct modem_pdn_settings *s)
-{
-	struct modem *m = pdn->m;
-	guint32 v4, mtu;
 	GArray *a = NULL;
-	guint8 plen;
 	guint i;
 
-	memset(s, 0, sizeof(*s));
-	if (pdn->slot < g_strv_length(m->netdevs))
-		g_strlcpy(s->ifname, m->netdevs[pdn->slot], sizeof(s->ifname));
-	if (qmi_message_wds_get_current_settings_output_get_ipv4_address(o, &v4, NULL))
-		qmi_ip4(v4, s->addr4);
-	if (qmi_message_wds_get_current_settings_output_get_ipv4_gateway_subnet_mask(o, &v4, NULL))
-		s->prefix4 = qmi_mask_prefix(v4);
-	if (qmi_message_wds_get_current_settings_output_get_ipv4_gateway_address(o, &v4, NULL))
-		qmi_ip4(v4, s->gw4);
-	if (qmi_message_wds_get_current_settings_output_get_ipv6_address(o, &a, &plen, NULL)) {
-		qmi_ip6(a, s->addr6);
-		s->prefix6 = plen;
+	memset(r, 0, sizeof(*r));
+	r->has_ip4 = qmi_message_wds_get_current_settings_output_get_ipv4_address(o, &r->ip4, NULL);
+	r->has_mask4 = qmi_message_wds_get_current_settings_output_get_ipv4_gateway_subnet_mask(
+		o, &r->mask4, NULL);
+	r->has_gw4 = qmi_message_wds_get_current_settings_output_get_ipv4_gateway_address(
+		o, &r->gw4, NULL);
+	r->has_dns4[0] = qmi_message_wds_get_current_settings_output_get_primary_ipv4_dns_address(
+		o, &r->dns4[0], NULL);
+	r->has_dns4[1] = qmi_message_wds_get_current_settings_output_get_secondary_ipv4_dns_address(
+		o, &r->dns4[1], NULL);
+	if (qmi_message_wds_get_current_settings_output_get_ipv6_address(o, &a, &r->prefix6,
+									 NULL) &&
+	    a && a->len == 8) {
+		r->has_ip6 = true;
+		memcpy(r->ip6, a->data, sizeof(r->ip6));
 	}
-	if (qmi_message_wds_get_current_settings_output_get_ipv6_gateway_address(o, &a, &plen,
-										 NULL))
-		qmi_ip6(a, s->gw6);
-	if (qmi_message_wds_get_current_settings_output_get_primary_ipv4_dns_address(o, &v4, NULL))
-		qmi_ip4(v4, s->dns[s->n_dns++]);
-	if (qmi_message_wds_get_current_settings_output_get_secondary_ipv4_dns_address(o, &v4,
-										       NULL))
-		qmi_ip4(v4, s->dns[s->n_dns++]);
-	if (qmi_message_wds_get_current_settings_output_get_ipv6_primary_dns_address(o, &a, NULL))
-		qmi_ip6(a, s->dns[s->n_dns++]);
-	if (qmi_message_wds_get_current_settings_output_get_ipv6_secondary_dns_address(o, &a, NULL))
-		qmi_ip6(a, s->dns[s->n_dns++]);
-	/* TS 24.229 9.2.1: P-CSCF addresses from the PDN connection's PCO. */
+	if (qmi_message_wds_get_current_settings_output_get_ipv6_gateway_address(o, &a, NULL,
+										 NULL) &&
+	    a && a->len == 8) {
+		r->has_gw6 = true;
+		memcpy(r->gw6, a->data, sizeof(r->gw6));
+	}
+	if (qmi_message_wds_get_current_settings_output_get_ipv6_primary_dns_address(o, &a, NULL) &&
+	    a && a->len == 8) {
+		r->has_dns6[0] = true;
+		memcpy(r->dns6[0], a->data, sizeof(r->dns6[0]));
+	}
+	if (qmi_message_wds_get_current_settings_output_get_ipv6_secondary_dns_address(o, &a,
+										       NULL) &&
+	    a && a->len == 8) {
+		r->has_dns6[1] = true;
+		memcpy(r->dns6[1], a->data, sizeof(r->dns6[1]));
+	}
 	if (qmi_message_wds_get_current_settings_output_get_pcscf_server_address_list(o, &a, NULL))
-		for (i = 0; a && i < a->len && s->n_pcscf < MODEM_PCSCF_MAX; i++)
-			qmi_ip4(g_array_index(a, guint32, i), s->pcscf[s->n_pcscf++]);
-	if (qmi_message_wds_get_current_settings_output_get_mtu(o, &mtu, NULL))
-		s->mtu = mtu;
+		for (i = 0; a && i < a->len && r->n_pcscf4 < MODEM_PCSCF_MAX; i++)
+			r->pcscf4[r->n_pcscf4++] = g_array_index(a, guint32, i);
+	r->has_mtu = qmi_message_wds_get_current_settings_output_get_mtu(o, &r->mtu, NULL);
 }
 
 static void current_settings_ready(GObject *src, GAsyncResult *res, gpointer data)
 {
 	struct qmi_op *op = data;
 	QmiMessageWdsGetCurrentSettingsOutput *o;
+	struct modem_qmi_settings_raw raw;
+	struct modem_pdn_settings s = { 0 };
 	GError *e = NULL;
 
 	o = qmi_client_wds_get_current_settings_finish(QMI_CLIENT_WDS(src), res, &e);
 	if (qmi_op_orphaned(op))
 		goto out;
 	if (!o || !qmi_message_wds_get_current_settings_output_get_result(o, &e)) {
-		qmi_connect_gerror(op, e, "WDS Get Current Settings");
+		qmi_fam_gerror(op, e, "WDS Get Current Settings");
 		e = NULL;
 		goto out;
 	}
-	qmi_settings_fill(o, op->pdn, &op->settings);
-	if (!op->settings.addr4[0] && !op->settings.addr6[0]) {
-		qmi_connect_fail(op, -EPROTO, "WDS Get Current Settings: no IP address");
+	qmi_settings_read(o, &raw);
+	if (modem_qmi_settings_from_raw(&raw, &s) < 0) {
+		qmi_fam_done(op, -EPROTO, "WDS Get Current Settings: no usable IP address");
 		goto out;
 	}
-	op->pdn->up = true;
-	g_debug("PDN %u up on %s: %s", op->pdn->id, op->settings.ifname,
-		op->settings.addr4[0] ? op->settings.addr4 : op->settings.addr6);
-	qmi_op_finish(op, 0, NULL);
+	modem_qmi_settings_merge(&op->settings, &s);
+	qmi_fam_done(op, 0, NULL);
 out:
 	if (e)
 		g_error_free(e);
@@ -624,14 +695,16 @@ static void start_network_ready(GObject *src, GAsyncResult *res, gpointer data)
 	gint16 vreason = 0;
 	char reason[MODEM_REASON_MAX];
 	bool has_v, has_end;
+	struct qmi_fam *f;
 	GError *e = NULL;
 	int err;
 
 	o = qmi_client_wds_start_network_finish(QMI_CLIENT_WDS(src), res, &e);
 	if (qmi_op_orphaned(op))
 		goto out;
+	f = &op->pdn->fam[op->fam];
 	if (!o) {
-		qmi_connect_gerror(op, e, "WDS Start Network");
+		qmi_fam_gerror(op, e, "WDS Start Network");
 		e = NULL;
 		goto out;
 	}
@@ -643,15 +716,15 @@ static void start_network_ready(GObject *src, GAsyncResult *res, gpointer data)
 					 sizeof(reason));
 		if (err) {
 			g_debug("WDS Start Network: %s; %s", e->message, reason);
-			qmi_connect_fail(op, err, reason);
+			qmi_fam_done(op, err, reason);
 		} else {
-			qmi_connect_gerror(op, e, "WDS Start Network");
+			qmi_fam_gerror(op, e, "WDS Start Network");
 			e = NULL;
 		}
 		goto out;
 	}
-	qmi_message_wds_start_network_output_get_packet_data_handle(o, &op->pdn->handle, NULL);
-	modem_pdn_params_wipe(&op->params);
+	qmi_message_wds_start_network_output_get_packet_data_handle(o, &f->handle, NULL);
+	f->started = true;
 	in = qmi_message_wds_get_current_settings_input_new();
 	qmi_message_wds_get_current_settings_input_set_requested_settings(
 		in,
@@ -661,7 +734,7 @@ static void start_network_ready(GObject *src, GAsyncResult *res, gpointer data)
 			QMI_WDS_REQUESTED_SETTINGS_PCSCF_SERVER_ADDRESS_LIST |
 			QMI_WDS_REQUESTED_SETTINGS_MTU | QMI_WDS_REQUESTED_SETTINGS_IP_FAMILY,
 		NULL);
-	qmi_client_wds_get_current_settings(op->pdn->wds, in, op->m->timeout_s, op->m->cancel,
+	qmi_client_wds_get_current_settings(f->wds, in, op->m->timeout_s, op->m->cancel,
 					    current_settings_ready, op);
 	qmi_message_wds_get_current_settings_input_unref(in);
 out:
@@ -671,9 +744,24 @@ out:
 		qmi_message_wds_start_network_output_unref(o);
 }
 
+/* The family of the op's current client: IPv4v6 is IPv4 on [0], IPv6 on [1]. */
+static QmiWdsIpFamily qmi_fam_ip(const struct qmi_op *op)
+{
+	switch (op->params.ip_type) {
+	case MODEM_IP_V4:
+		return QMI_WDS_IP_FAMILY_IPV4;
+	case MODEM_IP_V6:
+		return QMI_WDS_IP_FAMILY_IPV6;
+	case MODEM_IP_V4V6:
+		return op->fam ? QMI_WDS_IP_FAMILY_IPV6 : QMI_WDS_IP_FAMILY_IPV4;
+	}
+	return QMI_WDS_IP_FAMILY_IPV4;
+}
+
 static void qmi_start_network(struct qmi_op *op)
 {
 	const struct modem_pdn_params *p = &op->params;
+	struct qmi_fam *f = &op->pdn->fam[op->fam];
 	QmiMessageWdsStartNetworkInput *in = qmi_message_wds_start_network_input_new();
 	QmiWdsAuthentication auth = QMI_WDS_AUTHENTICATION_NONE;
 
@@ -694,12 +782,11 @@ static void qmi_start_network(struct qmi_op *op)
 		qmi_message_wds_start_network_input_set_username(in, p->username, NULL);
 		qmi_message_wds_start_network_input_set_password(in, p->password, NULL);
 	}
-	qmi_message_wds_start_network_input_set_ip_family_preference(
-		in, p->ip_type == MODEM_IP_V6 ? QMI_WDS_IP_FAMILY_IPV6 : QMI_WDS_IP_FAMILY_IPV4,
-		NULL);
-	op->pdn->status_handler = g_signal_connect(op->pdn->wds, "packet-service-status",
-						   G_CALLBACK(qmi_packet_service_status), op->pdn);
-	qmi_client_wds_start_network(op->pdn->wds, in, op->m->timeout_s, op->m->cancel,
+	/* TLV 0x19: the family this client's session carries. */
+	qmi_message_wds_start_network_input_set_ip_family_preference(in, qmi_fam_ip(op), NULL);
+	f->status_handler = g_signal_connect(f->wds, "packet-service-status",
+					     G_CALLBACK(qmi_packet_service_status), f);
+	qmi_client_wds_start_network(f->wds, in, op->m->timeout_s, op->m->cancel,
 				     start_network_ready, op);
 	qmi_message_wds_start_network_input_unref(in);
 }
@@ -714,7 +801,7 @@ static void bind_mux_ready(GObject *src, GAsyncResult *res, gpointer data)
 	if (qmi_op_orphaned(op))
 		goto out;
 	if (!o || !qmi_message_wds_bind_mux_data_port_output_get_result(o, &e)) {
-		qmi_connect_gerror(op, e, "WDS Bind Mux Data Port");
+		qmi_fam_gerror(op, e, "WDS Bind Mux Data Port");
 		e = NULL;
 		goto out;
 	}
@@ -737,18 +824,28 @@ static void wds_allocated(GObject *src, GAsyncResult *res, gpointer data)
 	if (qmi_op_orphaned(op))
 		return qmi_orphan_client(QMI_DEVICE(src), client, e);
 	if (!client)
-		return qmi_connect_gerror(op, e, "allocating a WDS client");
-	op->pdn->wds = QMI_CLIENT_WDS(client);
+		return qmi_fam_gerror(op, e, "allocating a WDS client");
+	op->pdn->fam[op->fam].wds = QMI_CLIENT_WDS(client);
 	if (!op->m->muxed)
 		return qmi_start_network(op);
-	/* One QMAP mux id per PDN: the data of each lands on its own link. */
+	/* One QMAP mux id per PDN, both families of a dual-stack one on it. */
 	in = qmi_message_wds_bind_mux_data_port_input_new();
-	qmi_message_wds_bind_mux_data_port_input_set_mux_id(in, (guint8)(op->pdn->slot + 1), NULL);
+	qmi_message_wds_bind_mux_data_port_input_set_mux_id(
+		in, (guint8)(op->m->mux_base + op->pdn->slot), NULL);
 	qmi_message_wds_bind_mux_data_port_input_set_client_type(in, QMI_WDS_CLIENT_TYPE_TETHERED,
 								 NULL);
-	qmi_client_wds_bind_mux_data_port(op->pdn->wds, in, op->m->timeout_s, op->m->cancel,
-					  bind_mux_ready, op);
+	if (op->m->data_iface)
+		qmi_message_wds_bind_mux_data_port_input_set_endpoint_info(
+			in, QMI_DATA_ENDPOINT_TYPE_HSUSB, op->m->data_iface, NULL);
+	qmi_client_wds_bind_mux_data_port(op->pdn->fam[op->fam].wds, in, op->m->timeout_s,
+					  op->m->cancel, bind_mux_ready, op);
 	qmi_message_wds_bind_mux_data_port_input_unref(in);
+}
+
+static void qmi_fam_start(struct qmi_op *op)
+{
+	qmi_device_allocate_client(op->m->dev, QMI_SERVICE_WDS, QMI_CID_NONE, op->m->timeout_s,
+				   op->m->cancel, wds_allocated, op);
 }
 
 static void modem_qmi_connect(struct modem *m, const struct modem_pdn_params *p,
@@ -756,15 +853,11 @@ static void modem_qmi_connect(struct modem *m, const struct modem_pdn_params *p,
 {
 	struct qmi_op *op = qmi_op_new(m, QMI_OP_CONNECT, user_data);
 	char reason[MODEM_REASON_MAX];
-	unsigned int slot;
+	unsigned int slot, i;
 
 	op->connect_cb = cb;
 	if (qmi_check_ready(m, op) < 0)
 		return;
-	if (p->ip_type == MODEM_IP_V4V6) {
-		/* A dual-stack PDN takes two WDS clients, one per family; not done yet. */
-		return qmi_op_fail_later(op, -EOPNOTSUPP, "ipv4v6 is not supported over QMI");
-	}
 	if (strnlen(p->apn, sizeof(p->apn)) == sizeof(p->apn) ||
 	    strnlen(p->username, sizeof(p->username)) == sizeof(p->username) ||
 	    strnlen(p->password, sizeof(p->password)) == sizeof(p->password))
@@ -780,18 +873,41 @@ static void modem_qmi_connect(struct modem *m, const struct modem_pdn_params *p,
 	op->pdn->m = m;
 	op->pdn->slot = slot;
 	op->pdn->id = ++m->next_id;
+	/* A dual-stack PDN takes two WDS clients, one per family (as ModemManager). */
+	op->pdn->n_fam = p->ip_type == MODEM_IP_V4V6 ? 2 : 1;
+	for (i = 0; i < op->pdn->n_fam; i++)
+		op->pdn->fam[i].pdn = op->pdn;
 	m->slots[slot] = op->pdn;
-	qmi_device_allocate_client(m->dev, QMI_SERVICE_WDS, QMI_CID_NONE, m->timeout_s, m->cancel,
-				   wds_allocated, op);
+	if (slot < g_strv_length(m->netdevs))
+		g_strlcpy(op->settings.ifname, m->netdevs[slot], sizeof(op->settings.ifname));
+	if (m->link_ops) {
+		struct netdev_link l;
+		int err;
+
+		/* The link first (as ModemManager does): the data lands on it from the start. */
+		qmi_pdn_link(op->pdn, &l);
+		err = m->link_ops->link_add(&l);
+		if (err && err != -EEXIST) {
+			snprintf(reason, sizeof(reason), "creating mux link %s (mux id %u): %s",
+				 l.name, l.mux_id, g_strerror(-err));
+			qmi_pdn_free(op->pdn);
+			op->pdn = NULL;
+			return qmi_op_fail_later(op, err, reason);
+		}
+		op->pdn->link_owned = !err;
+	}
+	qmi_fam_start(op);
 }
+
+static void qmi_stop_next(struct qmi_op *op);
 
 static void stop_network_ready(GObject *src, GAsyncResult *res, gpointer data)
 {
 	struct qmi_op *op = data;
 	QmiMessageWdsStopNetworkOutput *o;
-	char reason[MODEM_REASON_MAX] = "";
+	char reason[MODEM_REASON_MAX];
 	GError *e = NULL;
-	int err = 0;
+	int err;
 
 	o = qmi_client_wds_stop_network_finish(QMI_CLIENT_WDS(src), res, &e);
 	if (qmi_op_orphaned(op))
@@ -799,13 +915,13 @@ static void stop_network_ready(GObject *src, GAsyncResult *res, gpointer data)
 	if (!o || !qmi_message_wds_stop_network_output_get_result(o, &e)) {
 		err = qmi_gerror(op->m, e, "WDS Stop Network", reason, sizeof(reason));
 		/* Already down on the modem side: what the caller wanted. */
-		if (err == -EALREADY || err == -ENOTCONN)
-			err = 0;
+		if (err != -EALREADY && err != -ENOTCONN && !op->err) {
+			op->err = err;
+			g_strlcpy(op->reason, reason, sizeof(op->reason));
+		}
 	}
-	/* Either way the client goes: releasing it ends any session it held. */
-	qmi_pdn_free(op->pdn);
-	op->pdn = NULL;
-	qmi_op_finish(op, err, reason);
+	op->fam++;
+	qmi_stop_next(op);
 out:
 	if (e)
 		g_error_free(e);
@@ -813,12 +929,37 @@ out:
 		qmi_message_wds_stop_network_output_unref(o);
 }
 
+/*
+ * Stops each family's session in turn; the first failure is reported, but
+ * the clients go either way: releasing one ends any session it held.
+ */
+static void qmi_stop_next(struct qmi_op *op)
+{
+	struct qmi_pdn *pdn = op->pdn;
+	QmiMessageWdsStopNetworkInput *in;
+	struct qmi_fam *f;
+
+	while (op->fam < pdn->n_fam && !pdn->fam[op->fam].started)
+		op->fam++;
+	if (op->fam == pdn->n_fam) {
+		qmi_pdn_free(pdn);
+		op->pdn = NULL;
+		return qmi_op_finish(op, op->err, op->reason);
+	}
+	f = &pdn->fam[op->fam];
+	in = qmi_message_wds_stop_network_input_new();
+	qmi_message_wds_stop_network_input_set_packet_data_handle(in, f->handle, NULL);
+	qmi_client_wds_stop_network(f->wds, in, op->m->timeout_s, op->m->cancel, stop_network_ready,
+				    op);
+	qmi_message_wds_stop_network_input_unref(in);
+}
+
 static void modem_qmi_disconnect(struct modem *m, modem_pdn_id id, modem_done_cb cb,
 				 void *user_data)
 {
 	struct qmi_op *op = qmi_op_new(m, QMI_OP_DISCONNECT, user_data);
-	QmiMessageWdsStopNetworkInput *in;
 	struct qmi_pdn *pdn;
+	unsigned int i;
 
 	op->done_cb = cb;
 	pdn = qmi_pdn_find(m, id);
@@ -831,13 +972,13 @@ static void modem_qmi_disconnect(struct modem *m, modem_pdn_id id, modem_done_cb
 	}
 	/* From here a disconnect indication is ours, not the network's. */
 	pdn->up = false;
-	g_signal_handler_disconnect(pdn->wds, pdn->status_handler);
-	pdn->status_handler = 0;
+	for (i = 0; i < pdn->n_fam; i++) {
+		if (pdn->fam[i].status_handler)
+			g_signal_handler_disconnect(pdn->fam[i].wds, pdn->fam[i].status_handler);
+		pdn->fam[i].status_handler = 0;
+	}
 	op->pdn = pdn;
-	in = qmi_message_wds_stop_network_input_new();
-	qmi_message_wds_stop_network_input_set_packet_data_handle(in, pdn->handle, NULL);
-	qmi_client_wds_stop_network(pdn->wds, in, m->timeout_s, m->cancel, stop_network_ready, op);
-	qmi_message_wds_stop_network_input_unref(in);
+	qmi_stop_next(op);
 }
 
 /* ---- open / close ---- */
@@ -928,21 +1069,11 @@ out:
 		qmi_message_wda_set_data_format_output_unref(o);
 }
 
-static void wda_allocated(GObject *src, GAsyncResult *res, gpointer data)
+static void qmi_set_data_format(struct qmi_op *op)
 {
-	struct qmi_op *op = data;
-	QmiMessageWdaSetDataFormatInput *in;
-	QmiClient *client;
-	GError *e = NULL;
+	QmiMessageWdaSetDataFormatInput *in = qmi_message_wda_set_data_format_input_new();
 
-	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op))
-		return qmi_orphan_client(QMI_DEVICE(src), client, e);
-	if (!client)
-		return qmi_op_gerror(op, e, "allocating a WDA client");
-	op->m->wda = QMI_CLIENT_WDA(client);
 	/* Raw IP on the data port; QMAP aggregation when PDNs share it by mux id. */
-	in = qmi_message_wda_set_data_format_input_new();
 	qmi_message_wda_set_data_format_input_set_link_layer_protocol(
 		in, QMI_WDA_LINK_LAYER_PROTOCOL_RAW_IP, NULL);
 	if (op->m->muxed) {
@@ -954,6 +1085,70 @@ static void wda_allocated(GObject *src, GAsyncResult *res, gpointer data)
 	qmi_client_wda_set_data_format(op->m->wda, in, op->m->timeout_s, op->m->cancel,
 				       set_data_format_ready, op);
 	qmi_message_wda_set_data_format_input_unref(in);
+}
+
+static void get_data_format_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageWdaGetDataFormatOutput *o;
+	struct modem_qmi_format cur = { 0 };
+	char reason[MODEM_REASON_MAX];
+	GError *e = NULL;
+	bool set;
+	int err;
+
+	o = qmi_client_wda_get_data_format_finish(QMI_CLIENT_WDA(src), res, &e);
+	if (qmi_op_orphaned(op))
+		goto out;
+	if (!o) {
+		qmi_op_gerror(op, e, "WDA Get Data Format");
+		e = NULL;
+		goto out;
+	}
+	/* A modem that refuses the question leaves the format unknown. */
+	if (qmi_message_wda_get_data_format_output_get_result(o, &e)) {
+		cur.known = qmi_message_wda_get_data_format_output_get_link_layer_protocol(
+			o, &cur.ll, NULL);
+		qmi_message_wda_get_data_format_output_get_uplink_data_aggregation_protocol(
+			o, &cur.ul, NULL);
+		qmi_message_wda_get_data_format_output_get_downlink_data_aggregation_protocol(
+			o, &cur.dl, NULL);
+	} else {
+		g_debug("WDA Get Data Format: %s", e->message);
+	}
+	err = modem_qmi_data_format_plan(&cur, op->m->muxed, op->m->shared, &set, reason,
+					 sizeof(reason));
+	if (err) {
+		qmi_op_finish(op, err, reason);
+		goto out;
+	}
+	if (set)
+		qmi_set_data_format(op);
+	else
+		qmi_device_allocate_client(op->m->dev, QMI_SERVICE_NAS, QMI_CID_NONE,
+					   op->m->timeout_s, op->m->cancel, nas_allocated, op);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_wda_get_data_format_output_unref(o);
+}
+
+static void wda_allocated(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiClient *client;
+	GError *e = NULL;
+
+	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
+	if (!client)
+		return qmi_op_gerror(op, e, "allocating a WDA client");
+	op->m->wda = QMI_CLIENT_WDA(client);
+	/* Read before writing: the format may be another PDN's, in use now. */
+	qmi_client_wda_get_data_format(op->m->wda, NULL, op->m->timeout_s, op->m->cancel,
+				       get_data_format_ready, op);
 }
 
 static void device_open_ready(GObject *src, GAsyncResult *res, gpointer data)
@@ -1018,9 +1213,23 @@ static void modem_qmi_open(struct modem **mp, const struct modem_config *cfg,
 		m->netdevs = g_new0(gchar *, 1);
 	}
 	m->n_slots = MAX(1u, g_strv_length(m->netdevs));
-	m->muxed = m->n_slots > 1;
+	m->mux_base = cfg && cfg->mux_id ? cfg->mux_id : 1;
+	m->muxed = m->n_slots > 1 || (cfg && cfg->mux_id);
+	m->shared = cfg && cfg->shared;
+	m->data_iface = cfg ? cfg->data_iface : 0;
+	if (cfg && cfg->link_ops && cfg->link) {
+		m->link_ops = cfg->link_ops;
+		m->link_kind = cfg->link->kind;
+		m->link_parent = g_strdup(cfg->link->parent);
+		m->link_sysfs = g_strdup(cfg->link->sysfs);
+	}
 	op = qmi_op_new(m, QMI_OP_OPEN, user_data);
 	op->done_cb = cb;
+	if (m->link_ops && (!m->muxed || !m->link_parent || !m->netdevs[0]))
+		return qmi_op_fail_later(op, -EINVAL, "a mux link needs a mux id, parent and name");
+	/* QMAP mux ids 1-254 (qmi_wwan add_mux and rmnet take no others). */
+	if (m->mux_base + m->n_slots - 1 > 254)
+		return qmi_op_fail_later(op, -EINVAL, "QMAP mux id out of range 1-254");
 	if (!cfg || !cfg->device || !cfg->device[0])
 		return qmi_op_fail_later(op, -EINVAL, "no QMI device configured");
 	if (cfg->proxy && (!cfg->proxy[0] || strlen(cfg->proxy) > 100))
@@ -1078,6 +1287,8 @@ static void modem_qmi_close(struct modem *m)
 	}
 	g_object_unref(m->cancel);
 	g_strfreev(m->netdevs);
+	g_free(m->link_parent);
+	g_free(m->link_sysfs);
 	g_free(m);
 }
 

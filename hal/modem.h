@@ -25,6 +25,8 @@
 #define MODEM_PCSCF_MAX	 4
 
 struct modem;
+struct netdev_link;
+struct netdev_ops;
 
 struct modem_config {
 	const char *backend; /* "qmi", "mbim", "mm" */
@@ -33,6 +35,30 @@ struct modem_config {
 	const char *bus;     /* mm: "system" or "session" */
 	const char *netdev;  /* data interface, e.g. wwan0 */
 	unsigned int timeout_ms;
+	/*
+	 * qmi: the QMAP mux id of our PDN (board data, 1-254); 0 = not set
+	 * (mux ids 1, 2, ... when @netdev lists several links, else none).
+	 */
+	unsigned int mux_id;
+	/*
+	 * qmi: another PDN (the primary) runs on this modem: its data format
+	 * is read and never changed (a change cuts the primary's data path).
+	 */
+	bool shared;
+	/*
+	 * qmi: the USB interface number of the modem's data port, sent as the
+	 * endpoint of WDS Bind Mux Data Port (TLV 0x10, as ModemManager does:
+	 * a modem with several data endpoints binds the default one without
+	 * it); 0 = not sent.
+	 */
+	unsigned int data_iface;
+	/*
+	 * qmi: each PDN's mux link is made by @link_ops->link_add() before the
+	 * PDN comes up and removed with it; @link gives the kind, parent and
+	 * sysfs root (name and mux id are the PDN's). NULL: the links exist.
+	 */
+	const struct netdev_ops *link_ops;
+	const struct netdev_link *link;
 };
 
 enum modem_reg_state {

@@ -13,6 +13,11 @@
  * deconfigure(): deletes exactly those routes and addresses (ones already
  * gone are not an error) and sets the link down. The MTU is left as it is.
  *
+ * link_add() / link_del(): a PDN's QMAP mux link, by qmi_wwan's sysfs
+ * add_mux / del_mux (the driver names the link qmimuxN itself: the name is
+ * checked against the link's qmap/mux_id) or as an rmnet link over
+ * rtnetlink. They write sysfs or wait for one ACK: bounded, as above.
+ *
  * Each request waits for the kernel's ACK on a socket with a 1 s receive
  * timeout: rtnetlink answers synchronously, so this never stalls the loop
  * for long.
@@ -22,8 +27,10 @@
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -65,21 +72,22 @@ static int netdev_nl_open(struct netdev_nl *nl, const char *ifname)
 }
 
 /*
- * Sends one finished request and waits for its ACK; returns the kernel's
- * answer, logged unless it is @benign (0 for none), which counts as success.
+ * Sends one finished request of @len bytes and waits for its ACK; returns the
+ * kernel's answer, logged unless it is @benign (0 for none), which counts as
+ * success.
  */
-static int netdev_nl_talk(struct netdev_nl *nl, struct nl_msg *m, const char *what, int benign)
+static int netdev_nl_send(struct netdev_nl *nl, const uint8_t *msg, int len, const char *what,
+			  int benign)
 {
 	struct sockaddr_nl to = { .nl_family = AF_NETLINK };
 	uint8_t reply[NETDEV_BUF];
 	char text[128];
-	int len, err, kerr;
+	int err, kerr;
 	ssize_t n;
 
-	len = nl_msg_end(m);
 	if (len < 0)
 		return len;
-	if (sendto(nl->fd, m->buf, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+	if (sendto(nl->fd, msg, (size_t)len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
 		return -errno;
 	for (;;) {
 		n = recv(nl->fd, reply, sizeof(reply), 0);
@@ -99,6 +107,11 @@ static int netdev_nl_talk(struct netdev_nl *nl, struct nl_msg *m, const char *wh
 		fprintf(stderr, "netdev: %s on %s: %s%s%s\n", what, nl->ifname, strerror(-kerr),
 			text[0] ? ": " : "", text);
 	return kerr;
+}
+
+static int netdev_nl_talk(struct netdev_nl *nl, struct nl_msg *m, const char *what, int benign)
+{
+	return netdev_nl_send(nl, m->buf, nl_msg_end(m), what, benign);
 }
 
 static int netdev_link(struct netdev_nl *nl, int ifindex, bool up, unsigned int mtu)
@@ -274,8 +287,152 @@ static int netdev_linux_deconfigure(const struct modem_pdn_settings *s)
 	return netdev_linux_apply(s, false);
 }
 
+/* ---- mux links ---- */
+
+static int netdev_sysfs_path(char *path, size_t size, const struct netdev_link *l,
+			     const char *ifname, const char *file)
+{
+	int n = snprintf(path, size, "%s/class/net/%s/%s", l->sysfs ? l->sysfs : "/sys", ifname,
+			 file);
+
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+static int netdev_sysfs_write(const char *path, unsigned int v)
+{
+	char text[16];
+	int fd, n, err = 0;
+	ssize_t w;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = snprintf(text, sizeof(text), "%u\n", v);
+	w = write(fd, text, (size_t)n);
+	if (w < 0)
+		err = -errno;
+	else if (w != n)
+		err = -EIO;
+	if (close(fd) < 0 && !err)
+		err = -errno;
+	return err;
+}
+
+/* The mux id of qmi_wwan's link @ifname (its qmap/mux_id), or -errno. */
+static int netdev_qmimux_id(const struct netdev_link *l, const char *ifname)
+{
+	char path[512], text[16];
+	unsigned long v;
+	ssize_t n;
+	char *end;
+	int fd, err;
+
+	err = netdev_sysfs_path(path, sizeof(path), l, ifname, "qmap/mux_id");
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, text, sizeof(text) - 1);
+	err = n < 0 ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	text[n] = '\0';
+	v = strtoul(text, &end, 10);
+	return end == text || (*end && *end != '\n') || v > 255 ? -EBADMSG : (int)v;
+}
+
+static int netdev_qmi_wwan_mux(const struct netdev_link *l, const char *file)
+{
+	char path[512];
+	int err = netdev_sysfs_path(path, sizeof(path), l, l->parent, file);
+
+	return err ? err : netdev_sysfs_write(path, l->mux_id);
+}
+
+static int netdev_qmi_wwan_add(const struct netdev_link *l)
+{
+	int id = netdev_qmimux_id(l, l->name);
+
+	if (id >= 0)
+		return (unsigned int)id == l->mux_id ? -EEXIST : -EADDRINUSE;
+	id = netdev_qmi_wwan_mux(l, "qmi/add_mux");
+	if (id)
+		return id;
+	/* qmi_wwan named it qmimuxN after the links already there: ours or not. */
+	id = netdev_qmimux_id(l, l->name);
+	if (id < 0 || (unsigned int)id != l->mux_id || !if_nametoindex(l->name)) {
+		fprintf(stderr, "netdev: qmi_wwan gave mux id %u another name than %s\n", l->mux_id,
+			l->name);
+		netdev_qmi_wwan_mux(l, "qmi/del_mux");
+		return -ENXIO;
+	}
+	return 0;
+}
+
+static int netdev_rmnet(const struct netdev_link *l, bool add)
+{
+	uint8_t buf[NETDEV_BUF];
+	struct ifinfomsg *ifi;
+	struct netdev_nl nl;
+	struct nl_msg m;
+	int ifindex, err;
+
+	ifindex = (int)if_nametoindex(add ? l->parent : l->name);
+	if (!ifindex)
+		return -ENODEV;
+	err = netdev_nl_open(&nl, l->name);
+	if (err)
+		return err;
+	if (add) {
+		err = nl_build_rmnet_newlink(buf, sizeof(buf), nl.seq, l->name, ifindex,
+					     (uint16_t)l->mux_id);
+		/* nl_msg_end() in netdev_nl_talk() needs the builder's state. */
+		m = (struct nl_msg){ .buf = buf, .size = sizeof(buf), .len = (size_t)err };
+	} else {
+		nl_msg_begin(&m, buf, sizeof(buf), RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, nl.seq);
+		ifi = nl_msg_put_hdr(&m, sizeof(*ifi));
+		if (ifi) {
+			ifi->ifi_family = AF_UNSPEC;
+			ifi->ifi_index = ifindex;
+		}
+	}
+	err = err < 0 ? err : netdev_nl_talk(&nl, &m, add ? "add rmnet link" : "delete link", 0);
+	close(nl.fd);
+	return err;
+}
+
+static int netdev_linux_link(const struct netdev_link *l, bool add)
+{
+	if (!l || !l->parent || !l->name || !l->name[0] || strlen(l->name) >= IF_NAMESIZE ||
+	    l->mux_id < 1 || l->mux_id > 254)
+		return -EINVAL;
+	switch (l->kind) {
+	case NETDEV_LINK_EXISTING:
+		return -EINVAL;
+	case NETDEV_LINK_QMI_WWAN:
+		return add ? netdev_qmi_wwan_add(l) : netdev_qmi_wwan_mux(l, "qmi/del_mux");
+	case NETDEV_LINK_RMNET:
+		return netdev_rmnet(l, add);
+	}
+	return -EINVAL;
+}
+
+static int netdev_linux_link_add(const struct netdev_link *l)
+{
+	return netdev_linux_link(l, true);
+}
+
+static int netdev_linux_link_del(const struct netdev_link *l)
+{
+	return netdev_linux_link(l, false);
+}
+
 const struct netdev_ops netdev_linux_ops = {
 	.name = "linux",
 	.configure = netdev_linux_configure,
 	.deconfigure = netdev_linux_deconfigure,
+	.link_add = netdev_linux_link_add,
+	.link_del = netdev_linux_link_del,
 };

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* rtnetlink request builder and ACK parser (see netlink.h). */
 #include <errno.h>
+#include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "netlink.h"
 
@@ -69,6 +71,53 @@ void nl_msg_put_attr(struct nl_msg *m, uint16_t type, const void *data, size_t l
 void nl_msg_put_u32(struct nl_msg *m, uint16_t type, uint32_t v)
 {
 	nl_msg_put_attr(m, type, &v, sizeof(v));
+}
+
+void nl_msg_put_u16(struct nl_msg *m, uint16_t type, uint16_t v)
+{
+	nl_msg_put_attr(m, type, &v, sizeof(v));
+}
+
+size_t nl_msg_nest_begin(struct nl_msg *m, uint16_t type)
+{
+	size_t start = m->len;
+
+	nl_msg_put_attr(m, type, NULL, 0);
+	return start;
+}
+
+void nl_msg_nest_end(struct nl_msg *m, size_t start)
+{
+	unsigned short len;
+
+	if (m->overflow)
+		return;
+	len = (unsigned short)(m->len - start);
+	memcpy(m->buf + start + offsetof(struct rtattr, rta_len), &len, sizeof(len));
+}
+
+int nl_build_rmnet_newlink(uint8_t *buf, size_t size, uint32_t seq, const char *name,
+			   int parent_ifindex, uint16_t mux_id)
+{
+	struct ifinfomsg *ifi;
+	struct nl_msg m;
+	size_t info, data;
+
+	nl_msg_begin(&m, buf, size, RTM_NEWLINK,
+		     NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq);
+	ifi = nl_msg_put_hdr(&m, sizeof(*ifi));
+	if (ifi)
+		ifi->ifi_family = AF_UNSPEC;
+	nl_msg_put_attr(&m, IFLA_IFNAME, name, strlen(name) + 1);
+	nl_msg_put_u32(&m, IFLA_LINK, (uint32_t)parent_ifindex);
+	info = nl_msg_nest_begin(&m, IFLA_LINKINFO);
+	nl_msg_put_attr(&m, IFLA_INFO_KIND, "rmnet", sizeof("rmnet"));
+	data = nl_msg_nest_begin(&m, IFLA_INFO_DATA);
+	/* Without IFLA_RMNET_FLAGS the kernel deaggregates ingress QMAP, as needed. */
+	nl_msg_put_u16(&m, IFLA_RMNET_MUX_ID, mux_id);
+	nl_msg_nest_end(&m, data);
+	nl_msg_nest_end(&m, info);
+	return nl_msg_end(&m);
 }
 
 int nl_msg_end(struct nl_msg *m)

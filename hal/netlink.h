@@ -28,8 +28,25 @@ void *nl_msg_put_hdr(struct nl_msg *m, size_t len);
 /* Appends one attribute (struct rtattr) of @len bytes, padded to 4. */
 void nl_msg_put_attr(struct nl_msg *m, uint16_t type, const void *data, size_t len);
 void nl_msg_put_u32(struct nl_msg *m, uint16_t type, uint32_t v);
+void nl_msg_put_u16(struct nl_msg *m, uint16_t type, uint16_t v);
+/*
+ * Opens a nested attribute of @type (IFLA_LINKINFO, IFLA_INFO_DATA); returns
+ * the offset to hand to nl_msg_nest_end(), which writes its length.
+ */
+size_t nl_msg_nest_begin(struct nl_msg *m, uint16_t type);
+void nl_msg_nest_end(struct nl_msg *m, size_t start);
 /* Writes the total length into the header; returns its length or -EMSGSIZE. */
 int nl_msg_end(struct nl_msg *m);
+
+/*
+ * An rmnet link @name on @parent_ifindex for QMAP @mux_id, as
+ * `ip link add link PARENT name NAME type rmnet mux_id ID` sends it:
+ * RTM_NEWLINK (create, exclusive) with IFLA_IFNAME, IFLA_LINK and
+ * IFLA_LINKINFO { IFLA_INFO_KIND "rmnet", IFLA_INFO_DATA { IFLA_RMNET_MUX_ID } }.
+ * Returns the message length or -EMSGSIZE.
+ */
+int nl_build_rmnet_newlink(uint8_t *buf, size_t size, uint32_t seq, const char *name,
+			   int parent_ifindex, uint16_t mux_id);
 
 /*
  * Finds the NLMSG_ERROR reply to @seq in @buf (one datagram, possibly several

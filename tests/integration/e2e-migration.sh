@@ -207,5 +207,11 @@ t_check "revoked: reason registration-refused" json '"reason":"registration-refu
 back_on_primary "revoked"
 t_check "revoked: stored configuration kept" test -f "$rec"
 
+# The board's mux data (boards/bench.conf): every partner PDN on mux id 2, and
+# the modem's data format (the primary's, QMAP) read but never set.
+t_check "partner PDNs bound to the board's mux id 2" \
+	bash -c '[ "$(grep -c "bound to mux id" "$1")" -gt 0 ] && ! grep "bound to mux id" "$1" | grep -qv "mux id 2$"' _ "$T_RUN/emu.log"
+t_check "the modem's data format never set by the agent" bash -c "! grep -q '^data format: ' \"\$1\"" _ "$T_RUN/emu.log"
+
 t_stop agent3
 t_done

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The product's QMI backend (hal/modem-qmi.c on the real libqmi-glib) against
-# qmi-emu: two PDNs at once with their settings, a rejected APN and wrong CHAP
+# qmi-emu: two PDNs at once with their settings, IPv6 and IPv4v6 (two WDS
+# clients, both families' settings; one family granted), a rejected APN and wrong CHAP
 # credentials with their causes, a network-initiated disconnect and a serving
 # PLMN change noticed within 1 s, a slow answer timing out, cancellation on
 # close, the modem vanishing, and the emulator killed mid-request.
@@ -21,6 +22,7 @@ serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home
 apn internet ip=192.0.2.2/24 gw=192.0.2.1 dns=192.0.2.1 mtu=1500
 apn partner.mc ip=198.51.100.2/24 gw=198.51.100.1 dns=198.51.100.1,198.51.100.53 pcscf=198.51.100.1 mtu=1400 auth=chap user=alice password=s3cret
 apn ims6 ip6=2001:db8:1::2/64 gw6=2001:db8:1::1 dns6=2001:db8:1::53 mtu=1280
+apn ims46 ip=203.0.113.2/24 gw=203.0.113.1 dns=203.0.113.53 pcscf=203.0.113.10 mtu=1400 ip6=2001:db8:2::2/64 gw6=2001:db8:2::1 dns6=2001:db8:2::53,2001:db8:2::54
 apn slow.example ip=203.0.113.9/24 gw=203.0.113.1 delay=3000
 SCEN
 
@@ -51,9 +53,11 @@ tally "$T_RUN/suite.out"
 t_check "suite driver finished by itself (rc $rc)" test "$rc" -eq 0
 t_check "the CHAP password never reaches the emulator log" \
 	bash -c "! grep -q s3cret \"\$1\"" _ "$T_RUN/emu.log"
-t_check "raw-ip data format was set" grep -q "data format: raw-ip" "$T_RUN/emu.log"
+t_check "raw-ip with QMAP data format was set" grep -q "data format: link-layer=raw-ip aggregation=qmap$" "$T_RUN/emu.log"
 t_check "timed-out and cancelled Start Network were aborted (WDS Abort)" \
 	test "$(grep -c 'start network tid=[0-9]* aborted' "$T_RUN/emu.log")" -eq 2
+t_check "IPv4v6: Start Network on ims46 with IP family 4 and with 6 (TLV 0x19)" \
+	bash -c 'grep -q "apn=ims46 .*ip-family=4$" "$1" && grep -q "apn=ims46 .*ip-family=6$" "$1"' _ "$T_RUN/emu.log"
 t_check "no session came up for an aborted request" \
 	bash -c "! grep -q 'session up: apn=slow' \"\$1\"" _ "$T_RUN/emu.log"
 t_stop emu

@@ -16,6 +16,7 @@ cat >"$T_RUN/scenario" <<'SCEN'
 serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home
 apn partner.mc ip=198.51.100.2/24 gw=198.51.100.1 dns=198.51.100.1 pcscf=198.51.100.1 mtu=1400 auth=chap user=alice password=s3cret
 apn barred.example reject=33
+apn ims46 ip=192.0.2.2/24 gw=192.0.2.1 ip6=2001:db8:2::2/64 gw6=2001:db8:2::1 dns6=2001:db8:2::53,2001:db8:2::54 mtu=1280
 SCEN
 # A scenario with a mistake is refused with its line and key named.
 printf 'serving mcc=001 mnc=01\napn bad ip=198.51.100.300/24\n' >"$T_RUN/bad-scenario"
@@ -65,6 +66,30 @@ t_check "an unknown APN is refused with 3GPP cause 27" grep -q "verbose call end
 out=$(qmi --wds-start-network="apn=barred.example,ip-type=4" 2>&1)
 t_check "a scenario rejection carries its cause" grep -q "verbose call end reason (6,33)" <<<"$out"
 t_check "the password never reaches the log" bash -c "! grep -q s3cret \"\$1\"" _ "$T_RUN/emu.log"
+
+# An IPv4v6 PDN as ModemManager brings it up: one client per family, the
+# same APN, IP family preference 4 and 6 (TLV 0x19).
+out=$(qmi --wds-start-network="apn=ims46,ip-type=4" --client-no-release-cid 2>&1)
+cid4=$(sed -n "s/.*CID: '\([0-9]*\)'.*/\1/p" <<<"$out")
+out=$(qmi --wds-start-network="apn=ims46,ip-type=6" --client-no-release-cid 2>&1)
+cid6=$(sed -n "s/.*CID: '\([0-9]*\)'.*/\1/p" <<<"$out")
+t_check "two clients start the same APN, IPv4 and IPv6 (cids $cid4, $cid6)" \
+	test -n "$cid4" -a -n "$cid6" -a "$cid4" != "$cid6"
+out=$(qmi --client-cid="$cid6" --client-no-release-cid --wds-get-current-settings 2>&1)
+echo "$out" >"$T_RUN/settings6.out"
+t_check "IPv6 settings: address and prefix (TLV 0x25)" grep -q "IPv6 address: 2001:db8:2::2/64" <<<"$out"
+t_check "IPv6 settings: gateway (TLV 0x26)" grep -q "IPv6 gateway address: 2001:db8:2::1/64" <<<"$out"
+t_check "IPv6 settings: primary DNS (TLV 0x27)" grep -q "IPv6 primary DNS: 2001:db8:2::53" <<<"$out"
+t_check "IPv6 settings: secondary DNS (TLV 0x28)" grep -q "IPv6 secondary DNS: 2001:db8:2::54" <<<"$out"
+t_check "IPv6 settings: no IPv4 address on the IPv6 client" bash -c '! grep -q "IPv4 address" <<<"$0"' "$out"
+out=$(qmi --client-cid="$cid4" --client-no-release-cid --wds-get-current-settings 2>&1)
+t_check "IPv4 settings on the IPv4 client" grep -q "IPv4 address: 192.0.2.2" <<<"$out"
+out=$("$EMU" ctl "$T_RUN/control" status)
+t_check "both families' sessions up" bash -c 'grep -q "session apn=ims46 .*cid=$1 " <<<"$0" && grep -q "session apn=ims46 .*cid=$2 " <<<"$0"' "$out" "$cid4" "$cid6"
+qmi --client-cid="$cid4" --wds-noop >/dev/null 2>&1
+qmi --client-cid="$cid6" --wds-noop >/dev/null 2>&1
+t_check "releasing both clients ends both sessions" \
+	bash -c '! grep -q "^session apn=ims46" <<<"$("$0" ctl "$1" status)"' "$EMU" "$T_RUN/control"
 
 out=$(qmi --nas-get-serving-system 2>&1)
 t_check "serving system: LTE, TAC 17" grep -q "LTE tracking area code: '17'" <<<"$out"

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "board.h"
+#include "netdev.h"
 
 static const char good[] = "# comment\n"
 			   "[board]\n"
@@ -50,6 +51,76 @@ static void test_parse_good(void **state)
 	assert_string_equal(cfg.netdev, "wwan0");
 	assert_null(cfg.proxy);
 	assert_null(cfg.bus);
+	/* No mux data: one unmultiplexed port, no primary on it. */
+	assert_int_equal(cfg.mux_id, 0);
+	assert_false(cfg.shared);
+}
+
+/* A multiplexed QMI board: the partner's mux id, and the primary beside it. */
+static void test_parse_mux(void **state)
+{
+	static const char mux[] = "[board]\nname=m\n[modem]\nbackend=qmi\ndevice=/dev/x\n"
+				  "[netdev]\nprimary=qmimux0\npartner=qmimux1\n"
+				  "primary-mux-id=1\npartner-mux-id=254\n[uicc]\nbackend=pcsc\n"
+				  "[modem]\ndata-interface=4\n";
+	char err[BOARD_ERR_MAX];
+	struct modem_config cfg;
+	struct board b;
+
+	assert_int_equal(board_parse(mux, strlen(mux), &b, err, sizeof(err)), 0);
+	assert_int_equal(b.netdev_primary_mux_id, 1);
+	assert_int_equal(b.netdev_partner_mux_id, 254);
+	board_modem_config(&b, &cfg);
+	assert_int_equal(cfg.mux_id, 254);
+	assert_true(cfg.shared);
+	assert_int_equal(cfg.data_iface, 4);
+}
+
+/* The partner's mux link: made by qmi_wwan or rmnet on a parent, or already there. */
+static void test_parse_link(void **state)
+{
+	static const char head[] = "[board]\nname=m\n[modem]\nbackend=qmi\ndevice=/dev/x\n"
+				   "[uicc]\nbackend=pcsc\n[netdev]\nprimary=qmimux0\n"
+				   "partner=qmimux1\n";
+	static const struct {
+		const char *tail;
+		int ret;
+		enum netdev_link_kind kind;
+		const char *msg;
+	} rows[] = {
+		{ "", 0, NETDEV_LINK_EXISTING, "" },
+		{ "partner-link=existing\n", 0, NETDEV_LINK_EXISTING, "" },
+		{ "partner-link=qmi_wwan\nparent=wwan0\npartner-mux-id=2\n", 0,
+		  NETDEV_LINK_QMI_WWAN, "" },
+		{ "partner-link=rmnet\nparent=wwan0\npartner-mux-id=2\n", 0, NETDEV_LINK_RMNET,
+		  "" },
+		{ "partner-link=qmi_wwan\npartner-mux-id=2\n", -EINVAL, 0,
+		  "[netdev] partner-link=qmi_wwan needs parent and partner-mux-id" },
+		{ "partner-link=rmnet\nparent=wwan0\n", -EINVAL, 0,
+		  "[netdev] partner-link=rmnet needs parent and partner-mux-id" },
+		{ "partner-link=vlan\n", -EINVAL, 0,
+		  "line 11: [netdev] partner-link: 'vlan' is not a link kind (existing, qmi_wwan, "
+		  "rmnet)" },
+	};
+	char buf[512], err[BOARD_ERR_MAX];
+	struct netdev_link l;
+	struct board b;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", head, rows[i].tail);
+		assert_int_equal(board_parse(buf, strlen(buf), &b, err, sizeof(err)), rows[i].ret);
+		assert_string_equal(err, rows[i].msg);
+		if (rows[i].ret)
+			continue;
+		assert_int_equal(board_link(&b, &l), rows[i].kind != NETDEV_LINK_EXISTING);
+		assert_int_equal(l.kind, rows[i].kind);
+		if (l.kind == NETDEV_LINK_EXISTING)
+			continue;
+		assert_string_equal(l.parent, "wwan0");
+		assert_string_equal(l.name, "qmimux1");
+		assert_int_equal(l.mux_id, 2);
+	}
 }
 
 #define X32 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
@@ -71,6 +142,14 @@ static void test_parse_malformed(void **state)
 		{ "[modem]\ntimeout-ms=soon\n",
 		  "line 12: [modem] timeout-ms: 'soon' is not a number" },
 		{ "[modem]\ntimeout-ms=-1\n", "line 12: [modem] timeout-ms: '-1' is not a number" },
+		{ "[modem]\ntimeout-ms=600001\n",
+		  "line 12: [modem] timeout-ms: '600001' is not a number of ms (0-600000)" },
+		{ "[modem]\ndata-interface=256\n",
+		  "line 12: [modem] data-interface: '256' is not a USB interface number (1-255)" },
+		{ "[netdev]\npartner-mux-id=0\n",
+		  "line 12: [netdev] partner-mux-id: '0' is not a mux id (1-254)" },
+		{ "[netdev]\nprimary-mux-id=255\n",
+		  "line 12: [netdev] primary-mux-id: '255' is not a mux id (1-254)" },
 		{ "[board]\nfallback=yes\n",
 		  "line 12: [board] fallback: 'yes' is not true or false" },
 		{ "[board]\ncompatible=a;b;c;d;e;f;g;h;i\n",
@@ -163,9 +242,19 @@ static void test_select_shipped(void **state)
 	assert_string_equal(b.netdev_primary, "wwan0");
 	assert_string_equal(b.netdev_partner, "wwan1");
 	assert_string_equal(b.uicc_reader, "Virtual PCD");
+	/* The bench's emulated modem carries the primary on mux 1 as the Pi's does. */
+	assert_int_equal(b.netdev_primary_mux_id, 1);
+	assert_int_equal(b.netdev_partner_mux_id, 2);
 	assert_int_equal(board_select("boards", "raspberrypi-4-ec25", dt, &b, err, sizeof(err)), 0);
 	assert_string_equal(b.modem_backend, "qmi");
 	assert_string_equal(b.compatible[0], "raspberrypi,4-model-b");
+	assert_string_equal(b.netdev_primary, "qmimux0");
+	assert_string_equal(b.netdev_partner, "qmimux1");
+	assert_int_equal(b.netdev_primary_mux_id, 1);
+	assert_int_equal(b.netdev_partner_mux_id, 2);
+	assert_string_equal(b.netdev_partner_link, "qmi_wwan");
+	assert_string_equal(b.netdev_parent, "wwan0");
+	assert_int_equal(b.modem_data_iface, 4);
 	assert_int_equal(board_select("boards", "nope", dt, &b, err, sizeof(err)), -ENOENT);
 	assert_string_equal(err, "no board 'nope' in boards");
 }
@@ -195,6 +284,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_parse_mux),
+		cmocka_unit_test(test_parse_link),
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_select_shipped),

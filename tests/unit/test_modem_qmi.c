@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "modem.h"
+#include "netdev.h"
 
 struct result {
 	int calls;
@@ -103,12 +104,55 @@ static void test_close_cancels_pending(void **state)
 	modem_qmi_ops.close(NULL);
 }
 
+/* Board data the backend cannot use is refused at open, from the loop. */
+static void test_open_refuses_bad_mux_data(void **state)
+{
+	static const struct netdev_ops links = { .name = "none" };
+	static const struct netdev_link no_parent = { .kind = NETDEV_LINK_QMI_WWAN };
+	static const struct netdev_link rmnet = { .kind = NETDEV_LINK_RMNET, .parent = "wwan0" };
+	static const struct {
+		struct modem_config cfg;
+		const char *reason;
+	} rows[] = {
+		/* Slot 1 would take mux id 255. */
+		{ { .device = "/dev/cdc-wdm0", .netdev = "qmimux1,qmimux2", .mux_id = 254 },
+		  "QMAP mux id out of range 1-254" },
+		{ { .device = "/dev/cdc-wdm0",
+		    .netdev = "qmimux1",
+		    .mux_id = 2,
+		    .link_ops = &links,
+		    .link = &no_parent },
+		  "a mux link needs a mux id, parent and name" },
+		/* A link without a mux id: nothing to name it by. */
+		{ { .device = "/dev/cdc-wdm0",
+		    .netdev = "qmimux1",
+		    .link_ops = &links,
+		    .link = &rmnet },
+		  "a mux link needs a mux id, parent and name" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct modem *m = NULL;
+		struct result r = { 0 };
+
+		modem_qmi_ops.open(&m, &rows[i].cfg, NULL, done_cb, &r);
+		assert_int_equal(r.calls, 0);
+		spin();
+		assert_int_equal(r.calls, 1);
+		assert_int_equal(r.err, -EINVAL);
+		assert_string_equal(r.reason, rows[i].reason);
+		modem_qmi_ops.close(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_without_device),
 		cmocka_unit_test(test_calls_before_open_fail),
 		cmocka_unit_test(test_close_cancels_pending),
+		cmocka_unit_test(test_open_refuses_bad_mux_data),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

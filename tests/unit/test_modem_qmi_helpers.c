@@ -157,6 +157,209 @@ static void test_gerror(void **state)
 	}
 }
 
+/*
+ * The data format is read before it is written: kept when it already fits,
+ * set when nobody else uses the modem, and never changed under a primary
+ * PDN that shares the modem.
+ */
+static void test_data_format_plan(void **state)
+{
+#define RAW  QMI_WDA_LINK_LAYER_PROTOCOL_RAW_IP
+#define ETH  QMI_WDA_LINK_LAYER_PROTOCOL_802_3
+#define QMAP QMI_WDA_DATA_AGGREGATION_PROTOCOL_QMAP
+#define OFF  QMI_WDA_DATA_AGGREGATION_PROTOCOL_DISABLED
+	static const struct {
+		struct modem_qmi_format cur;
+		bool muxed, shared;
+		int err;
+		bool set;
+		const char *reason;
+	} rows[] = {
+		/* Already what we need: nothing is sent, shared or not. */
+		{ { true, RAW, QMAP, QMAP }, true, true, 0, false, "kept" },
+		{ { true, RAW, QMAP, QMAP }, true, false, 0, false, "kept" },
+		{ { true, RAW, OFF, OFF }, false, true, 0, false, "kept" },
+		{ { true, RAW, OFF, OFF }, false, false, 0, false, "kept" },
+		/* Differs, modem ours alone: set it. */
+		{ { true, ETH, OFF, OFF }, true, false, 0, true, "kept" },
+		{ { true, RAW, QMAP, QMAP }, false, false, 0, true, "kept" },
+		{ { false, ETH, OFF, OFF }, true, false, 0, true, "kept" },
+		/* Differs under the primary PDN: refused, the primary stays. */
+		{ { true, RAW, QMAP, QMAP },
+		  false,
+		  true,
+		  -EBUSY,
+		  false,
+		  "data format is raw-ip with QMAP, needs raw-ip without aggregation: "
+		  "not changed under the primary PDN" },
+		{ { true, ETH, OFF, OFF },
+		  true,
+		  true,
+		  -EBUSY,
+		  false,
+		  "data format is 802-3 without aggregation, needs raw-ip with QMAP: "
+		  "not changed under the primary PDN" },
+		{ { true, RAW, QMAP, OFF },
+		  true,
+		  true,
+		  -EBUSY,
+		  false,
+		  "data format is raw-ip with other aggregation, needs raw-ip with QMAP: "
+		  "not changed under the primary PDN" },
+		{ { false, ETH, OFF, OFF },
+		  true,
+		  true,
+		  -EBUSY,
+		  false,
+		  "data format is unknown, needs raw-ip with QMAP: "
+		  "not changed under the primary PDN" },
+	};
+#undef RAW
+#undef ETH
+#undef QMAP
+#undef OFF
+	char reason[MODEM_REASON_MAX];
+	size_t i;
+	bool set;
+
+	for (i = 0; i < N(rows); i++) {
+		strcpy(reason, "kept");
+		set = !rows[i].set;
+		assert_int_equal(modem_qmi_data_format_plan(&rows[i].cur, rows[i].muxed,
+							    rows[i].shared, &set, reason,
+							    sizeof(reason)),
+				 rows[i].err);
+		assert_int_equal(set, rows[i].set);
+		assert_string_equal(reason, rows[i].reason);
+	}
+}
+
+/*
+ * Get Current Settings of an IPv6 session as libqmi hands the TLVs out:
+ * 0x25 2001:db8:1::2/64, 0x26 gateway 2001:db8:1::1, 0x27/0x28 DNS, MTU.
+ */
+static const struct modem_qmi_settings_raw v6 = {
+	.has_ip6 = true,
+	.ip6 = { 0x2001, 0x0db8, 0x0001, 0, 0, 0, 0, 0x0002 },
+	.prefix6 = 64,
+	.has_gw6 = true,
+	.gw6 = { 0x2001, 0x0db8, 0x0001, 0, 0, 0, 0, 0x0001 },
+	.has_dns6 = { true, true },
+	.dns6 = { { 0x2001, 0x0db8, 0x0001, 0, 0, 0, 0, 0x0053 },
+		  { 0xfd00, 0xabcd, 0x1234, 0x5678, 0x9abc, 0xdef0, 0x0fed, 0xcba9 } },
+	.has_mtu = true,
+	.mtu = 1280,
+};
+
+/* The same PDN's IPv4 session: 198.51.100.2/24, P-CSCF and DNS, MTU 1400. */
+static const struct modem_qmi_settings_raw v4 = {
+	.has_ip4 = true,
+	.ip4 = 0xc6336402,
+	.has_mask4 = true,
+	.mask4 = 0xffffff00,
+	.has_gw4 = true,
+	.gw4 = 0xc6336401,
+	.has_dns4 = { true, false },
+	.dns4 = { 0xc6336435 },
+	.pcscf4 = { 0xc6336401, 0xc633640a },
+	.n_pcscf4 = 2,
+	.has_mtu = true,
+	.mtu = 1400,
+};
+
+static void test_settings_from_raw_v6(void **state)
+{
+	struct modem_pdn_settings s;
+
+	memset(&s, 'x', sizeof(s));
+	strcpy(s.ifname, "qmimux1");
+	assert_int_equal(modem_qmi_settings_from_raw(&v6, &s), 0);
+	assert_string_equal(s.ifname, "qmimux1");
+	assert_string_equal(s.addr6, "2001:db8:1::2");
+	assert_int_equal(s.prefix6, 64);
+	assert_string_equal(s.gw6, "2001:db8:1::1");
+	assert_string_equal(s.addr4, "");
+	assert_string_equal(s.gw4, "");
+	assert_int_equal(s.n_dns, 2);
+	assert_string_equal(s.dns[0], "2001:db8:1::53");
+	assert_string_equal(s.dns[1], "fd00:abcd:1234:5678:9abc:def0:fed:cba9");
+	assert_int_equal(s.n_pcscf, 0);
+	assert_int_equal(s.mtu, 1280);
+}
+
+static void test_settings_from_raw_v4(void **state)
+{
+	struct modem_pdn_settings s = { .ifname = "wwan1" };
+
+	assert_int_equal(modem_qmi_settings_from_raw(&v4, &s), 0);
+	assert_string_equal(s.addr4, "198.51.100.2");
+	assert_int_equal(s.prefix4, 24);
+	assert_string_equal(s.gw4, "198.51.100.1");
+	assert_string_equal(s.addr6, "");
+	assert_int_equal(s.n_dns, 1);
+	assert_string_equal(s.dns[0], "198.51.100.53");
+	assert_int_equal(s.n_pcscf, 2);
+	assert_string_equal(s.pcscf[1], "198.51.100.10");
+}
+
+/* No address at all, or an IPv6 prefix over 128: not a usable session. */
+static void test_settings_from_raw_refused(void **state)
+{
+	struct modem_qmi_settings_raw r = v6;
+	struct modem_pdn_settings s = { 0 };
+
+	r.prefix6 = 129;
+	assert_int_equal(modem_qmi_settings_from_raw(&r, &s), -EPROTO);
+	r = v6;
+	r.has_ip6 = false;
+	assert_int_equal(modem_qmi_settings_from_raw(&r, &s), -EPROTO);
+	r.prefix6 = 128;
+	r.has_ip6 = true;
+	assert_int_equal(modem_qmi_settings_from_raw(&r, &s), 0);
+	assert_int_equal(s.prefix6, 128);
+}
+
+/* An IPv4v6 PDN: both families' settings in one, the smaller MTU, no duplicates. */
+static void test_settings_merge(void **state)
+{
+	struct modem_pdn_settings a = { .ifname = "qmimux1" }, b = { 0 };
+
+	assert_int_equal(modem_qmi_settings_from_raw(&v4, &a), 0);
+	assert_int_equal(modem_qmi_settings_from_raw(&v6, &b), 0);
+	modem_qmi_settings_merge(&a, &b);
+	assert_string_equal(a.ifname, "qmimux1");
+	assert_string_equal(a.addr4, "198.51.100.2");
+	assert_string_equal(a.addr6, "2001:db8:1::2");
+	assert_int_equal(a.prefix6, 64);
+	assert_string_equal(a.gw6, "2001:db8:1::1");
+	assert_int_equal(a.n_dns, 3);
+	assert_string_equal(a.dns[0], "198.51.100.53");
+	assert_string_equal(a.dns[1], "2001:db8:1::53");
+	assert_int_equal(a.n_pcscf, 2);
+	assert_int_equal(a.mtu, 1280);
+	/* Merging the same family again adds nothing and keeps the addresses. */
+	memset(&b, 0, sizeof(b));
+	assert_int_equal(modem_qmi_settings_from_raw(&v4, &b), 0);
+	strcpy(b.addr4, "192.0.2.9");
+	modem_qmi_settings_merge(&a, &b);
+	assert_string_equal(a.addr4, "198.51.100.2");
+	assert_int_equal(a.n_dns, 3);
+	assert_int_equal(a.n_pcscf, 2);
+	/* Lists stop at their maximum. */
+	b = a;
+	strcpy(b.dns[0], "192.0.2.53");
+	strcpy(b.dns[1], "192.0.2.54");
+	strcpy(b.pcscf[0], "192.0.2.1");
+	strcpy(b.pcscf[1], "192.0.2.2");
+	strcpy(b.pcscf[2], "192.0.2.3");
+	b.n_pcscf = 3;
+	modem_qmi_settings_merge(&a, &b);
+	assert_int_equal(a.n_dns, MODEM_DNS_MAX);
+	assert_string_equal(a.dns[3], "192.0.2.53");
+	assert_int_equal(a.n_pcscf, MODEM_PCSCF_MAX);
+	assert_string_equal(a.pcscf[3], "192.0.2.2");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +367,11 @@ int main(void)
 		cmocka_unit_test(test_call_end_other),
 		cmocka_unit_test(test_protocol_errno),
 		cmocka_unit_test(test_gerror),
+		cmocka_unit_test(test_data_format_plan),
+		cmocka_unit_test(test_settings_from_raw_v6),
+		cmocka_unit_test(test_settings_from_raw_v4),
+		cmocka_unit_test(test_settings_from_raw_refused),
+		cmocka_unit_test(test_settings_merge),
 	};
 
 	return cmocka_run_group_tests_name("modem_qmi_helpers", tests, NULL, NULL);

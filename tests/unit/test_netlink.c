@@ -125,6 +125,120 @@ static void test_build_overflow_sweep(void **state)
 	}
 }
 
+/* `ip link add link wwan0 name rmnet2 type rmnet mux_id 2` with wwan0 at ifindex 3. */
+static const uint8_t rmnet_newlink[] = {
+	/* nlmsghdr: len 80, RTM_NEWLINK 16, REQUEST|ACK|EXCL|CREATE, seq 9, pid 0 */
+	0x50,
+	0x00,
+	0x00,
+	0x00,
+	0x10,
+	0x00,
+	0x05,
+	0x06,
+	0x09,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	/* ifinfomsg: AF_UNSPEC, no index, no flags */
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	0x00,
+	/* IFLA_IFNAME (3) "rmnet2\0", padded */
+	0x0b,
+	0x00,
+	0x03,
+	0x00,
+	'r',
+	'm',
+	'n',
+	'e',
+	't',
+	'2',
+	0x00,
+	0x00,
+	/* IFLA_LINK (5) 3 */
+	0x08,
+	0x00,
+	0x05,
+	0x00,
+	0x03,
+	0x00,
+	0x00,
+	0x00,
+	/* IFLA_LINKINFO (18), 28 bytes: IFLA_INFO_KIND (1) "rmnet\0", padded */
+	0x1c,
+	0x00,
+	0x12,
+	0x00,
+	0x0a,
+	0x00,
+	0x01,
+	0x00,
+	'r',
+	'm',
+	'n',
+	'e',
+	't',
+	0x00,
+	0x00,
+	0x00,
+	/* IFLA_INFO_DATA (2) { IFLA_RMNET_MUX_ID (1) u16 2, padded } */
+	0x0c,
+	0x00,
+	0x02,
+	0x00,
+	0x06,
+	0x00,
+	0x01,
+	0x00,
+	0x02,
+	0x00,
+	0x00,
+	0x00,
+};
+
+static void test_build_rmnet_newlink(void **state)
+{
+	uint8_t buf[256];
+
+	memset(buf, 0xee, sizeof(buf));
+	assert_int_equal(nl_build_rmnet_newlink(buf, sizeof(buf), 9, "rmnet2", 3, 2),
+			 sizeof(rmnet_newlink));
+	assert_memory_equal(buf, rmnet_newlink, sizeof(rmnet_newlink));
+	assert_int_equal(buf[sizeof(rmnet_newlink)], 0xee);
+}
+
+/* Every buffer too short for the nested attributes is refused, never overrun. */
+static void test_build_rmnet_newlink_sweep(void **state)
+{
+	uint8_t buf[sizeof(rmnet_newlink) + 1];
+	size_t size;
+
+	for (size = 0; size < sizeof(rmnet_newlink); size++) {
+		memset(buf, 0xee, sizeof(buf));
+		assert_int_equal(nl_build_rmnet_newlink(buf, size, 9, "rmnet2", 3, 2), -EMSGSIZE);
+		assert_int_equal(buf[size], 0xee);
+	}
+}
+
 /* An ACK (error 0) to seq 5, capped (no echoed request). */
 static const uint8_t ack[] = {
 	0x24,
@@ -310,6 +424,8 @@ int main(void)
 		cmocka_unit_test(test_build_newaddr),
 		cmocka_unit_test(test_build_pads_attributes),
 		cmocka_unit_test(test_build_overflow_sweep),
+		cmocka_unit_test(test_build_rmnet_newlink),
+		cmocka_unit_test(test_build_rmnet_newlink_sweep),
 		cmocka_unit_test(test_parse_ack),
 		cmocka_unit_test(test_parse_uncapped_error),
 		cmocka_unit_test(test_parse_skips_other_messages),

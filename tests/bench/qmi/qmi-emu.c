@@ -76,9 +76,9 @@ struct emu_apn {
 	bool has_v4, has_v6;
 	uint32_t ip4, gw4, dns4[EMU_MAX_ADDRS], pcscf4[EMU_MAX_ADDRS];
 	unsigned int prefix4, n_dns4, n_pcscf4;
-	uint8_t ip6[16], gw6[16], dns6[16];
+	uint8_t ip6[16], gw6[16], dns6[2][16];
 	unsigned int prefix6;
-	bool has_dns6;
+	unsigned int n_dns6;
 	uint32_t mtu;
 	enum emu_auth auth;
 	char user[EMU_CRED_MAX];
@@ -217,6 +217,19 @@ static int parse_plmn_digits(const char *s, size_t min, uint16_t *v, bool *three
 }
 
 /* Applies "key=value" to the serving network; shared by the file and `serving`. */
+/* "a,b": at most the two IPv6 DNS servers Get Current Settings has TLVs for. */
+static int parse_ip6_list(const char *s, uint8_t out[2][16], unsigned int *n)
+{
+	gchar **parts = g_strsplit(s, ",", -1);
+	int r = 0;
+
+	for (*n = 0; parts[*n] && r == 0; (*n)++)
+		if (*n == 2 || inet_pton(AF_INET6, parts[*n], out[*n]) != 1)
+			r = -EINVAL;
+	g_strfreev(parts);
+	return r;
+}
+
 static int serving_set(struct emu_serving *s, const char *key, const char *val)
 {
 	static const struct {
@@ -291,10 +304,8 @@ static int apn_set(struct emu_apn *a, const char *key, const char *val)
 	}
 	if (strcmp(key, "gw6") == 0)
 		return inet_pton(AF_INET6, val, a->gw6) == 1 ? 0 : -EINVAL;
-	if (strcmp(key, "dns6") == 0) {
-		a->has_dns6 = true;
-		return inet_pton(AF_INET6, val, a->dns6) == 1 ? 0 : -EINVAL;
-	}
+	if (strcmp(key, "dns6") == 0)
+		return parse_ip6_list(val, a->dns6, &a->n_dns6);
 	if (strcmp(key, "mtu") == 0)
 		return emu_parse_u32(val, 65535, &a->mtu);
 	if (strcmp(key, "auth") == 0) {
@@ -353,6 +364,31 @@ static int apply_words(gchar **w, bool serving, struct emu_serving *s, struct em
 	return 0;
 }
 
+/*
+ * "data-format link-layer=raw-ip|802-3 aggregation=qmap|none": the format the
+ * modem has at start, as when another client (the primary's) set it before.
+ */
+static int format_load(gchar **w, char *err, size_t errlen)
+{
+	guint i;
+
+	for (i = 0; w[i]; i++) {
+		if (strcmp(w[i], "link-layer=raw-ip") == 0) {
+			emu.link_layer = 2;
+		} else if (strcmp(w[i], "link-layer=802-3") == 0) {
+			emu.link_layer = 1;
+		} else if (strcmp(w[i], "aggregation=qmap") == 0) {
+			emu.ul_aggregation = emu.dl_aggregation = 5;
+		} else if (strcmp(w[i], "aggregation=none") == 0) {
+			emu.ul_aggregation = emu.dl_aggregation = 0;
+		} else {
+			snprintf(err, errlen, "bad data-format word '%s'", w[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int scenario_load(const char *path)
 {
 	gchar *text = NULL, **lines;
@@ -403,6 +439,8 @@ static int scenario_load(const char *path)
 					r = -EINVAL;
 				}
 			}
+		} else if (strcmp(w[0], "data-format") == 0) {
+			r = format_load(w + 1, err, sizeof(err));
 		} else {
 			snprintf(err, sizeof(err), "unknown statement '%s'", w[0]);
 			r = -EINVAL;
@@ -782,22 +820,67 @@ static void handle_nas(struct emu_conn *c, struct emu_client *cl, const struct q
 
 /* ---- WDA ---- */
 
+static const char *format_str(void)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "link-layer=%s aggregation=%s",
+		 emu.link_layer == 2 ? "raw-ip" : "802-3",
+		 emu.ul_aggregation == 5 && emu.dl_aggregation == 5 ? "qmap" :
+		 !emu.ul_aggregation && !emu.dl_aggregation	    ? "none" :
+								      "mixed");
+	return buf;
+}
+
+/*
+ * The data format is one per data port: every session's packets are framed
+ * by it. A change while sessions are up cuts their data path, which the
+ * emulator makes visible by ending them (with an indication), so that a test
+ * sees a client that disturbs another's PDN.
+ */
+static void format_change(uint32_t ll, uint32_t ul, uint32_t dl)
+{
+	GHashTableIter it;
+	gpointer k, v;
+
+	if (ll == emu.link_layer && ul == emu.ul_aggregation && dl == emu.dl_aggregation) {
+		emu_log("data format: %s (unchanged)", format_str());
+		return;
+	}
+	emu.link_layer = ll;
+	emu.ul_aggregation = ul;
+	emu.dl_aggregation = dl;
+	emu_log("data format: %s", format_str());
+	g_hash_table_iter_init(&it, emu.clients);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		struct emu_client *cl = v;
+
+		if (cl->session) {
+			emu_log("data format changed under session handle=%u mux=%u: cut",
+				cl->session->handle, cl->mux_id);
+			session_end(cl->session, WDS_CALL_END_UNSPECIFIED, 0, true);
+		}
+	}
+}
+
 static void handle_wda(struct emu_conn *c, const struct qmi_msg *m)
 {
 	uint8_t buf[EMU_REPLY_MAX];
 	struct qmi_builder b;
-	uint32_t ll;
+	uint32_t ll, ul, dl;
 
 	switch (m->msg_id) {
 	case 0x0020: /* Set Data Format */
-		if (qmi_tlv_u32(m, 0x11, &ll) == 0) {
-			if (ll != 1 && ll != 2)
-				return reply_result(c, m, QERR_INVALID_ARGUMENT);
-			emu.link_layer = ll;
-			emu_log("data format: %s", ll == 2 ? "raw-ip" : "802-3");
-		}
-		qmi_tlv_u32(m, 0x12, &emu.ul_aggregation);
-		qmi_tlv_u32(m, 0x13, &emu.dl_aggregation);
+		if (qmi_tlv_u32(m, 0x11, &ll) == 0 && ll != 1 && ll != 2)
+			return reply_result(c, m, QERR_INVALID_ARGUMENT);
+		if (qmi_tlv_u32(m, 0x11, &ll) < 0)
+			ll = emu.link_layer;
+		/* An aggregation TLV left out means none, as on the modems we know. */
+		if (qmi_tlv_u32(m, 0x12, &ul) < 0)
+			ul = 0;
+		if (qmi_tlv_u32(m, 0x13, &dl) < 0)
+			dl = 0;
+		format_change(ll, ul, dl);
 		/* fallthrough */
 	case 0x0021: /* Get Data Format */
 		reply_init(&b, buf, m);
@@ -993,8 +1076,9 @@ static void wds_current_settings(struct emu_conn *c, struct emu_client *cl, cons
 	} else {
 		put_ip6(&b, 0x25, a->ip6, (int)a->prefix6);
 		put_ip6(&b, 0x26, a->gw6, (int)a->prefix6);
-		if (a->has_dns6)
-			put_ip6(&b, 0x27, a->dns6, -1);
+		/* Primary and secondary IPv6 DNS server (TLVs 0x27, 0x28). */
+		for (i = 0; i < a->n_dns6; i++)
+			put_ip6(&b, (uint8_t)(0x27 + i), a->dns6[i], -1);
 	}
 	if (a->mtu)
 		qmi_build_u32(&b, 0x29, a->mtu);
@@ -1030,6 +1114,8 @@ static void handle_wds(struct emu_conn *c, struct emu_client *cl, const struct q
 {
 	uint8_t buf[EMU_REPLY_MAX];
 	struct qmi_builder b;
+	const uint8_t *ep;
+	uint16_t ep_len;
 	uint8_t mux;
 
 	switch (m->msg_id) {
@@ -1051,6 +1137,11 @@ static void handle_wds(struct emu_conn *c, struct emu_client *cl, const struct q
 			return reply_result(c, m, QERR_MISSING_ARGUMENT);
 		cl->mux_id = mux;
 		emu_log("conn%u: cid=%u bound to mux id %u", c->id, cl->cid, mux);
+		/* TLV 0x10: the data endpoint (type, interface number), when given. */
+		if (qmi_tlv_find(m, 0x10, &ep, &ep_len) == 0 && ep_len == 8)
+			emu_log("conn%u: cid=%u endpoint type %u interface %u", c->id, cl->cid,
+				ep[0] | ep[1] << 8 | ep[2] << 16 | (unsigned int)ep[3] << 24,
+				ep[4] | ep[5] << 8 | ep[6] << 16 | (unsigned int)ep[7] << 24);
 		return reply_result(c, m, QERR_NONE);
 	}
 	reply_result(c, m, QERR_INVALID_QMI_COMMAND);
@@ -1211,6 +1302,7 @@ static void ctl_status(GString *out)
 	g_string_append_printf(out, "serving mcc=%03u mnc=%0*u tac=%u cell=%u\n", emu.serving.mcc,
 			       emu.serving.mnc3 ? 3 : 2, emu.serving.mnc, emu.serving.tac,
 			       emu.serving.cell);
+	g_string_append_printf(out, "data-format %s\n", format_str());
 	g_hash_table_iter_init(&it, emu.clients);
 	while (g_hash_table_iter_next(&it, &k, &v)) {
 		struct emu_client *cl = v;

@@ -5,11 +5,18 @@
  *
  *   qmi-hal-test --device PATH --proxy NAME --netdev LIST --control PATH suite
  *   qmi-hal-test --device PATH --proxy NAME hang APN
+ *   qmi-hal-test --device PATH --proxy NAME --netdev NAME --mux-id N --shared
+ *                --control PATH [--during CMD] [--link-parent NAME] migrate APN
+ *   qmi-hal-test --device PATH --proxy NAME [--mux-id N] --shared refused
  *
  * "suite" runs the scenario of tests/integration/modem-qmi.sh and triggers
  * network-side events through the emulator's control socket. "hang" connects
  * APN (which the emulator answers slowly) and expects a clean error within a
- * bounded time once the test kills the emulator.
+ * bounded time once the test kills the emulator. "migrate" brings APN up
+ * and down twice (a migration and a return, then again) on a modem shared
+ * with a primary PDN, running CMD (a shell command; its status is a check)
+ * while APN is up; with --link-parent the backend makes and removes a
+ * qmi_wwan mux link on NAME through a recording netdev backend. "refused" expects open to refuse to change the data format.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +30,7 @@
 #include <glib.h>
 
 #include "modem.h"
+#include "netdev.h"
 #include "util.h"
 
 static int failures;
@@ -43,6 +51,41 @@ static void check(bool ok, const char *fmt, ...)
 	if (!ok)
 		failures++;
 }
+
+/*
+ * A netdev backend that only records the mux links asked for: the bench has
+ * neither qmi_wwan nor rmnet (netdev_linux_ops' own link code is unit-tested
+ * in test_netdev against a sysfs tree of its own).
+ */
+static struct {
+	int adds, dels;
+	int answer; /* what link_add says */
+	struct netdev_link last;
+	char name[MODEM_IFNAME_MAX], parent[MODEM_IFNAME_MAX];
+} links;
+
+static int fake_link_add(const struct netdev_link *l)
+{
+	links.adds++;
+	links.last = *l;
+	g_strlcpy(links.name, l->name, sizeof(links.name));
+	g_strlcpy(links.parent, l->parent, sizeof(links.parent));
+	return links.answer;
+}
+
+static int fake_link_del(const struct netdev_link *l)
+{
+	links.dels++;
+	check(strcmp(l->name, links.name) == 0 && l->mux_id == links.last.mux_id,
+	      "the link removed is the one made (%s mux id %u)", l->name, l->mux_id);
+	return 0;
+}
+
+static const struct netdev_ops fake_netdev_ops = {
+	.name = "fake",
+	.link_add = fake_link_add,
+	.link_del = fake_link_del,
+};
 
 /* ---- results and events ---- */
 
@@ -323,6 +366,72 @@ static int suite(const struct modem_config *cfg)
 		      "IPv4 on an IPv6-only APN: \"%s\"", v4.reason);
 	}
 
+	/*
+	 * IPv4v6: two WDS clients on the same mux id, one per family, both
+	 * Start Network on the same APN; both families' settings come back.
+	 */
+	{
+		struct result ds = { 0 }, dd = { 0 }, p6 = { 0 }, d6 = { 0 }, none = { 0 };
+		const char *first;
+
+		pa = params("ims46", MODEM_AUTH_NONE, "", "");
+		pa.ip_type = MODEM_IP_V4V6;
+		connect_pdn(m, &pa, &ds);
+		wait_for(&ds.calls, 1, 5000);
+		check(ds.calls == 1 && ds.err == 0, "IPv4v6 PDN up (%d %s)", ds.err, ds.reason);
+		check(strcmp(ds.settings.addr4, "203.0.113.2") == 0 && ds.settings.prefix4 == 24 &&
+			      strcmp(ds.settings.gw4, "203.0.113.1") == 0 &&
+			      strcmp(ds.settings.addr6, "2001:db8:2::2") == 0 &&
+			      ds.settings.prefix6 == 64 &&
+			      strcmp(ds.settings.gw6, "2001:db8:2::1") == 0,
+		      "IPv4v6 settings of both families (%s/%u gw %s, %s/%u gw %s)",
+		      ds.settings.addr4, ds.settings.prefix4, ds.settings.gw4, ds.settings.addr6,
+		      ds.settings.prefix6, ds.settings.gw6);
+		check(ds.settings.n_dns == 3 && strcmp(ds.settings.dns[0], "203.0.113.53") == 0 &&
+			      strcmp(ds.settings.dns[1], "2001:db8:2::53") == 0 &&
+			      strcmp(ds.settings.dns[2], "2001:db8:2::54") == 0 &&
+			      ds.settings.n_pcscf == 1 &&
+			      strcmp(ds.settings.pcscf[0], "203.0.113.10") == 0 &&
+			      ds.settings.mtu == 1400 && strcmp(ds.settings.ifname, "wwan2") == 0,
+		      "IPv4v6 DNS of both families, P-CSCF, MTU (%zu DNS, MTU %u) on %s",
+		      ds.settings.n_dns, ds.settings.mtu, ds.settings.ifname);
+		first = emu_control("status", reply, sizeof(reply)) == 0 ?
+				strstr(reply, "session apn=ims46 ") :
+				NULL;
+		check(first && strstr(first + 1, "session apn=ims46 ") &&
+			      strstr(first, "mux=3\n") == strchr(first, '\n') - 5 &&
+			      strstr(strstr(first + 1, "session apn=ims46 "), "mux=3\n"),
+		      "two sessions on APN ims46, both on mux id 3");
+		modem_qmi_ops.disconnect(m, ds.id, done_cb, &dd);
+		wait_for(&dd.calls, 1, 5000);
+		check(dd.calls == 1 && dd.err == 0 &&
+			      emu_control("status", reply, sizeof(reply)) == 0 &&
+			      !strstr(reply, "session apn=ims46"),
+		      "IPv4v6 PDN down: both sessions ended (%d %s)", dd.err, dd.reason);
+
+		/* TS 24.301 6.5.1.3: the network may grant one family (cause #51). */
+		pa = params("ims6", MODEM_AUTH_NONE, "", "");
+		pa.ip_type = MODEM_IP_V4V6;
+		connect_pdn(m, &pa, &p6);
+		wait_for(&p6.calls, 1, 5000);
+		check(p6.calls == 1 && p6.err == 0 && !p6.settings.addr4[0] &&
+			      strcmp(p6.settings.addr6, "2001:db8:1::2") == 0,
+		      "IPv4v6 on an IPv6-only APN: up with IPv6 only (%d %s: '%s' '%s')", p6.err,
+		      p6.reason, p6.settings.addr4, p6.settings.addr6);
+		modem_qmi_ops.disconnect(m, p6.id, done_cb, &d6);
+		wait_for(&d6.calls, 1, 5000);
+		check(d6.calls == 1 && d6.err == 0, "IPv6-only half of IPv4v6 down (%d %s)", d6.err,
+		      d6.reason);
+
+		pa = params("nowhere.example", MODEM_AUTH_NONE, "", "");
+		pa.ip_type = MODEM_IP_V4V6;
+		connect_pdn(m, &pa, &none);
+		wait_for(&none.calls, 1, 5000);
+		check(none.calls == 1 && none.err == -ENOENT &&
+			      strcmp(none.reason, "missing or unknown APN (3GPP cause 27)") == 0,
+		      "IPv4v6 refused for both families: %d \"%s\"", none.err, none.reason);
+	}
+
 	/* Network-initiated disconnect: noticed within 1 s. */
 	t0 = g_get_monotonic_time();
 	check(emu_control("drop internet cause=36", reply, sizeof(reply)) == 0,
@@ -437,6 +546,137 @@ static int hang(const struct modem_config *cfg, const char *apn)
 	return failures ? 1 : 0;
 }
 
+/* WDS clients the emulator holds (its status lists them), or -1. */
+static int wds_clients(char *reply, size_t size)
+{
+	const char *p;
+	int n = 0;
+
+	if (emu_control("status", reply, size) < 0)
+		return -1;
+	for (p = reply; (p = strstr(p, "client service=0x01 ")); p++)
+		n++;
+	return n;
+}
+
+/*
+ * The netdev backend's other answers: a link already there is used and left
+ * alone; a link that cannot be made fails the connect before any WDS client.
+ */
+static void run_link_answers(struct modem *m, const struct modem_config *cfg,
+			     const struct modem_pdn_params *p)
+{
+	struct result c = { 0 }, d = { 0 }, f = { 0 };
+	char reply[1024], want[MODEM_REASON_MAX];
+	int clients, i;
+
+	links.answer = -EEXIST;
+	connect_pdn(m, p, &c);
+	wait_for(&c.calls, 1, 5000);
+	check(c.calls == 1 && c.err == 0, "a link already there is used (%d %s)", c.err, c.reason);
+	modem_qmi_ops.disconnect(m, c.id, done_cb, &d);
+	wait_for(&d.calls, 1, 5000);
+	check(d.calls == 1 && d.err == 0 && links.adds == 4 && links.dels == 3,
+	      "a link we did not make is not removed (%d removals)", links.dels);
+	links.answer = -EBUSY;
+	/* Our released client goes asynchronously: wait for the primary's alone. */
+	for (i = 0; i < 40 && (clients = wds_clients(reply, sizeof(reply))) != 1; i++)
+		settle(50);
+	connect_pdn(m, p, &f);
+	wait_for(&f.calls, 1, 5000);
+	snprintf(want, sizeof(want), "creating mux link %s (mux id %u): %s", cfg->netdev,
+		 cfg->mux_id, g_strerror(EBUSY));
+	check(f.calls == 1 && f.err == -EBUSY && strcmp(f.reason, want) == 0 && links.dels == 3 &&
+		      clients == 1 && wds_clients(reply, sizeof(reply)) == 1,
+	      "a link that cannot be made fails the connect, no WDS client: %d \"%s\"", f.err,
+	      f.reason);
+	links.answer = 0;
+}
+
+/* A migration and a return, twice, beside a primary PDN of another client. */
+static int migrate(const struct modem_config *cfg, const char *apn, const char *during)
+{
+	struct events ev_state = { 0 };
+	struct modem_events ev;
+	struct modem_pdn_params p = params(apn, MODEM_AUTH_NONE, "", "");
+	char reply[1024], want[MODEM_APN_MAX + 16];
+	const char *line;
+	struct modem *m;
+	int round;
+
+	m = open_modem(cfg, &ev_state, &ev);
+	for (round = 1; round <= 2; round++) {
+		struct result c = { 0 }, d = { 0 };
+		gchar *out = NULL;
+		gint status = -1;
+
+		connect_pdn(m, &p, &c);
+		wait_for(&c.calls, 1, 5000);
+		check(c.calls == 1 && c.err == 0 && c.id, "round %d: PDN %s up (%d %s)", round, apn,
+		      c.err, c.reason);
+		if (cfg->link_ops)
+			check(links.adds == round && links.dels == round - 1 &&
+				      strcmp(links.name, cfg->netdev) == 0 &&
+				      strcmp(links.parent, cfg->link->parent) == 0 &&
+				      links.last.mux_id == cfg->mux_id &&
+				      links.last.kind == cfg->link->kind,
+			      "round %d: mux link %s (mux id %u) made on %s", round, links.name,
+			      links.last.mux_id, links.parent);
+		check(strcmp(c.settings.ifname, cfg->netdev) == 0, "round %d: on %s (got %s)",
+		      round, cfg->netdev, c.settings.ifname);
+		snprintf(want, sizeof(want), "session apn=%s ", apn);
+		line = emu_control("status", reply, sizeof(reply)) == 0 ? strstr(reply, want) :
+									  NULL;
+		snprintf(want, sizeof(want), "mux=%u\n", cfg->mux_id);
+		check(line && strstr(line, want) == strchr(line, '\n') - strlen(want) + 1,
+		      "round %d: %s bound to mux id %u", round, apn, cfg->mux_id);
+		if (during) {
+			g_spawn_command_line_sync(during, &out, NULL, &status, NULL);
+			check(g_spawn_check_wait_status(status, NULL), "round %d: %s", round,
+			      out ? g_strchomp(out) : during);
+			g_free(out);
+		}
+		modem_qmi_ops.disconnect(m, c.id, done_cb, &d);
+		wait_for(&d.calls, 1, 5000);
+		check(d.calls == 1 && d.err == 0, "round %d: PDN %s down (%d %s)", round, apn,
+		      d.err, d.reason);
+		if (cfg->link_ops)
+			check(links.dels == round, "round %d: mux link removed with the PDN",
+			      round);
+	}
+	if (cfg->link_ops) {
+		struct result bad = { 0 };
+		struct modem_pdn_params pb = params("nowhere.example", MODEM_AUTH_NONE, "", "");
+
+		connect_pdn(m, &pb, &bad);
+		wait_for(&bad.calls, 1, 5000);
+		check(bad.calls == 1 && bad.err == -ENOENT && links.adds == 3 && links.dels == 3,
+		      "a refused PDN's mux link is removed (%d %s)", bad.err, bad.reason);
+		run_link_answers(m, cfg, &p);
+	}
+	settle(200);
+	check(ev_state.dropped_calls == 0, "no PDN of ours dropped");
+	modem_qmi_ops.close(m);
+	settle(300);
+	return failures ? 1 : 0;
+}
+
+/* Open on a shared modem whose data format does not fit: refused, nothing set. */
+static int refused(const struct modem_config *cfg)
+{
+	struct result r = { 0 };
+	struct modem *m = NULL;
+
+	in_call = true;
+	modem_qmi_ops.open(&m, cfg, NULL, done_cb, &r);
+	in_call = false;
+	wait_for(&r.calls, 1, 10000);
+	check(r.calls == 1 && r.err == -EBUSY, "open refused: %d \"%s\"", r.err, r.reason);
+	modem_qmi_ops.close(m);
+	settle(300);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -445,9 +685,16 @@ int main(int argc, char **argv)
 		{ "netdev", required_argument, NULL, 'n' },
 		{ "control", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "mux-id", required_argument, NULL, 'x' },
+		{ "shared", no_argument, NULL, 's' },
+		{ "during", required_argument, NULL, 'r' },
+		{ "link-parent", required_argument, NULL, 'l' },
+		{ "data-iface", required_argument, NULL, 'i' },
 		{ NULL, 0, NULL, 0 },
 	};
+	struct netdev_link link = { .kind = NETDEV_LINK_QMI_WWAN };
 	struct modem_config cfg = { .backend = "qmi", .timeout_ms = 5000 };
+	const char *during = NULL;
 	int o;
 
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -467,6 +714,23 @@ int main(int argc, char **argv)
 		case 't':
 			cfg.timeout_ms = (unsigned int)strtoul(optarg, NULL, 10);
 			break;
+		case 'x':
+			cfg.mux_id = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 's':
+			cfg.shared = true;
+			break;
+		case 'r':
+			during = optarg;
+			break;
+		case 'i':
+			cfg.data_iface = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'l':
+			link.parent = optarg;
+			cfg.link = &link;
+			cfg.link_ops = &fake_netdev_ops;
+			break;
 		default:
 			return 2;
 		}
@@ -475,7 +739,14 @@ int main(int argc, char **argv)
 		return suite(&cfg);
 	if (optind + 1 < argc && strcmp(argv[optind], "hang") == 0)
 		return hang(&cfg, argv[optind + 1]);
-	fprintf(stderr, "usage: qmi-hal-test --device PATH --proxy NAME [--netdev LIST] "
-			"[--control PATH] [--timeout MS] suite | hang APN\n");
+	if (optind + 1 < argc && strcmp(argv[optind], "migrate") == 0 && cfg.netdev && cfg.mux_id)
+		return migrate(&cfg, argv[optind + 1], during);
+	if (optind < argc && strcmp(argv[optind], "refused") == 0)
+		return refused(&cfg);
+	fprintf(stderr,
+		"usage: qmi-hal-test --device PATH --proxy NAME [--netdev LIST] "
+		"[--mux-id N] [--shared] [--data-iface N] [--link-parent NAME] [--control PATH] [--timeout MS] "
+		"[--during CMD] "
+		"suite | hang APN | migrate APN | refused\n");
 	return 2;
 }

@@ -14,3 +14,5 @@ qmi-hal-test_SRCS := tests/bench/qmi/qmi-hal-test.c hal/modem-qmi.c hal/modem-qm
 	hal/modem.c hal/util.c
 qmi-hal-test_PKGS := qmi-glib gio-2.0 glib-2.0
 INTEGRATION_TESTS += tests/integration/modem-qmi.sh
+# Make-before-break beside a primary PDN of another client (qmicli) on mux id 1.
+INTEGRATION_TESTS += tests/integration/qmi-primary.sh
