@@ -25,10 +25,11 @@ replay_$(1)_PKGS := cmocka $(3)
 replay_$(1)_CPPFLAGS := -Itests/fuzz $(4) -DFUZZ_CORPUS=\"tests/fuzz/corpus/$(1)\"
 endef
 
-$(eval $(call fuzz_harness,cmc_xml,agent/cmc-xml.c hal/modem.c hal/util.c,libxml-2.0))
+$(eval $(call fuzz_harness,cmc_xml,agent/cmc-xml.c agent/store.c hal/modem.c hal/util.c,libxml-2.0))
 $(eval $(call fuzz_harness,sipmsg,agent/sipmsg.c agent/digest.c hal/util.c,libosip2))
 $(eval $(call fuzz_harness,digest,agent/digest.c hal/util.c,libosip2))
 $(eval $(call fuzz_harness,uicc_codec,hal/uicc-codec.c hal/util.c))
+$(eval $(call fuzz_harness,uicc,hal/uicc.c hal/uicc-codec.c hal/util.c))
 $(eval $(call fuzz_harness,netlink,hal/netlink.c hal/linkwatch.c))
 $(eval $(call fuzz_harness,config,agent/mcmigd-config.c hal/board.c hal/util.c,glib-2.0))
 $(eval $(call fuzz_harness,timeline,agent/timeline.c))
@@ -41,6 +42,9 @@ $(eval $(call fuzz_harness,cms_config,$(FUZZ_CMS)/cms-config.c $(FUZZ_CMS)/cms-x
 	$(FUZZ_CMS)/cms-model.c hal/util.c,glib-2.0 libxml-2.0,-I$(FUZZ_CMS)))
 $(eval $(call fuzz_harness,shdata,tests/bench/sipdb/shdata.c,libxml-2.0,-Itests/bench/sipdb))
 $(eval $(call fuzz_harness,sdb,tests/bench/sipdb/sdb.c hal/util.c,,-Itests/bench/sipdb))
+$(eval $(call fuzz_harness,emu,tests/bench/qmi/qmi-codec.c tests/bench/mbim/mbim-codec.c \
+	tests/bench/at/at-codec.c tests/bench/emu-common.c,,\
+	-Itests/bench -Itests/bench/qmi -Itests/bench/mbim -Itests/bench/at))
 
 # The fuzzers' objects and binaries are built by clang with libFuzzer's
 # coverage instrumentation; the replay tests stay with $(CC) and SANITIZE=.

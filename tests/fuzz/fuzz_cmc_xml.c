@@ -4,13 +4,16 @@
  * profile, the <error> answer and the partner store's record (what
  * agent/store.c reads back from disk). Every accepted configuration must
  * survive store record build -> parse -> build unchanged: the store writes
- * what it was given and reads back the same partner.
+ * what it was given and reads back the same partner. The partner ID names
+ * the record's file: that name must stay one plain file in the store's
+ * directory and decode back to the ID (store_record_name() is reversible).
  */
 #include <errno.h>
 #include <string.h>
 
 #include "cmc-xml.h"
 #include "fuzz.h"
+#include "store.h"
 
 static bool same_config(const struct partner_config *a, const struct partner_config *b)
 {
@@ -37,6 +40,47 @@ static bool same_config(const struct partner_config *a, const struct partner_con
 	return a->ue_config_len == 0 || memcmp(a->ue_config, b->ue_config, a->ue_config_len) == 0;
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static void check_record_name(const char *partner_id)
+{
+	char name[256], id[PCFG_STR_MAX];
+	size_t i, o = 0, n;
+	int ret;
+
+	ret = store_record_name(partner_id, name, sizeof(name));
+	if (ret) {
+		fuzz_require(ret == -ENAMETOOLONG, "record name: only too long");
+		return;
+	}
+	n = strlen(name);
+	fuzz_require(n > 4 && strcmp(name + n - 4, ".xml") == 0 && name[0] != '.',
+		     "record name: <name>.xml, not hidden");
+	for (i = 0; i < n - 4; i++) {
+		char c = name[i];
+
+		fuzz_require(c != '/' && c != '.', "record name: no path, no dot");
+		if (c != '_') {
+			id[o++] = c;
+			continue;
+		}
+		fuzz_require(i + 2 < n - 4 && hex_value(name[i + 1]) >= 0 &&
+				     hex_value(name[i + 2]) >= 0,
+			     "record name: _ and two hex digits");
+		id[o++] = (char)(hex_value(name[i + 1]) << 4 | hex_value(name[i + 2]));
+		i += 2;
+	}
+	id[o] = '\0';
+	fuzz_require(strcmp(id, partner_id) == 0, "record name: decodes to the partner ID");
+}
+
 static void check_config(const struct partner_config *cfg)
 {
 	size_t i;
@@ -51,6 +95,7 @@ static void check_config(const struct partner_config *cfg)
 		fuzz_require(fuzz_terminated(cfg->conn[i].con_ref, PCFG_CONREF_MAX),
 			     "con-ref terminated");
 	fuzz_require(partner_config_mcptt_conn(cfg) != NULL, "an MCPTT connectivity set");
+	check_record_name(cfg->partner_id);
 	fuzz_require(cfg->doc && cfg->doc_len, "the element kept as a document");
 }
 
