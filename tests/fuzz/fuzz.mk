@@ -1,11 +1,11 @@
-# Fuzzing in the tree (tests/fuzz/README in the top README's "Fuzzing").
+# Fuzzing in the tree (README.md, "Fuzzing").
 # Each harness tests/fuzz/fuzz_<name>.c is built twice from the same sources:
 #   fuzz_<name>    clang + libFuzzer + ASan/UBSan, run by `make fuzz` (host only)
 #   replay_<name>  the normal compiler + tests/fuzz/replay.c, a unit test that
 #                  replays tests/fuzz/corpus/<name>/ in `make check`
 #
 #   make fuzz [FUZZ_SECONDS=60] [FUZZ="cmc_xml timeline"] [FUZZ_MERGE=1]
-# FUZZ_MERGE=1 adds what the run found that covers new code to the committed corpus.
+# FUZZ_MERGE=1 adds what the run found that reaches new code to the committed corpus.
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_SANITIZE := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
@@ -18,11 +18,11 @@ FUZZ_NAMES += $(1)
 FUZZ_PROGRAMS += fuzz_$(1)
 fuzz_$(1)_SRCS := tests/fuzz/fuzz_$(1).c $(2)
 fuzz_$(1)_PKGS := $(3)
-fuzz_$(1)_CPPFLAGS := -Itests/fuzz $(4)
+fuzz_$(1)_CPPFLAGS := $(4)
 UNIT_TESTS += replay_$(1)
 replay_$(1)_SRCS := tests/fuzz/replay.c tests/fuzz/fuzz_$(1).c $(2)
 replay_$(1)_PKGS := cmocka $(3)
-replay_$(1)_CPPFLAGS := -Itests/fuzz $(4) -DFUZZ_CORPUS=\"tests/fuzz/corpus/$(1)\"
+replay_$(1)_CPPFLAGS := $(4) -DFUZZ_CORPUS=\"tests/fuzz/corpus/$(1)\"
 endef
 
 $(eval $(call fuzz_harness,cmc_xml,agent/cmc-xml.c agent/store.c hal/modem.c hal/util.c,libxml-2.0))
@@ -42,6 +42,13 @@ $(eval $(call fuzz_harness,cms_config,$(FUZZ_CMS)/cms-config.c $(FUZZ_CMS)/cms-x
 	$(FUZZ_CMS)/cms-model.c hal/util.c,glib-2.0 libxml-2.0,-I$(FUZZ_CMS)))
 $(eval $(call fuzz_harness,shdata,tests/bench/sipdb/shdata.c,libxml-2.0,-Itests/bench/sipdb))
 $(eval $(call fuzz_harness,sdb,tests/bench/sipdb/sdb.c hal/util.c,,-Itests/bench/sipdb))
+# freeDiameter's dictionary and parser; host-only like the SIP DB's own unit tests.
+ifeq ($(CROSS_COMPILE),)
+$(eval $(call fuzz_harness,diameter,tests/bench/sipdb/fdx.c tests/bench/sipdb/shdata.c,\
+	libxml-2.0,-Itests/bench/sipdb))
+fuzz_diameter_LIBS := $(SIPDB_FD_LIBS)
+replay_diameter_LIBS := $(SIPDB_FD_LIBS)
+endif
 $(eval $(call fuzz_harness,emu,tests/bench/qmi/qmi-codec.c tests/bench/mbim/mbim-codec.c \
 	tests/bench/at/at-codec.c tests/bench/emu-common.c,,\
 	-Itests/bench -Itests/bench/qmi -Itests/bench/mbim -Itests/bench/at))

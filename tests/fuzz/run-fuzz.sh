@@ -6,8 +6,8 @@
 #
 # Each fuzzer starts from the committed corpus tests/fuzz/corpus/NAME and
 # writes what it finds under DIR/fuzz-work/NAME, never into the tree; with
-# --merge, inputs that cover new code are then added to the committed corpus
-# (libFuzzer -merge=1, so the corpus stays minimal). A crash leaves its
+# --merge, inputs that reach code the committed corpus does not are then
+# added to it (libFuzzer -merge=1). A crash leaves its
 # reproducer in DIR/fuzz-work/NAME/artifacts/ and the path is printed: replay
 # it with DIR/tests/replay_NAME FILE, or DIR/fuzz/fuzz_NAME FILE.
 set -uo pipefail
@@ -52,7 +52,9 @@ for name in "$@"; do
 	echo "fuzz_$name: ${execs:-?} executions, ${cov:-cov: ?}, $(find "$work/corpus" -type f | wc -l) new inputs"
 	if [ -n "$merge" ]; then
 		before=$(find "$corpus" -type f | wc -l)
-		"$bin" -merge=1 "$corpus" "$work/corpus" >"$work/merge.log" 2>&1 ||
+		# Edges only (no hit counters): an input joins the tree for code no
+		# other input reaches, which keeps the committed corpus small.
+		"$bin" -merge=1 -use_counters=0 "$corpus" "$work/corpus" >"$work/merge.log" 2>&1 ||
 			{ echo "fuzz_$name: merge failed (see $work/merge.log)"; failed=$((failed + 1)); continue; }
 		echo "fuzz_$name: corpus $before -> $(find "$corpus" -type f | wc -l) files"
 	fi
