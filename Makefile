@@ -15,6 +15,7 @@
 #   UNIT_TESTS += test_x    test_x_SRCS := ...     test_x_PKGS := cmocka ...
 #   BENCH_PROGRAMS += name  (host-only bench tools; not cross-built, not installed)
 #   INTEGRATION_TESTS += tests/integration/foo.sh   (run as root by make check)
+#   FUZZ_PROGRAMS += fuzz_x (libFuzzer harnesses, host only; tests/fuzz/fuzz.mk)
 #   INSTALL_BIN += name     INSTALL_DATA += src:dest-relative-to-PREFIX
 
 .DEFAULT_GOAL := all
@@ -73,6 +74,7 @@ PROGRAMS :=
 UNIT_TESTS :=
 BENCH_PROGRAMS :=
 INTEGRATION_TESTS :=
+FUZZ_PROGRAMS :=
 INSTALL_BIN :=
 INSTALL_DATA :=
 
@@ -109,6 +111,7 @@ $(foreach p,$(PROGRAMS),$(eval $(call link_rule,$(p),$(BUILD)/bin)))
 $(foreach t,$(UNIT_TESTS),$(eval $(call link_rule,$(t),$(BUILD)/tests)))
 ifeq ($(CROSS_COMPILE),)
 $(foreach b,$(BENCH_PROGRAMS),$(eval $(call link_rule,$(b),$(BUILD)/bench)))
+$(foreach f,$(FUZZ_PROGRAMS),$(eval $(call link_rule,$(f),$(BUILD)/fuzz)))
 endif
 
 BIN_TARGETS := $(addprefix $(BUILD)/bin/,$(PROGRAMS))

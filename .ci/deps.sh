@@ -4,6 +4,7 @@
 #
 #   .ci/deps.sh                 native build, tests and bench
 #   .ci/deps.sh --cross TRIPLET also the multiarch -dev packages and qemu-user for TRIPLET
+#   .ci/deps.sh --fuzz          also clang and its libFuzzer runtime (make fuzz)
 set -euo pipefail
 
 # Build and unit tests.
@@ -28,17 +29,23 @@ CROSS_LIBS=(
 	libpcsclite-dev libcurl4-openssl-dev libxml2-dev libcmocka-dev libosip2-dev
 )
 
+# make fuzz: clang, and libclang-rt-dev for libFuzzer and the sanitizer runtimes.
+FUZZ_PKGS=(clang libclang-rt-dev)
+
 declare -A DEBARCH=([aarch64-linux-gnu]=arm64 [arm-linux-gnueabihf]=armhf)
 
 triplet=
+fuzz=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--cross) triplet=${2:?--cross needs a triplet}; shift 2 ;;
+	--fuzz) fuzz=1; shift ;;
 	*) echo "deps.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
 
 want=("${BUILD_PKGS[@]}" "${BENCH_PKGS[@]}")
+[ -n "$fuzz" ] && want+=("${FUZZ_PKGS[@]}")
 arch=
 if [ -n "$triplet" ]; then
 	arch=${DEBARCH[$triplet]:-}

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "linkwatch.h"
+#include "netlink.h"
 
 /* The IFLA_IFNAME attribute of the ifinfomsg payload @p (@len bytes), or -EBADMSG. */
 static int link_name(const uint8_t *p, size_t len, char *name, size_t size)
@@ -68,7 +69,7 @@ int linkwatch_parse(const uint8_t *buf, size_t len, const char *ifname, struct l
 				return -EBADMSG;
 			memcpy(&e.error, p, sizeof(e.error));
 			if (e.error)
-				return e.error < 0 ? e.error : -EBADMSG;
+				return e.error < 0 && e.error >= -NL_MAX_ERRNO ? e.error : -EBADMSG;
 			continue;
 		}
 		if (h.nlmsg_type != RTM_NEWLINK && h.nlmsg_type != RTM_DELLINK)

@@ -176,7 +176,7 @@ int nl_parse_ack(const uint8_t *buf, size_t len, uint32_t seq, int *err, char *m
 			if (body < sizeof(e))
 				return -EBADMSG;
 			memcpy(&e, buf + NLMSG_HDRLEN, sizeof(e));
-			if (e.error > 0)
+			if (e.error > 0 || e.error < -NL_MAX_ERRNO)
 				return -EBADMSG;
 			/* Without NETLINK_CAP_ACK the request is echoed before the TLVs. */
 			off = sizeof(e);

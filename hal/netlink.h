@@ -11,6 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The largest errno the kernel reports (MAX_ERRNO, include/linux/err.h): an
+ * NLMSG_ERROR beyond it is malformed, not an error callers could negate.
+ */
+#define NL_MAX_ERRNO 4095
+
 /* A request being built; overflow is sticky and reported by nl_msg_end(). */
 struct nl_msg {
 	uint8_t *buf;
@@ -53,7 +59,7 @@ int nl_build_rmnet_newlink(uint8_t *buf, size_t size, uint32_t seq, const char *
  * messages). On success returns 0 and sets *@err to the kernel's answer (0 for
  * an ACK, else -errno) and copies the extended-ACK text (NLMSGERR_ATTR_MSG),
  * if any, into @msg (size @msg_size, "" when absent). Returns -EBADMSG when
- * the datagram is malformed or truncated, -ENOMSG when it holds no answer to
+ * the datagram is malformed or truncated (or its error is not an errno), -ENOMSG when it holds no answer to
  * @seq.
  */
 int nl_parse_ack(const uint8_t *buf, size_t len, uint32_t seq, int *err, char *msg,

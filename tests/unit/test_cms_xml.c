@@ -321,6 +321,11 @@ static void test_time(void **state)
 	assert_int_equal(cms_time_parse("2026-11-28 22:00:00Z", &t), -EINVAL);
 	assert_int_equal(cms_time_parse("2026-11-28T22:00:00", &t), -EINVAL);
 	assert_int_equal(cms_time_parse(NULL, &t), -EINVAL);
+	/* Found by fuzzing: formatted back as "26-11-28T22:00:00Z", which nobody reads. */
+	assert_int_equal(cms_time_parse("0026-11-28T22:00:00Z", &t), -EINVAL);
+	assert_int_equal(cms_time_parse("1969-12-31T23:59:59Z", &t), -EINVAL);
+	assert_int_equal(cms_time_parse("1970-01-01T00:00:00Z", &t), 0);
+	assert_int_equal(t, 0);
 }
 
 static void test_revoke(void **state)

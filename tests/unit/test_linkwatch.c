@@ -6,6 +6,7 @@
  * NLMSG_ERROR, and every truncated length rejected.
  */
 #include <errno.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 
 #include "linkwatch.h"
+#include "netlink.h"
 
 /* nlmsghdr: len 44, RTM_NEWLINK (16), flags 0, seq 0, pid 0;
  * ifinfomsg: family 0, type 0xfffe (ARPHRD_NONE), index 3,
@@ -196,6 +198,22 @@ static void test_error_reply(void **state)
 			 -EPERM);
 }
 
+/* Found by fuzzing: an error below -MAX_ERRNO was returned as if it were an errno. */
+static void test_error_out_of_range(void **state)
+{
+	static const int32_t bad[] = { -NL_MAX_ERRNO - 1, INT_MIN };
+	uint8_t msg[sizeof(err_eperm)];
+	struct linkwatch_link st = { 0 };
+	bool done;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(msg, err_eperm, sizeof(msg));
+		memcpy(msg + 16, &bad[i], sizeof(bad[i]));
+		assert_int_equal(linkwatch_parse(msg, sizeof(msg), "wwan0", &st, &done), -EBADMSG);
+	}
+}
+
 static void test_malformed(void **state)
 {
 	uint8_t msg[sizeof(new_up)];
@@ -261,8 +279,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_new_link_up), cmocka_unit_test(test_other_link_and_done),
 		cmocka_unit_test(test_del_link),    cmocka_unit_test(test_admin_down),
-		cmocka_unit_test(test_error_reply), cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_error_reply), cmocka_unit_test(test_error_out_of_range),
+		cmocka_unit_test(test_malformed),   cmocka_unit_test(test_truncated),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

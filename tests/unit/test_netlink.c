@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <limits.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <setjmp.h>
@@ -369,6 +370,28 @@ static void test_parse_uncapped_error(void **state)
 	assert_int_equal(err, -ENODEV);
 }
 
+/* Found by fuzzing: an error below -MAX_ERRNO was handed on, -INT_MIN to strerror(-err). */
+static void test_parse_error_out_of_range(void **state)
+{
+	static const int bad[] = { -NL_MAX_ERRNO - 1, -55827, INT_MIN };
+	uint8_t m[sizeof(nack)];
+	int32_t e;
+	size_t i;
+	int err = 1;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(m, nack, sizeof(m));
+		e = bad[i];
+		memcpy(m + 16, &e, sizeof(e));
+		assert_int_equal(nl_parse_ack(m, sizeof(m), 9, &err, NULL, 0), -EBADMSG);
+	}
+	memcpy(m, nack, sizeof(m));
+	e = -NL_MAX_ERRNO;
+	memcpy(m + 16, &e, sizeof(e));
+	assert_int_equal(nl_parse_ack(m, sizeof(m), 9, &err, NULL, 0), 0);
+	assert_int_equal(err, -NL_MAX_ERRNO);
+}
+
 static void test_parse_skips_other_messages(void **state)
 {
 	uint8_t two[16 + sizeof(ack)];
@@ -428,6 +451,7 @@ int main(void)
 		cmocka_unit_test(test_build_rmnet_newlink_sweep),
 		cmocka_unit_test(test_parse_ack),
 		cmocka_unit_test(test_parse_uncapped_error),
+		cmocka_unit_test(test_parse_error_out_of_range),
 		cmocka_unit_test(test_parse_skips_other_messages),
 		cmocka_unit_test(test_parse_truncation_sweep),
 		cmocka_unit_test(test_parse_rejects_bad_lengths),

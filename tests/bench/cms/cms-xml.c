@@ -365,11 +365,20 @@ int cms_time_parse(const char *s, int64_t *out)
 {
 	struct tm tm = { 0 };
 	const char *end;
+	int64_t t;
 
 	end = s ? strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
 	if (!end || *end || strlen(s) != 20)
 		return -EINVAL;
-	*out = (int64_t)timegm(&tm);
+	/*
+	 * A validity end before the epoch is nonsense, and a year below 1000
+	 * would be relayed by cms_time_format() without its leading zeros,
+	 * which no peer reads back.
+	 */
+	t = (int64_t)timegm(&tm);
+	if (t < 0)
+		return -EINVAL;
+	*out = t;
 	return 0;
 }
 

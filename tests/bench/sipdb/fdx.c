@@ -238,7 +238,7 @@ static int add_endpoint(const char *addr, uint16_t port)
 
 /* freeDiameter's default logger writes to stdout; ours go to stderr so
  * that stdout stays the programs' own (mcmig-sh prints results there). */
-static void fdx_logger(int level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void fdx_logger(int level, const char *fmt, va_list ap)
 {
 	char line[1024];
 

@@ -26,7 +26,8 @@ static void wipe(void *p, size_t n)
 		*v++ = 0;
 }
 
-static int fail(char *err, size_t errlen, unsigned int line, const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int fail(char *err, size_t errlen, unsigned int line,
+						      const char *fmt, ...)
 {
 	va_list ap;
 	int n = 0;
