@@ -356,24 +356,46 @@ static gboolean on_accept(GSocket *s, GIOCondition c, gpointer d)
 	return G_SOURCE_CONTINUE;
 }
 
+/*
+ * One port number for UDP and TCP (RFC 3261 18: a SIP server listens on both):
+ * the kernel picks a free UDP port, and the TCP bind to the same number can
+ * fail when anything else on the machine's loopback holds it (another test
+ * run, an outgoing connection's port), so try again with another.
+ */
+static void fake_bind(GInetAddress *lo)
+{
+	GSocketAddress *sa, *bound;
+	int tries;
+
+	for (tries = 0; tries < 50; tries++) {
+		sa = g_inet_socket_address_new(lo, 0);
+		F->udp = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+				      G_SOCKET_PROTOCOL_UDP, NULL);
+		assert_true(g_socket_bind(F->udp, sa, FALSE, NULL));
+		g_object_unref(sa);
+		bound = g_socket_get_local_address(F->udp, NULL);
+		F->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
+		g_object_unref(bound);
+		sa = g_inet_socket_address_new(lo, (guint16)F->port);
+		F->listen = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+					 G_SOCKET_PROTOCOL_TCP, NULL);
+		if (g_socket_bind(F->listen, sa, TRUE, NULL)) {
+			g_object_unref(sa);
+			return;
+		}
+		g_object_unref(sa);
+		g_clear_object(&F->listen);
+		g_clear_object(&F->udp);
+	}
+	fail_msg("no port free for both UDP and TCP on the loopback");
+}
+
 static void fake_start(void)
 {
 	GInetAddress *lo = g_inet_address_new_loopback(G_SOCKET_FAMILY_IPV4);
-	GSocketAddress *sa = g_inet_socket_address_new(lo, 0), *bound;
 
-	F->udp = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
-			      NULL);
-	assert_true(g_socket_bind(F->udp, sa, FALSE, NULL));
-	bound = g_socket_get_local_address(F->udp, NULL);
-	F->port = g_inet_socket_address_get_port(G_INET_SOCKET_ADDRESS(bound));
-	g_object_unref(bound);
-	g_object_unref(sa);
-	sa = g_inet_socket_address_new(lo, (guint16)F->port);
-	F->listen = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-				 NULL);
-	assert_true(g_socket_bind(F->listen, sa, TRUE, NULL));
+	fake_bind(lo);
 	assert_true(g_socket_listen(F->listen, NULL));
-	g_object_unref(sa);
 	g_object_unref(lo);
 	F->udp_src = g_socket_create_source(F->udp, G_IO_IN, NULL);
 	g_source_set_callback(F->udp_src, G_SOURCE_FUNC(on_udp), NULL, NULL);
