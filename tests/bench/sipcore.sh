@@ -67,6 +67,8 @@ state $run/primary-sipdb.state
 peer cms.primary.example sh
 peer hss.partner.example cx
 pool sequential mig- ims.primary.example 1 1000
+# The run directory is thrown away: durable across restarts, no fsync (README).
+sync-state no
 # Kamailio 5.6.3 compares an AKAv2 response against SIP-Authorization as is.
 akav2-password yes
 $BENCH_SUB
@@ -89,6 +91,7 @@ peer scscf.partner.example cx
 peer hss.primary.example $MCMIG_PRIMARY_CORE_ADDR 3868
 primary hss.primary.example primary.example
 pool random mcmig- ims.partner.example
+sync-state no
 EOT
 	extra partner
 }

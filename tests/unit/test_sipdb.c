@@ -41,6 +41,7 @@ static const char partner_conf[] = "role partner\n"
 				   "listen 127.0.0.1\n"
 				   "state /run/x/partner.state\n"
 				   "proxy-timeout 2500\n"
+				   "sync-state no\n"
 				   "server-name sip:scscf.partner.example:5060\n"
 				   "primary hss.primary.example primary.example\n"
 				   "primary hss.other.example other.example\n"
@@ -71,6 +72,7 @@ static void test_conf_primary(void **state)
 	assert_int_equal(db.nlisten, 2);
 	assert_string_equal(db.listen[1], "203.0.113.1");
 	assert_int_equal(db.proxy_timeout_ms, 3000);
+	assert_true(db.sync_state); /* the default: every rewrite fsynced */
 	assert_false(sdb_sub_by_impi(&db, "alice@ims.primary.example")->fixed_rand);
 	assert_string_equal(db.server_name, "sip:scscf.primary.example");
 	assert_int_equal(db.npeers, 2);
@@ -111,6 +113,7 @@ static void test_conf_partner(void **state)
 	struct sdb db;
 
 	parse_ok(&db, partner_conf);
+	assert_false(db.sync_state);
 	assert_int_equal(db.role, SDB_PARTNER);
 	assert_int_equal(db.proxy_timeout_ms, 2500);
 	assert_string_equal(db.server_name, "sip:scscf.partner.example:5060");
@@ -140,6 +143,7 @@ static void test_conf_malformed(void **state)
 		{ "proxy-timeout 50\n", "line 2: proxy-timeout is" },
 		{ "proxy-timeout 3s\n", "line 2: proxy-timeout is" },
 		{ "akav2-password maybe\n", "line 2: akav2-password is" },
+		{ "sync-state often\n", "line 2: sync-state is" },
 		{ "realm a b\n", "line 2: 'realm' takes one value" },
 		{ "peer\n", "line 2: peer needs" },
 		{ "peer x.example 1.2.3\n", "line 2: bad peer address" },

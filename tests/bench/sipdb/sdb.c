@@ -359,6 +359,15 @@ static int conf_line(struct sdb *db, char **tok, int n, unsigned int ln, char *e
 		db->proxy_timeout_ms = (unsigned int)v;
 		return 0;
 	}
+	if (!strcmp(key, "sync-state")) {
+		if (!strcmp(tok[1], "yes"))
+			db->sync_state = true;
+		else if (!strcmp(tok[1], "no"))
+			db->sync_state = false;
+		else
+			return fail(err, errlen, ln, "sync-state is yes or no");
+		return 0;
+	}
 	if (!strcmp(key, "akav2-password")) {
 		if (!strcmp(tok[1], "yes"))
 			db->akav2_password = true;
@@ -380,6 +389,7 @@ int sdb_conf_parse(struct sdb *db, const char *buf, size_t len, char *err, size_
 	db->role = (enum sdb_role) - 1;
 	db->port = 3868;
 	db->proxy_timeout_ms = 3000;
+	db->sync_state = true;
 	ret = each_line(db, buf, len, err, errlen, conf_line);
 	have_role = db->role == SDB_PRIMARY || db->role == SDB_PARTNER;
 	if (!ret && !have_role)

@@ -79,6 +79,7 @@ struct sdb {
 	char server_name[SDB_ID_MAX + 16]; /* S-CSCF name returned in UAA */
 	unsigned int proxy_timeout_ms;
 	bool akav2_password;
+	bool sync_state; /* fsync every state rewrite (default); see README */
 
 	enum sdb_pool pool;
 	char pool_prefix[64];

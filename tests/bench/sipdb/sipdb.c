@@ -107,7 +107,7 @@ static int persist(void)
 		}
 		off += (size_t)n;
 	}
-	if (!ret && fsync(fd))
+	if (!ret && db.sync_state && fsync(fd))
 		ret = -errno;
 	if (close(fd) && !ret)
 		ret = -errno;
@@ -115,7 +115,7 @@ static int persist(void)
 		ret = -errno;
 	if (ret)
 		unlink(tmp);
-	else
+	else if (db.sync_state)
 		ret = sync_dir(db.state_file);
 out:
 	free(buf);
