@@ -16,7 +16,35 @@ struct parse {
 	GKeyFile *kf;
 	char *err;
 	size_t err_len;
+	char *retired; /* mcmigd_config.retired */
+	size_t retired_len;
 };
+
+/*
+ * Keys an older mcmig.conf may still hold: accepted, without effect, and
+ * named in mcmigd_config.retired so that the daemon says so. A device
+ * updated in the field must not stop starting over a setting that went away.
+ */
+static const struct {
+	const char *group, *key, *why;
+} retired_keys[] = {
+	{ "timers", "auth-ms", "the card's answer is bounded by [card] timeout-ms (twice it)" },
+};
+
+static bool retired(struct parse *p, const char *group, const char *key)
+{
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(retired_keys); i++) {
+		if (strcmp(retired_keys[i].group, group) || strcmp(retired_keys[i].key, key))
+			continue;
+		n = strlen(p->retired);
+		snprintf(p->retired + n, p->retired_len - n, "%s[%s] %s: no longer used, %s",
+			 n ? "; " : "", group, key, retired_keys[i].why);
+		return true;
+	}
+	return false;
+}
 
 static int bad(struct parse *p, const char *group, const char *key, const char *what,
 	       const char *value)
@@ -99,7 +127,7 @@ static int check_keys(struct parse *p, const char *group, const char *const *kno
 		for (j = 0; known[j]; j++)
 			if (strcmp(keys[i], known[j]) == 0)
 				break;
-		if (!known[j])
+		if (!known[j] && !retired(p, group, keys[i]))
 			ret = bad(p, group, keys[i], "unknown key", NULL);
 	}
 	g_strfreev(keys);
@@ -368,6 +396,8 @@ int mcmigd_config_parse(const char *data, size_t len, struct mcmigd_config *cfg,
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
+	p.retired = cfg->retired;
+	p.retired_len = sizeof(cfg->retired);
 	strcpy(cfg->state_dir, DEFAULT_STATE_DIR);
 	p.kf = g_key_file_new();
 	if (!g_key_file_load_from_data(p.kf, data, len, G_KEY_FILE_NONE, &gerr)) {

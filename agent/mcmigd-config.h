@@ -52,6 +52,8 @@ struct mcmigd_config {
 	bool primary_migrate;		    /* migrate when unreachable */
 	bool primary_return;		    /* return when reachable again */
 	char primary_partner[PCFG_STR_MAX]; /* "" = the current or last partner */
+	/* Keys of an older configuration, accepted without effect ("" = none). */
+	char retired[256];
 };
 
 /*

@@ -709,6 +709,8 @@ static int load_config(const char *path, struct mcmigd_config *cfg)
 	g_free(data);
 	if (ret < 0)
 		fprintf(stderr, "mcmigd: %s: %s\n", path, err);
+	else if (cfg->retired[0])
+		fprintf(stderr, "mcmigd: %s: %s\n", path, cfg->retired);
 	return ret;
 }
 

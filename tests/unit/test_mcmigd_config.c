@@ -79,7 +79,14 @@ static void test_errors(void **state)
 	size_t i;
 
 	assert_int_equal(mcmigd_config_parse(base, strlen(base), c, err, sizeof(err)), 0);
+	assert_string_equal(c->retired, "");
 	assert_null(c->cmc.ca_file);
+	/* A key an older configuration may hold: accepted, without effect, named. */
+	snprintf(doc, sizeof(doc), "%s[timers]\nauth-ms=10000\n", base);
+	assert_int_equal(mcmigd_config_parse(doc, strlen(doc), c, err, sizeof(err)), 0);
+	assert_string_equal(c->retired, "[timers] auth-ms: no longer used, the card's answer is "
+					"bounded by [card] timeout-ms (twice it)");
+	assert_int_equal(mcmigd_config_parse(base, strlen(base), c, err, sizeof(err)), 0);
 	assert_true(c->migrate.n_policy == 0);
 	assert_false(c->primary_migrate);
 	assert_true(c->primary_return);
