@@ -27,3 +27,8 @@ mcmigctl_PKGS += gio-2.0 libosip2
 
 # mcmigctl register with the bench card against the partner's Kamailio.
 INTEGRATION_TESTS += tests/integration/sip-register.sh
+
+# The reg event package's reginfo documents (RFC 3680; issue 13).
+UNIT_TESTS += test_reginfo
+test_reginfo_SRCS := tests/unit/test_reginfo.c agent/reginfo.c
+test_reginfo_PKGS := cmocka libxml-2.0
