@@ -32,3 +32,8 @@ INTEGRATION_TESTS += tests/integration/sip-register.sh
 UNIT_TESTS += test_reginfo
 test_reginfo_SRCS := tests/unit/test_reginfo.c agent/reginfo.c
 test_reginfo_PKGS := cmocka libxml-2.0
+
+# The reg event subscription's SIP messages (RFC 6665, TS 24.229 5.1.1.3; issue 13).
+UNIT_TESTS += test_sipsub
+test_sipsub_SRCS := tests/unit/test_sipsub.c agent/sipsub.c
+test_sipsub_PKGS := cmocka libosip2
