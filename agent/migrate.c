@@ -608,6 +608,7 @@ static void sip_result(enum sipreg_result r, const char *reason, const struct si
 		dispatch(m, MIGRATE_EV_DEREGISTERED, NULL);
 		return;
 	case SIPREG_LOST:
+	case SIPREG_DEREGISTERED_BY_NETWORK: /* not subscribed to the reg event yet */
 		set_reason(m, "registration-lost", reason);
 		dispatch(m, MIGRATE_EV_REG_LOST, NULL);
 		return;
