@@ -117,7 +117,11 @@ int sipreg_new(struct sipreg **reg, const struct sipreg_config *cfg, struct card
 	       const struct sipreg_events *ev);
 /* Starts the initial registration; the outcome comes through ev->result. */
 int sipreg_start(struct sipreg *reg);
-/* De-registers (Expires: 0); ev->result(SIPREG_DEREGISTERED) when done. */
+/*
+ * De-registers (Expires: 0), after terminating an active reg event
+ * subscription (SUBSCRIBE with Expires: 0); ev->result(SIPREG_DEREGISTERED)
+ * when done.
+ */
 int sipreg_stop(struct sipreg *reg);
 /* Cancels everything; no callback after this. NULL accepted. */
 void sipreg_free(struct sipreg *reg);
