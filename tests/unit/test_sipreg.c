@@ -96,7 +96,8 @@ struct scenario {
 	size_t n_sub_answers;
 	const struct notify *notifies;
 	size_t n_notifies;
-	bool stop_after_notifies; /* sipreg_stop() once the UE answered the last NOTIFY */
+	bool stop_after_notifies;	    /* sipreg_stop() once the UE answered the last NOTIFY */
+	unsigned int refreshes_before_stop; /* refreshes that do not stop the scenario */
 };
 
 struct fake {
@@ -703,6 +704,8 @@ static void on_result(enum sipreg_result r, const char *reason, const struct sip
 		g_string_append_printf(F->trace, "  expires=%u route=%s uris=%s\n", info->expires,
 				       info->service_route, info->associated_uris);
 	if (r == SIPREG_REGISTERED && F->sc->stay_for_refresh)
+		return;
+	if (r == SIPREG_REFRESHED && F->refreshes++ < F->sc->refreshes_before_stop)
 		return;
 	if (r == SIPREG_REGISTERED || r == SIPREG_REFRESHED) {
 		assert_int_equal(sipreg_stop(F->reg), 0);
@@ -1336,14 +1339,22 @@ SCENARIO(test_reg_event_refresh, .stay_for_refresh = true, .reg_event_expires = 
 				"result deregistered\n")
 
 /*
- * An S-CSCF without a P-CSCF refuses a SUBSCRIBE that lacks P-Asserted-Identity:
- * the UE stays registered, tells it once, and subscribes again (a new dialog)
- * after the next registration refresh.
+ * An S-CSCF without a P-CSCF refuses a SUBSCRIBE that lacks P-Asserted-Identity
+ * (403, or the bench's 501): the UE stays registered, tells the refusal once,
+ * and subscribes again (a new dialog, CSeq 1) after each registration refresh
+ * until it succeeds.
  */
+#define REFRESH_LINES                                         \
+	"  expires=2 route=<sip:orig@scscf.example:5060;lr> " \
+	"uris=<sip:user1@ims.example.org>, <tel:+15550100>\n"
 SCENARIO(test_reg_event_refused, .stay_for_refresh = true, .reg_event_expires = 600000,
+	 .refreshes_before_stop = 2,
 	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", OK_200, 2),
+		 ANSWER_EXP("200 OK", OK_200, 2), ANSWER_EXP("200 OK", OK_200, 2),
 		 ANSWER_EXP("200 OK", OK_200, 2), ANSWER("200 OK", NULL)),
-	 CARDS(CARD(UICC_AUTH_OK)), SUB_ANSWERS({ "403 Forbidden", 0 }, { "200 OK", 600000 }),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 SUB_ANSWERS({ "403 Forbidden", 0 }, { "501 Not Implemented", 0 }, { "200 OK", 600000 },
+		     { "200 OK", 0 }),
 	 .events = "sent register\n"
 		   "response 401 Unauthorized\n"
 		   "challenged\n"
@@ -1353,21 +1364,24 @@ SCENARIO(test_reg_event_refused, .stay_for_refresh = true, .reg_event_expires = 
 		   "subscription 403 Forbidden\n"
 		   "sent refresh\n"
 		   "response 200 OK\n"
+		   "sent refresh\n"
+		   "response 200 OK\n"
+		   "subscription 200 OK\n"
+		   "sent refresh\n"
+		   "response 200 OK\n"
 		   "sent deregister\n"
 		   "response 200 OK\n",
 	 .golden = "1 REGISTER udp exp=600 initial\n"
 		   "  card ok\n"
 		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n"
-		   "result registered\n"
-		   "  expires=2 route=<sip:orig@scscf.example:5060;lr> "
-		   "uris=<sip:user1@ims.example.org>, <tel:+15550100>\n"
-		   "1 SUBSCRIBE udp exp=600000 route\n"
+		   "result registered\n" REFRESH_LINES "1 SUBSCRIBE udp exp=600000 route\n"
 		   "3 REGISTER udp exp=600 AKAv1-MD5 nc=00000002 ok\n"
-		   "result refreshed\n"
-		   "  expires=2 route=<sip:orig@scscf.example:5060;lr> "
-		   "uris=<sip:user1@ims.example.org>, <tel:+15550100>\n"
-		   "1 SUBSCRIBE udp exp=600000 route\n"
-		   "4 REGISTER udp exp=0 AKAv1-MD5 nc=00000003 ok\n"
+		   "result refreshed\n" REFRESH_LINES "1 SUBSCRIBE udp exp=600000 route\n"
+		   "4 REGISTER udp exp=600 AKAv1-MD5 nc=00000003 ok\n"
+		   "result refreshed\n" REFRESH_LINES "1 SUBSCRIBE udp exp=600000 route\n"
+		   "5 REGISTER udp exp=600 AKAv1-MD5 nc=00000004 ok\n"
+		   "result refreshed\n" REFRESH_LINES "2 SUBSCRIBE udp exp=0 in-dialog route\n"
+		   "6 REGISTER udp exp=0 AKAv1-MD5 nc=00000005 ok\n"
 		   "result deregistered\n")
 
 /* "deactivated": a new initial registration (TS 24.229 5.1.1.7), reported as a refresh. */
