@@ -57,3 +57,65 @@ p_wakeups() {
 		END { for (t in b) if (!(t in seen)) { e++; gone = gone " " n[t] "(" t ")" }
 			print d + 0, e + 0, (gone == "" ? "-" : substr(gone, 2)) }' "$1" "$2"
 }
+
+# p_ratio A B: "A/B" with two decimals ("-" when B is 0).
+p_ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "-"; else printf "%.2f", a / b }'
+}
+
+# p_sip_timeline JSON: the SIP part of one migration's timeline (mcmigctl
+# timeline --json), in microseconds:
+#   "REG_200 UE NET1 NET2 CARD"
+# REG_200 = REGISTER->200 with the card excluded: from the first REGISTER
+#   sent (the "register" step, stamped when sipreg hands the request to the
+#   socket) to the 200 OK received (the "sip-response" step, stamped once
+#   sipreg has read and parsed it), minus the card waits in between (each
+#   "card" wait runs from the PC/SC transmit to its return). That is the two
+#   SIP network waits (NET1 REGISTER->401, NET2 second REGISTER->200) plus
+#   the agent's own time from the 401 to the second REGISTER (UE).
+# UE = from the 401 received to the second REGISTER sent ("register-auth"),
+#   minus the card waits between them.
+# CARD = those card waits. Nothing is printed when the timeline does not
+# have that shape (REGISTER, 401, REGISTER, 200).
+p_sip_timeline() {
+	jq -r '.steps[] | "\(.kind)\t\(.t_us)\t\(.latency_us)\t\(.wait)\t\(.arg)"' "$1" |
+		awk -F'\t' '
+		$1 == "register" && r1 == "" { r1 = $2; next }
+		r1 != "" && c1 == "" && $1 == "sip-response" && $5 ~ /^401/ { c1 = $2; next }
+		c1 != "" && r2 == "" && $4 == "card" { card += $3; next }
+		c1 != "" && r2 == "" && $1 == "register-auth" { r2 = $2; next }
+		r2 != "" && ok == "" && $1 == "sip-response" && $5 ~ /^200/ { ok = $2 }
+		END {
+			if (ok == "") exit
+			print ok - r1 - card, r2 - c1 - card, c1 - r1, ok - r2, card + 0
+		}'
+}
+
+# p_sipp_times MESSAGE_FILE: from a one-call SIPp -trace_msg log of
+# REGISTER, 401, REGISTER, final answer (SIPp 3.6.1 stamps each message with
+# gettimeofday() right after it was read, or right after it was written), in
+# microseconds: "NET1 UE NET2 STATUS": first REGISTER->401, 401->second
+# REGISTER, second REGISTER->its final answer, that answer's status code.
+# Nothing is printed when the log does not have that shape.
+p_sipp_times() {
+	tr -d '\r' <"$1" | awk '
+		/^-+ [0-9]+-[0-9]+-[0-9]+ [0-9:.]+$/ {
+			split($3, h, ":"); ts = (h[1] * 3600 + h[2] * 60 + h[3]) * 1e6; st = 1; next }
+		/^-+$/ { st = 0; next }
+		st == 1 && / message sent / { dir = "S"; st = 2; next }
+		st == 1 && / message received / { dir = "R"; st = 2; next }
+		st == 2 && NF { first = $1 " " $2; st = 3; next }
+		st == 3 && /^CSeq:/ {
+			st = 0; cseq = $2
+			if (dir == "S" && first ~ /^REGISTER/ && !((cseq, "S") in t)) t[cseq, "S"] = ts
+			if (dir == "R" && first ~ /^SIP\/2\.0 [2-6]/ && !((cseq, "R") in t)) {
+				t[cseq, "R"] = ts; split(first, f, " "); code[cseq] = f[2] }
+		}
+		# A difference across midnight (the stamps are the time of day).
+		function d(a, b) { return (b >= a) ? b - a : b + 86400e6 - a }
+		END {
+			if (!((1, "S") in t) || !((1, "R") in t) || !((2, "S") in t) || !((2, "R") in t)) exit
+			printf "%.0f %.0f %.0f %s\n", d(t[1, "S"], t[1, "R"]), d(t[1, "R"], t[2, "S"]),
+				d(t[2, "S"], t[2, "R"]), code[2]
+		}'
+}
