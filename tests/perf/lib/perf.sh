@@ -119,3 +119,15 @@ p_sipp_times() {
 				d(t[2, "S"], t[2, "R"]), code[2]
 		}'
 }
+
+# p_mem PID: "VMRSS PSS ANON" in KiB: VmRSS and RssAnon from /proc/PID/status,
+# Pss from /proc/PID/smaps_rollup (shared pages divided among the processes
+# that map them: it depends on what else runs, so compare figures taken in
+# the same run). Nothing when the process is gone.
+p_mem() {
+	local rss anon pss
+	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+	anon=$(awk '/^RssAnon:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+	pss=$(awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null)
+	[ -n "$rss" ] && [ -n "$pss" ] && echo "$rss $pss ${anon:-0}"
+}
