@@ -60,8 +60,8 @@ EOS
 	# Probed (disabled, 3), then enabled (6) or beyond, as a connection
 	# manager keeps it.
 	poll_state() {
-		local i
-		for i in $(seq 300); do
+		local _
+		for _ in $(seq 300); do
 			st=$(mm_state)
 			[ -n "$st" ] && [ "$st" -ge "$1" ] && return 0
 			sleep 0.1

@@ -79,8 +79,7 @@ sipp_once() {
 		>"$T_RUN/$1.out" 2>&1 </dev/null)
 }
 
-: >"$T_RUN/m.reg" >"$T_RUN/m.ue" >"$T_RUN/m.net1" >"$T_RUN/m.net2"
-: >"$T_RUN/s.reg" >"$T_RUN/s.ue" >"$T_RUN/s.net1" >"$T_RUN/s.net2" >"$T_RUN/s.now200"
+for f in m.reg m.ue m.net1 m.net2 s.reg s.ue s.net1 s.net2 s.now200; do : >"$T_RUN/$f"; done
 bad=0 odd=0 rechallenged=0
 for i in $(seq "$runs"); do
 	if ! timeout 60 "$CTL" migrate --partner "$partner" >"$T_RUN/run$i.out" 2>&1; then
