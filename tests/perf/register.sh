@@ -34,50 +34,13 @@ command -v sipp >/dev/null || {
 }
 runs=${MCMIG_BENCH_RUNS:-30}
 partner=urn:mcmig:system:partner
-sippdir=$T_TOP/tests/bench/sipp
-sh=$T_BUILD/bench/mcmig-sh
-
-# SIPp's subscriber (as tests/integration/sipcore.sh): SIPp 3.6.1 takes K and
-# OP as the ASCII bytes of 16 characters, AMF "00"; one fixed RAND whose RES
-# has no 00 byte (SIPp truncates RES at one). A Sh client of our own at each
-# SIP DB binds it: the CMSs hold cms.*.example and its local port.
-cat >"$T_RUN/primary-extra.conf" <<'EOT'
-subscriber bob@ims.primary.example sip:bob@ims.primary.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030 rand=6d636d69672d62656e63682d72616e64
-peer sh-bench.primary.example sh
-EOT
-echo "peer sh-bench.partner.example sh" >"$T_RUN/partner-extra.conf"
+p_sipp_provision
 bench_up r$T_ID
-
-shc() { # namespace, side, command...
-	local ns=$1 side=$2
-	shift 2
-	ip netns exec "$ns" "$sh" --identity "sh-bench.$side.example" --realm "$side.example" \
-		--peer "hss.$side.example" --peer-realm "$side.example" --peer-addr 127.0.0.1 \
-		--local-port 3879 --work-dir "$T_RUN" --timeout 3000 "$@"
-}
-field() { sed -n "s/^$1=//p" "$2"; }
-shc "$MCMIG_NS_PRIMARY" primary outbound sip:bob@ims.primary.example >"$T_RUN/bob-out.txt" 2>"$T_RUN/sh.err" ||
-	bench_die "Sh: outbound identities for SIPp's bob: $(tail -n 1 "$T_RUN/sh.err")"
-shc "$MCMIG_NS_PARTNER" partner inbound "$(field impi "$T_RUN/bob-out.txt")" "$(field impu "$T_RUN/bob-out.txt")" \
-	"$(field sipdb_host "$T_RUN/bob-out.txt")" "$(field sipdb_realm "$T_RUN/bob-out.txt")" \
-	>"$T_RUN/bob-in.txt" 2>>"$T_RUN/sh.err" ||
-	bench_die "Sh: inbound identities for SIPp's bob: $(tail -n 1 "$T_RUN/sh.err")"
-impi=$(field impi "$T_RUN/bob-in.txt")
-impu=$(field impu "$T_RUN/bob-in.txt")
+p_sipp_bind
 
 timeout 60 "$CTL" migrate --fetch-only --partner "$partner" >"$T_RUN/fetch.out" 2>&1 ||
 	bench_die "fetch the partner configuration: $(cat "$T_RUN/fetch.out")"
 t_ok "partner configuration fetched; SIPp's subscriber bound over Sh"
-
-# sipp_once NAME SCENARIO: one registration from the UE namespace, on wwan1's
-# address (up while mcmigd is at the partner), port 5070 (mcmigd's is another).
-sipp_once() {
-	(cd "$T_RUN" && timeout 30 ip netns exec "$UE" sipp "$MCMIG_PARTNER_UE_ADDR:5060" \
-		-sf "$sippdir/$2" -m 1 -i 198.51.100.2 -p 5070 -key impi "$impi" -key impu "$impu" \
-		-key domain ims.partner.example -au "$impi" -auth_uri ims.partner.example \
-		-timeout 15s -timeout_error -nostdin -trace_msg -message_file "$T_RUN/$1.msg" \
-		>"$T_RUN/$1.out" 2>&1 </dev/null)
-}
 
 for f in m.reg m.ue m.net1 m.net2 s.reg s.ue s.net1 s.net2 s.now200; do : >"$T_RUN/$f"; done
 bad=0 odd=0 rechallenged=0
@@ -88,12 +51,12 @@ for i in $(seq "$runs"); do
 		break
 	fi
 	"$CTL" timeline --json >"$T_RUN/run$i.json" || { t_fail "run $i: no timeline"; bad=1; break; }
-	if ! sipp_once sipp$i register-aka.xml; then
+	if ! p_sipp_once sipp$i register-aka.xml; then
 		t_fail "run $i: SIPp did not register: $(tail -n 3 "$T_RUN/sipp$i.out" | tr '\n' ' ')"
 		bad=1
 		break
 	fi
-	sipp_once now$i register-aka-now.xml ||
+	p_sipp_once now$i register-aka-now.xml ||
 		{ t_fail "run $i: SIPp answering at once: $(tail -n 3 "$T_RUN/now$i.out" | tr '\n' ' ')"; bad=1; break; }
 	timeout 60 "$CTL" return >"$T_RUN/return$i.out" 2>&1 ||
 		{ t_fail "run $i: return: $(cat "$T_RUN/return$i.out")"; bad=1; break; }

@@ -131,3 +131,54 @@ p_mem() {
 	pss=$(awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null)
 	[ -n "$rss" ] && [ -n "$pss" ] && echo "$rss $pss ${anon:-0}"
 }
+
+# SIPp as a second UE on the bench (tests/perf/register.sh, capture.sh), as
+# tests/integration/sipcore.sh runs it: its own subscriber bob at the primary
+# SIP DB (SIPp 3.6.1 takes K and OP as the ASCII bytes of 16 characters, AMF
+# "00"; one fixed RAND whose RES has no 00 byte, as SIPp truncates RES at
+# one), bound over Sh by a client of our own at each SIP DB (the CMSs hold
+# cms.*.example and its local port).
+#   p_sipp_provision   before bench_up: the SIP DBs' extra configuration
+#   p_sipp_bind        after bench_up: outbound and inbound identities; sets
+#                      P_SIPP_IMPI, P_SIPP_IMPU (t_abort on failure)
+#   p_sipp_once NAME SCENARIO [ARGS...]   one registration (-m 1) from the UE
+#                      namespace on wwan1's address (up while mcmigd is at the
+#                      partner), port 5070; $T_RUN/NAME.msg (-trace_msg), NAME.out
+p_sipp_provision() {
+	cat >"$T_RUN/primary-extra.conf" <<'EOT'
+subscriber bob@ims.primary.example sip:bob@ims.primary.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030 rand=6d636d69672d62656e63682d72616e64
+peer sh-bench.primary.example sh
+EOT
+	echo "peer sh-bench.partner.example sh" >"$T_RUN/partner-extra.conf"
+}
+
+p_sipp_bind() {
+	local f=$T_RUN/bob-out.txt
+	p_shc "$MCMIG_NS_PRIMARY" primary outbound sip:bob@ims.primary.example >"$f" 2>"$T_RUN/sh.err" ||
+		t_abort "Sh: outbound identities for SIPp's bob: $(tail -n 1 "$T_RUN/sh.err")"
+	p_shc "$MCMIG_NS_PARTNER" partner inbound "$(sed -n 's/^impi=//p' "$f")" "$(sed -n 's/^impu=//p' "$f")" \
+		"$(sed -n 's/^sipdb_host=//p' "$f")" "$(sed -n 's/^sipdb_realm=//p' "$f")" \
+		>"$T_RUN/bob-in.txt" 2>>"$T_RUN/sh.err" ||
+		t_abort "Sh: inbound identities for SIPp's bob: $(tail -n 1 "$T_RUN/sh.err")"
+	P_SIPP_IMPI=$(sed -n 's/^impi=//p' "$T_RUN/bob-in.txt")
+	P_SIPP_IMPU=$(sed -n 's/^impu=//p' "$T_RUN/bob-in.txt")
+}
+
+# p_shc NAMESPACE primary|partner COMMAND...: mcmig-sh as sh-bench.<side>.example.
+p_shc() {
+	local ns=$1 side=$2
+	shift 2
+	ip netns exec "$ns" "$T_BUILD/bench/mcmig-sh" --identity "sh-bench.$side.example" \
+		--realm "$side.example" --peer "hss.$side.example" --peer-realm "$side.example" \
+		--peer-addr 127.0.0.1 --local-port 3879 --work-dir "$T_RUN" --timeout 3000 "$@"
+}
+
+p_sipp_once() {
+	local name=$1 sf=$2
+	shift 2
+	(cd "$T_RUN" && timeout 30 ip netns exec "$UE" sipp "$MCMIG_PARTNER_UE_ADDR:5060" \
+		-sf "$T_TOP/tests/bench/sipp/$sf" -m 1 -i 198.51.100.2 -p 5070 \
+		-key impi "$P_SIPP_IMPI" -key impu "$P_SIPP_IMPU" -key domain ims.partner.example \
+		-au "$P_SIPP_IMPI" -auth_uri ims.partner.example -timeout 15s -timeout_error -nostdin \
+		-trace_msg -message_file "$T_RUN/$name.msg" "$@" >"$T_RUN/$name.out" 2>&1 </dev/null)
+}
