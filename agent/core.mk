@@ -70,3 +70,5 @@ INTEGRATION_TESTS += tests/integration/mcmigd.sh
 INTEGRATION_TESTS += tests/integration/e2e-migration.sh
 INTEGRATION_TESTS += tests/integration/unit-security.sh
 INTEGRATION_TESTS += tests/integration/mcmigd-hardened.sh
+# The interface description (checked against the daemon by tests/integration/mcmigd.sh).
+INSTALL_DATA += agent/org.mcmig.Agent1.xml:share/dbus-1/interfaces/org.mcmig.Agent1.xml

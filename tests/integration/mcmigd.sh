@@ -2,7 +2,8 @@
 # mcmigd as a whole, with real parts and no SIP core: a private D-Bus bus, the
 # product's QMI backend against qmi-emu, rtnetlink on netdevs of a private
 # namespace, and a scripted HTTPS CMS with a test CA. Paths: a CMS refusal
-# (exit 6, reason, nothing stored), a fetch that stores a 0600 record without
+# (exit 6, reason, nothing stored), the exported interface against
+# agent/org.mcmig.Agent1.xml, a fetch that stores a 0600 record without
 # touching mcmig.conf, a restart that restores the stored state, a migration
 # with sd_notify READY/STATUS/WATCHDOG, the location trigger (serving PLMN/TAC
 # changed in the emulator) migrating until the network drops the partner PDN,
@@ -27,7 +28,7 @@ fi
 die() {
 	t_abort "$1"
 }
-for tool in dbus-daemon openssl /usr/bin/python3; do
+for tool in dbus-daemon gdbus openssl /usr/bin/python3; do
 	command -v "$tool" >/dev/null || die "$tool installed"
 done
 
@@ -143,6 +144,15 @@ start_agent() {
 }
 start_agent agent idle-on-primary || die "mcmigd up and idle"
 t_ok "mcmigd up, idle on the primary"
+
+# The shipped interface description (agent/org.mcmig.Agent1.xml) against what
+# mcmigd exports (Introspectable.Introspect on its object).
+IFACE_PY=tests/integration/dbus-iface.py
+t_setup "introspection of /org/mcmig/Agent1" bash -c "gdbus introspect --session \
+	--dest org.mcmig.Agent1 --object-path /org/mcmig/Agent1 --xml >'$T_RUN/live.xml'"
+t_check "org.mcmig.Agent1.xml is what mcmigd exports" bash -c \
+	"diff -u <('$IFACE_PY' agent/org.mcmig.Agent1.xml org.mcmig.Agent1) \
+		<('$IFACE_PY' '$T_RUN/live.xml' org.mcmig.Agent1) >'$T_RUN/iface.diff'"
 
 out=$("$CTL" migrate --partner "$PARTNER" --json)
 rc=$?
