@@ -51,7 +51,7 @@ mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libcurl libxml-2.0 qmi-glib mbim-gl
 endif
 
 # mcmigctl status | migrate | return (D-Bus to mcmigd).
-mcmigctl_SRCS += agent/ctl-daemon.c
+mcmigctl_SRCS += agent/ctl-daemon.c agent/ctl-bus.c
 mcmigctl_PKGS += gio-2.0
 
 # The hardened unit (paths substituted; remade every time, PREFIX may differ

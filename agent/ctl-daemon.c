@@ -12,12 +12,9 @@
 
 #include <gio/gio.h>
 
+#include "ctl-bus.h"
 #include "ctl-util.h"
 #include "ctl.h"
-
-#define AGENT_NAME  "org.mcmig.Agent1"
-#define AGENT_PATH  "/org/mcmig/Agent1"
-#define AGENT_IFACE "org.mcmig.Agent1"
 
 struct ctl_opts {
 	bool json;
@@ -73,9 +70,9 @@ static char *get_prop(GDBusConnection *bus, const char *name, GError **err)
 	GVariant *v, *inner;
 	char *s;
 
-	v = g_dbus_connection_call_sync(bus, AGENT_NAME, AGENT_PATH,
+	v = g_dbus_connection_call_sync(bus, CTL_AGENT_NAME, CTL_AGENT_PATH,
 					"org.freedesktop.DBus.Properties", "Get",
-					g_variant_new("(ss)", AGENT_IFACE, name),
+					g_variant_new("(ss)", CTL_AGENT_IFACE, name),
 					G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
 					5000, NULL, err);
 	if (!v)
@@ -141,7 +138,7 @@ static int parse(int argc, char **argv, struct ctl_opts *o, bool with_partner, c
 
 	memset(o, 0, sizeof(*o));
 	o->timeout_s = 120;
-	o->session = g_strcmp0(g_getenv("MCMIG_BUS"), "session") == 0;
+	o->session = ctl_bus_session_default();
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -180,9 +177,14 @@ usage:
 	return CTL_EXIT_USAGE;
 }
 
-static GDBusConnection *connect_bus(const struct ctl_opts *o, GError **err)
+/* Prints what a failed call to mcmigd means (ctl-bus.h) with what is known of the state. */
+static void print_failure(const struct status *st, const struct ctl_opts *o, const GError *err,
+			  const char *what)
 {
-	return g_bus_get_sync(o->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, err);
+	char *msg = ctl_bus_explain(err, what, o->session);
+
+	print_status(st, o, msg);
+	g_free(msg);
 }
 
 static const char status_usage[] = "usage: mcmigctl status [--json] [--session]\n"
@@ -195,23 +197,28 @@ static int status_main(int argc, char **argv)
 	struct ctl_opts o;
 	GDBusConnection *bus;
 	GError *err = NULL;
+	char *msg;
 	int ret;
 
 	ret = parse(argc, argv, &o, false, status_usage);
 	if (ret)
 		return ret < 0 ? CTL_EXIT_OK : ret;
-	bus = connect_bus(&o, &err);
-	if (!bus || read_status(bus, &st, &err) < 0) {
-		print_status(&st, &o, err->message);
+	bus = ctl_bus_connect(o.session, &msg);
+	if (!bus) {
+		print_status(&st, &o, msg);
+		g_free(msg);
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	if (read_status(bus, &st, &err) < 0) {
+		print_failure(&st, &o, err, "read the state of");
+		g_error_free(err);
 		ret = CTL_EXIT_UNAVAILABLE;
 	} else {
 		print_status(&st, &o, NULL);
 		ret = CTL_EXIT_OK;
 	}
-	g_clear_error(&err);
 	status_clear(&st);
-	if (bus)
-		g_object_unref(bus);
+	g_object_unref(bus);
 	return ret;
 }
 
@@ -270,31 +277,35 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 	GError *err = NULL;
 	GVariant *v;
 	guint sub, t, watch;
+	char *msg, *what;
 	int ret;
 
-	bus = connect_bus(o, &err);
+	bus = ctl_bus_connect(o->session, &msg);
 	if (!bus) {
-		print_status(&st, o, err->message);
-		g_error_free(err);
+		print_status(&st, o, msg);
+		g_free(msg);
 		g_variant_unref(g_variant_ref_sink(args));
 		return CTL_EXIT_UNAVAILABLE;
 	}
 	w.loop = g_main_loop_new(NULL, FALSE);
 	/* Subscribed before the call, so that no transition is missed. */
-	sub = g_dbus_connection_signal_subscribe(bus, AGENT_NAME, AGENT_IFACE, "StateChanged",
-						 AGENT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-						 on_state_changed, &w, NULL);
+	sub = g_dbus_connection_signal_subscribe(bus, CTL_AGENT_NAME, CTL_AGENT_IFACE,
+						 "StateChanged", CTL_AGENT_PATH, NULL,
+						 G_DBUS_SIGNAL_FLAGS_NONE, on_state_changed, &w,
+						 NULL);
 	/* A name with no owner is reported at once: a daemon gone right after
 	 * the call is noticed too. */
-	watch = g_bus_watch_name_on_connection(bus, AGENT_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-					       on_name_vanished, &w, NULL);
-	v = g_dbus_connection_call_sync(bus, AGENT_NAME, AGENT_PATH, AGENT_IFACE, method, args,
-					NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &err);
+	watch = g_bus_watch_name_on_connection(bus, CTL_AGENT_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+					       NULL, on_name_vanished, &w, NULL);
+	v = g_dbus_connection_call_sync(bus, CTL_AGENT_NAME, CTL_AGENT_PATH, CTL_AGENT_IFACE,
+					method, args, NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000,
+					NULL, &err);
 	if (!v) {
 		ret = exit_for_error(err);
-		g_dbus_error_strip_remote_error(err);
 		read_status(bus, &st, NULL);
-		print_status(&st, o, err->message);
+		what = g_strdup_printf("call %s on", method);
+		print_failure(&st, o, err, what);
+		g_free(what);
 		g_error_free(err);
 		goto out;
 	}
@@ -309,7 +320,7 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 			     "unknown (see 'mcmigctl status' once it runs again)");
 		ret = CTL_EXIT_UNAVAILABLE;
 	} else if (read_status(bus, &st, &err) < 0) {
-		print_status(&st, o, err->message);
+		print_failure(&st, o, err, "read the state of");
 		g_error_free(err);
 		ret = CTL_EXIT_UNAVAILABLE;
 	} else if (w.timed_out) {

@@ -11,6 +11,8 @@
 # brings the partner PDN up and, with no P-CSCF answering, rolls back at
 # T-reg: PDN down, wwan1 deconfigured, the primary's wwan0 untouched; then a
 # clean SIGTERM.
+# mcmigctl's words when the bus, the daemon or the bus policy's permission is
+# missing (every D-Bus command), the last with the shipped policy on the bus.
 # The end-to-end migration with the card and Kamailio is e2e-migration.sh.
 . "$(dirname "$0")/../lib.sh"
 t_init mcmigd
@@ -50,9 +52,14 @@ cat >"$T_RUN/bus.conf" <<EOF
 <busconfig>
   <type>session</type>
   <listen>unix:path=$T_RUN/bus</listen>
+  <!-- for mcmigctl run as another user: no file permission guards it -->
+  <listen>unix:abstract=mcmig-bus-$T_ID</listen>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/>
+    <allow user="*"/>
   </policy>
+  <!-- the shipped policy: only root calls mcmigd -->
+  <include>$T_TOP/agent/org.mcmig.Agent1.conf</include>
 </busconfig>
 EOF
 t_spawn bus dbus-daemon --config-file="$T_RUN/bus.conf" --nofork
@@ -119,6 +126,24 @@ partner=$PARTNER
 EOF
 conf_sum=$(sha256sum <"$T_RUN/mcmig.conf")
 
+# says DESC RC TEXT CMD...: CMD exits RC and its output contains TEXT.
+says() {
+	local desc=$1 want=$2 text=$3 rc
+	shift 3
+	"$@" >"$T_RUN/says.out" 2>&1
+	rc=$?
+	t_check "$desc: exit $want (rc $rc), says '$text'" \
+		bash -c "[ $rc -eq $want ] && grep -qF -- \"\$1\" '$T_RUN/says.out'" - "$text"
+}
+
+# No bus where the address points: which address, and what to do.
+for cmd in status migrate return timeline; do
+	says "$cmd with no bus socket" 3 "cannot connect to the session D-Bus at unix:path=$T_RUN/nobus: No such file or directory" \
+		env DBUS_SESSION_BUS_ADDRESS="unix:path=$T_RUN/nobus" "$CTL" "$cmd"
+done
+says "status with no system bus" 3 "is dbus running? start it: systemctl start dbus" \
+	env -u MCMIG_BUS DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T_RUN/nobus" "$CTL" status
+
 t_check "--check-config accepts the configuration" "$MCMIGD" -c "$T_RUN/mcmig.conf" --check-config
 printf '[cmc]\nurl=http://x/\n' >"$T_RUN/bad.conf"
 t_check "a malformed configuration is refused, naming the key" bash -c \
@@ -153,6 +178,16 @@ t_setup "introspection of /org/mcmig/Agent1" bash -c "gdbus introspect --session
 t_check "org.mcmig.Agent1.xml is what mcmigd exports" bash -c \
 	"diff -u <('$IFACE_PY' agent/org.mcmig.Agent1.xml org.mcmig.Agent1) \
 		<('$IFACE_PY' '$T_RUN/live.xml' org.mcmig.Agent1) >'$T_RUN/iface.diff'"
+
+# The shipped bus policy refuses a call from another user than root: said so.
+as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups
+	env DBUS_SESSION_BUS_ADDRESS="unix:abstract=mcmig-bus-$T_ID")
+says "migrate by user nobody is refused by the bus policy" 3 \
+	"the D-Bus policy does not let nobody (uid 65534) call Migrate on mcmigd" \
+	"${as_nobody[@]}" "$CTL" migrate --partner "$PARTNER"
+t_check "and it says to run it as root" grep -qF "run it as root" "$T_RUN/says.out"
+says "status by user nobody (the policy lets anyone read)" 0 "state:   idle-on-primary" \
+	"${as_nobody[@]}" "$CTL" status
 
 out=$("$CTL" migrate --partner "$PARTNER" --json)
 rc=$?
@@ -240,4 +275,12 @@ wait "$waiter"
 rc=$?
 t_check "daemon killed while mcmigctl migrate waits: exit 3 (rc $rc)" test "$rc" -eq 3
 t_check "and it says the daemon left the bus" grep -q "mcmigd left the bus" "$T_RUN/left.out"
+
+# The bus is there, mcmigd is not: the name, and how to start it.
+for cmd in status migrate return timeline; do
+	says "$cmd with no mcmigd" 3 "mcmigd is not running: nobody owns org.mcmig.Agent1 on the session bus" \
+		"$CTL" "$cmd"
+done
+says "status with no mcmigd on the system bus" 3 "start it: systemctl start mcmigd" \
+	env -u MCMIG_BUS DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" "$CTL" status
 t_done
