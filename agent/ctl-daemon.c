@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mcmigctl status | migrate | return: talk to mcmigd over D-Bus
+ * mcmigctl status | migrate | return | watch: talk to mcmigd over D-Bus
  * (org.mcmig.Agent1 on the system bus; --session for tests). migrate and
- * return wait for the outcome, following the StateChanged signals.
+ * return wait for the outcome, following the StateChanged signals; watch
+ * prints each of them until interrupted.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib-unix.h>
 
 #include "ctl-bus.h"
 #include "ctl-util.h"
@@ -383,6 +385,148 @@ static int return_main(int argc, char **argv)
 		return ret < 0 ? CTL_EXIT_OK : ret;
 	return run(&o, "Return", g_variant_new("()"), ends, "idle-on-primary");
 }
+
+static const char watch_usage[] =
+	"usage: mcmigctl watch [--json] [--session]\n"
+	"  the current state, TIME STATE[ (partner ID)][: REASON], then each transition\n"
+	"  as it happens, TIME OLD -> NEW (EVENT)[: REASON], one line each; --json: one\n"
+	"  JSON object per line (time, state, partner, reason; time, old, new, event,\n"
+	"  reason); until SIGINT or SIGTERM (exit 0) or mcmigd leaves the bus (exit 3)\n";
+
+/* Following StateChanged: @w ends on the signals or the daemon's leaving. */
+struct watch {
+	struct wait w;
+	bool json;
+};
+
+/* Local time of day to the millisecond for text, UTC ISO 8601 for JSON. */
+static void print_now(bool json)
+{
+	GDateTime *now = json ? g_date_time_new_now_utc() : g_date_time_new_now_local();
+	gchar *s = g_date_time_format(now, json ? "%Y-%m-%dT%H:%M:%S" : "%H:%M:%S");
+	int ms = g_date_time_get_microsecond(now) / 1000;
+
+	if (json)
+		printf("{\"time\":\"%s.%03dZ\"", s, ms);
+	else
+		printf("%s.%03d ", s, ms);
+	g_free(s);
+	g_date_time_unref(now);
+}
+
+/* Prints a JSON member ,"name":"value". */
+static void json_member(const char *name, const char *value)
+{
+	printf(",\"%s\":", name);
+	ctl_json_str(value, false);
+}
+
+static void on_watch_changed(GDBusConnection *c, const gchar *sender, const gchar *path,
+			     const gchar *iface, const gchar *signal, GVariant *params, gpointer ud)
+{
+	struct watch *wt = ud;
+	const gchar *old, *new_state, *ev, *reason;
+
+	g_variant_get(params, "(&s&s&s&s)", &old, &new_state, &ev, &reason);
+	print_now(wt->json);
+	if (wt->json) {
+		json_member("old", old);
+		json_member("new", new_state);
+		json_member("event", ev);
+		json_member("reason", reason);
+		printf("}\n");
+	} else {
+		printf("%s -> %s (%s)%s%s\n", old, new_state, ev, *reason ? ": " : "", reason);
+	}
+	/* A pipe to a log or a test must see each step when it happens. */
+	fflush(stdout);
+}
+
+static gboolean on_stop(gpointer ud)
+{
+	g_main_loop_quit(ud);
+	return G_SOURCE_CONTINUE;
+}
+
+/* The state when the watch starts: subscribed already, so no step falls in between. */
+static void print_start(const struct status *st, bool json)
+{
+	print_now(json);
+	if (json) {
+		json_member("state", st->state);
+		json_member("partner", st->partner);
+		json_member("reason", st->reason);
+		printf("}\n");
+	} else {
+		printf("%s%s%s%s%s%s\n", st->state, *st->partner ? " (partner " : "", st->partner,
+		       *st->partner ? ")" : "", *st->reason ? ": " : "", st->reason);
+	}
+	fflush(stdout);
+}
+
+static int watch_main(int argc, char **argv)
+{
+	struct watch wt = { 0 };
+	struct status st = { 0 };
+	struct ctl_opts o;
+	GDBusConnection *bus;
+	GError *err = NULL;
+	guint sub, name, sig_int, sig_term;
+	char *msg;
+	int ret;
+
+	ret = parse(argc, argv, &o, false, watch_usage);
+	if (ret)
+		return ret < 0 ? CTL_EXIT_OK : ret;
+	bus = ctl_bus_connect(o.session, &msg);
+	if (!bus) {
+		fprintf(stderr, "mcmigctl: %s\n", msg);
+		g_free(msg);
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	wt.json = o.json;
+	wt.w.loop = g_main_loop_new(NULL, FALSE);
+	sub = g_dbus_connection_signal_subscribe(bus, CTL_AGENT_NAME, CTL_AGENT_IFACE,
+						 "StateChanged", CTL_AGENT_PATH, NULL,
+						 G_DBUS_SIGNAL_FLAGS_NONE, on_watch_changed, &wt,
+						 NULL);
+	name = g_bus_watch_name_on_connection(bus, CTL_AGENT_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+					      NULL, on_name_vanished, &wt.w, NULL);
+	sig_int = g_unix_signal_add(SIGINT, on_stop, wt.w.loop);
+	sig_term = g_unix_signal_add(SIGTERM, on_stop, wt.w.loop);
+	if (read_status(bus, &st, &err) < 0) {
+		msg = ctl_bus_explain(err, "read the state of", o.session);
+		fprintf(stderr, "mcmigctl: %s\n", msg);
+		g_free(msg);
+		g_error_free(err);
+		ret = CTL_EXIT_UNAVAILABLE;
+		goto out;
+	}
+	print_start(&st, o.json);
+	g_main_loop_run(wt.w.loop);
+	if (wt.w.left) {
+		fprintf(stderr, "mcmigctl: mcmigd left the bus (nobody owns " CTL_AGENT_NAME
+				" any more): no more steps to follow\n");
+		ret = CTL_EXIT_UNAVAILABLE;
+	} else {
+		ret = CTL_EXIT_OK;
+	}
+out:
+	g_source_remove(sig_term);
+	g_source_remove(sig_int);
+	g_bus_unwatch_name(name);
+	g_dbus_connection_signal_unsubscribe(bus, sub);
+	status_clear(&st);
+	g_main_loop_unref(wt.w.loop);
+	g_object_unref(bus);
+	return ret;
+}
+
+const struct ctl_command ctl_watch_command = {
+	.name = "watch",
+	.summary = "follow mcmigd's migration step by step",
+	.main = watch_main,
+};
 
 const struct ctl_command ctl_status_command = {
 	.name = "status",

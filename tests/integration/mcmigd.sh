@@ -11,8 +11,10 @@
 # brings the partner PDN up and, with no P-CSCF answering, rolls back at
 # T-reg: PDN down, wwan1 deconfigured, the primary's wwan0 untouched; then a
 # clean SIGTERM.
-# mcmigctl's words when the bus, the daemon or the bus policy's permission is
-# missing (every D-Bus command), the last with the shipped policy on the bus.
+# mcmigctl watch following a migration (text and JSON lines, SIGINT/SIGTERM,
+# the daemon leaving); mcmigctl's words when the bus, the daemon or the bus
+# policy's permission is missing (every D-Bus command), the last with the
+# shipped policy on the bus.
 # The end-to-end migration with the card and Kamailio is e2e-migration.sh.
 . "$(dirname "$0")/../lib.sh"
 t_init mcmigd
@@ -137,7 +139,7 @@ says() {
 }
 
 # No bus where the address points: which address, and what to do.
-for cmd in status migrate return timeline; do
+for cmd in status migrate return timeline watch; do
 	says "$cmd with no bus socket" 3 "cannot connect to the session D-Bus at unix:path=$T_RUN/nobus: No such file or directory" \
 		env DBUS_SESSION_BUS_ADDRESS="unix:path=$T_RUN/nobus" "$CTL" "$cmd"
 done
@@ -233,6 +235,14 @@ t_check "dropped PDN: failed with its reason" bash -c \
 t_check "dropped PDN: wwan1 deconfigured" \
 	bash -c "! ip -n '$NS' addr show dev wwan1 | grep -q 198.51.100.2"
 
+# mcmigctl watch follows the next migration, text and JSON, from its first
+# line (the state it starts from: subscribed by then) to SIGINT / SIGTERM.
+"$CTL" watch >"$T_RUN/watch.out" 2>&1 &
+watch_text=$!
+"$CTL" watch --json >"$T_RUN/watch.json" 2>&1 &
+watch_json=$!
+t_wait_for "the watchers' first lines" 5 bash -c "grep -q ' failed (partner $PARTNER): pdn-dropped' '$T_RUN/watch.out' &&
+	grep -q '\"state\":\"failed\"' '$T_RUN/watch.json'" || die "mcmigctl watch started"
 requests=$(wc -l <"$T_RUN/cms-requests.log")
 out=$("$CTL" migrate --partner "$PARTNER" --json)
 rc=$?
@@ -241,6 +251,34 @@ t_check "reason names the registration timeout ($out)" \
 	grep -q '"reason":"registration-timeout: no final answer from the partner"' <<<"$out"
 t_check "stored configuration used: no CMS request" \
 	test "$(wc -l <"$T_RUN/cms-requests.log")" -eq "$requests"
+t_wait_for "the watchers to see the end" 5 grep -q '"new":"failed"' "$T_RUN/watch.json"
+# ends DESC PID: PID ends within 5 s (else it is killed); its exit code in rc.
+ends() {
+	t_wait_for "$1" 5 bash -c "! kill -0 $2 2>/dev/null" || kill -KILL "$2"
+	wait "$2"
+	rc=$?
+}
+# (bash starts background jobs with SIGINT ignored: only watch's own handler ends it.)
+kill -INT "$watch_text"
+kill -TERM "$watch_json"
+ends "watch to end on SIGINT" "$watch_text"
+t_check "watch ends on SIGINT with exit 0 (rc $rc)" test "$rc" -eq 0
+ends "watch --json to end on SIGTERM" "$watch_json"
+t_check "watch --json ends on SIGTERM with exit 0 (rc $rc)" test "$rc" -eq 0
+cat >"$T_RUN/watch.want" <<'EOF'
+failed -> partner-config-stored (migrate)
+partner-config-stored -> pdn-connecting (connect)
+pdn-connecting -> registering (pdn-up)
+registering -> disconnecting (timeout)
+disconnecting -> failed (pdn-down): registration-timeout: no final answer from the partner
+EOF
+# Every signal carries the machine's reason; the check keeps the last one only.
+t_check "watch: one line per step, each with its time" bash -c "diff -u '$T_RUN/watch.want' \
+	<(tail -n +2 '$T_RUN/watch.out' | sed -E 's/^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} //;
+		\$!s/\\): .*/)/')"
+t_check "watch --json: the same steps, one object per line" bash -c "diff -u '$T_RUN/watch.want' \
+	<(tail -n +2 '$T_RUN/watch.json' | jq -r '.old + \" -> \" + .new + \" (\" + .event + \")\" +
+		(if .new == \"failed\" then \": \" + .reason else \"\" end)')"
 t_check "partner PDN came up again" \
 	test "$(grep -c "session up: apn=mcptt.partner.example" "$T_RUN/emu.log")" -eq 2
 t_check "wwan1 was configured for SIP" grep -q "pdn-connecting -> registering (pdn-up)" \
@@ -266,6 +304,8 @@ t_check "clean exit on SIGTERM (rc $rc)" test "$rc" -eq 0
 start_agent agent3 "" || die "mcmigd up again"
 "$CTL" migrate --partner "$PARTNER" --timeout 120 >"$T_RUN/left.out" 2>&1 &
 waiter=$!
+"$CTL" watch >"$T_RUN/watch-left.out" 2>&1 &
+watcher=$!
 t_wait_for "the migration to be registering" 10 \
 	bash -c "'$CTL' status | grep -q '^state:   registering'" || die "registering for the kill"
 kill -KILL "$(t_pid agent3)"
@@ -275,9 +315,12 @@ wait "$waiter"
 rc=$?
 t_check "daemon killed while mcmigctl migrate waits: exit 3 (rc $rc)" test "$rc" -eq 3
 t_check "and it says the daemon left the bus" grep -q "mcmigd left the bus" "$T_RUN/left.out"
+ends "mcmigctl watch to end after the daemon died" "$watcher"
+t_check "daemon killed while mcmigctl watch follows it: exit 3 (rc $rc)" test "$rc" -eq 3
+t_check "and watch says the daemon left the bus" grep -q "mcmigd left the bus" "$T_RUN/watch-left.out"
 
 # The bus is there, mcmigd is not: the name, and how to start it.
-for cmd in status migrate return timeline; do
+for cmd in status migrate return timeline watch; do
 	says "$cmd with no mcmigd" 3 "mcmigd is not running: nobody owns org.mcmig.Agent1 on the session bus" \
 		"$CTL" "$cmd"
 done
