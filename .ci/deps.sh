@@ -9,7 +9,7 @@ set -euo pipefail
 
 # Build and unit tests.
 BUILD_PKGS=(
-	gcc make pkg-config clang-format file openssl python3
+	gcc make pkg-config clang-format file openssl python3 scdoc
 	libglib2.0-dev libqmi-glib-dev libmbim-glib-dev libmm-glib-dev
 	libpcsclite-dev libcurl4-openssl-dev libxml2-dev libcmocka-dev libosip2-dev
 )

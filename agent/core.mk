@@ -52,7 +52,7 @@ mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libcurl libxml-2.0 qmi-glib mbim-gl
 endif
 
 # mcmigctl status | migrate | return (D-Bus to mcmigd).
-mcmigctl_SRCS += agent/ctl-daemon.c
+mcmigctl_SRCS += agent/ctl-daemon.c agent/ctl-bus.c
 mcmigctl_PKGS += gio-2.0
 
 # The hardened unit (paths substituted; remade every time, PREFIX may differ
@@ -71,3 +71,5 @@ INTEGRATION_TESTS += tests/integration/mcmigd.sh
 INTEGRATION_TESTS += tests/integration/e2e-migration.sh
 INTEGRATION_TESTS += tests/integration/unit-security.sh
 INTEGRATION_TESTS += tests/integration/mcmigd-hardened.sh
+# The interface description (checked against the daemon by tests/integration/mcmigd.sh).
+INSTALL_DATA += agent/org.mcmig.Agent1.xml:share/dbus-1/interfaces/org.mcmig.Agent1.xml

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mcmigctl status | migrate | return: talk to mcmigd over D-Bus
+ * mcmigctl status | migrate | return | watch: talk to mcmigd over D-Bus
  * (org.mcmig.Agent1 on the system bus; --session for tests). migrate and
- * return wait for the outcome, following the StateChanged signals.
+ * return wait for the outcome, following the StateChanged signals; watch
+ * prints each of them until interrupted.
  */
 #include <getopt.h>
 #include <stdbool.h>
@@ -11,13 +12,11 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib-unix.h>
 
+#include "ctl-bus.h"
 #include "ctl-util.h"
 #include "ctl.h"
-
-#define AGENT_NAME  "org.mcmig.Agent1"
-#define AGENT_PATH  "/org/mcmig/Agent1"
-#define AGENT_IFACE "org.mcmig.Agent1"
 
 struct ctl_opts {
 	bool json;
@@ -73,9 +72,9 @@ static char *get_prop(GDBusConnection *bus, const char *name, GError **err)
 	GVariant *v, *inner;
 	char *s;
 
-	v = g_dbus_connection_call_sync(bus, AGENT_NAME, AGENT_PATH,
+	v = g_dbus_connection_call_sync(bus, CTL_AGENT_NAME, CTL_AGENT_PATH,
 					"org.freedesktop.DBus.Properties", "Get",
-					g_variant_new("(ss)", AGENT_IFACE, name),
+					g_variant_new("(ss)", CTL_AGENT_IFACE, name),
 					G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
 					5000, NULL, err);
 	if (!v)
@@ -141,7 +140,7 @@ static int parse(int argc, char **argv, struct ctl_opts *o, bool with_partner, c
 
 	memset(o, 0, sizeof(*o));
 	o->timeout_s = 120;
-	o->session = g_strcmp0(g_getenv("MCMIG_BUS"), "session") == 0;
+	o->session = ctl_bus_session_default();
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -180,9 +179,14 @@ usage:
 	return CTL_EXIT_USAGE;
 }
 
-static GDBusConnection *connect_bus(const struct ctl_opts *o, GError **err)
+/* Prints what a failed call to mcmigd means (ctl-bus.h) with what is known of the state. */
+static void print_failure(const struct status *st, const struct ctl_opts *o, const GError *err,
+			  const char *what)
 {
-	return g_bus_get_sync(o->session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, err);
+	char *msg = ctl_bus_explain(err, what, o->session);
+
+	print_status(st, o, msg);
+	g_free(msg);
 }
 
 static const char status_usage[] = "usage: mcmigctl status [--json] [--session]\n"
@@ -195,23 +199,28 @@ static int status_main(int argc, char **argv)
 	struct ctl_opts o;
 	GDBusConnection *bus;
 	GError *err = NULL;
+	char *msg;
 	int ret;
 
 	ret = parse(argc, argv, &o, false, status_usage);
 	if (ret)
 		return ret < 0 ? CTL_EXIT_OK : ret;
-	bus = connect_bus(&o, &err);
-	if (!bus || read_status(bus, &st, &err) < 0) {
-		print_status(&st, &o, err->message);
+	bus = ctl_bus_connect(o.session, &msg);
+	if (!bus) {
+		print_status(&st, &o, msg);
+		g_free(msg);
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	if (read_status(bus, &st, &err) < 0) {
+		print_failure(&st, &o, err, "read the state of");
+		g_error_free(err);
 		ret = CTL_EXIT_UNAVAILABLE;
 	} else {
 		print_status(&st, &o, NULL);
 		ret = CTL_EXIT_OK;
 	}
-	g_clear_error(&err);
 	status_clear(&st);
-	if (bus)
-		g_object_unref(bus);
+	g_object_unref(bus);
 	return ret;
 }
 
@@ -270,31 +279,35 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 	GError *err = NULL;
 	GVariant *v;
 	guint sub, t, watch;
+	char *msg, *what;
 	int ret;
 
-	bus = connect_bus(o, &err);
+	bus = ctl_bus_connect(o->session, &msg);
 	if (!bus) {
-		print_status(&st, o, err->message);
-		g_error_free(err);
+		print_status(&st, o, msg);
+		g_free(msg);
 		g_variant_unref(g_variant_ref_sink(args));
 		return CTL_EXIT_UNAVAILABLE;
 	}
 	w.loop = g_main_loop_new(NULL, FALSE);
 	/* Subscribed before the call, so that no transition is missed. */
-	sub = g_dbus_connection_signal_subscribe(bus, AGENT_NAME, AGENT_IFACE, "StateChanged",
-						 AGENT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
-						 on_state_changed, &w, NULL);
+	sub = g_dbus_connection_signal_subscribe(bus, CTL_AGENT_NAME, CTL_AGENT_IFACE,
+						 "StateChanged", CTL_AGENT_PATH, NULL,
+						 G_DBUS_SIGNAL_FLAGS_NONE, on_state_changed, &w,
+						 NULL);
 	/* A name with no owner is reported at once: a daemon gone right after
 	 * the call is noticed too. */
-	watch = g_bus_watch_name_on_connection(bus, AGENT_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
-					       on_name_vanished, &w, NULL);
-	v = g_dbus_connection_call_sync(bus, AGENT_NAME, AGENT_PATH, AGENT_IFACE, method, args,
-					NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &err);
+	watch = g_bus_watch_name_on_connection(bus, CTL_AGENT_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+					       NULL, on_name_vanished, &w, NULL);
+	v = g_dbus_connection_call_sync(bus, CTL_AGENT_NAME, CTL_AGENT_PATH, CTL_AGENT_IFACE,
+					method, args, NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000,
+					NULL, &err);
 	if (!v) {
 		ret = exit_for_error(err);
-		g_dbus_error_strip_remote_error(err);
 		read_status(bus, &st, NULL);
-		print_status(&st, o, err->message);
+		what = g_strdup_printf("call %s on", method);
+		print_failure(&st, o, err, what);
+		g_free(what);
 		g_error_free(err);
 		goto out;
 	}
@@ -309,7 +322,7 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 			     "unknown (see 'mcmigctl status' once it runs again)");
 		ret = CTL_EXIT_UNAVAILABLE;
 	} else if (read_status(bus, &st, &err) < 0) {
-		print_status(&st, o, err->message);
+		print_failure(&st, o, err, "read the state of");
 		g_error_free(err);
 		ret = CTL_EXIT_UNAVAILABLE;
 	} else if (w.timed_out) {
@@ -372,6 +385,148 @@ static int return_main(int argc, char **argv)
 		return ret < 0 ? CTL_EXIT_OK : ret;
 	return run(&o, "Return", g_variant_new("()"), ends, "idle-on-primary");
 }
+
+static const char watch_usage[] =
+	"usage: mcmigctl watch [--json] [--session]\n"
+	"  the current state, TIME STATE[ (partner ID)][: REASON], then each transition\n"
+	"  as it happens, TIME OLD -> NEW (EVENT)[: REASON], one line each; --json: one\n"
+	"  JSON object per line (time, state, partner, reason; time, old, new, event,\n"
+	"  reason); until SIGINT or SIGTERM (exit 0) or mcmigd leaves the bus (exit 3)\n";
+
+/* Following StateChanged: @w ends on the signals or the daemon's leaving. */
+struct watch {
+	struct wait w;
+	bool json;
+};
+
+/* Local time of day to the millisecond for text, UTC ISO 8601 for JSON. */
+static void print_now(bool json)
+{
+	GDateTime *now = json ? g_date_time_new_now_utc() : g_date_time_new_now_local();
+	gchar *s = g_date_time_format(now, json ? "%Y-%m-%dT%H:%M:%S" : "%H:%M:%S");
+	int ms = g_date_time_get_microsecond(now) / 1000;
+
+	if (json)
+		printf("{\"time\":\"%s.%03dZ\"", s, ms);
+	else
+		printf("%s.%03d ", s, ms);
+	g_free(s);
+	g_date_time_unref(now);
+}
+
+/* Prints a JSON member ,"name":"value". */
+static void json_member(const char *name, const char *value)
+{
+	printf(",\"%s\":", name);
+	ctl_json_str(value, false);
+}
+
+static void on_watch_changed(GDBusConnection *c, const gchar *sender, const gchar *path,
+			     const gchar *iface, const gchar *signal, GVariant *params, gpointer ud)
+{
+	struct watch *wt = ud;
+	const gchar *old, *new_state, *ev, *reason;
+
+	g_variant_get(params, "(&s&s&s&s)", &old, &new_state, &ev, &reason);
+	print_now(wt->json);
+	if (wt->json) {
+		json_member("old", old);
+		json_member("new", new_state);
+		json_member("event", ev);
+		json_member("reason", reason);
+		printf("}\n");
+	} else {
+		printf("%s -> %s (%s)%s%s\n", old, new_state, ev, *reason ? ": " : "", reason);
+	}
+	/* A pipe to a log or a test must see each step when it happens. */
+	fflush(stdout);
+}
+
+static gboolean on_stop(gpointer ud)
+{
+	g_main_loop_quit(ud);
+	return G_SOURCE_CONTINUE;
+}
+
+/* The state when the watch starts: subscribed already, so no step falls in between. */
+static void print_start(const struct status *st, bool json)
+{
+	print_now(json);
+	if (json) {
+		json_member("state", st->state);
+		json_member("partner", st->partner);
+		json_member("reason", st->reason);
+		printf("}\n");
+	} else {
+		printf("%s%s%s%s%s%s\n", st->state, *st->partner ? " (partner " : "", st->partner,
+		       *st->partner ? ")" : "", *st->reason ? ": " : "", st->reason);
+	}
+	fflush(stdout);
+}
+
+static int watch_main(int argc, char **argv)
+{
+	struct watch wt = { 0 };
+	struct status st = { 0 };
+	struct ctl_opts o;
+	GDBusConnection *bus;
+	GError *err = NULL;
+	guint sub, name, sig_int, sig_term;
+	char *msg;
+	int ret;
+
+	ret = parse(argc, argv, &o, false, watch_usage);
+	if (ret)
+		return ret < 0 ? CTL_EXIT_OK : ret;
+	bus = ctl_bus_connect(o.session, &msg);
+	if (!bus) {
+		fprintf(stderr, "mcmigctl: %s\n", msg);
+		g_free(msg);
+		return CTL_EXIT_UNAVAILABLE;
+	}
+	wt.json = o.json;
+	wt.w.loop = g_main_loop_new(NULL, FALSE);
+	sub = g_dbus_connection_signal_subscribe(bus, CTL_AGENT_NAME, CTL_AGENT_IFACE,
+						 "StateChanged", CTL_AGENT_PATH, NULL,
+						 G_DBUS_SIGNAL_FLAGS_NONE, on_watch_changed, &wt,
+						 NULL);
+	name = g_bus_watch_name_on_connection(bus, CTL_AGENT_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+					      NULL, on_name_vanished, &wt.w, NULL);
+	sig_int = g_unix_signal_add(SIGINT, on_stop, wt.w.loop);
+	sig_term = g_unix_signal_add(SIGTERM, on_stop, wt.w.loop);
+	if (read_status(bus, &st, &err) < 0) {
+		msg = ctl_bus_explain(err, "read the state of", o.session);
+		fprintf(stderr, "mcmigctl: %s\n", msg);
+		g_free(msg);
+		g_error_free(err);
+		ret = CTL_EXIT_UNAVAILABLE;
+		goto out;
+	}
+	print_start(&st, o.json);
+	g_main_loop_run(wt.w.loop);
+	if (wt.w.left) {
+		fprintf(stderr, "mcmigctl: mcmigd left the bus (nobody owns " CTL_AGENT_NAME
+				" any more): no more steps to follow\n");
+		ret = CTL_EXIT_UNAVAILABLE;
+	} else {
+		ret = CTL_EXIT_OK;
+	}
+out:
+	g_source_remove(sig_term);
+	g_source_remove(sig_int);
+	g_bus_unwatch_name(name);
+	g_dbus_connection_signal_unsubscribe(bus, sub);
+	status_clear(&st);
+	g_main_loop_unref(wt.w.loop);
+	g_object_unref(bus);
+	return ret;
+}
+
+const struct ctl_command ctl_watch_command = {
+	.name = "watch",
+	.summary = "follow mcmigd's migration step by step",
+	.main = watch_main,
+};
 
 const struct ctl_command ctl_status_command = {
 	.name = "status",

@@ -14,6 +14,7 @@
 
 #include <gio/gio.h>
 
+#include "ctl-bus.h"
 #include "ctl.h"
 #include "timeline.h"
 
@@ -32,21 +33,24 @@ static int from_daemon(bool session, char **text)
 	GDBusConnection *bus;
 	GVariant *v, *inner;
 	GError *err = NULL;
+	char *msg;
 
-	bus = g_bus_get_sync(session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &err);
+	bus = ctl_bus_connect(session, &msg);
 	if (!bus) {
-		fprintf(stderr, "mcmigctl: bus: %s\n", err->message);
-		g_error_free(err);
+		fprintf(stderr, "mcmigctl: %s\n", msg);
+		g_free(msg);
 		return CTL_EXIT_UNAVAILABLE;
 	}
-	v = g_dbus_connection_call_sync(bus, "org.mcmig.Agent1", "/org/mcmig/Agent1",
+	v = g_dbus_connection_call_sync(bus, CTL_AGENT_NAME, CTL_AGENT_PATH,
 					"org.freedesktop.DBus.Properties", "Get",
-					g_variant_new("(ss)", "org.mcmig.Agent1", "Timeline"),
+					g_variant_new("(ss)", CTL_AGENT_IFACE, "Timeline"),
 					G_VARIANT_TYPE("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
 					5000, NULL, &err);
 	g_object_unref(bus);
 	if (!v) {
-		fprintf(stderr, "mcmigctl: mcmigd: %s\n", err->message);
+		msg = ctl_bus_explain(err, "read the timeline of", session);
+		fprintf(stderr, "mcmigctl: %s\n", msg);
+		g_free(msg);
 		g_error_free(err);
 		return CTL_EXIT_UNAVAILABLE;
 	}
@@ -104,7 +108,7 @@ static int timeline_main(int argc, char **argv)
 	static struct timeline tl;
 	char err[TIMELINE_ERR_MAX];
 	const char *svg = NULL, *file = NULL;
-	bool json = false, session = g_strcmp0(g_getenv("MCMIG_BUS"), "session") == 0;
+	bool json = false, session = ctl_bus_session_default();
 	char *text = NULL;
 	int c, ret;
 

@@ -21,28 +21,71 @@ struct parse {
 };
 
 /*
- * Keys an older mcmig.conf may still hold: accepted, without effect, and
- * named in mcmigd_config.retired so that the daemon says so. A device
- * updated in the field must not stop starting over a setting that went away.
+ * Every key the parser accepts (mcmigd-config.h). Retired keys are those an
+ * older mcmig.conf may still hold: accepted, without effect, and named in
+ * mcmigd_config.retired so that the daemon says so. A device updated in the
+ * field must not stop starting over a setting that went away.
  */
-static const struct {
-	const char *group, *key, *why;
-} retired_keys[] = {
+const struct mcmigd_config_key mcmigd_config_keys[] = {
+	{ "agent", "mc-service-id", NULL },
+	{ "agent", "state-dir", NULL },
+	{ "agent", "bus", NULL },
+	{ "agent", "profile", NULL },
+	{ "agent", "static", NULL },
+	{ "agent", "board", NULL },
+	{ "agent", "boards-dir", NULL },
+	{ "cmc", "url", NULL },
+	{ "cmc", "ca-file", NULL },
+	{ "cmc", "token-file", NULL },
+	{ "cmc", "connect-timeout-ms", NULL },
+	{ "cmc", "timeout-ms", NULL },
+	{ "cmc", "max-attempts", NULL },
+	{ "cmc", "backoff-initial-ms", NULL },
+	{ "cmc", "backoff-max-ms", NULL },
+	{ "modem", "backend", NULL },
+	{ "modem", "device", NULL },
+	{ "modem", "proxy", NULL },
+	{ "modem", "bus", NULL },
+	{ "modem", "netdev", NULL },
+	{ "modem", "timeout-ms", NULL },
+	{ "card", "reader", NULL },
+	{ "card", "timeout-ms", NULL },
+	{ "sip", "expires", NULL },
+	{ "sip", "max-auth-failures", NULL },
+	{ "sip", "force-tcp", NULL },
+	{ "sip", "reg-event-expires", NULL },
+	{ "timers", "cmc-ms", NULL },
+	{ "timers", "pdn-ms", NULL },
+	{ "timers", "reg-ms", NULL },
+	{ "timers", "dereg-ms", NULL },
+	{ "timers", "down-ms", NULL },
 	{ "timers", "auth-ms", "the card's answer is bounded by [card] timeout-ms (twice it)" },
+	{ "primary", "plmn", NULL },
+	{ "primary", "netdev", NULL },
+	{ "primary", "grace-ms", NULL },
+	{ "primary", "back-ms", NULL },
+	{ "primary", "migrate", NULL },
+	{ "primary", "return", NULL },
+	{ "primary", "partner", NULL },
+	{ MCMIGD_CONFIG_POLICY, "plmn", NULL },
+	{ MCMIGD_CONFIG_POLICY, "tac", NULL },
+	{ MCMIGD_CONFIG_POLICY, "partner", NULL },
+	{ NULL, NULL, NULL },
 };
 
-static bool retired(struct parse *p, const char *group, const char *key)
+/* The table's name for a group of the file: one for every [policy NAME]. */
+static const char *table_group(const char *group)
 {
-	size_t i, n;
+	return strncmp(group, "policy ", 7) == 0 ? MCMIGD_CONFIG_POLICY : group;
+}
 
-	for (i = 0; i < ARRAY_SIZE(retired_keys); i++) {
-		if (strcmp(retired_keys[i].group, group) || strcmp(retired_keys[i].key, key))
-			continue;
-		n = strlen(p->retired);
-		snprintf(p->retired + n, p->retired_len - n, "%s[%s] %s: no longer used, %s",
-			 n ? "; " : "", group, key, retired_keys[i].why);
-		return true;
-	}
+static bool known_group(const char *group)
+{
+	const struct mcmigd_config_key *k;
+
+	for (k = mcmigd_config_keys; k->group; k++)
+		if (strcmp(k->group, table_group(group)) == 0)
+			return true;
 	return false;
 }
 
@@ -117,18 +160,26 @@ static int bool_val(struct parse *p, const char *group, const char *key, bool *o
 }
 
 /* Unknown keys are mistakes (a typo would silently keep a default). */
-static int check_keys(struct parse *p, const char *group, const char *const *known)
+static int check_keys(struct parse *p, const char *group)
 {
 	gchar **keys = g_key_file_get_keys(p->kf, group, NULL, NULL);
-	size_t i, j;
+	const struct mcmigd_config_key *k;
+	size_t i, n;
 	int ret = 0;
 
 	for (i = 0; keys && keys[i] && ret == 0; i++) {
-		for (j = 0; known[j]; j++)
-			if (strcmp(keys[i], known[j]) == 0)
+		for (k = mcmigd_config_keys; k->group; k++)
+			if (strcmp(k->group, table_group(group)) == 0 &&
+			    strcmp(k->key, keys[i]) == 0)
 				break;
-		if (!known[j] && !retired(p, group, keys[i]))
+		if (!k->group) {
 			ret = bad(p, group, keys[i], "unknown key", NULL);
+		} else if (k->retired) {
+			n = strlen(p->retired);
+			snprintf(p->retired + n, p->retired_len - n,
+				 "%s[%s] %s: no longer used, %s", n ? "; " : "", group, keys[i],
+				 k->retired);
+		}
 	}
 	g_strfreev(keys);
 	return ret;
@@ -143,14 +194,11 @@ static bool digits(const char *s, size_t min, size_t max)
 
 static int parse_policy(struct parse *p, const char *group, struct migrate_policy *pol)
 {
-	static const char *const known[] = { "plmn", "tac", "partner", NULL };
 	char plmn[16] = "", tac[32] = "";
 	char *dash;
 	int ret;
 
-	ret = check_keys(p, group, known);
-	if (ret == 0)
-		ret = str(p, group, "plmn", plmn, sizeof(plmn), true);
+	ret = str(p, group, "plmn", plmn, sizeof(plmn), true);
 	if (ret == 0)
 		ret = str(p, group, "tac", tac, sizeof(tac), false);
 	if (ret == 0)
@@ -251,25 +299,14 @@ static int parse_primary(struct parse *p, struct mcmigd_config *c)
 
 static int parse_groups(struct parse *p, struct mcmigd_config *c)
 {
-	static const char *const agent_keys[] = { "mc-service-id", "state-dir", "bus",
-						  "profile",	   "static",	"board",
-						  "boards-dir",	   NULL };
-	static const char *const cmc_keys[] = {
-		"url",	      "ca-file",      "token-file",	    "connect-timeout-ms",
-		"timeout-ms", "max-attempts", "backoff-initial-ms", "backoff-max-ms",
-		NULL
+	static const struct {
+		const char *key;
+		enum migrate_timer id;
+	} timers[] = {
+		{ "cmc-ms", MIGRATE_T_CMC },   { "pdn-ms", MIGRATE_T_PDN },
+		{ "reg-ms", MIGRATE_T_REG },   { "dereg-ms", MIGRATE_T_DEREG },
+		{ "down-ms", MIGRATE_T_DOWN },
 	};
-	static const char *const modem_keys[] = { "backend", "device",	   "proxy", "bus",
-						  "netdev",  "timeout-ms", NULL };
-	static const char *const card_keys[] = { "reader", "timeout-ms", NULL };
-	static const char *const sip_keys[] = { "expires", "max-auth-failures", "force-tcp",
-						"reg-event-expires", NULL };
-	static const char *const timer_keys[] = { "cmc-ms",   "pdn-ms",	 "reg-ms",
-						  "dereg-ms", "down-ms", NULL };
-	static const char *const primary_keys[] = { "plmn",    "netdev", "grace-ms", "back-ms",
-						    "migrate", "return", "partner",  NULL };
-	static const enum migrate_timer timer_ids[] = { MIGRATE_T_CMC, MIGRATE_T_PDN, MIGRATE_T_REG,
-							MIGRATE_T_DEREG, MIGRATE_T_DOWN };
 	struct migrate_config *m = &c->migrate;
 	gchar **groups;
 	char bus[16] = "system";
@@ -280,28 +317,17 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 	for (i = 0; groups[i] && ret == 0; i++) {
 		const char *g = groups[i];
 
-		if (strcmp(g, "agent") == 0)
-			ret = check_keys(p, g, agent_keys);
-		else if (strcmp(g, "cmc") == 0)
-			ret = check_keys(p, g, cmc_keys);
-		else if (strcmp(g, "modem") == 0)
-			ret = check_keys(p, g, modem_keys);
-		else if (strcmp(g, "card") == 0)
-			ret = check_keys(p, g, card_keys);
-		else if (strcmp(g, "sip") == 0)
-			ret = check_keys(p, g, sip_keys);
-		else if (strcmp(g, "timers") == 0)
-			ret = check_keys(p, g, timer_keys);
-		else if (strcmp(g, "primary") == 0)
-			ret = check_keys(p, g, primary_keys);
-		else if (strncmp(g, "policy ", 7) == 0) {
+		if (!known_group(g)) {
+			snprintf(p->err, p->err_len, "[%s]: unknown group", g);
+			ret = -EINVAL;
+			break;
+		}
+		ret = check_keys(p, g);
+		if (ret == 0 && strcmp(table_group(g), MCMIGD_CONFIG_POLICY) == 0) {
 			if (m->n_policy == MIGRATE_POLICY_MAX)
 				ret = bad(p, g, "plmn", "too many [policy ...] groups", NULL);
 			else
 				ret = parse_policy(p, g, &m->policy[m->n_policy++]);
-		} else {
-			snprintf(p->err, p->err_len, "[%s]: unknown group", g);
-			ret = -EINVAL;
 		}
 	}
 	g_strfreev(groups);
@@ -384,8 +410,8 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 	if (ret == 0)
 		ret = uint_val(p, "sip", "reg-event-expires", &m->sip_reg_event_expires, 60,
 			       600000);
-	for (i = 0; ret == 0 && i < ARRAY_SIZE(timer_ids); i++)
-		ret = uint_val(p, "timers", timer_keys[i], &m->timeout_ms[timer_ids[i]], 100,
+	for (i = 0; ret == 0 && i < ARRAY_SIZE(timers); i++)
+		ret = uint_val(p, "timers", timers[i].key, &m->timeout_ms[timers[i].id], 100,
 			       3600000);
 	if (ret == 0)
 		ret = parse_primary(p, c);

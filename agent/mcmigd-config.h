@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * mcmig.conf (GKeyFile; agent/mcmig.conf.sample documents every key). Pure:
+ * mcmig.conf (GKeyFile; mcmig.conf(5), agent/man/, documents every key). Pure:
  * parses a buffer; a malformed file or value is an error naming the group,
  * the key and what is wrong with it.
  */
@@ -55,6 +55,22 @@ struct mcmigd_config {
 	/* Keys of an older configuration, accepted without effect ("" = none). */
 	char retired[256];
 };
+
+/* The group that stands for every [policy NAME] in mcmigd_config_keys. */
+#define MCMIGD_CONFIG_POLICY "policy NAME"
+
+/*
+ * One key the parser accepts. The table is what the manual (mcmig.conf(5))
+ * and the sample are checked against (tests/unit/test_mcmigd_config.c).
+ */
+struct mcmigd_config_key {
+	const char *group;
+	const char *key;
+	const char *retired; /* why it is no longer used; NULL while it is */
+};
+
+/* Every key, retired ones included; ends with a NULL group. */
+extern const struct mcmigd_config_key mcmigd_config_keys[];
 
 /*
  * Parses @len bytes of @data. Returns 0, or -EINVAL with @err ("[cmc] url:

@@ -2,7 +2,8 @@
 # mcmigd as a whole, with real parts and no SIP core: a private D-Bus bus, the
 # product's QMI backend against qmi-emu, rtnetlink on netdevs of a private
 # namespace, and a scripted HTTPS CMS with a test CA. Paths: a CMS refusal
-# (exit 6, reason, nothing stored), a fetch that stores a 0600 record without
+# (exit 6, reason, nothing stored), the exported interface against
+# agent/org.mcmig.Agent1.xml, a fetch that stores a 0600 record without
 # touching mcmig.conf, a restart that restores the stored state, a migration
 # with sd_notify READY/STATUS/WATCHDOG, the location trigger (serving PLMN/TAC
 # changed in the emulator) migrating until the network drops the partner PDN,
@@ -10,6 +11,10 @@
 # brings the partner PDN up and, with no P-CSCF answering, rolls back at
 # T-reg: PDN down, wwan1 deconfigured, the primary's wwan0 untouched; then a
 # clean SIGTERM.
+# mcmigctl watch following a migration (text and JSON lines, SIGINT/SIGTERM,
+# the daemon leaving); mcmigctl's words when the bus, the daemon or the bus
+# policy's permission is missing (every D-Bus command), the last with the
+# shipped policy on the bus.
 # The end-to-end migration with the card and Kamailio is e2e-migration.sh.
 . "$(dirname "$0")/../lib.sh"
 t_init mcmigd
@@ -27,7 +32,7 @@ fi
 die() {
 	t_abort "$1"
 }
-for tool in dbus-daemon openssl /usr/bin/python3; do
+for tool in dbus-daemon gdbus openssl /usr/bin/python3; do
 	command -v "$tool" >/dev/null || die "$tool installed"
 done
 
@@ -49,9 +54,14 @@ cat >"$T_RUN/bus.conf" <<EOF
 <busconfig>
   <type>session</type>
   <listen>unix:path=$T_RUN/bus</listen>
+  <!-- for mcmigctl run as another user: no file permission guards it -->
+  <listen>unix:abstract=mcmig-bus-$T_ID</listen>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/>
+    <allow user="*"/>
   </policy>
+  <!-- the shipped policy: only root calls mcmigd -->
+  <include>$T_TOP/agent/org.mcmig.Agent1.conf</include>
 </busconfig>
 EOF
 t_spawn bus dbus-daemon --config-file="$T_RUN/bus.conf" --nofork
@@ -118,6 +128,24 @@ partner=$PARTNER
 EOF
 conf_sum=$(sha256sum <"$T_RUN/mcmig.conf")
 
+# says DESC RC TEXT CMD...: CMD exits RC and its output contains TEXT.
+says() {
+	local desc=$1 want=$2 text=$3 rc
+	shift 3
+	"$@" >"$T_RUN/says.out" 2>&1
+	rc=$?
+	t_check "$desc: exit $want (rc $rc), says '$text'" \
+		bash -c "[ $rc -eq $want ] && grep -qF -- \"\$1\" '$T_RUN/says.out'" - "$text"
+}
+
+# No bus where the address points: which address, and what to do.
+for cmd in status migrate return timeline watch; do
+	says "$cmd with no bus socket" 3 "cannot connect to the session D-Bus at unix:path=$T_RUN/nobus: No such file or directory" \
+		env DBUS_SESSION_BUS_ADDRESS="unix:path=$T_RUN/nobus" "$CTL" "$cmd"
+done
+says "status with no system bus" 3 "is dbus running? start it: systemctl start dbus" \
+	env -u MCMIG_BUS DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T_RUN/nobus" "$CTL" status
+
 t_check "--check-config accepts the configuration" "$MCMIGD" -c "$T_RUN/mcmig.conf" --check-config
 printf '[cmc]\nurl=http://x/\n' >"$T_RUN/bad.conf"
 t_check "a malformed configuration is refused, naming the key" bash -c \
@@ -143,6 +171,25 @@ start_agent() {
 }
 start_agent agent idle-on-primary || die "mcmigd up and idle"
 t_ok "mcmigd up, idle on the primary"
+
+# The shipped interface description (agent/org.mcmig.Agent1.xml) against what
+# mcmigd exports (Introspectable.Introspect on its object).
+IFACE_PY=tests/integration/dbus-iface.py
+t_setup "introspection of /org/mcmig/Agent1" bash -c "gdbus introspect --session \
+	--dest org.mcmig.Agent1 --object-path /org/mcmig/Agent1 --xml >'$T_RUN/live.xml'"
+t_check "org.mcmig.Agent1.xml is what mcmigd exports" bash -c \
+	"diff -u <('$IFACE_PY' agent/org.mcmig.Agent1.xml org.mcmig.Agent1) \
+		<('$IFACE_PY' '$T_RUN/live.xml' org.mcmig.Agent1) >'$T_RUN/iface.diff'"
+
+# The shipped bus policy refuses a call from another user than root: said so.
+as_nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups
+	env DBUS_SESSION_BUS_ADDRESS="unix:abstract=mcmig-bus-$T_ID")
+says "migrate by user nobody is refused by the bus policy" 3 \
+	"the D-Bus policy does not let nobody (uid 65534) call Migrate on mcmigd" \
+	"${as_nobody[@]}" "$CTL" migrate --partner "$PARTNER"
+t_check "and it says to run it as root" grep -qF "run it as root" "$T_RUN/says.out"
+says "status by user nobody (the policy lets anyone read)" 0 "state:   idle-on-primary" \
+	"${as_nobody[@]}" "$CTL" status
 
 out=$("$CTL" migrate --partner "$PARTNER" --json)
 rc=$?
@@ -188,6 +235,14 @@ t_check "dropped PDN: failed with its reason" bash -c \
 t_check "dropped PDN: wwan1 deconfigured" \
 	bash -c "! ip -n '$NS' addr show dev wwan1 | grep -q 198.51.100.2"
 
+# mcmigctl watch follows the next migration, text and JSON, from its first
+# line (the state it starts from: subscribed by then) to SIGINT / SIGTERM.
+"$CTL" watch >"$T_RUN/watch.out" 2>&1 &
+watch_text=$!
+"$CTL" watch --json >"$T_RUN/watch.json" 2>&1 &
+watch_json=$!
+t_wait_for "the watchers' first lines" 5 bash -c "grep -q ' failed (partner $PARTNER): pdn-dropped' '$T_RUN/watch.out' &&
+	grep -q '\"state\":\"failed\"' '$T_RUN/watch.json'" || die "mcmigctl watch started"
 requests=$(wc -l <"$T_RUN/cms-requests.log")
 out=$("$CTL" migrate --partner "$PARTNER" --json)
 rc=$?
@@ -196,6 +251,34 @@ t_check "reason names the registration timeout ($out)" \
 	grep -q '"reason":"registration-timeout: no final answer from the partner"' <<<"$out"
 t_check "stored configuration used: no CMS request" \
 	test "$(wc -l <"$T_RUN/cms-requests.log")" -eq "$requests"
+t_wait_for "the watchers to see the end" 5 grep -q '"new":"failed"' "$T_RUN/watch.json"
+# ends DESC PID: PID ends within 5 s (else it is killed); its exit code in rc.
+ends() {
+	t_wait_for "$1" 5 bash -c "! kill -0 $2 2>/dev/null" || kill -KILL "$2"
+	wait "$2"
+	rc=$?
+}
+# (bash starts background jobs with SIGINT ignored: only watch's own handler ends it.)
+kill -INT "$watch_text"
+kill -TERM "$watch_json"
+ends "watch to end on SIGINT" "$watch_text"
+t_check "watch ends on SIGINT with exit 0 (rc $rc)" test "$rc" -eq 0
+ends "watch --json to end on SIGTERM" "$watch_json"
+t_check "watch --json ends on SIGTERM with exit 0 (rc $rc)" test "$rc" -eq 0
+cat >"$T_RUN/watch.want" <<'EOF'
+failed -> partner-config-stored (migrate)
+partner-config-stored -> pdn-connecting (connect)
+pdn-connecting -> registering (pdn-up)
+registering -> disconnecting (timeout)
+disconnecting -> failed (pdn-down): registration-timeout: no final answer from the partner
+EOF
+# Every signal carries the machine's reason; the check keeps the last one only.
+t_check "watch: one line per step, each with its time" bash -c "diff -u '$T_RUN/watch.want' \
+	<(tail -n +2 '$T_RUN/watch.out' | sed -E 's/^[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} //;
+		\$!s/\\): .*/)/')"
+t_check "watch --json: the same steps, one object per line" bash -c "diff -u '$T_RUN/watch.want' \
+	<(tail -n +2 '$T_RUN/watch.json' | jq -r '.old + \" -> \" + .new + \" (\" + .event + \")\" +
+		(if .new == \"failed\" then \": \" + .reason else \"\" end)')"
 t_check "partner PDN came up again" \
 	test "$(grep -c "session up: apn=mcptt.partner.example" "$T_RUN/emu.log")" -eq 2
 t_check "wwan1 was configured for SIP" grep -q "pdn-connecting -> registering (pdn-up)" \
@@ -221,6 +304,8 @@ t_check "clean exit on SIGTERM (rc $rc)" test "$rc" -eq 0
 start_agent agent3 "" || die "mcmigd up again"
 "$CTL" migrate --partner "$PARTNER" --timeout 120 >"$T_RUN/left.out" 2>&1 &
 waiter=$!
+"$CTL" watch >"$T_RUN/watch-left.out" 2>&1 &
+watcher=$!
 t_wait_for "the migration to be registering" 10 \
 	bash -c "'$CTL' status | grep -q '^state:   registering'" || die "registering for the kill"
 kill -KILL "$(t_pid agent3)"
@@ -230,4 +315,15 @@ wait "$waiter"
 rc=$?
 t_check "daemon killed while mcmigctl migrate waits: exit 3 (rc $rc)" test "$rc" -eq 3
 t_check "and it says the daemon left the bus" grep -q "mcmigd left the bus" "$T_RUN/left.out"
+ends "mcmigctl watch to end after the daemon died" "$watcher"
+t_check "daemon killed while mcmigctl watch follows it: exit 3 (rc $rc)" test "$rc" -eq 3
+t_check "and watch says the daemon left the bus" grep -q "mcmigd left the bus" "$T_RUN/watch-left.out"
+
+# The bus is there, mcmigd is not: the name, and how to start it.
+for cmd in status migrate return timeline watch; do
+	says "$cmd with no mcmigd" 3 "mcmigd is not running: nobody owns org.mcmig.Agent1 on the session bus" \
+		"$CTL" "$cmd"
+done
+says "status with no mcmigd on the system bus" 3 "start it: systemctl start mcmigd" \
+	env -u MCMIG_BUS DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" "$CTL" status
 t_done

@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* mcmig.conf: the shipped sample parses; every malformed key is named. */
+/*
+ * mcmig.conf: the shipped sample parses; every malformed key is named; the
+ * manual and the sample document exactly the keys the parser accepts.
+ */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -133,11 +138,152 @@ static void test_errors(void **state)
 	free(c);
 }
 
+/* One documented key: its group as in mcmigd_config_keys, and whether retired. */
+struct doc_key {
+	char group[64];
+	char key[64];
+	bool retired;
+};
+
+static const struct mcmigd_config_key *table_find(const char *group, const char *key)
+{
+	const struct mcmigd_config_key *k;
+
+	for (k = mcmigd_config_keys; k->group; k++)
+		if (strcmp(k->group, group) == 0 && strcmp(k->key, key) == 0)
+			return k;
+	return NULL;
+}
+
+static bool doc_has(const struct doc_key *keys, size_t n, const char *group, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(keys[i].group, group) == 0 && strcmp(keys[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+/* Leading [a-z0-9-] characters of @s into @out; their count. */
+static size_t key_word(const char *s, char *out, size_t size)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+	if (n && n < size) {
+		memcpy(out, s, n);
+		out[n] = '\0';
+		return n;
+	}
+	return 0;
+}
+
+/*
+ * The manual's entries: "*key*=..." lines under "## [group]" headings
+ * (agent/man/mcmig.conf.5.scd says so at its top).
+ */
+static size_t manual_keys(const char *text, struct doc_key *out, size_t max)
+{
+	char group[64] = "";
+	const char *line, *end;
+	size_t n = 0, len;
+
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if (strncmp(line, "## [", 4) == 0) {
+			len = (size_t)(strchrnul(line, ']') - line) - 4;
+			assert_true(len < sizeof(group));
+			memcpy(group, line + 4, len);
+			group[len] = '\0';
+			continue;
+		}
+		if (line[0] != '*')
+			continue;
+		assert_true(n < max);
+		len = key_word(line + 1, out[n].key, sizeof(out[n].key));
+		if (!len || strncmp(line + 1 + len, "*=", 2) != 0)
+			continue;
+		if (!group[0])
+			fail_msg("manual: %s outside a [group] heading", out[n].key);
+		strcpy(out[n].group, group);
+		out[n].retired = memmem(line, (size_t)(end - line), "(retired)", 9) != NULL;
+		n++;
+	}
+	return n;
+}
+
+/* The sample's keys, set or commented out ("#key=example"). */
+static size_t sample_keys(const char *text, struct doc_key *out, size_t max)
+{
+	char group[64] = "";
+	const char *line, *end;
+	size_t n = 0, len;
+
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if (line[0] == '[') {
+			len = (size_t)(strchrnul(line, ']') - line) - 1;
+			assert_true(len < sizeof(group));
+			memcpy(group, line + 1, len);
+			group[len] = '\0';
+			if (strncmp(group, "policy ", 7) == 0)
+				strcpy(group, MCMIGD_CONFIG_POLICY);
+			continue;
+		}
+		assert_true(n < max);
+		len = key_word(line + (line[0] == '#'), out[n].key, sizeof(out[n].key));
+		if (!len || line[(line[0] == '#') + len] != '=')
+			continue;
+		strcpy(out[n].group, group);
+		n++;
+	}
+	return n;
+}
+
+static void test_documented(void **state)
+{
+	static struct doc_key man[256], sample[256];
+	const struct mcmigd_config_key *k, *t;
+	size_t n_man, n_sample, i, len;
+	char *text;
+
+	text = test_data_read_path("agent/man/mcmig.conf.5.scd", &len);
+	n_man = manual_keys(text, man, 256);
+	free(text);
+	text = test_data_read_path("agent/mcmig.conf.sample", &len);
+	n_sample = sample_keys(text, sample, 256);
+	free(text);
+	for (k = mcmigd_config_keys; k->group; k++) {
+		if (!doc_has(man, n_man, k->group, k->key))
+			fail_msg("[%s] %s: accepted by the parser, not in mcmig.conf(5)", k->group,
+				 k->key);
+		if (!k->retired && !doc_has(sample, n_sample, k->group, k->key))
+			fail_msg("[%s] %s: accepted by the parser, not in mcmig.conf.sample",
+				 k->group, k->key);
+	}
+	for (i = 0; i < n_man; i++) {
+		t = table_find(man[i].group, man[i].key);
+		if (!t)
+			fail_msg("[%s] %s: in mcmig.conf(5), unknown to the parser", man[i].group,
+				 man[i].key);
+		else if (!t->retired != !man[i].retired)
+			fail_msg("[%s] %s: retired in one of mcmig.conf(5) and the parser only",
+				 man[i].group, man[i].key);
+	}
+	for (i = 0; i < n_sample; i++) {
+		t = table_find(sample[i].group, sample[i].key);
+		if (!t || t->retired)
+			fail_msg("[%s] %s: in mcmig.conf.sample, not a key the parser uses",
+				 sample[i].group, sample[i].key);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sample),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_documented),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
