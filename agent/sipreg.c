@@ -790,7 +790,7 @@ static gboolean on_tcp_in(GSocket *sock, GIOCondition cond, gpointer data)
 	GError *error = NULL;
 	gssize n;
 	size_t skip, len;
-	const char *err;
+	char err[SIPMSG_ERR_MAX];
 	int ret;
 
 	n = g_socket_receive(sock, (gchar *)buf, sizeof(buf), NULL, &error);
@@ -811,7 +811,8 @@ static gboolean on_tcp_in(GSocket *sock, GIOCondition cond, gpointer data)
 	}
 	g_byte_array_append(reg->tcp_rx, buf, (guint)n);
 	while (!reg->freed && reg->tcp && reg->tcp_rx->len) {
-		ret = sipmsg_frame(reg->tcp_rx->data, reg->tcp_rx->len, &skip, &len, &err);
+		ret = sipmsg_frame(reg->tcp_rx->data, reg->tcp_rx->len, &skip, &len, err,
+				   sizeof(err));
 		if (ret < 0) {
 			close_tcp(reg);
 			on_transport_error(reg, "TCP stream from the P-CSCF unusable", err);

@@ -316,9 +316,8 @@ static gboolean on_udp(GSocket *s, GIOCondition c, gpointer d)
 
 static gboolean on_conn(GSocket *s, GIOCondition c, gpointer d)
 {
-	char buf[4096];
+	char buf[4096], err[SIPMSG_ERR_MAX];
 	size_t skip, len;
-	const char *err;
 	gssize n;
 
 	n = g_socket_receive(s, buf, sizeof(buf), NULL, NULL);
@@ -327,7 +326,7 @@ static gboolean on_conn(GSocket *s, GIOCondition c, gpointer d)
 		return G_SOURCE_REMOVE;
 	}
 	g_byte_array_append(F->rx, (guint8 *)buf, (guint)n);
-	while (sipmsg_frame(F->rx->data, F->rx->len, &skip, &len, &err) == 1) {
+	while (sipmsg_frame(F->rx->data, F->rx->len, &skip, &len, err, sizeof(err)) == 1) {
 		char *m = g_strndup((char *)F->rx->data + skip, len);
 
 		g_byte_array_remove_range(F->rx, 0, (guint)(skip + len));
@@ -998,7 +997,8 @@ SCENARIO(test_non_aka_challenge,
 	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r\", "
 					    "nonce=\"abc\", algorithm=MD5\r\n")),
 	 .golden = "1 REGISTER udp exp=600 initial\n"
-		   "result failed: 401 offers no Digest AKAv1-MD5/AKAv2-MD5 challenge\n")
+		   "result failed: 401 offers no Digest AKAv1-MD5/AKAv2-MD5 challenge (first: "
+		   "Digest algorithm=MD5)\n")
 
 /* RFC 3261 18.1.1: over 1300 bytes, a UDP-configured UE sends over TCP. */
 #define LONG_USER                                                                          \
