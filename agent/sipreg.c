@@ -129,6 +129,9 @@ struct sipreg {
 	size_t msg_len;
 	bool msg_tcp;
 	bool proceeding;
+	/* Answers dropped while it was pending (RFC 3261 18.1.2), and why the last was. */
+	unsigned int dropped;
+	char last_drop[200];
 	unsigned int e_ms;
 	guint timer_e;
 	guint timer; /* the state's timer (state_table) */
@@ -252,6 +255,8 @@ static void stop_transaction(struct sipreg *reg)
 	reg->msg = NULL;
 	reg->msg_len = 0;
 	reg->branch[0] = '\0';
+	reg->dropped = 0;
+	reg->last_drop[0] = '\0';
 }
 
 static void close_tcp(struct sipreg *reg)
@@ -419,10 +424,16 @@ static gboolean on_state_timer(gpointer data)
 		if (reg->state == RS_RESOLVING)
 			fail(reg, SIPREG_TIMEOUT, "no address for the P-CSCF within %u ms",
 			     64 * reg->t1_ms);
-		else
+		else if (!reg->dropped)
 			fail(reg, SIPREG_TIMEOUT,
 			     "no answer from the P-CSCF (RFC 3261 Timer F, %u ms)",
 			     64 * reg->t1_ms);
+		else
+			fail(reg, SIPREG_TIMEOUT,
+			     "no acceptable answer from the P-CSCF (RFC 3261 Timer F, %u ms): "
+			     "%u answer%s dropped, the last: %s",
+			     64 * reg->t1_ms, reg->dropped, reg->dropped > 1 ? "s" : "",
+			     reg->last_drop);
 		break;
 	case TIMER_REFRESH:
 		reg->phase = PHASE_REFRESH;
@@ -557,14 +568,56 @@ static void on_final(struct sipreg *reg, const struct sipmsg_response *r)
 	fail(reg, SIPREG_FAILED, "%u %s", r->status, r->reason);
 }
 
+/* An answer that is not acted upon: counted, for the reason Timer F gives. */
+static void drop(struct sipreg *reg, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void drop(struct sipreg *reg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_vsnprintf(reg->last_drop, sizeof(reg->last_drop), fmt, ap);
+	va_end(ap);
+	reg->dropped++;
+	dbg("answer dropped: %s", reg->last_drop);
+}
+
+/* RFC 3261 17.1.3: the response matches our transaction by branch and method. */
+static bool matches(struct sipreg *reg, const struct sipmsg_response *r)
+{
+	if (reg->state != RS_TRYING) {
+		drop(reg, "%u while no request was pending", r->status);
+		return false;
+	}
+	if (strcmp(r->branch, reg->branch) != 0) {
+		drop(reg, "%u for another transaction (branch %.40s)", r->status, r->branch);
+		return false;
+	}
+	if (strcmp(r->cseq_method, "REGISTER") != 0 || r->cseq != reg->cseq) {
+		drop(reg, "%u with CSeq %u %s, ours is %u REGISTER", r->status, r->cseq,
+		     r->cseq_method, reg->cseq);
+		return false;
+	}
+	/* Not part of the RFC 3261 17.1.3 match, but another dialog's answer is not ours. */
+	if (strcmp(r->call_id, reg->call_id) != 0) {
+		drop(reg, "%u with Call-ID %.40s, not ours", r->status, r->call_id);
+		return false;
+	}
+	return true;
+}
+
 static void handle_message(struct sipreg *reg, const uint8_t *buf, size_t len)
 {
 	struct sipmsg_response r;
 	const char *err;
+	char what[16] = "answer";
 	int ret;
 
 	trace(reg, false, (const char *)buf, len);
 	ret = sipmsg_parse_response(buf, len, reg->local_host, reg->local_port, &r, &err);
+	/* The status line may have passed where the rest did not: say what it was. */
+	if (r.status)
+		g_snprintf(what, sizeof(what), "%u", r.status);
 	if (ret == -EBADMSG && reg->state == RS_TRYING && len && buf[0] == 'S') {
 		/*
 		 * A malformed response is dropped (RFC 3261 18.1.2) unless we can
@@ -572,24 +625,24 @@ static void handle_message(struct sipreg *reg, const uint8_t *buf, size_t len)
 		 */
 		if (g_strstr_len((const char *)buf, (gssize)len, reg->branch)) {
 			stop_transaction(reg);
-			fail(reg, SIPREG_FAILED, "malformed response from the P-CSCF: %s", err);
+			fail(reg, SIPREG_FAILED, "%s from the P-CSCF refused: %s", what, err);
+			return;
 		}
-		return;
 	}
 	if (ret == -ENOTSUP && reg->state == RS_TRYING && !strcmp(r.branch, reg->branch)) {
 		stop_transaction(reg);
 		fail(reg, SIPREG_FAILED, "%s", err);
 		return;
 	}
-	if (ret < 0)
-		return;
-	/* RFC 3261 17.1.3: the response matches our transaction by branch and method. */
-	if (reg->state != RS_TRYING || strcmp(r.branch, reg->branch) != 0 ||
-	    strcmp(r.cseq_method, "REGISTER") != 0 || r.cseq != reg->cseq ||
-	    strcmp(r.call_id, reg->call_id) != 0) {
-		dbg("stray response %u (cseq %u) dropped", r.status, r.cseq);
+	if (ret < 0) {
+		if (r.status)
+			drop(reg, "%u refused: %s", r.status, err);
+		else
+			drop(reg, "%s", err);
 		return;
 	}
+	if (!matches(reg, &r))
+		return;
 	if (reg->ev.response)
 		reg->ev.response(r.status, r.reason, reg->ev.user_data);
 	if (r.status < 200) {

@@ -48,6 +48,14 @@ struct answer {
 	const char *headers;
 	bool drop_first;	      /* ignore the first copy: the UE must retransmit (Timer E) */
 	unsigned int contact_expires; /* > 0: echo the UE's Contact with this expires= */
+	/* A hostile P-CSCF: */
+	const char *raw;     /* sent as is instead of a response built from the request */
+	unsigned int copies; /* > 1: sent this many times */
+	size_t nul_at;	     /* > 0: this byte of the response becomes a NUL */
+	const char *branch;  /* Via branch instead of the request's */
+	const char *cseq;    /* CSeq instead of the request's */
+	const char *call_id; /* Call-ID instead of the request's */
+	const char *tail;    /* instead of "Content-Length: 0" CRLF CRLF */
 };
 
 /* One scripted card answer. */
@@ -223,14 +231,22 @@ static void classify_auth(const char *auth, GString *line)
 
 /* ---- the fake P-CSCF ---- */
 
-static void fake_send(bool tcp, GSocketAddress *to, const char *msg)
+static void fake_send(bool tcp, GSocketAddress *to, const char *msg, size_t len)
 {
 	if (tcp)
-		assert_int_equal(g_socket_send(F->conn, msg, strlen(msg), NULL, NULL),
-				 (gssize)strlen(msg));
+		assert_int_equal(g_socket_send(F->conn, msg, len, NULL, NULL), (gssize)len);
 	else
-		assert_int_equal(g_socket_send_to(F->udp, to, msg, strlen(msg), NULL, NULL),
-				 (gssize)strlen(msg));
+		assert_int_equal(g_socket_send_to(F->udp, to, msg, len, NULL, NULL), (gssize)len);
+}
+
+/* The request's Via with another branch. */
+static void replace_branch(char *via, size_t size, const char *branch)
+{
+	char *b = strstr(via, "branch=") + 7;
+	char rest[256];
+
+	g_strlcpy(rest, b + strcspn(b, ";"), sizeof(rest));
+	g_snprintf(b, size - (size_t)(b - via), "%s%s", branch, rest);
 }
 
 static void on_request(const char *req, bool tcp, GSocketAddress *from)
@@ -239,6 +255,7 @@ static void on_request(const char *req, bool tcp, GSocketAddress *from)
 		branch[64], contact[256];
 	const struct answer *a;
 	GString *line, *resp;
+	unsigned int copy;
 	const char *b;
 
 	assert_true(g_str_has_prefix(req, "REGISTER sip:" DOMAIN " SIP/2.0\r\n"));
@@ -275,7 +292,7 @@ static void on_request(const char *req, bool tcp, GSocketAddress *from)
 	if (F->next_answer >= F->sc->n_answers)
 		fail_msg("unexpected request %zu: %s", F->next_answer, cseq);
 	a = &F->sc->answers[F->next_answer];
-	if (!a->status)
+	if (!a->status && !a->raw)
 		return; /* silent: the UE must give up at Timer F */
 	if (a->drop_first && F->copies == 1) {
 		F->dropped = true;
@@ -285,18 +302,30 @@ static void on_request(const char *req, bool tcp, GSocketAddress *from)
 		g_string_append_printf(F->trace, "  (answered copy %u)\n", F->copies);
 	F->dropped = false;
 	F->next_answer++;
+	if (a->branch)
+		replace_branch(via, sizeof(via), a->branch);
 	resp = g_string_new(NULL);
-	g_string_append_printf(resp,
-			       "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s;tag=fake\r\n"
-			       "Call-ID: %s\r\nCSeq: %s\r\n%s",
-			       a->status, via, fromh, to, cid, cseq, a->headers ? a->headers : "");
-	if (a->contact_expires) {
-		assert_true(header(req, "Contact", contact, sizeof(contact)));
-		g_string_append_printf(resp, "Contact: %s;expires=%u\r\n", contact,
-				       a->contact_expires);
+	if (a->raw) {
+		g_string_append(resp, a->raw);
+	} else {
+		g_string_append_printf(resp,
+				       "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s;tag=fake\r\n"
+				       "Call-ID: %s\r\nCSeq: %s\r\n%s",
+				       a->status, via, fromh, to, a->call_id ? a->call_id : cid,
+				       a->cseq ? a->cseq : cseq, a->headers ? a->headers : "");
+		if (a->contact_expires) {
+			assert_true(header(req, "Contact", contact, sizeof(contact)));
+			g_string_append_printf(resp, "Contact: %s;expires=%u\r\n", contact,
+					       a->contact_expires);
+		}
+		g_string_append(resp, a->tail ? a->tail : "Content-Length: 0\r\n\r\n");
 	}
-	g_string_append(resp, "Content-Length: 0\r\n\r\n");
-	fake_send(tcp, from, resp->str);
+	if (a->nul_at) {
+		assert_true(a->nul_at < resp->len);
+		resp->str[a->nul_at] = '\0';
+	}
+	for (copy = 0; copy < MAX(a->copies, 1U); copy++)
+		fake_send(tcp, from, resp->str, resp->len);
 	g_string_free(resp, TRUE);
 }
 
@@ -1000,6 +1029,93 @@ SCENARIO(test_non_aka_challenge,
 		   "result failed: 401 offers no Digest AKAv1-MD5/AKAv2-MD5 challenge (first: "
 		   "Digest algorithm=MD5)\n")
 
+/*
+ * A hostile P-CSCF. Answers that cannot be ours are dropped (RFC 3261 18.1.2,
+ * 17.1.3) and the request times out; the reason counts them and says why the
+ * last was refused. One that we can tell answers our request ends it at once.
+ */
+#define TIMER_F_DROPPED \
+	"result timeout: no acceptable answer from the P-CSCF (RFC 3261 Timer F, 320 ms): "
+
+SCENARIO(test_hostile_garbage, ANSWERS({ .raw = "HTTP/1.1 400 Bad Request\r\n\r\n", .copies = 3 }),
+	 .golden = "1 REGISTER udp exp=600 initial\n" TIMER_F_DROPPED
+		   "3 answers dropped, the last: not a SIP/2.0 response: "
+		   "\"HTTP/1.1 400 Bad Request\"\n")
+
+/* The NUL comes before the branch: nothing tells the answer is ours. */
+SCENARIO(test_hostile_nul,
+	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .nul_at = 20, .copies = 2 }),
+	 .golden = "1 REGISTER udp exp=600 initial\n" TIMER_F_DROPPED
+		   "2 answers dropped, the last: 401 refused: NUL byte at offset 20\n")
+
+/* A 62 KB 401: its nonce (62000 characters) could not go back in our Authorization. */
+static void test_hostile_62k_challenge(void **state)
+{
+	char *chal = g_strdup_printf("WWW-Authenticate: Digest realm=\"r\", nonce=\"%062000d\", "
+				     "algorithm=AKAv1-MD5\r\n",
+				     0);
+	const struct answer answers[] = { ANSWER("401 Unauthorized", chal) };
+	const struct scenario sc = {
+		.answers = answers,
+		.n_answers = 1,
+		.golden = "1 REGISTER udp exp=600 initial\n"
+			  "result failed: 401 from the P-CSCF refused: WWW-Authenticate: nonce of "
+			  "62000 characters, over 255\n",
+	};
+
+	run(&sc);
+	g_free(chal);
+}
+
+SCENARIO(test_hostile_wrong_branch,
+	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .branch = "z9hG4bKother" }),
+	 .golden = "1 REGISTER udp exp=600 initial\n" TIMER_F_DROPPED
+		   "1 answer dropped, the last: 401 for another transaction (branch z9hG4bKother)\n")
+
+SCENARIO(test_hostile_wrong_cseq,
+	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .cseq = "7 REGISTER" }),
+	 .golden = "1 REGISTER udp exp=600 initial\n" TIMER_F_DROPPED
+		   "1 answer dropped, the last: 401 with CSeq 7 REGISTER, ours is 1 REGISTER\n")
+
+SCENARIO(test_hostile_wrong_call_id,
+	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .call_id = "other@x" }),
+	 .golden = "1 REGISTER udp exp=600 initial\n" TIMER_F_DROPPED
+		   "1 answer dropped, the last: 401 with Call-ID other@x, not ours\n")
+
+SCENARIO(test_hostile_malformed_challenge,
+	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r, nonce=\"" A_NONCE
+					    "\", algorithm=AKAv1-MD5\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 401 from the P-CSCF refused: WWW-Authenticate malformed: "
+		   "realm: \"I1U8vpY3qJ0hiuZNrke/NVXz...\" after the value\n")
+
+SCENARIO(test_hostile_status_701, ANSWERS(ANSWER("701 Odd", NULL)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: answer from the P-CSCF refused: status 701 not in 100..699 "
+		   "(RFC 3261 21)\n")
+
+/* RFC 3261 18.3: over UDP, a body shorter than Content-Length: the response is discarded. */
+SCENARIO(test_hostile_short_body,
+	 ANSWERS({ .status = "200 OK", .tail = "Content-Length: 100\r\n\r\nabc" }),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 200 from the P-CSCF refused: Content-Length 100 but 3 bytes of "
+		   "body (RFC 3261 18.3)\n")
+
+/* RFC 3261 18.3: Content-Length is mandatory over TCP. */
+SCENARIO(test_hostile_tcp_framing, .transport = SIPREG_TRANSPORT_TCP,
+	 ANSWERS({ .raw = "SIP/2.0 200 OK\r\n\r\n" }),
+	 .golden = "  (tcp connection)\n"
+		   "1 REGISTER tcp exp=600 initial\n"
+		   "result failed: TCP stream from the P-CSCF unusable: Content-Length missing "
+		   "(RFC 3261 18.3)\n")
+
+/* RFC 3261 20.33 sets no bound on delta-seconds; ours is INT_MAX (timers, 32-bit long). */
+SCENARIO(test_retry_after_out_of_range,
+	 ANSWERS(ANSWER("503 Service Unavailable", "Retry-After: 4294967295\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 503 from the P-CSCF refused: Retry-After 4294967295 out of "
+		   "range (over 2147483647)\n")
+
 /* RFC 3261 18.1.1: over 1300 bytes, a UDP-configured UE sends over TCP. */
 #define LONG_USER                                                                          \
 	"a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789" \
@@ -1090,6 +1206,17 @@ int main(void)
 		cmocka_unit_test(test_card_error),
 		cmocka_unit_test(test_bad_nonce),
 		cmocka_unit_test(test_non_aka_challenge),
+		cmocka_unit_test(test_hostile_garbage),
+		cmocka_unit_test(test_hostile_nul),
+		cmocka_unit_test(test_hostile_62k_challenge),
+		cmocka_unit_test(test_hostile_wrong_branch),
+		cmocka_unit_test(test_hostile_wrong_cseq),
+		cmocka_unit_test(test_hostile_wrong_call_id),
+		cmocka_unit_test(test_hostile_malformed_challenge),
+		cmocka_unit_test(test_hostile_status_701),
+		cmocka_unit_test(test_hostile_short_body),
+		cmocka_unit_test(test_hostile_tcp_framing),
+		cmocka_unit_test(test_retry_after_out_of_range),
 		cmocka_unit_test(test_large_message_tcp),
 	};
 
