@@ -488,6 +488,24 @@ static void on_200(struct sipreg *reg, const struct sipmsg_response *r)
 static void on_card_done(int err, const struct uicc_auth_result *res, uint16_t sw,
 			 const struct card_times *t, void *user_data);
 
+/* Why digest_nonce_decode() refused @nonce: not base64, or too short (the nonce is not secret). */
+static void fail_nonce(struct sipreg *reg, const char *nonce)
+{
+	uint8_t buf[SIPMSG_NONCE_MAX];
+	size_t len = 0;
+
+	if (digest_base64_decode(nonce, buf, sizeof(buf), &len) < 0)
+		fail(reg, SIPREG_FAILED,
+		     "401 nonce of %zu characters is not base64 (RFC 3310 3.2: base64(RAND || "
+		     "AUTN || server data))",
+		     strlen(nonce));
+	else
+		fail(reg, SIPREG_FAILED,
+		     "401 nonce decodes to %zu bytes, RAND || AUTN needs %d (RFC 3310 3.2)", len,
+		     DIGEST_RAND_LEN + DIGEST_AUTN_LEN);
+	util_wipe(buf, sizeof(buf));
+}
+
 static void on_401(struct sipreg *reg, const struct sipmsg_response *r)
 {
 	uint8_t rand[DIGEST_RAND_LEN], autn[DIGEST_AUTN_LEN];
@@ -505,7 +523,7 @@ static void on_401(struct sipreg *reg, const struct sipmsg_response *r)
 		return;
 	}
 	if (digest_nonce_decode(r->challenge.nonce, rand, autn) < 0) {
-		fail(reg, SIPREG_FAILED, "401 nonce is not base64(RAND || AUTN)");
+		fail_nonce(reg, r->challenge.nonce);
 		return;
 	}
 	reg->chal = r->challenge;

@@ -1020,7 +1020,8 @@ SCENARIO(test_bad_nonce,
 	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r\", "
 					    "nonce=\"bm9uY2U=\", algorithm=AKAv1-MD5\r\n")),
 	 .golden = "1 REGISTER udp exp=600 initial\n"
-		   "result failed: 401 nonce is not base64(RAND || AUTN)\n")
+		   "result failed: 401 nonce decodes to 5 bytes, RAND || AUTN needs 32 (RFC 3310 "
+		   "3.2)\n")
 
 SCENARIO(test_non_aka_challenge,
 	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r\", "
@@ -1028,6 +1029,13 @@ SCENARIO(test_non_aka_challenge,
 	 .golden = "1 REGISTER udp exp=600 initial\n"
 		   "result failed: 401 offers no Digest AKAv1-MD5/AKAv2-MD5 challenge (first: "
 		   "Digest algorithm=MD5)\n")
+
+SCENARIO(test_nonce_not_base64,
+	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r\", "
+					    "nonce=\"bm9u!2U=\", algorithm=AKAv1-MD5\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 401 nonce of 8 characters is not base64 (RFC 3310 3.2: "
+		   "base64(RAND || AUTN || server data))\n")
 
 /*
  * A hostile P-CSCF. Answers that cannot be ours are dropped (RFC 3261 18.1.2,
@@ -1206,6 +1214,7 @@ int main(void)
 		cmocka_unit_test(test_card_error),
 		cmocka_unit_test(test_bad_nonce),
 		cmocka_unit_test(test_non_aka_challenge),
+		cmocka_unit_test(test_nonce_not_base64),
 		cmocka_unit_test(test_hostile_garbage),
 		cmocka_unit_test(test_hostile_nul),
 		cmocka_unit_test(test_hostile_62k_challenge),
