@@ -539,15 +539,21 @@ static void on_401(struct sipreg *reg, const struct sipmsg_response *r)
 	util_wipe(autn, sizeof(autn));
 }
 
+/* RFC 3261 21.5.4 / 21.4.18, TS 24.229 5.1.1.2: a server asking to be retried later. */
+static bool asks_retry(const struct sipmsg_response *r)
+{
+	return (r->status >= 500 || r->status == 480) && r->retry_after >= 0;
+}
+
 static bool retryable(const struct sipmsg_response *r)
 {
-	/* RFC 3261 21.5.4 / 21.4.18, TS 24.229 5.1.1.2: a server asking to be retried later. */
-	return (r->status >= 500 || r->status == 480) && r->retry_after >= 0 &&
-	       r->retry_after <= MAX_RETRY_AFTER;
+	return asks_retry(r) && r->retry_after <= MAX_RETRY_AFTER;
 }
 
 static void on_final(struct sipreg *reg, const struct sipmsg_response *r)
 {
+	char note[80] = "";
+
 	if (r->status >= 200 && r->status < 300) {
 		on_200(reg, r);
 		return;
@@ -575,15 +581,22 @@ static void on_final(struct sipreg *reg, const struct sipmsg_response *r)
 		dbg("timer %s armed: %ld s", timer_names[TIMER_RETRY], r->retry_after);
 		return;
 	}
+	/* A server that asked to be retried and was not: say why. */
+	if (asks_retry(r) && !retryable(r))
+		g_snprintf(note, sizeof(note), " (Retry-After %ld s: over the %d s we wait)",
+			   r->retry_after, MAX_RETRY_AFTER);
+	else if (asks_retry(r))
+		g_snprintf(note, sizeof(note), " (Retry-After again after %u retries)",
+			   reg->retries);
 	if (r->status >= 400 && r->status < 500 && r->status != 408) {
-		fail(reg, SIPREG_REFUSED, "%u %s", r->status, r->reason);
+		fail(reg, SIPREG_REFUSED, "%u %s%s", r->status, r->reason, note);
 		return;
 	}
 	if (r->status >= 600) {
-		fail(reg, SIPREG_REFUSED, "%u %s", r->status, r->reason);
+		fail(reg, SIPREG_REFUSED, "%u %s%s", r->status, r->reason, note);
 		return;
 	}
-	fail(reg, SIPREG_FAILED, "%u %s", r->status, r->reason);
+	fail(reg, SIPREG_FAILED, "%u %s%s", r->status, r->reason, note);
 }
 
 /* An answer that is not acted upon: counted, for the reason Timer F gives. */

@@ -1124,6 +1124,25 @@ SCENARIO(test_retry_after_out_of_range,
 		   "result failed: 503 from the P-CSCF refused: Retry-After 4294967295 out of "
 		   "range (over 2147483647)\n")
 
+/* Within range but longer than sipreg waits (MAX_RETRY_AFTER): not retried, and said so. */
+SCENARIO(test_retry_after_too_long,
+	 ANSWERS(ANSWER("503 Service Unavailable", "Retry-After: 7200\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 503 Service Unavailable (Retry-After 7200 s: over the 3600 s "
+		   "we wait)\n")
+
+/* Retried MAX_RETRIES times; the fourth Retry-After ends it, and the reason says so. */
+SCENARIO(test_retry_after_exhausted,
+	 ANSWERS(ANSWER("503 Service Unavailable", "Retry-After: 0\r\n"),
+		 ANSWER("503 Service Unavailable", "Retry-After: 0\r\n"),
+		 ANSWER("503 Service Unavailable", "Retry-After: 0\r\n"),
+		 ANSWER("503 Service Unavailable", "Retry-After: 0\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "2 REGISTER udp exp=600 initial\n"
+		   "3 REGISTER udp exp=600 initial\n"
+		   "4 REGISTER udp exp=600 initial\n"
+		   "result failed: 503 Service Unavailable (Retry-After again after 3 retries)\n")
+
 /* RFC 3261 18.1.1: over 1300 bytes, a UDP-configured UE sends over TCP. */
 #define LONG_USER                                                                          \
 	"a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789" \
@@ -1226,6 +1245,8 @@ int main(void)
 		cmocka_unit_test(test_hostile_short_body),
 		cmocka_unit_test(test_hostile_tcp_framing),
 		cmocka_unit_test(test_retry_after_out_of_range),
+		cmocka_unit_test(test_retry_after_too_long),
+		cmocka_unit_test(test_retry_after_exhausted),
 		cmocka_unit_test(test_large_message_tcp),
 	};
 
