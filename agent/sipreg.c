@@ -571,7 +571,18 @@ static void on_final(struct sipreg *reg, const struct sipmsg_response *r)
 			resend(reg);
 			return;
 		}
-		fail(reg, SIPREG_FAILED, "423 %s without a usable Min-Expires", r->reason);
+		if (r->min_expires < 0)
+			fail(reg, SIPREG_FAILED, "423 %s without Min-Expires", r->reason);
+		else if (r->min_expires <= (long)reg->expires)
+			fail(reg, SIPREG_FAILED,
+			     "423 %s with Min-Expires %ld, not above the %u s asked", r->reason,
+			     r->min_expires, reg->expires);
+		else if (reg->n423 > MAX_423)
+			fail(reg, SIPREG_FAILED, "423 %s again after %d retries with Min-Expires",
+			     r->reason, MAX_423);
+		else
+			fail(reg, SIPREG_FAILED, "423 %s to a de-registration (Expires: 0)",
+			     r->reason);
 		return;
 	}
 	if (retryable(r) && reg->retries < MAX_RETRIES) {

@@ -898,7 +898,34 @@ SCENARIO(test_interval_too_brief,
 
 SCENARIO(test_423_without_min_expires, ANSWERS(ANSWER("423 Interval Too Brief", NULL)),
 	 .golden = "1 REGISTER udp exp=600 initial\n"
-		   "result failed: 423 Interval Too Brief without a usable Min-Expires\n")
+		   "result failed: 423 Interval Too Brief without Min-Expires\n")
+
+SCENARIO(test_423_min_expires_not_above,
+	 ANSWERS(ANSWER("423 Interval Too Brief", "Min-Expires: 600\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 423 Interval Too Brief with Min-Expires 600, not above the 600 s "
+		   "asked\n")
+
+/* MAX_423 retries, then the next 423 ends it. */
+SCENARIO(test_423_again,
+	 ANSWERS(ANSWER("423 Interval Too Brief", "Min-Expires: 1800\r\n"),
+		 ANSWER("423 Interval Too Brief", "Min-Expires: 3600\r\n"),
+		 ANSWER("423 Interval Too Brief", "Min-Expires: 7200\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "2 REGISTER udp exp=1800 initial\n"
+		   "3 REGISTER udp exp=3600 initial\n"
+		   "result failed: 423 Interval Too Brief again after 2 retries with Min-Expires\n")
+
+/* Expires: 0 cannot be too brief; the binding is left to expire. */
+SCENARIO(test_423_to_deregistration,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", OK_200, 600),
+		 ANSWER("423 Interval Too Brief", "Min-Expires: 1800\r\n")),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "3 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered: 423 Interval Too Brief to a de-registration (Expires: 0)\n")
 
 /* RFC 3261 21.5.4: Retry-After, then the same Call-ID goes on with CSeq + 1. */
 SCENARIO(test_503_retry_after,
@@ -1218,6 +1245,9 @@ int main(void)
 		cmocka_unit_test(test_forbidden),
 		cmocka_unit_test(test_interval_too_brief),
 		cmocka_unit_test(test_423_without_min_expires),
+		cmocka_unit_test(test_423_min_expires_not_above),
+		cmocka_unit_test(test_423_again),
+		cmocka_unit_test(test_423_to_deregistration),
 		cmocka_unit_test(test_503_retry_after),
 		cmocka_unit_test(test_503_without_retry_after),
 		cmocka_unit_test(test_timeout),
