@@ -627,8 +627,9 @@ static void drop(struct sipreg *reg, const char *fmt, ...)
 /* RFC 3261 17.1.3: the response matches our transaction by branch and method. */
 static bool matches(struct sipreg *reg, const struct sipmsg_response *r)
 {
+	/* Late copies (a 200 retransmitted after we moved on): not counted, nothing pends. */
 	if (reg->state != RS_TRYING) {
-		drop(reg, "%u while no request was pending", r->status);
+		dbg("%u dropped: no request pending", r->status);
 		return false;
 	}
 	if (strcmp(r->branch, reg->branch) != 0) {
