@@ -335,7 +335,7 @@ static int join_headers(osip_message_t *msg, const char *name, const char *shown
 {
 	osip_header_t *h;
 	size_t used = 0;
-	int pos = 0;
+	int pos = 0, nth = 0;
 
 	out[0] = '\0';
 	while ((pos = osip_message_header_get_byname(msg, name, pos, &h)) >= 0) {
@@ -343,9 +343,10 @@ static int join_headers(osip_message_t *msg, const char *name, const char *shown
 		size_t n = strlen(v);
 		long at = control_at(v);
 
+		nth++;
 		if (at >= 0)
-			return why(e, -EBADMSG, "%s: control character 0x%02x at %ld", shown,
-				   (unsigned char)v[at], at);
+			return why(e, -EBADMSG, "%s: control character 0x%02x at %ld of value %d",
+				   shown, (unsigned char)v[at], at, nth);
 		if (used + (used ? 2 : 0) + n + 1 > size)
 			return why(e, -EBADMSG, "%s: values longer than %zu characters together",
 				   shown, size - 1);
@@ -410,7 +411,7 @@ static int contact_expires(osip_message_t *msg, const char *host, unsigned int p
 		if (osip_contact_param_get_byname(c, name, &p) < 0 || !p)
 			continue;
 		ret = parse_delta(p->gvalue, out);
-		return ret < 0 ? delta_why("Contact expires=", p->gvalue, ret, e) : 0;
+		return ret < 0 ? delta_why("Contact expires", p->gvalue, ret, e) : 0;
 	}
 	return 0;
 }

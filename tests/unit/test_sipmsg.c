@@ -252,7 +252,7 @@ static void test_parse_hostile(void **state)
 	expect_bad(HEAD("503 Busy") "Retry-After: 4294967295" CRLF CRLF, -EBADMSG,
 		   "Retry-After 4294967295 out of range (over 2147483647)");
 	expect_bad(HEAD("200 OK") "Contact: <sip:198.51.100.2:40000>;expires=abc" CRLF CRLF,
-		   -EBADMSG, "Contact expires= \"abc\" not a number");
+		   -EBADMSG, "Contact expires \"abc\" not a number");
 	/* RFC 3261 18.3: a UDP response whose body is shorter than Content-Length is discarded. */
 	expect_bad(HEAD("200 OK") "Content-Length: 100" CRLF CRLF "abc", -EBADMSG,
 		   "Content-Length 100 but 3 bytes of body (RFC 3261 18.3)");
@@ -279,7 +279,7 @@ static void test_parse_hostile(void **state)
 	snprintf(big, sizeof(big), HEAD("200 OK") "P-Associated-URI: <sip:%01100d@x>" CRLF CRLF, 1);
 	expect_bad(big, -EBADMSG, "P-Associated-URI: values longer than 1023 characters together");
 	expect_bad(HEAD("200 OK") "Service-Route: <sip:a\x1b@x>" CRLF CRLF, -EBADMSG,
-		   "Service-Route: control character 0x1b at 6");
+		   "Service-Route: control character 0x1b at 6 of value 1");
 
 	assert_int_equal(sipmsg_parse_response(nul, sizeof(nul) - 1, NULL, 0, &r, &err), -EBADMSG);
 	assert_string_equal(err, "NUL byte at offset 22");
@@ -288,6 +288,55 @@ static void test_parse_hostile(void **state)
 	assert_int_equal(sipmsg_parse_response((const uint8_t *)big, 70000, NULL, 0, &r, &err),
 			 -EBADMSG);
 	assert_string_equal(err, "70000 bytes, over 65535");
+}
+
+/* Each refusal names the header, the value (or its length) and the rule. */
+static void test_parse_reasons(void **state)
+{
+	/* The message is pre, then zeros '0' characters, then post. */
+	static const struct {
+		const char *pre;
+		size_t zeros;
+		const char *post, *err;
+	} cases[] = {
+		{ "SIP/2.0 200 ", 300,
+		  "\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: a\r\nCSeq: 1 REGISTER\r\n\r\n",
+		  "reason phrase longer than 255 characters" },
+		{ HEAD("200 O\x01K") CRLF, 0, "", "reason phrase: control character 0x01 at 1" },
+		{ "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: ", 300,
+		  "\r\nCSeq: 1 REGISTER\r\n\r\n", "Call-ID longer than 255 characters" },
+		{ "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: a\r\n"
+		  "CSeq: 1 REGISTER",
+		  40, "\r\n\r\n", "CSeq method longer than 31 characters" },
+		{ HEAD("200 OK") "P-Associated-URI: <sip:a@x>, <sip:\x02>" CRLF CRLF, 0, "",
+		  "P-Associated-URI: control character 0x02 at 5 of value 2" },
+		{ HEAD("200 OK") "Contact: <sip:198.51.100.2:40000>;expires=9", 10, CRLF CRLF,
+		  "Contact expires 90000000000 out of range (over 2147483647)" },
+		{ HEAD("423 Interval Too Brief") "Min-Expires: 2147483648" CRLF CRLF, 0, "",
+		  "Min-Expires 2147483648 out of range (over 2147483647)" },
+		{ HEAD("401 Unauthorized") "WWW-Authenticate: Digest realm=\"", 300,
+		  "\", nonce=\"abc\", algorithm=AKAv1-MD5" CRLF CRLF,
+		  "WWW-Authenticate: realm of 300 characters, over 255" },
+		{ HEAD("401 Unauthorized") "WWW-Authenticate: Digest realm=\"a\", nonce=\"abc\", "
+					   "algorithm=AKAv1-MD5, opaque=\"",
+		  300, "\"" CRLF CRLF, "WWW-Authenticate: opaque of 300 characters, over 255" },
+		{ HEAD("401 Unauthorized") "WWW-Authenticate: Digest realm=\"a\", nonce=\"abc\", "
+					   "algorithm=AKAv1-MD5, qop=\"au\x01th\"" CRLF CRLF,
+		  0, "", "WWW-Authenticate: qop: byte 0x01 at 2 cannot be echoed" },
+		{ HEAD("401 Unauthorized") "WWW-Authenticate: Digest realm=\"a\", nonce=\"abc\", "
+					   "algorithm=AKAv1-MD5, stale=\"tr\\\\ue\"" CRLF CRLF,
+		  0, "", "WWW-Authenticate: stale: byte 0x5c at 2 cannot be echoed" },
+	};
+	char m[1024];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = strlen(cases[i].pre);
+		memcpy(m, cases[i].pre, n);
+		memset(m + n, '0', cases[i].zeros);
+		strcpy(m + n + cases[i].zeros, cases[i].post);
+		expect_bad(m, -EBADMSG, cases[i].err);
+	}
 }
 
 /* Every truncated prefix of a good 401 and 200 is rejected, never half-read. */
@@ -595,6 +644,7 @@ int main(void)
 		cmocka_unit_test(test_parse_200),
 		cmocka_unit_test(test_parse_errors_and_hints),
 		cmocka_unit_test(test_parse_hostile),
+		cmocka_unit_test(test_parse_reasons),
 		cmocka_unit_test(test_parse_truncated),
 		cmocka_unit_test(test_parse_mutations),
 		cmocka_unit_test(test_build_authorization),
