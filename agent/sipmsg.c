@@ -239,16 +239,22 @@ static int parse_challenge(osip_www_authenticate_t *w, struct sipmsg_challenge *
 /* "Digest algorithm=MD5": a challenge we do not answer, for the reason. */
 static void describe_offer(const osip_www_authenticate_t *w, char *out, size_t size)
 {
-	char a[SHOW_BUF], b[SHOW_BUF];
+	char a[SHOW_BUF], b[SHOW_BUF], alg[SHOW_MAX + 2];
 	const char *t = w->auth_type ? w->auth_type : "";
+	size_t n;
 
-	if (strcasecmp(t, "Digest") != 0)
+	if (strcasecmp(t, "Digest") != 0) {
 		snprintf(out, size, "%s", show(t, strlen(t), a));
-	else if (w->algorithm)
-		snprintf(out, size, "%s algorithm=%s", show(t, strlen(t), a),
-			 show(w->algorithm, strlen(w->algorithm), b));
-	else
+	} else if (w->algorithm) {
+		/* One byte more than shown, for the "..."; a ck= or ik= in it is masked. */
+		n = strnlen(w->algorithm, SHOW_MAX + 1);
+		memcpy(alg, w->algorithm, n);
+		alg[n] = '\0';
+		sipmsg_redact(alg, n);
+		snprintf(out, size, "%s algorithm=%s", show(t, strlen(t), a), show(alg, n, b));
+	} else {
 		snprintf(out, size, "%s without algorithm", show(t, strlen(t), a));
+	}
 }
 
 static bool token_char(char c)
@@ -494,8 +500,19 @@ static int parse_401(osip_message_t *msg, const uint8_t *buf, size_t len, struct
 		return why(r->error, -ENOTSUP,
 			   "401 offers no Digest AKAv1-MD5/AKAv2-MD5 challenge (first: %s)",
 			   offered);
-	if (find_auth_header(buf, len, &v, &vlen))
-		return auth_syntax_why(v, vlen, r->error);
+	if (find_auth_header(buf, len, &v, &vlen)) {
+		/* The reason may quote the header: not the CK and IK an S-CSCF put there. */
+		char *copy = malloc(vlen + 1);
+
+		if (!copy)
+			return why(r->error, -ENOMEM, "out of memory");
+		memcpy(copy, v, vlen);
+		copy[vlen] = '\0';
+		sipmsg_redact(copy, vlen);
+		ret = auth_syntax_why(copy, vlen, r->error);
+		free(copy);
+		return ret;
+	}
 	return why(r->error, -EBADMSG, "401 without WWW-Authenticate");
 }
 

@@ -122,6 +122,13 @@ static void test_parse_401_malformed(void **state)
 		  "WWW-Authenticate malformed: nonce without a value" },
 		{ "Digest realm=\"a\", nonce=, algorithm=AKAv1-MD5",
 		  "WWW-Authenticate malformed: nonce: empty value" },
+		/* CK and IK (TS 24.229 5.4.1.2.1) are never quoted in a reason. */
+		{ "Digest realm=\"a\", nonce=\"b, ck=\"00112233\", algorithm=AKAv1-MD5",
+		  "WWW-Authenticate malformed: nonce: \"********\\x22, algorithm=AKA...\" after the "
+		  "value" },
+		{ "Digest realm=\"a\", nonce=\"b\", ck=\"00112233\" ik=\"4455\", algorithm=AKAv1-MD5, x",
+		  "WWW-Authenticate malformed: ck: \"ik=\\x22****\\x22, algorithm=AKA...\" after the "
+		  "value" },
 	};
 	struct sipmsg_response r;
 	const char *err;
@@ -143,6 +150,14 @@ static void test_parse_401_malformed(void **state)
 			 -ENOTSUP);
 	assert_string_equal(err,
 			    "401 offers no Digest AKAv1-MD5/AKAv2-MD5 challenge (first: Basic)");
+	assert_int_equal(parse(HEAD("401 Unauthorized") "WWW-Authenticate: Digest realm=\"a\", "
+							"nonce=\"b\", algorithm=AKAv1-MD5 "
+							"ck=\"00112233\", ik=\"4455\"" CRLF
+							"Content-Length: 0" CRLF CRLF,
+			       &r, &err),
+			 -ENOTSUP);
+	assert_string_equal(err, "401 offers no Digest AKAv1-MD5/AKAv2-MD5 challenge (first: "
+				 "Digest algorithm=AKAv1-MD5 ck=\\x22********\\x22)");
 }
 
 static void test_parse_200(void **state)
