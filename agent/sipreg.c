@@ -599,6 +599,9 @@ static void on_final(struct sipreg *reg, const struct sipmsg_response *r)
 	else if (asks_retry(r))
 		g_snprintf(note, sizeof(note), " (Retry-After again after %u retries)",
 			   reg->retries);
+	/* RFC 3261 8.1.3.4 would retry at the Contact; a UE registers via its P-CSCF only. */
+	else if (r->status >= 300 && r->status < 400)
+		g_snprintf(note, sizeof(note), " (redirects are not followed)");
 	if (r->status >= 400 && r->status < 500 && r->status != 408) {
 		fail(reg, SIPREG_REFUSED, "%u %s%s", r->status, r->reason, note);
 		return;

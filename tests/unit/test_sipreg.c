@@ -1170,6 +1170,10 @@ SCENARIO(test_retry_after_exhausted,
 		   "4 REGISTER udp exp=600 initial\n"
 		   "result failed: 503 Service Unavailable (Retry-After again after 3 retries)\n")
 
+SCENARIO(test_redirect, ANSWERS(ANSWER("302 Moved Temporarily", "Contact: <sip:p2.example>\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 302 Moved Temporarily (redirects are not followed)\n")
+
 /* RFC 3261 18.1.1: over 1300 bytes, a UDP-configured UE sends over TCP. */
 #define LONG_USER                                                                          \
 	"a123456789b123456789c123456789d123456789e123456789f123456789g123456789h123456789" \
@@ -1277,6 +1281,7 @@ int main(void)
 		cmocka_unit_test(test_retry_after_out_of_range),
 		cmocka_unit_test(test_retry_after_too_long),
 		cmocka_unit_test(test_retry_after_exhausted),
+		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_large_message_tcp),
 	};
 
