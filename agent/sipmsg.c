@@ -423,14 +423,16 @@ static int contact_expires(osip_message_t *msg, const char *host, unsigned int p
 }
 
 /*
- * The first WWW-Authenticate line of @buf, for when libosip2 dropped it:
- * RFC 3261 7.3.1, the name is case-insensitive and may be followed by
- * whitespace before the colon.
+ * The first WWW-Authenticate line among the headers of @buf, for when
+ * libosip2 dropped it: RFC 3261 7.3.1, the name is case-insensitive and may be
+ * followed by whitespace before the colon.
  */
 static bool find_auth_header(const uint8_t *buf, size_t len, const char **v, size_t *vlen)
 {
 	static const char name[] = "www-authenticate";
-	const char *p = (const char *)buf, *end = p + len, *eol;
+	const char *p = (const char *)buf, *eol;
+	/* parse_response() made sure the headers end; the body is not looked at. */
+	const char *end = (const char *)memmem(buf, len, "\r\n\r\n", 4) + 2;
 
 	for (; (eol = memmem(p, (size_t)(end - p), "\r\n", 2)); p = eol + 2) {
 		const char *q = p + sizeof(name) - 1;

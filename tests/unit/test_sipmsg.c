@@ -96,6 +96,12 @@ static void test_parse_401_variants(void **state)
 	assert_int_equal(parse(HEAD("401 Unauthorized") "Content-Length: 0" CRLF CRLF, &r, &err),
 			 -EBADMSG);
 	assert_string_equal(err, "401 without WWW-Authenticate");
+	/* A body is not headers. */
+	assert_int_equal(parse(HEAD("401 Unauthorized") "Content-Length: 26" CRLF CRLF
+							"WWW-Authenticate: Digest\r\n",
+			       &r, &err),
+			 -EBADMSG);
+	assert_string_equal(err, "401 without WWW-Authenticate");
 	assert_int_equal(parse(HEAD("401 Unauthorized") "WWW-Authenticate: Digest realm=\"x\", "
 							"nonce=\"abc\", algorithm=AKAv1-MD5, "
 							"qop=\"auth-int\"" CRLF
