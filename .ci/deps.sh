@@ -21,7 +21,7 @@ BENCH_PKGS=(
 	libosmocore-dev libtalloc-dev libfreediameter-dev freediameter-extensions
 	libmicrohttpd-dev libgnutls28-dev nettle-dev
 	kamailio kamailio-ims-modules kamailio-presence-modules
-	sip-tester systemd strace
+	sip-tester systemd strace tcpdump
 )
 # Cross-compilation: the same libraries for the target architecture.
 CROSS_LIBS=(

@@ -38,7 +38,8 @@ test_mcmigd_config_CPPFLAGS := -Itests/unit
 # in the tree, so that this branch stays green before they are merged.
 MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/modem-qmi.c hal/modem-qmi-helpers.c \
 	hal/modem-mbim.c hal/modem-mm.c \
-	hal/netdev-linux.c hal/netlink.c agent/sipreg.c agent/sipmsg.c agent/digest.c \
+	hal/netdev-linux.c hal/netlink.c agent/sipreg.c agent/sipmsg.c agent/sipsub.c \
+	agent/reginfo.c agent/digest.c \
 	agent/card.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c hal/board.c
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS))),$(sort $(MCMIGD_OTHERS)))
 PROGRAMS += mcmigd

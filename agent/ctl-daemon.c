@@ -221,6 +221,7 @@ struct wait {
 	const char *const *ends;
 	char *final;
 	bool timed_out;
+	bool left; /* mcmigd left the bus (died, killed, stopped) while we waited */
 };
 
 static void on_state_changed(GDBusConnection *c, const gchar *sender, const gchar *path,
@@ -241,6 +242,16 @@ static void on_state_changed(GDBusConnection *c, const gchar *sender, const gcha
 	}
 }
 
+/* The bus's NameOwnerChanged for org.mcmig.Agent1: nobody will send the
+ * outcome any more, so waiting for it until --timeout would only hang. */
+static void on_name_vanished(GDBusConnection *c, const gchar *name, gpointer ud)
+{
+	struct wait *w = ud;
+
+	w->left = true;
+	g_main_loop_quit(w->loop);
+}
+
 static gboolean on_timeout(gpointer ud)
 {
 	struct wait *w = ud;
@@ -258,7 +269,7 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 	GDBusConnection *bus;
 	GError *err = NULL;
 	GVariant *v;
-	guint sub, t;
+	guint sub, t, watch;
 	int ret;
 
 	bus = connect_bus(o, &err);
@@ -273,6 +284,10 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 	sub = g_dbus_connection_signal_subscribe(bus, AGENT_NAME, AGENT_IFACE, "StateChanged",
 						 AGENT_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
 						 on_state_changed, &w, NULL);
+	/* A name with no owner is reported at once: a daemon gone right after
+	 * the call is noticed too. */
+	watch = g_bus_watch_name_on_connection(bus, AGENT_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE, NULL,
+					       on_name_vanished, &w, NULL);
 	v = g_dbus_connection_call_sync(bus, AGENT_NAME, AGENT_PATH, AGENT_IFACE, method, args,
 					NULL, G_DBUS_CALL_FLAGS_NO_AUTO_START, 10000, NULL, &err);
 	if (!v) {
@@ -288,7 +303,12 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 	g_main_loop_run(w.loop);
 	if (!w.timed_out)
 		g_source_remove(t);
-	if (read_status(bus, &st, &err) < 0) {
+	if (w.left) {
+		print_status(&st, o,
+			     "mcmigd left the bus while the request was under way: the outcome is "
+			     "unknown (see 'mcmigctl status' once it runs again)");
+		ret = CTL_EXIT_UNAVAILABLE;
+	} else if (read_status(bus, &st, &err) < 0) {
 		print_status(&st, o, err->message);
 		g_error_free(err);
 		ret = CTL_EXIT_UNAVAILABLE;
@@ -303,6 +323,7 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 		ret = exit_for_reason(st.reason ? st.reason : "");
 	}
 out:
+	g_bus_unwatch_name(watch);
 	g_dbus_connection_signal_unsubscribe(bus, sub);
 	g_free(w.final);
 	status_clear(&st);

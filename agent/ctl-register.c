@@ -101,6 +101,7 @@ static void on_result(enum sipreg_result r, const char *reason, const struct sip
 	case SIPREG_TIMEOUT:
 	case SIPREG_FAILED:
 	case SIPREG_LOST:
+	case SIPREG_DEREGISTERED_BY_NETWORK:
 		run->have_result = true;
 		run->result = r;
 		g_strlcpy(run->reason, reason ? reason : "", sizeof(run->reason));
@@ -186,6 +187,7 @@ static int exit_code(const struct run *run)
 	case SIPREG_DEREGISTERED:
 	case SIPREG_FAILED:
 	case SIPREG_LOST:
+	case SIPREG_DEREGISTERED_BY_NETWORK:
 		break;
 	}
 	return CTL_EXIT_FAILURE;

@@ -262,7 +262,8 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 	static const char *const modem_keys[] = { "backend", "device",	   "proxy", "bus",
 						  "netdev",  "timeout-ms", NULL };
 	static const char *const card_keys[] = { "reader", "timeout-ms", NULL };
-	static const char *const sip_keys[] = { "expires", "max-auth-failures", "force-tcp", NULL };
+	static const char *const sip_keys[] = { "expires", "max-auth-failures", "force-tcp",
+						"reg-event-expires", NULL };
 	static const char *const timer_keys[] = { "cmc-ms",   "pdn-ms",	 "reg-ms",
 						  "dereg-ms", "down-ms", NULL };
 	static const char *const primary_keys[] = { "plmn",    "netdev", "grace-ms", "back-ms",
@@ -380,6 +381,9 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 		ret = uint_val(p, "sip", "max-auth-failures", &m->sip_max_auth_failures, 1, 10);
 	if (ret == 0)
 		ret = bool_val(p, "sip", "force-tcp", &m->sip_force_tcp);
+	if (ret == 0)
+		ret = uint_val(p, "sip", "reg-event-expires", &m->sip_reg_event_expires, 60,
+			       600000);
 	for (i = 0; ret == 0 && i < ARRAY_SIZE(timer_ids); i++)
 		ret = uint_val(p, "timers", timer_keys[i], &m->timeout_ms[timer_ids[i]], 100,
 			       3600000);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "migrate.h"
+#include "sipsub.h"
 #include "util.h"
 
 #define BIT(n) (1u << (n))
@@ -79,7 +80,7 @@ static const struct state_desc states[MIGRATE_STATE_COUNT] = {
 	},
 	[MIGRATE_REGISTERED] = {
 		.name = "registered-at-partner",
-		.in_events = E(RETURN) | E(REG_LOST) | E(PDN_DROPPED),
+		.in_events = E(RETURN) | E(REG_LOST) | E(PDN_DROPPED) | E(DEREGISTERED_BY_NETWORK),
 		.out_states = S(RETURNING) | S(DISCONNECTING),
 		.stable = true,
 	},
@@ -104,15 +105,25 @@ static const struct state_desc states[MIGRATE_STATE_COUNT] = {
 };
 
 static const char *const event_names[MIGRATE_EVENT_COUNT] = {
-	[MIGRATE_EV_MIGRATE] = "migrate",	[MIGRATE_EV_FETCH] = "fetch",
-	[MIGRATE_EV_CONFIG_OK] = "config-ok",	[MIGRATE_EV_CONFIG_FAILED] = "config-failed",
-	[MIGRATE_EV_CONNECT] = "connect",	[MIGRATE_EV_CONFIG_EXPIRED] = "config-expired",
-	[MIGRATE_EV_PDN_UP] = "pdn-up",		[MIGRATE_EV_PDN_FAILED] = "pdn-failed",
-	[MIGRATE_EV_CHALLENGED] = "challenged", [MIGRATE_EV_AUTH_DONE] = "auth-done",
-	[MIGRATE_EV_REGISTERED] = "registered", [MIGRATE_EV_REG_FAILED] = "reg-failed",
-	[MIGRATE_EV_REG_LOST] = "reg-lost",	[MIGRATE_EV_PDN_DROPPED] = "pdn-dropped",
-	[MIGRATE_EV_RETURN] = "return",		[MIGRATE_EV_DEREGISTERED] = "deregistered",
-	[MIGRATE_EV_PDN_DOWN] = "pdn-down",	[MIGRATE_EV_TIMEOUT] = "timeout",
+	[MIGRATE_EV_MIGRATE] = "migrate",
+	[MIGRATE_EV_FETCH] = "fetch",
+	[MIGRATE_EV_CONFIG_OK] = "config-ok",
+	[MIGRATE_EV_CONFIG_FAILED] = "config-failed",
+	[MIGRATE_EV_CONNECT] = "connect",
+	[MIGRATE_EV_CONFIG_EXPIRED] = "config-expired",
+	[MIGRATE_EV_PDN_UP] = "pdn-up",
+	[MIGRATE_EV_PDN_FAILED] = "pdn-failed",
+	[MIGRATE_EV_CHALLENGED] = "challenged",
+	[MIGRATE_EV_AUTH_DONE] = "auth-done",
+	[MIGRATE_EV_REGISTERED] = "registered",
+	[MIGRATE_EV_REG_FAILED] = "reg-failed",
+	[MIGRATE_EV_REG_LOST] = "reg-lost",
+	[MIGRATE_EV_PDN_DROPPED] = "pdn-dropped",
+	[MIGRATE_EV_RETURN] = "return",
+	[MIGRATE_EV_DEREGISTERED] = "deregistered",
+	[MIGRATE_EV_PDN_DOWN] = "pdn-down",
+	[MIGRATE_EV_TIMEOUT] = "timeout",
+	[MIGRATE_EV_DEREGISTERED_BY_NETWORK] = "deregistered-by-network",
 };
 
 static const char *const timer_names[MIGRATE_TIMER_COUNT] = {
@@ -136,6 +147,8 @@ struct migrate {
 	unsigned int connect_gen; /* tells a stale connect answer from the current */
 	struct connect_call *connects;
 	bool pdn_up;
+	/* The network ended the registration: back to idle-on-primary, the reason kept. */
+	bool ended_by_network;
 	modem_pdn_id pdn_id;
 	struct modem_pdn_settings pdn;
 	bool netdev_configured;
@@ -611,6 +624,9 @@ static void sip_result(enum sipreg_result r, const char *reason, const struct si
 		set_reason(m, "registration-lost", reason);
 		dispatch(m, MIGRATE_EV_REG_LOST, NULL);
 		return;
+	case SIPREG_DEREGISTERED_BY_NETWORK:
+		dispatch(m, MIGRATE_EV_DEREGISTERED_BY_NETWORK, reason);
+		return;
 	case SIPREG_REFUSED:
 		set_reason(m, "registration-refused", reason);
 		break;
@@ -684,6 +700,20 @@ static void sip_response(unsigned int status, const char *reason_phrase, void *u
 		seed_step = 24;
 	snprintf(text, sizeof(text), "%u %s", status, reason_phrase);
 	step(m, TL_SIP_RESPONSE, seed_step, text);
+}
+
+/* The reg event subscription's outcome, told once per change by sipreg: for people. */
+static void sip_subscription(unsigned int status, const char *reason, void *user_data)
+{
+	struct migrate *m = user_data;
+
+	if (status >= 200 && status < 300)
+		logf_(m, "subscribed to the registration state (reg event): %u %s", status, reason);
+	else
+		logf_(m,
+		      "reg event subscription refused: %u %s (still registered; tried again at "
+		      "the next refresh)",
+		      status, reason);
 }
 
 static void sip_challenged(void *user_data)
@@ -760,6 +790,7 @@ static void start_register(struct migrate *m)
 		.response = sip_response,
 		.challenged = sip_challenged,
 		.auth_done = sip_auth_done,
+		.subscription = sip_subscription,
 		.user_data = m,
 	};
 	struct sipreg_config sc = {
@@ -770,6 +801,7 @@ static void start_register(struct migrate *m)
 		.max_auth_failures = m->cfg.sip_max_auth_failures ? m->cfg.sip_max_auth_failures :
 								    2,
 		.force_tcp = m->cfg.sip_force_tcp,
+		.reg_event_expires = m->cfg.sip_reg_event_expires ?: SIPSUB_DEFAULT_EXPIRES,
 		.transport = SIPREG_TRANSPORT_UDP,
 		.local_addr = m->pdn.addr4[0] ? m->pdn.addr4 : NULL,
 	};
@@ -842,6 +874,15 @@ static void start_return(struct migrate *m)
 
 /* ---- the dispatcher ---- */
 
+/* Where a teardown ends: failed with a reason, else (or ended by the network) idle. */
+static enum migrate_state end_state(struct migrate *m)
+{
+	bool network = m->ended_by_network;
+
+	m->ended_by_network = false;
+	return m->reason[0] && !network ? MIGRATE_FAILED : MIGRATE_IDLE;
+}
+
 static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 {
 	enum migrate_state s = m->state;
@@ -901,6 +942,16 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 	case MIGRATE_EV_REG_LOST:
 		start_disconnect(m, ev);
 		break;
+	case MIGRATE_EV_DEREGISTERED_BY_NETWORK:
+		/*
+		 * TS 24.229 5.1.1.7: the binding is gone (revoked at the partner):
+		 * nothing to de-register; take down what the migration added and
+		 * stay on the primary, saying why.
+		 */
+		set_reason(m, "deregistered-by-network", data);
+		m->ended_by_network = true;
+		start_disconnect(m, ev);
+		break;
 	case MIGRATE_EV_PDN_DROPPED:
 		fail_and_disconnect(m, ev, "pdn-dropped", data);
 		break;
@@ -915,7 +966,7 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		start_disconnect(m, ev);
 		break;
 	case MIGRATE_EV_PDN_DOWN:
-		set_state(m, m->reason[0] ? MIGRATE_FAILED : MIGRATE_IDLE, ev);
+		set_state(m, end_state(m), ev);
 		break;
 	case MIGRATE_EV_TIMEOUT:
 		switch (s) {
@@ -944,7 +995,7 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		case MIGRATE_DISCONNECTING:
 			logf_(m, "partner PDN disconnect unanswered");
 			m->pdn_up = false;
-			set_state(m, m->reason[0] ? MIGRATE_FAILED : MIGRATE_IDLE, ev);
+			set_state(m, end_state(m), ev);
 			break;
 		case MIGRATE_IDLE:
 		case MIGRATE_CHALLENGED:

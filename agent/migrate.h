@@ -63,6 +63,8 @@ enum migrate_event {
 	MIGRATE_EV_DEREGISTERED,
 	MIGRATE_EV_PDN_DOWN,
 	MIGRATE_EV_TIMEOUT,
+	/* The partner's network ended the registration (reg event NOTIFY, TS 24.229 5.1.1.7). */
+	MIGRATE_EV_DEREGISTERED_BY_NETWORK,
 	MIGRATE_EVENT_COUNT,
 };
 
@@ -156,6 +158,7 @@ struct migrate_config {
 	unsigned int sip_expires;
 	unsigned int sip_max_auth_failures;
 	bool sip_force_tcp;
+	unsigned int sip_reg_event_expires; /* 0 = 600000 (TS 24.229 5.1.1.3) */
 	struct migrate_policy policy[MIGRATE_POLICY_MAX];
 	size_t n_policy;
 };

@@ -14,6 +14,10 @@
  *   idle -> resolving -> trying <-> authenticating -> registered -> trying (refresh)
  *   trying -> retry-wait -> trying (5xx with Retry-After)
  *   any -> done (final result)
+ * Beside it, once registered, the reg event subscription (TS 24.229 5.1.1.3)
+ * with its own dialog, transaction and table (sub_table below):
+ *   none -> subscribing -> active -> subscribing (refresh) ... -> unsubscribing
+ *   subscribing -> refused (tried again after the next registration refresh)
  * "phase" says what the current request is for: the initial registration, a
  * refresh, or the de-registration; it decides how an outcome is reported.
  */
@@ -25,8 +29,10 @@
 #include <gio/gio.h>
 
 #include "digest.h"
+#include "reginfo.h"
 #include "sipmsg.h"
 #include "sipreg.h"
+#include "sipsub.h"
 #include "util.h"
 
 #define G_LOG_DOMAIN_SIPREG "sipreg"
@@ -83,6 +89,38 @@ static const struct {
 	[RS_REGISTERED] = { "registered", TIMER_REFRESH },
 	[RS_RETRY_WAIT] = { "retry-wait", TIMER_RETRY },
 	[RS_DONE] = { "done", TIMER_NONE },
+};
+
+enum sub_state {
+	SUB_NONE,
+	SUB_SUBSCRIBING,
+	SUB_ACTIVE,
+	SUB_REFUSED,
+	SUB_UNSUBSCRIBING,
+};
+
+enum sub_timer {
+	SUBT_NONE,
+	SUBT_F,	      /* RFC 3261 17.1.2.2 for the SUBSCRIBE transaction */
+	SUBT_REFRESH, /* TS 24.229 5.1.1.3: refresh as a registration (5.1.1.4.1) */
+};
+
+static const struct {
+	const char *name;
+	enum sub_timer timer;
+} sub_table[] = {
+	[SUB_NONE] = { "none", SUBT_NONE },
+	[SUB_SUBSCRIBING] = { "subscribing", SUBT_F },
+	[SUB_ACTIVE] = { "active", SUBT_REFRESH },
+	/* Waits for the registration's own refresh, whose timer runs in RS_REGISTERED. */
+	[SUB_REFUSED] = { "refused", SUBT_NONE },
+	[SUB_UNSUBSCRIBING] = { "unsubscribing", SUBT_F },
+};
+
+static const char *const sub_timer_names[] = {
+	[SUBT_NONE] = "none",
+	[SUBT_F] = "subscribe-F",
+	[SUBT_REFRESH] = "subscribe-refresh",
 };
 
 static const char *const timer_names[] = {
@@ -151,11 +189,33 @@ struct sipreg {
 
 	struct sipreg_info info;
 	char reason[320];
+
+	/* The reg event subscription: its dialog (RFC 6665) and pending transaction. */
+	enum sub_state sub;
+	char sub_call_id[33];
+	char sub_from_tag[17];
+	char sub_to_tag[SIPSUB_TEXT_MAX]; /* "" until the 2xx or the first NOTIFY */
+	uint32_t sub_cseq;
+	unsigned int sub_expires; /* granted */
+	char sub_branch[40];
+	char *sub_msg;
+	size_t sub_msg_len;
+	unsigned int sub_e_ms;
+	guint sub_timer_e;
+	guint sub_timer; /* the sub state's timer (sub_table) */
+	bool sub_have_version;
+	uint32_t sub_version;	      /* RFC 3680 4.1: of the last reginfo applied */
+	unsigned int sub_last_status; /* last outcome told (ev.subscription), ~0 none yet */
+	bool rx_tcp;		      /* the message being handled came over TCP */
 };
 
 static void send_request(struct sipreg *reg);
 static void resend(struct sipreg *reg);
 static void set_state(struct sipreg *reg, enum reg_state st, const char *event);
+static bool sub_handle(struct sipreg *reg, const uint8_t *buf, size_t len);
+static void sub_after_registration(struct sipreg *reg);
+static void sub_close(struct sipreg *reg);
+static void sub_unsubscribe(struct sipreg *reg);
 
 const char *sipreg_result_str(enum sipreg_result r)
 {
@@ -176,6 +236,8 @@ const char *sipreg_result_str(enum sipreg_result r)
 		return "failed";
 	case SIPREG_LOST:
 		return "lost";
+	case SIPREG_DEREGISTERED_BY_NETWORK:
+		return "deregistered-by-network";
 	}
 	return "?";
 }
@@ -292,6 +354,7 @@ static void close_all(struct sipreg *reg)
 	clear_source(&reg->timer);
 	clear_source(&reg->idle);
 	stop_transaction(reg);
+	sub_close(reg);
 	if (reg->cancel) {
 		g_cancellable_cancel(reg->cancel);
 		g_clear_object(&reg->cancel);
@@ -482,6 +545,7 @@ static void on_200(struct sipreg *reg, const struct sipmsg_response *r)
 	g_strlcpy(reg->info.service_route, r->service_route, sizeof(reg->info.service_route));
 	g_strlcpy(reg->info.associated_uris, r->associated_uris, sizeof(reg->info.associated_uris));
 	set_state(reg, RS_REGISTERED, "200");
+	sub_after_registration(reg);
 	report(reg, phase == PHASE_INITIAL ? SIPREG_REGISTERED : SIPREG_REFRESHED, NULL);
 }
 
@@ -660,6 +724,8 @@ static void handle_message(struct sipreg *reg, const uint8_t *buf, size_t len)
 	int ret;
 
 	trace(reg, false, (const char *)buf, len);
+	if (sub_handle(reg, buf, len))
+		return;
 	ret = sipmsg_parse_response(buf, len, reg->local_host, reg->local_port, &r, &err);
 	/* The status line may have passed where the rest did not: say what it was. */
 	if (r.status)
@@ -877,6 +943,7 @@ static gboolean on_udp_in(GSocket *sock, GIOCondition cond, gpointer data)
 		return G_SOURCE_CONTINUE;
 	}
 	reg_ref(reg);
+	reg->rx_tcp = false;
 	handle_message(reg, buf, (size_t)n);
 	reg_unref(reg);
 	return G_SOURCE_CONTINUE;
@@ -925,6 +992,7 @@ static gboolean on_tcp_in(GSocket *sock, GIOCondition cond, gpointer data)
 			uint8_t *m = g_memdup2(reg->tcp_rx->data + skip, len);
 
 			g_byte_array_remove_range(reg->tcp_rx, 0, (guint)(skip + len));
+			reg->rx_tcp = true;
 			handle_message(reg, m, len);
 			g_free(m);
 		}
@@ -1165,6 +1233,385 @@ static void resend(struct sipreg *reg)
 	send_request(reg);
 }
 
+/* ---- the reg event subscription (TS 24.229 5.1.1.3, 5.1.1.7; RFC 6665, RFC 3680) ---- */
+
+static gboolean on_sub_timer(gpointer data);
+
+static void sub_stop_transaction(struct sipreg *reg)
+{
+	clear_source(&reg->sub_timer_e);
+	g_free(reg->sub_msg);
+	reg->sub_msg = NULL;
+	reg->sub_msg_len = 0;
+	reg->sub_branch[0] = '\0';
+}
+
+static void sub_close(struct sipreg *reg)
+{
+	clear_source(&reg->sub_timer);
+	sub_stop_transaction(reg);
+}
+
+/* The subscription's transition function: logs, and arms the new state's named timer. */
+static void sub_set_state(struct sipreg *reg, enum sub_state st, const char *event)
+{
+	enum sub_timer t = sub_table[st].timer;
+	unsigned int delay;
+
+	dbg("subscription %s -> %s (%s)", sub_table[reg->sub].name, sub_table[st].name, event);
+	clear_source(&reg->sub_timer);
+	reg->sub = st;
+	switch (t) {
+	case SUBT_NONE:
+		break;
+	case SUBT_F:
+		reg->sub_timer = g_timeout_add(64 * reg->t1_ms, on_sub_timer, reg);
+		dbg("timer %s armed: %u ms", sub_timer_names[t], 64 * reg->t1_ms);
+		break;
+	case SUBT_REFRESH:
+		delay = sipreg_refresh_delay(reg->sub_expires);
+		reg->sub_timer = g_timeout_add_seconds(delay, on_sub_timer, reg);
+		dbg("timer %s armed: %u s", sub_timer_names[t], delay);
+		break;
+	}
+}
+
+/* Tells the parent when the outcome changes: a refusal once, not at every retry. */
+static void sub_tell(struct sipreg *reg, unsigned int status, const char *reason)
+{
+	bool ok = status >= 200 && status < 300;
+	bool was_ok = reg->sub_last_status >= 200 && reg->sub_last_status < 300;
+	bool first = reg->sub_last_status == ~0u;
+
+	reg->sub_last_status = status;
+	if ((first || ok != was_ok) && reg->ev.subscription)
+		reg->ev.subscription(status, reason, reg->ev.user_data);
+}
+
+/*
+ * The SUBSCRIBE failed: the registration carries on (a P-CSCF-less S-CSCF
+ * may refuse a SUBSCRIBE without P-Asserted-Identity) and the next
+ * registration refresh subscribes again, in a new dialog.
+ */
+static void sub_failed(struct sipreg *reg, unsigned int status, const char *reason)
+{
+	if (reg->sub == SUB_UNSUBSCRIBING) {
+		sub_set_state(reg, SUB_NONE, "unsubscribe-failed");
+		return;
+	}
+	dbg("reg event subscription failed: %u %s", status, reason);
+	sub_set_state(reg, SUB_REFUSED, status ? "refused" : "timeout");
+	sub_tell(reg, status, reason);
+}
+
+/* Sends @buf on @tcp or UDP; 0 or -errno (TCP unusable). */
+static int send_raw(struct sipreg *reg, bool tcp, const char *buf, size_t len)
+{
+	GError *error = NULL;
+
+	trace(reg, true, buf, len);
+	if (tcp) {
+		if (!reg->tcp && open_tcp(reg) < 0)
+			return -EIO;
+		g_byte_array_append(reg->tcp_tx, (const guint8 *)buf, (guint)len);
+		return transmit(reg);
+	}
+	if (g_socket_send(reg->udp, buf, len, NULL, &error) < 0) {
+		/* Not fatal: Timer E retransmits a request, the NOTIFY's sender its NOTIFY. */
+		dbg("UDP send: %s", error->message);
+		g_error_free(error);
+	}
+	return 0;
+}
+
+static gboolean on_sub_timer_e(gpointer data)
+{
+	struct sipreg *reg = data;
+	unsigned int t2 = 8 * reg->t1_ms;
+
+	/* RFC 3261 17.1.2.2, as for REGISTER. */
+	reg->sub_e_ms = MIN(2 * reg->sub_e_ms, t2);
+	reg->sub_timer_e = g_timeout_add(reg->sub_e_ms, on_sub_timer_e, reg);
+	trace(reg, true, reg->sub_msg, reg->sub_msg_len);
+	g_socket_send(reg->udp, reg->sub_msg, reg->sub_msg_len, NULL, NULL);
+	return G_SOURCE_REMOVE;
+}
+
+/* SUBSCRIBE (@expires > 0) or unsubscribe (0) in the current dialog. */
+static void sub_send(struct sipreg *reg, unsigned int expires)
+{
+	struct sipsub_subscribe m = {
+		/* The registration's transport: the one its REGISTER used last. */
+		.tcp = reg->cfg.transport == SIPREG_TRANSPORT_TCP || reg->cfg.force_tcp ||
+		       reg->msg_tcp,
+		.local_host = reg->local_host,
+		.local_port = reg->local_port,
+		.branch = reg->sub_branch,
+		.impu = reg->impu,
+		/* TS 24.229 5.1.1.3: routed by the Service-Route of the registration. */
+		.route = reg->info.service_route,
+		.from_tag = reg->sub_from_tag,
+		.to_tag = reg->sub_to_tag[0] ? reg->sub_to_tag : NULL,
+		.call_id = reg->sub_call_id,
+		.expires = expires,
+		.user_agent = "mcmig/" MCMIG_VERSION,
+	};
+	char *buf;
+	int len;
+
+	sub_stop_transaction(reg);
+	memcpy(reg->sub_branch, "z9hG4bK", 7);
+	random_hex(reg, reg->sub_branch + 7, 12);
+	m.cseq = ++reg->sub_cseq;
+	buf = g_malloc(SIPMSG_MAX_LEN + 1);
+	len = sipsub_build_subscribe(&m, buf, SIPMSG_MAX_LEN + 1);
+	if (len > SIPMSG_UDP_MAX && !m.tcp) {
+		/* RFC 3261 18.1.1, as for REGISTER. */
+		m.tcp = true;
+		len = sipsub_build_subscribe(&m, buf, SIPMSG_MAX_LEN + 1);
+	}
+	sub_set_state(reg, expires ? SUB_SUBSCRIBING : SUB_UNSUBSCRIBING, "send");
+	if (len < 0) {
+		g_free(buf);
+		sub_failed(reg, 0, "cannot build SUBSCRIBE");
+		return;
+	}
+	reg->sub_msg = buf;
+	reg->sub_msg_len = (size_t)len;
+	if (send_raw(reg, m.tcp, buf, (size_t)len) < 0) {
+		close_tcp(reg);
+		sub_stop_transaction(reg);
+		sub_failed(reg, 0, "TCP to the P-CSCF unusable");
+		return;
+	}
+	if (!m.tcp) {
+		reg->sub_e_ms = reg->t1_ms;
+		reg->sub_timer_e = g_timeout_add(reg->sub_e_ms, on_sub_timer_e, reg);
+	}
+}
+
+static gboolean on_sub_timer(gpointer data)
+{
+	struct sipreg *reg = data;
+	enum sub_timer t = sub_table[reg->sub].timer;
+
+	reg->sub_timer = 0;
+	dbg("timer %s fired in subscription %s", sub_timer_names[t], sub_table[reg->sub].name);
+	switch (t) {
+	case SUBT_F:
+		sub_stop_transaction(reg);
+		sub_failed(reg, 0, "no answer to SUBSCRIBE (RFC 3261 Timer F)");
+		break;
+	case SUBT_REFRESH:
+		sub_send(reg, reg->cfg.reg_event_expires);
+		break;
+	case SUBT_NONE:
+		break;
+	}
+	return G_SOURCE_REMOVE;
+}
+
+/* TS 24.229 5.1.1.3: after every successful registration, when not subscribed yet. */
+static void sub_after_registration(struct sipreg *reg)
+{
+	if (!reg->cfg.reg_event_expires)
+		return;
+	switch (reg->sub) {
+	case SUB_NONE:
+	case SUB_REFUSED:
+		break;
+	case SUB_SUBSCRIBING:
+	case SUB_ACTIVE:
+	case SUB_UNSUBSCRIBING:
+		return;
+	}
+	/* A new dialog (RFC 6665 4.1.2.1), and RFC 3680 versions start over. */
+	random_hex(reg, reg->sub_call_id, 16);
+	random_hex(reg, reg->sub_from_tag, 8);
+	reg->sub_to_tag[0] = '\0';
+	reg->sub_cseq = 0;
+	reg->sub_have_version = false;
+	sub_send(reg, reg->cfg.reg_event_expires);
+}
+
+/* Before de-registering: terminate an active subscription (RFC 6665 4.1.2.3, Expires: 0). */
+static void sub_unsubscribe(struct sipreg *reg)
+{
+	switch (reg->sub) {
+	case SUB_ACTIVE:
+		sub_send(reg, 0);
+		break;
+	case SUB_SUBSCRIBING:
+		/* Not established yet: the de-registration ends it at the S-CSCF. */
+		sub_stop_transaction(reg);
+		sub_set_state(reg, SUB_NONE, "stop");
+		break;
+	case SUB_NONE:
+	case SUB_REFUSED:
+	case SUB_UNSUBSCRIBING:
+		break;
+	}
+}
+
+static void sub_on_response(struct sipreg *reg, const struct sipsub_msg *m)
+{
+	/* RFC 3261 17.1.3: our pending SUBSCRIBE's, by branch, CSeq and Call-ID. */
+	if (!reg->sub_branch[0] || strcmp(m->branch, reg->sub_branch) != 0 ||
+	    m->cseq != reg->sub_cseq || strcmp(m->call_id, reg->sub_call_id) != 0) {
+		dbg("stray SUBSCRIBE response %u (cseq %u) dropped", m->status, m->cseq);
+		return;
+	}
+	if (m->status < 200)
+		return;
+	sub_stop_transaction(reg);
+	if (reg->sub == SUB_UNSUBSCRIBING) {
+		sub_set_state(reg, SUB_NONE, "unsubscribed");
+		return;
+	}
+	if (m->status >= 300) {
+		sub_failed(reg, m->status, m->reason);
+		return;
+	}
+	if (!reg->sub_to_tag[0])
+		g_strlcpy(reg->sub_to_tag, m->to_tag, sizeof(reg->sub_to_tag));
+	/* RFC 6665 4.1.2.1: the 2xx's Expires is what the notifier granted. */
+	reg->sub_expires = m->expires >= 0 ? (unsigned int)m->expires : reg->cfg.reg_event_expires;
+	if (!reg->sub_expires) {
+		sub_set_state(reg, SUB_NONE, "granted 0 s");
+		return;
+	}
+	sub_set_state(reg, SUB_ACTIVE, "2xx");
+	sub_tell(reg, m->status, m->reason);
+}
+
+static void sub_answer(struct sipreg *reg, const uint8_t *req, size_t len, unsigned int status,
+		       const char *phrase)
+{
+	char buf[2048];
+	int n;
+
+	n = sipsub_build_response(req, len, status, phrase, reg->from_tag, buf, sizeof(buf));
+	if (n < 0) {
+		dbg("cannot answer %u: %s", status, g_strerror(-n));
+		return;
+	}
+	if (send_raw(reg, reg->rx_tcp, buf, (size_t)n) < 0)
+		close_tcp(reg);
+}
+
+/* What our contact's state in a NOTIFY asks of us (TS 24.229 5.1.1.7). */
+static void apply_reginfo(struct sipreg *reg, const struct reginfo *ri)
+{
+	enum reginfo_event ev = REGINFO_EV_REGISTERED;
+	long expires = -1;
+
+	switch (reginfo_own_contact(ri, reg->impu, reg->local_host, reg->local_port, &ev,
+				    &expires)) {
+	case REGINFO_NOTHING:
+		return;
+	case REGINFO_ENDED:
+		/* The binding is gone: nothing to de-register, and no re-registration. */
+		reg->registered = false;
+		finish(reg, SIPREG_DEREGISTERED_BY_NETWORK, reginfo_event_str(ev));
+		return;
+	case REGINFO_REREGISTER:
+		/* "deactivated": a new initial registration; its outcome reads as a refresh's. */
+		dbg("contact deactivated by the network: registering again");
+		if (reg->card_req) {
+			card_cancel(reg->card, reg->card_req);
+			reg->card_req = 0;
+		}
+		reg->registered = false;
+		reg->have_ha1 = false;
+		util_wipe(reg->ha1, sizeof(reg->ha1));
+		reg->phase = PHASE_REFRESH;
+		reg->auth = AUTH_INITIAL;
+		send_request(reg);
+		return;
+	case REGINFO_SHORTENED:
+		/* Refresh by the new expiry (TS 24.229 5.1.1.4.1 on the shortened value). */
+		if (reg->state != RS_REGISTERED || expires <= 0)
+			return;
+		reg->info.expires = (unsigned int)expires;
+		set_state(reg, RS_REGISTERED, "shortened");
+		return;
+	}
+}
+
+static void on_notify(struct sipreg *reg, const uint8_t *buf, size_t len,
+		      const struct sipsub_msg *m)
+{
+	struct reginfo *ri;
+	const char *err;
+	bool dialog = reg->sub == SUB_SUBSCRIBING || reg->sub == SUB_ACTIVE ||
+		      reg->sub == SUB_UNSUBSCRIBING;
+
+	/*
+	 * RFC 6665 4.1.2.4, RFC 3261 12.2.2: ours by Call-ID, our tag, the
+	 * notifier's tag once known, and the event package; else 481.
+	 */
+	if (!dialog || strcmp(m->call_id, reg->sub_call_id) != 0 ||
+	    strcmp(m->to_tag, reg->sub_from_tag) != 0 || strcmp(m->event, "reg") != 0 ||
+	    (reg->sub_to_tag[0] && strcmp(m->from_tag, reg->sub_to_tag) != 0)) {
+		dbg("NOTIFY outside our subscription: 481");
+		sub_answer(reg, buf, len, 481, "Call/Transaction Does Not Exist");
+		return;
+	}
+	if (!reg->sub_to_tag[0])
+		g_strlcpy(reg->sub_to_tag, m->from_tag, sizeof(reg->sub_to_tag));
+	sub_answer(reg, buf, len, 200, "OK");
+	if (strcmp(m->sub_state, "terminated") == 0) {
+		/* The notifier ended it: the next registration refresh subscribes again. */
+		sub_stop_transaction(reg);
+		sub_set_state(reg, SUB_NONE, "notify-terminated");
+	}
+	if (!m->reginfo || !m->body_len)
+		return;
+	ri = g_new(struct reginfo, 1);
+	if (reginfo_parse(buf + m->body_off, m->body_len, ri, &err) < 0) {
+		dbg("NOTIFY body refused: %s", err);
+	} else if (reg->sub_have_version && ri->version <= reg->sub_version) {
+		/* RFC 3680 4.1: not newer than what we applied: old news. */
+		dbg("reginfo version %u not above %u: ignored", ri->version, reg->sub_version);
+	} else {
+		reg->sub_have_version = true;
+		reg->sub_version = ri->version;
+		/* Our own de-registration's NOTIFY, or one while we re-register: nothing to do. */
+		if (reg->registered && reg->phase != PHASE_DEREGISTER)
+			apply_reginfo(reg, ri);
+	}
+	g_free(ri);
+}
+
+/* Messages of the subscription: true when handled here (not REGISTER's). */
+static bool sub_handle(struct sipreg *reg, const uint8_t *buf, size_t len)
+{
+	struct sipsub_msg m;
+	const char *err;
+	bool response = len >= 8 && memcmp(buf, "SIP/2.0 ", 8) == 0;
+
+	if (sipsub_parse(buf, len, &m, &err) < 0) {
+		/*
+		 * REGISTER's checks go on with it: a response of ours, or else a
+		 * message they drop and count for the reason Timer F gives.
+		 */
+		if (!response)
+			dbg("not a request we can read: %s", err);
+		return false;
+	}
+	if (response) {
+		if (strcmp(m.cseq_method, "SUBSCRIBE") != 0)
+			return false;
+		sub_on_response(reg, &m);
+		return true;
+	}
+	if (strcmp(m.method, "NOTIFY") == 0)
+		on_notify(reg, buf, len, &m);
+	else
+		dbg("%s request ignored", m.method);
+	return true;
+}
+
 /* ---- start: address, sockets ---- */
 
 static void start_with_address(struct sipreg *reg, GInetAddress *addr)
@@ -1273,6 +1720,7 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg, struct card
 	reg->ev = *ev;
 	reg->t1_ms = cfg->t1_ms ?: T1_DEFAULT_MS;
 	reg->expires = cfg->expires;
+	reg->sub_last_status = ~0u;
 	*out = reg;
 	return 0;
 }
@@ -1332,6 +1780,7 @@ int sipreg_stop(struct sipreg *reg)
 	}
 	/* A binding may exist once a real response went out: take it down explicitly. */
 	if (reg->registered || reg->have_ha1) {
+		sub_unsubscribe(reg);
 		reg->phase = PHASE_DEREGISTER;
 		resend(reg);
 		return 0;

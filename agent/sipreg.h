@@ -38,6 +38,12 @@ struct sipreg_config {
 	unsigned int max_auth_failures; /* MAC failures / re-challenges before giving up */
 	/* RFC 3261 T1 in ms; 0 = 500. T2 = 8 * T1, Timer F = 64 * T1. Tests shorten it. */
 	unsigned int t1_ms;
+	/*
+	 * > 0: after every successful registration, subscribe to its reg event
+	 * with this Expires (TS 24.229 5.1.1.3 asks for 600000) and follow the
+	 * NOTIFYs (5.1.1.7); 0: no subscription.
+	 */
+	unsigned int reg_event_expires;
 	/* Source of Call-ID, tags, branches and cnonces; NULL = getrandom(). Tests inject one. */
 	void (*random_bytes)(void *buf, size_t len);
 };
@@ -51,6 +57,12 @@ enum sipreg_result {
 	SIPREG_TIMEOUT,	     /* no answer (RFC 3261 Timer F / B) */
 	SIPREG_FAILED,	     /* anything else: transport error, 5xx past retries, bad message */
 	SIPREG_LOST,	     /* registration lost after being registered (refresh failed) */
+	/*
+	 * The network ended the registration (reg event NOTIFY: our contact
+	 * terminated, TS 24.229 5.1.1.7); the reason is the event: "unregistered",
+	 * "rejected", "expired" or "probation".
+	 */
+	SIPREG_DEREGISTERED_BY_NETWORK,
 };
 
 /* What the 200 OK told us (TS 24.229 5.1.1.2). */
@@ -88,6 +100,13 @@ struct sipreg_events {
 	 */
 	void (*auth_done)(int err, const char *outcome, const struct card_times *t,
 			  void *user_data);
+	/*
+	 * The reg event subscription's outcome when it changes: @status the final
+	 * answer to SUBSCRIBE (0: none within Timer F), @reason its phrase. A
+	 * refusal changes nothing else: the registration carries on and the
+	 * subscription is tried again at its next refresh.
+	 */
+	void (*subscription)(unsigned int status, const char *reason, void *user_data);
 	/* Every message sent (@sent) or received, CK/IK redacted: for people. */
 	void (*trace)(bool sent, const char *msg, size_t len, void *user_data);
 	void *user_data;
@@ -98,7 +117,11 @@ int sipreg_new(struct sipreg **reg, const struct sipreg_config *cfg, struct card
 	       const struct sipreg_events *ev);
 /* Starts the initial registration; the outcome comes through ev->result. */
 int sipreg_start(struct sipreg *reg);
-/* De-registers (Expires: 0); ev->result(SIPREG_DEREGISTERED) when done. */
+/*
+ * De-registers (Expires: 0), after terminating an active reg event
+ * subscription (SUBSCRIBE with Expires: 0); ev->result(SIPREG_DEREGISTERED)
+ * when done.
+ */
 int sipreg_stop(struct sipreg *reg);
 /* Cancels everything; no callback after this. NULL accepted. */
 void sipreg_free(struct sipreg *reg);

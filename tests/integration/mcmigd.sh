@@ -215,4 +215,19 @@ t_wait_for "mcmigd to exit on SIGTERM" 5 bash -c "! kill -0 $pid 2>/dev/null"
 wait "$pid"
 rc=$?
 t_check "clean exit on SIGTERM (rc $rc)" test "$rc" -eq 0
+
+# mcmigctl waiting for an outcome notices the daemon leaving the bus
+# (NameOwnerChanged) and exits 3 at once instead of waiting out --timeout.
+start_agent agent3 "" || die "mcmigd up again"
+"$CTL" migrate --partner "$PARTNER" --timeout 120 >"$T_RUN/left.out" 2>&1 &
+waiter=$!
+t_wait_for "the migration to be registering" 10 \
+	bash -c "'$CTL' status | grep -q '^state:   registering'" || die "registering for the kill"
+kill -KILL "$(t_pid agent3)"
+t_wait_for "mcmigctl to end after the daemon died" 10 bash -c "! kill -0 $waiter 2>/dev/null"
+kill -0 "$waiter" 2>/dev/null && kill -KILL "$waiter"
+wait "$waiter"
+rc=$?
+t_check "daemon killed while mcmigctl migrate waits: exit 3 (rc $rc)" test "$rc" -eq 3
+t_check "and it says the daemon left the bus" grep -q "mcmigd left the bus" "$T_RUN/left.out"
 t_done

@@ -257,6 +257,7 @@ static const struct netdev_ops netdev_ops = {
 /* ---- fake sipreg: the test plays the events sipreg emits ---- */
 
 static struct sipreg_events sip_ev;
+static unsigned int sip_reg_event_expires; /* what migrate asked sipreg for */
 static int fake_reg_obj;
 static int fake_card_obj; /* the card: migrate hands it to sipreg and never uses it */
 
@@ -269,6 +270,7 @@ static int fake_sip_create(struct sipreg **reg, const struct sipreg_config *cfg,
 	   cfg->local_addr ? cfg->local_addr : "any");
 	assert_ptr_equal(card, (struct card *)&fake_card_obj);
 	sip_ev = *ev;
+	sip_reg_event_expires = cfg->reg_event_expires;
 	*reg = (struct sipreg *)&fake_reg_obj;
 	return 0;
 }
@@ -818,6 +820,49 @@ static void test_registration_lost(void **state)
 		    "sip.destroy\n");
 }
 
+/*
+ * The partner revoked the migration: the S-CSCF's NOTIFY marked our contact
+ * terminated (TS 24.229 5.1.1.7). SIP is dropped without a de-registration,
+ * netdev and partner PDN come down, and the agent ends on the primary, idle,
+ * with the reason for mcmigctl status.
+ */
+static void test_deregistered_by_network(void **state)
+{
+	stored = true;
+	to_registered();
+	/* TS 24.229 5.1.1.3: migrate asks for the reg event subscription. */
+	assert_int_equal(sip_reg_event_expires, 600000);
+	sip_ev.subscription(403, "Forbidden", sip_ev.user_data);
+	sip_ev.subscription(200, "OK", sip_ev.user_data);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_REGISTERED);
+	sip_say(SIPREG_DEREGISTERED_BY_NETWORK, "unregistered");
+	disc_answer();
+	advance(0);
+	check_trace("reg event subscription refused: 403 Forbidden (still registered; tried "
+		    "again at the next refresh)\n"
+		    "subscribed to the registration state (reg event): 200 OK\n"
+		    "registered-at-partner -> disconnecting (deregistered-by-network)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> idle-on-primary (pdn-down)\n"
+		    "persist state=idle-on-primary partner=" PARTNER
+		    " reason=deregistered-by-network: unregistered\n"
+		    "sip.destroy\n");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	assert_string_equal(migrate_get_reason(fsm), "deregistered-by-network: unregistered");
+	/* Only registered-at-partner knows the event. */
+	trace[0] = '\0';
+	sip_say(SIPREG_DEREGISTERED_BY_NETWORK, "rejected");
+	check_trace("rejected event deregistered-by-network in state idle-on-primary\n");
+	/* The next failure is a failure again. */
+	to_registered();
+	sip_say(SIPREG_LOST, "refresh refused (403)");
+	disc_answer();
+	advance(0);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+}
+
 static void test_pdn_dropped(void **state)
 {
 	stored = true;
@@ -1194,6 +1239,7 @@ int main(void)
 		T(test_reg_guard_timeout),
 		T(test_card_timeout),
 		T(test_registration_lost),
+		T(test_deregistered_by_network),
 		T(test_pdn_dropped),
 		T(test_dereg_timeout_and_failure),
 		T(test_disconnect_timeout),

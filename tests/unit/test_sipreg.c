@@ -58,6 +58,24 @@ struct answer {
 	const char *tail;    /* instead of "Content-Length: 0" CRLF CRLF */
 };
 
+/* One scripted answer to a SUBSCRIBE. */
+struct sub_answer {
+	const char *status;
+	unsigned int expires; /* Expires of a 2xx */
+};
+
+/* One NOTIFY the fake S-CSCF sends: our contact (or another) in a partial reginfo. */
+struct notify {
+	const char *state, *event; /* of the contact (and of its registration) */
+	unsigned int version;
+	unsigned int expires;  /* of an active contact */
+	const char *aor;       /* NULL: the UE's IMPU */
+	bool other_contact;    /* another port than the UE's */
+	bool other_call;       /* outside the subscription's dialog */
+	bool wait_subscribe;   /* sent after the next SUBSCRIBE's 2xx, not at once */
+	const char *sub_state; /* NULL: "active;expires=600000" */
+};
+
 /* One scripted card answer. */
 struct card_answer {
 	int err;
@@ -80,7 +98,14 @@ struct scenario {
 	bool free_in_card;	   /* sipreg_free() while the card works, then the card answers */
 	const char *first_request; /* full text of request 1 (port and version normalised) */
 	const char *golden;
-	const char *events; /* sipreg's events, when checked */
+	const char *events;		/* sipreg's events, when checked */
+	unsigned int reg_event_expires; /* > 0: sipreg subscribes to the reg event */
+	const struct sub_answer *sub_answers;
+	size_t n_sub_answers;
+	const struct notify *notifies;
+	size_t n_notifies;
+	bool stop_after_notifies;	    /* sipreg_stop() once the UE answered the last NOTIFY */
+	unsigned int refreshes_before_stop; /* refreshes that do not stop the scenario */
 };
 
 struct fake {
@@ -105,6 +130,12 @@ struct fake {
 	unsigned int rand_ctr;
 	bool done;
 	unsigned int refreshes;
+	/* The reg event subscription as the fake S-CSCF sees it. */
+	size_t next_sub, next_notify;
+	char sub_branch[64], sub_call_id[128], ue_tag[64], ue_contact[256];
+	GSocketAddress *ue_addr;
+	bool sub_tcp;
+	unsigned int notify_cseq;
 	char *tcp_peer_note;
 };
 
@@ -249,6 +280,135 @@ static void replace_branch(char *via, size_t size, const char *branch)
 	g_snprintf(b, size - (size_t)(b - via), "%s%s", branch, rest);
 }
 
+/* ---- the fake S-CSCF's reg event (RFC 3680), behind the fake P-CSCF ---- */
+
+/* As Kamailio 5.6 ims_registrar_scscf writes a partial reginfo (tabs, pointer ids). */
+#define REGINFO_FMT                                                                    \
+	"<?xml version=\"1.0\"?>\n"                                                    \
+	"<reginfo xmlns=\"urn:ietf:params:xml:ns:reginfo\" version=\"%u\" "            \
+	"state=\"partial\">\n"                                                         \
+	"\t<registration aor=\"%s\" id=\"0x7f3a2c1b40\" state=\"%s\">\n"               \
+	"\t\t<contact id=\"0x7f3a2c1d88\" state=\"%s\" event=\"%s\" expires=\"%u\">\n" \
+	"\t\t\t<uri>%s</uri>\n"                                                        \
+	"\t\t</contact>\n"                                                             \
+	"\t</registration>\n"                                                          \
+	"</reginfo>\n"
+
+static void send_notify(void)
+{
+	const struct notify *n = &F->sc->notifies[F->next_notify++];
+	bool active = strcmp(n->state, "active") == 0;
+	char uri[300];
+	gchar *body, *msg;
+
+	g_strlcpy(uri, F->ue_contact, sizeof(uri));
+	if (n->other_contact) /* same host, port 1 */
+		g_snprintf(uri, sizeof(uri), "sip:127.0.0.1:1");
+	body = g_strdup_printf(REGINFO_FMT, n->version, n->aor ? n->aor : IMPU, n->state, n->state,
+			       n->event, active ? n->expires : 0, uri);
+	msg = g_strdup_printf("NOTIFY %s SIP/2.0\r\n"
+			      "Via: SIP/2.0/%s 127.0.0.1:%u;branch=z9hG4bKnotify%zu\r\n"
+			      "To: <" IMPU ">;tag=%s\r\n"
+			      "From: <" IMPU ">;tag=scscf1\r\n"
+			      "CSeq: %u NOTIFY\r\n"
+			      "Call-ID: %s\r\n"
+			      "Contact: <sip:scscf.ims.example.org:6060>\r\n"
+			      "Event: reg\r\n"
+			      "Max-Forwards: 70\r\n"
+			      "Subscription-State: %s\r\n"
+			      "Content-Type: application/reginfo+xml\r\n"
+			      "Content-Length: %zu\r\n\r\n%s",
+			      F->ue_contact, F->sub_tcp ? "TCP" : "UDP", F->port, F->next_notify,
+			      F->ue_tag, ++F->notify_cseq,
+			      n->other_call ? "not-our-dialog" : F->sub_call_id,
+			      n->sub_state ? n->sub_state : "active;expires=600000", strlen(body),
+			      body);
+	g_string_append_printf(F->trace, "  NOTIFY v%u %s/%s%s%s%s\n", n->version, n->state,
+			       n->event, n->aor ? " (other user)" : "",
+			       n->other_contact ? " (other contact)" : "",
+			       n->other_call ? " (other dialog)" : "");
+	fake_send(F->sub_tcp, F->ue_addr, msg, strlen(msg));
+	g_free(msg);
+	g_free(body);
+}
+
+static void on_subscribe(const char *req, bool tcp, GSocketAddress *from)
+{
+	char via[256], fromh[256], to[256], cid[128], cseq[64], expires[16], v[256];
+	const struct sub_answer *a;
+	const char *b;
+	GString *resp;
+
+	/* TS 24.229 5.1.1.3 */
+	assert_true(g_str_has_prefix(req, "SUBSCRIBE " IMPU " SIP/2.0\r\n"));
+	assert_true(header(req, "Event", v, sizeof(v)));
+	assert_string_equal(v, "reg");
+	assert_true(header(req, "Accept", v, sizeof(v)));
+	assert_string_equal(v, "application/reginfo+xml");
+	assert_true(header(req, "P-Preferred-Identity", v, sizeof(v)));
+	assert_string_equal(v, "<" IMPU ">");
+	assert_true(header(req, "Via", via, sizeof(via)));
+	assert_true(header(req, "From", fromh, sizeof(fromh)));
+	assert_true(header(req, "To", to, sizeof(to)));
+	assert_true(header(req, "Call-ID", cid, sizeof(cid)));
+	assert_true(header(req, "CSeq", cseq, sizeof(cseq)));
+	assert_true(header(req, "Expires", expires, sizeof(expires)));
+	b = strstr(via, "branch=");
+	assert_non_null(b);
+	if (strncmp(b + 7, F->sub_branch, strlen(F->sub_branch)) == 0 && F->sub_branch[0])
+		return; /* a retransmission of what was answered */
+	g_strlcpy(F->sub_branch, b + 7, MIN(sizeof(F->sub_branch), strcspn(b + 7, ";") + 1));
+	g_string_append_printf(F->trace, "%s %s exp=%s%s%s\n", cseq, tcp ? "tcp" : "udp", expires,
+			       strstr(to, ";tag=") ? " in-dialog" : "",
+			       header(req, "Route", v, sizeof(v)) ? " route" : "");
+	if (header(req, "Route", v, sizeof(v)))
+		assert_string_equal(v, "<sip:orig@scscf.example:5060;lr>");
+	/* The dialog: the UE's tag, its Contact, where it is. */
+	g_strlcpy(F->sub_call_id, cid, sizeof(F->sub_call_id));
+	b = strstr(fromh, ";tag=");
+	assert_non_null(b);
+	g_strlcpy(F->ue_tag, b + 5, sizeof(F->ue_tag));
+	assert_true(header(req, "Contact", v, sizeof(v)));
+	g_strlcpy(F->ue_contact, v + 1, MIN(sizeof(F->ue_contact), strcspn(v + 1, ";>") + 1));
+	g_clear_object(&F->ue_addr);
+	F->ue_addr = from ? g_object_ref(from) : NULL;
+	F->sub_tcp = tcp;
+	if (F->next_sub >= F->sc->n_sub_answers)
+		fail_msg("unexpected SUBSCRIBE %zu", F->next_sub);
+	a = &F->sc->sub_answers[F->next_sub++];
+	resp = g_string_new(NULL);
+	g_string_append_printf(resp,
+			       "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s%s\r\n"
+			       "Call-ID: %s\r\nCSeq: %s\r\n",
+			       a->status, via, fromh, to, strstr(to, ";tag=") ? "" : ";tag=scscf1",
+			       cid, cseq);
+	if (a->status[0] == '2')
+		g_string_append_printf(resp, "Expires: %u\r\n", a->expires);
+	g_string_append(resp, "Content-Length: 0\r\n\r\n");
+	fake_send(tcp, from, resp->str, resp->len);
+	g_string_free(resp, TRUE);
+	if (a->status[0] == '2' && a->expires && F->next_notify < F->sc->n_notifies)
+		send_notify();
+}
+
+/* The UE's answer to a NOTIFY. */
+static void on_notify_answer(const char *resp)
+{
+	char cseq[64];
+
+	assert_true(header(resp, "CSeq", cseq, sizeof(cseq)));
+	assert_non_null(strstr(cseq, "NOTIFY"));
+	g_string_append_printf(F->trace, "  answered %.*s\n", (int)strcspn(resp + 8, "\r"),
+			       resp + 8);
+	if (F->next_notify < F->sc->n_notifies) {
+		if (!F->sc->notifies[F->next_notify].wait_subscribe)
+			send_notify();
+		return;
+	}
+	if (F->sc->stop_after_notifies)
+		assert_int_equal(sipreg_stop(F->reg), 0);
+}
+
 static void on_request(const char *req, bool tcp, GSocketAddress *from)
 {
 	char via[256], fromh[2048], to[2048], cid[128], cseq[64], expires[16], auth[1024],
@@ -258,6 +418,14 @@ static void on_request(const char *req, bool tcp, GSocketAddress *from)
 	unsigned int copy;
 	const char *b;
 
+	if (g_str_has_prefix(req, "SUBSCRIBE ")) {
+		on_subscribe(req, tcp, from);
+		return;
+	}
+	if (g_str_has_prefix(req, "SIP/2.0 ")) {
+		on_notify_answer(req);
+		return;
+	}
 	assert_true(g_str_has_prefix(req, "REGISTER sip:" DOMAIN " SIP/2.0\r\n"));
 	assert_true(header(req, "Via", via, sizeof(via)));
 	assert_true(header(req, "From", fromh, sizeof(fromh)));
@@ -479,6 +647,11 @@ static void on_response(unsigned int status, const char *phrase, void *user_data
 	g_string_append_printf(F->events, "response %u %s\n", status, phrase);
 }
 
+static void on_subscription(unsigned int status, const char *reason, void *user_data)
+{
+	g_string_append_printf(F->events, "subscription %u %s\n", status, reason);
+}
+
 static void on_auth_done(int err, const char *outcome, const struct card_times *t, void *user_data)
 {
 	g_string_append_printf(F->events, "auth-done %d %s%s\n", err, outcome,
@@ -560,6 +733,8 @@ static void on_result(enum sipreg_result r, const char *reason, const struct sip
 				       info->service_route, info->associated_uris);
 	if (r == SIPREG_REGISTERED && F->sc->stay_for_refresh)
 		return;
+	if (r == SIPREG_REFRESHED && F->refreshes++ < F->sc->refreshes_before_stop)
+		return;
 	if (r == SIPREG_REGISTERED || r == SIPREG_REFRESHED) {
 		assert_int_equal(sipreg_stop(F->reg), 0);
 		assert_int_equal(sipreg_stop(F->reg), -EALREADY);
@@ -624,6 +799,7 @@ static void run(const struct scenario *sc)
 		.max_auth_failures = sc->max_auth_failures,
 		.t1_ms = 5,
 		.random_bytes = fake_random,
+		.reg_event_expires = sc->reg_event_expires,
 	};
 	struct sipreg_events ev = {
 		.result = on_result,
@@ -631,6 +807,7 @@ static void run(const struct scenario *sc)
 		.response = on_response,
 		.challenged = on_challenged,
 		.auth_done = on_auth_done,
+		.subscription = on_subscription,
 	};
 	const struct uicc_config ucfg = { .timeout_ms = 5000 };
 	guint guard;
@@ -692,6 +869,9 @@ static void run(const struct scenario *sc)
 	if (strcmp(fake.trace->str, sc->golden) != 0)
 		fail_msg("trace differs from golden.\n--- got:\n%s--- expected:\n%s",
 			 fake.trace->str, sc->golden);
+	assert_int_equal(fake.next_sub, sc->n_sub_answers);
+	assert_int_equal(fake.next_notify, sc->n_notifies);
+	g_clear_object(&fake.ue_addr);
 	fake_stop();
 	g_main_loop_unref(fake.loop);
 	g_string_free(fake.trace, TRUE);
@@ -1217,6 +1397,201 @@ SCENARIO(test_free_during_card, .free_in_card = true, ANSWERS(ANSWER("401 Unauth
 		   "  card ok\n"
 		   "  sipreg freed\n")
 
+/* ---- the reg event (TS 24.229 5.1.1.3, 5.1.1.7) ---- */
+
+#define SUB_ANSWERS(...)                                           \
+	.sub_answers = (const struct sub_answer[]){ __VA_ARGS__ }, \
+	.n_sub_answers = N(((const struct sub_answer[]){ __VA_ARGS__ }))
+#define NOTIFIES(...)                                       \
+	.notifies = (const struct notify[]){ __VA_ARGS__ }, \
+	.n_notifies = N(((const struct notify[]){ __VA_ARGS__ }))
+
+#define REG_OK ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", OK_200, 600)
+#define REG_OK_LINES                       \
+	"1 REGISTER udp exp=600 initial\n" \
+	"  card ok\n"                      \
+	"2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n" REGISTERED_LINES
+
+/*
+ * Registered, subscribed (Route from the Service-Route), the first NOTIFY
+ * shows us active; then the S-CSCF's partial reginfo after a Cx RTR marks our
+ * contact terminated/unregistered: the registration ended, nothing is sent.
+ */
+SCENARIO(test_reg_event_deregistered_by_network, .stay_for_refresh = true,
+	 .reg_event_expires = 600000, ANSWERS(REG_OK), CARDS(CARD(UICC_AUTH_OK)),
+	 SUB_ANSWERS({ "200 OK", 600000 }),
+	 NOTIFIES({ .state = "active", .event = "registered", .version = 0, .expires = 600 },
+		  { .state = "terminated", .event = "unregistered", .version = 1 }),
+	 .events = "sent register\n"
+		   "response 401 Unauthorized\n"
+		   "challenged\n"
+		   "auth-done 0 ok\n"
+		   "sent register-auth\n"
+		   "response 200 OK\n"
+		   "subscription 200 OK\n",
+	 .golden = REG_OK_LINES "1 SUBSCRIBE udp exp=600000 route\n"
+				"  NOTIFY v0 active/registered\n"
+				"  answered 200 OK\n"
+				"  NOTIFY v1 terminated/unregistered\n"
+				/* answered before the result, read by the fake after it */
+				"result deregistered-by-network: unregistered\n"
+				"  answered 200 OK\n")
+
+SCENARIO(test_reg_event_deregistered_by_network_tcp, .stay_for_refresh = true,
+	 .transport = SIPREG_TRANSPORT_TCP, .reg_event_expires = 600000, ANSWERS(REG_OK),
+	 CARDS(CARD(UICC_AUTH_OK)), SUB_ANSWERS({ "200 OK", 600000 }),
+	 NOTIFIES({ .state = "terminated", .event = "rejected", .version = 0 }),
+	 .golden = "  (tcp connection)\n"
+		   "1 REGISTER tcp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER tcp exp=600 AKAv1-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "1 SUBSCRIBE tcp exp=600000 route\n"
+		   "  NOTIFY v0 terminated/rejected\n"
+		   "result deregistered-by-network: rejected\n"
+		   "  answered 200 OK\n")
+
+/*
+ * Nothing changes for another user's registration, another contact of ours,
+ * an old version (RFC 3680 4.1), or a NOTIFY outside the dialog (481). At the
+ * stop the subscription is terminated (Expires: 0) before the de-registration.
+ */
+SCENARIO(test_reg_event_not_ours, .stay_for_refresh = true, .reg_event_expires = 600000,
+	 ANSWERS(REG_OK, ANSWER("200 OK", NULL)), CARDS(CARD(UICC_AUTH_OK)),
+	 SUB_ANSWERS({ "200 OK", 600000 }, { "200 OK", 0 }),
+	 NOTIFIES({ .state = "active", .event = "registered", .version = 3, .expires = 600 },
+		  { .state = "terminated",
+		    .event = "rejected",
+		    .version = 4,
+		    .aor = "sip:user2@ims.example.org" },
+		  { .state = "terminated",
+		    .event = "unregistered",
+		    .version = 5,
+		    .other_contact = true },
+		  { .state = "terminated", .event = "unregistered", .version = 5 },
+		  { .state = "terminated", .event = "expired", .version = 2 },
+		  { .state = "terminated",
+		    .event = "unregistered",
+		    .version = 6,
+		    .other_call = true }),
+	 .stop_after_notifies = true,
+	 .golden = REG_OK_LINES "1 SUBSCRIBE udp exp=600000 route\n"
+				"  NOTIFY v3 active/registered\n"
+				"  answered 200 OK\n"
+				"  NOTIFY v4 terminated/rejected (other user)\n"
+				"  answered 200 OK\n"
+				"  NOTIFY v5 terminated/unregistered (other contact)\n"
+				"  answered 200 OK\n"
+				"  NOTIFY v5 terminated/unregistered\n"
+				"  answered 200 OK\n"
+				"  NOTIFY v2 terminated/expired\n"
+				"  answered 200 OK\n"
+				"  NOTIFY v6 terminated/unregistered (other dialog)\n"
+				"  answered 481 Call/Transaction Does Not Exist\n"
+				"2 SUBSCRIBE udp exp=0 in-dialog route\n"
+				"3 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+				"result deregistered\n")
+
+/* The subscription is refreshed in its dialog before it expires (2 s granted: at 1 s). */
+SCENARIO(test_reg_event_refresh, .stay_for_refresh = true, .reg_event_expires = 600000,
+	 ANSWERS(REG_OK, ANSWER("200 OK", NULL)), CARDS(CARD(UICC_AUTH_OK)),
+	 SUB_ANSWERS({ "200 OK", 2 }, { "200 OK", 600000 }, { "200 OK", 0 }),
+	 NOTIFIES({ .state = "active", .event = "registered", .version = 0, .expires = 600 },
+		  { .state = "active",
+		    .event = "refreshed",
+		    .version = 1,
+		    .expires = 600,
+		    .wait_subscribe = true }),
+	 .stop_after_notifies = true,
+	 .golden = REG_OK_LINES "1 SUBSCRIBE udp exp=600000 route\n"
+				"  NOTIFY v0 active/registered\n"
+				"  answered 200 OK\n"
+				"2 SUBSCRIBE udp exp=600000 in-dialog route\n"
+				"  NOTIFY v1 active/refreshed\n"
+				"  answered 200 OK\n"
+				"3 SUBSCRIBE udp exp=0 in-dialog route\n"
+				"3 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+				"result deregistered\n")
+
+/*
+ * An S-CSCF without a P-CSCF refuses a SUBSCRIBE that lacks P-Asserted-Identity
+ * (403, or the bench's 501): the UE stays registered, tells the refusal once,
+ * and subscribes again (a new dialog, CSeq 1) after each registration refresh
+ * until it succeeds.
+ */
+#define REFRESH_LINES                                         \
+	"  expires=2 route=<sip:orig@scscf.example:5060;lr> " \
+	"uris=<sip:user1@ims.example.org>, <tel:+15550100>\n"
+SCENARIO(test_reg_event_refused, .stay_for_refresh = true, .reg_event_expires = 600000,
+	 .refreshes_before_stop = 2,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", OK_200, 2),
+		 ANSWER_EXP("200 OK", OK_200, 2), ANSWER_EXP("200 OK", OK_200, 2),
+		 ANSWER_EXP("200 OK", OK_200, 2), ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 SUB_ANSWERS({ "403 Forbidden", 0 }, { "501 Not Implemented", 0 }, { "200 OK", 600000 },
+		     { "200 OK", 0 }),
+	 .events = "sent register\n"
+		   "response 401 Unauthorized\n"
+		   "challenged\n"
+		   "auth-done 0 ok\n"
+		   "sent register-auth\n"
+		   "response 200 OK\n"
+		   "subscription 403 Forbidden\n"
+		   "sent refresh\n"
+		   "response 200 OK\n"
+		   "sent refresh\n"
+		   "response 200 OK\n"
+		   "subscription 200 OK\n"
+		   "sent refresh\n"
+		   "response 200 OK\n"
+		   "sent deregister\n"
+		   "response 200 OK\n",
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n"
+		   "result registered\n" REFRESH_LINES "1 SUBSCRIBE udp exp=600000 route\n"
+		   "3 REGISTER udp exp=600 AKAv1-MD5 nc=00000002 ok\n"
+		   "result refreshed\n" REFRESH_LINES "1 SUBSCRIBE udp exp=600000 route\n"
+		   "4 REGISTER udp exp=600 AKAv1-MD5 nc=00000003 ok\n"
+		   "result refreshed\n" REFRESH_LINES "1 SUBSCRIBE udp exp=600000 route\n"
+		   "5 REGISTER udp exp=600 AKAv1-MD5 nc=00000004 ok\n"
+		   "result refreshed\n" REFRESH_LINES "2 SUBSCRIBE udp exp=0 in-dialog route\n"
+		   "6 REGISTER udp exp=0 AKAv1-MD5 nc=00000005 ok\n"
+		   "result deregistered\n")
+
+/* "deactivated": a new initial registration (TS 24.229 5.1.1.7), reported as a refresh. */
+SCENARIO(test_reg_event_deactivated, .stay_for_refresh = true, .reg_event_expires = 600000,
+	 ANSWERS(REG_OK, ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", NULL, 600),
+		 ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK), CARD(UICC_AUTH_OK)),
+	 SUB_ANSWERS({ "200 OK", 600000 }, { "200 OK", 0 }),
+	 NOTIFIES({ .state = "terminated", .event = "deactivated", .version = 0 }),
+	 .golden = REG_OK_LINES "1 SUBSCRIBE udp exp=600000 route\n"
+				"  NOTIFY v0 terminated/deactivated\n"
+				"  answered 200 OK\n"
+				"3 REGISTER udp exp=600 initial\n"
+				"  card ok\n"
+				"4 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n"
+				"result refreshed\n"
+				"  expires=600 route= uris=\n"
+				"2 SUBSCRIBE udp exp=0 in-dialog\n"
+				"5 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+				"result deregistered\n")
+
+/* "shortened" to 2 s: the registration is refreshed at 1 s instead of 300 s. */
+SCENARIO(test_reg_event_shortened, .stay_for_refresh = true, .reg_event_expires = 600000,
+	 ANSWERS(REG_OK, ANSWER_EXP("200 OK", NULL, 600), ANSWER("200 OK", NULL)),
+	 CARDS(CARD(UICC_AUTH_OK)), SUB_ANSWERS({ "200 OK", 600000 }, { "200 OK", 0 }),
+	 NOTIFIES({ .state = "active", .event = "shortened", .version = 0, .expires = 2 }),
+	 .golden = REG_OK_LINES "1 SUBSCRIBE udp exp=600000 route\n"
+				"  NOTIFY v0 active/shortened\n"
+				"  answered 200 OK\n"
+				"3 REGISTER udp exp=600 AKAv1-MD5 nc=00000002 ok\n"
+				"result refreshed\n"
+				"  expires=600 route= uris=\n"
+				"2 SUBSCRIBE udp exp=0 in-dialog\n"
+				"4 REGISTER udp exp=0 AKAv1-MD5 nc=00000003 ok\n"
+				"result deregistered\n")
+
 static void test_refresh_delay(void **state)
 {
 	assert_int_equal(sipreg_refresh_delay(600000), 599400);
@@ -1283,6 +1658,13 @@ int main(void)
 		cmocka_unit_test(test_retry_after_exhausted),
 		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_large_message_tcp),
+		cmocka_unit_test(test_reg_event_deregistered_by_network),
+		cmocka_unit_test(test_reg_event_deregistered_by_network_tcp),
+		cmocka_unit_test(test_reg_event_not_ours),
+		cmocka_unit_test(test_reg_event_refresh),
+		cmocka_unit_test(test_reg_event_refused),
+		cmocka_unit_test(test_reg_event_deactivated),
+		cmocka_unit_test(test_reg_event_shortened),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
