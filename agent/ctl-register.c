@@ -66,7 +66,8 @@ static void usage(FILE *f)
 		"  -v               print the SIP exchange on stderr\n"
 		"\n"
 		"exit codes: 0 registered and de-registered, 1 failure, 2 usage,\n"
-		"            3 card unreachable or no answer from the P-CSCF (Timer F),\n"
+		"            3 card unreachable or no acceptable answer from the P-CSCF\n"
+		"              (Timer F),\n"
 		"            5 authentication failed (MAC failure or rejected responses),\n"
 		"            6 refused by the network (e.g. 403)\n");
 }

@@ -5,7 +5,8 @@
  * challenge, Service-Route, P-Associated-URI, expiry, Min-Expires,
  * Retry-After). Responses are parsed with libosip2; its types stay in
  * sipmsg.c. Pure: no I/O, no globals besides libosip2's parser tables.
- * Errors come with a static text naming what was wrong.
+ * A refusal comes with a text naming what was received and why it was
+ * refused (values shown escaped and cut short).
  */
 #ifndef MCMIG_SIPMSG_H
 #define MCMIG_SIPMSG_H
@@ -23,6 +24,8 @@
 
 #define SIPMSG_TEXT_MAX	 256
 #define SIPMSG_NONCE_MAX 256
+/* Why a message was refused: short enough to go into a registration's reason. */
+#define SIPMSG_ERR_MAX 160
 
 struct sipmsg_challenge {
 	enum digest_algorithm algorithm;
@@ -49,13 +52,16 @@ struct sipmsg_response {
 	long expires;		    /* Expires header; -1 if absent */
 	long min_expires;	    /* Min-Expires (423); -1 if absent */
 	long retry_after;	    /* Retry-After seconds; -1 if absent */
+	char error[SIPMSG_ERR_MAX]; /* why it was refused; "" when accepted */
 };
 
 /*
  * Parses a SIP response. @contact_host/@contact_port pick the Contact whose
  * expires= is reported (RFC 3261 10.2.4: the registrar lists all bindings).
  * Returns 0; -EBADMSG (malformed, not a response, a value out of range or too
- * long) or -ENOTSUP (401 whose challenges are all non-AKA) with *@err set.
+ * long) or -ENOTSUP (401 whose challenges are all non-AKA) with *@err
+ * pointing at @r->error. @r->status is set from the first check on that the
+ * status line passed, also when the rest is refused.
  */
 int sipmsg_parse_response(const uint8_t *buf, size_t len, const char *contact_host,
 			  unsigned int contact_port, struct sipmsg_response *r, const char **err);
@@ -104,10 +110,11 @@ int sipmsg_build_register(const struct sipmsg_register *m, char *buf, size_t siz
  * Stream framing for SIP over TCP (RFC 3261 18.3): Content-Length is
  * mandatory. Leading CRLFs (RFC 5626 keep-alives) are counted in *@skip.
  * Returns 1 with *@msg_len when a whole message follows the skipped bytes,
- * 0 when more bytes are needed, -EBADMSG (with *@err) when the stream cannot
+ * 0 when more bytes are needed, -EBADMSG (why in @err) when the stream cannot
  * be a SIP message.
  */
-int sipmsg_frame(const uint8_t *buf, size_t len, size_t *skip, size_t *msg_len, const char **err);
+int sipmsg_frame(const uint8_t *buf, size_t len, size_t *skip, size_t *msg_len, char *err,
+		 size_t err_size);
 
 /*
  * Reads a P-CSCF address as given by people or configuration: sip:HOST[:PORT]

@@ -167,6 +167,9 @@ struct sipreg {
 	size_t msg_len;
 	bool msg_tcp;
 	bool proceeding;
+	/* Answers dropped while it was pending (RFC 3261 18.1.2), and why the last was. */
+	unsigned int dropped;
+	char last_drop[200];
 	unsigned int e_ms;
 	guint timer_e;
 	guint timer; /* the state's timer (state_table) */
@@ -314,6 +317,8 @@ static void stop_transaction(struct sipreg *reg)
 	reg->msg = NULL;
 	reg->msg_len = 0;
 	reg->branch[0] = '\0';
+	reg->dropped = 0;
+	reg->last_drop[0] = '\0';
 }
 
 static void close_tcp(struct sipreg *reg)
@@ -482,10 +487,16 @@ static gboolean on_state_timer(gpointer data)
 		if (reg->state == RS_RESOLVING)
 			fail(reg, SIPREG_TIMEOUT, "no address for the P-CSCF within %u ms",
 			     64 * reg->t1_ms);
-		else
+		else if (!reg->dropped)
 			fail(reg, SIPREG_TIMEOUT,
 			     "no answer from the P-CSCF (RFC 3261 Timer F, %u ms)",
 			     64 * reg->t1_ms);
+		else
+			fail(reg, SIPREG_TIMEOUT,
+			     "no acceptable answer from the P-CSCF (RFC 3261 Timer F, %u ms): "
+			     "%u answer%s dropped, the last: %s",
+			     64 * reg->t1_ms, reg->dropped, reg->dropped > 1 ? "s" : "",
+			     reg->last_drop);
 		break;
 	case TIMER_REFRESH:
 		reg->phase = PHASE_REFRESH;
@@ -541,6 +552,24 @@ static void on_200(struct sipreg *reg, const struct sipmsg_response *r)
 static void on_card_done(int err, const struct uicc_auth_result *res, uint16_t sw,
 			 const struct card_times *t, void *user_data);
 
+/* Why digest_nonce_decode() refused @nonce: not base64, or too short (the nonce is not secret). */
+static void fail_nonce(struct sipreg *reg, const char *nonce)
+{
+	uint8_t buf[SIPMSG_NONCE_MAX];
+	size_t len = 0;
+
+	if (digest_base64_decode(nonce, buf, sizeof(buf), &len) < 0)
+		fail(reg, SIPREG_FAILED,
+		     "401 nonce of %zu characters is not base64 (RFC 3310 3.2: base64(RAND || "
+		     "AUTN || server data))",
+		     strlen(nonce));
+	else
+		fail(reg, SIPREG_FAILED,
+		     "401 nonce decodes to %zu bytes, RAND || AUTN needs %d (RFC 3310 3.2)", len,
+		     DIGEST_RAND_LEN + DIGEST_AUTN_LEN);
+	util_wipe(buf, sizeof(buf));
+}
+
 static void on_401(struct sipreg *reg, const struct sipmsg_response *r)
 {
 	uint8_t rand[DIGEST_RAND_LEN], autn[DIGEST_AUTN_LEN];
@@ -558,7 +587,7 @@ static void on_401(struct sipreg *reg, const struct sipmsg_response *r)
 		return;
 	}
 	if (digest_nonce_decode(r->challenge.nonce, rand, autn) < 0) {
-		fail(reg, SIPREG_FAILED, "401 nonce is not base64(RAND || AUTN)");
+		fail_nonce(reg, r->challenge.nonce);
 		return;
 	}
 	reg->chal = r->challenge;
@@ -574,15 +603,21 @@ static void on_401(struct sipreg *reg, const struct sipmsg_response *r)
 	util_wipe(autn, sizeof(autn));
 }
 
+/* RFC 3261 21.5.4 / 21.4.18, TS 24.229 5.1.1.2: a server asking to be retried later. */
+static bool asks_retry(const struct sipmsg_response *r)
+{
+	return (r->status >= 500 || r->status == 480) && r->retry_after >= 0;
+}
+
 static bool retryable(const struct sipmsg_response *r)
 {
-	/* RFC 3261 21.5.4 / 21.4.18, TS 24.229 5.1.1.2: a server asking to be retried later. */
-	return (r->status >= 500 || r->status == 480) && r->retry_after >= 0 &&
-	       r->retry_after <= MAX_RETRY_AFTER;
+	return asks_retry(r) && r->retry_after <= MAX_RETRY_AFTER;
 }
 
 static void on_final(struct sipreg *reg, const struct sipmsg_response *r)
 {
+	char note[80] = "";
+
 	if (r->status >= 200 && r->status < 300) {
 		on_200(reg, r);
 		return;
@@ -600,7 +635,18 @@ static void on_final(struct sipreg *reg, const struct sipmsg_response *r)
 			resend(reg);
 			return;
 		}
-		fail(reg, SIPREG_FAILED, "423 %s without a usable Min-Expires", r->reason);
+		if (r->min_expires < 0)
+			fail(reg, SIPREG_FAILED, "423 %s without Min-Expires", r->reason);
+		else if (r->min_expires <= (long)reg->expires)
+			fail(reg, SIPREG_FAILED,
+			     "423 %s with Min-Expires %ld, not above the %u s asked", r->reason,
+			     r->min_expires, reg->expires);
+		else if (reg->n423 > MAX_423)
+			fail(reg, SIPREG_FAILED, "423 %s again after %d retries with Min-Expires",
+			     r->reason, MAX_423);
+		else
+			fail(reg, SIPREG_FAILED, "423 %s to a de-registration (Expires: 0)",
+			     r->reason);
 		return;
 	}
 	if (retryable(r) && reg->retries < MAX_RETRIES) {
@@ -610,27 +656,80 @@ static void on_final(struct sipreg *reg, const struct sipmsg_response *r)
 		dbg("timer %s armed: %ld s", timer_names[TIMER_RETRY], r->retry_after);
 		return;
 	}
+	/* A server that asked to be retried and was not: say why. */
+	if (asks_retry(r) && !retryable(r))
+		g_snprintf(note, sizeof(note), " (Retry-After %ld s: over the %d s we wait)",
+			   r->retry_after, MAX_RETRY_AFTER);
+	else if (asks_retry(r))
+		g_snprintf(note, sizeof(note), " (Retry-After again after %u retries)",
+			   reg->retries);
+	/* RFC 3261 8.1.3.4 would retry at the Contact; a UE registers via its P-CSCF only. */
+	else if (r->status >= 300 && r->status < 400)
+		g_snprintf(note, sizeof(note), " (redirects are not followed)");
 	if (r->status >= 400 && r->status < 500 && r->status != 408) {
-		fail(reg, SIPREG_REFUSED, "%u %s", r->status, r->reason);
+		fail(reg, SIPREG_REFUSED, "%u %s%s", r->status, r->reason, note);
 		return;
 	}
 	if (r->status >= 600) {
-		fail(reg, SIPREG_REFUSED, "%u %s", r->status, r->reason);
+		fail(reg, SIPREG_REFUSED, "%u %s%s", r->status, r->reason, note);
 		return;
 	}
-	fail(reg, SIPREG_FAILED, "%u %s", r->status, r->reason);
+	fail(reg, SIPREG_FAILED, "%u %s%s", r->status, r->reason, note);
+}
+
+/* An answer that is not acted upon: counted, for the reason Timer F gives. */
+static void drop(struct sipreg *reg, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static void drop(struct sipreg *reg, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	g_vsnprintf(reg->last_drop, sizeof(reg->last_drop), fmt, ap);
+	va_end(ap);
+	reg->dropped++;
+	dbg("answer dropped: %s", reg->last_drop);
+}
+
+/* RFC 3261 17.1.3: the response matches our transaction by branch and method. */
+static bool matches(struct sipreg *reg, const struct sipmsg_response *r)
+{
+	/* Late copies (a 200 retransmitted after we moved on): not counted, nothing pends. */
+	if (reg->state != RS_TRYING) {
+		dbg("%u dropped: no request pending", r->status);
+		return false;
+	}
+	if (strcmp(r->branch, reg->branch) != 0) {
+		drop(reg, "%u for another transaction (branch %.40s)", r->status, r->branch);
+		return false;
+	}
+	if (strcmp(r->cseq_method, "REGISTER") != 0 || r->cseq != reg->cseq) {
+		drop(reg, "%u with CSeq %u %s, ours is %u REGISTER", r->status, r->cseq,
+		     r->cseq_method, reg->cseq);
+		return false;
+	}
+	/* Not part of the RFC 3261 17.1.3 match, but another dialog's answer is not ours. */
+	if (strcmp(r->call_id, reg->call_id) != 0) {
+		drop(reg, "%u with Call-ID %.40s, not ours", r->status, r->call_id);
+		return false;
+	}
+	return true;
 }
 
 static void handle_message(struct sipreg *reg, const uint8_t *buf, size_t len)
 {
 	struct sipmsg_response r;
 	const char *err;
+	char what[16] = "answer";
 	int ret;
 
 	trace(reg, false, (const char *)buf, len);
 	if (sub_handle(reg, buf, len))
 		return;
 	ret = sipmsg_parse_response(buf, len, reg->local_host, reg->local_port, &r, &err);
+	/* The status line may have passed where the rest did not: say what it was. */
+	if (r.status)
+		g_snprintf(what, sizeof(what), "%u", r.status);
 	if (ret == -EBADMSG && reg->state == RS_TRYING && len && buf[0] == 'S') {
 		/*
 		 * A malformed response is dropped (RFC 3261 18.1.2) unless we can
@@ -638,24 +737,24 @@ static void handle_message(struct sipreg *reg, const uint8_t *buf, size_t len)
 		 */
 		if (g_strstr_len((const char *)buf, (gssize)len, reg->branch)) {
 			stop_transaction(reg);
-			fail(reg, SIPREG_FAILED, "malformed response from the P-CSCF: %s", err);
+			fail(reg, SIPREG_FAILED, "%s from the P-CSCF refused: %s", what, err);
+			return;
 		}
-		return;
 	}
 	if (ret == -ENOTSUP && reg->state == RS_TRYING && !strcmp(r.branch, reg->branch)) {
 		stop_transaction(reg);
 		fail(reg, SIPREG_FAILED, "%s", err);
 		return;
 	}
-	if (ret < 0)
-		return;
-	/* RFC 3261 17.1.3: the response matches our transaction by branch and method. */
-	if (reg->state != RS_TRYING || strcmp(r.branch, reg->branch) != 0 ||
-	    strcmp(r.cseq_method, "REGISTER") != 0 || r.cseq != reg->cseq ||
-	    strcmp(r.call_id, reg->call_id) != 0) {
-		dbg("stray response %u (cseq %u) dropped", r.status, r.cseq);
+	if (ret < 0) {
+		if (r.status)
+			drop(reg, "%u refused: %s", r.status, err);
+		else
+			drop(reg, "%s", err);
 		return;
 	}
+	if (!matches(reg, &r))
+		return;
 	if (reg->ev.response)
 		reg->ev.response(r.status, r.reason, reg->ev.user_data);
 	if (r.status < 200) {
@@ -857,7 +956,7 @@ static gboolean on_tcp_in(GSocket *sock, GIOCondition cond, gpointer data)
 	GError *error = NULL;
 	gssize n;
 	size_t skip, len;
-	const char *err;
+	char err[SIPMSG_ERR_MAX];
 	int ret;
 
 	n = g_socket_receive(sock, (gchar *)buf, sizeof(buf), NULL, &error);
@@ -878,7 +977,8 @@ static gboolean on_tcp_in(GSocket *sock, GIOCondition cond, gpointer data)
 	}
 	g_byte_array_append(reg->tcp_rx, buf, (guint)n);
 	while (!reg->freed && reg->tcp && reg->tcp_rx->len) {
-		ret = sipmsg_frame(reg->tcp_rx->data, reg->tcp_rx->len, &skip, &len, &err);
+		ret = sipmsg_frame(reg->tcp_rx->data, reg->tcp_rx->len, &skip, &len, err,
+				   sizeof(err));
 		if (ret < 0) {
 			close_tcp(reg);
 			on_transport_error(reg, "TCP stream from the P-CSCF unusable", err);
@@ -1491,10 +1591,13 @@ static bool sub_handle(struct sipreg *reg, const uint8_t *buf, size_t len)
 	bool response = len >= 8 && memcmp(buf, "SIP/2.0 ", 8) == 0;
 
 	if (sipsub_parse(buf, len, &m, &err) < 0) {
-		/* A response goes on to REGISTER's checks; a request we cannot read is dropped. */
+		/*
+		 * REGISTER's checks go on with it: a response of ours, or else a
+		 * message they drop and count for the reason Timer F gives.
+		 */
 		if (!response)
-			dbg("request dropped: %s", err);
-		return !response;
+			dbg("not a request we can read: %s", err);
+		return false;
 	}
 	if (response) {
 		if (strcmp(m.cseq_method, "SUBSCRIBE") != 0)

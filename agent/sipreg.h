@@ -54,7 +54,7 @@ enum sipreg_result {
 	SIPREG_DEREGISTERED, /* after sipreg_stop() */
 	SIPREG_REFUSED,	     /* 403 and other final refusals (e.g. a revoked migration) */
 	SIPREG_AUTH_FAILED,  /* network authentication failed (MAC) past the cap */
-	SIPREG_TIMEOUT,	     /* no answer (RFC 3261 Timer F / B) */
+	SIPREG_TIMEOUT,	     /* no acceptable answer (RFC 3261 Timer F / B) */
 	SIPREG_FAILED,	     /* anything else: transport error, 5xx past retries, bad message */
 	SIPREG_LOST,	     /* registration lost after being registered (refresh failed) */
 	/*

@@ -64,16 +64,16 @@ static void response(const uint8_t *data, size_t size)
 static void frame(const uint8_t *data, size_t size)
 {
 	size_t skip = 0, len = 0;
-	const char *err = NULL;
+	char err[SIPMSG_ERR_MAX] = "";
 	int ret;
 
-	ret = sipmsg_frame(data, size, &skip, &len, &err);
+	ret = sipmsg_frame(data, size, &skip, &len, err, sizeof(err));
 	fuzz_require(ret == 1 || ret == 0 || ret == -EBADMSG, "frame: 1, 0 or -EBADMSG");
 	if (ret == 1)
 		fuzz_require(len > 0 && skip <= size && len <= size - skip,
 			     "frame inside the stream");
 	if (ret == -EBADMSG)
-		fuzz_require(err && err[0], "frame: refusal explained");
+		fuzz_require(err[0], "frame: refusal explained");
 }
 
 static void pcscf(const char *s)

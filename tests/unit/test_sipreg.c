@@ -48,6 +48,14 @@ struct answer {
 	const char *headers;
 	bool drop_first;	      /* ignore the first copy: the UE must retransmit (Timer E) */
 	unsigned int contact_expires; /* > 0: echo the UE's Contact with this expires= */
+	/* A hostile P-CSCF: */
+	const char *raw;     /* sent as is instead of a response built from the request */
+	unsigned int copies; /* > 1: sent this many times */
+	size_t nul_at;	     /* > 0: this byte of the response becomes a NUL */
+	const char *branch;  /* Via branch instead of the request's */
+	const char *cseq;    /* CSeq instead of the request's */
+	const char *call_id; /* Call-ID instead of the request's */
+	const char *tail;    /* instead of "Content-Length: 0" CRLF CRLF */
 };
 
 /* One scripted answer to a SUBSCRIBE. */
@@ -254,14 +262,22 @@ static void classify_auth(const char *auth, GString *line)
 
 /* ---- the fake P-CSCF ---- */
 
-static void fake_send(bool tcp, GSocketAddress *to, const char *msg)
+static void fake_send(bool tcp, GSocketAddress *to, const char *msg, size_t len)
 {
 	if (tcp)
-		assert_int_equal(g_socket_send(F->conn, msg, strlen(msg), NULL, NULL),
-				 (gssize)strlen(msg));
+		assert_int_equal(g_socket_send(F->conn, msg, len, NULL, NULL), (gssize)len);
 	else
-		assert_int_equal(g_socket_send_to(F->udp, to, msg, strlen(msg), NULL, NULL),
-				 (gssize)strlen(msg));
+		assert_int_equal(g_socket_send_to(F->udp, to, msg, len, NULL, NULL), (gssize)len);
+}
+
+/* The request's Via with another branch. */
+static void replace_branch(char *via, size_t size, const char *branch)
+{
+	char *b = strstr(via, "branch=") + 7;
+	char rest[256];
+
+	g_strlcpy(rest, b + strcspn(b, ";"), sizeof(rest));
+	g_snprintf(b, size - (size_t)(b - via), "%s%s", branch, rest);
 }
 
 /* ---- the fake S-CSCF's reg event (RFC 3680), behind the fake P-CSCF ---- */
@@ -311,7 +327,7 @@ static void send_notify(void)
 			       n->event, n->aor ? " (other user)" : "",
 			       n->other_contact ? " (other contact)" : "",
 			       n->other_call ? " (other dialog)" : "");
-	fake_send(F->sub_tcp, F->ue_addr, msg);
+	fake_send(F->sub_tcp, F->ue_addr, msg, strlen(msg));
 	g_free(msg);
 	g_free(body);
 }
@@ -369,7 +385,7 @@ static void on_subscribe(const char *req, bool tcp, GSocketAddress *from)
 	if (a->status[0] == '2')
 		g_string_append_printf(resp, "Expires: %u\r\n", a->expires);
 	g_string_append(resp, "Content-Length: 0\r\n\r\n");
-	fake_send(tcp, from, resp->str);
+	fake_send(tcp, from, resp->str, resp->len);
 	g_string_free(resp, TRUE);
 	if (a->status[0] == '2' && a->expires && F->next_notify < F->sc->n_notifies)
 		send_notify();
@@ -399,6 +415,7 @@ static void on_request(const char *req, bool tcp, GSocketAddress *from)
 		branch[64], contact[256];
 	const struct answer *a;
 	GString *line, *resp;
+	unsigned int copy;
 	const char *b;
 
 	if (g_str_has_prefix(req, "SUBSCRIBE ")) {
@@ -443,7 +460,7 @@ static void on_request(const char *req, bool tcp, GSocketAddress *from)
 	if (F->next_answer >= F->sc->n_answers)
 		fail_msg("unexpected request %zu: %s", F->next_answer, cseq);
 	a = &F->sc->answers[F->next_answer];
-	if (!a->status)
+	if (!a->status && !a->raw)
 		return; /* silent: the UE must give up at Timer F */
 	if (a->drop_first && F->copies == 1) {
 		F->dropped = true;
@@ -453,18 +470,30 @@ static void on_request(const char *req, bool tcp, GSocketAddress *from)
 		g_string_append_printf(F->trace, "  (answered copy %u)\n", F->copies);
 	F->dropped = false;
 	F->next_answer++;
+	if (a->branch)
+		replace_branch(via, sizeof(via), a->branch);
 	resp = g_string_new(NULL);
-	g_string_append_printf(resp,
-			       "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s;tag=fake\r\n"
-			       "Call-ID: %s\r\nCSeq: %s\r\n%s",
-			       a->status, via, fromh, to, cid, cseq, a->headers ? a->headers : "");
-	if (a->contact_expires) {
-		assert_true(header(req, "Contact", contact, sizeof(contact)));
-		g_string_append_printf(resp, "Contact: %s;expires=%u\r\n", contact,
-				       a->contact_expires);
+	if (a->raw) {
+		g_string_append(resp, a->raw);
+	} else {
+		g_string_append_printf(resp,
+				       "SIP/2.0 %s\r\nVia: %s\r\nFrom: %s\r\nTo: %s;tag=fake\r\n"
+				       "Call-ID: %s\r\nCSeq: %s\r\n%s",
+				       a->status, via, fromh, to, a->call_id ? a->call_id : cid,
+				       a->cseq ? a->cseq : cseq, a->headers ? a->headers : "");
+		if (a->contact_expires) {
+			assert_true(header(req, "Contact", contact, sizeof(contact)));
+			g_string_append_printf(resp, "Contact: %s;expires=%u\r\n", contact,
+					       a->contact_expires);
+		}
+		g_string_append(resp, a->tail ? a->tail : "Content-Length: 0\r\n\r\n");
 	}
-	g_string_append(resp, "Content-Length: 0\r\n\r\n");
-	fake_send(tcp, from, resp->str);
+	if (a->nul_at) {
+		assert_true(a->nul_at < resp->len);
+		resp->str[a->nul_at] = '\0';
+	}
+	for (copy = 0; copy < MAX(a->copies, 1U); copy++)
+		fake_send(tcp, from, resp->str, resp->len);
 	g_string_free(resp, TRUE);
 }
 
@@ -484,9 +513,8 @@ static gboolean on_udp(GSocket *s, GIOCondition c, gpointer d)
 
 static gboolean on_conn(GSocket *s, GIOCondition c, gpointer d)
 {
-	char buf[4096];
+	char buf[4096], err[SIPMSG_ERR_MAX];
 	size_t skip, len;
-	const char *err;
 	gssize n;
 
 	n = g_socket_receive(s, buf, sizeof(buf), NULL, NULL);
@@ -495,7 +523,7 @@ static gboolean on_conn(GSocket *s, GIOCondition c, gpointer d)
 		return G_SOURCE_REMOVE;
 	}
 	g_byte_array_append(F->rx, (guint8 *)buf, (guint)n);
-	while (sipmsg_frame(F->rx->data, F->rx->len, &skip, &len, &err) == 1) {
+	while (sipmsg_frame(F->rx->data, F->rx->len, &skip, &len, err, sizeof(err)) == 1) {
 		char *m = g_strndup((char *)F->rx->data + skip, len);
 
 		g_byte_array_remove_range(F->rx, 0, (guint)(skip + len));
@@ -1050,7 +1078,34 @@ SCENARIO(test_interval_too_brief,
 
 SCENARIO(test_423_without_min_expires, ANSWERS(ANSWER("423 Interval Too Brief", NULL)),
 	 .golden = "1 REGISTER udp exp=600 initial\n"
-		   "result failed: 423 Interval Too Brief without a usable Min-Expires\n")
+		   "result failed: 423 Interval Too Brief without Min-Expires\n")
+
+SCENARIO(test_423_min_expires_not_above,
+	 ANSWERS(ANSWER("423 Interval Too Brief", "Min-Expires: 600\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 423 Interval Too Brief with Min-Expires 600, not above the 600 s "
+		   "asked\n")
+
+/* MAX_423 retries, then the next 423 ends it. */
+SCENARIO(test_423_again,
+	 ANSWERS(ANSWER("423 Interval Too Brief", "Min-Expires: 1800\r\n"),
+		 ANSWER("423 Interval Too Brief", "Min-Expires: 3600\r\n"),
+		 ANSWER("423 Interval Too Brief", "Min-Expires: 7200\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "2 REGISTER udp exp=1800 initial\n"
+		   "3 REGISTER udp exp=3600 initial\n"
+		   "result failed: 423 Interval Too Brief again after 2 retries with Min-Expires\n")
+
+/* Expires: 0 cannot be too brief; the binding is left to expire. */
+SCENARIO(test_423_to_deregistration,
+	 ANSWERS(ANSWER("401 Unauthorized", CHAL_V1), ANSWER_EXP("200 OK", OK_200, 600),
+		 ANSWER("423 Interval Too Brief", "Min-Expires: 1800\r\n")),
+	 CARDS(CARD(UICC_AUTH_OK)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "  card ok\n"
+		   "2 REGISTER udp exp=600 AKAv1-MD5 nc=00000001 ok\n" REGISTERED_LINES
+		   "3 REGISTER udp exp=0 AKAv1-MD5 nc=00000002 ok\n"
+		   "result deregistered: 423 Interval Too Brief to a de-registration (Expires: 0)\n")
 
 /* RFC 3261 21.5.4: Retry-After, then the same Call-ID goes on with CSeq + 1. */
 SCENARIO(test_503_retry_after,
@@ -1172,13 +1227,132 @@ SCENARIO(test_bad_nonce,
 	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r\", "
 					    "nonce=\"bm9uY2U=\", algorithm=AKAv1-MD5\r\n")),
 	 .golden = "1 REGISTER udp exp=600 initial\n"
-		   "result failed: 401 nonce is not base64(RAND || AUTN)\n")
+		   "result failed: 401 nonce decodes to 5 bytes, RAND || AUTN needs 32 (RFC 3310 "
+		   "3.2)\n")
 
 SCENARIO(test_non_aka_challenge,
 	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r\", "
 					    "nonce=\"abc\", algorithm=MD5\r\n")),
 	 .golden = "1 REGISTER udp exp=600 initial\n"
-		   "result failed: 401 offers no Digest AKAv1-MD5/AKAv2-MD5 challenge\n")
+		   "result failed: 401 offers no Digest AKAv1-MD5/AKAv2-MD5 challenge (first: "
+		   "Digest algorithm=MD5)\n")
+
+SCENARIO(test_nonce_not_base64,
+	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r\", "
+					    "nonce=\"bm9u!2U=\", algorithm=AKAv1-MD5\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 401 nonce of 8 characters is not base64 (RFC 3310 3.2: "
+		   "base64(RAND || AUTN || server data))\n")
+
+/*
+ * A hostile P-CSCF. Answers that cannot be ours are dropped (RFC 3261 18.1.2,
+ * 17.1.3) and the request times out; the reason counts them and says why the
+ * last was refused. One that we can tell answers our request ends it at once.
+ */
+#define TIMER_F_DROPPED \
+	"result timeout: no acceptable answer from the P-CSCF (RFC 3261 Timer F, 320 ms): "
+
+SCENARIO(test_hostile_garbage, ANSWERS({ .raw = "HTTP/1.1 400 Bad Request\r\n\r\n", .copies = 3 }),
+	 .golden = "1 REGISTER udp exp=600 initial\n" TIMER_F_DROPPED
+		   "3 answers dropped, the last: not a SIP/2.0 response: "
+		   "\"HTTP/1.1 400 Bad Request\"\n")
+
+/* The NUL comes before the branch: nothing tells the answer is ours. */
+SCENARIO(test_hostile_nul,
+	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .nul_at = 20, .copies = 2 }),
+	 .golden = "1 REGISTER udp exp=600 initial\n" TIMER_F_DROPPED
+		   "2 answers dropped, the last: 401 refused: NUL byte at offset 20\n")
+
+/* A 62 KB 401: its nonce (62000 characters) could not go back in our Authorization. */
+static void test_hostile_62k_challenge(void **state)
+{
+	char *chal = g_strdup_printf("WWW-Authenticate: Digest realm=\"r\", nonce=\"%062000d\", "
+				     "algorithm=AKAv1-MD5\r\n",
+				     0);
+	const struct answer answers[] = { ANSWER("401 Unauthorized", chal) };
+	const struct scenario sc = {
+		.answers = answers,
+		.n_answers = 1,
+		.golden = "1 REGISTER udp exp=600 initial\n"
+			  "result failed: 401 from the P-CSCF refused: WWW-Authenticate: nonce of "
+			  "62000 characters, over 255\n",
+	};
+
+	run(&sc);
+	g_free(chal);
+}
+
+SCENARIO(test_hostile_wrong_branch,
+	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .branch = "z9hG4bKother" }),
+	 .golden = "1 REGISTER udp exp=600 initial\n" TIMER_F_DROPPED
+		   "1 answer dropped, the last: 401 for another transaction (branch z9hG4bKother)\n")
+
+SCENARIO(test_hostile_wrong_cseq,
+	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .cseq = "7 REGISTER" }),
+	 .golden = "1 REGISTER udp exp=600 initial\n" TIMER_F_DROPPED
+		   "1 answer dropped, the last: 401 with CSeq 7 REGISTER, ours is 1 REGISTER\n")
+
+SCENARIO(test_hostile_wrong_call_id,
+	 ANSWERS({ .status = "401 Unauthorized", .headers = CHAL_V1, .call_id = "other@x" }),
+	 .golden = "1 REGISTER udp exp=600 initial\n" TIMER_F_DROPPED
+		   "1 answer dropped, the last: 401 with Call-ID other@x, not ours\n")
+
+SCENARIO(test_hostile_malformed_challenge,
+	 ANSWERS(ANSWER("401 Unauthorized", "WWW-Authenticate: Digest realm=\"r, nonce=\"" A_NONCE
+					    "\", algorithm=AKAv1-MD5\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 401 from the P-CSCF refused: WWW-Authenticate malformed: "
+		   "realm: \"I1U8vpY3qJ0hiuZNrke/NVXz...\" after the value\n")
+
+SCENARIO(test_hostile_status_701, ANSWERS(ANSWER("701 Odd", NULL)),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: answer from the P-CSCF refused: status 701 not in 100..699 "
+		   "(RFC 3261 21)\n")
+
+/* RFC 3261 18.3: over UDP, a body shorter than Content-Length: the response is discarded. */
+SCENARIO(test_hostile_short_body,
+	 ANSWERS({ .status = "200 OK", .tail = "Content-Length: 100\r\n\r\nabc" }),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 200 from the P-CSCF refused: Content-Length 100 but 3 bytes of "
+		   "body (RFC 3261 18.3)\n")
+
+/* RFC 3261 18.3: Content-Length is mandatory over TCP. */
+SCENARIO(test_hostile_tcp_framing, .transport = SIPREG_TRANSPORT_TCP,
+	 ANSWERS({ .raw = "SIP/2.0 200 OK\r\n\r\n" }),
+	 .golden = "  (tcp connection)\n"
+		   "1 REGISTER tcp exp=600 initial\n"
+		   "result failed: TCP stream from the P-CSCF unusable: Content-Length missing "
+		   "(RFC 3261 18.3)\n")
+
+/* RFC 3261 20.33 sets no bound on delta-seconds; ours is INT_MAX (timers, 32-bit long). */
+SCENARIO(test_retry_after_out_of_range,
+	 ANSWERS(ANSWER("503 Service Unavailable", "Retry-After: 4294967295\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 503 from the P-CSCF refused: Retry-After 4294967295 out of "
+		   "range (over 2147483647)\n")
+
+/* Within range but longer than sipreg waits (MAX_RETRY_AFTER): not retried, and said so. */
+SCENARIO(test_retry_after_too_long,
+	 ANSWERS(ANSWER("503 Service Unavailable", "Retry-After: 7200\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 503 Service Unavailable (Retry-After 7200 s: over the 3600 s "
+		   "we wait)\n")
+
+/* Retried MAX_RETRIES times; the fourth Retry-After ends it, and the reason says so. */
+SCENARIO(test_retry_after_exhausted,
+	 ANSWERS(ANSWER("503 Service Unavailable", "Retry-After: 0\r\n"),
+		 ANSWER("503 Service Unavailable", "Retry-After: 0\r\n"),
+		 ANSWER("503 Service Unavailable", "Retry-After: 0\r\n"),
+		 ANSWER("503 Service Unavailable", "Retry-After: 0\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "2 REGISTER udp exp=600 initial\n"
+		   "3 REGISTER udp exp=600 initial\n"
+		   "4 REGISTER udp exp=600 initial\n"
+		   "result failed: 503 Service Unavailable (Retry-After again after 3 retries)\n")
+
+SCENARIO(test_redirect, ANSWERS(ANSWER("302 Moved Temporarily", "Contact: <sip:p2.example>\r\n")),
+	 .golden = "1 REGISTER udp exp=600 initial\n"
+		   "result failed: 302 Moved Temporarily (redirects are not followed)\n")
 
 /* RFC 3261 18.1.1: over 1300 bytes, a UDP-configured UE sends over TCP. */
 #define LONG_USER                                                                          \
@@ -1450,6 +1624,9 @@ int main(void)
 		cmocka_unit_test(test_forbidden),
 		cmocka_unit_test(test_interval_too_brief),
 		cmocka_unit_test(test_423_without_min_expires),
+		cmocka_unit_test(test_423_min_expires_not_above),
+		cmocka_unit_test(test_423_again),
+		cmocka_unit_test(test_423_to_deregistration),
 		cmocka_unit_test(test_503_retry_after),
 		cmocka_unit_test(test_503_without_retry_after),
 		cmocka_unit_test(test_timeout),
@@ -1465,6 +1642,21 @@ int main(void)
 		cmocka_unit_test(test_card_error),
 		cmocka_unit_test(test_bad_nonce),
 		cmocka_unit_test(test_non_aka_challenge),
+		cmocka_unit_test(test_nonce_not_base64),
+		cmocka_unit_test(test_hostile_garbage),
+		cmocka_unit_test(test_hostile_nul),
+		cmocka_unit_test(test_hostile_62k_challenge),
+		cmocka_unit_test(test_hostile_wrong_branch),
+		cmocka_unit_test(test_hostile_wrong_cseq),
+		cmocka_unit_test(test_hostile_wrong_call_id),
+		cmocka_unit_test(test_hostile_malformed_challenge),
+		cmocka_unit_test(test_hostile_status_701),
+		cmocka_unit_test(test_hostile_short_body),
+		cmocka_unit_test(test_hostile_tcp_framing),
+		cmocka_unit_test(test_retry_after_out_of_range),
+		cmocka_unit_test(test_retry_after_too_long),
+		cmocka_unit_test(test_retry_after_exhausted),
+		cmocka_unit_test(test_redirect),
 		cmocka_unit_test(test_large_message_tcp),
 		cmocka_unit_test(test_reg_event_deregistered_by_network),
 		cmocka_unit_test(test_reg_event_deregistered_by_network_tcp),
