@@ -811,6 +811,7 @@ static void run(const struct scenario *sc)
 	};
 	const struct uicc_config ucfg = { .timeout_ms = 5000 };
 	guint guard;
+	int i;
 
 	F = &fake;
 	fake.trace = g_string_new(NULL);
@@ -848,9 +849,21 @@ static void run(const struct scenario *sc)
 	g_main_loop_run(fake.loop);
 	g_source_remove(guard);
 	sipreg_free(fake.reg);
-	/* Nothing may fire after sipreg_free (no callback, no traffic), nor when the card answers. */
-	if (sc->free_in_card)
-		g_usleep(2 * fake_isim.delay_us);
+	/*
+	 * Nothing may fire after sipreg_free (no callback, no traffic), nor
+	 * when the card answers. The card's worker still runs the fake's
+	 * AUTHENTICATE, which reads this test's fixture: wait until it has
+	 * answered (bounded), not a fixed time, or on a busy machine it ran
+	 * into the next test (F gone: a crash there, 4 runs in 25).
+	 */
+	if (sc->free_in_card) {
+		for (i = 0;
+		     i < 1000 && (g_atomic_int_get(&fake_isim.auths) < (gint)fake.card_next ||
+				  g_atomic_int_get(&fake_isim.busy));
+		     i++)
+			g_usleep(10000);
+		assert_int_equal(g_atomic_int_get(&fake_isim.busy), 0);
+	}
 	while (g_main_context_iteration(NULL, FALSE))
 		;
 	card_free(fake.card);
