@@ -1,8 +1,9 @@
 #!/bin/bash
 # The bench's SIP side end to end with a UE nobody here wrote (SIPp): an
 # inbound identity allocated over Sh registers with Digest AKAv1-MD5 at the
-# partner's unmodified Kamailio S-CSCF; the MAR goes partner SIP DB ->
-# primary SIP DB and back. Wrong RES, silent and stopped primary, revocation.
+# partner's unmodified Kamailio P-CSCF -> I-CSCF (UAR) -> S-CSCF; the MAR goes
+# partner SIP DB -> primary SIP DB and back. Wrong RES, silent and stopped
+# primary, revocation.
 . "$(dirname "$0")/../lib.sh"
 t_init sipcore
 
@@ -47,9 +48,14 @@ t_check "primary namespace: Diameter on 127.0.0.1 and 203.0.113.1 only" \
 	"127.0.0.1:3868 203.0.113.1:3868 "
 t_check "partner namespace: no wildcard listener" \
 	bash -c "! ip netns exec $MCMIG_NS_PARTNER ss -Hltun | awk '{print \$5}' | grep -Eq '^(0\\.0\\.0\\.0|\\*|\\[::\\]):'"
-t_check "S-CSCF listens on 198.51.100.1:5060 UDP and TCP" \
+t_check "P-CSCF listens on 198.51.100.1:5060 UDP and TCP" \
 	bash -c "ip netns exec $MCMIG_NS_PARTNER ss -Hlun | grep -q 198.51.100.1:5060 &&
 		ip netns exec $MCMIG_NS_PARTNER ss -Hltn | grep -q 198.51.100.1:5060"
+t_check "the UE side has SIP on 5060 only (the P-CSCF)" \
+	test "$(ip netns exec "$MCMIG_NS_PARTNER" ss -Hlutn | awk '{print $5}' | grep '^198\.51\.100\.' | sort -u)" = 198.51.100.1:5060
+t_check "I-CSCF and S-CSCF listen on the partner's loopback (127.0.0.3, 127.0.0.4)" \
+	bash -c "ip netns exec $MCMIG_NS_PARTNER ss -Hlun | grep -q 127.0.0.3:5060 &&
+		ip netns exec $MCMIG_NS_PARTNER ss -Hlun | grep -q 127.0.0.4:5060"
 
 psh() { ip netns exec "$MCMIG_NS_PRIMARY" "$sh" --identity cms.primary.example --realm primary.example \
 	--peer hss.primary.example --peer-realm primary.example --peer-addr 127.0.0.1 \
@@ -101,10 +107,21 @@ final() { grep -E '^SIP/2.0 [2-6][0-9][0-9]' "$T_RUN/sipp$n.msg" | grep -v ' 100
 mark() { wc -l <"$T_RUN/$1.log"; }
 since() { tail -n +$(($2 + 1)) "$T_RUN/$1.log" | grep -q -- "$3"; }
 
-pm=$(mark primary) tm=$(mark partner)
+pm=$(mark primary) tm=$(mark partner) sm=$(mark scscf) cm=$(mark pcscf)
 sipp_run register-aka.xml
 t_check "SIPp registers with AKAv1-MD5 and an inbound identity (200 OK)" test $? -eq 0
 t_check "the 200 OK is what SIPp got" bash -c "grep -q '^SIP/2.0 200' $T_RUN/sipp$n.msg"
+# The operator's chain (TS 24.229 5.2.2, 5.3.1.2): P-CSCF (Path,
+# P-Visited-Network-ID) -> I-CSCF (UAR) -> S-CSCF, Service-Route back.
+t_check "P-CSCF took the REGISTER from the UE to the I-CSCF" \
+	since pcscf "$cm" "REGISTER $impu from 198.51.100.2:5070 (udp): to the I-CSCF"
+t_check "I-CSCF asked the partner SIP DB (UAR) for the S-CSCF" since partner "$tm" "UAR $impi / $impu: known"
+t_check "S-CSCF saw the P-CSCF's Path and P-Visited-Network-ID" since scscf "$sm" \
+	"REGISTER $impu: authenticated (Path <sip:term@pcscf.partner.example:5060;lr>, P-Visited-Network-ID \"partner.example\")"
+t_check "P-CSCF saved the contact with the S-CSCF's Service-Route" \
+	since pcscf "$cm" "REGISTER $impu: 200, saved (Service-Route <sip:orig@scscf.partner.example:5060;lr>)"
+t_check "the 401 reached the UE without ck=/ik= (the P-CSCF keeps them, TS 33.203)" \
+	bash -c "grep -q '^SIP/2.0 401' $T_RUN/sipp$n.msg && ! grep -Eq '[ ,](ck|ik)=' $T_RUN/sipp$n.msg"
 nonce=$(sed -n 's/^WWW-Authenticate: .*nonce="\([^"]*\)".*/\1/p' "$T_RUN/sipp$n.msg" | head -n 1)
 t_check "the challenge carries the pinned RAND" \
 	test "$(echo "$nonce" | base64 -d 2>/dev/null | head -c 16)" = mcmig-bench-rand
