@@ -241,6 +241,20 @@ t_check "revocation persisted" bash -c "! grep -q '^binding $o_impi ' $T_RUN/pri
 sipp_run register-refused.xml
 t_check "after revocation the registration gets 403 ($(final))" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 403
 
+# Identities are never reused (monotonic allocation, persisted in the state
+# file): bob's next migration gets a fresh mig-N, also after a restart.
+psh outbound sip:bob@ims.primary.example >"$T_RUN/outbound4.txt" 2>>"$T_RUN/sh.err"
+o2=$(field impi "$T_RUN/outbound4.txt")
+t_check "after revocation a new identity ($o2), never the revoked $o_impi" \
+	bash -c "[[ '$o2' =~ ^mig-[0-9]+@ims.primary.example\$ ]] && [ '$o2' != '$o_impi' ]"
+psh revoke sip:bob@ims.primary.example 2>>"$T_RUN/sh.err"
+$core stop "$T_RUN" primary >/dev/null
+$core start "$T_RUN" primary >/dev/null 2>&1
+psh outbound sip:bob@ims.primary.example >"$T_RUN/outbound5.txt" 2>>"$T_RUN/sh.err"
+o3=$(field impi "$T_RUN/outbound5.txt")
+t_check "after revocation and a restart a new identity ($o3), neither $o_impi nor $o2" \
+	bash -c "[[ '$o3' =~ ^mig-[0-9]+@ims.primary.example\$ ]] && [ '$o3' != '$o_impi' ] && [ '$o3' != '$o2' ]"
+
 # A stopped primary: refused quickly and cleanly.
 $core stop "$T_RUN" primary >/dev/null
 start=$(date +%s%N)

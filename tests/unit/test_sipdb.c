@@ -291,14 +291,18 @@ static void test_pool_sequential(void **state)
 			 -ENOSPC);
 	assert_non_null(sdb_binding_by_impi(&db, "mig-8@ims.primary.example"));
 	assert_non_null(sdb_binding_by_impu(&db, "sip:mig-7@ims.primary.example"));
-	/* Revocation frees the identity for the next user. */
+	/* Revocation drops the binding but never frees the identity: the
+	 * pool stays exhausted, for carol and for alice herself. */
 	assert_int_equal(sdb_unbind(&db, "sip:alice@ims.primary.example", NULL), 0);
 	assert_int_equal(sdb_unbind(&db, "sip:alice@ims.primary.example", NULL), -ENOENT);
 	assert_null(sdb_binding_by_impi(&db, "mig-7@ims.primary.example"));
 	assert_int_equal(sdb_bind(&db, "carol@ims.primary.example", "sip:carol@ims.primary.example",
 				  NULL, NULL, &b),
-			 0);
-	assert_string_equal(b->impi, "mig-7@ims.primary.example");
+			 -ENOSPC);
+	assert_int_equal(sdb_bind(&db, "alice@ims.primary.example", "sip:alice@ims.primary.example",
+				  NULL, NULL, &b),
+			 -ENOSPC);
+	assert_int_equal(db.pool_next, 2);
 	assert_int_equal(sdb_bind(&db, "bad id", "sip:x", NULL, NULL, &b), -EINVAL);
 	sdb_free(&db);
 }
@@ -375,6 +379,35 @@ static void test_state_roundtrip(void **state)
 	sdb_free(&db);
 }
 
+/* A revoked identity is not issued again after a restart either: the
+ * allocation point is part of the state. */
+static void test_state_pool_next(void **state)
+{
+	struct sdb_binding *b;
+	struct sdb db, db2;
+	char err[256], *text;
+	size_t len;
+
+	parse_ok(&db, primary_conf);
+	assert_int_equal(sdb_bind(&db, "bob@ims.primary.example", "sip:bob@ims.primary.example",
+				  NULL, NULL, &b),
+			 0);
+	assert_string_equal(b->impi, "mig-7@ims.primary.example");
+	assert_int_equal(sdb_unbind(&db, "sip:bob@ims.primary.example", NULL), 0);
+	assert_int_equal(sdb_state_format(&db, &text, &len), 0);
+	assert_non_null(strstr(text, "pool-next 1\n"));
+	assert_null(strstr(text, "binding "));
+	parse_ok(&db2, primary_conf);
+	assert_int_equal(sdb_state_parse(&db2, text, len, err, sizeof(err)), 0);
+	assert_int_equal(sdb_bind(&db2, "bob@ims.primary.example", "sip:bob@ims.primary.example",
+				  NULL, NULL, &b),
+			 0);
+	assert_string_equal(b->impi, "mig-8@ims.primary.example");
+	free(text);
+	sdb_free(&db2);
+	sdb_free(&db);
+}
+
 static void test_state_malformed(void **state)
 {
 	static const struct {
@@ -389,6 +422,9 @@ static void test_state_malformed(void **state)
 		{ "binding a sip:a u sip:u\nbinding a sip:b u sip:v\n",
 		  "line 2: duplicate binding 'a'" },
 		{ "\n\nfoo\n", "line 3: unknown keyword 'foo'" },
+		{ "pool-next\n", "line 1: pool-next needs N" },
+		{ "pool-next -1\n", "line 1: pool-next needs N" },
+		{ "pool-next 4294967296\n", "line 1: pool-next needs N" },
 	};
 	char err[256];
 	struct sdb db;
@@ -522,8 +558,9 @@ int main(void)
 		cmocka_unit_test(test_conf_malformed),	    cmocka_unit_test(test_conf_incomplete),
 		cmocka_unit_test(test_conf_bytes),	    cmocka_unit_test(test_pool_sequential),
 		cmocka_unit_test(test_pool_random_partner), cmocka_unit_test(test_state_roundtrip),
-		cmocka_unit_test(test_state_malformed),	    cmocka_unit_test(test_shdata_roundtrip),
-		cmocka_unit_test(test_shdata_truncated),    cmocka_unit_test(test_shdata_malformed),
+		cmocka_unit_test(test_state_pool_next),	    cmocka_unit_test(test_state_malformed),
+		cmocka_unit_test(test_shdata_roundtrip),    cmocka_unit_test(test_shdata_truncated),
+		cmocka_unit_test(test_shdata_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -414,6 +414,12 @@ static int state_line(struct sdb *db, char **tok, int n, unsigned int ln, char *
 			s->sqn = v;
 		return 0;
 	}
+	if (!strcmp(tok[0], "pool-next")) {
+		if (n != 2 || parse_uint(tok[1], UINT32_MAX, &v))
+			return fail(err, errlen, ln, "pool-next needs N");
+		db->pool_next = (unsigned int)v;
+		return 0;
+	}
 	if (strcmp(tok[0], "binding"))
 		return fail(err, errlen, ln, "unknown keyword '%s'", tok[0]);
 	if (n < 5 || n > 6 || copy_id(b.impi, sizeof(b.impi), tok[1]) ||
@@ -453,6 +459,8 @@ int sdb_state_format(const struct sdb *db, char **out, size_t *len)
 	fprintf(f, "# mcmig-sipdb state (rewritten on every change)\n");
 	for (i = 0; i < db->nsubs; i++)
 		fprintf(f, "sqn %s %" PRIu64 "\n", db->subs[i].impi, db->subs[i].sqn);
+	if (db->pool == SDB_POOL_SEQUENTIAL)
+		fprintf(f, "pool-next %u\n", db->pool_next);
 	for (i = 0; i < db->nbindings; i++) {
 		b = &db->bindings[i];
 		fprintf(f, "binding %s %s %s %s%s%s\n", b->impi, b->impu, b->user_impi,
@@ -588,13 +596,18 @@ static int pool_alloc(struct sdb *db, sdb_rng_fn rng, struct sdb_binding *b)
 	case SDB_POOL_NONE:
 		return -ENOSPC;
 	case SDB_POOL_SEQUENTIAL:
-		for (i = 0; i < db->pool_count; i++) {
+		/* Monotonic: an identity once issued (and maybe revoked since)
+		 * is never issued again, so a new user cannot inherit a revoked
+		 * one's registrations or records at the partner. */
+		for (i = db->pool_next; i < db->pool_count; i++) {
 			snprintf(local, sizeof(local), "%u", db->pool_first + i);
 			ret = make_ids(db, local, b);
 			if (ret)
 				return ret;
-			if (!id_taken(db, b->impi, b->impu))
+			if (!id_taken(db, b->impi, b->impu)) {
+				db->pool_next = i + 1;
 				return 0;
+			}
 		}
 		return -ENOSPC;
 	case SDB_POOL_RANDOM:

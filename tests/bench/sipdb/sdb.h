@@ -84,6 +84,10 @@ struct sdb {
 	char pool_prefix[64];
 	char pool_domain[128];
 	unsigned int pool_first, pool_count;
+	/* Sequential pool: offset (from pool_first) of the first identity never
+	 * handed out. It only grows and is persisted, so a revoked migration
+	 * identity is never issued again, not even after a restart. */
+	unsigned int pool_next;
 
 	struct sdb_peer *peers;
 	size_t npeers;
@@ -116,9 +120,11 @@ const struct sdb_primary *sdb_primary_find(const struct sdb *db, const char *hos
 bool sdb_peer_known(const struct sdb *db, const char *identity);
 const struct sdb_peer *sdb_peer_find(const struct sdb *db, const char *identity);
 
-/* Returns the user's existing binding or allocates one from the pool.
- * @rng fills a buffer with random bytes (injected for tests). Returns 0,
- * -ENOSPC (pool exhausted or no pool), -ENOMEM, -EINVAL. */
+/* Returns the user's existing binding or allocates one from the pool: never
+ * an identity this SIP DB has handed out before (sequential: past
+ * pool_next; random: 64 fresh random bits, not in use). @rng fills a buffer
+ * with random bytes (injected for tests). Returns 0, -ENOSPC (pool exhausted
+ * or no pool), -ENOMEM, -EINVAL. */
 typedef int (*sdb_rng_fn)(void *buf, size_t len);
 int sdb_bind(struct sdb *db, const char *user_impi, const char *user_impu, const char *primary_host,
 	     sdb_rng_fn rng, struct sdb_binding **out);
