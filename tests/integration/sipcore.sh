@@ -3,7 +3,8 @@
 # inbound identity allocated over Sh registers with Digest AKAv1-MD5 at the
 # partner's unmodified Kamailio P-CSCF -> I-CSCF (UAR) -> S-CSCF; the MAR goes
 # partner SIP DB -> primary SIP DB and back. Wrong RES, silent and stopped
-# primary, revocation.
+# primary, revocation (at the primary, then at the partner: RTR to the
+# S-CSCF, which drops the registration).
 . "$(dirname "$0")/../lib.sh"
 t_init sipcore
 
@@ -38,9 +39,9 @@ echo "peer cx-test.partner.example cx" >"$T_RUN/partner-extra.conf"
 
 if ! $core start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1; then
 	cat "$T_RUN/sipcore.log"
-	t_abort "SIP DBs and S-CSCF start"
+	t_abort "SIP DBs, S-CSCF, I-CSCF and P-CSCF start"
 fi
-t_ok "SIP DBs and S-CSCF start"
+t_ok "SIP DBs, S-CSCF, I-CSCF and P-CSCF start"
 
 # Nothing listens beyond the bench's addresses (no wildcard binds).
 t_check "primary namespace: Diameter on 127.0.0.1 and 203.0.113.1 only" \
@@ -238,6 +239,36 @@ t_wait_for "partner reconnects to the primary" 15 since partner "$tm" "peer hss.
 psh revoke sip:bob@ims.primary.example 2>>"$T_RUN/sh.err"
 t_check "Sh: revocation accepted" test $? -eq 0
 t_check "revocation persisted" bash -c "! grep -q '^binding $o_impi ' $T_RUN/primary-sipdb.state"
+
+# The revocation reaching the partner (what the partner CMS does on the
+# primary's revoke request, tests/bench/cms/README.md): the partner SIP DB
+# drops the inbound binding and sends the S-CSCF holding the registration a
+# Cx RTR (TS 29.228 6.1.3, Public-Identity present); the S-CSCF ends the
+# registration at once (its NOTIFY to reg-event subscribers goes with it).
+kam() { ip netns exec "$MCMIG_NS_PARTNER" kamcmd -s "unix:$T_RUN/scscf-runtime/kamailio_ctl" "$@"; }
+registered() { kam ulscscf.showimpu "$impu" | grep -q 'sip:ue@198.51.100.2:5070'; }
+unregistered() { kam ulscscf.showimpu "$impu" >"$T_RUN/showimpu.txt" && ! grep -q 'sip:ue@' "$T_RUN/showimpu.txt"; }
+t_check "before the revocation reaches the partner: registered at the S-CSCF" registered
+t_check "the partner SIP DB knows the S-CSCF holding the registration (SAR)" \
+	grep -q "^binding $impi .* scscf=scscf.partner.example\$" "$T_RUN/partner-sipdb.state"
+tm=$(mark partner) sm=$(mark scscf)
+tsh revoke-inbound "$o_impi" "$o_impu" hss.primary.example 2>>"$T_RUN/sh.err"
+t_check "Sh: revocation at the partner accepted" test $? -eq 0
+t_check "partner binding removed and persisted" bash -c "! grep -q '^binding $impi ' $T_RUN/partner-sipdb.state"
+t_check "RTR to the S-CSCF with the inbound identities" \
+	since partner "$tm" "RTR $impi / $impu to scscf.partner.example: PERMANENT_TERMINATION"
+t_wait_for "the RTA" 5 since partner "$tm" "RTA from scscf.partner.example for $impi: result 2001"
+t_check "the S-CSCF answered the RTR: RTA 2001" \
+	since partner "$tm" "RTA from scscf.partner.example for $impi: result 2001"
+t_check "Kamailio's log: the RTR handled" since scscf "$sm" "Received an IMS_RTR"
+t_wait_for "the S-CSCF to drop the contact" 5 unregistered
+t_check "the S-CSCF dropped the contact" unregistered
+tm=$(mark partner)
+tsh revoke-inbound "$o_impi" "$o_impu" hss.primary.example 2>>"$T_RUN/sh.err"
+t_check "revocation at the partner is idempotent (exit 0 again)" test $? -eq 0
+t_check "... no binding the second time, so no second RTR" bash -c \
+	"tail -n +$((tm + 1)) $T_RUN/partner.log | grep -q 'no binding (revoked already)' &&
+		! tail -n +$((tm + 1)) $T_RUN/partner.log | grep -q 'RTR $impi'"
 sipp_run register-refused.xml
 t_check "after revocation the registration gets 403 ($(final))" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 403
 

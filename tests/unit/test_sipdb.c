@@ -379,6 +379,35 @@ static void test_state_roundtrip(void **state)
 	sdb_free(&db);
 }
 
+/* Partner: the S-CSCF holding an inbound identity's registration (where a
+ * revocation sends its RTR) survives a restart. */
+static void test_state_scscf(void **state)
+{
+	static const char line[] = "binding in-1@ims.partner.example sip:in-1@ims.partner.example "
+				   "mig-7@ims.primary.example sip:mig-7@ims.primary.example "
+				   "hss.primary.example scscf=scscf.partner.example\n";
+	struct sdb_binding *b;
+	struct sdb db;
+	char err[256], *text;
+	size_t len;
+
+	parse_ok(&db, partner_conf);
+	assert_int_equal(sdb_state_parse(&db, line, strlen(line), err, sizeof(err)), 0);
+	b = sdb_binding_by_impi(&db, "in-1@ims.partner.example");
+	assert_non_null(b);
+	assert_string_equal(b->primary_host, "hss.primary.example");
+	assert_string_equal(b->scscf, "scscf.partner.example");
+	assert_int_equal(sdb_state_format(&db, &text, &len), 0);
+	assert_non_null(strstr(text, line));
+	free(text);
+	/* Not registered: no scscf= written. */
+	b->scscf[0] = 0;
+	assert_int_equal(sdb_state_format(&db, &text, &len), 0);
+	assert_null(strstr(text, "scscf="));
+	free(text);
+	sdb_free(&db);
+}
+
 /* A revoked identity is not issued again after a restart either: the
  * allocation point is part of the state. */
 static void test_state_pool_next(void **state)
@@ -423,6 +452,8 @@ static void test_state_malformed(void **state)
 		  "line 2: duplicate binding 'a'" },
 		{ "\n\nfoo\n", "line 3: unknown keyword 'foo'" },
 		{ "pool-next\n", "line 1: pool-next needs N" },
+		{ "binding a sip:a u sip:u scscf=s\n",
+		  "line 1: binding: bad scscf= (partner only)" },
 		{ "pool-next -1\n", "line 1: pool-next needs N" },
 		{ "pool-next 4294967296\n", "line 1: pool-next needs N" },
 	};
@@ -558,9 +589,9 @@ int main(void)
 		cmocka_unit_test(test_conf_malformed),	    cmocka_unit_test(test_conf_incomplete),
 		cmocka_unit_test(test_conf_bytes),	    cmocka_unit_test(test_pool_sequential),
 		cmocka_unit_test(test_pool_random_partner), cmocka_unit_test(test_state_roundtrip),
-		cmocka_unit_test(test_state_pool_next),	    cmocka_unit_test(test_state_malformed),
-		cmocka_unit_test(test_shdata_roundtrip),    cmocka_unit_test(test_shdata_truncated),
-		cmocka_unit_test(test_shdata_malformed),
+		cmocka_unit_test(test_state_pool_next),	    cmocka_unit_test(test_state_scscf),
+		cmocka_unit_test(test_state_malformed),	    cmocka_unit_test(test_shdata_roundtrip),
+		cmocka_unit_test(test_shdata_truncated),    cmocka_unit_test(test_shdata_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -422,13 +422,18 @@ static int state_line(struct sdb *db, char **tok, int n, unsigned int ln, char *
 	}
 	if (strcmp(tok[0], "binding"))
 		return fail(err, errlen, ln, "unknown keyword '%s'", tok[0]);
+	if (n > 5 && !strncmp(tok[n - 1], "scscf=", 6)) {
+		if (db->role != SDB_PARTNER || copy_id(b.scscf, sizeof(b.scscf), tok[n - 1] + 6))
+			return fail(err, errlen, ln, "binding: bad scscf= (partner only)");
+		n--;
+	}
 	if (n < 5 || n > 6 || copy_id(b.impi, sizeof(b.impi), tok[1]) ||
 	    copy_id(b.impu, sizeof(b.impu), tok[2]) ||
 	    copy_id(b.user_impi, sizeof(b.user_impi), tok[3]) ||
 	    copy_id(b.user_impu, sizeof(b.user_impu), tok[4]) ||
 	    (n == 6 && copy_id(b.primary_host, sizeof(b.primary_host), tok[5])))
 		return fail(err, errlen, ln,
-			    "binding needs IMPI IMPU USER-IMPI USER-IMPU [PRIMARY]");
+			    "binding needs IMPI IMPU USER-IMPI USER-IMPU [PRIMARY [scscf=HOST]]");
 	if ((db->role == SDB_PARTNER) != (n == 6))
 		return fail(err, errlen, ln, "binding: PRIMARY is required on a partner only");
 	if (sdb_binding_by_impi(db, b.impi) || sdb_binding_by_impu(db, b.impu))
@@ -463,8 +468,9 @@ int sdb_state_format(const struct sdb *db, char **out, size_t *len)
 		fprintf(f, "pool-next %u\n", db->pool_next);
 	for (i = 0; i < db->nbindings; i++) {
 		b = &db->bindings[i];
-		fprintf(f, "binding %s %s %s %s%s%s\n", b->impi, b->impu, b->user_impi,
-			b->user_impu, b->primary_host[0] ? " " : "", b->primary_host);
+		fprintf(f, "binding %s %s %s %s%s%s%s%s\n", b->impi, b->impu, b->user_impi,
+			b->user_impu, b->primary_host[0] ? " " : "", b->primary_host,
+			b->scscf[0] ? " scscf=" : "", b->scscf);
 	}
 	if (fclose(f)) {
 		free(buf);

@@ -54,6 +54,10 @@ struct sdb_binding {
 	char user_impi[SDB_ID_MAX];
 	char user_impu[SDB_ID_MAX];
 	char primary_host[SDB_ID_MAX];
+	/* Partner: Diameter identity of the S-CSCF the inbound identity is
+	 * registered at (its SAR), where a revocation sends the RTR (TS 29.228
+	 * 6.1.3); "" while not registered. */
+	char scscf[SDB_ID_MAX];
 };
 
 struct sdb_peer {

@@ -524,19 +524,48 @@ static int on_uar(struct msg **msg, struct avp *avp, struct session *sess, void 
 	return fd_msg_send(msg, NULL, NULL);
 }
 
+/* TS 29.229 6.3.15 Server-Assignment-Type */
+#define SAT_REGISTRATION		  1
+#define SAT_RE_REGISTRATION		  2
+#define SAT_TIMEOUT_DEREGISTRATION	  4
+#define SAT_ADMINISTRATIVE_DEREGISTRATION 8
+
+/* Partner: remembers which S-CSCF holds an inbound identity's registration
+ * (TS 29.228 6.1.2: the HSS stores the S-CSCF name at SAR), so that its
+ * revocation can send the RTR there. Caller holds db_lock. */
+static void sar_track(const char *impi, const char *scscf, uint32_t sat)
+{
+	struct sdb_binding *b = sdb_binding_by_impi(&db, impi);
+	char old[SDB_ID_MAX];
+
+	if (db.role != SDB_PARTNER || !b)
+		return;
+	memcpy(old, b->scscf, sizeof(old));
+	if (sat == SAT_REGISTRATION || sat == SAT_RE_REGISTRATION)
+		snprintf(b->scscf, sizeof(b->scscf), "%s", scscf);
+	else if (sat >= SAT_TIMEOUT_DEREGISTRATION && sat <= SAT_ADMINISTRATIVE_DEREGISTRATION)
+		b->scscf[0] = 0;
+	if (strcmp(old, b->scscf) && persist())
+		logf_("SAR %s: S-CSCF %s not persisted", impi, b->scscf[0] ? b->scscf : "(none)");
+}
+
 static int on_sar(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
 		  enum disp_action *act)
 {
-	char impi[SDB_ID_MAX] = "", impu[SDB_ID_MAX] = "";
+	char impi[SDB_ID_MAX] = "", impu[SDB_ID_MAX] = "", peer[SDB_ID_MAX];
 	char xml[2048];
 	struct msg *ans = *msg;
+	uint32_t sat;
 	bool known;
 	int ret, n;
 
 	fdx_copy_cstr(*msg, fdx.user_name, impi, sizeof(impi));
 	fdx_copy_cstr(*msg, fdx.public_identity, impu, sizeof(impu));
+	peer_name(*msg, peer, sizeof(peer));
 	pthread_mutex_lock(&db_lock);
 	known = impi[0] && cx_known(impi, impu);
+	if (known && !fdx_get_u32(*msg, fdx.server_assignment_type, &sat))
+		sar_track(impi, peer, sat);
 	pthread_mutex_unlock(&db_lock);
 	ret = fdx_new_answer(&ans, FDX_APP_CX);
 	*msg = ans;
@@ -562,6 +591,79 @@ static int on_sar(struct msg **msg, struct avp *avp, struct session *sess, void 
 	if (ret)
 		return -ret;
 	return fd_msg_send(msg, NULL, NULL);
+}
+
+/* ---- Network-initiated deregistration: RTR to the S-CSCF (TS 29.228 6.1.3) ---- */
+
+/* TS 29.229 6.3.17 Reason-Code */
+#define REASON_PERMANENT_TERMINATION 0
+
+struct rtr {
+	char impi[SDB_ID_MAX];
+	char scscf[SDB_ID_MAX];
+};
+
+static void rta_answer(void *data, struct msg **ans)
+{
+	struct rtr *r = data;
+	uint32_t code = 0;
+	bool exp = false;
+
+	if (fdx_result(*ans, &code, &exp))
+		logf_("RTA from %s for %s: no result", r->scscf, r->impi);
+	else
+		logf_("RTA from %s for %s: %s %u", r->scscf, r->impi,
+		      exp ? "experimental" : "result", code);
+	fd_msg_free(*ans);
+	*ans = NULL;
+	free(r);
+}
+
+/* Tells the S-CSCF holding @b's registration to end it at once (TS 29.229
+ * 6.1.8): it then NOTIFYs the reg-event subscribers and drops the contacts.
+ * Kamailio 5.6 acts on the Public-Identity AVPs only (an RTR with just
+ * User-Name is logged and ignored), so both go. */
+static int rtr_send(const struct sdb_binding *b)
+{
+	static const char info[] = "migration revoked by the primary MC system";
+	struct avp *reason = NULL;
+	struct msg *m = NULL;
+	struct rtr *r;
+	int ret;
+
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	memcpy(r->impi, b->impi, sizeof(r->impi));
+	memcpy(r->scscf, b->scscf, sizeof(r->scscf));
+	ret = fdx_new_request(fdx.rtr, FDX_APP_CX, b->scscf, db.realm, &m);
+	if (!ret)
+		ret = fdx_add_cstr(m, fdx.user_name, b->impi);
+	if (!ret)
+		ret = fdx_add_cstr(m, fdx.public_identity, b->impu);
+	if (!ret)
+		ret = -fd_msg_avp_new(fdx.deregistration_reason, 0, &reason);
+	if (!ret)
+		ret = fdx_add_u32(reason, fdx.reason_code, REASON_PERMANENT_TERMINATION);
+	if (!ret)
+		ret = fdx_add_cstr(reason, fdx.reason_info, info);
+	if (!ret) {
+		ret = -fd_msg_avp_add(m, MSG_BRW_LAST_CHILD, reason);
+		if (!ret)
+			reason = NULL;
+	}
+	if (!ret)
+		ret = -fd_msg_send(&m, rta_answer, r);
+	if (ret) {
+		if (reason)
+			fd_msg_free(reason);
+		if (m)
+			fd_msg_free(m);
+		free(r);
+		return ret;
+	}
+	logf_("RTR %s / %s to %s: PERMANENT_TERMINATION (%s)", b->impi, b->impu, b->scscf, info);
+	return 0;
 }
 
 /* ---- Sh repository data: migration identities (see shc.h) ---- */
@@ -678,6 +780,8 @@ static int on_pur(struct msg **msg, struct avp *avp, struct session *sess, void 
 {
 	char impu[SDB_ID_MAX], impi[SDB_ID_MAX], si[SDB_ID_MAX];
 	char dsi[SDB_ID_MAX], peer[SDB_ID_MAX];
+	const char *primary = NULL, *done = "binding revoked";
+	struct sdb_binding *b, gone = { 0 };
 	struct shc_identity unused;
 	const uint8_t *ud;
 	size_t len = 0;
@@ -688,24 +792,45 @@ static int on_pur(struct msg **msg, struct avp *avp, struct session *sess, void 
 	peer_name(*msg, peer, sizeof(peer));
 	ret = sh_common(*msg, impu, impi, si);
 	ud = fdx_get_str(*msg, fdx.sh_user_data, &len);
+	if (!ret && db.role == SDB_PARTNER && !strncmp(si, SHD_SI_INBOUND, strlen(SHD_SI_INBOUND)))
+		primary = si + strlen(SHD_SI_INBOUND);
 	pthread_mutex_lock(&db_lock);
 	if (ret || !ud || shd_parse(ud, len, dsi, sizeof(dsi), &unused, &has) || strcmp(dsi, si)) {
 		code = FDX_ERROR_USER_DATA_NOT_RECOGNIZED;
 		exp = true;
-	} else if (db.role != SDB_PRIMARY || strcmp(si, SHD_SI_OUTBOUND) || has) {
-		/* Only deletion of outbound bindings is offered. */
+	} else if (has || (primary && !sdb_primary_find(&db, primary)) ||
+		   (!primary && (db.role != SDB_PRIMARY || strcmp(si, SHD_SI_OUTBOUND)))) {
+		/* Only deletion is offered: of outbound bindings at a
+		 * primary, of a listed primary's inbound ones at a partner. */
 		code = FDX_ERROR_OPERATION_NOT_ALLOWED;
 		exp = true;
+	} else if (primary) {
+		/* Revocation reaching the partner: the inbound binding of the
+		 * primary's outbound identity goes, and its registration. */
+		b = sdb_binding_by_user(&db, impu, primary);
+		if (b)
+			gone = *b;
+		if (!b)
+			done = "no binding (revoked already)";
+		else if (!sdb_unbind(&db, impu, primary) && persist())
+			code = FDX_UNABLE_TO_COMPLY;
 	} else if (!sdb_sub_by_impu(&db, impu)) {
 		code = FDX_ERROR_USER_UNKNOWN;
 		exp = true;
 	} else if (!sdb_unbind(&db, impu, NULL) && persist()) {
 		code = FDX_UNABLE_TO_COMPLY;
 	}
-	logf_("PUR from %s %s %s: %s (%u)", peer, si, impu,
-	      code == FDX_SUCCESS && !exp ? "binding revoked" : "refused", code);
+	logf_("PUR from %s %s %s: %s (%u)%s%s", peer, si, impu,
+	      code == FDX_SUCCESS && !exp ? done : "refused", code, gone.impi[0] ? ": " : "",
+	      gone.impi);
 	ret = sh_answer(msg, code, exp, NULL);
 	pthread_mutex_unlock(&db_lock);
+	if (code == FDX_SUCCESS && !exp && gone.impi[0]) {
+		if (!gone.scscf[0])
+			logf_("%s: not registered at an S-CSCF, no RTR", gone.impi);
+		else if (rtr_send(&gone))
+			logf_("RTR %s to %s: cannot send", gone.impi, gone.scscf);
+	}
 	if (ret)
 		return -ret;
 	return fd_msg_send(msg, NULL, NULL);
