@@ -95,6 +95,8 @@ peer scscf.partner.example cx
 peer icscf.partner.example cx
 peer hss.primary.example $MCMIG_PRIMARY_CORE_ADDR 3868
 primary hss.primary.example primary.example
+# NOTE 5: a MAR for an identity of ims.primary.example goes to realm primary.example.
+route ims.primary.example primary.example
 pool random mcmig- ims.partner.example
 EOT
 	extra partner

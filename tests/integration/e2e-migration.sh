@@ -73,7 +73,7 @@ t_check "wwan1 configured by the agent" partner_addr
 t_check "primary wwan0 untouched while migrated" \
 	test "$(ip -n "$UE" -br addr show dev "$MCMIG_UE_PRIMARY_IF")" = "$primary_before"
 t_check "the partner SIP DB proxied the authentication to the primary" \
-	bash -c "tail -n +$((pm + 1)) '$T_RUN/partner.log' | grep -q 'MAR $impi: proxied to primary'"
+	bash -c "tail -n +$((pm + 1)) '$T_RUN/partner.log' | grep -q 'MAR $impi: proxied to realm primary.example'"
 t_check "CHAP password and token not in the agent's log" bash -c \
 	"! grep -qF \"\$(cat '$MCMIG_CMS_TOKEN_FILE')\" '$T_RUN/agent.log' && ! grep -q 'password>' '$T_RUN/agent.log'"
 

@@ -37,6 +37,31 @@ peer cx-test.primary.example cx
 EOT
 echo "peer cx-test.partner.example cx" >"$T_RUN/partner-extra.conf"
 
+# NOTE 5: a second primary system behind the same partner, its SIP DB
+# hss.primary2.example (realm primary2.example, identities
+# ims.primary2.example) on port 3870 of the primary namespace; dan holds
+# SIPp's credentials like bob. The partner routes MARs by identity realm.
+cat >"$T_RUN/primary2.conf" <<EOT
+role primary
+identity hss.primary2.example
+realm primary2.example
+port 3870
+listen 127.0.0.1
+listen $MCMIG_PRIMARY_CORE_ADDR
+state $T_RUN/primary2-sipdb.state
+peer cms.primary2.example sh
+peer hss.partner.example cx
+pool sequential mig- ims.primary2.example 1 100
+subscriber dan@ims.primary2.example sip:dan@ims.primary2.example k=6d636d69672d62656e63682d6b2d3031 op=6d636d69672d62656e63682d6f703031 amf=3030 rand=6d636d69672d62656e63682d72616e64
+EOT
+cat >>"$T_RUN/partner-extra.conf" <<EOT
+peer hss.primary2.example $MCMIG_PRIMARY_CORE_ADDR 3870
+primary hss.primary2.example primary2.example
+route ims.primary2.example primary2.example
+EOT
+t_spawn primary2 ip netns exec "$MCMIG_NS_PRIMARY" "$T_BUILD/bench/mcmig-sipdb" "$T_RUN/primary2.conf"
+t_setup "second primary SIP DB up" t_wait_for "second primary SIP DB" 10 grep -q "SIP DB up" "$T_RUN/primary2.log"
+
 if ! $core start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1; then
 	cat "$T_RUN/sipcore.log"
 	t_abort "SIP DBs, S-CSCF, I-CSCF and P-CSCF start"
@@ -44,9 +69,9 @@ fi
 t_ok "SIP DBs, S-CSCF, I-CSCF and P-CSCF start"
 
 # Nothing listens beyond the bench's addresses (no wildcard binds).
-t_check "primary namespace: Diameter on 127.0.0.1 and 203.0.113.1 only" \
+t_check "primary namespace: Diameter on 127.0.0.1 and 203.0.113.1 only (both primaries)" \
 	test "$(ip netns exec "$MCMIG_NS_PRIMARY" ss -Hltn | awk '{print $4}' | sort | tr '\n' ' ')" = \
-	"127.0.0.1:3868 203.0.113.1:3868 "
+	"127.0.0.1:3868 127.0.0.1:3870 203.0.113.1:3868 203.0.113.1:3870 "
 t_check "partner namespace: no wildcard listener" \
 	bash -c "! ip netns exec $MCMIG_NS_PARTNER ss -Hltun | awk '{print \$5}' | grep -Eq '^(0\\.0\\.0\\.0|\\*|\\[::\\]):'"
 t_check "P-CSCF listens on 198.51.100.1:5060 UDP and TCP" \
@@ -126,13 +151,45 @@ t_check "the 401 reached the UE without ck=/ik= (the P-CSCF keeps them, TS 33.20
 nonce=$(sed -n 's/^WWW-Authenticate: .*nonce="\([^"]*\)".*/\1/p' "$T_RUN/sipp$n.msg" | head -n 1)
 t_check "the challenge carries the pinned RAND" \
 	test "$(echo "$nonce" | base64 -d 2>/dev/null | head -c 16)" = mcmig-bench-rand
-t_check "partner SIP DB proxied the MAR with the outbound identities" \
-	since partner "$tm" "MAR $impi: proxied to primary hss.primary.example as $o_impi / $o_impu"
+t_check "partner SIP DB proxied the MAR by the primary identity's realm (NOTE 5) with the outbound identities" \
+	since partner "$tm" "MAR $impi: proxied to realm primary.example as $o_impi / $o_impu"
 t_check "primary SIP DB computed the vector for bob" since primary "$pm" "MAR $o_impi: outbound identity of bob@ims.primary.example"
 t_check "partner SIP DB rewrote the MAA to the inbound identities" \
 	since partner "$tm" "MAR $impi: answer from primary hss.primary.example (result 2001) rewritten to $impu"
 t_check "SAR for the inbound identity" since partner "$tm" "SAR $impi / $impu: known"
 t_check "SQN persisted at the primary" grep -Eq '^sqn bob@ims.primary.example [1-9][0-9]*$' "$T_RUN/primary-sipdb.state"
+
+# NOTE 5: dan of the second primary registers through the same partner; the
+# partner SIP DB sends his MAR to realm primary2.example, not to the first
+# primary.
+p2sh() { ip netns exec "$MCMIG_NS_PRIMARY" "$sh" --identity cms.primary2.example --realm primary2.example \
+	--peer hss.primary2.example --peer-realm primary2.example --peer-addr 127.0.0.1 --peer-port 3870 \
+	--local-port 3871 --work-dir "$T_RUN" --timeout 3000 "$@"; }
+t_wait_for "the partner SIP DB to reach the second primary" 15 \
+	grep -q "peer hss.primary2.example connected" "$T_RUN/partner.log"
+p2sh outbound sip:dan@ims.primary2.example >"$T_RUN/dan-out.txt" 2>>"$T_RUN/sh.err"
+d_oimpi=$(field impi "$T_RUN/dan-out.txt")
+tsh inbound "$d_oimpi" "$(field impu "$T_RUN/dan-out.txt")" hss.primary2.example primary2.example \
+	>"$T_RUN/dan-in.txt" 2>>"$T_RUN/sh.err"
+d_impi=$(field impi "$T_RUN/dan-in.txt")
+t_check "second primary: outbound ($d_oimpi) and inbound ($d_impi) identities" \
+	bash -c "[[ '$d_oimpi' == mig-*@ims.primary2.example && '$d_impi' == mcmig-*@ims.partner.example ]]"
+pm=$(mark primary) tm=$(mark partner)
+(
+	impi=$d_impi impu=$(field impu "$T_RUN/dan-in.txt")
+	sipp_run register-aka.xml
+)
+rc=$?
+n=$((n + 1))
+t_check "second primary: dan registers through the same partner (200 OK)" test $rc -eq 0
+t_check "second primary: the MAR went by realm to primary2.example" \
+	since partner "$tm" "MAR $d_impi: proxied to realm primary2.example as $d_oimpi"
+t_check "second primary: Diameter realm routing delivered it to hss.primary2.example" \
+	since partner "$tm" "MAR $d_impi: answer from primary hss.primary2.example (result 2001)"
+t_check "second primary: its SIP DB computed the vector" \
+	grep -q "MAR $d_oimpi: outbound identity of dan@ims.primary2.example" "$T_RUN/primary2.log"
+t_check "second primary: the first primary saw nothing of it" \
+	bash -c "! tail -n +$((pm + 1)) $T_RUN/primary.log | grep -q 'MAR '"
 
 sipp_run register-aka.xml -t t1
 t_check "the same over TCP (200 OK)" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 200
@@ -222,7 +279,7 @@ ms=$((($(date +%s%N) - start) / 1000000))
 kill -CONT "$(cat "$T_RUN/primary.pid")"
 t_check "silent primary: registration refused ($(final))" test $rc -eq 0
 t_check "silent primary: within the 3 s bound (+1 s) ($ms ms)" test "$ms" -ge 2900 -a "$ms" -le 4000
-t_check "silent primary: partner answered 5012" since partner "$tm" "primary hss.primary.example failed, answering 5012"
+t_check "silent primary: partner answered 5012" since partner "$tm" "realm primary.example failed, answering 5012"
 
 sipp_run register-aka.xml
 t_check "the primary back: registration works again" test $? -eq 0
@@ -294,6 +351,7 @@ rc=$?
 ms=$((($(date +%s%N) - start) / 1000000))
 t_check "stopped primary: registration refused within the bound ($(final), $ms ms)" test $rc -eq 0 -a "$ms" -le 4000
 
+t_stop primary2
 $core stop "$T_RUN" >"$T_RUN/stop.log" 2>&1
 t_check "sipcore stop leaves none of its processes" \
 	bash -c "! ip netns pids $MCMIG_NS_PARTNER | grep -q . && ! ip netns pids $MCMIG_NS_PRIMARY | grep -q ."

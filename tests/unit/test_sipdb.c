@@ -46,6 +46,18 @@ static const char partner_conf[] = "role partner\n"
 				   "primary hss.other.example other.example\n"
 				   "pool random in- ims.partner.example\n";
 
+/* NOTE 5: two primaries behind one partner, routed by identity realm. */
+static const char routed_conf[] = "role partner\n"
+				  "identity hss.partner.example\n"
+				  "realm partner.example\n"
+				  "listen 127.0.0.1\n"
+				  "state /run/x/partner.state\n"
+				  "primary hss.primary.example primary.example\n"
+				  "primary hss.primary2.example primary2.example\n"
+				  "route ims.primary.example primary.example\n"
+				  "route primary2.example primary2.example\n"
+				  "route special.primary2.example primary.example\n";
+
 static void parse_ok(struct sdb *db, const char *text)
 {
 	char err[256] = "";
@@ -182,6 +194,8 @@ static void test_conf_malformed(void **state)
 		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
 		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 ind=32\n",
 		  "line 2: subscriber ind= does not fit in ind_bits=" },
+		{ "route ims.example\n", "line 2: route needs DOMAIN REALM" },
+		{ "route a@ims.example example\n", "line 2: route needs DOMAIN REALM" },
 		{ "a b c d e f g h i j k l m\n", "line 2: too many fields" },
 	};
 	static const char head[] = "role primary\n";
@@ -219,6 +233,12 @@ static void test_conf_incomplete(void **state)
 		{ "role primary\nidentity h\nrealm r\nlisten 127.0.0.1\n"
 		  "state /s\nprimary a b\n",
 		  "belong in a partner" },
+		{ "role primary\nidentity h\nrealm r\nlisten 127.0.0.1\n"
+		  "state /s\nroute ims.x x\n",
+		  "belong in a partner" },
+		{ "role partner\nidentity h\nrealm r\nlisten 127.0.0.1\n"
+		  "state /s\nprimary hss.x x\nroute ims.y y\n",
+		  "route ims.y: realm 'y' is no primary's" },
 		{ "role primary\nidentity h\nrealm r\nlisten 127.0.0.1\n"
 		  "state /s\nsubscriber a@x sip:a@x "
 		  "k=465b5ce8b199b49faa5f0a2ee238a6bc "
@@ -376,6 +396,46 @@ static void test_state_roundtrip(void **state)
 	assert_non_null(sdb_binding_by_impi(&db2, "mig-7@ims.primary.example"));
 	free(text);
 	sdb_free(&db2);
+	sdb_free(&db);
+}
+
+static void test_route_realm(void **state)
+{
+	static const struct {
+		const char *impi;
+		const char *realm;
+	} cases[] = {
+		{ "mig-1@ims.primary.example", "primary.example" },
+		{ "mig-1@IMS.Primary.Example", "primary.example" },
+		/* A subdomain is covered; the longest route wins. */
+		{ "mig-1@ims.primary2.example", "primary2.example" },
+		{ "mig-1@primary2.example", "primary2.example" },
+		{ "mig-1@x.special.primary2.example", "primary.example" },
+		/* Not a subdomain, just the same ending. */
+		{ "mig-1@badprimary2.example", NULL },
+		{ "mig-1@primary.example", NULL },
+		{ "no-realm", NULL },
+		{ "a@b@ims.primary.example", "primary.example" },
+	};
+	struct sdb db;
+	const char *got;
+	size_t i;
+
+	parse_ok(&db, routed_conf);
+	assert_int_equal(db.nroutes, 3);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = sdb_route_realm(&db, cases[i].impi);
+		if ((got == NULL) != (cases[i].realm == NULL) ||
+		    (got && strcmp(got, cases[i].realm))) {
+			print_error("%s: got %s, want %s\n", cases[i].impi, got ? got : "NULL",
+				    cases[i].realm ? cases[i].realm : "NULL");
+			fail();
+		}
+	}
+	sdb_free(&db);
+	/* Without a route table nothing is routed by realm. */
+	parse_ok(&db, partner_conf);
+	assert_null(sdb_route_realm(&db, "mig-1@ims.primary.example"));
 	sdb_free(&db);
 }
 
@@ -589,9 +649,10 @@ int main(void)
 		cmocka_unit_test(test_conf_malformed),	    cmocka_unit_test(test_conf_incomplete),
 		cmocka_unit_test(test_conf_bytes),	    cmocka_unit_test(test_pool_sequential),
 		cmocka_unit_test(test_pool_random_partner), cmocka_unit_test(test_state_roundtrip),
-		cmocka_unit_test(test_state_pool_next),	    cmocka_unit_test(test_state_scscf),
-		cmocka_unit_test(test_state_malformed),	    cmocka_unit_test(test_shdata_roundtrip),
-		cmocka_unit_test(test_shdata_truncated),    cmocka_unit_test(test_shdata_malformed),
+		cmocka_unit_test(test_route_realm),	    cmocka_unit_test(test_state_pool_next),
+		cmocka_unit_test(test_state_scscf),	    cmocka_unit_test(test_state_malformed),
+		cmocka_unit_test(test_shdata_roundtrip),    cmocka_unit_test(test_shdata_truncated),
+		cmocka_unit_test(test_shdata_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -284,6 +284,19 @@ static int conf_line(struct sdb *db, char **tok, int n, unsigned int ln, char *e
 		db->primaries[db->nprimaries++] = p;
 		return 0;
 	}
+	if (!strcmp(key, "route")) {
+		struct sdb_route r = { 0 };
+
+		if (n != 3 || copy_id(r.domain, sizeof(r.domain), tok[1]) ||
+		    copy_id(r.realm, sizeof(r.realm), tok[2]) || strchr(r.domain, '@'))
+			return fail(err, errlen, ln, "route needs DOMAIN REALM");
+		arr = grow(db->routes, db->nroutes, sizeof(r));
+		if (!arr)
+			return -ENOMEM;
+		db->routes = arr;
+		db->routes[db->nroutes++] = r;
+		return 0;
+	}
 	if (!strcmp(key, "pool")) {
 		if (db->pool != SDB_POOL_NONE)
 			return fail(err, errlen, ln, "only one pool");
@@ -370,9 +383,20 @@ static int conf_line(struct sdb *db, char **tok, int n, unsigned int ln, char *e
 	return fail(err, errlen, ln, "unknown keyword '%s'", key);
 }
 
+static bool primary_realm_known(const struct sdb *db, const char *realm)
+{
+	size_t i;
+
+	for (i = 0; i < db->nprimaries; i++)
+		if (!strcasecmp(db->primaries[i].realm, realm))
+			return true;
+	return false;
+}
+
 int sdb_conf_parse(struct sdb *db, const char *buf, size_t len, char *err, size_t errlen)
 {
 	bool have_role;
+	size_t i;
 	int ret;
 
 	memset(db, 0, sizeof(*db));
@@ -389,8 +413,13 @@ int sdb_conf_parse(struct sdb *db, const char *buf, size_t len, char *err, size_
 		ret = fail(err, errlen, 0, "missing 'listen'");
 	if (!ret && !db->state_file[0])
 		ret = fail(err, errlen, 0, "missing 'state'");
-	if (!ret && db->role == SDB_PRIMARY && db->nprimaries)
-		ret = fail(err, errlen, 0, "'primary' lines belong in a partner's configuration");
+	if (!ret && db->role == SDB_PRIMARY && (db->nprimaries || db->nroutes))
+		ret = fail(err, errlen, 0,
+			   "'primary' and 'route' lines belong in a partner's configuration");
+	for (i = 0; !ret && i < db->nroutes; i++)
+		if (!primary_realm_known(db, db->routes[i].realm))
+			ret = fail(err, errlen, 0, "route %s: realm '%s' is no primary's",
+				   db->routes[i].domain, db->routes[i].realm);
 	if (!ret && !db->server_name[0])
 		snprintf(db->server_name, sizeof(db->server_name), "sip:scscf.%s", db->realm);
 	if (ret)
@@ -488,6 +517,7 @@ void sdb_free(struct sdb *db)
 	free(db->subs);
 	free(db->peers);
 	free(db->primaries);
+	free(db->routes);
 	free(db->bindings);
 	memset(db, 0, sizeof(*db));
 }
@@ -570,6 +600,30 @@ const struct sdb_peer *sdb_peer_find(const struct sdb *db, const char *identity)
 bool sdb_peer_known(const struct sdb *db, const char *identity)
 {
 	return sdb_peer_find(db, identity) != NULL;
+}
+
+const char *sdb_route_realm(const struct sdb *db, const char *impi)
+{
+	const char *at = strrchr(impi, '@'), *dom, *best = NULL;
+	size_t i, n, dl, bestlen = 0;
+
+	if (!at)
+		return NULL;
+	dom = at + 1;
+	dl = strlen(dom);
+	for (i = 0; i < db->nroutes; i++) {
+		n = strlen(db->routes[i].domain);
+		/* RFC 7542 2.4: realms compare case-insensitively; a route for
+		 * example.org covers ims.example.org, not badexample.org. */
+		if (n > dl || strcasecmp(dom + dl - n, db->routes[i].domain) ||
+		    (n < dl && dom[dl - n - 1] != '.'))
+			continue;
+		if (n > bestlen) {
+			best = db->routes[i].realm;
+			bestlen = n;
+		}
+	}
+	return best;
 }
 
 static bool id_taken(struct sdb *db, const char *impi, const char *impu)

@@ -72,6 +72,13 @@ struct sdb_primary {
 	char realm[SDB_ID_MAX];
 };
 
+/* Partner, NOTE 5: identities of DOMAIN (and its subdomains) are served by
+ * the primary SIP DB of Diameter realm REALM ("route DOMAIN REALM"). */
+struct sdb_route {
+	char domain[SDB_ID_MAX];
+	char realm[SDB_ID_MAX];
+};
+
 struct sdb {
 	enum sdb_role role;
 	char identity[SDB_ID_MAX];
@@ -97,6 +104,8 @@ struct sdb {
 	size_t npeers;
 	struct sdb_primary *primaries;
 	size_t nprimaries;
+	struct sdb_route *routes;
+	size_t nroutes;
 	struct sdb_sub *subs;
 	size_t nsubs;
 	struct sdb_binding *bindings;
@@ -122,6 +131,10 @@ struct sdb_binding *sdb_binding_by_user(struct sdb *db, const char *user_impu,
 					const char *primary_host);
 const struct sdb_primary *sdb_primary_find(const struct sdb *db, const char *host);
 bool sdb_peer_known(const struct sdb *db, const char *identity);
+/* NOTE 5: the Diameter realm of the primary SIP DB serving @impi, from the
+ * route table by the domain after its '@' (the longest matching DOMAIN, a
+ * subdomain matching too), or NULL when no route covers it. */
+const char *sdb_route_realm(const struct sdb *db, const char *impi);
 const struct sdb_peer *sdb_peer_find(const struct sdb *db, const char *identity);
 
 /* Returns the user's existing binding or allocates one from the pool: never

@@ -269,6 +269,8 @@ out:
 	return ret;
 }
 
+static void peer_name(struct msg *m, char *buf, size_t size);
+
 /* ---- partner: MAR proxy towards the primary SIP DB (seed 16-21) ---- */
 
 /* TS 29.229 6.3: Server-Name 602, SIP-Number-Auth-Items 607,
@@ -279,13 +281,14 @@ static const uint32_t maa_copied[] = { 607, 612 };
 struct proxy {
 	struct msg *req; /* the S-CSCF's MAR, answered when the primary is done */
 	char impi[SDB_ID_MAX], impu[SDB_ID_MAX];
-	char primary[SDB_ID_MAX];
+	char primary[SDB_ID_MAX + 8]; /* where it went: "realm R" or "primary HOST" */
 };
 
 /* Answers the S-CSCF with the inbound identities whatever happened: the
  * S-CSCF files vectors under User-Name/Public-Identity (bench.md). */
 static void proxy_finish(struct proxy *p, struct msg *pans, uint32_t err)
 {
+	char from[SDB_ID_MAX];
 	struct msg *ans = p->req;
 	uint32_t code = 0;
 	bool exp = false;
@@ -310,14 +313,15 @@ static void proxy_finish(struct proxy *p, struct msg *pans, uint32_t err)
 	}
 	if (!ret && err) {
 		ret = fdx_set_result(ans, err, false);
-		logf_("MAR %s: primary %s failed, answering %u", p->impi, p->primary, err);
+		logf_("MAR %s: %s failed, answering %u", p->impi, p->primary, err);
 	} else if (!ret) {
 		ret = fdx_set_result(ans, code, exp);
 		/* Copy the vectors unchanged: RAND||AUTN, XRES, CK, IK. */
 		if (!ret)
 			ret = fdx_copy_children(ans, pans, FDX_VENDOR_3GPP, maa_copied,
 						sizeof(maa_copied) / sizeof(maa_copied[0]));
-		logf_("MAR %s: answer from primary %s (%s %u) rewritten to %s", p->impi, p->primary,
+		peer_name(pans, from, sizeof(from));
+		logf_("MAR %s: answer from primary %s (%s %u) rewritten to %s", p->impi, from,
 		      exp ? "experimental" : "result", code, p->impu);
 	}
 	if (ret) {
@@ -347,24 +351,33 @@ static void proxy_expire(void *data, DiamId_t sentto, size_t len, struct msg **r
 	proxy_finish(data, NULL, FDX_UNABLE_TO_COMPLY);
 }
 
-/* Caller holds db_lock; @b is an inbound binding. Consumes *req on 0. */
+/*
+ * Caller holds db_lock; @b is an inbound binding. Consumes *req on 0.
+ * NOTE 5: the MAR goes by the realm of the primary identity (the route table:
+ * Destination-Realm only, so Diameter routing picks that realm's SIP DB),
+ * which lets several primaries share this partner; without a route, to the
+ * primary SIP DB the binding names (Destination-Host).
+ */
 static int mar_proxy(struct msg **req, struct sdb_binding *b)
 {
 	const struct sdb_primary *pr = sdb_primary_find(&db, b->primary_host);
+	const char *realm = sdb_route_realm(&db, b->user_impi);
 	struct proxy *p;
 	struct msg *out;
 	struct timespec ts;
 	int ret;
 
-	if (!pr)
+	if (!realm && !pr)
 		return -ENOENT;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	memcpy(p->impi, b->impi, sizeof(p->impi));
 	memcpy(p->impu, b->impu, sizeof(p->impu));
-	memcpy(p->primary, pr->host, sizeof(p->primary));
-	ret = fdx_new_request(fdx.mar, FDX_APP_CX, pr->host, pr->realm, &out);
+	snprintf(p->primary, sizeof(p->primary), "%s %s", realm ? "realm" : "primary",
+		 realm ? realm : pr->host);
+	ret = fdx_new_request(fdx.mar, FDX_APP_CX, realm ? NULL : pr->host,
+			      realm ? realm : pr->realm, &out);
 	if (ret) {
 		free(p);
 		return ret;
@@ -382,8 +395,7 @@ static int mar_proxy(struct msg **req, struct sdb_binding *b)
 		free(p);
 		return ret;
 	}
-	logf_("MAR %s: proxied to primary %s as %s / %s", b->impi, pr->host, b->user_impi,
-	      b->user_impu);
+	logf_("MAR %s: proxied to %s as %s / %s", b->impi, p->primary, b->user_impi, b->user_impu);
 	p->req = *req;
 	*req = NULL;
 	clock_gettime(CLOCK_REALTIME, &ts);
