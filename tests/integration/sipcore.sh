@@ -292,6 +292,32 @@ psh outbound sip:bob@ims.primary.example >"$T_RUN/outbound3.txt" 2>>"$T_RUN/sh.e
 t_check "binding survives a primary restart" cmp -s "$T_RUN/outbound.txt" "$T_RUN/outbound3.txt"
 t_wait_for "partner reconnects to the primary" 15 since partner "$tm" "peer hss.primary.example connected"
 
+# bob also registers from a second contact (port 5072) and subscribes to his
+# reg event (RFC 3680) through the P-CSCF, which asserts his identity and
+# follows the Service-Route to the S-CSCF; SIPp then waits for the NOTIFY of
+# a network-initiated deregistration while the revocation below runs.
+sub_msg=$T_RUN/sipp-subscribe.msg
+(cd "$T_RUN" && timeout 40 ip netns exec "$MCMIG_NS_UE" sipp 198.51.100.1:5060 \
+	-sf "$sippdir/register-subscribe-reg.xml" -m 1 -i 198.51.100.2 -p 5072 \
+	-key impi "$impi" -key impu "$impu" -key domain ims.partner.example -au "$impi" \
+	-auth_uri ims.partner.example -timeout 30s -timeout_error -nostdin -trace_msg \
+	-message_file "$sub_msg" >"$T_RUN/sipp-subscribe.out" 2>&1 </dev/null) &
+sub_pid=$!
+t_wait_for "the reg-event subscription's first NOTIFY" 10 grep -q '^NOTIFY ' "$sub_msg"
+t_check "reg event: SUBSCRIBE through the P-CSCF accepted, full reginfo NOTIFY (active)" \
+	bash -c "grep -q '^SIP/2.0 200 Subscription to REG saved' $sub_msg &&
+		grep -q '<registration aor=\"$impu\"[^>]*state=\"active\"' $sub_msg"
+t_check "reg event: the P-CSCF asserted bob's identity to the S-CSCF" \
+	grep -q "SUBSCRIBE reg $impu from $impu: 1" "$T_RUN/scscf.log"
+(
+	impu=sip:nobody@ims.partner.example
+	sipp_run subscribe-reg-refused.xml
+)
+rc=$?
+n=$((n + 1))
+t_check "reg event: an identity not registered from that address is refused by the P-CSCF" \
+	bash -c "[ $rc -eq 0 ] && grep -q '^SIP/2.0 403 Forbidden - identity not registered from here' $T_RUN/sipp$n.msg"
+
 # Revocation at the primary (6.Y.3): the partner can no longer authenticate.
 psh revoke sip:bob@ims.primary.example 2>>"$T_RUN/sh.err"
 t_check "Sh: revocation accepted" test $? -eq 0
@@ -320,6 +346,17 @@ t_check "the S-CSCF answered the RTR: RTA 2001" \
 t_check "Kamailio's log: the RTR handled" since scscf "$sm" "Received an IMS_RTR"
 t_wait_for "the S-CSCF to drop the contact" 5 unregistered
 t_check "the S-CSCF dropped the contact" unregistered
+wait "$sub_pid"
+rc=$?
+# Kamailio 5.6 (RTR): a full reginfo, the registration state="terminated"
+# and no contact left in it (not a partial one with the contact's
+# event="unregistered"). Each NOTIFY body is kept for the UE-side work.
+awk -v d="$T_RUN" '/^NOTIFY /{n++; f=d "/reg-notify-" n ".xml"} /^<\?xml/{x=1} x&&f{print >f} /<\/reginfo>/{x=0}' "$sub_msg"
+t_check "reg event: the subscriber got the deregistration NOTIFY (SIPp exit $rc)" test "$rc" -eq 0
+t_check "reg event: its reginfo says the registration is terminated" \
+	grep -q "<registration aor=\"$impu\"[^>]*state=\"terminated\"" "$T_RUN/reg-notify-2.xml"
+t_check "reg event: that NOTIFY reached the UE through the P-CSCF" \
+	grep -q "NOTIFY sip:ue@198.51.100.2:5072;transport=UDP from $MCMIG_SCSCF_ADDR:5060: in dialog" "$T_RUN/pcscf.log"
 tm=$(mark partner)
 tsh revoke-inbound "$o_impi" "$o_impu" hss.primary.example 2>>"$T_RUN/sh.err"
 t_check "revocation at the partner is idempotent (exit 0 again)" test $? -eq 0

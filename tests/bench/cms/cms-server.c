@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mcmig-cms HTTP layer and the flows of TR 23.781 6.Y.1 steps 1-13 and
- * 6.Y.3 revocation (at the primary, and reaching the partner). Each connection has its own thread (libmicrohttpd
+ * 6.Y.3 revocation (at the primary, and reaching the partner). Each
+ * connection has its own thread (libmicrohttpd
  * MHD_USE_THREAD_PER_CONNECTION), so the blocking SIP DB and partner calls
  * of one request never hold up another; the shared state (bindings,
  * counters) is behind one mutex that is never held across those calls.
