@@ -191,6 +191,24 @@ t_check "second primary: its SIP DB computed the vector" \
 t_check "second primary: the first primary saw nothing of it" \
 	bash -c "! tail -n +$((pm + 1)) $T_RUN/primary.log | grep -q 'MAR '"
 
+# NOTE 2 (static mode), the network side: without a partner CMS there are no
+# inbound identities; bob registers at the partner with the primary's
+# outbound identities as they are. The partner SIP DB knows them by their
+# realm (route table) and has the primary authenticate them unchanged.
+pm=$(mark primary) tm=$(mark partner)
+(
+	impi=$o_impi impu=$o_impu
+	sipp_run register-aka.xml
+)
+rc=$?
+n=$((n + 1))
+t_check "static mode: bob registers with the outbound identity $o_impi (200 OK)" test $rc -eq 0
+t_check "static mode: the I-CSCF's UAR for it answered by realm" since partner "$tm" "UAR $o_impi / $o_impu: known"
+t_check "static mode: its MAR went to realm primary.example unchanged" \
+	since partner "$tm" "MAR $o_impi: proxied to realm primary.example as $o_impi / $o_impu"
+t_check "static mode: the primary authenticated its outbound identity" \
+	since primary "$pm" "MAR $o_impi: outbound identity of bob@ims.primary.example"
+
 sipp_run register-aka.xml -t t1
 t_check "the same over TCP (200 OK)" test $? -eq 0 -a "$(final | cut -d' ' -f2)" = 200
 

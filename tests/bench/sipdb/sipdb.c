@@ -433,7 +433,7 @@ static int on_mar(struct msg **msg, struct avp *avp, struct session *sess, void 
 {
 	char impi[SDB_ID_MAX], impu[SDB_ID_MAX];
 	struct avp *item = fdx_find(*msg, fdx.sip_auth_data_item);
-	struct sdb_binding *b;
+	struct sdb_binding *b, visiting = { 0 };
 	struct sdb_sub *s;
 	struct msg *ans;
 	int ret;
@@ -444,8 +444,18 @@ static int on_mar(struct msg **msg, struct avp *avp, struct session *sess, void 
 	pthread_mutex_lock(&db_lock);
 	s = sdb_sub_by_impi(&db, impi);
 	b = s ? NULL : sdb_binding_by_impi(&db, impi);
-	if (b && strcmp(b->impu, impu))
+	if (!s && !b && impu[0] && db.role == SDB_PARTNER && sdb_route_realm(&db, impi)) {
+		/* NOTE 2 (static mode): no inbound binding, but the realm
+		 * routes to a primary: its own migration identity registers
+		 * here as it is, and the MAR goes there unchanged (NOTE 5). */
+		memcpy(visiting.impi, impi, sizeof(impi));
+		memcpy(visiting.impu, impu, sizeof(impu));
+		memcpy(visiting.user_impi, impi, sizeof(impi));
+		memcpy(visiting.user_impu, impu, sizeof(impu));
+		b = &visiting;
+	} else if (b && strcmp(b->impu, impu)) {
 		b = NULL; /* TS 29.228 6.3.1: the pair must belong together */
+	}
 	if (b && db.role == SDB_PARTNER) {
 		ret = mar_proxy(msg, b);
 		pthread_mutex_unlock(&db_lock);
@@ -493,7 +503,8 @@ send:
 	return fd_msg_send(msg, NULL, NULL);
 }
 
-/* Identities known for Cx: a subscriber's own, or a migration binding. */
+/* Identities known for Cx: a subscriber's own, a migration binding, or at a
+ * partner a primary's identity its route table covers. */
 static bool cx_known(const char *impi, const char *impu)
 {
 	struct sdb_sub *s = sdb_sub_by_impi(&db, impi);
@@ -502,6 +513,9 @@ static bool cx_known(const char *impi, const char *impu)
 	if (s)
 		return !impu[0] || !strcmp(s->impu, impu);
 	b = sdb_binding_by_impi(&db, impi);
+	/* NOTE 2: a primary's own identity, known by its realm (on_mar). */
+	if (!b && db.role == SDB_PARTNER && sdb_route_realm(&db, impi))
+		return true;
 	if (b && db.role == SDB_PRIMARY && !sdb_sub_by_impi(&db, b->user_impi))
 		return false;
 	return b && (!impu[0] || !strcmp(b->impu, impu));
