@@ -7,7 +7,8 @@
 # (step 14), configures wwan1 over rtnetlink, and registers at the partner's
 # unmodified Kamailio S-CSCF with IMS-AKA answered by the bench card behind
 # the real pcscd + vpcd (steps 15-24, vectors proxied to the primary SIP DB).
-# Then: return; a forced sync failure (registers after resync); the
+# Then: return; NOTE 2 static mode (registers with the outbound identity);
+# a forced sync failure (registers after resync); the
 # "primary unreachable" trigger (primary PDN carrier lost, registration
 # denied on the home PLMN) migrating and returning by itself; a MAC
 # failure (gives up with a clear reason, back on the primary); a revoked
@@ -106,6 +107,21 @@ t_check "returned (exit $rc)" test "$rc" -eq 0
 t_check "state idle-on-primary" json '"state":"idle-on-primary"'
 back_on_primary "return"
 t_check "partner PDN disconnected" grep -q "session down: apn=mcptt.partner.example" "$T_RUN/emu.log"
+
+# NOTE 2 static mode through step 25: the primary CMS holds the partner's
+# data, the UE registers with the primary's outbound identity as it is, the
+# partner SIP DB routes its MAR by realm to the primary (NOTE 5).
+pm=$(wc -l <"$T_RUN/partner.log") cm=$(wc -l <"$T_RUN/cms-partner.log")
+migrate migrate --partner urn:mcmig:system:partner-static
+t_check "static mode: migrated and registered at the partner (exit $rc)" test "$rc" -eq 0
+t_check "static mode: state registered-at-partner" json '"state":"registered-at-partner"'
+t_check "static mode: the partner CMS was not called" \
+	bash -c "! tail -n +$((cm + 1)) '$T_RUN/cms-partner.log' | grep -q 'step 12'"
+t_check "static mode: the partner SIP DB sent the outbound identity's MAR to the primary's realm" \
+	bash -c "tail -n +$((pm + 1)) '$T_RUN/partner.log' | grep -q 'MAR mig-[0-9]*@ims.primary.example: proxied to realm primary.example'"
+migrate return
+t_check "static mode: returned (exit $rc)" test "$rc" -eq 0
+back_on_primary "static mode"
 
 # Sync failure: the card's SQN is ahead; AUTS, the primary resynchronises.
 printf 'sqn_ms = 000000100000\nind_bits = 0\nseq = 100000\n' >"$T_RUN/card/ahead.sqn"
