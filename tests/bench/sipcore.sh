@@ -232,19 +232,41 @@ start_one() {
 	echo "sipcore: $c started (pid $(cat "$run/$c.pid"))"
 }
 
+# descendants PID: the processes PID forked (Kamailio's children), by PID.
+descendants() {
+	local p
+	for p in $(pgrep -P "$1"); do
+		echo "$p"
+		descendants "$p"
+	done
+}
+
 stop_one() {
-	local c=$1 pid i
+	local c=$1 pid i kids left=
 	[ -f "$run/$c.pid" ] || return 0
 	pid=$(cat "$run/$c.pid")
 	rm -f "$run/$c.pid"
+	kids=$(descendants "$pid")
 	kill -TERM "$pid" 2>/dev/null || return 0
 	kill -CONT "$pid" 2>/dev/null || true # a test may have stopped it
 	for ((i = 0; i < 50; i++)); do
 		kill -0 "$pid" 2>/dev/null || { echo "sipcore: $c stopped"; return 0; }
 		sleep 0.1
 	done
-	kill -KILL "$pid" 2>/dev/null || true
-	echo "sipcore: $c killed"
+	# Seen once with the S-CSCF after an RTR: a child of Kamailio did not
+	# end on TERM and its main process kept waiting for it. Killing only
+	# the main process would leave its children running as orphans: end
+	# every process of this instance, by the PIDs recorded above.
+	for i in $kids; do
+		kill -0 "$i" 2>/dev/null && left="$left $i"
+	done
+	kill -KILL "$pid" $kids 2>/dev/null || true
+	for ((i = 0; i < 20; i++)); do
+		kill -0 "$pid" $kids 2>/dev/null || break
+		sleep 0.1
+	done
+	# The PIDs match the log's "rank(pid)" prefixes: which process hung.
+	echo "sipcore: $c killed (still running after TERM:${left:- none but the main process})"
 }
 
 bind_user() {
