@@ -6,6 +6,12 @@
 #   tests/bench/sipcore.sh start RUN_DIR [primary] [partner] [scscf] [icscf] [pcscf]
 #   tests/bench/sipcore.sh stop RUN_DIR [pcscf] [icscf] [scscf] [partner] [primary]
 #   tests/bench/sipcore.sh bind RUN_DIR USER-IMPU
+#   tests/bench/sipcore.sh contacts RUN_DIR IMPU
+#
+# "contacts" prints the S-CSCF's contacts of IMPU with their state, one
+# "URI STATE" line each (from a usrloc snapshot through its control socket):
+# "Contact valid" while registered; an RTR (network-initiated deregistration)
+# makes it "Contact deleted" at once, usrloc's timer removes it later.
 #
 # "bind" does over Sh what the two CMSs do in seed steps 4-11 (for tests that
 # run without them): outbound identities at the primary, inbound identities
@@ -41,7 +47,7 @@ build=${MCMIG_BUILD:-build}
 case "$build" in /*) ;; *) build=$top/$build ;; esac
 
 usage() {
-	echo "usage: $0 start|stop RUN_DIR [primary|partner|scscf|icscf|pcscf]... | bind RUN_DIR USER-IMPU" >&2
+	echo "usage: $0 start|stop RUN_DIR [primary|partner|scscf|icscf|pcscf]... | bind RUN_DIR USER-IMPU | contacts RUN_DIR IMPU" >&2
 	exit 2
 }
 [ $# -ge 2 ] || usage
@@ -282,7 +288,24 @@ bind_user() {
 	grep -E '^(impi|impu)=' <<<"$inb"
 }
 
+contacts() {
+	local snap=$run/scscf-snapshot.txt
+	rm -f "$snap"
+	ip netns exec "$MCMIG_NS_PARTNER" kamcmd -s "unix:$run/scscf-runtime/kamailio_ctl" \
+		ulscscf.snapshot "$snap" >/dev/null
+	[ -f "$snap" ] || { echo "sipcore: no S-CSCF usrloc snapshot" >&2; return 1; }
+	awk -v want="'$1'" '
+		/^\tpublic_identity / { cur = index($0, want) > 0 }
+		cur && /^\t\tContact +:/ { uri = $3; gsub("'"'"'", "", uri) }
+		cur && /^\t\tState +:/ { st = $0; sub(/^[^:]*: /, "", st); print uri, st }
+	' "$snap"
+}
+
 case "$cmd" in
+contacts)
+	[ $# -eq 1 ] || usage
+	contacts "$1"
+	;;
 bind)
 	[ $# -eq 1 ] || usage
 	bind_user "$1"

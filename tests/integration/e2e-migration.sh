@@ -200,10 +200,12 @@ $card swap "$T_RUN" 0 "$T_RUN/profiles/alice.ini" >/dev/null 2>&1
 migrate migrate --partner urn:mcmig:system:partner
 t_check "revoked while registered: registered at the partner first (exit $rc)" test "$rc" -eq 0
 in_impu=$(sed -n 's:.*<impu>\([^<]*\)</impu>.*:\1:p' "$rec" | head -n 1)
-kam() { ip netns exec "$MCMIG_NS_PARTNER" kamcmd -s "unix:$T_RUN/scscf-runtime/kamailio_ctl" "$@"; }
-# A contact in usrloc is listed with its expires.
-registered() { kam ulscscf.showimpu "$in_impu" | grep -q 'expires:'; }
-unregistered() { kam ulscscf.showimpu "$in_impu" >"$T_RUN/showimpu.txt" && ! grep -q 'expires:' "$T_RUN/showimpu.txt"; }
+# The S-CSCF's contacts of the inbound IMPU (tests/bench/sipcore.sh contacts).
+registered() { "$BENCH_CORE" contacts "$T_RUN" "$in_impu" | grep -q 'Contact valid$'; }
+unregistered() {
+	"$BENCH_CORE" contacts "$T_RUN" "$in_impu" >"$T_RUN/contacts.txt" &&
+		! grep -q 'Contact valid' "$T_RUN/contacts.txt"
+}
 t_check "revoked while registered: the S-CSCF holds $in_impu" registered
 pm=$(wc -l <"$T_RUN/partner.log")
 start=$(date +%s%N)
