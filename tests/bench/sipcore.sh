@@ -1,18 +1,25 @@
 #!/bin/bash
 # Starts and stops the bench's SIP side inside the topology's namespaces:
-# the primary SIP DB, the partner SIP DB and the partner S-CSCF (Kamailio).
+# the primary SIP DB, the partner SIP DB and the partner SIP core as an
+# operator runs it: S-CSCF, I-CSCF and P-CSCF (unmodified Kamailio each).
 #
-#   tests/bench/sipcore.sh start RUN_DIR [primary] [partner] [scscf]
-#   tests/bench/sipcore.sh stop RUN_DIR [scscf] [partner] [primary]
+#   tests/bench/sipcore.sh start RUN_DIR [primary] [partner] [scscf] [icscf] [pcscf]
+#   tests/bench/sipcore.sh stop RUN_DIR [pcscf] [icscf] [scscf] [partner] [primary]
 #   tests/bench/sipcore.sh bind RUN_DIR USER-IMPU
+#   tests/bench/sipcore.sh contacts RUN_DIR IMPU
+#
+# "contacts" prints the S-CSCF's contacts of IMPU with their state, one
+# "URI STATE" line each (from a usrloc snapshot through its control socket):
+# "Contact valid" while registered; an RTR (network-initiated deregistration)
+# makes it "Contact deleted" at once, usrloc's timer removes it later.
 #
 # "bind" does over Sh what the two CMSs do in seed steps 4-11 (for tests that
 # run without them): outbound identities at the primary, inbound identities
 # at the partner, printed as outbound_impi= outbound_impu= impi= impu= lines
 # (impi/impu: what the UE registers with at the partner).
 #
-# No component named = all (start order primary, partner, scscf; stop in
-# reverse). RUN_DIR must hold topology.env (tests/bench/topology.sh up).
+# No component named = all (start order primary, partner, scscf, icscf,
+# pcscf; stop in reverse). RUN_DIR must hold topology.env (tests/bench/topology.sh up).
 # Per component: RUN_DIR/<c>.conf (rendered), <c>.log, <c>.pid; SIP DB state
 # in RUN_DIR/<c>-sipdb.state. Stop kills exactly the PID in <c>.pid.
 #
@@ -27,7 +34,12 @@
 # 203.0.113.1:3868 in the primary namespace; hss.partner.example (realm
 # partner.example) on 127.0.0.1:3868 in the partner namespace, dialling the
 # primary. Sh clients allowed: cms.primary.example, cms.partner.example.
-# Kamailio S-CSCF scscf.partner.example at 198.51.100.1:5060 UDP+TCP.
+# Partner SIP core (tests/bench/kamailio/README.md), UDP+TCP port 5060 each:
+# P-CSCF pcscf.partner.example at 198.51.100.1 (the UE side: the P-CSCF of
+# the partner configuration) and 127.0.0.2 (core side); I-CSCF
+# icscf.partner.example at 127.0.0.3 and S-CSCF scscf.partner.example at
+# 127.0.0.4, both Cx peers of the partner SIP DB. The UE reaches only the
+# P-CSCF: the others are on the partner namespace's loopback.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -35,7 +47,7 @@ build=${MCMIG_BUILD:-build}
 case "$build" in /*) ;; *) build=$top/$build ;; esac
 
 usage() {
-	echo "usage: $0 start|stop RUN_DIR [primary|partner|scscf]... | bind RUN_DIR USER-IMPU" >&2
+	echo "usage: $0 start|stop RUN_DIR [primary|partner|scscf|icscf|pcscf]... | bind RUN_DIR USER-IMPU | contacts RUN_DIR IMPU" >&2
 	exit 2
 }
 [ $# -ge 2 ] || usage
@@ -88,12 +100,25 @@ server-name sip:scscf.partner.example:5060
 proxy-timeout ${MCMIG_PROXY_TIMEOUT:-3000}
 peer cms.partner.example sh
 peer scscf.partner.example cx
+peer icscf.partner.example cx
 peer hss.primary.example $MCMIG_PRIMARY_CORE_ADDR 3868
 primary hss.primary.example primary.example
+# NOTE 5: a MAR for an identity of ims.primary.example goes to realm primary.example.
+route ims.primary.example primary.example
 pool random mcmig- ims.partner.example
 sync-state no
 EOT
 	extra partner
+}
+
+# render_kamailio FILE ADDR [sed args...]: a template of tests/bench/kamailio
+# into RUN_DIR with the substitutions every component shares.
+render_kamailio() {
+	local f=$1 addr=$2
+	shift 2
+	sed -e "s|@RUN_DIR@|$run|g" -e "s|@ADDR@|$addr|g" \
+		-e "s|@HSS@|hss.partner.example|g" -e "s|@HSS_REALM@|partner.example|g" \
+		"$@" "$top/tests/bench/kamailio/$f" >"$run/$f"
 }
 
 render_scscf() {
@@ -105,18 +130,30 @@ render_scscf() {
 		return 1
 		;;
 	esac
-	mkdir -p "$run/scscf-runtime"
 	for f in scscf.cfg scscf-cdp.xml; do
-		sed -e "s|@RUN_DIR@|$run|g" -e "s|@ADDR@|$MCMIG_PARTNER_UE_ADDR|g" \
-			-e "s|@HSS@|hss.partner.example|g" -e "s|@HSS_REALM@|partner.example|g" \
-			-e "s|@ALGORITHM@|$alg|g" "$top/tests/bench/kamailio/$f" >"$run/$f"
+		render_kamailio "$f" "$MCMIG_SCSCF_ADDR" -e "s|@ALGORITHM@|$alg|g"
 	done
+}
+
+render_icscf() {
+	local f
+	for f in icscf.cfg icscf-cdp.xml; do
+		render_kamailio "$f" "$MCMIG_ICSCF_ADDR"
+	done
+	# db_text tables of ims_icscf (it may rewrite them: a copy per run).
+	rm -rf "$run/icscf-db"
+	cp -r "$top/tests/bench/kamailio/icscf-db" "$run/icscf-db"
+}
+
+render_pcscf() {
+	render_kamailio pcscf.cfg "$MCMIG_PARTNER_UE_ADDR" -e "s|@ACCESS@|$MCMIG_PARTNER_UE_ADDR|g" \
+		-e "s|@CORE@|$MCMIG_PCSCF_CORE_ADDR|g" -e "s|@ICSCF@|$MCMIG_ICSCF_ADDR|g"
 }
 
 ns_of() {
 	case "$1" in
 	primary) echo "$MCMIG_NS_PRIMARY" ;;
-	partner | scscf) echo "$MCMIG_NS_PARTNER" ;;
+	partner | scscf | icscf | pcscf) echo "$MCMIG_NS_PARTNER" ;;
 	esac
 }
 
@@ -144,8 +181,24 @@ wait_for() { # desc, tenths, cmd...
 
 alive() { [ -f "$run/$1.pid" ] && kill -0 "$(cat "$run/$1.pid")" 2>/dev/null; }
 
+# start_kamailio C: Kamailio with RUN_DIR/C.cfg in the partner namespace.
+start_kamailio() {
+	local c=$1
+	mkdir -p "$run/$c-runtime" "$run/$c-tmp"
+	chmod 0700 "$run/$c-tmp"
+	# cdp makes two FIFOs per start under a fixed /tmp path
+	# (cdp_send_<pid>_*) and never removes them: give Kamailio a private
+	# /tmp inside the run directory (a mount namespace of its own; every
+	# exec keeps the PID that C.pid records).
+	ip netns exec "$MCMIG_NS_PARTNER" unshare --mount --propagation private \
+		sh -c 'mount --bind "$0" /tmp && exec "$@"' "$run/$c-tmp" \
+		/usr/sbin/kamailio -f "$run/$c.cfg" -DD -E \
+		-Y "$run/$c-runtime" -m 64 -M 8 >>"$run/$c.log" 2>&1 &
+	echo $! >"$run/$c.pid"
+}
+
 start_one() {
-	local c=$1 ns mark
+	local c=$1 ns mark addr
 	ns=$(ns_of "$c")
 	if alive "$c"; then
 		echo "sipcore: $c already running" >&2
@@ -164,26 +217,23 @@ start_one() {
 				echo "sipcore: primary SIP DB not connected (yet)" >&2
 		fi
 		;;
-	scscf)
-		render_scscf
+	scscf | icscf | pcscf)
+		"render_$c"
 		mark=$(lines "$run/partner.log")
-		# cdp makes two FIFOs per start under a fixed /tmp path
-		# (cdp_send_<pid>_*) and never removes them: give Kamailio a
-		# private /tmp inside the run directory (a mount namespace of
-		# its own; every exec keeps the PID that scscf.pid records).
-		mkdir -p "$run/scscf-tmp"
-		chmod 0700 "$run/scscf-tmp"
-		ip netns exec "$ns" unshare --mount --propagation private \
-			sh -c 'mount --bind "$0" /tmp && exec "$@"' "$run/scscf-tmp" \
-			/usr/sbin/kamailio -f "$run/scscf.cfg" -DD -E \
-			-Y "$run/scscf-runtime" -m 64 -M 8 >>"$run/scscf.log" 2>&1 &
-		echo $! >"$run/scscf.pid"
-		wait_for "S-CSCF on $MCMIG_PARTNER_UE_ADDR:5060" 150 listening_udp "$ns" "$MCMIG_PARTNER_UE_ADDR:5060"
+		start_kamailio "$c"
+		case "$c" in
+		scscf) addr=$MCMIG_SCSCF_ADDR ;;
+		icscf) addr=$MCMIG_ICSCF_ADDR ;;
+		pcscf) addr=$MCMIG_PARTNER_UE_ADDR ;;
+		esac
+		wait_for "$c on $addr:5060" 150 listening_udp "$ns" "$addr:5060"
 		# cdp (5.6.3) may send its CER before its receiver holds the socket,
 		# without Host-IP-Address: the SIP DB accepts that, but wait for the
 		# peering itself (cdp redials every ~10 s when anything fails).
-		wait_for "S-CSCF Cx peering" 250 logged_since "$run/partner.log" "$mark" \
-			"peer scscf.partner.example connected"
+		if [ "$c" != pcscf ]; then
+			wait_for "$c Cx peering" 250 logged_since "$run/partner.log" "$mark" \
+				"peer $c.partner.example connected"
+		fi
 		;;
 	*) usage ;;
 	esac
@@ -214,7 +264,7 @@ any_alive() {
 # (Kamailio's children hold its sockets: until the last one is gone the next
 # start cannot bind 5060, and a restart failed with "Address already in use").
 stop_one() {
-	local c=$1 pid i pids
+	local c=$1 pid i pids left=
 	[ -f "$run/$c.pid" ] || return 0
 	pid=$(cat "$run/$c.pid")
 	rm -f "$run/$c.pid"
@@ -227,12 +277,18 @@ stop_one() {
 		any_alive "${pids[@]}" || { echo "sipcore: $c stopped"; return 0; }
 		sleep 0.1
 	done
+	# Which processes were still running after TERM: their PIDs match the
+	# log's "rank(pid)" prefixes (seen once: a child of the S-CSCF ignoring
+	# TERM after an RTR, its main process waiting for it).
+	for i in "${pids[@]}"; do
+		any_alive "$i" && left="$left $i"
+	done
 	kill -KILL "${pids[@]}" 2>/dev/null || true
 	for ((i = 0; i < 20; i++)); do
 		any_alive "${pids[@]}" || break
 		sleep 0.1
 	done
-	echo "sipcore: $c killed"
+	echo "sipcore: $c killed (still running after TERM:$left)"
 }
 
 bind_user() {
@@ -248,17 +304,34 @@ bind_user() {
 	grep -E '^(impi|impu)=' <<<"$inb"
 }
 
+contacts() {
+	local snap=$run/scscf-snapshot.txt
+	rm -f "$snap"
+	ip netns exec "$MCMIG_NS_PARTNER" kamcmd -s "unix:$run/scscf-runtime/kamailio_ctl" \
+		ulscscf.snapshot "$snap" >/dev/null
+	[ -f "$snap" ] || { echo "sipcore: no S-CSCF usrloc snapshot" >&2; return 1; }
+	awk -v want="'$1'" '
+		/^\tpublic_identity / { cur = index($0, want) > 0 }
+		cur && /^\t\tContact +:/ { uri = $3; gsub("'"'"'", "", uri) }
+		cur && /^\t\tState +:/ { st = $0; sub(/^[^:]*: /, "", st); print uri, st }
+	' "$snap"
+}
+
 case "$cmd" in
+contacts)
+	[ $# -eq 1 ] || usage
+	contacts "$1"
+	;;
 bind)
 	[ $# -eq 1 ] || usage
 	bind_user "$1"
 	;;
 start)
-	[ $# -gt 0 ] || set -- primary partner scscf
+	[ $# -gt 0 ] || set -- primary partner scscf icscf pcscf
 	for c in "$@"; do start_one "$c"; done
 	;;
 stop)
-	[ $# -gt 0 ] || set -- scscf partner primary
+	[ $# -gt 0 ] || set -- pcscf icscf scscf partner primary
 	for c in "$@"; do stop_one "$c"; done
 	;;
 *) usage ;;

@@ -12,6 +12,9 @@
 #                                     macvlan on ue0's veth peer pdn0, see up())
 #   primary <-> partner 203.0.113.0/24  primary: partner0 203.0.113.1
 #                                     partner: primary0 203.0.113.2
+#   partner SIP core (partner namespace's loopback, so the UE reaches it only
+#   through the P-CSCF at 198.51.100.1: a packet for 127/8 from a veth is a
+#   martian): P-CSCF core side 127.0.0.2, I-CSCF 127.0.0.3, S-CSCF 127.0.0.4
 #
 # Names come from /etc/netns/<ns>/hosts (seen through `ip netns exec`).
 # Environment:
@@ -25,6 +28,8 @@
 #   MCMIG_PRIMARY_ADDR=192.0.2.1 MCMIG_UE_ADDR=192.0.2.2
 #   MCMIG_PARTNER_UE_ADDR=198.51.100.1 MCMIG_PRIMARY_CORE_ADDR=203.0.113.1
 #   MCMIG_PARTNER_CORE_ADDR=203.0.113.2 MCMIG_NETEM=yes|no
+#   MCMIG_PCSCF_CORE_ADDR=127.0.0.2 MCMIG_ICSCF_ADDR=127.0.0.3
+#   MCMIG_SCSCF_ADDR=127.0.0.4
 set -euo pipefail
 
 usage() {
@@ -122,13 +127,15 @@ up() {
 	fi
 
 	hosts_file "$ue" "192.0.2.1 cms.primary.example" \
-		"198.51.100.1 scscf.partner.example pcscf.partner.example"
+		"198.51.100.1 pcscf.partner.example"
 	hosts_file "$primary" "127.0.0.1 hss.primary.example" \
 		"192.0.2.1 cms.primary.example" \
 		"203.0.113.2 cms.partner.example hss.partner.example"
 	hosts_file "$partner" "127.0.0.1 hss.partner.example" \
 		"203.0.113.2 cms.partner.example" \
-		"198.51.100.1 scscf.partner.example" \
+		"127.0.0.2 pcscf.partner.example" \
+		"127.0.0.3 icscf.partner.example" \
+		"127.0.0.4 scscf.partner.example" \
 		"203.0.113.1 hss.primary.example cms.primary.example"
 
 	cat >"$envf.tmp" <<EOT
@@ -143,6 +150,9 @@ MCMIG_PARTNER_UE_ADDR=198.51.100.1
 MCMIG_PRIMARY_CORE_ADDR=203.0.113.1
 MCMIG_PARTNER_CORE_ADDR=203.0.113.2
 MCMIG_NETEM=$netem_ok
+MCMIG_PCSCF_CORE_ADDR=127.0.0.2
+MCMIG_ICSCF_ADDR=127.0.0.3
+MCMIG_SCSCF_ADDR=127.0.0.4
 EOT
 	mv "$envf.tmp" "$envf"
 	trap - ERR

@@ -4,7 +4,8 @@
 # configuration management client in the ue namespace. Partner choice by location,
 # by request, fallback without agreement, step 2 and step 8 refusals, NOTE 2 static
 # mode, an unreachable partner, bad tokens, malformed/oversized/slow requests, the
-# state after all of it, and revocation.
+# state after all of it, and revocation (per user and per partner agreement,
+# reaching the partner: its SIP DB ends the registration at the S-CSCF).
 . "$(dirname "$0")/../lib.sh"
 t_init cms
 
@@ -450,10 +451,117 @@ final() { grep -E '^SIP/2.0 [2-6][0-9][0-9]' "$T_RUN/sipp$n.msg" | grep -v ' 100
 sipp_run register-aka.xml
 t_check "SIPp registers at the partner S-CSCF with the CMS's inbound identity ($(final))" \
 	test "$(final)" = 200
+
+# Revocation ends the live registration (6.Y.3 reaching the partner): the
+# primary SIP DB drops the outbound binding, the partner CMS is told over
+# CMS-to-CMS, its SIP DB drops the inbound binding and sends the S-CSCF a Cx
+# RTR; the S-CSCF ends the registration at once, not at the next refresh.
+# The S-CSCF's contacts of an IMPU: "Contact valid" while registered; an RTR
+# marks them deleted at once (tests/bench/sipcore.sh contacts).
+registered() { "$T_TOP/tests/bench/sipcore.sh" contacts "$T_RUN" "$1" | grep -q 'Contact valid$'; }
+unregistered() {
+	"$T_TOP/tests/bench/sipcore.sh" contacts "$T_RUN" "$1" >"$T_RUN/contacts.txt" &&
+		! grep -q 'Contact valid' "$T_RUN/contacts.txt"
+}
+since() { tail -n +$(($2 + 1)) "$T_RUN/$1" | grep -q -- "$3"; }
+admin "$primary" /mcmig/v1/admin/bindings >"$T_RUN/primary-bindings.xml"
+EB='/*/*[@mc-service-id="sip:erin@mcptt.primary.example"]'
+eo_impi=$(x "$EB/*[local-name()='outbound-impi']" "$T_RUN/primary-bindings.xml")
+eo_impu=$(x "$EB/*[local-name()='outbound-impu']" "$T_RUN/primary-bindings.xml")
+t_check "erin is registered at the S-CSCF" registered "$e_impu"
+tm=$(wc -l <"$T_RUN/partner.log") cm=$(wc -l <"$T_RUN/cms-partner.log")
+start=$(date +%s%N)
 t_check "revoke erin: 200" test "$(rv sip:erin@mcptt.primary.example)" = 200
+t_wait_for "the S-CSCF to drop erin" 5 unregistered "$e_impu"
+ms=$((($(date +%s%N) - start) / 1000000))
+t_check "the S-CSCF dropped erin's registration" unregistered "$e_impu"
+t_check "... at once: $ms ms after the revoke (< 2000)" \
+	test "$ms" -lt 2000
+t_check "the partner CMS was told over CMS-to-CMS" \
+	since cms-partner.log "$cm" "sip:erin@mcptt.primary.example of urn:mcmig:system:primary: migration revoked"
+t_check "the partner SIP DB dropped erin's inbound binding" \
+	bash -c "! grep -q '^binding $e_impi ' '$T_RUN/partner-sipdb.state'"
+t_check "the partner SIP DB sent the S-CSCF an RTR; RTA 2001" \
+	bash -c "tail -n +$((tm + 1)) '$T_RUN/partner.log' | grep -q 'RTR $e_impi / $e_impu to scscf.partner.example' &&
+		tail -n +$((tm + 1)) '$T_RUN/partner.log' | grep -q 'RTA from scscf.partner.example for $e_impi: result 2001'"
+partner_lacks() { # the partner CMS answers its bindings, and none matches $1
+	admin "$partner" /mcmig/v1/admin/bindings -f >"$T_RUN/partner-bindings.xml" &&
+		! grep -q -- "$1" "$T_RUN/partner-bindings.xml"
+}
+t_check "the partner CMS holds no binding for erin any more" \
+	partner_lacks sip:erin@mcptt.primary.example
 sipp_run register-refused.xml
 t_check "after revocation the partner can no longer authenticate erin ($(final))" \
 	test "$(final)" = 403
+
+# The CMS-to-CMS revoke itself: mutual TLS, step 8's rules, idempotent.
+prv() { # CERT BODY: from the primary namespace
+	local cert=$1
+	shift
+	ip netns exec "$primary" curl -sS --max-time 5 -o "$T_RUN/ans" -w '%{http_code}' \
+		--cacert "$pki/ca.crt" ${cert:+--cert "$pki/$cert.crt" --key "$pki/$cert.key"} \
+		-H "Content-Type: application/vnd.mcmig.cms+xml" --data-binary "$1" \
+		https://cms.partner.example:9443/mcmig/v1/cms/revoke
+}
+rreq() { # SYSTEM SIPDB
+	echo "<partner-revoke xmlns=\"urn:mcmig:cms:1.0\"><primary-system-id>$1</primary-system-id><user><mc-service-id>sip:erin@mcptt.primary.example</mc-service-id><sip-database>$2</sip-database><impi>$eo_impi</impi><impu>$eo_impu</impu></user></partner-revoke>"
+}
+rreq urn:mcmig:system:primary hss.primary.example >"$T_RUN/partner-revoke.xml"
+t_check "a partner-revoke request valid against cms-interface.xsd" \
+	xmllint --noout --schema "$XSD" "$T_RUN/partner-revoke.xml"
+tm=$(wc -l <"$T_RUN/partner.log")
+t_check "partner revoke again: 200 (idempotent)" \
+	test "$(prv primary-client "$(rreq urn:mcmig:system:primary hss.primary.example)")" = 200
+t_check "... its answer valid against cms-interface.xsd" xmllint --noout --schema "$XSD" "$T_RUN/ans"
+t_check "... the partner SIP DB had nothing left to revoke, no second RTR" bash -c \
+	"tail -n +$((tm + 1)) '$T_RUN/partner.log' | grep -q 'no binding (revoked already)' &&
+		! tail -n +$((tm + 1)) '$T_RUN/partner.log' | grep -q 'RTR $e_impi'"
+t_check "partner revoke: no client certificate: 403 system-not-authorised" test \
+	"$(prv "" "$(rreq urn:mcmig:system:primary hss.primary.example)")/$(x "$E")" = \
+	"403/system-not-authorised"
+t_check "partner revoke: CA-signed but unknown system: 403 system-not-authorised" test \
+	"$(prv rogue-client "$(rreq urn:mcmig:system:primary hss.primary.example)")/$(x "$E")" = \
+	"403/system-not-authorised"
+t_check "partner revoke: another system's id: 403 system-not-authorised" test \
+	"$(prv primary-client "$(rreq urn:mcmig:system:other hss.primary.example)")/$(x "$E")" = \
+	"403/system-not-authorised"
+t_check "partner revoke: foreign SIP DB: 403 system-not-authorised" test \
+	"$(prv primary-client "$(rreq urn:mcmig:system:primary hss.evil.example)")/$(x "$E")" = \
+	"403/system-not-authorised"
+t_check "partner revoke: neither user nor all-users: 400 bad-request" test \
+	"$(prv primary-client "<partner-revoke xmlns=\"urn:mcmig:cms:1.0\"><primary-system-id>urn:mcmig:system:primary</primary-system-id></partner-revoke>")/$(x "$E")" = \
+	"400/bad-request"
+
+# Revocation per partner agreement: every user migrated to that partner at once.
+got=$(ask "$tok_erin" "$(req erin 999 99 150)")
+e_impi=$(x "$IMPI")
+e_impu=$(x "$P/*[local-name()='sip-identities']/*[local-name()='impu']")
+sipp_run register-aka.xml
+t_check "erin migrates again and registers ($got, $(final), $e_impi)" test "$got/$(final)" = 200/200
+admin "$primary" /mcmig/v1/admin/bindings >"$T_RUN/primary-bindings.xml"
+active=$(xmllint --xpath "count(/*/*[@partner='urn:mcmig:system:partner'][@state='active'])" \
+	"$T_RUN/primary-bindings.xml" 2>/dev/null)
+t_check "two or more active migrations to the partner before ($active)" test "${active:-0}" -ge 2
+rvp() {
+	admin "$primary" /mcmig/v1/admin/revoke -o "$T_RUN/ans" -w '%{http_code}' \
+		-H "Content-Type: application/vnd.mcmig.cms+xml" \
+		--data-binary "<revoke xmlns=\"urn:mcmig:cms:1.0\"><partner-system-id>$1</partner-system-id></revoke>"
+}
+t_check "revoke the agreement with urn:mcmig:system:partner: 200, count $active" test \
+	"$(rvp urn:mcmig:system:partner)/$(x '/*/*[local-name()="count"]')" = "200/$active"
+t_check "... its answer valid against cms-interface.xsd" xmllint --noout --schema "$XSD" "$T_RUN/ans"
+t_wait_for "the S-CSCF to drop erin" 5 unregistered "$e_impu"
+t_check "agreement revoked: erin's registration ended" unregistered "$e_impu"
+t_check "agreement revoked: no active migration to the partner left" test \
+	"$(admin "$primary" /mcmig/v1/admin/bindings | xmllint --xpath "count(/*/*[@partner='urn:mcmig:system:partner'][@state='active'])" - 2>/dev/null)" = 0
+t_check "agreement revoked: the partner SIP DB holds no inbound binding of the primary" \
+	bash -c "! grep -q '^binding .* hss.primary.example' '$T_RUN/partner-sipdb.state'"
+t_check "agreement revoked: the partner CMS holds no binding of the primary" \
+	partner_lacks urn:mcmig:system:primary
+t_check "revoke the agreement again: 200, count 0" test \
+	"$(rvp urn:mcmig:system:partner)/$(x '/*/*[local-name()="count"]')" = "200/0"
+t_check "revoke for an unknown partner: 404 no-binding" test \
+	"$(rvp urn:mcmig:system:nobody)/$(x "$E")" = "404/no-binding"
 
 t_check "no password and no token in any log" bash -c \
 	"! grep -q -e '$pw1' -e '$tok_alice' '$T_RUN'/*.log"

@@ -10,8 +10,10 @@
 # Then: return; a forced sync failure (registers after resync); the
 # "primary unreachable" trigger (primary PDN carrier lost, registration
 # denied on the home PLMN) migrating and returning by itself; a MAC
-# failure (gives up with a clear reason, back on the primary); a revoked
-# migration (6.Y.3: refused, back on the primary, nothing stored lost).
+# failure (gives up with a clear reason, back on the primary); revoked while
+# registered (the network ends the registration at once) and then refused
+# (6.Y.3, back on the primary, nothing stored lost); NOTE 2 static mode
+# (registers with the primary's outbound identity).
 . "$(dirname "$0")/../lib.sh"
 t_init e2e-migration
 
@@ -78,7 +80,7 @@ t_check "wwan1 configured by the agent" partner_addr
 t_check "primary wwan0 untouched while migrated" \
 	test "$(ip -n "$UE" -br addr show dev "$MCMIG_UE_PRIMARY_IF")" = "$primary_before"
 t_check "the partner SIP DB proxied the authentication to the primary" \
-	bash -c "tail -n +$((pm + 1)) '$T_RUN/partner.log' | grep -q 'MAR $impi: proxied to primary'"
+	bash -c "tail -n +$((pm + 1)) '$T_RUN/partner.log' | grep -q 'MAR $impi: proxied to realm primary.example'"
 t_check "CHAP password and token not in the agent's log" bash -c \
 	"! grep -qF \"\$(cat '$MCMIG_CMS_TOKEN_FILE')\" '$T_RUN/agent.log' && ! grep -q 'password>' '$T_RUN/agent.log'"
 
@@ -195,12 +197,36 @@ t_check "MAC failure: reason auth-failed" json '"state":"failed","reason":"auth-
 back_on_primary "MAC failure"
 t_check "MAC failure: stored configuration kept" test -f "$rec"
 
-# Revocation at the primary (6.Y.3): the partner refuses the inbound identity.
+# Revoked while registered (6.Y.3 reaching the partner): the primary CMS
+# tells the partner CMS, whose SIP DB sends the S-CSCF an RTR; the network
+# ends the registration at once, not at the next refresh. (The UE's reaction
+# to the reg-event NOTIFY is later work: the agent does not subscribe yet.)
 $card swap "$T_RUN" 0 "$T_RUN/profiles/alice.ini" >/dev/null 2>&1
+migrate migrate --partner urn:mcmig:system:partner
+t_check "revoked while registered: registered at the partner first (exit $rc)" test "$rc" -eq 0
+in_impu=$(sed -n 's:.*<impu>\([^<]*\)</impu>.*:\1:p' "$rec" | head -n 1)
+# The S-CSCF's contacts of the inbound IMPU (tests/bench/sipcore.sh contacts).
+registered() { "$BENCH_CORE" contacts "$T_RUN" "$in_impu" | grep -q 'Contact valid$'; }
+unregistered() {
+	"$BENCH_CORE" contacts "$T_RUN" "$in_impu" >"$T_RUN/contacts.txt" &&
+		! grep -q 'Contact valid' "$T_RUN/contacts.txt"
+}
+t_check "revoked while registered: the S-CSCF holds $in_impu" registered
+pm=$(wc -l <"$T_RUN/partner.log")
+start=$(date +%s%N)
 ip netns exec "$MCMIG_NS_PRIMARY" curl -sS --max-time 5 -o /dev/null \
 	-H "Content-Type: application/vnd.mcmig.cms+xml" --data-binary \
 	"<revoke xmlns=\"urn:mcmig:cms:1.0\"><mc-service-id>$MCMIG_CMS_MC_SERVICE_ID</mc-service-id></revoke>" \
 	"$MCMIG_CMS_PRIMARY_ADMIN/revoke"
+t_wait_for "the S-CSCF to end the registration" 5 unregistered
+ms=$((($(date +%s%N) - start) / 1000000))
+t_check "revoked while registered: the S-CSCF ended the registration ($ms ms after the revoke)" unregistered
+t_check "revoked while registered: RTR answered RTA 2001" \
+	bash -c "tail -n +$((pm + 1)) '$T_RUN/partner.log' | grep -q 'RTA from scscf.partner.example for .*: result 2001'"
+migrate return
+back_on_primary "revoked while registered"
+
+# Revocation at the primary (6.Y.3): the partner refuses the inbound identity.
 migrate migrate --partner urn:mcmig:system:partner
 t_check "revoked: refused with exit 6 (got $rc)" test "$rc" -eq 6
 t_check "revoked: reason registration-refused" json '"reason":"registration-refused: '
@@ -212,6 +238,20 @@ t_check "revoked: stored configuration kept" test -f "$rec"
 t_check "partner PDNs bound to the board's mux id 2" \
 	bash -c '[ "$(grep -c "bound to mux id" "$1")" -gt 0 ] && ! grep "bound to mux id" "$1" | grep -qv "mux id 2$"' _ "$T_RUN/emu.log"
 t_check "the modem's data format never set by the agent" bash -c "! grep -q '^data format: ' \"\$1\"" _ "$T_RUN/emu.log"
+# NOTE 2 static mode through step 25: the primary CMS holds the partner's
+# data, the UE registers with the primary's outbound identity as it is, the
+# partner SIP DB routes its MAR by realm to the primary (NOTE 5).
+pm=$(wc -l <"$T_RUN/partner.log") cm=$(wc -l <"$T_RUN/cms-partner.log")
+migrate migrate --partner urn:mcmig:system:partner-static
+t_check "static mode: migrated and registered at the partner (exit $rc)" test "$rc" -eq 0
+t_check "static mode: state registered-at-partner" json '"state":"registered-at-partner"'
+t_check "static mode: the partner CMS was not called" \
+	bash -c "! tail -n +$((cm + 1)) '$T_RUN/cms-partner.log' | grep -q 'step 12'"
+t_check "static mode: the partner SIP DB sent the outbound identity's MAR to the primary's realm" \
+	bash -c "tail -n +$((pm + 1)) '$T_RUN/partner.log' | grep -q 'MAR mig-[0-9]*@ims.primary.example: proxied to realm primary.example'"
+migrate return
+t_check "static mode: returned (exit $rc)" test "$rc" -eq 0
+back_on_primary "static mode"
 
 t_stop agent3
 t_done

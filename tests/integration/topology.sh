@@ -50,8 +50,12 @@ t_check "names: hss.primary.example from the partner" \
 	bash -c "ip netns exec $partner getent hosts hss.primary.example | grep -q '^203.0.113.1 '"
 t_check "names: cms.primary.example from the ue" \
 	bash -c "ip netns exec $ue getent hosts cms.primary.example | grep -q '^192.0.2.1 '"
-t_check "names: scscf.partner.example from the ue" \
-	bash -c "ip netns exec $ue getent hosts scscf.partner.example | grep -q '^198.51.100.1 '"
+t_check "names: pcscf.partner.example from the ue" \
+	bash -c "ip netns exec $ue getent hosts pcscf.partner.example | grep -q '^198.51.100.1 '"
+t_check "names: the ue knows no I-CSCF or S-CSCF (only the P-CSCF is its entry)" \
+	bash -c "! ip netns exec $ue getent hosts scscf.partner.example && ! ip netns exec $ue getent hosts icscf.partner.example"
+t_check "names: the partner's S-CSCF on its core (loopback) address" \
+	bash -c "ip netns exec $partner getent hosts scscf.partner.example | grep -q '^127.0.0.4 '"
 t_check "the machine's /etc/hosts is untouched" \
 	bash -c "! grep -q 'primary.example' /etc/hosts"
 

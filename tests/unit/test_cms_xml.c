@@ -333,13 +333,100 @@ static void test_revoke(void **state)
 	static const char doc[] = "<revoke xmlns=\"urn:mcmig:cms:1.0\">"
 				  "<mc-service-id>sip:alice@mcptt.primary.example</mc-service-id>"
 				  "</revoke>";
-	char *id = NULL, *why = NULL;
+	static const char partner[] = "<revoke xmlns=\"urn:mcmig:cms:1.0\">"
+				      "<partner-system-id>urn:mcmig:system:partner"
+				      "</partner-system-id></revoke>";
+	static const char both[] = "<revoke xmlns=\"urn:mcmig:cms:1.0\">"
+				   "<mc-service-id>sip:a@b</mc-service-id>"
+				   "<partner-system-id>urn:x</partner-system-id></revoke>";
+	static const char neither[] = "<revoke xmlns=\"urn:mcmig:cms:1.0\"/>";
+	char *id = NULL, *pid = NULL, *why = NULL;
 
-	assert_int_equal(cms_xml_parse_revoke(doc, strlen(doc), &id, &why), 0);
+	assert_int_equal(cms_xml_parse_revoke(doc, strlen(doc), &id, &pid, &why), 0);
 	assert_string_equal(id, "sip:alice@mcptt.primary.example");
+	assert_null(pid);
 	g_free(id);
-	assert_int_equal(cms_xml_parse_revoke(doc, 20, &id, &why), -EBADMSG);
+	assert_int_equal(cms_xml_parse_revoke(partner, strlen(partner), &id, &pid, &why), 0);
+	assert_null(id);
+	assert_string_equal(pid, "urn:mcmig:system:partner");
+	g_free(pid);
+	assert_int_equal(cms_xml_parse_revoke(both, strlen(both), &id, &pid, &why), -EBADMSG);
+	assert_non_null(strstr(why, "exactly one of <mc-service-id>"));
+	assert_null(id);
+	assert_null(pid);
 	g_free(why);
+	assert_int_equal(cms_xml_parse_revoke(neither, strlen(neither), &id, &pid, &why), -EBADMSG);
+	g_free(why);
+	assert_int_equal(cms_xml_parse_revoke(doc, 20, &id, &pid, &why), -EBADMSG);
+	g_free(why);
+}
+
+/* 6.Y.3 CMS-to-CMS: one user, or the whole agreement; what the primary
+ * builds the partner parses back, and malformed documents name the fault. */
+static void test_partner_revoke(void **state)
+{
+	const struct cms_revoke_request one = {
+		.primary_system_id = (char *)"urn:mcmig:system:primary",
+		.mc_service_id = (char *)"sip:alice@mcptt.primary.example",
+		.sip_database = (char *)"hss.primary.example",
+		.impi = (char *)"mig-1@ims.primary.example",
+		.impu = (char *)"sip:mig-1@ims.primary.example",
+	};
+	const struct cms_revoke_request all = {
+		.primary_system_id = (char *)"urn:mcmig:system:primary",
+		.all_users = true,
+	};
+	static const struct {
+		const char *doc;
+		const char *why;
+	} bad[] = {
+		{ "<partner-revoke xmlns=\"urn:mcmig:cms:1.0\"><all-users/></partner-revoke>",
+		  "<primary-system-id> is missing" },
+		{ "<partner-revoke xmlns=\"urn:mcmig:cms:1.0\"><primary-system-id>urn:p"
+		  "</primary-system-id></partner-revoke>",
+		  "exactly one of <user> and <all-users/>" },
+		{ "<partner-revoke xmlns=\"urn:mcmig:cms:1.0\"><primary-system-id>urn:p"
+		  "</primary-system-id><all-users/><user/></partner-revoke>",
+		  "exactly one of <user> and <all-users/>" },
+		{ "<partner-revoke xmlns=\"urn:mcmig:cms:1.0\"><primary-system-id>urn:p"
+		  "</primary-system-id><user><mc-service-id>sip:a@b</mc-service-id>"
+		  "<sip-database>hss.p</sip-database><impi>m@p</impi></user></partner-revoke>",
+		  "<impu> is missing" },
+		{ "<revoke xmlns=\"urn:mcmig:cms:1.0\"><all-users/></revoke>", "partner-revoke" },
+	};
+	struct cms_revoke_request r;
+	char *doc, *why = NULL;
+	size_t len, i;
+
+	doc = cms_xml_build_partner_revoke(&one, &len);
+	assert_non_null(doc);
+	assert_int_equal(cms_xml_parse_partner_revoke(doc, len, &r, &why), 0);
+	assert_false(r.all_users);
+	assert_string_equal(r.primary_system_id, one.primary_system_id);
+	assert_string_equal(r.mc_service_id, one.mc_service_id);
+	assert_string_equal(r.sip_database, one.sip_database);
+	assert_string_equal(r.impi, one.impi);
+	assert_string_equal(r.impu, one.impu);
+	cms_revoke_request_clear(&r);
+	g_free(doc);
+	doc = cms_xml_build_partner_revoke(&all, &len);
+	assert_non_null(doc);
+	assert_int_equal(cms_xml_parse_partner_revoke(doc, len, &r, &why), 0);
+	assert_true(r.all_users);
+	assert_null(r.impi);
+	cms_revoke_request_clear(&r);
+	g_free(doc);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		why = NULL;
+		assert_int_equal(cms_xml_parse_partner_revoke(bad[i].doc, strlen(bad[i].doc), &r,
+							      &why),
+				 -EBADMSG);
+		if (!why || !strstr(why, bad[i].why)) {
+			print_error("case %zu: '%s' lacks '%s'\n", i, why ? why : "", bad[i].why);
+			fail();
+		}
+		g_free(why);
+	}
 }
 
 int main(void)
@@ -356,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_error_roundtrip),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_revoke),
+		cmocka_unit_test(test_partner_revoke),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,6 +47,18 @@ static const char partner_conf[] = "role partner\n"
 				   "primary hss.other.example other.example\n"
 				   "pool random in- ims.partner.example\n";
 
+/* NOTE 5: two primaries behind one partner, routed by identity realm. */
+static const char routed_conf[] = "role partner\n"
+				  "identity hss.partner.example\n"
+				  "realm partner.example\n"
+				  "listen 127.0.0.1\n"
+				  "state /run/x/partner.state\n"
+				  "primary hss.primary.example primary.example\n"
+				  "primary hss.primary2.example primary2.example\n"
+				  "route ims.primary.example primary.example\n"
+				  "route primary2.example primary2.example\n"
+				  "route special.primary2.example primary.example\n";
+
 static void parse_ok(struct sdb *db, const char *text)
 {
 	char err[256] = "";
@@ -186,6 +198,8 @@ static void test_conf_malformed(void **state)
 		{ "subscriber a@x sip:a@x k=465b5ce8b199b49faa5f0a2ee238a6bc "
 		  "opc=cd63cb71954a9f4e48a5994e37a02baf amf=8000 ind=32\n",
 		  "line 2: subscriber ind= does not fit in ind_bits=" },
+		{ "route ims.example\n", "line 2: route needs DOMAIN REALM" },
+		{ "route a@ims.example example\n", "line 2: route needs DOMAIN REALM" },
 		{ "a b c d e f g h i j k l m\n", "line 2: too many fields" },
 	};
 	static const char head[] = "role primary\n";
@@ -223,6 +237,12 @@ static void test_conf_incomplete(void **state)
 		{ "role primary\nidentity h\nrealm r\nlisten 127.0.0.1\n"
 		  "state /s\nprimary a b\n",
 		  "belong in a partner" },
+		{ "role primary\nidentity h\nrealm r\nlisten 127.0.0.1\n"
+		  "state /s\nroute ims.x x\n",
+		  "belong in a partner" },
+		{ "role partner\nidentity h\nrealm r\nlisten 127.0.0.1\n"
+		  "state /s\nprimary hss.x x\nroute ims.y y\n",
+		  "route ims.y: realm 'y' is no primary's" },
 		{ "role primary\nidentity h\nrealm r\nlisten 127.0.0.1\n"
 		  "state /s\nsubscriber a@x sip:a@x "
 		  "k=465b5ce8b199b49faa5f0a2ee238a6bc "
@@ -295,14 +315,18 @@ static void test_pool_sequential(void **state)
 			 -ENOSPC);
 	assert_non_null(sdb_binding_by_impi(&db, "mig-8@ims.primary.example"));
 	assert_non_null(sdb_binding_by_impu(&db, "sip:mig-7@ims.primary.example"));
-	/* Revocation frees the identity for the next user. */
+	/* Revocation drops the binding but never frees the identity: the
+	 * pool stays exhausted, for carol and for alice herself. */
 	assert_int_equal(sdb_unbind(&db, "sip:alice@ims.primary.example", NULL), 0);
 	assert_int_equal(sdb_unbind(&db, "sip:alice@ims.primary.example", NULL), -ENOENT);
 	assert_null(sdb_binding_by_impi(&db, "mig-7@ims.primary.example"));
 	assert_int_equal(sdb_bind(&db, "carol@ims.primary.example", "sip:carol@ims.primary.example",
 				  NULL, NULL, &b),
-			 0);
-	assert_string_equal(b->impi, "mig-7@ims.primary.example");
+			 -ENOSPC);
+	assert_int_equal(sdb_bind(&db, "alice@ims.primary.example", "sip:alice@ims.primary.example",
+				  NULL, NULL, &b),
+			 -ENOSPC);
+	assert_int_equal(db.pool_next, 2);
 	assert_int_equal(sdb_bind(&db, "bad id", "sip:x", NULL, NULL, &b), -EINVAL);
 	sdb_free(&db);
 }
@@ -379,6 +403,104 @@ static void test_state_roundtrip(void **state)
 	sdb_free(&db);
 }
 
+static void test_route_realm(void **state)
+{
+	static const struct {
+		const char *impi;
+		const char *realm;
+	} cases[] = {
+		{ "mig-1@ims.primary.example", "primary.example" },
+		{ "mig-1@IMS.Primary.Example", "primary.example" },
+		/* A subdomain is covered; the longest route wins. */
+		{ "mig-1@ims.primary2.example", "primary2.example" },
+		{ "mig-1@primary2.example", "primary2.example" },
+		{ "mig-1@x.special.primary2.example", "primary.example" },
+		/* Not a subdomain, just the same ending. */
+		{ "mig-1@badprimary2.example", NULL },
+		{ "mig-1@primary.example", NULL },
+		{ "no-realm", NULL },
+		{ "a@b@ims.primary.example", "primary.example" },
+	};
+	struct sdb db;
+	const char *got;
+	size_t i;
+
+	parse_ok(&db, routed_conf);
+	assert_int_equal(db.nroutes, 3);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		got = sdb_route_realm(&db, cases[i].impi);
+		if ((got == NULL) != (cases[i].realm == NULL) ||
+		    (got && strcmp(got, cases[i].realm))) {
+			print_error("%s: got %s, want %s\n", cases[i].impi, got ? got : "NULL",
+				    cases[i].realm ? cases[i].realm : "NULL");
+			fail();
+		}
+	}
+	sdb_free(&db);
+	/* Without a route table nothing is routed by realm. */
+	parse_ok(&db, partner_conf);
+	assert_null(sdb_route_realm(&db, "mig-1@ims.primary.example"));
+	sdb_free(&db);
+}
+
+/* Partner: the S-CSCF holding an inbound identity's registration (where a
+ * revocation sends its RTR) survives a restart. */
+static void test_state_scscf(void **state)
+{
+	static const char line[] = "binding in-1@ims.partner.example sip:in-1@ims.partner.example "
+				   "mig-7@ims.primary.example sip:mig-7@ims.primary.example "
+				   "hss.primary.example scscf=scscf.partner.example\n";
+	struct sdb_binding *b;
+	struct sdb db;
+	char err[256], *text;
+	size_t len;
+
+	parse_ok(&db, partner_conf);
+	assert_int_equal(sdb_state_parse(&db, line, strlen(line), err, sizeof(err)), 0);
+	b = sdb_binding_by_impi(&db, "in-1@ims.partner.example");
+	assert_non_null(b);
+	assert_string_equal(b->primary_host, "hss.primary.example");
+	assert_string_equal(b->scscf, "scscf.partner.example");
+	assert_int_equal(sdb_state_format(&db, &text, &len), 0);
+	assert_non_null(strstr(text, line));
+	free(text);
+	/* Not registered: no scscf= written. */
+	b->scscf[0] = 0;
+	assert_int_equal(sdb_state_format(&db, &text, &len), 0);
+	assert_null(strstr(text, "scscf="));
+	free(text);
+	sdb_free(&db);
+}
+
+/* A revoked identity is not issued again after a restart either: the
+ * allocation point is part of the state. */
+static void test_state_pool_next(void **state)
+{
+	struct sdb_binding *b;
+	struct sdb db, db2;
+	char err[256], *text;
+	size_t len;
+
+	parse_ok(&db, primary_conf);
+	assert_int_equal(sdb_bind(&db, "bob@ims.primary.example", "sip:bob@ims.primary.example",
+				  NULL, NULL, &b),
+			 0);
+	assert_string_equal(b->impi, "mig-7@ims.primary.example");
+	assert_int_equal(sdb_unbind(&db, "sip:bob@ims.primary.example", NULL), 0);
+	assert_int_equal(sdb_state_format(&db, &text, &len), 0);
+	assert_non_null(strstr(text, "pool-next 1\n"));
+	assert_null(strstr(text, "binding "));
+	parse_ok(&db2, primary_conf);
+	assert_int_equal(sdb_state_parse(&db2, text, len, err, sizeof(err)), 0);
+	assert_int_equal(sdb_bind(&db2, "bob@ims.primary.example", "sip:bob@ims.primary.example",
+				  NULL, NULL, &b),
+			 0);
+	assert_string_equal(b->impi, "mig-8@ims.primary.example");
+	free(text);
+	sdb_free(&db2);
+	sdb_free(&db);
+}
+
 static void test_state_malformed(void **state)
 {
 	static const struct {
@@ -393,6 +515,11 @@ static void test_state_malformed(void **state)
 		{ "binding a sip:a u sip:u\nbinding a sip:b u sip:v\n",
 		  "line 2: duplicate binding 'a'" },
 		{ "\n\nfoo\n", "line 3: unknown keyword 'foo'" },
+		{ "pool-next\n", "line 1: pool-next needs N" },
+		{ "binding a sip:a u sip:u scscf=s\n",
+		  "line 1: binding: bad scscf= (partner only)" },
+		{ "pool-next -1\n", "line 1: pool-next needs N" },
+		{ "pool-next 4294967296\n", "line 1: pool-next needs N" },
 	};
 	char err[256];
 	struct sdb db;
@@ -526,8 +653,10 @@ int main(void)
 		cmocka_unit_test(test_conf_malformed),	    cmocka_unit_test(test_conf_incomplete),
 		cmocka_unit_test(test_conf_bytes),	    cmocka_unit_test(test_pool_sequential),
 		cmocka_unit_test(test_pool_random_partner), cmocka_unit_test(test_state_roundtrip),
-		cmocka_unit_test(test_state_malformed),	    cmocka_unit_test(test_shdata_roundtrip),
-		cmocka_unit_test(test_shdata_truncated),    cmocka_unit_test(test_shdata_malformed),
+		cmocka_unit_test(test_route_realm),	    cmocka_unit_test(test_state_pool_next),
+		cmocka_unit_test(test_state_scscf),	    cmocka_unit_test(test_state_malformed),
+		cmocka_unit_test(test_shdata_roundtrip),    cmocka_unit_test(test_shdata_truncated),
+		cmocka_unit_test(test_shdata_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -136,6 +136,16 @@ void cms_access_request_clear(struct cms_access_request *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void cms_revoke_request_clear(struct cms_revoke_request *r)
+{
+	g_free(r->primary_system_id);
+	g_free(r->mc_service_id);
+	g_free(r->sip_database);
+	g_free(r->impi);
+	g_free(r->impu);
+	memset(r, 0, sizeof(*r));
+}
+
 void cms_connection_clear(struct cms_connection *c)
 {
 	size_t i;

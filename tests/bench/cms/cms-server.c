@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mcmig-cms HTTP layer and the flows of TR 23.781 6.Y.1 steps 1-13 and
- * 6.Y.3 revocation. Each connection has its own thread (libmicrohttpd
+ * 6.Y.3 revocation (at the primary, and reaching the partner). Each
+ * connection has its own thread (libmicrohttpd
  * MHD_USE_THREAD_PER_CONNECTION), so the blocking SIP DB and partner calls
  * of one request never hold up another; the shared state (bindings,
  * counters) is behind one mutex that is never held across those calls.
@@ -95,6 +96,7 @@ struct request {
 	GByteArray *body;
 	const struct cms_user *user;		  /* LISTENER_UE: the token's user */
 	const struct cms_primary_system *primary; /* LISTENER_CMS: the client certificate's */
+	bool revoke;				  /* LISTENER_CMS: the revocation resource */
 	bool queued;
 	size_t received;
 	gint64 started; /* monotonic, us */
@@ -294,7 +296,8 @@ static void on_headers(struct listener_ctx *lc, struct MHD_Connection *conn, con
 		want_type = CMS_CT_UE_REQUEST;
 		break;
 	case LISTENER_CMS:
-		path = CMS_PARTNER_ACCESS_PATH;
+		rq->revoke = !strcmp(url, CMS_PARTNER_REVOKE_PATH);
+		path = rq->revoke ? CMS_PARTNER_REVOKE_PATH : CMS_PARTNER_ACCESS_PATH;
 		break;
 	case LISTENER_ADMIN:
 		/* GET bindings is answered before this; revocation is the primary's. */
@@ -589,6 +592,115 @@ out:
 	return mr;
 }
 
+/* One migration to end: the primary's outbound identities (the partner's key). */
+struct revocation {
+	char *mc_service_id;
+	char *sipdb;
+	char *impi;
+	char *impu;
+};
+
+static void revocation_clear(void *p)
+{
+	struct revocation *r = p;
+
+	g_free(r->mc_service_id);
+	g_free(r->sipdb);
+	g_free(r->impi);
+	g_free(r->impu);
+}
+
+static void revocation_add(GArray *a, const char *id, const char *sipdb, const char *impi,
+			   const char *impu)
+{
+	struct revocation r = { g_strdup(id), g_strdup(sipdb), g_strdup(impi), g_strdup(impu) };
+
+	g_array_append_val(a, r);
+}
+
+/*
+ * 6.Y.3 reaching the partner (POST /mcmig/v1/cms/revoke, mutual TLS): the
+ * primary ends one user's migration or every user's of its agreement. Each
+ * inbound binding goes at the partner SIP DB, which ends the registration
+ * (Cx RTR to the S-CSCF). Idempotent: what is gone already counts as done.
+ */
+static enum MHD_Result partner_revoke(struct listener_ctx *lc, struct MHD_Connection *conn,
+				      struct request *rq)
+{
+	struct cms_server *s = lc->server;
+	const struct cms_primary_system *ps = rq->primary;
+	GArray *todo = g_array_new(FALSE, TRUE, sizeof(struct revocation));
+	struct cms_revoke_request q = { 0 };
+	struct partner_binding *b;
+	GHashTableIter it;
+	enum MHD_Result mr;
+	char *why = NULL, *key, *doc;
+	gpointer v;
+	guint i;
+	int ret;
+
+	g_array_set_clear_func(todo, revocation_clear);
+	if (cms_xml_parse_partner_revoke((const char *)rq->body->data, rq->body->len, &q, &why)) {
+		mr = reply_error(lc, conn, CMS_ERR_BAD_REQUEST, why);
+		goto out;
+	}
+	/* Step 8's rule: a primary speaks only for itself and its SIP DBs. */
+	if (strcmp(q.primary_system_id, ps->system_id) ||
+	    (!q.all_users && !cms_primary_allows_sip_database(ps, q.sip_database))) {
+		why = g_strdup_printf("certificate of %s does not speak for %s%s%s", ps->system_id,
+				      q.primary_system_id, q.all_users ? "" : " with SIP DB ",
+				      q.all_users ? "" : q.sip_database);
+		mr = reply_error(lc, conn, CMS_ERR_SYSTEM_NOT_AUTHORISED, why);
+		goto out;
+	}
+	if (!q.all_users) {
+		revocation_add(todo, q.mc_service_id, q.sip_database, q.impi, q.impu);
+	} else {
+		g_mutex_lock(&s->lock);
+		g_hash_table_iter_init(&it, s->bindings);
+		while (g_hash_table_iter_next(&it, NULL, &v)) {
+			b = v;
+			if (!strcmp(b->primary_system, ps->system_id))
+				revocation_add(todo, b->mc_service_id, b->sip_database, b->impi,
+					       b->impu);
+		}
+		g_mutex_unlock(&s->lock);
+	}
+	for (i = 0; i < todo->len; i++) {
+		const struct revocation *r = &g_array_index(todo, struct revocation, i);
+
+		ret = s->sipdb->revoke_inbound(r->sipdb, r->impi, r->impu);
+		if (ret) {
+			why = g_strdup_printf("partner SIP DB: revoking %s (%s): %s",
+					      r->mc_service_id, r->impi, g_strerror(-ret));
+			mr = reply_error(lc, conn, CMS_ERR_UNAVAILABLE, why);
+			goto out;
+		}
+		key = g_strdup_printf("%s\n%s", r->sipdb, r->impi);
+		g_mutex_lock(&s->lock);
+		g_hash_table_remove(s->bindings, key);
+		g_mutex_unlock(&s->lock);
+		g_free(key);
+		cms_log("%s of %s: migration revoked (%s)", r->mc_service_id, ps->system_id,
+			r->impi);
+	}
+	g_mutex_lock(&s->lock);
+	s->answered++;
+	g_mutex_unlock(&s->lock);
+	cms_log("%s: revocation of %s: %u migration(s) ended", ps->system_id,
+		q.all_users ? "every user" : q.mc_service_id, todo->len);
+	doc = g_strdup_printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+			      "<partner-revoked xmlns=\"" CMS_NS_CMS "\"><revoked>%u</revoked>"
+			      "</partner-revoked>\n",
+			      todo->len);
+	mr = reply(conn, MHD_HTTP_OK, CMS_CT_CMS, doc, strlen(doc));
+out:
+	cms_revoke_request_clear(&q);
+	g_array_unref(todo);
+	g_free(why);
+	return mr;
+}
+
 /* GET /mcmig/v1/admin/bindings: the state, without secrets. */
 static enum MHD_Result admin_bindings(struct listener_ctx *lc, struct MHD_Connection *conn)
 {
@@ -660,63 +772,142 @@ static enum MHD_Result admin_bindings(struct listener_ctx *lc, struct MHD_Connec
 	return reply(conn, MHD_HTTP_OK, CMS_CT_CMS, body, (size_t)size);
 }
 
-/* POST /mcmig/v1/admin/revoke (6.Y.3): the primary SIP DB drops the outbound binding. */
+static const struct cms_user *user_by_id(const struct cms_config *cfg, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_users; i++)
+		if (!strcmp(cfg->users[i].mc_service_id, id))
+			return &cfg->users[i];
+	return NULL;
+}
+
+/*
+ * POST /mcmig/v1/admin/revoke (6.Y.3) at the primary: one user's migration
+ * (<mc-service-id>) or every user's migrated to a partner
+ * (<partner-system-id>, the whole agreement). Each outbound binding goes at
+ * the primary SIP DB (no more vectors for it), then the partner CMS is told
+ * (CMS-to-CMS), whose SIP DB ends the registrations at once. A binding is
+ * marked revoked only when both confirmed; a retry redoes both, each being
+ * idempotent.
+ */
 static enum MHD_Result admin_revoke(struct listener_ctx *lc, struct MHD_Connection *conn,
 				    struct request *rq)
 {
 	struct cms_server *s = lc->server;
-	const struct cms_user *u = NULL;
+	GArray *todo = g_array_new(FALSE, TRUE, sizeof(struct revocation));
+	struct cms_revoke_request q = { .primary_system_id = s->cfg->system_id };
+	const struct cms_partner *p = NULL;
+	const struct cms_user *u;
 	struct primary_binding *b;
-	char *id = NULL, *why = NULL, *doc;
-	enum cms_error e = CMS_OK;
+	char *id = NULL, *pid = NULL, *why = NULL, *pwhy = NULL, *doc;
+	GHashTableIter it;
+	enum cms_error e;
 	enum MHD_Result mr;
-	size_t i, len;
+	gpointer v;
+	guint i;
 	int ret;
 
-	if (cms_xml_parse_revoke((const char *)rq->body->data, rq->body->len, &id, &why)) {
+	g_array_set_clear_func(todo, revocation_clear);
+	if (cms_xml_parse_revoke((const char *)rq->body->data, rq->body->len, &id, &pid, &why)) {
 		mr = reply_error(lc, conn, CMS_ERR_BAD_REQUEST, why);
 		goto out;
 	}
-	for (i = 0; i < s->cfg->n_users; i++)
-		if (!strcmp(s->cfg->users[i].mc_service_id, id))
-			u = &s->cfg->users[i];
 	g_mutex_lock(&s->lock);
-	b = g_hash_table_lookup(s->bindings, id);
-	if (!u || !b || b->revoked)
-		e = CMS_ERR_NO_BINDING;
-	else if (!b->has_outbound)
-		e = CMS_ERR_NO_BINDING;
+	if (id) {
+		b = g_hash_table_lookup(s->bindings, id);
+		if (user_by_id(s->cfg, id) && b && !b->revoked && b->has_outbound) {
+			revocation_add(todo, id, b->outbound.sipdb, b->outbound.impi,
+				       b->outbound.impu);
+			p = cms_partner_by_id(s->cfg, b->partner);
+		}
+	} else {
+		p = cms_partner_by_id(s->cfg, pid);
+		g_hash_table_iter_init(&it, s->bindings);
+		while (p && g_hash_table_iter_next(&it, NULL, &v)) {
+			b = v;
+			if (!strcmp(b->partner, pid) && !b->revoked && b->has_outbound)
+				revocation_add(todo, b->mc_service_id, b->outbound.sipdb,
+					       b->outbound.impi, b->outbound.impu);
+		}
+	}
 	g_mutex_unlock(&s->lock);
-	if (e != CMS_OK) {
+	if (id && !todo->len) {
 		why = g_strdup_printf("%s has no active migration with outbound identities to "
 				      "revoke",
 				      id);
-		mr = reply_error(lc, conn, e, why);
+		mr = reply_error(lc, conn, CMS_ERR_NO_BINDING, why);
 		goto out;
 	}
-	ret = s->sipdb->revoke(u->impi, u->impu);
-	/* Already gone at the SIP DB is what revocation wants. */
-	if (ret && ret != -ENOENT) {
-		why = g_strdup_printf("primary SIP DB: revoking %s: %s", id, g_strerror(-ret));
-		mr = reply_error(lc, conn, CMS_ERR_UNAVAILABLE, why);
+	if (!p) {
+		why = g_strdup_printf("no partner %s", id ? "for that migration" : pid);
+		mr = reply_error(lc, conn, CMS_ERR_NO_BINDING, why);
 		goto out;
+	}
+	/* At the primary SIP DB; already gone there is what revocation wants. */
+	for (i = 0; i < todo->len; i++) {
+		const struct revocation *r = &g_array_index(todo, struct revocation, i);
+
+		u = user_by_id(s->cfg, r->mc_service_id);
+		ret = u ? s->sipdb->revoke(u->impi, u->impu) : -ENOENT;
+		if (ret && ret != -ENOENT) {
+			why = g_strdup_printf("primary SIP DB: revoking %s: %s", r->mc_service_id,
+					      g_strerror(-ret));
+			mr = reply_error(lc, conn, CMS_ERR_UNAVAILABLE, why);
+			goto out;
+		}
+	}
+	/* At the partner (NOTE 2's static mode has no partner CMS and no
+	 * inbound identities: the primary SIP DB's refusal is all). */
+	if (p->url) {
+		if (id) {
+			const struct revocation *r = &g_array_index(todo, struct revocation, 0);
+
+			q.mc_service_id = r->mc_service_id;
+			q.sip_database = r->sipdb;
+			q.impi = r->impi;
+			q.impu = r->impu;
+		}
+		q.all_users = !id;
+		e = cms_partner_revoke(s->cfg, p, &q, &pwhy);
+		if (e != CMS_OK) {
+			why = g_strdup_printf(
+				"revoked at the primary SIP DB, but the partner did not "
+				"confirm (retry): %s",
+				pwhy);
+			mr = reply_error(lc, conn, e, why);
+			goto out;
+		}
 	}
 	g_mutex_lock(&s->lock);
-	b = g_hash_table_lookup(s->bindings, id);
-	if (b)
-		b->revoked = true;
+	for (i = 0; i < todo->len; i++) {
+		b = g_hash_table_lookup(s->bindings,
+					g_array_index(todo, struct revocation, i).mc_service_id);
+		if (b)
+			b->revoked = true;
+	}
 	s->answered++;
 	g_mutex_unlock(&s->lock);
-	cms_log("%s: migration revoked%s", id, ret ? " (the SIP DB had no binding)" : "");
-	doc = g_markup_printf_escaped("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-				      "<revoked xmlns=\"" CMS_NS_CMS "\"><mc-service-id>%s"
-				      "</mc-service-id></revoked>\n",
-				      id);
-	len = strlen(doc);
-	mr = reply(conn, MHD_HTTP_OK, CMS_CT_CMS, doc, len);
+	cms_log("%s: %u migration(s) revoked, %s", id ? id : pid, todo->len,
+		p->url ? "the partner confirmed" : "static partner");
+	if (id)
+		doc = g_markup_printf_escaped("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+					      "<revoked xmlns=\"" CMS_NS_CMS "\"><mc-service-id>%s"
+					      "</mc-service-id></revoked>\n",
+					      id);
+	else
+		doc = g_markup_printf_escaped("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+					      "<revoked xmlns=\"" CMS_NS_CMS
+					      "\"><partner-system-id>%s"
+					      "</partner-system-id><count>%u</count></revoked>\n",
+					      pid, todo->len);
+	mr = reply(conn, MHD_HTTP_OK, CMS_CT_CMS, doc, strlen(doc));
 out:
+	g_array_unref(todo);
 	g_free(id);
+	g_free(pid);
 	g_free(why);
+	g_free(pwhy);
 	return mr;
 }
 
@@ -792,7 +983,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	case LISTENER_UE:
 		return primary_connection(lc, conn, rq);
 	case LISTENER_CMS:
-		return partner_access(lc, conn, rq);
+		return rq->revoke ? partner_revoke(lc, conn, rq) : partner_access(lc, conn, rq);
 	case LISTENER_ADMIN:
 		return admin_revoke(lc, conn, rq);
 	}

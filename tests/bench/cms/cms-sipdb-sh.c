@@ -135,6 +135,17 @@ static int sh_revoke(const char *impi, const char *impu)
 	return shc_outbound_revoke(impu, sh_timeout_ms);
 }
 
+static int sh_revoke_inbound(const char *sipdb, const char *impi, const char *impu)
+{
+	struct shc_identity ob = { 0 };
+
+	if (util_strlcpy(ob.impi, impi, sizeof(ob.impi)) ||
+	    util_strlcpy(ob.impu, impu, sizeof(ob.impu)) ||
+	    util_strlcpy(ob.sipdb_host, sipdb, sizeof(ob.sipdb_host)))
+		return -EINVAL;
+	return shc_inbound_revoke(&ob, sh_timeout_ms);
+}
+
 const struct cms_sipdb_ops cms_sipdb_sh_ops = {
 	.name = "sh",
 	.start = sh_start,
@@ -142,4 +153,5 @@ const struct cms_sipdb_ops cms_sipdb_sh_ops = {
 	.outbound = sh_outbound,
 	.inbound = sh_inbound,
 	.revoke = sh_revoke,
+	.revoke_inbound = sh_revoke_inbound,
 };

@@ -34,6 +34,9 @@ struct cms_sipdb_ops {
 		       struct cms_identity *out);
 	/* 6.Y.3: drop the user's outbound binding. */
 	int (*revoke)(const char *impi, const char *impu);
+	/* 6.Y.3 at the partner: drop the inbound binding of the primary's
+	 * (@sipdb, @impi, @impu) and end its registration; none is success. */
+	int (*revoke_inbound)(const char *sipdb, const char *impi, const char *impu);
 };
 
 extern const struct cms_sipdb_ops cms_sipdb_sh_ops;

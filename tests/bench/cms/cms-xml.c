@@ -325,17 +325,69 @@ int cms_xml_parse_access_request(const char *buf, size_t len, struct cms_access_
 	return 0;
 }
 
-int cms_xml_parse_revoke(const char *buf, size_t len, char **mc_service_id, char **why)
+int cms_xml_parse_revoke(const char *buf, size_t len, char **mc_service_id,
+			 char **partner_system_id, char **why)
 {
 	xmlDocPtr doc;
+	xmlNodePtr root;
 	int ret;
 
+	*mc_service_id = *partner_system_id = NULL;
 	doc = xml_read(buf, len, CMS_NS_CMS, "revoke", why);
 	if (!doc)
 		return -EBADMSG;
-	ret = required(xmlDocGetRootElement(doc), CMS_NS_CMS, "mc-service-id", mc_service_id, why);
+	root = xmlDocGetRootElement(doc);
+	ret = optional(root, CMS_NS_CMS, "mc-service-id", mc_service_id, why);
+	if (!ret)
+		ret = optional(root, CMS_NS_CMS, "partner-system-id", partner_system_id, why);
+	if (!ret && !*mc_service_id == !*partner_system_id) {
+		*why = g_strdup("revoke needs exactly one of <mc-service-id> (one user) and "
+				"<partner-system-id> (every user of that partner)");
+		ret = -EBADMSG;
+	}
 	xmlFreeDoc(doc);
+	if (ret) {
+		g_free(*mc_service_id);
+		g_free(*partner_system_id);
+		*mc_service_id = *partner_system_id = NULL;
+	}
 	return ret;
+}
+
+int cms_xml_parse_partner_revoke(const char *buf, size_t len, struct cms_revoke_request *out,
+				 char **why)
+{
+	struct cms_revoke_request r = { 0 };
+	xmlNodePtr root, user;
+	xmlDocPtr doc;
+	int ret;
+
+	doc = xml_read(buf, len, CMS_NS_CMS, "partner-revoke", why);
+	if (!doc)
+		return -EBADMSG;
+	root = xmlDocGetRootElement(doc);
+	ret = required(root, CMS_NS_CMS, "primary-system-id", &r.primary_system_id, why);
+	user = child(root, CMS_NS_CMS, "user");
+	r.all_users = child(root, CMS_NS_CMS, "all-users") != NULL;
+	if (!ret && !user == !r.all_users) {
+		*why = g_strdup("partner-revoke needs exactly one of <user> and <all-users/>");
+		ret = -EBADMSG;
+	}
+	if (!ret && user)
+		ret = required(user, CMS_NS_CMS, "mc-service-id", &r.mc_service_id, why);
+	if (!ret && user)
+		ret = required(user, CMS_NS_CMS, "sip-database", &r.sip_database, why);
+	if (!ret && user)
+		ret = required(user, CMS_NS_CMS, "impi", &r.impi, why);
+	if (!ret && user)
+		ret = required(user, CMS_NS_CMS, "impu", &r.impu, why);
+	xmlFreeDoc(doc);
+	if (ret) {
+		cms_revoke_request_clear(&r);
+		return ret;
+	}
+	*out = r;
+	return 0;
 }
 
 int cms_xml_parse_error(const char *buf, size_t len, const char *ns, char **code, char **text)
@@ -814,6 +866,33 @@ char *cms_xml_build_access_request(const struct cms_access_request *q, size_t *l
 	xmlNewTextChild(r, x, BAD_CAST "sip-database", BAD_CAST q->sip_database);
 	xmlNewTextChild(r, x, BAD_CAST "impi", BAD_CAST q->impi);
 	xmlNewTextChild(r, x, BAD_CAST "impu", BAD_CAST q->impu);
+	return dump_doc(doc, len);
+}
+
+char *cms_xml_build_partner_revoke(const struct cms_revoke_request *q, size_t *len)
+{
+	xmlDocPtr doc;
+	xmlNodePtr r, u;
+	xmlNsPtr x;
+
+	doc = new_doc(CMS_NS_CMS, "partner-revoke", &x);
+	if (!doc)
+		return NULL;
+	r = xmlDocGetRootElement(doc);
+	xmlNewTextChild(r, x, BAD_CAST "primary-system-id", BAD_CAST q->primary_system_id);
+	if (q->all_users) {
+		xmlNewChild(r, x, BAD_CAST "all-users", NULL);
+		return dump_doc(doc, len);
+	}
+	u = xmlNewChild(r, x, BAD_CAST "user", NULL);
+	if (!u) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	xmlNewTextChild(u, x, BAD_CAST "mc-service-id", BAD_CAST q->mc_service_id);
+	xmlNewTextChild(u, x, BAD_CAST "sip-database", BAD_CAST q->sip_database);
+	xmlNewTextChild(u, x, BAD_CAST "impi", BAD_CAST q->impi);
+	xmlNewTextChild(u, x, BAD_CAST "impu", BAD_CAST q->impu);
 	return dump_doc(doc, len);
 }
 

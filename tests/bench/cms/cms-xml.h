@@ -39,8 +39,18 @@ int cms_xml_parse_connection(const char *buf, size_t len, const char *ns, const 
 /* Any <error> answer in @ns: *@code and *@text allocated (text may be ""). */
 int cms_xml_parse_error(const char *buf, size_t len, const char *ns, char **code, char **text);
 
-/* Admin revocation body (root revoke, CMS_NS_CMS): the MC service ID. */
-int cms_xml_parse_revoke(const char *buf, size_t len, char **mc_service_id, char **why);
+/*
+ * Admin revocation body (root revoke, CMS_NS_CMS): exactly one of an MC
+ * service ID (one user) or a partner system ID (every user migrated to that
+ * partner); the other is set to NULL.
+ */
+int cms_xml_parse_revoke(const char *buf, size_t len, char **mc_service_id,
+			 char **partner_system_id, char **why);
+
+/* Revocation, CMS-to-CMS (root partner-revoke, CMS_NS_CMS): exactly one of
+ * <user> (mc-service-id, sip-database, impi, impu) and <all-users/>. */
+int cms_xml_parse_partner_revoke(const char *buf, size_t len, struct cms_revoke_request *out,
+				 char **why);
 
 /*
  * Checks a TS 24.484 initial UE configuration document: root
@@ -57,6 +67,7 @@ int cms_xml_check_initial_config(const char *buf, size_t len, const struct cms_c
 char *cms_xml_build_connection(const struct cms_connection *c, const char *ns, const char *root,
 			       unsigned int flags, size_t *len);
 char *cms_xml_build_access_request(const struct cms_access_request *r, size_t *len);
+char *cms_xml_build_partner_revoke(const struct cms_revoke_request *r, size_t *len);
 char *cms_xml_build_error(const char *ns, enum cms_error e, const char *text, size_t *len);
 
 /* RFC 3339 UTC, "2026-11-28T22:00:00Z" only. */

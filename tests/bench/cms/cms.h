@@ -91,6 +91,20 @@ struct cms_access_request {
 	char *impu;
 };
 
+/*
+ * Revocation reaching the partner (6.Y.3, CMS-to-CMS): one user's migration,
+ * named by its outbound identities as in step 7, or with @all_users every
+ * user of the primary system (the whole migration agreement).
+ */
+struct cms_revoke_request {
+	char *primary_system_id;
+	bool all_users;
+	char *mc_service_id; /* one user: these four; all_users: NULL */
+	char *sip_database;
+	char *impi;
+	char *impu;
+};
+
 struct cms_connectivity {
 	char *con_ref;
 	char *apn;
@@ -127,6 +141,7 @@ struct cms_connection {
 
 void cms_ue_request_clear(struct cms_ue_request *r);
 void cms_access_request_clear(struct cms_access_request *r);
+void cms_revoke_request_clear(struct cms_revoke_request *r);
 void cms_connection_clear(struct cms_connection *c);
 /* Deep copy (GLib aborts on out of memory). */
 void cms_connection_copy(struct cms_connection *dst, const struct cms_connection *src);

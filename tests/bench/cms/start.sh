@@ -71,11 +71,18 @@ token-sha256=$(sha256sum <"$run/cms-alice.token" | cut -d' ' -f1)
 impi=alice@ims.primary.example
 impu=sip:alice@ims.primary.example
 migration=true
-partners=urn:mcmig:system:partner
+partners=urn:mcmig:system:partner;urn:mcmig:system:partner-static
 
 [partner urn:mcmig:system:partner]
 url=https://cms.partner.example:9443
 serves=999-99:100-199
+
+# NOTE 2: the same partner's data held here (no partner CMS call); the UE
+# registers with the outbound identities, which the partner SIP DB routes by
+# realm to the primary.
+[partner urn:mcmig:system:partner-static]
+serves=999-98
+static-configuration=$src/partner-static.xml
 EOT
 }
 

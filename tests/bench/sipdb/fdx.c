@@ -116,6 +116,9 @@ int fdx_dict_init(void)
 		A(FDX_VENDOR_3GPP, 613, "SIP-Item-Number", UNSIGNED32, sip_item_number),
 		A(FDX_VENDOR_3GPP, 614, "Server-Assignment-Type", INTEGER32,
 		  server_assignment_type),
+		A(FDX_VENDOR_3GPP, 615, "Deregistration-Reason", GROUPED, deregistration_reason),
+		A(FDX_VENDOR_3GPP, 616, "Reason-Code", INTEGER32, reason_code),
+		A(FDX_VENDOR_3GPP, 617, "Reason-Info", OCTETSTRING, reason_info),
 		A(FDX_VENDOR_3GPP, 624, "User-Data-Already-Available", INTEGER32,
 		  user_data_available),
 		A(FDX_VENDOR_3GPP, 625, "Confidentiality-Key", OCTETSTRING, confidentiality_key),
@@ -144,6 +147,9 @@ int fdx_dict_init(void)
 	if (!ret)
 		ret = cmd_get(FDX_CMD_MAR, "Multimedia-Auth-Request", "Multimedia-Auth-Answer",
 			      fdx.app_cx, &fdx.mar, &fdx.maa);
+	if (!ret)
+		ret = cmd_get(FDX_CMD_RTR, "Registration-Termination-Request",
+			      "Registration-Termination-Answer", fdx.app_cx, &fdx.rtr, &fdx.rta);
 	if (!ret)
 		ret = cmd_get(FDX_CMD_UDR, "User-Data-Request", "User-Data-Answer", fdx.app_sh,
 			      &fdx.udr, &fdx.uda);

@@ -26,6 +26,7 @@
 #define FDX_CMD_UAR 300
 #define FDX_CMD_SAR 301
 #define FDX_CMD_MAR 303
+#define FDX_CMD_RTR 304
 #define FDX_CMD_UDR 306
 #define FDX_CMD_PUR 307
 
@@ -47,7 +48,7 @@
 struct fdx_dict {
 	struct dict_object *vendor;
 	struct dict_object *app_cx, *app_sh;
-	struct dict_object *uar, *uaa, *sar, *saa, *mar, *maa;
+	struct dict_object *uar, *uaa, *sar, *saa, *mar, *maa, *rtr, *rta;
 	struct dict_object *udr, *uda, *pur, *pua;
 	/* RFC 6733 base */
 	struct dict_object *session_id, *origin_host, *origin_realm;
@@ -63,6 +64,7 @@ struct fdx_dict {
 	struct dict_object *sip_auth_data_item, *sip_item_number;
 	struct dict_object *server_assignment_type, *user_data_available;
 	struct dict_object *confidentiality_key, *integrity_key;
+	struct dict_object *deregistration_reason, *reason_code, *reason_info;
 	/* Sh, TS 29.329 6.3 */
 	struct dict_object *user_identity, *sh_user_data, *data_reference;
 	struct dict_object *service_indication;

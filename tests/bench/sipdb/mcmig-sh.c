@@ -6,6 +6,7 @@
  *   mcmig-sh OPTIONS outbound IMPU [IMPI]
  *   mcmig-sh OPTIONS inbound OUTBOUND-IMPI OUTBOUND-IMPU PRIMARY-HOST PRIMARY-REALM
  *   mcmig-sh OPTIONS revoke IMPU
+ *   mcmig-sh OPTIONS revoke-inbound OUT-IMPI OUT-IMPU PRIMARY-HOST
  *
  * Prints the identities as impi=/impu=/sipdb_host=/sipdb_realm= lines.
  * Exit: 0 ok, 2 usage, 3 user unknown, 4 not allowed, 5 timeout,
@@ -29,7 +30,8 @@ static void usage(FILE *f)
 		   "                [--timeout MS] [--work-dir DIR] [--debug] COMMAND ARGS\n"
 		   "commands: outbound IMPU [IMPI]\n"
 		   "          inbound OUTBOUND-IMPI OUTBOUND-IMPU PRIMARY-HOST PRIMARY-REALM\n"
-		   "          revoke IMPU\n");
+		   "          revoke IMPU\n"
+		   "          revoke-inbound OUT-IMPI OUT-IMPU PRIMARY-HOST\n");
 }
 
 static int exit_code(int err)
@@ -148,6 +150,9 @@ int main(int argc, char **argv)
 	} else if (!strcmp(cmd, "inbound")) {
 		if (argc - optind != 4)
 			goto bad;
+	} else if (!strcmp(cmd, "revoke-inbound")) {
+		if (argc - optind != 3)
+			goto bad;
 	} else if (!strcmp(cmd, "revoke")) {
 		if (argc - optind != 1)
 			goto bad;
@@ -175,6 +180,12 @@ int main(int argc, char **argv)
 		ret = shc_inbound_get(&a, (unsigned int)timeout, &b);
 		if (!ret)
 			print_id(&b);
+	} else if (!strcmp(cmd, "revoke-inbound")) {
+		memset(&a, 0, sizeof(a));
+		snprintf(a.impi, sizeof(a.impi), "%s", argv[optind]);
+		snprintf(a.impu, sizeof(a.impu), "%s", argv[optind + 1]);
+		snprintf(a.sipdb_host, sizeof(a.sipdb_host), "%s", argv[optind + 2]);
+		ret = shc_inbound_revoke(&a, (unsigned int)timeout);
 	} else {
 		ret = shc_outbound_revoke(argv[optind], (unsigned int)timeout);
 	}

@@ -285,6 +285,19 @@ static int conf_line(struct sdb *db, char **tok, int n, unsigned int ln, char *e
 		db->primaries[db->nprimaries++] = p;
 		return 0;
 	}
+	if (!strcmp(key, "route")) {
+		struct sdb_route r = { 0 };
+
+		if (n != 3 || copy_id(r.domain, sizeof(r.domain), tok[1]) ||
+		    copy_id(r.realm, sizeof(r.realm), tok[2]) || strchr(r.domain, '@'))
+			return fail(err, errlen, ln, "route needs DOMAIN REALM");
+		arr = grow(db->routes, db->nroutes, sizeof(r));
+		if (!arr)
+			return -ENOMEM;
+		db->routes = arr;
+		db->routes[db->nroutes++] = r;
+		return 0;
+	}
 	if (!strcmp(key, "pool")) {
 		if (db->pool != SDB_POOL_NONE)
 			return fail(err, errlen, ln, "only one pool");
@@ -380,9 +393,20 @@ static int conf_line(struct sdb *db, char **tok, int n, unsigned int ln, char *e
 	return fail(err, errlen, ln, "unknown keyword '%s'", key);
 }
 
+static bool primary_realm_known(const struct sdb *db, const char *realm)
+{
+	size_t i;
+
+	for (i = 0; i < db->nprimaries; i++)
+		if (!strcasecmp(db->primaries[i].realm, realm))
+			return true;
+	return false;
+}
+
 int sdb_conf_parse(struct sdb *db, const char *buf, size_t len, char *err, size_t errlen)
 {
 	bool have_role;
+	size_t i;
 	int ret;
 
 	memset(db, 0, sizeof(*db));
@@ -400,8 +424,13 @@ int sdb_conf_parse(struct sdb *db, const char *buf, size_t len, char *err, size_
 		ret = fail(err, errlen, 0, "missing 'listen'");
 	if (!ret && !db->state_file[0])
 		ret = fail(err, errlen, 0, "missing 'state'");
-	if (!ret && db->role == SDB_PRIMARY && db->nprimaries)
-		ret = fail(err, errlen, 0, "'primary' lines belong in a partner's configuration");
+	if (!ret && db->role == SDB_PRIMARY && (db->nprimaries || db->nroutes))
+		ret = fail(err, errlen, 0,
+			   "'primary' and 'route' lines belong in a partner's configuration");
+	for (i = 0; !ret && i < db->nroutes; i++)
+		if (!primary_realm_known(db, db->routes[i].realm))
+			ret = fail(err, errlen, 0, "route %s: realm '%s' is no primary's",
+				   db->routes[i].domain, db->routes[i].realm);
 	if (!ret && !db->server_name[0])
 		snprintf(db->server_name, sizeof(db->server_name), "sip:scscf.%s", db->realm);
 	if (ret)
@@ -425,15 +454,26 @@ static int state_line(struct sdb *db, char **tok, int n, unsigned int ln, char *
 			s->sqn = v;
 		return 0;
 	}
+	if (!strcmp(tok[0], "pool-next")) {
+		if (n != 2 || parse_uint(tok[1], UINT32_MAX, &v))
+			return fail(err, errlen, ln, "pool-next needs N");
+		db->pool_next = (unsigned int)v;
+		return 0;
+	}
 	if (strcmp(tok[0], "binding"))
 		return fail(err, errlen, ln, "unknown keyword '%s'", tok[0]);
+	if (n > 5 && !strncmp(tok[n - 1], "scscf=", 6)) {
+		if (db->role != SDB_PARTNER || copy_id(b.scscf, sizeof(b.scscf), tok[n - 1] + 6))
+			return fail(err, errlen, ln, "binding: bad scscf= (partner only)");
+		n--;
+	}
 	if (n < 5 || n > 6 || copy_id(b.impi, sizeof(b.impi), tok[1]) ||
 	    copy_id(b.impu, sizeof(b.impu), tok[2]) ||
 	    copy_id(b.user_impi, sizeof(b.user_impi), tok[3]) ||
 	    copy_id(b.user_impu, sizeof(b.user_impu), tok[4]) ||
 	    (n == 6 && copy_id(b.primary_host, sizeof(b.primary_host), tok[5])))
 		return fail(err, errlen, ln,
-			    "binding needs IMPI IMPU USER-IMPI USER-IMPU [PRIMARY]");
+			    "binding needs IMPI IMPU USER-IMPI USER-IMPU [PRIMARY [scscf=HOST]]");
 	if ((db->role == SDB_PARTNER) != (n == 6))
 		return fail(err, errlen, ln, "binding: PRIMARY is required on a partner only");
 	if (sdb_binding_by_impi(db, b.impi) || sdb_binding_by_impu(db, b.impu))
@@ -464,10 +504,13 @@ int sdb_state_format(const struct sdb *db, char **out, size_t *len)
 	fprintf(f, "# mcmig-sipdb state (rewritten on every change)\n");
 	for (i = 0; i < db->nsubs; i++)
 		fprintf(f, "sqn %s %" PRIu64 "\n", db->subs[i].impi, db->subs[i].sqn);
+	if (db->pool == SDB_POOL_SEQUENTIAL)
+		fprintf(f, "pool-next %u\n", db->pool_next);
 	for (i = 0; i < db->nbindings; i++) {
 		b = &db->bindings[i];
-		fprintf(f, "binding %s %s %s %s%s%s\n", b->impi, b->impu, b->user_impi,
-			b->user_impu, b->primary_host[0] ? " " : "", b->primary_host);
+		fprintf(f, "binding %s %s %s %s%s%s%s%s\n", b->impi, b->impu, b->user_impi,
+			b->user_impu, b->primary_host[0] ? " " : "", b->primary_host,
+			b->scscf[0] ? " scscf=" : "", b->scscf);
 	}
 	if (fclose(f)) {
 		free(buf);
@@ -485,6 +528,7 @@ void sdb_free(struct sdb *db)
 	free(db->subs);
 	free(db->peers);
 	free(db->primaries);
+	free(db->routes);
 	free(db->bindings);
 	memset(db, 0, sizeof(*db));
 }
@@ -569,6 +613,30 @@ bool sdb_peer_known(const struct sdb *db, const char *identity)
 	return sdb_peer_find(db, identity) != NULL;
 }
 
+const char *sdb_route_realm(const struct sdb *db, const char *impi)
+{
+	const char *at = strrchr(impi, '@'), *dom, *best = NULL;
+	size_t i, n, dl, bestlen = 0;
+
+	if (!at)
+		return NULL;
+	dom = at + 1;
+	dl = strlen(dom);
+	for (i = 0; i < db->nroutes; i++) {
+		n = strlen(db->routes[i].domain);
+		/* RFC 7542 2.4: realms compare case-insensitively; a route for
+		 * example.org covers ims.example.org, not badexample.org. */
+		if (n > dl || strcasecmp(dom + dl - n, db->routes[i].domain) ||
+		    (n < dl && dom[dl - n - 1] != '.'))
+			continue;
+		if (n > bestlen) {
+			best = db->routes[i].realm;
+			bestlen = n;
+		}
+	}
+	return best;
+}
+
 static bool id_taken(struct sdb *db, const char *impi, const char *impu)
 {
 	return sdb_binding_by_impi(db, impi) || sdb_binding_by_impu(db, impu) ||
@@ -599,13 +667,18 @@ static int pool_alloc(struct sdb *db, sdb_rng_fn rng, struct sdb_binding *b)
 	case SDB_POOL_NONE:
 		return -ENOSPC;
 	case SDB_POOL_SEQUENTIAL:
-		for (i = 0; i < db->pool_count; i++) {
+		/* Monotonic: an identity once issued (and maybe revoked since)
+		 * is never issued again, so a new user cannot inherit a revoked
+		 * one's registrations or records at the partner. */
+		for (i = db->pool_next; i < db->pool_count; i++) {
 			snprintf(local, sizeof(local), "%u", db->pool_first + i);
 			ret = make_ids(db, local, b);
 			if (ret)
 				return ret;
-			if (!id_taken(db, b->impi, b->impu))
+			if (!id_taken(db, b->impi, b->impu)) {
+				db->pool_next = i + 1;
 				return 0;
+			}
 		}
 		return -ENOSPC;
 	case SDB_POOL_RANDOM:

@@ -54,6 +54,10 @@ struct sdb_binding {
 	char user_impi[SDB_ID_MAX];
 	char user_impu[SDB_ID_MAX];
 	char primary_host[SDB_ID_MAX];
+	/* Partner: Diameter identity of the S-CSCF the inbound identity is
+	 * registered at (its SAR), where a revocation sends the RTR (TS 29.228
+	 * 6.1.3); "" while not registered. */
+	char scscf[SDB_ID_MAX];
 };
 
 struct sdb_peer {
@@ -65,6 +69,13 @@ struct sdb_peer {
 
 struct sdb_primary {
 	char host[SDB_ID_MAX];
+	char realm[SDB_ID_MAX];
+};
+
+/* Partner, NOTE 5: identities of DOMAIN (and its subdomains) are served by
+ * the primary SIP DB of Diameter realm REALM ("route DOMAIN REALM"). */
+struct sdb_route {
+	char domain[SDB_ID_MAX];
 	char realm[SDB_ID_MAX];
 };
 
@@ -85,11 +96,17 @@ struct sdb {
 	char pool_prefix[64];
 	char pool_domain[128];
 	unsigned int pool_first, pool_count;
+	/* Sequential pool: offset (from pool_first) of the first identity never
+	 * handed out. It only grows and is persisted, so a revoked migration
+	 * identity is never issued again, not even after a restart. */
+	unsigned int pool_next;
 
 	struct sdb_peer *peers;
 	size_t npeers;
 	struct sdb_primary *primaries;
 	size_t nprimaries;
+	struct sdb_route *routes;
+	size_t nroutes;
 	struct sdb_sub *subs;
 	size_t nsubs;
 	struct sdb_binding *bindings;
@@ -115,11 +132,17 @@ struct sdb_binding *sdb_binding_by_user(struct sdb *db, const char *user_impu,
 					const char *primary_host);
 const struct sdb_primary *sdb_primary_find(const struct sdb *db, const char *host);
 bool sdb_peer_known(const struct sdb *db, const char *identity);
+/* NOTE 5: the Diameter realm of the primary SIP DB serving @impi, from the
+ * route table by the domain after its '@' (the longest matching DOMAIN, a
+ * subdomain matching too), or NULL when no route covers it. */
+const char *sdb_route_realm(const struct sdb *db, const char *impi);
 const struct sdb_peer *sdb_peer_find(const struct sdb *db, const char *identity);
 
-/* Returns the user's existing binding or allocates one from the pool.
- * @rng fills a buffer with random bytes (injected for tests). Returns 0,
- * -ENOSPC (pool exhausted or no pool), -ENOMEM, -EINVAL. */
+/* Returns the user's existing binding or allocates one from the pool: never
+ * an identity this SIP DB has handed out before (sequential: past
+ * pool_next; random: 64 fresh random bits, not in use). @rng fills a buffer
+ * with random bytes (injected for tests). Returns 0, -ENOSPC (pool exhausted
+ * or no pool), -ENOMEM, -EINVAL. */
 typedef int (*sdb_rng_fn)(void *buf, size_t len);
 int sdb_bind(struct sdb *db, const char *user_impi, const char *user_impu, const char *primary_host,
 	     sdb_rng_fn rng, struct sdb_binding **out);

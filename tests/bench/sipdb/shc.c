@@ -265,7 +265,9 @@ int shc_inbound_get(const struct shc_identity *ob, unsigned int timeout_ms,
 	return ret;
 }
 
-int shc_outbound_revoke(const char *impu, unsigned int timeout_ms)
+/* TS 29.328 6.1.3: a PUR whose repository data has no ServiceData deletes
+ * it, here the migration binding keyed by @si. */
+static int sh_revoke(const char *impu, const char *impi, const char *si, unsigned int timeout_ms)
 {
 	struct shc_identity unused;
 	char doc[1024];
@@ -273,14 +275,12 @@ int shc_outbound_revoke(const char *impu, unsigned int timeout_ms)
 	bool has;
 	int ret, len;
 
-	if (!id_ok(impu))
-		return -EINVAL;
 	if (!running())
 		return -ENOTCONN;
-	len = shd_build(SHD_SI_OUTBOUND, 0, NULL, doc, sizeof(doc));
+	len = shd_build(si, 0, NULL, doc, sizeof(doc));
 	if (len < 0)
 		return len;
-	ret = new_sh(fdx.pur, impu, NULL, SHD_SI_OUTBOUND, &m);
+	ret = new_sh(fdx.pur, impu, impi, si, &m);
 	if (ret)
 		return ret;
 	ret = fdx_add_str(m, fdx.sh_user_data, doc, (size_t)len);
@@ -289,6 +289,23 @@ int shc_outbound_revoke(const char *impu, unsigned int timeout_ms)
 		return ret;
 	}
 	return transact(m, timeout_ms, &unused, &has);
+}
+
+int shc_outbound_revoke(const char *impu, unsigned int timeout_ms)
+{
+	if (!id_ok(impu))
+		return -EINVAL;
+	return sh_revoke(impu, NULL, SHD_SI_OUTBOUND, timeout_ms);
+}
+
+int shc_inbound_revoke(const struct shc_identity *ob, unsigned int timeout_ms)
+{
+	char si[sizeof(SHD_SI_INBOUND) + SHC_ID_MAX];
+
+	if (!ob || !id_ok(ob->impu) || !id_ok(ob->impi) || !id_ok(ob->sipdb_host))
+		return -EINVAL;
+	snprintf(si, sizeof(si), "%s%s", SHD_SI_INBOUND, ob->sipdb_host);
+	return sh_revoke(ob->impu, ob->impi, si, timeout_ms);
 }
 
 static bool peer_open(void)

@@ -20,6 +20,12 @@
  *                                Indication "urn:mcmig:sh:outbound", User-Data
  *                                = Sh-Data/RepositoryData without ServiceData:
  *                                TS 29.328 6.1.3 "delete the repository data"
+ *   revoke inbound (partner) PUR Public-Identity = outbound IMPU, User-Name =
+ *                                outbound IMPI, Service-Indication "urn:mcmig:
+ *                                sh:inbound:<primary SIP DB>", User-Data as
+ *                                above; the partner SIP DB then sends the
+ *                                S-CSCF holding the registration an RTR
+ *                                (TS 29.228 6.1.3). Already gone is success.
  *
  * The UDA's User-Data is an Sh-Data document whose RepositoryData/ServiceData
  * holds <Migration xmlns="urn:mcmig:sh:1"> with IMPI, IMPU and the SIP DB
@@ -86,5 +92,8 @@ int shc_inbound_get(const struct shc_identity *outbound, unsigned int timeout_ms
 		    struct shc_identity *inbound);
 /* Revocation (6.Y.3): drops the user's outbound binding at the primary. */
 int shc_outbound_revoke(const char *impu, unsigned int timeout_ms);
+/* Revocation reaching the partner: drops the inbound binding of @outbound
+ * (its sipdb_host names the primary SIP DB) and ends its registration. */
+int shc_inbound_revoke(const struct shc_identity *outbound, unsigned int timeout_ms);
 
 #endif

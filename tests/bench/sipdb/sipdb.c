@@ -269,6 +269,8 @@ out:
 	return ret;
 }
 
+static void peer_name(struct msg *m, char *buf, size_t size);
+
 /* ---- partner: MAR proxy towards the primary SIP DB (seed 16-21) ---- */
 
 /* TS 29.229 6.3: Server-Name 602, SIP-Number-Auth-Items 607,
@@ -279,13 +281,14 @@ static const uint32_t maa_copied[] = { 607, 612 };
 struct proxy {
 	struct msg *req; /* the S-CSCF's MAR, answered when the primary is done */
 	char impi[SDB_ID_MAX], impu[SDB_ID_MAX];
-	char primary[SDB_ID_MAX];
+	char primary[SDB_ID_MAX + 8]; /* where it went: "realm R" or "primary HOST" */
 };
 
 /* Answers the S-CSCF with the inbound identities whatever happened: the
  * S-CSCF files vectors under User-Name/Public-Identity (bench.md). */
 static void proxy_finish(struct proxy *p, struct msg *pans, uint32_t err)
 {
+	char from[SDB_ID_MAX];
 	struct msg *ans = p->req;
 	uint32_t code = 0;
 	bool exp = false;
@@ -310,14 +313,15 @@ static void proxy_finish(struct proxy *p, struct msg *pans, uint32_t err)
 	}
 	if (!ret && err) {
 		ret = fdx_set_result(ans, err, false);
-		logf_("MAR %s: primary %s failed, answering %u", p->impi, p->primary, err);
+		logf_("MAR %s: %s failed, answering %u", p->impi, p->primary, err);
 	} else if (!ret) {
 		ret = fdx_set_result(ans, code, exp);
 		/* Copy the vectors unchanged: RAND||AUTN, XRES, CK, IK. */
 		if (!ret)
 			ret = fdx_copy_children(ans, pans, FDX_VENDOR_3GPP, maa_copied,
 						sizeof(maa_copied) / sizeof(maa_copied[0]));
-		logf_("MAR %s: answer from primary %s (%s %u) rewritten to %s", p->impi, p->primary,
+		peer_name(pans, from, sizeof(from));
+		logf_("MAR %s: answer from primary %s (%s %u) rewritten to %s", p->impi, from,
 		      exp ? "experimental" : "result", code, p->impu);
 	}
 	if (ret) {
@@ -347,24 +351,33 @@ static void proxy_expire(void *data, DiamId_t sentto, size_t len, struct msg **r
 	proxy_finish(data, NULL, FDX_UNABLE_TO_COMPLY);
 }
 
-/* Caller holds db_lock; @b is an inbound binding. Consumes *req on 0. */
+/*
+ * Caller holds db_lock; @b is an inbound binding. Consumes *req on 0.
+ * NOTE 5: the MAR goes by the realm of the primary identity (the route table:
+ * Destination-Realm only, so Diameter routing picks that realm's SIP DB),
+ * which lets several primaries share this partner; without a route, to the
+ * primary SIP DB the binding names (Destination-Host).
+ */
 static int mar_proxy(struct msg **req, struct sdb_binding *b)
 {
 	const struct sdb_primary *pr = sdb_primary_find(&db, b->primary_host);
+	const char *realm = sdb_route_realm(&db, b->user_impi);
 	struct proxy *p;
 	struct msg *out;
 	struct timespec ts;
 	int ret;
 
-	if (!pr)
+	if (!realm && !pr)
 		return -ENOENT;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	memcpy(p->impi, b->impi, sizeof(p->impi));
 	memcpy(p->impu, b->impu, sizeof(p->impu));
-	memcpy(p->primary, pr->host, sizeof(p->primary));
-	ret = fdx_new_request(fdx.mar, FDX_APP_CX, pr->host, pr->realm, &out);
+	snprintf(p->primary, sizeof(p->primary), "%s %s", realm ? "realm" : "primary",
+		 realm ? realm : pr->host);
+	ret = fdx_new_request(fdx.mar, FDX_APP_CX, realm ? NULL : pr->host,
+			      realm ? realm : pr->realm, &out);
 	if (ret) {
 		free(p);
 		return ret;
@@ -382,8 +395,7 @@ static int mar_proxy(struct msg **req, struct sdb_binding *b)
 		free(p);
 		return ret;
 	}
-	logf_("MAR %s: proxied to primary %s as %s / %s", b->impi, pr->host, b->user_impi,
-	      b->user_impu);
+	logf_("MAR %s: proxied to %s as %s / %s", b->impi, p->primary, b->user_impi, b->user_impu);
 	p->req = *req;
 	*req = NULL;
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -421,7 +433,7 @@ static int on_mar(struct msg **msg, struct avp *avp, struct session *sess, void 
 {
 	char impi[SDB_ID_MAX], impu[SDB_ID_MAX];
 	struct avp *item = fdx_find(*msg, fdx.sip_auth_data_item);
-	struct sdb_binding *b;
+	struct sdb_binding *b, visiting = { 0 };
 	struct sdb_sub *s;
 	struct msg *ans;
 	int ret;
@@ -432,8 +444,18 @@ static int on_mar(struct msg **msg, struct avp *avp, struct session *sess, void 
 	pthread_mutex_lock(&db_lock);
 	s = sdb_sub_by_impi(&db, impi);
 	b = s ? NULL : sdb_binding_by_impi(&db, impi);
-	if (b && strcmp(b->impu, impu))
+	if (!s && !b && impu[0] && db.role == SDB_PARTNER && sdb_route_realm(&db, impi)) {
+		/* NOTE 2 (static mode): no inbound binding, but the realm
+		 * routes to a primary: its own migration identity registers
+		 * here as it is, and the MAR goes there unchanged (NOTE 5). */
+		memcpy(visiting.impi, impi, sizeof(impi));
+		memcpy(visiting.impu, impu, sizeof(impu));
+		memcpy(visiting.user_impi, impi, sizeof(impi));
+		memcpy(visiting.user_impu, impu, sizeof(impu));
+		b = &visiting;
+	} else if (b && strcmp(b->impu, impu)) {
 		b = NULL; /* TS 29.228 6.3.1: the pair must belong together */
+	}
 	if (b && db.role == SDB_PARTNER) {
 		ret = mar_proxy(msg, b);
 		pthread_mutex_unlock(&db_lock);
@@ -481,7 +503,8 @@ send:
 	return fd_msg_send(msg, NULL, NULL);
 }
 
-/* Identities known for Cx: a subscriber's own, or a migration binding. */
+/* Identities known for Cx: a subscriber's own, a migration binding, or at a
+ * partner a primary's identity its route table covers. */
 static bool cx_known(const char *impi, const char *impu)
 {
 	struct sdb_sub *s = sdb_sub_by_impi(&db, impi);
@@ -490,6 +513,9 @@ static bool cx_known(const char *impi, const char *impu)
 	if (s)
 		return !impu[0] || !strcmp(s->impu, impu);
 	b = sdb_binding_by_impi(&db, impi);
+	/* NOTE 2: a primary's own identity, known by its realm (on_mar). */
+	if (!b && db.role == SDB_PARTNER && sdb_route_realm(&db, impi))
+		return true;
 	if (b && db.role == SDB_PRIMARY && !sdb_sub_by_impi(&db, b->user_impi))
 		return false;
 	return b && (!impu[0] || !strcmp(b->impu, impu));
@@ -524,19 +550,48 @@ static int on_uar(struct msg **msg, struct avp *avp, struct session *sess, void 
 	return fd_msg_send(msg, NULL, NULL);
 }
 
+/* TS 29.229 6.3.15 Server-Assignment-Type */
+#define SAT_REGISTRATION		  1
+#define SAT_RE_REGISTRATION		  2
+#define SAT_TIMEOUT_DEREGISTRATION	  4
+#define SAT_ADMINISTRATIVE_DEREGISTRATION 8
+
+/* Partner: remembers which S-CSCF holds an inbound identity's registration
+ * (TS 29.228 6.1.2: the HSS stores the S-CSCF name at SAR), so that its
+ * revocation can send the RTR there. Caller holds db_lock. */
+static void sar_track(const char *impi, const char *scscf, uint32_t sat)
+{
+	struct sdb_binding *b = sdb_binding_by_impi(&db, impi);
+	char old[SDB_ID_MAX];
+
+	if (db.role != SDB_PARTNER || !b)
+		return;
+	memcpy(old, b->scscf, sizeof(old));
+	if (sat == SAT_REGISTRATION || sat == SAT_RE_REGISTRATION)
+		snprintf(b->scscf, sizeof(b->scscf), "%s", scscf);
+	else if (sat >= SAT_TIMEOUT_DEREGISTRATION && sat <= SAT_ADMINISTRATIVE_DEREGISTRATION)
+		b->scscf[0] = 0;
+	if (strcmp(old, b->scscf) && persist())
+		logf_("SAR %s: S-CSCF %s not persisted", impi, b->scscf[0] ? b->scscf : "(none)");
+}
+
 static int on_sar(struct msg **msg, struct avp *avp, struct session *sess, void *opaque,
 		  enum disp_action *act)
 {
-	char impi[SDB_ID_MAX] = "", impu[SDB_ID_MAX] = "";
+	char impi[SDB_ID_MAX] = "", impu[SDB_ID_MAX] = "", peer[SDB_ID_MAX];
 	char xml[2048];
 	struct msg *ans = *msg;
+	uint32_t sat;
 	bool known;
 	int ret, n;
 
 	fdx_copy_cstr(*msg, fdx.user_name, impi, sizeof(impi));
 	fdx_copy_cstr(*msg, fdx.public_identity, impu, sizeof(impu));
+	peer_name(*msg, peer, sizeof(peer));
 	pthread_mutex_lock(&db_lock);
 	known = impi[0] && cx_known(impi, impu);
+	if (known && !fdx_get_u32(*msg, fdx.server_assignment_type, &sat))
+		sar_track(impi, peer, sat);
 	pthread_mutex_unlock(&db_lock);
 	ret = fdx_new_answer(&ans, FDX_APP_CX);
 	*msg = ans;
@@ -562,6 +617,79 @@ static int on_sar(struct msg **msg, struct avp *avp, struct session *sess, void 
 	if (ret)
 		return -ret;
 	return fd_msg_send(msg, NULL, NULL);
+}
+
+/* ---- Network-initiated deregistration: RTR to the S-CSCF (TS 29.228 6.1.3) ---- */
+
+/* TS 29.229 6.3.17 Reason-Code */
+#define REASON_PERMANENT_TERMINATION 0
+
+struct rtr {
+	char impi[SDB_ID_MAX];
+	char scscf[SDB_ID_MAX];
+};
+
+static void rta_answer(void *data, struct msg **ans)
+{
+	struct rtr *r = data;
+	uint32_t code = 0;
+	bool exp = false;
+
+	if (fdx_result(*ans, &code, &exp))
+		logf_("RTA from %s for %s: no result", r->scscf, r->impi);
+	else
+		logf_("RTA from %s for %s: %s %u", r->scscf, r->impi,
+		      exp ? "experimental" : "result", code);
+	fd_msg_free(*ans);
+	*ans = NULL;
+	free(r);
+}
+
+/* Tells the S-CSCF holding @b's registration to end it at once (TS 29.229
+ * 6.1.8): it then NOTIFYs the reg-event subscribers and drops the contacts.
+ * Kamailio 5.6 acts on the Public-Identity AVPs only (an RTR with just
+ * User-Name is logged and ignored), so both go. */
+static int rtr_send(const struct sdb_binding *b)
+{
+	static const char info[] = "migration revoked by the primary MC system";
+	struct avp *reason = NULL;
+	struct msg *m = NULL;
+	struct rtr *r;
+	int ret;
+
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	memcpy(r->impi, b->impi, sizeof(r->impi));
+	memcpy(r->scscf, b->scscf, sizeof(r->scscf));
+	ret = fdx_new_request(fdx.rtr, FDX_APP_CX, b->scscf, db.realm, &m);
+	if (!ret)
+		ret = fdx_add_cstr(m, fdx.user_name, b->impi);
+	if (!ret)
+		ret = fdx_add_cstr(m, fdx.public_identity, b->impu);
+	if (!ret)
+		ret = -fd_msg_avp_new(fdx.deregistration_reason, 0, &reason);
+	if (!ret)
+		ret = fdx_add_u32(reason, fdx.reason_code, REASON_PERMANENT_TERMINATION);
+	if (!ret)
+		ret = fdx_add_cstr(reason, fdx.reason_info, info);
+	if (!ret) {
+		ret = -fd_msg_avp_add(m, MSG_BRW_LAST_CHILD, reason);
+		if (!ret)
+			reason = NULL;
+	}
+	if (!ret)
+		ret = -fd_msg_send(&m, rta_answer, r);
+	if (ret) {
+		if (reason)
+			fd_msg_free(reason);
+		if (m)
+			fd_msg_free(m);
+		free(r);
+		return ret;
+	}
+	logf_("RTR %s / %s to %s: PERMANENT_TERMINATION (%s)", b->impi, b->impu, b->scscf, info);
+	return 0;
 }
 
 /* ---- Sh repository data: migration identities (see shc.h) ---- */
@@ -678,6 +806,8 @@ static int on_pur(struct msg **msg, struct avp *avp, struct session *sess, void 
 {
 	char impu[SDB_ID_MAX], impi[SDB_ID_MAX], si[SDB_ID_MAX];
 	char dsi[SDB_ID_MAX], peer[SDB_ID_MAX];
+	const char *primary = NULL, *done = "binding revoked";
+	struct sdb_binding *b, gone = { 0 };
 	struct shc_identity unused;
 	const uint8_t *ud;
 	size_t len = 0;
@@ -688,24 +818,45 @@ static int on_pur(struct msg **msg, struct avp *avp, struct session *sess, void 
 	peer_name(*msg, peer, sizeof(peer));
 	ret = sh_common(*msg, impu, impi, si);
 	ud = fdx_get_str(*msg, fdx.sh_user_data, &len);
+	if (!ret && db.role == SDB_PARTNER && !strncmp(si, SHD_SI_INBOUND, strlen(SHD_SI_INBOUND)))
+		primary = si + strlen(SHD_SI_INBOUND);
 	pthread_mutex_lock(&db_lock);
 	if (ret || !ud || shd_parse(ud, len, dsi, sizeof(dsi), &unused, &has) || strcmp(dsi, si)) {
 		code = FDX_ERROR_USER_DATA_NOT_RECOGNIZED;
 		exp = true;
-	} else if (db.role != SDB_PRIMARY || strcmp(si, SHD_SI_OUTBOUND) || has) {
-		/* Only deletion of outbound bindings is offered. */
+	} else if (has || (primary && !sdb_primary_find(&db, primary)) ||
+		   (!primary && (db.role != SDB_PRIMARY || strcmp(si, SHD_SI_OUTBOUND)))) {
+		/* Only deletion is offered: of outbound bindings at a
+		 * primary, of a listed primary's inbound ones at a partner. */
 		code = FDX_ERROR_OPERATION_NOT_ALLOWED;
 		exp = true;
+	} else if (primary) {
+		/* Revocation reaching the partner: the inbound binding of the
+		 * primary's outbound identity goes, and its registration. */
+		b = sdb_binding_by_user(&db, impu, primary);
+		if (b)
+			gone = *b;
+		if (!b)
+			done = "no binding (revoked already)";
+		else if (!sdb_unbind(&db, impu, primary) && persist())
+			code = FDX_UNABLE_TO_COMPLY;
 	} else if (!sdb_sub_by_impu(&db, impu)) {
 		code = FDX_ERROR_USER_UNKNOWN;
 		exp = true;
 	} else if (!sdb_unbind(&db, impu, NULL) && persist()) {
 		code = FDX_UNABLE_TO_COMPLY;
 	}
-	logf_("PUR from %s %s %s: %s (%u)", peer, si, impu,
-	      code == FDX_SUCCESS && !exp ? "binding revoked" : "refused", code);
+	logf_("PUR from %s %s %s: %s (%u)%s%s", peer, si, impu,
+	      code == FDX_SUCCESS && !exp ? done : "refused", code, gone.impi[0] ? ": " : "",
+	      gone.impi);
 	ret = sh_answer(msg, code, exp, NULL);
 	pthread_mutex_unlock(&db_lock);
+	if (code == FDX_SUCCESS && !exp && gone.impi[0]) {
+		if (!gone.scscf[0])
+			logf_("%s: not registered at an S-CSCF, no RTR", gone.impi);
+		else if (rtr_send(&gone))
+			logf_("RTR %s to %s: cannot send", gone.impi, gone.scscf);
+	}
 	if (ret)
 		return -ret;
 	return fd_msg_send(msg, NULL, NULL);
