@@ -124,10 +124,38 @@ static void access_request(const char *buf, size_t len)
 	cms_access_request_clear(&a);
 }
 
+/* CMS-to-CMS revocation: parse -> build -> parse gives the same request. */
+static void partner_revoke(const char *buf, size_t len)
+{
+	struct cms_revoke_request a = { 0 }, b = { 0 };
+	char *why = NULL, *why2 = NULL, *doc;
+	size_t n;
+
+	if (cms_xml_parse_partner_revoke(buf, len, &a, &why) == 0) {
+		fuzz_require(a.all_users != (a.mc_service_id != NULL),
+			     "partner revoke: one user or all users");
+		doc = cms_xml_build_partner_revoke(&a, &n);
+		fuzz_require(doc != NULL, "partner revoke: builds again");
+		fuzz_require(cms_xml_parse_partner_revoke(doc, n, &b, &why2) == 0,
+			     "partner revoke: build -> parse");
+		fuzz_require(b.all_users == a.all_users &&
+				     !g_strcmp0(b.mc_service_id, a.mc_service_id) &&
+				     !g_strcmp0(b.impi, a.impi) && !g_strcmp0(b.impu, a.impu) &&
+				     !g_strcmp0(b.sip_database, a.sip_database) &&
+				     !g_strcmp0(b.primary_system_id, a.primary_system_id),
+			     "partner revoke: the same request after build -> parse");
+		g_free(doc);
+		cms_revoke_request_clear(&b);
+	}
+	cms_revoke_request_clear(&a);
+	g_free(why);
+	g_free(why2);
+}
+
 static void others(const char *buf, size_t len)
 {
 	struct cms_ue_request u;
-	char *why = NULL, *code = NULL, *text = NULL, *id = NULL;
+	char *why = NULL, *code = NULL, *text = NULL, *id = NULL, *partner = NULL;
 
 	if (cms_xml_parse_ue_request(buf, len, &u, &why) == 0) {
 		fuzz_require(u.mc_service_id != NULL, "ue request: an MC service ID");
@@ -139,10 +167,14 @@ static void others(const char *buf, size_t len)
 		fuzz_require(code && text, "error: code and text");
 	g_free(code);
 	g_free(text);
-	if (cms_xml_parse_revoke(buf, len, &id, &why) == 0)
-		fuzz_require(id != NULL, "revoke: an MC service ID");
+	if (cms_xml_parse_revoke(buf, len, &id, &partner, &why) == 0)
+		fuzz_require((id != NULL) != (partner != NULL),
+			     "revoke: an MC service ID or a partner system ID, not both");
 	g_free(id);
+	g_free(partner);
 	g_free(why);
+	why = NULL;
+	partner_revoke(buf, len);
 }
 
 static void timestamp(const char *s)
