@@ -318,6 +318,20 @@ enum reginfo_verdict reginfo_own_contact(const struct reginfo *ri, const char *i
 				return REGINFO_SHORTENED;
 			return REGINFO_NOTHING;
 		}
+		/*
+		 * RFC 3680 5.2: a registration in state "terminated" has no
+		 * active contact, ours included. Kamailio 5.6's S-CSCF reports a
+		 * Cx RTR this way (full state, the registration terminated,
+		 * no contact element): the network removed the binding, as
+		 * with "unregistered" (TS 24.229 5.1.1.7: no re-registration).
+		 * A partial document that lists only other contacts says
+		 * nothing of ours.
+		 */
+		if (ri->reg[i].state == REGINFO_REG_TERMINATED &&
+		    (ri->state == REGINFO_FULL || ri->reg[i].n_contacts == 0)) {
+			*ev = REGINFO_EV_UNREGISTERED;
+			return REGINFO_ENDED;
+		}
 	}
 	return REGINFO_NOTHING;
 }

@@ -199,8 +199,9 @@ t_check "MAC failure: stored configuration kept" test -f "$rec"
 
 # Revoked while registered (6.Y.3 reaching the partner): the primary CMS
 # tells the partner CMS, whose SIP DB sends the S-CSCF an RTR; the network
-# ends the registration at once, not at the next refresh. (The UE's reaction
-# to the reg-event NOTIFY is later work: the agent does not subscribe yet.)
+# ends the registration at once, not at the next refresh, and NOTIFYs the
+# UE's reg-event subscription (TS 24.229 5.1.1.7): the agent takes down what
+# the migration added and ends on the primary with the reason named.
 $card swap "$T_RUN" 0 "$T_RUN/profiles/alice.ini" >/dev/null 2>&1
 migrate migrate --partner urn:mcmig:system:partner
 t_check "revoked while registered: registered at the partner first (exit $rc)" test "$rc" -eq 0
@@ -223,7 +224,12 @@ ms=$((($(date +%s%N) - start) / 1000000))
 t_check "revoked while registered: the S-CSCF ended the registration ($ms ms after the revoke)" unregistered
 t_check "revoked while registered: RTR answered RTA 2001" \
 	bash -c "tail -n +$((pm + 1)) '$T_RUN/partner.log' | grep -q 'RTA from scscf.partner.example for .*: result 2001'"
-migrate return
+t_wait_for "the UE back on the primary" 10 state_is idle-on-primary
+ms=$((($(date +%s%N) - start) / 1000000))
+t_check "revoked while registered: the UE is back on the primary by itself ($ms ms after the revoke; bench goal 1000 ms)" \
+	state_is idle-on-primary
+t_check "revoked while registered: the reason is named (deregistered-by-network)" \
+	bash -c "'$CTL' status | grep -q '^reason:  deregistered-by-network: unregistered'"
 back_on_primary "revoked while registered"
 
 # Revocation at the primary (6.Y.3): the partner refuses the inbound identity.

@@ -30,6 +30,34 @@ static const char kamailio_partial[] =
 	"\t</registration>\n"
 	"</reginfo>\n";
 
+/*
+ * Captured from the bench's Kamailio 5.6.3 S-CSCF (tests/integration/sipcore.sh,
+ * reg-notify-N.xml), its NOTIFYs before and after a Cx RTR: full state each
+ * time; after the RTR the registration is terminated and lists no contact.
+ */
+static const char captured_active[] =
+	"<?xml version=\"1.0\"?>\n"
+	"<reginfo xmlns=\"urn:ietf:params:xml:ns:reginfo\" version=\"2\" state=\"full\">\n"
+	"\t<registration aor=\"sip:mcmig-0d6e5b2c75a9aa84@ims.partner.example\" "
+	"id=\"0x7fb5bed2e998\" state=\"active\">\n"
+	"\t\t<contact id=\"0x7fb5bed37238\" state=\"active\" event=\"registered\" "
+	"expires=\"595\" q=\"0.000\">\n"
+	"\t\t\t<uri>sip:ue@198.51.100.2:5070;transport=UDP</uri>\n"
+	"\t\t</contact>\n"
+	"\t\t<contact id=\"0x7fb5bed50fa8\" state=\"active\" event=\"registered\" "
+	"expires=\"589\" q=\"0.000\">\n"
+	"\t\t\t<uri>sip:ue@198.51.100.2:5070;transport=TCP</uri>\n"
+	"\t\t</contact>\n"
+	"\t</registration>\n"
+	"</reginfo>\n";
+static const char captured_after_rtr[] =
+	"<?xml version=\"1.0\"?>\n"
+	"<reginfo xmlns=\"urn:ietf:params:xml:ns:reginfo\" version=\"3\" state=\"full\">\n"
+	"\t<registration aor=\"sip:mcmig-0d6e5b2c75a9aa84@ims.partner.example\" "
+	"id=\"0x7fb5bed2e998\" state=\"terminated\">\n"
+	"\t</registration>\n"
+	"</reginfo>\n";
+
 /* The first NOTIFY of a subscription: full state, two contacts of ours, one another IMPU's. */
 static const char full_doc[] =
 	"<?xml version=\"1.0\"?>\n"
@@ -83,6 +111,33 @@ static enum reginfo_verdict verdict(const char *doc, const char *host, unsigned 
 
 	assert_int_equal(parse(doc, &ri, &err), 0);
 	return reginfo_own_contact(&ri, IMPU, host, port, ev, expires);
+}
+
+/* Kamailio 5.6 after a Cx RTR: our registration terminated, no contact listed. */
+static void test_captured_rtr(void **state)
+{
+	static const char aor[] = "sip:mcmig-0d6e5b2c75a9aa84@ims.partner.example";
+	struct reginfo ri;
+	const char *err = NULL;
+	enum reginfo_event ev = REGINFO_EV_REGISTERED;
+	long expires = -1;
+
+	assert_int_equal(parse(captured_active, &ri, &err), 0);
+	assert_int_equal(ri.version, 2);
+	assert_int_equal(reginfo_own_contact(&ri, aor, "198.51.100.2", 5070, &ev, &expires),
+			 REGINFO_NOTHING);
+	assert_int_equal(parse(captured_after_rtr, &ri, &err), 0);
+	assert_int_equal(ri.version, 3);
+	assert_int_equal(ri.state, REGINFO_FULL);
+	assert_int_equal(ri.reg[0].state, REGINFO_REG_TERMINATED);
+	assert_int_equal(ri.reg[0].n_contacts, 0);
+	assert_int_equal(reginfo_own_contact(&ri, aor, "198.51.100.2", 5070, &ev, &expires),
+			 REGINFO_ENDED);
+	assert_int_equal(ev, REGINFO_EV_UNREGISTERED);
+	/* Someone else's registration terminated: not ours. */
+	assert_int_equal(reginfo_own_contact(&ri, "sip:mcmig-1@ims.partner.example",
+					     "198.51.100.2", 5070, &ev, &expires),
+			 REGINFO_NOTHING);
 }
 
 static void test_kamailio_partial(void **state)
@@ -303,6 +358,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_kamailio_partial),
+		cmocka_unit_test(test_captured_rtr),
 		cmocka_unit_test(test_full_several_contacts),
 		cmocka_unit_test(test_another_contact_terminated),
 		cmocka_unit_test(test_events),
