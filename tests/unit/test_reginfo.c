@@ -135,8 +135,8 @@ static void test_captured_rtr(void **state)
 			 REGINFO_ENDED);
 	assert_int_equal(ev, REGINFO_EV_UNREGISTERED);
 	/* Someone else's registration terminated: not ours. */
-	assert_int_equal(reginfo_own_contact(&ri, "sip:mcmig-1@ims.partner.example",
-					     "198.51.100.2", 5070, &ev, &expires),
+	assert_int_equal(reginfo_own_contact(&ri, "sip:mcmig-1@ims.partner.example", "198.51.100.2",
+					     5070, &ev, &expires),
 			 REGINFO_NOTHING);
 }
 
