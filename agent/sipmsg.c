@@ -19,6 +19,7 @@
 #include <osipparser2/osip_parser.h>
 
 #include "sipmsg.h"
+#include "util.h"
 
 static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
 
@@ -655,24 +656,6 @@ int sipmsg_parse_response(const uint8_t *buf, size_t len, const char *contact_ho
 	return ret;
 }
 
-/* snprintf into buf + *used, failing with -E2BIG instead of truncating. */
-static int append(char *buf, size_t size, size_t *used, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int append(char *buf, size_t size, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, size - *used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= size - *used)
-		return -E2BIG;
-	*used += (size_t)n;
-	return 0;
-}
-
 static bool hex_ok(const char *s, size_t len)
 {
 	size_t i;
@@ -697,19 +680,19 @@ int sipmsg_build_authorization(const struct sipmsg_auth *a, char *buf, size_t si
 		return -EINVAL;
 	if (a->qop && (strcmp(a->qop, "auth") != 0 || !value_ok(a->cnonce) || !a->cnonce[0]))
 		return -EINVAL;
-	r = append(buf, size, &used,
-		   "Digest username=\"%s\", realm=\"%s\", uri=\"%s\", nonce=\"%s\", "
-		   "response=\"%s\", algorithm=%s",
-		   a->username, a->realm, a->uri, a->nonce, a->response,
-		   digest_algorithm_name(a->algorithm));
+	r = util_appendf(buf, size, &used,
+			 "Digest username=\"%s\", realm=\"%s\", uri=\"%s\", nonce=\"%s\", "
+			 "response=\"%s\", algorithm=%s",
+			 a->username, a->realm, a->uri, a->nonce, a->response,
+			 digest_algorithm_name(a->algorithm));
 	if (!r && a->qop)
-		r = append(buf, size, &used, ", qop=%s, nc=%08x, cnonce=\"%s\"", a->qop, a->nc,
-			   a->cnonce);
+		r = util_appendf(buf, size, &used, ", qop=%s, nc=%08x, cnonce=\"%s\"", a->qop,
+				 a->nc, a->cnonce);
 	if (!r && a->opaque)
-		r = append(buf, size, &used, ", opaque=\"%s\"", a->opaque);
+		r = util_appendf(buf, size, &used, ", opaque=\"%s\"", a->opaque);
 	/* RFC 3310 3.4: auts travels as a quoted base64 string. */
 	if (!r && a->auts)
-		r = append(buf, size, &used, ", auts=\"%s\"", a->auts);
+		r = util_appendf(buf, size, &used, ", auts=\"%s\"", a->auts);
 	return r < 0 ? r : (int)used;
 }
 
@@ -729,25 +712,26 @@ int sipmsg_build_register(const struct sipmsg_register *m, char *buf, size_t siz
 		return -EINVAL;
 	if (size > SIPMSG_MAX_LEN + 1)
 		size = SIPMSG_MAX_LEN + 1;
-	r = append(buf, size, &used,
-		   "REGISTER sip:%s SIP/2.0\r\n"
-		   "Via: SIP/2.0/%s %s%s%s:%u;branch=%s;rport\r\n"
-		   "Max-Forwards: 70\r\n"
-		   "From: <%s>;tag=%s\r\n"
-		   "To: <%s>\r\n"
-		   "Call-ID: %s\r\n"
-		   "CSeq: %u REGISTER\r\n"
-		   "Contact: <sip:%s%s%s:%u%s>\r\n"
-		   "Expires: %u\r\n"
-		   "Supported: path\r\n"
-		   "Authorization: %s\r\n",
-		   m->domain, tp, lb, m->local_host, rb, m->local_port, m->branch, m->impu,
-		   m->from_tag, m->impu, m->call_id, m->cseq, lb, m->local_host, rb, m->local_port,
-		   m->tcp ? ";transport=tcp" : "", m->expires, m->authorization);
+	r = util_appendf(buf, size, &used,
+			 "REGISTER sip:%s SIP/2.0\r\n"
+			 "Via: SIP/2.0/%s %s%s%s:%u;branch=%s;rport\r\n"
+			 "Max-Forwards: 70\r\n"
+			 "From: <%s>;tag=%s\r\n"
+			 "To: <%s>\r\n"
+			 "Call-ID: %s\r\n"
+			 "CSeq: %u REGISTER\r\n"
+			 "Contact: <sip:%s%s%s:%u%s>\r\n"
+			 "Expires: %u\r\n"
+			 "Supported: path\r\n"
+			 "Authorization: %s\r\n",
+			 m->domain, tp, lb, m->local_host, rb, m->local_port, m->branch, m->impu,
+			 m->from_tag, m->impu, m->call_id, m->cseq, lb, m->local_host, rb,
+			 m->local_port, m->tcp ? ";transport=tcp" : "", m->expires,
+			 m->authorization);
 	if (!r && m->user_agent)
-		r = append(buf, size, &used, "User-Agent: %s\r\n", m->user_agent);
+		r = util_appendf(buf, size, &used, "User-Agent: %s\r\n", m->user_agent);
 	if (!r)
-		r = append(buf, size, &used, "Content-Length: 0\r\n\r\n");
+		r = util_appendf(buf, size, &used, "Content-Length: 0\r\n\r\n");
 	return r < 0 ? r : (int)used;
 }
 

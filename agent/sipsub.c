@@ -15,6 +15,7 @@
 #include <osipparser2/osip_parser.h>
 
 #include "sipsub.h"
+#include "util.h"
 
 static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
 
@@ -56,23 +57,6 @@ static bool header_ok(const char *s)
 	return true;
 }
 
-static int append(char *buf, size_t size, size_t *used, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int append(char *buf, size_t size, size_t *used, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *used, size - *used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= size - *used)
-		return -E2BIG;
-	*used += (size_t)n;
-	return 0;
-}
-
 int sipsub_build_subscribe(const struct sipsub_subscribe *m, char *buf, size_t size)
 {
 	bool v6 = m->local_host && strchr(m->local_host, ':');
@@ -92,33 +76,33 @@ int sipsub_build_subscribe(const struct sipsub_subscribe *m, char *buf, size_t s
 	 * from the Service-Route, and the IMPU as P-Preferred-Identity (the
 	 * P-CSCF asserts it).
 	 */
-	r = append(buf, size, &used,
-		   "SUBSCRIBE %s SIP/2.0\r\n"
-		   "Via: SIP/2.0/%s %s%s%s:%u;branch=%s;rport\r\n"
-		   "Max-Forwards: 70\r\n",
-		   m->impu, m->tcp ? "TCP" : "UDP", lb, m->local_host, rb, m->local_port,
-		   m->branch);
+	r = util_appendf(buf, size, &used,
+			 "SUBSCRIBE %s SIP/2.0\r\n"
+			 "Via: SIP/2.0/%s %s%s%s:%u;branch=%s;rport\r\n"
+			 "Max-Forwards: 70\r\n",
+			 m->impu, m->tcp ? "TCP" : "UDP", lb, m->local_host, rb, m->local_port,
+			 m->branch);
 	if (!r && m->route && m->route[0])
-		r = append(buf, size, &used, "Route: %s\r\n", m->route);
+		r = util_appendf(buf, size, &used, "Route: %s\r\n", m->route);
 	if (!r)
-		r = append(buf, size, &used, "From: <%s>;tag=%s\r\nTo: <%s>%s%s\r\n", m->impu,
-			   m->from_tag, m->impu, m->to_tag ? ";tag=" : "",
-			   m->to_tag ? m->to_tag : "");
+		r = util_appendf(buf, size, &used, "From: <%s>;tag=%s\r\nTo: <%s>%s%s\r\n", m->impu,
+				 m->from_tag, m->impu, m->to_tag ? ";tag=" : "",
+				 m->to_tag ? m->to_tag : "");
 	if (!r)
-		r = append(buf, size, &used,
-			   "Call-ID: %s\r\n"
-			   "CSeq: %u SUBSCRIBE\r\n"
-			   "Contact: <sip:%s%s%s:%u%s>\r\n"
-			   "P-Preferred-Identity: <%s>\r\n"
-			   "Event: reg\r\n"
-			   "Accept: application/reginfo+xml\r\n"
-			   "Expires: %u\r\n",
-			   m->call_id, m->cseq, lb, m->local_host, rb, m->local_port,
-			   m->tcp ? ";transport=tcp" : "", m->impu, m->expires);
+		r = util_appendf(buf, size, &used,
+				 "Call-ID: %s\r\n"
+				 "CSeq: %u SUBSCRIBE\r\n"
+				 "Contact: <sip:%s%s%s:%u%s>\r\n"
+				 "P-Preferred-Identity: <%s>\r\n"
+				 "Event: reg\r\n"
+				 "Accept: application/reginfo+xml\r\n"
+				 "Expires: %u\r\n",
+				 m->call_id, m->cseq, lb, m->local_host, rb, m->local_port,
+				 m->tcp ? ";transport=tcp" : "", m->impu, m->expires);
 	if (!r && m->user_agent)
-		r = append(buf, size, &used, "User-Agent: %s\r\n", m->user_agent);
+		r = util_appendf(buf, size, &used, "User-Agent: %s\r\n", m->user_agent);
 	if (!r)
-		r = append(buf, size, &used, "Content-Length: 0\r\n\r\n");
+		r = util_appendf(buf, size, &used, "Content-Length: 0\r\n\r\n");
 	return r < 0 ? r : (int)used;
 }
 
@@ -373,23 +357,23 @@ int sipsub_build_response(const uint8_t *req, size_t len, unsigned int status, c
 	end = memmem(s, len, "\r\n\r\n", 4);
 	if (!end)
 		return -EBADMSG;
-	r = append(buf, size, &used, "SIP/2.0 %u %s\r\n", status, reason);
+	r = util_appendf(buf, size, &used, "SIP/2.0 %u %s\r\n", status, reason);
 	line = (const char *)memmem(s, len, "\r\n", 2) + 2;
 	/* RFC 3261 8.2.6.2: the request's Via (all, in order), From, To, Call-ID, CSeq. */
 	for (; !r && line < end + 2; line = eol + 2) {
 		eol = memmem(line, (size_t)(end + 2 - line), "\r\n", 2);
 		if (is_header(line, eol, "via", "v") || is_header(line, eol, "from", "f") ||
 		    is_header(line, eol, "call-id", "i") || is_header(line, eol, "cseq", NULL)) {
-			r = append(buf, size, &used, "%.*s\r\n", (int)(eol - line), line);
+			r = util_appendf(buf, size, &used, "%.*s\r\n", (int)(eol - line), line);
 		} else if (is_header(line, eol, "to", "t")) {
 			bool tagged = memmem(line, (size_t)(eol - line), ";tag=", 5) != NULL;
 
-			r = append(
+			r = util_appendf(
 				buf, size, &used, "%.*s%s%s\r\n", (int)(eol - line), line,
 				tagged || !to_tag ? "" : ";tag=", tagged || !to_tag ? "" : to_tag);
 		}
 	}
 	if (!r)
-		r = append(buf, size, &used, "Content-Length: 0\r\n\r\n");
+		r = util_appendf(buf, size, &used, "Content-Length: 0\r\n\r\n");
 	return r < 0 ? r : (int)used;
 }

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -88,5 +90,21 @@ int util_strlcpy(char *dst, const char *src, size_t size)
 		return -E2BIG;
 	}
 	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+int util_appendf(char *buf, size_t size, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*used >= size)
+		return -E2BIG;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + *used, size - *used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - *used)
+		return -E2BIG;
+	*used += (size_t)n;
 	return 0;
 }

@@ -39,4 +39,9 @@ bool util_equal_ct(const uint8_t *a, const uint8_t *b, size_t len);
  */
 int util_strlcpy(char *dst, const char *src, size_t size);
 
+/* snprintf at buf + *used, advancing *used; -E2BIG (nothing counted) instead
+ * of truncating. */
+int util_appendf(char *buf, size_t size, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif
