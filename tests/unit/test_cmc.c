@@ -73,6 +73,8 @@ static char *path(const char *name)
 	return t[i].p;
 }
 
+static void stop_server(void);
+
 /* Starts the scripted server; the script items answer the requests in order. */
 static void start_server(const char *const *items)
 {
@@ -87,6 +89,8 @@ static void start_server(const char *const *items)
 	size_t n = 7, i;
 	FILE *f;
 
+	/* A test that failed half-way left its server running: end it first. */
+	stop_server();
 	for (; *items && n < ARRAY_SIZE(argv) - 1; items++)
 		argv[n++] = *items;
 	argv[n] = NULL;
