@@ -83,8 +83,11 @@ chmod "$(setting StateDirectoryMode)" "$state"
 mount --bind "$state" "$state"
 
 # ProtectSystem=strict (+ ProtectKernelTunables=, ProtectControlGroups=): every
-# mount read-only but the state directory and /dev.
-awk '{ print $2 }' /proc/self/mounts | sed 's/\\040/ /g' | while read -r m; do
+# mount read-only but the state directory and /dev. Namespace files (nsfs,
+# e.g. /run/netns/*) are skipped: they hold no data, and one that a test
+# running beside this one deletes between the listing and the remount has a
+# path that no longer resolves here, which would fail the remount.
+awk '$3 != "nsfs" { print $2 }' /proc/self/mounts | sed 's/\\040/ /g' | while read -r m; do
 	case "$m" in
 	"$state" | /dev | /dev/*) continue ;;
 	esac
