@@ -5,7 +5,7 @@
 #   make demo                  a full migration on the bench
 #   make bench                 performance figures
 #   make check-fresh           README's first-run lines in a fresh debootstrapped Debian 12 root
-#   make install DESTDIR= PREFIX=
+#   make install DESTDIR= PREFIX= [LIBDIR= MODULEDIR=]
 #   make CROSS_COMPILE=aarch64-linux-gnu-        cross-build through Debian multiarch
 #   make CROSS_COMPILE=aarch64-linux-gnu- check-cross   unit tests under qemu-aarch64
 #   WERROR=0  SANITIZE=address,undefined  V=1
@@ -16,6 +16,9 @@
 #   BENCH_PROGRAMS += name  (host-only bench tools; not cross-built, not installed)
 #   INTEGRATION_TESTS += tests/integration/foo.sh   (run as root by make check)
 #   FUZZ_PROGRAMS += fuzz_x (libFuzzer harnesses, host only; tests/fuzz/fuzz.mk)
+#   MODULES += name         name_SRCS, name_PKGS, name_LIBS as above; built with -fPIC into
+#                           $(BUILD)/lib/mcmig/name.so, exporting only what name_MAP lists,
+#                           installed into MODULEDIR (mcmigd dlopens them: hal/module.c)
 #   INSTALL_BIN += name     INSTALL_DATA += src:dest-relative-to-PREFIX
 
 .DEFAULT_GOAL := all
@@ -24,6 +27,10 @@
 
 PREFIX ?= /usr/local
 DESTDIR ?=
+# Loadable modules (the modem backends). A Debian package may pass the
+# multiarch directory: LIBDIR=/usr/lib/$(DEB_HOST_MULTIARCH).
+LIBDIR ?= $(PREFIX)/lib
+MODULEDIR ?= $(LIBDIR)/mcmig
 SYSCONFDIR ?= /etc
 WERROR ?= 1
 SANITIZE ?=
@@ -71,6 +78,7 @@ endif
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0)
 
 PROGRAMS :=
+MODULES :=
 UNIT_TESTS :=
 BENCH_PROGRAMS :=
 INTEGRATION_TESTS :=
@@ -107,7 +115,27 @@ $(2)/$(1): $$($(1)_OBJS)
 -include $$($(1)_OBJS:.o=.d)
 endef
 
+# $(1) = module name: position-independent objects of its own, linked with
+# every symbol resolved (-z defs) and only $(1)_MAP's symbols exported, so
+# that its copies of shared helpers (hal/util.c) never clash with mcmigd's.
+define module_rule
+$(1)_OBJS := $$(patsubst %.c,$(BUILD)/obj/$(1)/%.o,$$($(1)_SRCS))
+$(1)_CF = $$(call pkg_cflags,$$($(1)_PKGS))
+$(1)_LF = $$(call pkg_libs,$$($(1)_PKGS)) $$($(1)_LIBS)
+$(BUILD)/obj/$(1)/%.o: %.c | deps
+	@mkdir -p $$(@D)
+	$$(if $(Q),@echo "  CC      $$@")
+	$(Q)$$(CC) $$(CPPFLAGS) $$(BASE_CFLAGS) $$(CFLAGS) -fPIC $$($(1)_CF) $$($(1)_CPPFLAGS) -c -o $$@ $$<
+$(BUILD)/lib/mcmig/$(1).so: $$($(1)_OBJS) $$($(1)_MAP)
+	@mkdir -p $$(@D)
+	$$(if $(Q),@echo "  LD      $$@")
+	$(Q)$$(CC) $$(LDFLAGS) -shared -Wl,-z,defs -Wl,--version-script=$$($(1)_MAP) -o $$@ \
+		$$($(1)_OBJS) $$($(1)_LF)
+-include $$($(1)_OBJS:.o=.d)
+endef
+
 $(foreach p,$(PROGRAMS),$(eval $(call link_rule,$(p),$(BUILD)/bin)))
+$(foreach m,$(MODULES),$(eval $(call module_rule,$(m))))
 $(foreach t,$(UNIT_TESTS),$(eval $(call link_rule,$(t),$(BUILD)/tests)))
 ifeq ($(CROSS_COMPILE),)
 $(foreach b,$(BENCH_PROGRAMS),$(eval $(call link_rule,$(b),$(BUILD)/bench)))
@@ -115,6 +143,7 @@ $(foreach f,$(FUZZ_PROGRAMS),$(eval $(call link_rule,$(f),$(BUILD)/fuzz)))
 endif
 
 BIN_TARGETS := $(addprefix $(BUILD)/bin/,$(PROGRAMS))
+MODULE_TARGETS := $(patsubst %,$(BUILD)/lib/mcmig/%.so,$(MODULES))
 TEST_TARGETS := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
 ifeq ($(CROSS_COMPILE),)
 BENCH_TARGETS := $(addprefix $(BUILD)/bench/,$(BENCH_PROGRAMS))
@@ -124,7 +153,7 @@ endif
 	check-format format check-cross check-fresh demo bench install clean
 
 all: programs tests bench-tools
-programs: $(BIN_TARGETS)
+programs: $(BIN_TARGETS) $(MODULE_TARGETS)
 tests: $(TEST_TARGETS)
 bench-tools: $(BENCH_TARGETS)
 
@@ -170,6 +199,8 @@ bench: deps all
 install: programs
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin
 	$(Q)$(foreach b,$(INSTALL_BIN),install -m 0755 $(BUILD)/bin/$(b) $(DESTDIR)$(PREFIX)/bin/$(b) &&) true
+	$(Q)install -d $(DESTDIR)$(MODULEDIR)
+	$(Q)$(foreach m,$(MODULES),install -m 0644 $(BUILD)/lib/mcmig/$(m).so $(DESTDIR)$(MODULEDIR)/$(m).so &&) true
 	$(Q)$(foreach d,$(INSTALL_DATA),install -D -m 0644 $(word 1,$(subst :, ,$(d))) $(DESTDIR)$(PREFIX)/$(word 2,$(subst :, ,$(d))) &&) true
 
 clean:

@@ -33,22 +33,24 @@ test_mcmigd_config_SRCS := tests/unit/test_mcmigd_config.c agent/mcmigd-config.c
 test_mcmigd_config_PKGS := cmocka glib-2.0
 test_mcmigd_config_CPPFLAGS := -Itests/unit
 
-# mcmigd links the other areas' backends (hal/modem-qmi.mk: "programs that use
-# the modem HAL add the backends themselves"): it is built once they are all
-# in the tree, so that this branch stays green before they are merged.
-MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/modem-qmi.c hal/modem-qmi-helpers.c \
-	hal/modem-mbim.c hal/modem-mm.c \
+# mcmigd needs the other areas' parts: it is built once they are all in the
+# tree, so that this branch stays green before they are merged. The modem
+# backends are not linked: mcmigd loads the one the board names
+# (hal/modem-ops.c; modules in hal/modem-*.mk), so a QMI board never maps
+# libmm-glib.
+MCMIGD_BACKENDS := hal/modem-qmi.c hal/modem-qmi-helpers.c hal/modem-mbim.c hal/modem-mm.c
+MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/module.c \
 	hal/netdev-linux.c hal/netlink.c agent/sipreg.c agent/sipmsg.c agent/sipsub.c \
 	agent/reginfo.c agent/digest.c \
 	agent/card.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c hal/board.c
-ifeq ($(sort $(wildcard $(MCMIGD_OTHERS))),$(sort $(MCMIGD_OTHERS)))
+ifeq ($(sort $(wildcard $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS))),$(sort $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS)))
 PROGRAMS += mcmigd
 INSTALL_BIN += mcmigd
 mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/migrate.c agent/cmc.c \
 	agent/cmc-xml.c agent/store.c hal/util.c $(MCMIGD_OTHERS)
-mcmigd_CPPFLAGS := -DMCMIG_BOARDS_DIR=\"$(PREFIX)/share/mcmig/boards\"
-mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libcurl libxml-2.0 qmi-glib mbim-glib mm-glib \
-	libpcsclite libosip2
+mcmigd_CPPFLAGS := -DMCMIG_BOARDS_DIR=\"$(PREFIX)/share/mcmig/boards\" \
+	-DMCMIG_MODULE_DIR=\"$(MODULEDIR)\"
+mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libcurl libxml-2.0 libpcsclite libosip2
 endif
 
 # mcmigctl status | migrate | return (D-Bus to mcmigd).

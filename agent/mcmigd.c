@@ -28,6 +28,7 @@
 #include "mcmigd-config.h"
 #include "migrate.h"
 #include "modem.h"
+#include "module.h"
 #include "netdev.h"
 #include "primary.h"
 #include "sipreg.h"
@@ -782,6 +783,25 @@ static void on_card_ready(int err, const struct uicc_info *info, void *user_data
 			  info->impi);
 }
 
+/*
+ * The board's modem backend from its module (hal/modem-ops.c), so that only
+ * that backend's libraries are mapped. MCMIG_MODULE_DIR names another
+ * directory: the build tree's for the tests (mcmigd(8), ENVIRONMENT).
+ */
+static int load_modem(struct daemon *d)
+{
+	const char *dir = getenv("MCMIG_MODULE_DIR");
+	char err[MODULE_ERR_MAX];
+	int ret;
+
+	if (!dir || !dir[0])
+		dir = MCMIG_MODULE_DIR;
+	ret = modem_ops_load(dir, d->cfg.modem.backend, &d->modem_ops, err, sizeof(err));
+	if (ret < 0)
+		g_critical("modem backend %s: %s", d->cfg.modem.backend, err);
+	return ret;
+}
+
 static int setup(struct daemon *d)
 {
 	struct uicc_config ucfg = {
@@ -829,11 +849,9 @@ static int setup(struct daemon *d)
 	ret = primary_setup(d);
 	if (ret < 0)
 		return ret;
-	d->modem_ops = modem_ops_find(d->cfg.modem.backend);
-	if (!d->modem_ops) {
-		g_critical("modem backend %s not built in", d->cfg.modem.backend);
-		return -ENOENT;
-	}
+	ret = load_modem(d);
+	if (ret < 0)
+		return ret;
 	d->modem_ev.serving_changed = ev_serving_changed;
 	d->modem_ev.pdn_dropped = ev_pdn_dropped;
 	d->modem_ev.vanished = ev_vanished;

@@ -7,3 +7,8 @@ INTEGRATION_TESTS += tests/integration/modem-mm.sh
 UNIT_TESTS += test_modem_mm
 test_modem_mm_SRCS := tests/unit/test_modem_mm.c hal/modem.c hal/util.c
 test_modem_mm_PKGS := cmocka mm-glib
+# The backend as mcmigd loads it (hal/modem-ops.c): MODULEDIR/modem-mm.so.
+MODULES += modem-mm
+modem-mm_SRCS := hal/modem-mm.c hal/modem.c hal/util.c
+modem-mm_PKGS := mm-glib gio-2.0 glib-2.0
+modem-mm_MAP := hal/modem-module.map

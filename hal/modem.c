@@ -2,7 +2,7 @@
 /*
  * The modem HAL's plain types: credential wiping, names and their parsers
  * (the names are those of configuration and the CMS documents). Linked by every
- * backend and its test drivers; modem_ops_find() is in hal/modem-ops.c.
+ * backend and its test drivers; modem_ops_load() is in hal/modem-ops.c.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -159,12 +159,20 @@ struct modem_ops {
 	void (*close)(struct modem *m);
 };
 
+/* Each backend file's one export; its module (hal/modem-*.mk) exports only it. */
 extern const struct modem_ops modem_qmi_ops;
 extern const struct modem_ops modem_mbim_ops;
 extern const struct modem_ops modem_mm_ops;
 
-/* The backend named @name ("qmi", "mbim", "mm"), or NULL (hal/modem-ops.c). */
-const struct modem_ops *modem_ops_find(const char *name);
+/*
+ * Loads the backend @name ("qmi", "mbim", "mm") from its module
+ * @dir/modem-@name.so (hal/modem-ops.c): 0 with *@ops, valid until exit; or
+ * -EINVAL (not a backend name), -ENOENT (no module, or no ops in it),
+ * -ENOEXEC (not loadable, or another backend's) with @err naming the module
+ * and saying dlerror()'s reason (hal/module.h: MODULE_ERR_MAX is enough).
+ */
+int modem_ops_load(const char *dir, const char *name, const struct modem_ops **ops, char *err,
+		   size_t err_len);
 
 void modem_pdn_params_wipe(struct modem_pdn_params *p);
 const char *modem_ip_type_str(enum modem_ip_type t);

@@ -28,6 +28,9 @@ T_CLEANUP=()
 T_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 T_BUILD=${MCMIG_BUILD:-build}
 case "$T_BUILD" in /*) ;; *) T_BUILD="$T_TOP/$T_BUILD" ;; esac
+# mcmigd loads its modem backend from the build tree, not from an install
+# (mcmigd(8), ENVIRONMENT).
+export MCMIG_MODULE_DIR=$T_BUILD/lib/mcmig
 
 t_init() {
 	T_NAME=$1

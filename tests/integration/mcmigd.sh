@@ -172,6 +172,13 @@ start_agent() {
 start_agent agent idle-on-primary || die "mcmigd up and idle"
 t_ok "mcmigd up, idle on the primary"
 
+# Only the board's modem backend is mapped (issue 10): its module, not the
+# others' nor libmm-glib. (Debian 12's libqmi-glib itself needs libmbim-glib.)
+maps=/proc/$(t_pid agent)/maps
+t_check "the QMI backend is mapped from its module" grep -q "$MCMIG_MODULE_DIR/modem-qmi\.so$" "$maps"
+t_check "neither the MBIM nor the ModemManager backend, nor libmm-glib, is mapped" \
+	bash -c "! grep -E '/(modem-mbim\.so|modem-mm\.so|libmm-glib[^/]*)$' '$maps'"
+
 # The shipped interface description (agent/org.mcmig.Agent1.xml) against what
 # mcmigd exports (Introspectable.Introspect on its object).
 IFACE_PY=tests/integration/dbus-iface.py
