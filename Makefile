@@ -19,6 +19,7 @@
 #   MODULES += name         name_SRCS, name_PKGS, name_LIBS as above; built with -fPIC into
 #                           $(BUILD)/lib/mcmig/name.so, exporting only what name_MAP lists,
 #                           installed into MODULEDIR (mcmigd dlopens them: hal/module.c)
+#   HELPERS += name         programs mcmigd starts: $(BUILD)/lib/mcmig/name, installed into MODULEDIR
 #   INSTALL_BIN += name     INSTALL_DATA += src:dest-relative-to-PREFIX
 
 .DEFAULT_GOAL := all
@@ -27,8 +28,9 @@
 
 PREFIX ?= /usr/local
 DESTDIR ?=
-# Loadable modules (the modem backends). A Debian package may pass the
-# multiarch directory: LIBDIR=/usr/lib/$(DEB_HOST_MULTIARCH).
+# Loadable modules (the modem backends) and the helper programs mcmigd starts.
+# A Debian package may pass the multiarch directory:
+# LIBDIR=/usr/lib/$(DEB_HOST_MULTIARCH).
 LIBDIR ?= $(PREFIX)/lib
 MODULEDIR ?= $(LIBDIR)/mcmig
 SYSCONFDIR ?= /etc
@@ -79,6 +81,7 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0)
 
 PROGRAMS :=
 MODULES :=
+HELPERS :=
 UNIT_TESTS :=
 BENCH_PROGRAMS :=
 INTEGRATION_TESTS :=
@@ -136,6 +139,7 @@ endef
 
 $(foreach p,$(PROGRAMS),$(eval $(call link_rule,$(p),$(BUILD)/bin)))
 $(foreach m,$(MODULES),$(eval $(call module_rule,$(m))))
+$(foreach h,$(HELPERS),$(eval $(call link_rule,$(h),$(BUILD)/lib/mcmig)))
 $(foreach t,$(UNIT_TESTS),$(eval $(call link_rule,$(t),$(BUILD)/tests)))
 ifeq ($(CROSS_COMPILE),)
 $(foreach b,$(BENCH_PROGRAMS),$(eval $(call link_rule,$(b),$(BUILD)/bench)))
@@ -143,7 +147,8 @@ $(foreach f,$(FUZZ_PROGRAMS),$(eval $(call link_rule,$(f),$(BUILD)/fuzz)))
 endif
 
 BIN_TARGETS := $(addprefix $(BUILD)/bin/,$(PROGRAMS))
-MODULE_TARGETS := $(patsubst %,$(BUILD)/lib/mcmig/%.so,$(MODULES))
+MODULE_TARGETS := $(patsubst %,$(BUILD)/lib/mcmig/%.so,$(MODULES)) \
+	$(addprefix $(BUILD)/lib/mcmig/,$(HELPERS))
 TEST_TARGETS := $(addprefix $(BUILD)/tests/,$(UNIT_TESTS))
 ifeq ($(CROSS_COMPILE),)
 BENCH_TARGETS := $(addprefix $(BUILD)/bench/,$(BENCH_PROGRAMS))
@@ -201,6 +206,7 @@ install: programs
 	$(Q)$(foreach b,$(INSTALL_BIN),install -m 0755 $(BUILD)/bin/$(b) $(DESTDIR)$(PREFIX)/bin/$(b) &&) true
 	$(Q)install -d $(DESTDIR)$(MODULEDIR)
 	$(Q)$(foreach m,$(MODULES),install -m 0644 $(BUILD)/lib/mcmig/$(m).so $(DESTDIR)$(MODULEDIR)/$(m).so &&) true
+	$(Q)$(foreach h,$(HELPERS),install -m 0755 $(BUILD)/lib/mcmig/$(h) $(DESTDIR)$(MODULEDIR)/$(h) &&) true
 	$(Q)$(foreach d,$(INSTALL_DATA),install -D -m 0644 $(word 1,$(subst :, ,$(d))) $(DESTDIR)$(PREFIX)/$(word 2,$(subst :, ,$(d))) &&) true
 
 clean:

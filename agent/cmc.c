@@ -525,6 +525,16 @@ void cmc_free(struct cmc *c)
 	curl_global_cleanup();
 }
 
+static void start(struct cmc *c, cmc_done_cb cb, void *user_data)
+{
+	c->busy = true;
+	c->cb = cb;
+	c->user_data = user_data;
+	c->attempts = 0;
+	/* Never from inside this call: the first attempt starts from the loop. */
+	c->start_id = g_idle_add(start_attempt, c);
+}
+
 int cmc_fetch(struct cmc *c, const struct cmc_request *req, cmc_done_cb cb, void *user_data)
 {
 	int ret;
@@ -534,12 +544,22 @@ int cmc_fetch(struct cmc *c, const struct cmc_request *req, cmc_done_cb cb, void
 	ret = cmc_xml_build_request(req, &c->body, &c->body_len);
 	if (ret < 0)
 		return ret;
-	c->busy = true;
-	c->cb = cb;
-	c->user_data = user_data;
-	c->attempts = 0;
-	/* Never from inside this call: the first attempt starts from the loop. */
-	c->start_id = g_idle_add(start_attempt, c);
+	start(c, cb, user_data);
+	return 0;
+}
+
+int cmc_post(struct cmc *c, const uint8_t *body, size_t len, cmc_done_cb cb, void *user_data)
+{
+	if (c->busy)
+		return -EBUSY;
+	if (!len || len > CMC_XML_MAX_DOC)
+		return -EMSGSIZE;
+	c->body = malloc(len);
+	if (!c->body)
+		return -ENOMEM;
+	memcpy(c->body, body, len);
+	c->body_len = len;
+	start(c, cb, user_data);
 	return 0;
 }
 

@@ -47,6 +47,12 @@ void cmc_free(struct cmc *c);
  * from the main loop, never from inside this call.
  */
 int cmc_fetch(struct cmc *c, const struct cmc_request *req, cmc_done_cb cb, void *user_data);
+/*
+ * The same with the request document already built (cmc_xml_build_request()):
+ * @body is copied. -EMSGSIZE when empty or above CMC_XML_MAX_DOC. What
+ * agent/cmc-helper.c runs for mcmigd.
+ */
+int cmc_post(struct cmc *c, const uint8_t *body, size_t len, cmc_done_cb cb, void *user_data);
 /* Ends the pending fetch: its callback gets -ECANCELED. */
 void cmc_cancel(struct cmc *c);
 

@@ -46,12 +46,25 @@ MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/module.c \
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS))),$(sort $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS)))
 PROGRAMS += mcmigd
 INSTALL_BIN += mcmigd
-mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/migrate.c agent/cmc.c \
-	agent/cmc-xml.c agent/store.c hal/util.c $(MCMIGD_OTHERS)
+mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/migrate.c agent/cmc-proc.c \
+	agent/cmc-result.c agent/cmc-xml.c agent/store.c hal/util.c $(MCMIGD_OTHERS)
 mcmigd_CPPFLAGS := -DMCMIG_BOARDS_DIR=\"$(PREFIX)/share/mcmig/boards\" \
 	-DMCMIG_MODULE_DIR=\"$(MODULEDIR)\"
-mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libcurl libxml-2.0 libpcsclite libosip2
+mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 libpcsclite libosip2
+# HTTPS to the CMS (agent/cmc.c) runs in this helper, started for each fetch
+# (agent/cmc-proc.c): libcurl's TLS libraries are never mapped in mcmigd.
+HELPERS += mcmig-cmc
+mcmig-cmc_SRCS := agent/cmc-helper.c agent/cmc.c agent/cmc-result.c agent/cmc-xml.c hal/modem.c \
+	hal/util.c
+mcmig-cmc_PKGS := glib-2.0 libcurl libxml-2.0
 endif
+
+# The helper's answer to mcmigd (agent/cmc-result.c).
+UNIT_TESTS += test_cmc_result
+test_cmc_result_SRCS := tests/unit/test_cmc_result.c agent/cmc-result.c agent/cmc-xml.c \
+	hal/modem.c hal/util.c
+test_cmc_result_PKGS := cmocka libxml-2.0
+test_cmc_result_CPPFLAGS := -Itests/unit
 
 # mcmigctl status | migrate | return (D-Bus to mcmigd).
 mcmigctl_SRCS += agent/ctl-daemon.c agent/ctl-bus.c

@@ -23,7 +23,7 @@
 
 #include "board.h"
 #include "card.h"
-#include "cmc.h"
+#include "cmc-proc.h"
 #include "linkwatch.h"
 #include "mcmigd-config.h"
 #include "migrate.h"
@@ -66,7 +66,7 @@ struct daemon {
 	struct mcmigd_config cfg;
 	GMainLoop *loop;
 	struct store *store;
-	struct cmc *cmc;
+	struct cmc_proc *cmc;
 	struct card *card;
 	const struct modem_ops *modem_ops;
 	struct modem *modem;
@@ -306,12 +306,12 @@ static void env_changed(void *ctx, enum migrate_state old, enum migrate_state ne
 
 static int env_cmc_fetch(void *ctx, const struct cmc_request *req, cmc_done_cb cb, void *ud)
 {
-	return cmc_fetch(ctx, req, cb, ud);
+	return cmc_proc_fetch(ctx, req, cb, ud);
 }
 
 static void env_cmc_cancel(void *ctx)
 {
-	cmc_cancel(ctx);
+	cmc_proc_cancel(ctx);
 }
 
 static const struct migrate_cmc_ops cmc_ops = { env_cmc_fetch, env_cmc_cancel };
@@ -784,19 +784,27 @@ static void on_card_ready(int err, const struct uicc_info *info, void *user_data
 }
 
 /*
+ * Where the modem backends and the configuration helper are:
+ * MCMIG_MODULE_DIR names another directory than the installed one, the build
+ * tree's for the tests (mcmigd(8), ENVIRONMENT).
+ */
+static const char *module_dir(void)
+{
+	const char *dir = getenv("MCMIG_MODULE_DIR");
+
+	return dir && dir[0] ? dir : MCMIG_MODULE_DIR;
+}
+
+/*
  * The board's modem backend from its module (hal/modem-ops.c), so that only
- * that backend's libraries are mapped. MCMIG_MODULE_DIR names another
- * directory: the build tree's for the tests (mcmigd(8), ENVIRONMENT).
+ * that backend's libraries are mapped.
  */
 static int load_modem(struct daemon *d)
 {
-	const char *dir = getenv("MCMIG_MODULE_DIR");
 	char err[MODULE_ERR_MAX];
 	int ret;
 
-	if (!dir || !dir[0])
-		dir = MCMIG_MODULE_DIR;
-	ret = modem_ops_load(dir, d->cfg.modem.backend, &d->modem_ops, err, sizeof(err));
+	ret = modem_ops_load(module_dir(), d->cfg.modem.backend, &d->modem_ops, err, sizeof(err));
 	if (ret < 0)
 		g_critical("modem backend %s: %s", d->cfg.modem.backend, err);
 	return ret;
@@ -810,6 +818,7 @@ static int setup(struct daemon *d)
 	};
 	char err[256];
 	struct partner_config valid[PCFG_PROFILE_MAX];
+	char *helper;
 	size_t n, i;
 	int ret;
 
@@ -831,7 +840,10 @@ static int setup(struct daemon *d)
 			  pcfg_source_str(valid[i].source));
 		partner_config_clear(&valid[i]);
 	}
-	ret = cmc_new(&d->cmc, &d->cfg.cmc);
+	/* HTTPS in a helper of its own (agent/cmc-proc.h): no TLS library here. */
+	helper = g_build_filename(module_dir(), "mcmig-cmc", NULL);
+	ret = cmc_proc_new(&d->cmc, helper, &d->cfg.cmc);
+	g_free(helper);
 	if (ret < 0) {
 		g_critical("configuration management client: %s", g_strerror(-ret));
 		return ret;
@@ -897,7 +909,7 @@ static void teardown(struct daemon *d)
 	if (d->modem_ops)
 		d->modem_ops->close(d->modem);
 	card_free(d->card);
-	cmc_free(d->cmc);
+	cmc_proc_free(d->cmc);
 	store_close(d->store);
 }
 

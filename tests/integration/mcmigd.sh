@@ -219,6 +219,10 @@ rec=$T_RUN/state/partners/urn_3amcmig_3asystem_3apartner-b.xml
 t_check "partner record is 0600" test "$(stat -c %a "$rec" 2>/dev/null)" = 600
 t_check "mcmig.conf (the primary's configuration) untouched" \
 	test "$(sha256sum <"$T_RUN/mcmig.conf")" = "$conf_sum"
+# Two fetches over HTTPS, yet no TLS stack in mcmigd: its helper mcmig-cmc
+# (agent/cmc-proc.c) did them (issue 10).
+t_check "after two fetches mcmigd maps neither libcurl nor a TLS library" \
+	bash -c "! grep -E '/(libcurl|libssl|libcrypto|libgnutls|libnettle)[^/]*$' '$maps'"
 
 t_stop agent
 start_agent agent2 partner-config-stored
