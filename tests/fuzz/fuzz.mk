@@ -26,6 +26,8 @@ replay_$(1)_CPPFLAGS := $(4) -DFUZZ_CORPUS=\"tests/fuzz/corpus/$(1)\"
 endef
 
 $(eval $(call fuzz_harness,cmc_xml,agent/cmc-xml.c agent/store.c hal/modem.c hal/util.c,libxml-2.0))
+$(eval $(call fuzz_harness,cmc_result,agent/cmc-result.c agent/cmc-xml.c hal/modem.c hal/util.c,\
+	libxml-2.0))
 $(eval $(call fuzz_harness,sipmsg,agent/sipmsg.c agent/digest.c hal/util.c,libosip2))
 $(eval $(call fuzz_harness,digest,agent/digest.c hal/util.c,libosip2))
 $(eval $(call fuzz_harness,uicc_codec,hal/uicc-codec.c hal/util.c))
