@@ -6,8 +6,10 @@
 # seconds (default 20) idle-on-primary, then the same registered-at-partner
 # (Expires 600: the refresh is 300 s away): the context switches of all of
 # mcmigd's threads (/proc/PID/task/*/status) and, when strace is there, the
-# system calls made meanwhile; VmRSS, PSS and anonymous memory (p_mem) and
-# the largest mappings. In the same run, ModemManager in its test mode (as
+# system calls made meanwhile; VmRSS, PSS and anonymous memory (p_mem), what
+# the library families of the footprint choices keep resident (p_families:
+# the modem backend, libcurl and the TLS stacks, which the helper mcmig-cmc
+# maps instead, the XML parser, GLib) and the largest mappings. In the same run, ModemManager in its test mode (as
 # tests/integration/modem-mm.sh: private bus, --test-session --test-enable
 # --no-auto-scan --test-no-udev, one modem of the generic plugin on at-emu,
 # enabled, then left idle; started before the first window so that every
@@ -84,6 +86,25 @@ if command -v ModemManager >/dev/null && [ -x "$T_BUILD/bench/at-emu" ]; then
 	fi
 fi
 
+# p_families PID: resident KiB of the library families the footprint
+# choices are about, "none" for a family not mapped at all.
+p_families() {
+	awk -v all="modem backend modules=/modem-[a-z]+[.]so$
+modem libraries (libqmi, libmbim, libmm-glib)=/lib(qmi|mbim|mm)-glib[^/]*$
+libcurl=/libcurl[^/]*$
+TLS: OpenSSL (libssl, libcrypto)=/lib(ssl|crypto)[.]so[^/]*$
+TLS: GnuTLS (+nettle, hogweed, p11-kit)=/lib(gnutls|nettle|hogweed|p11-kit)[.]so[^/]*$
+krb5, ldap, ssh2, rtmp=/lib(krb5|k5crypto|gssapi_krb5|ldap|lber|ssh2|rtmp|sasl2)[^/]*$
+XML: libxml2 (+icu, libstdc++, lzma)=/lib(xml2|icuuc|icudata|stdc[+][+]|lzma)[.]so[^/]*$
+GLib, GObject, GIO (+mount, blkid, selinux, pcre2, ffi)=/lib(glib|gobject|gio|gmodule)-2[.]0[.]so[^/]*$|/lib(mount|blkid|selinux|pcre2-8|ffi)[.]so[^/]*$" '
+	BEGIN { n = split(all, lines, "\n"); for (i = 1; i <= n; i++) {
+		split(lines[i], kv, "="); name[i] = kv[1]; re[i] = substr(lines[i], length(kv[1]) + 2) } }
+	/^[0-9a-f]+-[0-9a-f]+ / { f = $6 }
+	/^Rss:/ { for (i = 1; i <= n; i++) if (f ~ re[i]) { r[i] += $2; seen[i] = 1 } }
+	END { for (i = 1; i <= n; i++) printf "%-58s %s\n", name[i] ":", seen[i] ? r[i] : "none" }' \
+		"/proc/$1/smaps"
+}
+
 # idle_window LABEL: context switches over $secs seconds untouched, then (when
 # strace is there) what system calls the threads make over a few seconds
 # more: ptrace itself switches, so the two are not mixed.
@@ -115,6 +136,8 @@ idle_window() {
 	fi
 	echo "  VmRSS $rss KiB (anonymous $anon, file-backed $file), PSS $pss KiB, private $priv KiB;" \
 		"goals VmRSS <= 8192 KiB: $(p_verdict "$rss" 8192), PSS <= 4096 KiB: $(p_verdict "$pss" 4096)"
+	echo "  resident by family (KiB; issue 10: one backend's, no TLS stack):"
+	p_families "$pid" | sed 's/^/    /'
 	echo "  largest resident mappings (KiB):"
 	awk '/^[0-9a-f]+-[0-9a-f]+ / { f = ($6 == "") ? "[anonymous]" : $6 }
 		/^Rss:/ { r[f] += $2 } END { for (f in r) print r[f], f }' "/proc/$pid/smaps" |
