@@ -321,6 +321,10 @@ start_agent agent3 "" || die "mcmigd up again"
 waiter=$!
 "$CTL" watch >"$T_RUN/watch-left.out" 2>&1 &
 watcher=$!
+# watch prints the state once it follows the signals and the name; killing
+# the daemon before that (a loaded machine) would test a start-up error.
+t_wait_for "mcmigctl watch to follow the daemon" 10 test -s "$T_RUN/watch-left.out" ||
+	die "watch never printed the starting state: $(cat "$T_RUN/watch-left.out")"
 t_wait_for "the migration to be registering" 10 \
 	bash -c "'$CTL' status | grep -q '^state:   registering'" || die "registering for the kill"
 kill -KILL "$(t_pid agent3)"
