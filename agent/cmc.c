@@ -164,10 +164,10 @@ static void drop_easy(struct cmc *c)
 
 /*
  * The bearer token, read at request time from a file nobody else may read
- * (it is a secret: style.md). The Authorization header gets appended to
- * c->headers; every copy here is wiped.
+ * (it is a secret: style.md). Every copy here is wiped.
  */
-static int add_token(struct cmc *c, char *reason, size_t reason_len)
+int cmc_token_header(const char *token_file, struct curl_slist **headers, char *reason,
+		     size_t reason_len)
 {
 	char buf[CMC_TOKEN_MAX + 1];
 	char hdr[CMC_TOKEN_MAX + 32];
@@ -177,12 +177,10 @@ static int add_token(struct cmc *c, char *reason, size_t reason_len)
 	size_t len;
 	int fd, ret = 0;
 
-	if (!c->token_file)
-		return 0;
-	fd = open(c->token_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(token_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0) {
 		ret = -errno;
-		snprintf(reason, reason_len, "token file %s: %s", c->token_file, strerror(-ret));
+		snprintf(reason, reason_len, "token file %s: %s", token_file, strerror(-ret));
 		return ret;
 	}
 	if (fstat(fd, &sb) < 0 || (sb.st_mode & 077)) {
@@ -190,13 +188,13 @@ static int add_token(struct cmc *c, char *reason, size_t reason_len)
 		snprintf(reason, reason_len,
 			 "token file %s is accessible to others (mode %04o): "
 			 "it must be 0600",
-			 c->token_file, (unsigned int)(sb.st_mode & 07777));
+			 token_file, (unsigned int)(sb.st_mode & 07777));
 		goto out;
 	}
 	n = read(fd, buf, CMC_TOKEN_MAX + 1);
 	if (n < 0 || n > CMC_TOKEN_MAX) {
 		ret = n < 0 ? -errno : -EFBIG;
-		snprintf(reason, reason_len, "token file %s: %s", c->token_file,
+		snprintf(reason, reason_len, "token file %s: %s", token_file,
 			 n < 0 ? strerror(errno) : "larger than 4 KiB");
 		goto out;
 	}
@@ -209,22 +207,29 @@ static int add_token(struct cmc *c, char *reason, size_t reason_len)
 				    "0123456789-._~+/=") != len) {
 		ret = -EINVAL;
 		snprintf(reason, reason_len, "token file %s does not hold a bearer token",
-			 c->token_file);
+			 token_file);
 		goto out;
 	}
 	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", buf);
-	h = curl_slist_append(c->headers, hdr);
+	h = curl_slist_append(*headers, hdr);
 	if (!h) {
 		ret = -ENOMEM;
 		snprintf(reason, reason_len, "out of memory");
 		goto out;
 	}
-	c->headers = h;
+	*headers = h;
 out:
 	util_wipe(buf, sizeof(buf));
 	util_wipe(hdr, sizeof(hdr));
 	close(fd);
 	return ret;
+}
+
+static int add_token(struct cmc *c, char *reason, size_t reason_len)
+{
+	if (!c->token_file)
+		return 0;
+	return cmc_token_header(c->token_file, &c->headers, reason, reason_len);
 }
 
 static int setup_easy(struct cmc *c, char *reason, size_t reason_len)

@@ -56,6 +56,17 @@ int cmc_post(struct cmc *c, const uint8_t *body, size_t len, cmc_done_cb cb, voi
 /* Ends the pending fetch: its callback gets -ECANCELED. */
 void cmc_cancel(struct cmc *c);
 
+struct curl_slist;
+
+/*
+ * Appends "Authorization: Bearer <token>" (RFC 6750 2.1) read from
+ * @token_file to *@headers: the file must be 0600 or stricter and hold one
+ * b64token. -errno with @reason naming the file and what is wrong. The
+ * request code uses it, and `mcmigctl check` for its probe of the CMS.
+ */
+int cmc_token_header(const char *token_file, struct curl_slist **headers, char *reason,
+		     size_t reason_len);
+
 /* Attempts made by the last fetch (for tests and the timeline). */
 unsigned int cmc_attempts(const struct cmc *c);
 

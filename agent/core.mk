@@ -46,7 +46,7 @@ MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/module.c \
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS))),$(sort $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS)))
 PROGRAMS += mcmigd
 INSTALL_BIN += mcmigd
-mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/migrate.c agent/cmc-proc.c \
+mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/mcmigd-board.c agent/migrate.c agent/cmc-proc.c \
 	agent/cmc-result.c agent/cmc-xml.c agent/store.c hal/util.c $(MCMIGD_OTHERS)
 mcmigd_CPPFLAGS := -DMCMIG_BOARDS_DIR=\"$(PREFIX)/share/mcmig/boards\" \
 	-DMCMIG_MODULE_DIR=\"$(MODULEDIR)\"

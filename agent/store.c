@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ struct store {
 	int dir_fd; /* partners/ */
 	store_step_hook hook;
 	void *hook_data;
+	bool reader; /* store_open_reader(): nothing is written, created or removed */
 };
 
 static void step(struct store *st, enum store_step s)
@@ -34,9 +36,9 @@ static void step(struct store *st, enum store_step s)
 		st->hook(s, st->hook_data);
 }
 
-static int open_dir_at(int at, const char *name, int *fd)
+static int open_dir_at(int at, const char *name, bool create, int *fd)
 {
-	if (mkdirat(at, name, 0700) < 0 && errno != EEXIST)
+	if (create && mkdirat(at, name, 0700) < 0 && errno != EEXIST)
 		return -errno;
 	*fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	return *fd < 0 ? -errno : 0;
@@ -62,7 +64,7 @@ static void remove_temps(int dir_fd)
 	closedir(d);
 }
 
-int store_open(struct store **out, const char *dir, char *err, size_t err_len)
+static int open_store(struct store **out, const char *dir, bool reader, char *err, size_t err_len)
 {
 	struct store *st;
 	int ret;
@@ -73,23 +75,37 @@ int store_open(struct store **out, const char *dir, char *err, size_t err_len)
 		return -ENOMEM;
 	st->root_fd = -1;
 	st->dir_fd = -1;
-	ret = open_dir_at(AT_FDCWD, dir, &st->root_fd);
+	st->reader = reader;
+	ret = open_dir_at(AT_FDCWD, dir, !reader, &st->root_fd);
 	if (ret < 0) {
 		snprintf(err, err_len, "state directory %s: %s", dir, strerror(-ret));
 		goto fail;
 	}
-	ret = open_dir_at(st->root_fd, "partners", &st->dir_fd);
+	ret = open_dir_at(st->root_fd, "partners", !reader, &st->dir_fd);
 	if (ret < 0) {
 		snprintf(err, err_len, "state directory %s/partners: %s", dir, strerror(-ret));
 		goto fail;
 	}
-	remove_temps(st->root_fd);
-	remove_temps(st->dir_fd);
+	/* A reader beside the running daemon must not take its temporary file. */
+	if (!reader) {
+		remove_temps(st->root_fd);
+		remove_temps(st->dir_fd);
+	}
 	*out = st;
 	return 0;
 fail:
 	store_close(st);
 	return ret;
+}
+
+int store_open(struct store **out, const char *dir, char *err, size_t err_len)
+{
+	return open_store(out, dir, false, err, err_len);
+}
+
+int store_open_reader(struct store **out, const char *dir, char *err, size_t err_len)
+{
+	return open_store(out, dir, true, err, err_len);
 }
 
 void store_close(struct store *st)
@@ -259,6 +275,8 @@ int store_put(struct store *st, const struct partner_config *cfg)
 	size_t len;
 	int ret;
 
+	if (st->reader)
+		return -EROFS;
 	ret = store_record_name(cfg->partner_id, name, sizeof(name));
 	if (ret < 0)
 		return ret;
@@ -320,6 +338,8 @@ int store_remove(struct store *st, const char *partner_id)
 	char name[NAME_MAX + 1];
 	int ret;
 
+	if (st->reader)
+		return -EROFS;
 	ret = store_record_name(partner_id, name, sizeof(name));
 	if (ret < 0)
 		return ret;
@@ -409,6 +429,8 @@ static bool valid_file_name(const char *name)
 
 int store_put_file(struct store *st, const char *name, const void *data, size_t len)
 {
+	if (st->reader)
+		return -EROFS;
 	if (!valid_file_name(name))
 		return -EINVAL;
 	if (len > STORE_FILE_MAX)

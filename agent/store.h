@@ -46,6 +46,11 @@ typedef void (*store_report_fn)(const char *file, int err, const char *why, void
  * files of an interrupted write are removed.
  */
 int store_open(struct store **st, const char *dir, char *err, size_t err_len);
+/*
+ * Opens an existing store to read beside the daemon that owns it (mcmigctl
+ * check): nothing is created or removed; writes fail with -EROFS.
+ */
+int store_open_reader(struct store **st, const char *dir, char *err, size_t err_len);
 void store_close(struct store *st);
 void store_set_step_hook(struct store *st, store_step_hook hook, void *user_data);
 

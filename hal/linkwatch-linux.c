@@ -5,10 +5,12 @@
  * ENOBUFS, when events may have been lost), then kernel events only.
  */
 #include <errno.h>
+#include <linux/if.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -147,4 +149,29 @@ void linkwatch_free(struct linkwatch *lw)
 		g_source_remove(lw->watch);
 	close(lw->fd);
 	free(lw);
+}
+
+int linkwatch_query(const char *ifname, struct linkwatch_link *st)
+{
+	struct ifreq ifr = { 0 };
+	int fd, ret = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (strlen(ifname) >= sizeof(ifr.ifr_name))
+		return 0; /* no link has such a name */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		st->present = true;
+		st->admin_up = ifr.ifr_flags & IFF_UP;
+		/* IFF_LOWER_UP is above the 16 bits of ifr_flags: IFF_RUNNING is
+		 * the kernel's "operational" (RFC 2863 up), carrier included. */
+		st->carrier = ifr.ifr_flags & IFF_RUNNING;
+	} else if (errno != ENODEV) {
+		ret = -errno;
+	}
+	close(fd);
+	return ret;
 }

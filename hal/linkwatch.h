@@ -43,4 +43,11 @@ typedef void (*linkwatch_cb)(bool up, const char *why, void *user_data);
 int linkwatch_new(struct linkwatch **lw, const char *ifname, linkwatch_cb cb, void *user_data);
 void linkwatch_free(struct linkwatch *lw); /* NULL accepted */
 
+/*
+ * The state of @ifname now, once, without a watch (SIOCGIFFLAGS in the
+ * caller's network namespace): for a check on demand. A missing link is
+ * not an error (present false); -errno only if the socket fails.
+ */
+int linkwatch_query(const char *ifname, struct linkwatch_link *st);
+
 #endif

@@ -121,6 +121,46 @@ static void test_roundtrip(void **state)
 	store_close(st);
 }
 
+/*
+ * The reader beside the daemon (mcmigctl check): creates nothing, writes
+ * nothing, and leaves the daemon's temporary file of a write in progress.
+ */
+static void test_reader(void **state)
+{
+	struct fixture *f = *state;
+	struct partner_config in, out;
+	char why[CMC_XML_ERRMSG_MAX], temp[160];
+	struct store *st;
+	size_t n;
+	int fd;
+
+	assert_int_equal(store_open_reader(&st, f->path, why, sizeof(why)), -ENOENT);
+	assert_non_null(strstr(why, f->path));
+	assert_int_equal(access(f->path, F_OK), -1);
+	assert_int_equal(store_open(&st, f->path, why, sizeof(why)), 0);
+	version(&in, "v1@x</impi>", "2026-11-28T22:00:00Z");
+	assert_int_equal(store_put(st, &in), 0);
+	store_close(st);
+	snprintf(temp, sizeof(temp), "%s/partners/.tmp-inflight", f->path);
+	fd = open(temp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+
+	assert_int_equal(store_open_reader(&st, f->path, why, sizeof(why)), 0);
+	assert_int_equal(access(temp, F_OK), 0);
+	assert_int_equal(store_load_all(st, NOW, &out, 1, &n, NULL, NULL), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(out.impi, "v1@x");
+	partner_config_clear(&out);
+	assert_int_equal(store_put(st, &in), -EROFS);
+	assert_int_equal(store_put_file(st, "migration", "x", 1), -EROFS);
+	assert_int_equal(store_remove(st, ID), -EROFS);
+	assert_int_equal(store_get(st, ID, NOW, &out, why, sizeof(why)), 0);
+	partner_config_clear(&out);
+	partner_config_clear(&in);
+	store_close(st);
+}
+
 static void test_primary_untouched(void **state)
 {
 	static const char primary[] = "[primary]\ncms-url=https://cms.primary.example:8443\n";
@@ -275,6 +315,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_primary_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_at_every_step, setup, teardown),
