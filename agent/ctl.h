@@ -20,6 +20,7 @@ struct ctl_command {
 	int (*main)(int argc, char **argv);
 };
 
+extern const struct ctl_command ctl_check_command;
 extern const struct ctl_command ctl_card_command;
 extern const struct ctl_command ctl_register_command;
 extern const struct ctl_command ctl_status_command;

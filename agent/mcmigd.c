@@ -25,6 +25,7 @@
 #include "card.h"
 #include "cmc-proc.h"
 #include "linkwatch.h"
+#include "mcmigd-board.h"
 #include "mcmigd-config.h"
 #include "migrate.h"
 #include "modem.h"
@@ -51,6 +52,7 @@ static const char introspection[] =
 	"  <method name='Migrate'><arg name='partner' type='s' direction='in'/></method>"
 	"  <method name='Fetch'><arg name='partner' type='s' direction='in'/></method>"
 	"  <method name='Return'/>"
+	"  <method name='Check'><arg name='checks' type='a(ssss)' direction='out'/></method>"
 	"  <property name='State' type='s' access='read'/>"
 	"  <property name='Reason' type='s' access='read'/>"
 	"  <property name='Partner' type='s' access='read'/>"
@@ -549,6 +551,132 @@ static void modem_reopen_later(struct daemon *d, const char *why)
 		d->reopen_id = g_timeout_add_seconds(MCMIGD_REOPEN_S, modem_reopen, d);
 }
 
+/* ---- Check(): what only mcmigd can tell (mcmigctl check asks for it) ---- */
+
+/*
+ * The modem is mcmigd's (opened through its proxy, the serving network from
+ * its indications) and so is the watch of the primary PDN: these three rows
+ * come from here. Each row: (check, ok|warn|fail, what was found, remedy).
+ */
+struct check_call {
+	GDBusMethodInvocation *inv;
+	GVariantBuilder rows;
+	const struct primary_config *primary; /* PLMNs to compare the serving one with */
+	char primary_row[3][256];	      /* added after the serving network's */
+};
+
+static void check_row(GVariantBuilder *b, const char *name, const char *result, const char *detail,
+		      const char *remedy)
+{
+	g_variant_builder_add(b, "(ssss)", name, result, detail, remedy ? remedy : "");
+}
+
+/* The primary PDN's netdev now (linkwatch_query), whether the trigger watches it or not. */
+static void check_primary_pdn(const struct daemon *d, struct check_call *cc)
+{
+	char(*r)[256] = cc->primary_row;
+	const char *ifname = d->cfg.primary.netdev;
+	struct linkwatch_link st;
+	char why[64];
+	int ret;
+
+	snprintf(r[0], sizeof(r[0]), "warn");
+	if (!ifname[0]) {
+		snprintf(r[1], sizeof(r[1]), "not checked: [primary] netdev is not set");
+		snprintf(r[2], sizeof(r[2]),
+			 "name the primary PDN's netdev in [primary] netdev= (mcmig.conf(5))");
+		return;
+	}
+	ret = linkwatch_query(ifname, &st);
+	if (ret < 0) {
+		snprintf(r[1], sizeof(r[1]), "%s: %s", ifname, g_strerror(-ret));
+		r[2][0] = '\0';
+		return;
+	}
+	if (linkwatch_link_up(&st, why, sizeof(why))) {
+		snprintf(r[0], sizeof(r[0]), "ok");
+		snprintf(r[1], sizeof(r[1]), "%s up", ifname);
+		r[2][0] = '\0';
+		return;
+	}
+	/* Not a FAIL: the "primary unreachable" trigger migrates exactly then,
+	 * with a stored partner configuration (the CMS line says if it can). */
+	snprintf(r[1], sizeof(r[1]), "%s: %s", ifname, why);
+	snprintf(r[2], sizeof(r[2]),
+		 "bring the primary PDN up (the board's connection manager); the CMS is "
+		 "reached over it");
+}
+
+static bool check_primary_plmn(const struct primary_config *p, const struct modem_serving *s)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_plmn; i++)
+		if (!strcmp(p->plmn[i].mcc, s->mcc) && !strcmp(p->plmn[i].mnc, s->mnc))
+			return true;
+	return p->n_plmn == 0;
+}
+
+static void check_serving_done(int err, const char *reason, const struct modem_serving *s, void *ud)
+{
+	struct check_call *cc = ud;
+	char detail[256];
+
+	if (err < 0) {
+		snprintf(detail, sizeof(detail), "not read: %s",
+			 err == -ECANCELED ? "the modem was closed" :
+			 reason		   ? reason :
+					     g_strerror(-err));
+		check_row(&cc->rows, "serving network", "fail", detail,
+			  "check the modem (mmcli/qmicli -p) and retry");
+	} else if (s->reg != MODEM_REG_HOME && s->reg != MODEM_REG_ROAMING) {
+		snprintf(detail, sizeof(detail), "not registered (%s)",
+			 modem_reg_state_str(s->reg));
+		check_row(&cc->rows, "serving network", "fail", detail,
+			  "the partner PDN needs an LTE attach: check the antenna, the SIM's "
+			  "subscription and the network");
+	} else {
+		int n = snprintf(detail, sizeof(detail), "%s-%s registered (%s)", s->mcc, s->mnc,
+				 modem_reg_state_str(s->reg));
+
+		if (s->has_tac && n > 0 && (size_t)n < sizeof(detail))
+			snprintf(detail + n, sizeof(detail) - (size_t)n, ", TAC %u", s->tac);
+		if (check_primary_plmn(cc->primary, s))
+			check_row(&cc->rows, "serving network", "ok", detail, NULL);
+		else
+			check_row(&cc->rows, "serving network", "warn", detail,
+				  "not one of the primary's PLMNs ([primary] plmn=): the "
+				  "\"primary unreachable\" trigger counts this as unreachable");
+	}
+	check_row(&cc->rows, "primary PDN", cc->primary_row[0], cc->primary_row[1],
+		  cc->primary_row[2]);
+	g_dbus_method_invocation_return_value(cc->inv, g_variant_new("(a(ssss))", &cc->rows));
+	g_free(cc);
+}
+
+static void check_call(struct daemon *d, GDBusMethodInvocation *inv)
+{
+	struct check_call *cc = g_new0(struct check_call, 1);
+	char detail[MCMIGD_PATH_MAX + 64];
+
+	cc->inv = inv;
+	cc->primary = &d->cfg.primary;
+	g_variant_builder_init(&cc->rows, G_VARIANT_TYPE("a(ssss)"));
+	check_primary_pdn(d, cc);
+	if (!d->modem_open) {
+		check_row(&cc->rows, "modem", "fail", d->not_ready[0] ? d->not_ready : "not open",
+			  "check the modem's control node and its proxy (qmi-proxy, mbim-proxy "
+			  "or ModemManager); mcmigd retries every 5 s");
+		check_serving_done(-ENODEV, "no modem", NULL, cc);
+		return;
+	}
+	snprintf(detail, sizeof(detail), "%s %s open%s%s%s", d->cfg.modem.backend,
+		 d->cfg.modem.device, d->cfg.modem_proxy[0] ? " (proxy " : "", d->cfg.modem_proxy,
+		 d->cfg.modem_proxy[0] ? ")" : "");
+	check_row(&cc->rows, "modem", "ok", detail, NULL);
+	d->modem_ops->get_serving(d->modem, check_serving_done, cc);
+}
+
 /* ---- D-Bus ---- */
 
 static void method_call(GDBusConnection *conn, const gchar *sender, const gchar *path,
@@ -559,6 +687,11 @@ static void method_call(GDBusConnection *conn, const gchar *sender, const gchar 
 	const gchar *partner = NULL;
 	int ret;
 
+	/* Answers with or without a state machine: it says why there is none. */
+	if (strcmp(method, "Check") == 0) {
+		check_call(d, inv);
+		return;
+	}
 	if (!d->fsm) {
 		g_dbus_method_invocation_return_dbus_error(
 			inv, MCMIGD_ERROR_NOTREADY, d->not_ready[0] ? d->not_ready : "starting");
@@ -715,57 +848,23 @@ static int load_config(const char *path, struct mcmigd_config *cfg)
 	return ret;
 }
 
-static void take(char *dst, size_t size, const char *board_value)
-{
-	if (!dst[0] && board_value[0])
-		util_strlcpy(dst, board_value, size);
-}
-
 /*
  * Board data (boards/<id>.conf, hal/board.h): the modem, the partner PDN's
- * netdev and the reader, unless mcmig.conf names them itself. Used when
- * [agent] board= is set or [modem] is not.
+ * netdev and the reader, unless mcmig.conf names them itself.
  */
 static int apply_board(struct mcmigd_config *c)
 {
-	char err[BOARD_ERR_MAX];
-	struct board b;
+	char err[BOARD_ERR_MAX], desc[2 * BOARD_STR_MAX + 4];
 	int ret;
 
-	if (!c->board[0] && mcmigd_config_has_modem(c))
-		return 0;
-	ret = board_select(c->boards_dir[0] ? c->boards_dir : MCMIG_BOARDS_DIR,
-			   c->board[0] ? c->board : NULL, NULL, &b, err, sizeof(err));
+	ret = mcmigd_config_apply_board(c, MCMIG_BOARDS_DIR, &netdev_linux_ops, desc, sizeof(desc),
+					err, sizeof(err));
 	if (ret < 0) {
 		fprintf(stderr, "mcmigd: board: %s\n", err);
 		return ret;
 	}
-	g_message("board %s (%s)", b.id, b.name);
-	if (!mcmigd_config_has_modem(c)) {
-		take(c->modem_backend, sizeof(c->modem_backend), b.modem_backend);
-		take(c->modem_device, sizeof(c->modem_device), b.modem_device);
-	}
-	take(c->modem_proxy, sizeof(c->modem_proxy), b.modem_proxy);
-	take(c->modem_bus, sizeof(c->modem_bus), b.modem_bus);
-	if (!c->modem_netdev[0]) {
-		/* The board's partner link comes with its mux data (board.h). */
-		c->modem.mux_id = b.netdev_partner_mux_id;
-		c->modem.shared = b.netdev_primary_mux_id != 0;
-		c->modem.data_iface = b.modem_data_iface;
-		if (board_link(&b, &c->modem_link)) {
-			util_strlcpy(c->modem_link_parent, b.netdev_parent,
-				     sizeof(c->modem_link_parent));
-			c->modem_link.parent = c->modem_link_parent;
-			c->modem_link.name = NULL; /* the backend names each PDN's link */
-			c->modem.link = &c->modem_link;
-			c->modem.link_ops = &netdev_linux_ops;
-		}
-	}
-	take(c->modem_netdev, sizeof(c->modem_netdev), b.netdev_partner);
-	take(c->card_reader, sizeof(c->card_reader), b.uicc_reader);
-	if (!c->modem.timeout_ms)
-		c->modem.timeout_ms = b.modem_timeout_ms;
-	mcmigd_config_finish(c);
+	if (desc[0])
+		g_message("board %s", desc);
 	return 0;
 }
 

@@ -38,6 +38,8 @@ offers "mcmigctl migrate --t" --timeout
 offers "mcmigctl migrate --partner " ""
 offers "mcmigctl register --transport " tcp udp
 offers "mcmigctl watch --j" --json
+offers "mcmigctl ch" check
+offers "mcmigctl check --" --config --help --json --session --timeout
 
 # Every command mcmigctl lists is completed, and every option its --help names.
 commands=$("$CTL" help | sed -n 's/^  \([a-z]*\) .*/\1/p')

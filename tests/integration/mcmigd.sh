@@ -200,6 +200,11 @@ says "migrate by user nobody is refused by the bus policy" 3 \
 t_check "and it says to run it as root" grep -qF "run it as root" "$T_RUN/says.out"
 says "status by user nobody (the policy lets anyone read)" 0 "state:   idle-on-primary" \
 	"${as_nobody[@]}" /proc/self/fd/9 status
+# Check only reads: the policy lets anyone call it (the configuration, nobody's
+# to read here, fails; the daemon's part answers).
+says "check by user nobody (the policy lets anyone call Check)" 1 \
+	"OK    mcmigd           org.mcmig.Agent1 on the session bus" \
+	"${as_nobody[@]}" MCMIG_BUS=session /proc/self/fd/9 check -c /nonexistent
 exec 9<&-
 
 out=$("$CTL" migrate --partner "$PARTNER" --json)
