@@ -23,7 +23,9 @@
 # Per component: RUN_DIR/<c>.conf (rendered), <c>.log, <c>.pid; SIP DB state
 # in RUN_DIR/<c>-sipdb.state. Stop kills exactly the PID in <c>.pid.
 #
-# Optional inputs in RUN_DIR (appended to the rendered SIP DB configuration):
+# Optional inputs in RUN_DIR: primary-subscriber.conf (a "subscriber" line
+# that replaces the bench card's alice at the primary); appended to the
+# rendered SIP DB configuration:
 #   primary-extra.conf, partner-extra.conf (more "subscriber"/"peer"/... lines;
 #   the first name, <c>-subscribers.conf, is still read too)
 # Environment: MCMIG_BUILD (default build), MCMIG_PROXY_TIMEOUT (ms, 3000),
@@ -83,8 +85,15 @@ pool sequential mig- ims.primary.example 1 1000
 sync-state no
 # Kamailio 5.6.3 compares an AKAv2 response against SIP-Authorization as is.
 akav2-password yes
-$BENCH_SUB
 EOT
+	# The subscriber: the bench card's, or RUN_DIR/primary-subscriber.conf
+	# (one "subscriber" line in its place: a field test's ISIM,
+	# tests/hil/README.md; tests/hil/net.sh rewrites it for a MAC failure).
+	if [ -f "$run/primary-subscriber.conf" ]; then
+		cat "$run/primary-subscriber.conf"
+	else
+		echo "$BENCH_SUB"
+	fi
 	extra primary
 }
 
