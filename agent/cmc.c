@@ -232,6 +232,28 @@ static int add_token(struct cmc *c, char *reason, size_t reason_len)
 	return cmc_token_header(c->token_file, &c->headers, reason, reason_len);
 }
 
+int cmc_easy_secure(void *easy, const char *url, const char *ca_file)
+{
+	CURLcode cc = CURLE_OK;
+
+#define SET(opt, val)                                          \
+	do {                                                   \
+		if (cc == CURLE_OK)                            \
+			cc = curl_easy_setopt(easy, opt, val); \
+	} while (0)
+	SET(CURLOPT_URL, url);
+	/* HTTPS only, always verified (never VERIFYPEER 0), no redirects, no signals. */
+	SET(CURLOPT_PROTOCOLS_STR, "https");
+	SET(CURLOPT_FOLLOWLOCATION, 0L);
+	SET(CURLOPT_SSL_VERIFYPEER, 1L);
+	SET(CURLOPT_SSL_VERIFYHOST, 2L);
+	if (ca_file)
+		SET(CURLOPT_CAINFO, ca_file);
+	SET(CURLOPT_NOSIGNAL, 1L);
+#undef SET
+	return (int)cc;
+}
+
 static int setup_easy(struct cmc *c, char *reason, size_t reason_len)
 {
 	static const char *const fixed[] = {
@@ -264,15 +286,7 @@ static int setup_easy(struct cmc *c, char *reason, size_t reason_len)
 		if (cc == CURLE_OK)                               \
 			cc = curl_easy_setopt(c->easy, opt, val); \
 	} while (0)
-	SET(CURLOPT_URL, c->url);
-	/* HTTPS only, always verified (never VERIFYPEER 0), no redirects, no signals. */
-	SET(CURLOPT_PROTOCOLS_STR, "https");
-	SET(CURLOPT_FOLLOWLOCATION, 0L);
-	SET(CURLOPT_SSL_VERIFYPEER, 1L);
-	SET(CURLOPT_SSL_VERIFYHOST, 2L);
-	if (c->ca_file)
-		SET(CURLOPT_CAINFO, c->ca_file);
-	SET(CURLOPT_NOSIGNAL, 1L);
+	cc = (CURLcode)cmc_easy_secure(c->easy, c->url, c->ca_file);
 	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)c->cfg.connect_timeout_ms);
 	SET(CURLOPT_TIMEOUT_MS, (long)c->cfg.total_timeout_ms);
 	SET(CURLOPT_HTTPHEADER, c->headers);

@@ -59,6 +59,14 @@ void cmc_cancel(struct cmc *c);
 struct curl_slist;
 
 /*
+ * Sets what every request to a CMS has (libcurl easy handle @easy): @url,
+ * HTTPS only, the server always verified (against @ca_file, NULL = the
+ * system bundle), no redirects, no signals. Returns libcurl's CURLcode
+ * (0 = CURLE_OK).
+ */
+int cmc_easy_secure(void *easy, const char *url, const char *ca_file);
+
+/*
  * Appends "Authorization: Bearer <token>" (RFC 6750 2.1) read from
  * @token_file to *@headers: the file must be 0600 or stricter and hold one
  * b64token. -errno with @reason naming the file and what is wrong. The

@@ -386,15 +386,8 @@ static void check_cms(struct check *c)
 		if (cc_ret == CURLE_OK)                            \
 			cc_ret = curl_easy_setopt(easy, opt, val); \
 	} while (0)
-	SET(CURLOPT_URL, cc->url);
-	/* As agent/cmc.c: HTTPS only, always verified, no redirects. */
-	SET(CURLOPT_PROTOCOLS_STR, "https");
-	SET(CURLOPT_FOLLOWLOCATION, 0L);
-	SET(CURLOPT_SSL_VERIFYPEER, 1L);
-	SET(CURLOPT_SSL_VERIFYHOST, 2L);
-	if (cc->ca_file)
-		SET(CURLOPT_CAINFO, cc->ca_file);
-	SET(CURLOPT_NOSIGNAL, 1L);
+	/* As every request of agent/cmc.c: HTTPS only, always verified. */
+	cc_ret = (CURLcode)cmc_easy_secure(easy, cc->url, cc->ca_file);
 	SET(CURLOPT_TIMEOUT_MS, (long)c->timeout_ms);
 	SET(CURLOPT_HTTPHEADER, h);
 	SET(CURLOPT_POSTFIELDS, "");
