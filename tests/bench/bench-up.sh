@@ -3,6 +3,7 @@
 #
 #   . "$T_TOP/tests/bench/bench-up.sh"
 #   bench_require || exit      prints a skip line when a part is not built yet
+#   bench_primary_trigger      the [primary] trigger group, for bench_extra_config
 #   bench_up ID                topology (namespaces prefixed ID), SIP DBs, S-CSCF,
 #                              CMSs, bench card (alice), qmi-emu, a private bus
 #                              and mcmigd idle on it ("agent", $T_RUN/agent.log)
@@ -19,6 +20,21 @@ BENCH_TOPO=$T_TOP/tests/bench/topology.sh
 BENCH_CORE=$T_TOP/tests/bench/sipcore.sh
 BENCH_CMS=$T_TOP/tests/bench/cms/start.sh
 BENCH_CARD=$T_TOP/tests/bench/card/card.sh
+
+# The "primary unreachable" trigger as the bench tests drive it: the home
+# PLMN, the primary PDN's netdev (topology: wwan0), short timers (T-grace 3 s,
+# T-back 1 s), migrating to the bench's partner. For bench_extra_config.
+bench_primary_trigger() {
+	cat <<EOF
+[primary]
+plmn=001-01
+netdev=$MCMIG_UE_PRIMARY_IF
+grace-ms=3000
+back-ms=1000
+migrate=true
+partner=urn:mcmig:system:partner
+EOF
+}
 
 bench_die() {
 	t_abort "$1"

@@ -67,17 +67,7 @@ if [ "$mode" = bench ]; then
 	bench_require || exit 0
 	# The trigger as on a board set up for the field test (README.md), with
 	# short timers: T-grace 3 s, T-back 1 s.
-	bench_extra_config() {
-		cat <<EOF
-[primary]
-plmn=001-01
-netdev=$MCMIG_UE_PRIMARY_IF
-grace-ms=3000
-back-ms=1000
-migrate=true
-partner=urn:mcmig:system:partner
-EOF
-	}
+	bench_extra_config() { bench_primary_trigger; }
 	bench_up h$T_ID
 	conf=$T_RUN/bench.hil
 	cat >"$conf" <<EOF

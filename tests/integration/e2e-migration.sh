@@ -25,17 +25,7 @@ fi
 card=$BENCH_CARD
 # The "primary unreachable" trigger: the home PLMN and the primary PDN's netdev
 # (bench topology: wwan0), with short timers for the test.
-bench_extra_config() {
-	cat <<EOF
-[primary]
-plmn=001-01
-netdev=$MCMIG_UE_PRIMARY_IF
-grace-ms=3000
-back-ms=1000
-migrate=true
-partner=urn:mcmig:system:partner
-EOF
-}
+bench_extra_config() { bench_primary_trigger; }
 bench_up e$T_ID
 t_check "board data used" grep -q "board bench" "$T_RUN/agent.log"
 # Opened at start, so that the first migration's challenge costs one APDU.
