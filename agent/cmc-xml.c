@@ -319,21 +319,40 @@ static const struct pcfg_connectivity *find_conn(const struct partner_config *cf
 	return NULL;
 }
 
+static const char *const service_con_refs[PCFG_SVC_COUNT] = {
+	[PCFG_SVC_MCPTT] = "MCPTT-to-con-ref",
+	[PCFG_SVC_COMMON_CORE] = "MC-common-core-to-con-ref",
+	[PCFG_SVC_MC_ID] = "MC-ID-to-con-ref",
+};
+
+static int service_of_con_ref(const xmlNode *n)
+{
+	int i;
+
+	for (i = 0; i < PCFG_SVC_COUNT; i++)
+		if (is_elem(n, CMC_XML_UECONF_NS, service_con_refs[i]))
+			return i;
+	return -1;
+}
+
 /*
- * TS 24.484: <on-network><HPLMN><service><MCPTT-to-con-ref> (and the same
- * under each <VPLMN>) names the connectivity set of the MCPTT PDN. Every one
- * must be among ours, else the UE could not bring that PDN up (step 14).
+ * TS 24.484: <on-network><HPLMN><service><MCPTT-to-con-ref> (and
+ * MC-common-core-to-con-ref, MC-ID-to-con-ref; the same under each <VPLMN>)
+ * name the connectivity set of each service's PDN. Every one must be among
+ * ours, else the UE could not bring that PDN up (step 14). The HPLMN's are
+ * the ones used: the partner is the home of the migrated user.
  */
 static int check_con_refs(const xmlNode *n, struct partner_config *cfg, char *err, size_t err_len)
 {
 	const xmlNode *c;
 	char ref[PCFG_CONREF_MAX];
-	int ret;
+	int ret, svc;
 
 	for (c = n->children; c; c = c->next) {
 		if (c->type != XML_ELEMENT_NODE)
 			continue;
-		if (!is_elem(c, CMC_XML_UECONF_NS, "MCPTT-to-con-ref")) {
+		svc = service_of_con_ref(c);
+		if (svc < 0) {
 			ret = check_con_refs(c, cfg, err, err_len);
 			if (ret < 0)
 				return ret;
@@ -343,16 +362,58 @@ static int check_con_refs(const xmlNode *n, struct partner_config *cfg, char *er
 		if (ret < 0)
 			return ret;
 		if (!find_conn(cfg, ref)) {
-			BAD("MCPTT-to-con-ref '%s' of the initial UE configuration names no "
-			    "<connectivity> set",
-			    ref);
+			BAD("%s '%s' of the initial UE configuration names no <connectivity> set",
+			    service_con_refs[svc], ref);
 			return -ENOMSG;
 		}
-		if (!cfg->mcptt_con_ref[0] && n->parent &&
+		if (!cfg->con_ref[svc][0] && n->parent &&
 		    is_elem(n->parent, CMC_XML_UECONF_NS, "HPLMN"))
-			strcpy(cfg->mcptt_con_ref, ref);
+			strcpy(cfg->con_ref[svc], ref);
 	}
 	return 0;
+}
+
+/*
+ * TS 24.484 <App-Server-Info> (and <GMS-URI>, <CMS-XCAP-root-URI>): the
+ * servers each service's PDN must reach, so that the agent routes them
+ * through that PDN and not the primary's default route. The IdMS belongs to
+ * MC ID, the rest to the common core (TS 23.280 5.2).
+ */
+static void collect_servers(const xmlNode *n, struct partner_config *cfg)
+{
+	static const char *const core[] = { "gms", "cms", "kms", "GMS-URI", "CMS-XCAP-root-URI" };
+	const xmlNode *c;
+	enum pcfg_service svc;
+	char uri[PCFG_STR_MAX], host[PCFG_STR_MAX], ignored[8];
+	size_t i;
+
+	for (c = n->children; c; c = c->next) {
+		if (!is_elem(c, CMC_XML_UECONF_NS, NULL))
+			continue;
+		if (strncmp((const char *)c->name, "idms-", 5) == 0) {
+			svc = PCFG_SVC_MC_ID;
+		} else {
+			for (i = 0; i < ARRAY_SIZE(core); i++)
+				if (strcmp((const char *)c->name, core[i]) == 0)
+					break;
+			if (i == ARRAY_SIZE(core)) {
+				collect_servers(c, cfg);
+				continue;
+			}
+			svc = PCFG_SVC_COMMON_CORE;
+		}
+		/* A URI that is not one names no server to route: nothing to add. */
+		if (text_of(c, uri, sizeof(uri), ignored, sizeof(ignored)) < 0 ||
+		    pcfg_uri_host(uri, host, sizeof(host)) < 0)
+			continue;
+		for (i = 0; i < cfg->n_server; i++)
+			if (cfg->server[i].service == svc && strcmp(cfg->server[i].host, host) == 0)
+				break;
+		if (i < cfg->n_server || cfg->n_server == PCFG_SERVER_MAX)
+			continue;
+		strcpy(cfg->server[cfg->n_server].host, host);
+		cfg->server[cfg->n_server++].service = svc;
+	}
 }
 
 static int parse_ue_config(const xmlNode *iuc, struct partner_config *cfg, char *err,
@@ -372,6 +433,7 @@ static int parse_ue_config(const xmlNode *iuc, struct partner_config *cfg, char 
 	ret = check_con_refs(c, cfg, err, err_len);
 	if (ret < 0)
 		return ret;
+	collect_servers(c, cfg);
 	ret = dump_standalone(c, &cfg->ue_config, &cfg->ue_config_len);
 	if (ret < 0)
 		BAD("out of memory keeping the initial UE configuration");
@@ -777,11 +839,68 @@ const struct pcfg_connectivity *partner_config_mcptt_conn(const struct partner_c
 {
 	const struct pcfg_connectivity *c = NULL;
 
-	if (cfg->mcptt_con_ref[0])
-		c = find_conn(cfg, cfg->mcptt_con_ref);
+	if (cfg->con_ref[PCFG_SVC_MCPTT][0])
+		c = find_conn(cfg, cfg->con_ref[PCFG_SVC_MCPTT]);
 	if (!c && cfg->n_conn)
 		c = &cfg->conn[0];
 	return c;
+}
+
+size_t partner_config_pdn_sets(const struct partner_config *cfg,
+			       const struct pcfg_connectivity *sets[PCFG_SVC_COUNT],
+			       unsigned int services[PCFG_SVC_COUNT])
+{
+	const struct pcfg_connectivity *c;
+	size_t n = 0, i;
+	int svc;
+
+	for (svc = 0; svc < PCFG_SVC_COUNT; svc++) {
+		c = NULL;
+		if (svc != PCFG_SVC_MCPTT && cfg->con_ref[svc][0])
+			c = find_conn(cfg, cfg->con_ref[svc]);
+		if (!c)
+			c = partner_config_mcptt_conn(cfg);
+		if (!c)
+			return 0;
+		for (i = 0; i < n && sets[i] != c; i++)
+			;
+		if (i == n) {
+			sets[n] = c;
+			services[n++] = 0;
+		}
+		services[i] |= 1u << svc;
+	}
+	return n;
+}
+
+int pcfg_uri_host(const char *uri, char *host, size_t size)
+{
+	const char *p = strchr(uri, ':'), *end, *at;
+	size_t len;
+
+	if (!p || p == uri)
+		return -EINVAL;
+	p++;
+	if (strncmp(p, "//", 2) == 0)
+		p += 2;
+	/* userinfo (RFC 3986 3.2.1, RFC 3261 19.1.1) ends at an '@' before the host. */
+	end = p + strcspn(p, "/?#>");
+	at = memchr(p, '@', (size_t)(end - p));
+	if (at)
+		p = at + 1;
+	if (*p == '[') {
+		end = strchr(++p, ']');
+		if (!end)
+			return -EINVAL;
+	} else {
+		end = p + strcspn(p, ":;/?#>");
+	}
+	len = (size_t)(end - p);
+	if (len == 0 || len >= size)
+		return -EINVAL;
+	memcpy(host, p, len);
+	host[len] = '\0';
+	return 0;
 }
 
 static const char *const source_names[] = {

@@ -29,6 +29,7 @@
 #define PCFG_IMPU_MAX	   8
 #define PCFG_PCSCF_MAX	   4
 #define PCFG_CONN_MAX	   8
+#define PCFG_SERVER_MAX	   8
 #define PCFG_PROFILE_MAX   16 /* <partner-connection> elements per profile */
 #define CMC_XML_ERRMSG_MAX 256
 #define CMC_XML_CODE_MAX   64
@@ -56,6 +57,24 @@ struct pcfg_pcscf {
 	enum pcfg_transport transport;
 };
 
+/*
+ * The services whose PDN the TS 24.484 <service> con-refs name
+ * (MCPTT-to-con-ref, MC-common-core-to-con-ref, MC-ID-to-con-ref). The order
+ * is the order the PDNs come up in: MCPTT (SIP) first.
+ */
+enum pcfg_service {
+	PCFG_SVC_MCPTT,	      /* SIP: the P-CSCF */
+	PCFG_SVC_COMMON_CORE, /* TS 23.280: GMS, CMS, KMS */
+	PCFG_SVC_MC_ID,	      /* TS 23.280: the IdMS */
+	PCFG_SVC_COUNT,
+};
+
+/* A server of the initial UE configuration's <App-Server-Info>, by host. */
+struct pcfg_server {
+	char host[PCFG_STR_MAX]; /* as written in the URI: a name or an IP literal */
+	enum pcfg_service service;
+};
+
 /* A connectivity parameter set (TS 24.483), named by the con-refs of TS 24.484. */
 struct pcfg_connectivity {
 	char con_ref[PCFG_CONREF_MAX];
@@ -74,8 +93,11 @@ struct partner_config {
 	size_t n_pcscf;
 	struct pcfg_connectivity conn[PCFG_CONN_MAX];
 	size_t n_conn;
-	/* The HPLMN MCPTT-to-con-ref of the initial UE configuration, "" if none. */
-	char mcptt_con_ref[PCFG_CONREF_MAX];
+	/* The HPLMN *-to-con-ref of each service (enum pcfg_service), "" if none. */
+	char con_ref[PCFG_SVC_COUNT][PCFG_CONREF_MAX];
+	/* The servers the initial UE configuration names, each with its service. */
+	struct pcfg_server server[PCFG_SERVER_MAX];
+	size_t n_server;
 	/* The partner's TS 24.484 document, whole (malloc'd; NULL when absent). */
 	uint8_t *ue_config;
 	size_t ue_config_len;
@@ -146,6 +168,24 @@ int partner_config_copy(struct partner_config *dst, const struct partner_config 
 
 /* The connectivity set the MCPTT PDN uses: the MCPTT-to-con-ref one, else the first. */
 const struct pcfg_connectivity *partner_config_mcptt_conn(const struct partner_config *cfg);
+
+/*
+ * The distinct connectivity sets to bring up, one PDN each, in the order of
+ * enum pcfg_service: the MCPTT one first, then the common core's and MC ID's
+ * when they name other sets (a service without a con-ref of its own uses the
+ * MCPTT set). @sets[i] gets the set, @services[i] the BIT(enum pcfg_service)
+ * mask of what it carries. Returns the number of sets, 0 when there is none.
+ */
+size_t partner_config_pdn_sets(const struct partner_config *cfg,
+			       const struct pcfg_connectivity *sets[PCFG_SVC_COUNT],
+			       unsigned int services[PCFG_SVC_COUNT]);
+
+/*
+ * The host of a URI (RFC 3986 authority or RFC 3261 hostport): "https://h:1/p",
+ * "sip:user@h;transport=tcp", "sip:[2001:db8::1]:5060" give h and 2001:db8::1.
+ * Pure; 0, or -EINVAL when there is no host or it does not fit.
+ */
+int pcfg_uri_host(const char *uri, char *host, size_t size);
 
 /* RFC 3339 timestamps (UTC "Z" or a numeric offset); 0 or -EINVAL. */
 int cmc_xml_parse_time(const char *s, time_t *out);

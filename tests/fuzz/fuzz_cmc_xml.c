@@ -23,7 +23,7 @@ static bool same_config(const struct partner_config *a, const struct partner_con
 	    a->valid_until != b->valid_until || strcmp(a->impi, b->impi) ||
 	    a->n_impu != b->n_impu || strcmp(a->home_domain, b->home_domain) ||
 	    a->n_pcscf != b->n_pcscf || a->n_conn != b->n_conn ||
-	    strcmp(a->mcptt_con_ref, b->mcptt_con_ref) || a->source != b->source ||
+	    memcmp(a->con_ref, b->con_ref, sizeof(a->con_ref)) || a->source != b->source ||
 	    a->ue_config_len != b->ue_config_len)
 		return false;
 	for (i = 0; i < a->n_impu; i++)

@@ -39,6 +39,90 @@ static char *replace(const char *doc, const char *from, const char *to)
 	return out;
 }
 
+/*
+ * TS 24.484: each service's con-ref may name its own set. The PDNs to bring
+ * up are the distinct sets, MCPTT's first; a service without a con-ref rides
+ * on the MCPTT PDN. Every con-ref must name a set.
+ */
+static void test_pdn_sets(void **state)
+{
+	const struct pcfg_connectivity *sets[PCFG_SVC_COUNT];
+	unsigned int svc[PCFG_SVC_COUNT];
+	struct partner_config cfg;
+	char err[CMC_XML_ERRMSG_MAX] = "";
+	char *doc, *doc2;
+
+	(void)state;
+	/* good: MCPTT on partner-mcptt, the common core on partner-ims, MC ID on MCPTT's. */
+	assert_int_equal(parse(good, &cfg, err), 0);
+	assert_int_equal(partner_config_pdn_sets(&cfg, sets, svc), 2);
+	assert_string_equal(sets[0]->con_ref, "partner-mcptt");
+	assert_int_equal(svc[0], (1u << PCFG_SVC_MCPTT) | (1u << PCFG_SVC_MC_ID));
+	assert_string_equal(sets[1]->con_ref, "partner-ims");
+	assert_int_equal(svc[1], (1u << PCFG_SVC_COMMON_CORE));
+	partner_config_clear(&cfg);
+
+	/* Three con-refs, three sets: three PDNs, in service order. */
+	doc = replace(good, "</service>",
+		      "<MC-ID-to-con-ref>partner-id</MC-ID-to-con-ref></service>");
+	doc2 = replace(doc, "<initial-ue-configuration>",
+		       "<connectivity con-ref=\"partner-id\"><apn>id.partner.example</apn>"
+		       "<ip-type>ipv6</ip-type></connectivity><initial-ue-configuration>");
+	free(doc);
+	doc = replace(doc2, "<App-Server-Info>",
+		      "<App-Server-Info><idms-token-endpoint>https://[2001:db8:3::1]:8443/token"
+		      "</idms-token-endpoint><kms>https://192.0.2.77/kms</kms>");
+	free(doc2);
+	assert_int_equal(parse(doc, &cfg, err), 0);
+	assert_int_equal(partner_config_pdn_sets(&cfg, sets, svc), 3);
+	assert_string_equal(sets[0]->con_ref, "partner-mcptt");
+	assert_int_equal(svc[0], (1u << PCFG_SVC_MCPTT));
+	assert_string_equal(sets[1]->con_ref, "partner-ims");
+	assert_string_equal(sets[2]->con_ref, "partner-id");
+	assert_int_equal(svc[2], (1u << PCFG_SVC_MC_ID));
+	assert_int_equal(cfg.n_server, 3);
+	assert_string_equal(cfg.server[0].host, "2001:db8:3::1");
+	assert_int_equal(cfg.server[0].service, PCFG_SVC_MC_ID);
+	assert_string_equal(cfg.server[1].host, "192.0.2.77");
+	assert_int_equal(cfg.server[1].service, PCFG_SVC_COMMON_CORE);
+	partner_config_clear(&cfg);
+	free(doc);
+
+	/* A common core con-ref naming no set is refused, named. */
+	doc = replace(good, ">partner-ims</MC-common", ">nowhere</MC-common");
+	assert_int_equal(parse(doc, &cfg, err), -ENOMSG);
+	assert_non_null(strstr(err, "MC-common-core-to-con-ref 'nowhere'"));
+	free(doc);
+}
+
+static void test_uri_host(void **state)
+{
+	static const struct {
+		const char *uri, *host;
+	} ok[] = {
+		{ "https://idms.partner.example/token", "idms.partner.example" },
+		{ "https://198.51.100.9:8443/x", "198.51.100.9" },
+		{ "sip:gms@mcptt.partner.example", "mcptt.partner.example" },
+		{ "sip:cms@[2001:db8::5]:5060;transport=tcp", "2001:db8::5" },
+		{ "sip:198.51.100.1;lr", "198.51.100.1" },
+		{ "https://user:pw@h/p?q", "h" },
+	};
+	static const char *const bad[] = { "", "nohost", ":x", "https://", "sip:[2001:db8::1",
+					   "sip:u@", "https:///path" };
+	char host[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(ok); i++) {
+		assert_int_equal(pcfg_uri_host(ok[i].uri, host, sizeof(host)), 0);
+		assert_string_equal(host, ok[i].host);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_int_equal(pcfg_uri_host(bad[i], host, sizeof(host)), -EINVAL);
+	/* Too long for the buffer: refused, not cut. */
+	assert_int_equal(pcfg_uri_host("https://a-long-host-name/", host, 8), -EINVAL);
+}
+
 static void test_good(void **state)
 {
 	struct partner_config cfg;
@@ -61,7 +145,13 @@ static void test_good(void **state)
 	assert_int_equal(cfg.pcscf[0].transport, PCFG_TRANSPORT_UDP);
 	assert_int_equal(cfg.pcscf[1].transport, PCFG_TRANSPORT_ANY);
 	assert_int_equal(cfg.n_conn, 2);
-	assert_string_equal(cfg.mcptt_con_ref, "partner-mcptt");
+	assert_string_equal(cfg.con_ref[PCFG_SVC_MCPTT], "partner-mcptt");
+	assert_string_equal(cfg.con_ref[PCFG_SVC_COMMON_CORE], "partner-ims");
+	assert_string_equal(cfg.con_ref[PCFG_SVC_MC_ID], "");
+	/* <App-Server-Info><cms>: a common core server. */
+	assert_int_equal(cfg.n_server, 1);
+	assert_string_equal(cfg.server[0].host, "cms.partner.example");
+	assert_int_equal(cfg.server[0].service, PCFG_SVC_COMMON_CORE);
 	c = partner_config_mcptt_conn(&cfg);
 	assert_non_null(c);
 	assert_string_equal(c->con_ref, "partner-mcptt");
@@ -434,6 +524,8 @@ int main(void)
 		cmocka_unit_test(test_error_doc),
 		cmocka_unit_test(test_request),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_pdn_sets),
+		cmocka_unit_test(test_uri_host),
 	};
 	int ret;
 
