@@ -5,6 +5,7 @@
  * which named timer guards it. Actions run on accepted events only and end in
  * exactly one call of set_state() (or none, when the event changes nothing).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -58,7 +59,8 @@ static const struct state_desc states[MIGRATE_STATE_COUNT] = {
 	},
 	[MIGRATE_PDN_CONNECTING] = {
 		.name = "pdn-connecting",
-		.in_events = E(PDN_UP) | E(PDN_FAILED) | E(TIMEOUT) | E(RETURN),
+		/* PDN_DROPPED: a set already up went while the next one connects. */
+		.in_events = E(PDN_UP) | E(PDN_FAILED) | E(PDN_DROPPED) | E(TIMEOUT) | E(RETURN),
 		.out_states = S(REGISTERING) | S(FAILED) | S(DISCONNECTING),
 		.timer = MIGRATE_T_PDN,
 	},
@@ -132,6 +134,15 @@ static const char *const timer_names[MIGRATE_TIMER_COUNT] = {
 	[MIGRATE_T_DOWN] = "T-down",
 };
 
+struct migrate_pdn {
+	char con_ref[PCFG_CONREF_MAX];
+	unsigned int services; /* BIT(enum pcfg_service) */
+	bool up;
+	bool netdev_configured;
+	modem_pdn_id id;
+	struct modem_pdn_settings s;
+};
+
 struct migrate {
 	struct migrate_env env;
 	struct migrate_config cfg;
@@ -146,12 +157,16 @@ struct migrate {
 	bool fetch_pending;
 	unsigned int connect_gen; /* tells a stale connect answer from the current */
 	struct connect_call *connects;
-	bool pdn_up;
+	/*
+	 * The partner PDNs, one per distinct connectivity set that the TS 24.484
+	 * con-refs name, MCPTT's first (pdn[0]: SIP goes there). They come up
+	 * one after the other and go down in reverse order.
+	 */
+	struct migrate_pdn pdn[PCFG_SVC_COUNT];
+	size_t n_pdn;
+	size_t pdn_next; /* the one being connected */
 	/* The network ended the registration: back to idle-on-primary, the reason kept. */
 	bool ended_by_network;
-	modem_pdn_id pdn_id;
-	struct modem_pdn_settings pdn;
-	bool netdev_configured;
 	struct sipreg *reg;
 	struct sipreg *reg_dead; /* destroyed from the loop, never inside its own callback */
 	unsigned int reap_id;
@@ -316,6 +331,8 @@ static int set_state(struct migrate *m, enum migrate_state next, enum migrate_ev
 }
 
 static int dispatch(struct migrate *m, enum migrate_event ev, const void *data);
+static void connect_next(struct migrate *m);
+static void disconnect_next(struct migrate *m);
 
 static void timer_fired(void *data)
 {
@@ -470,6 +487,7 @@ static void connect_done(int err, const char *reason, modem_pdn_id id,
 {
 	struct connect_call *call = user_data, **pp;
 	struct migrate *m = call->m;
+	struct migrate_pdn *pd;
 	bool current = m && call->gen == m->connect_gen;
 
 	if (m) {
@@ -496,22 +514,31 @@ static void connect_done(int err, const char *reason, modem_pdn_id id,
 		dispatch(m, MIGRATE_EV_PDN_FAILED, reason ? reason : strerror(-err));
 		return;
 	}
-	m->pdn_up = true;
-	m->pdn_id = id;
-	m->pdn = *s;
-	step(m, TL_PDN_SETTINGS, 14, s->addr4[0] ? s->addr4 : s->ifname);
+	pd = &m->pdn[m->pdn_next];
+	pd->up = true;
+	pd->id = id;
+	pd->s = *s;
+	step(m, TL_PDN_SETTINGS, 14, s->addr4[0] ? s->addr4 : s->addr6[0] ? s->addr6 : s->ifname);
+	if (++m->pdn_next < m->n_pdn) {
+		/* Make-before-break within the migration too: the next set only after this one. */
+		logf_(m, "partner PDN %zu of %zu up on %s", m->pdn_next, m->n_pdn, s->ifname);
+		connect_next(m);
+		return;
+	}
 	dispatch(m, MIGRATE_EV_PDN_UP, NULL);
 }
 
-static void start_connect(struct migrate *m)
+static void connect_next(struct migrate *m)
 {
-	const struct pcfg_connectivity *c = partner_config_mcptt_conn(&m->pcfg);
+	struct migrate_pdn *pd = &m->pdn[m->pdn_next];
+	const struct pcfg_connectivity *c = NULL;
 	struct modem_pdn_params p;
 	struct connect_call *call;
+	size_t i;
 
-	m->reason[0] = '\0';
-	if (set_state(m, MIGRATE_PDN_CONNECTING, MIGRATE_EV_CONNECT) < 0)
-		return;
+	for (i = 0; i < m->pcfg.n_conn; i++)
+		if (strcmp(m->pcfg.conn[i].con_ref, pd->con_ref) == 0)
+			c = &m->pcfg.conn[i];
 	call = calloc(1, sizeof(*call));
 	if (!c || !call) {
 		free(call);
@@ -530,6 +557,44 @@ static void start_connect(struct migrate *m)
 	util_wipe(p.password, sizeof(p.password));
 }
 
+/* Whether a PDN of this migration is up (a teardown has work to do). */
+static bool any_pdn_up(const struct migrate *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_pdn; i++)
+		if (m->pdn[i].up || m->pdn[i].netdev_configured)
+			return true;
+	return false;
+}
+
+/*
+ * TS 24.484 con-refs: one PDN per distinct connectivity set, each carrying
+ * the services whose con-ref names it (MCPTT's first).
+ */
+static void start_connect(struct migrate *m)
+{
+	const struct pcfg_connectivity *sets[PCFG_SVC_COUNT];
+	unsigned int services[PCFG_SVC_COUNT];
+	size_t i;
+
+	m->reason[0] = '\0';
+	if (set_state(m, MIGRATE_PDN_CONNECTING, MIGRATE_EV_CONNECT) < 0)
+		return;
+	memset(m->pdn, 0, sizeof(m->pdn));
+	m->pdn_next = 0;
+	m->n_pdn = partner_config_pdn_sets(&m->pcfg, sets, services);
+	if (!m->n_pdn) {
+		dispatch(m, MIGRATE_EV_PDN_FAILED, "no connectivity set");
+		return;
+	}
+	for (i = 0; i < m->n_pdn; i++) {
+		strcpy(m->pdn[i].con_ref, sets[i]->con_ref);
+		m->pdn[i].services = services[i];
+	}
+	connect_next(m);
+}
+
 static void pdn_down_done(int err, const char *reason, void *user_data)
 {
 	struct migrate *m = user_data;
@@ -539,7 +604,39 @@ static void pdn_down_done(int err, const char *reason, void *user_data)
 	step(m, TL_PDN_DOWN, 0, err < 0 ? (reason ? reason : strerror(-err)) : NULL);
 	if (err < 0)
 		logf_(m, "partner PDN disconnect: %s", reason ? reason : strerror(-err));
-	dispatch(m, MIGRATE_EV_PDN_DOWN, NULL);
+	disconnect_next(m);
+}
+
+/*
+ * One PDN down at a time, the last one up first (the reverse of bring-up):
+ * its netdev, then the PDN itself. PDN_DOWN once none is left.
+ */
+static void disconnect_next(struct migrate *m)
+{
+	struct migrate_pdn *pd;
+	size_t i = m->n_pdn;
+	int ret;
+
+	while (i > 0 && !m->pdn[i - 1].up && !m->pdn[i - 1].netdev_configured)
+		i--;
+	if (i == 0) {
+		dispatch(m, MIGRATE_EV_PDN_DOWN, NULL);
+		return;
+	}
+	pd = &m->pdn[i - 1];
+	if (pd->netdev_configured) {
+		ret = m->env.netdev->deconfigure(&pd->s);
+		if (ret < 0)
+			logf_(m, "netdev %s deconfigure: %s", pd->s.ifname, strerror(-ret));
+		pd->netdev_configured = false;
+	}
+	if (!pd->up) {
+		disconnect_next(m);
+		return;
+	}
+	pd->up = false;
+	step(m, TL_PDN_DISCONNECT, 0, NULL);
+	m->env.modem->disconnect(m->env.modem_dev, pd->id, pdn_down_done, m);
 }
 
 static void reap_sip(void *data)
@@ -574,26 +671,12 @@ static void drop_sip(struct migrate *m)
  */
 static void start_disconnect(struct migrate *m, enum migrate_event ev)
 {
-	int ret;
-
 	drop_sip(m);
 	if (set_state(m, MIGRATE_DISCONNECTING, ev) < 0)
 		return;
-	if (m->netdev_configured) {
-		ret = m->env.netdev->deconfigure(&m->pdn);
-		if (ret < 0)
-			logf_(m, "netdev %s deconfigure: %s", m->pdn.ifname, strerror(-ret));
-		m->netdev_configured = false;
-	}
-	if (!m->pdn_up) {
-		/* A connect still in flight is abandoned; connect_done disconnects it. */
-		m->connect_gen++;
-		dispatch(m, MIGRATE_EV_PDN_DOWN, NULL);
-		return;
-	}
-	m->pdn_up = false;
-	step(m, TL_PDN_DISCONNECT, 0, NULL);
-	m->env.modem->disconnect(m->env.modem_dev, m->pdn_id, pdn_down_done, m);
+	/* A connect still in flight is abandoned; connect_done disconnects it. */
+	m->connect_gen++;
+	disconnect_next(m);
 }
 
 static void fail_and_disconnect(struct migrate *m, enum migrate_event ev, const char *prefix,
@@ -803,8 +886,8 @@ static void start_register(struct migrate *m)
 		.force_tcp = m->cfg.sip_force_tcp,
 		.reg_event_expires = m->cfg.sip_reg_event_expires ?: SIPSUB_DEFAULT_EXPIRES,
 		.transport = SIPREG_TRANSPORT_UDP,
-		.local_addr = m->pdn.addr4[0] ? m->pdn.addr4 : NULL,
 	};
+	const struct modem_pdn_settings *pdn = &m->pdn[0].s;
 	char host[PCFG_STR_MAX];
 	int ret;
 
@@ -818,8 +901,8 @@ static void start_register(struct migrate *m)
 		}
 		if (m->pcfg.pcscf[0].transport == PCFG_TRANSPORT_TCP)
 			sc.transport = SIPREG_TRANSPORT_TCP;
-	} else if (m->pdn.n_pcscf) {
-		snprintf(host, sizeof(host), "%s", m->pdn.pcscf[0]);
+	} else if (pdn->n_pcscf) {
+		snprintf(host, sizeof(host), "%s", pdn->pcscf[0]);
 		sc.pcscf_port = 5060;
 	} else {
 		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed",
@@ -827,6 +910,15 @@ static void start_register(struct migrate *m)
 		return;
 	}
 	sc.pcscf_host = host;
+	/*
+	 * SIP leaves from the MCPTT PDN's address of the P-CSCF's family (an
+	 * IPv6 P-CSCF over IPv6, RFC 3261 18.1.1 and TS 24.229 9.2.1); a name
+	 * takes IPv4 when the PDN has it.
+	 */
+	if (strchr(host, ':'))
+		sc.local_addr = pdn->addr6[0] ? pdn->addr6 : NULL;
+	else
+		sc.local_addr = pdn->addr4[0] ? pdn->addr4 : pdn->addr6[0] ? pdn->addr6 : NULL;
 	if (set_state(m, MIGRATE_REGISTERING, MIGRATE_EV_PDN_UP) < 0)
 		return;
 	logf_(m, "registering %s at %s:%u", sc.impu, host, sc.pcscf_port);
@@ -839,20 +931,65 @@ static void start_register(struct migrate *m)
 	}
 }
 
+/* Adds @host to the servers routed through @s when it is an IP literal not yet there. */
+static void route_server(struct modem_pdn_settings *s, const char *host)
+{
+	uint8_t a[16];
+	size_t i;
+
+	if (inet_pton(strchr(host, ':') ? AF_INET6 : AF_INET, host, a) != 1)
+		return; /* a name: routed once resolved, not here */
+	for (i = 0; i < s->n_pcscf; i++)
+		if (strcmp(s->pcscf[i], host) == 0)
+			return;
+	for (i = 0; i < s->n_server; i++)
+		if (strcmp(s->server[i], host) == 0)
+			return;
+	if (s->n_server < MODEM_SERVER_MAX && strlen(host) < MODEM_ADDR_MAX)
+		strcpy(s->server[s->n_server++], host);
+}
+
+/*
+ * The servers each PDN serves are reached through it, never through the
+ * primary's default route (TS 24.484 con-refs): the partner configuration's
+ * P-CSCFs through the MCPTT PDN, the common core's and the IdMS's servers
+ * through theirs.
+ */
+static void route_servers(struct migrate *m, struct migrate_pdn *pd)
+{
+	char host[PCFG_STR_MAX];
+	unsigned int port;
+	size_t i;
+
+	pd->s.n_server = 0;
+	for (i = 0; pd->services & BIT(PCFG_SVC_MCPTT) && i < m->pcfg.n_pcscf; i++)
+		if (migrate_parse_pcscf(m->pcfg.pcscf[i].uri, host, sizeof(host), &port) == 0)
+			route_server(&pd->s, host);
+	for (i = 0; i < m->pcfg.n_server; i++)
+		if (pd->services & BIT(m->pcfg.server[i].service))
+			route_server(&pd->s, m->pcfg.server[i].host);
+}
+
 static void on_pdn_up(struct migrate *m)
 {
+	struct migrate_pdn *pd;
+	size_t i;
 	int ret;
 
-	ret = m->env.netdev->configure(&m->pdn);
-	if (ret < 0) {
-		char why[128];
+	for (i = 0; i < m->n_pdn; i++) {
+		pd = &m->pdn[i];
+		route_servers(m, pd);
+		ret = m->env.netdev->configure(&pd->s);
+		if (ret < 0) {
+			char why[128];
 
-		snprintf(why, sizeof(why), "netdev %s: %s", m->pdn.ifname, strerror(-ret));
-		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "pdn-failed", why);
-		return;
+			snprintf(why, sizeof(why), "netdev %s: %s", pd->s.ifname, strerror(-ret));
+			fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "pdn-failed", why);
+			return;
+		}
+		pd->netdev_configured = true;
+		step(m, TL_NETDEV, 14, pd->s.ifname);
 	}
-	m->netdev_configured = true;
-	step(m, TL_NETDEV, 14, m->pdn.ifname);
 	start_register(m);
 }
 
@@ -920,6 +1057,11 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		on_pdn_up(m);
 		break;
 	case MIGRATE_EV_PDN_FAILED:
+		/* A later set failed: the ones already up go down again. */
+		if (any_pdn_up(m)) {
+			fail_and_disconnect(m, ev, "pdn-failed", data);
+			break;
+		}
 		set_reason(m, "pdn-failed", data);
 		set_state(m, MIGRATE_FAILED, ev);
 		break;
@@ -981,6 +1123,11 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		case MIGRATE_PDN_CONNECTING:
 			/* The modem may still answer: connect_done disconnects it then. */
 			m->connect_gen++;
+			if (any_pdn_up(m)) {
+				fail_and_disconnect(m, ev, "pdn-failed",
+						    "no answer from the modem");
+				break;
+			}
 			set_reason(m, "pdn-failed", "no answer from the modem");
 			set_state(m, MIGRATE_FAILED, ev);
 			break;
@@ -994,7 +1141,7 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 			break;
 		case MIGRATE_DISCONNECTING:
 			logf_(m, "partner PDN disconnect unanswered");
-			m->pdn_up = false;
+			memset(m->pdn, 0, sizeof(m->pdn));
 			set_state(m, end_state(m), ev);
 			break;
 		case MIGRATE_IDLE:
@@ -1169,10 +1316,16 @@ int migrate_primary_reachable(struct migrate *m)
 
 void migrate_pdn_dropped(struct migrate *m, modem_pdn_id id, const char *reason)
 {
-	if (!m->pdn_up || id != m->pdn_id)
-		return; /* not ours: the primary's PDN is the daemon's business */
-	m->pdn_up = false;
-	dispatch(m, MIGRATE_EV_PDN_DROPPED, reason);
+	size_t i;
+
+	for (i = 0; i < m->n_pdn; i++) {
+		if (m->pdn[i].up && m->pdn[i].id == id) {
+			m->pdn[i].up = false;
+			dispatch(m, MIGRATE_EV_PDN_DROPPED, reason);
+			return;
+		}
+	}
+	/* not ours: the primary's PDN is the daemon's business */
 }
 
 static const char *field(const char *text, const char *key, char *out, size_t size)

@@ -23,6 +23,7 @@
 #define MODEM_REASON_MAX 128
 #define MODEM_DNS_MAX	 4
 #define MODEM_PCSCF_MAX	 4
+#define MODEM_SERVER_MAX 8
 
 struct modem;
 struct netdev_link;
@@ -123,6 +124,13 @@ struct modem_pdn_settings {
 	char pcscf[MODEM_PCSCF_MAX][MODEM_ADDR_MAX];
 	size_t n_pcscf;
 	unsigned int mtu; /* 0 when not given */
+	/*
+	 * Not the modem's: other servers (IP literals) that the agent routes
+	 * through this PDN, those of the services whose con-ref names it
+	 * (TS 24.484). Backends leave it empty.
+	 */
+	char server[MODEM_SERVER_MAX][MODEM_ADDR_MAX];
+	size_t n_server;
 };
 
 /* Identifies one PDN of one modem; valid from connect until disconnect or drop. */

@@ -4,7 +4,8 @@
  *
  * configure(): link up, MTU (when the network gave one), the IPv4 and IPv6
  * addresses with their prefixes, and a /32 or /128 host route in the main
- * table to every P-CSCF and DNS server through the PDN's gateway (on-link, so
+ * table to every P-CSCF, DNS server and other server the agent named
+ * (modem_pdn_settings.server) through the PDN's gateway (on-link, so
  * it works whatever prefix the modem handed out). Host routes rather than a
  * default route: the primary PDN keeps the default route, and the partner's
  * signalling reaches the partner only through its own PDN (TS 23.280 10.1.6).
@@ -214,12 +215,13 @@ static int netdev_route(struct netdev_nl *nl, int ifindex, bool add, const char 
 
 /*
  * Adds (stopping at the first error) or deletes (all of them, reporting the
- * first error) the host route to every P-CSCF and DNS server.
+ * first error) the host route to every P-CSCF, DNS server and agent-named
+ * server.
  */
 static int netdev_routes(struct netdev_nl *nl, int ifindex, bool add,
 			 const struct modem_pdn_settings *s)
 {
-	const char *dst[MODEM_PCSCF_MAX + MODEM_DNS_MAX];
+	const char *dst[MODEM_PCSCF_MAX + MODEM_DNS_MAX + MODEM_SERVER_MAX];
 	size_t i, n = 0;
 	int err, ret = 0;
 
@@ -227,6 +229,8 @@ static int netdev_routes(struct netdev_nl *nl, int ifindex, bool add,
 		dst[n++] = s->pcscf[i];
 	for (i = 0; i < s->n_dns && i < MODEM_DNS_MAX; i++)
 		dst[n++] = s->dns[i];
+	for (i = 0; i < s->n_server && i < MODEM_SERVER_MAX; i++)
+		dst[n++] = s->server[i];
 	for (i = 0; i < n; i++) {
 		err = netdev_route(nl, ifindex, add, dst[i], s->gw4, s->gw6);
 		if (err && add)

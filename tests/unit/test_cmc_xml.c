@@ -107,8 +107,9 @@ static void test_uri_host(void **state)
 		{ "sip:198.51.100.1;lr", "198.51.100.1" },
 		{ "https://user:pw@h/p?q", "h" },
 	};
-	static const char *const bad[] = { "", "nohost", ":x", "https://", "sip:[2001:db8::1",
-					   "sip:u@", "https:///path" };
+	static const char *const bad[] = {
+		"", "nohost", ":x", "https://", "sip:[2001:db8::1", "sip:u@", "https:///path"
+	};
 	char host[64];
 	size_t i;
 

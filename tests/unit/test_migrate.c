@@ -204,6 +204,20 @@ static void fake_disconnect(struct modem *m, modem_pdn_id id, modem_done_cb cb, 
 	disc_ud = ud;
 }
 
+/* A PDN of the multi-PDN tests: its own id, netdev and addresses. */
+static void pdn_answer_as(modem_pdn_id id, const char *ifname, const char *addr4, const char *addr6)
+{
+	struct modem_pdn_settings s = { .prefix4 = 24, .prefix6 = 64 };
+	modem_connect_cb cb = connect_cb;
+
+	strcpy(s.ifname, ifname);
+	strcpy(s.addr4, addr4);
+	strcpy(s.addr6, addr6);
+	connect_cb = NULL;
+	assert_non_null(cb);
+	cb(0, NULL, id, &s, connect_ud);
+}
+
 static void pdn_answer(int err, const char *reason)
 {
 	struct modem_pdn_settings s = {
@@ -238,7 +252,11 @@ static const struct modem_ops modem_ops = {
 
 static int fake_configure(const struct modem_pdn_settings *s)
 {
+	size_t i;
+
 	tr("netdev.configure %s %s/%u", s->ifname, s->addr4, s->prefix4);
+	for (i = 0; i < s->n_server; i++)
+		tr("netdev.route %s %s", s->ifname, s->server[i]);
 	return netdev_err;
 }
 
@@ -375,6 +393,11 @@ static int setup(void **state)
 					      sizeof(err)),
 			 0);
 	free(doc);
+	/*
+	 * One PDN in the common paths (the document's common core names
+	 * another set): test_every_con_ref and the ones after it bring up each.
+	 */
+	doc_cfg.con_ref[PCFG_SVC_COMMON_CORE][0] = '\0';
 	trace[0] = '\0';
 	steps[0] = '\0';
 	now_ms = 0;
@@ -519,6 +542,208 @@ static void test_happy_path_and_return(void **state)
 		    "sip.destroy\n");
 	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
 	assert_int_equal(puts_count, 1);
+}
+
+/*
+ * Three TS 24.484 con-refs naming three sets: @doc_cfg gets a third set
+ * (IPv6 only) for MC ID, the common core keeps the document's partner-ims,
+ * and servers of each service (IP literals, and a name that is not routed).
+ */
+static void three_sets(void)
+{
+	struct pcfg_connectivity *c = &doc_cfg.conn[doc_cfg.n_conn++];
+
+	strcpy(c->con_ref, "partner-id");
+	strcpy(c->pdn.apn, "id.partner.example");
+	c->pdn.ip_type = MODEM_IP_V6;
+	strcpy(doc_cfg.con_ref[PCFG_SVC_COMMON_CORE], "partner-ims");
+	strcpy(doc_cfg.con_ref[PCFG_SVC_MC_ID], "partner-id");
+	doc_cfg.n_server = 0;
+	strcpy(doc_cfg.server[doc_cfg.n_server].host, "198.51.100.65");
+	doc_cfg.server[doc_cfg.n_server++].service = PCFG_SVC_COMMON_CORE;
+	strcpy(doc_cfg.server[doc_cfg.n_server].host, "2001:db8:3::1");
+	doc_cfg.server[doc_cfg.n_server++].service = PCFG_SVC_MC_ID;
+	strcpy(doc_cfg.server[doc_cfg.n_server].host, "idms.partner.example");
+	doc_cfg.server[doc_cfg.n_server++].service = PCFG_SVC_MC_ID;
+}
+
+static const char three_up_trace[] =
+	"partner PDN 1 of 3 up on wwan1\n"
+	"connecting partner PDN apn=ims con-ref=partner-ims\n"
+	"modem.connect apn=ims ip=2 auth=0 user= password=(none)\n"
+	"partner PDN 2 of 3 up on wwan2\n"
+	"connecting partner PDN apn=id.partner.example con-ref=partner-id\n"
+	"modem.connect apn=id.partner.example ip=1 auth=0 user= password=(none)\n";
+
+/*
+ * Every distinct set comes up, one after the other, MCPTT's first; each
+ * netdev routes the servers of its services; SIP goes over the MCPTT PDN;
+ * the return takes them down in reverse order.
+ */
+static void test_every_con_ref(void **state)
+{
+	char expected[8192];
+
+	three_sets();
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	pdn_answer_as(7, "wwan1", "198.51.100.2", "");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_PDN_CONNECTING);
+	pdn_answer_as(8, "wwan2", "198.51.100.66", "");
+	pdn_answer_as(9, "wwan3", "", "2001:db8:3::2");
+	sip_challenged();
+	card_answer();
+	sip_say(SIPREG_REGISTERED, NULL);
+	snprintf(expected, sizeof(expected), "%s%s%s%s%s%s%s", fetch_trace, stored_trace,
+		 connect_trace, three_up_trace,
+		 "netdev.configure wwan1 198.51.100.2/24\n"
+		 "netdev.route wwan1 198.51.100.1\n"
+		 "netdev.configure wwan2 198.51.100.66/24\n"
+		 "netdev.route wwan2 198.51.100.65\n"
+		 "netdev.configure wwan3 /24\n"
+		 "netdev.route wwan3 2001:db8:3::1\n"
+		 "pdn-connecting -> registering (pdn-up)\n"
+		 "timer T-reg armed: 40000 ms\n"
+		 "registering sip:in-4f2a9c@ims.partner.example at 198.51.100.1:5060\n"
+		 "sip.create impi=in-4f2a9c@ims.partner.example "
+		 "impu=sip:in-4f2a9c@ims.partner.example domain=ims.partner.example "
+		 "pcscf=198.51.100.1:5060 udp local=198.51.100.2\n"
+		 "sip.start\n",
+		 challenged_trace, registered_trace);
+	check_trace(expected);
+	assert_int_equal(migrate_return(fsm), 0);
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	disc_answer();
+	disc_answer();
+	disc_answer();
+	advance(0);
+	check_trace("registered-at-partner -> returning (return)\n"
+		    "timer T-dereg armed: 10000 ms\n"
+		    "sip.stop\n"
+		    "returning -> disconnecting (deregistered)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan3\n"
+		    "modem.disconnect 9\n"
+		    "netdev.deconfigure wwan2\n"
+		    "modem.disconnect 8\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> idle-on-primary (pdn-down)\n"
+		    "persist state=idle-on-primary partner=" PARTNER " reason=\n"
+		    "sip.destroy\n");
+}
+
+/* A later set refused: the ones already up go down, newest first; failed, named. */
+static void test_later_con_ref_fails(void **state)
+{
+	three_sets();
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	pdn_answer_as(7, "wwan1", "198.51.100.2", "");
+	pdn_answer_as(8, "wwan2", "198.51.100.66", "");
+	trace[0] = '\0';
+	pdn_answer(-ECONNREFUSED, "missing or unknown APN (3GPP cause 27)");
+	disc_answer();
+	disc_answer();
+	check_trace("pdn-connecting -> disconnecting (pdn-failed)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "modem.disconnect 8\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> failed (pdn-down): pdn-failed: missing or unknown APN "
+		    "(3GPP cause 27)\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=pdn-failed: missing or unknown APN (3GPP cause 27)\n");
+	assert_string_equal(migrate_get_reason(fsm),
+			    "pdn-failed: missing or unknown APN (3GPP cause 27)");
+}
+
+/*
+ * The T-pdn guard over the whole set: one up, the next silent: the first goes
+ * down, and the late answer is disconnected when it comes.
+ */
+static void test_con_ref_timeout(void **state)
+{
+	three_sets();
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	pdn_answer_as(7, "wwan1", "198.51.100.2", "");
+	trace[0] = '\0';
+	advance(60000);
+	disc_answer();
+	pdn_answer_as(8, "wwan2", "198.51.100.66", "");
+	check_trace("timer T-pdn expired in pdn-connecting\n"
+		    "pdn-connecting -> disconnecting (timeout)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> failed (pdn-down): pdn-failed: no answer from the modem\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=pdn-failed: no answer from the modem\n"
+		    "late PDN 8 after giving up: disconnecting it\n"
+		    "modem.disconnect 8\n");
+}
+
+/* Any of the PDNs dropped by the network ends the migration; the rest go down. */
+static void test_con_ref_dropped(void **state)
+{
+	three_sets();
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	pdn_answer_as(7, "wwan1", "198.51.100.2", "");
+	/* Dropped while the next set connects: nothing else up, failed at once. */
+	migrate_pdn_dropped(fsm, 7, "regular deactivation (3GPP cause 36)");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+	pdn_answer_as(8, "wwan2", "198.51.100.66", "");
+	advance(0);
+	assert_non_null(strstr(trace, "late PDN 8 after giving up: disconnecting it\n"));
+	trace[0] = '\0';
+	/* And once registered: the common core's PDN goes. */
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	pdn_answer_as(7, "wwan1", "198.51.100.2", "");
+	pdn_answer_as(8, "wwan2", "198.51.100.66", "");
+	pdn_answer_as(9, "wwan3", "", "2001:db8:3::2");
+	sip_challenged();
+	card_answer();
+	sip_say(SIPREG_REGISTERED, NULL);
+	trace[0] = '\0';
+	migrate_pdn_dropped(fsm, 8, "regular deactivation (3GPP cause 36)");
+	disc_answer();
+	disc_answer();
+	advance(0);
+	check_trace("registered-at-partner -> disconnecting (pdn-dropped)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan3\n"
+		    "modem.disconnect 9\n"
+		    "netdev.deconfigure wwan2\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> failed (pdn-down): pdn-dropped: regular deactivation "
+		    "(3GPP cause 36)\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=pdn-dropped: regular deactivation (3GPP cause 36)\n"
+		    "sip.destroy\n");
+}
+
+/*
+ * SIP over IPv6 when the P-CSCF is IPv6: from the MCPTT PDN's IPv6 address
+ * (an IPv6-only partner PDN has no IPv4 one at all).
+ */
+static void test_ipv6_pcscf(void **state)
+{
+	strcpy(doc_cfg.pcscf[0].uri, "sip:[2001:db8:1::1]:5060");
+	doc_cfg.conn[1].pdn.ip_type = MODEM_IP_V6;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	trace[0] = '\0';
+	pdn_answer_as(7, "wwan1", "", "2001:db8:1::2");
+	check_trace("netdev.configure wwan1 /24\n"
+		    "netdev.route wwan1 2001:db8:1::1\n"
+		    "pdn-connecting -> registering (pdn-up)\n"
+		    "timer T-reg armed: 40000 ms\n"
+		    "registering sip:in-4f2a9c@ims.partner.example at 2001:db8:1::1:5060\n"
+		    "sip.create impi=in-4f2a9c@ims.partner.example "
+		    "impu=sip:in-4f2a9c@ims.partner.example domain=ims.partner.example "
+		    "pcscf=2001:db8:1::1:5060 udp local=2001:db8:1::2\n"
+		    "sip.start\n");
 }
 
 /* The timeline's steps of a whole migration and return, in order, with their seed steps. */
@@ -1255,6 +1480,11 @@ int main(void)
 		T(test_restore_unreachable),
 		T(test_restore_failed_and_stored),
 		T(test_parse_pcscf),
+		T(test_every_con_ref),
+		T(test_later_con_ref_fails),
+		T(test_con_ref_timeout),
+		T(test_con_ref_dropped),
+		T(test_ipv6_pcscf),
 		T(test_names),
 	};
 
