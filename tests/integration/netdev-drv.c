@@ -2,7 +2,7 @@
 /*
  * netdev-drv configure|deconfigure KEY=VALUE...: fills a modem_pdn_settings
  * from the arguments (ifname, addr4, prefix4, gw4, addr6, prefix6, gw6, mtu,
- * dns and pcscf repeatable) and applies it with netdev_linux_ops.
+ * dns, pcscf and server repeatable) and applies it with netdev_linux_ops.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,6 +34,8 @@ static int drv_set(struct modem_pdn_settings *s, const char *key, const char *va
 		return util_strlcpy(s->dns[s->n_dns++], val, MODEM_ADDR_MAX);
 	if (!strcmp(key, "pcscf") && s->n_pcscf < MODEM_PCSCF_MAX)
 		return util_strlcpy(s->pcscf[s->n_pcscf++], val, MODEM_ADDR_MAX);
+	if (!strcmp(key, "server") && s->n_server < MODEM_SERVER_MAX)
+		return util_strlcpy(s->server[s->n_server++], val, MODEM_ADDR_MAX);
 	return -EINVAL;
 }
 

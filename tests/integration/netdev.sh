@@ -27,8 +27,8 @@ ip -n "$ns" addr add 192.0.2.2/24 dev wwan0
 
 p4=(ifname=wwan0 addr4=198.51.100.2 prefix4=30 gw4=198.51.100.1 mtu=1400
 	pcscf=203.0.113.10 dns=203.0.113.53 addr6=2001:db8:1::2 prefix6=64 gw6=2001:db8:1::1
-	pcscf=2001:db8:ffff::10)
-t_check "configure tun wwan0 (v4v6, P-CSCF, DNS, MTU)" run configure "${p4[@]}"
+	pcscf=2001:db8:ffff::10 server=203.0.113.80 server=2001:db8:ffff::80)
+t_check "configure tun wwan0 (v4v6, P-CSCF, DNS, servers, MTU)" run configure "${p4[@]}"
 a=$(addrs wwan0)
 t_check "wwan0 up with MTU 1400" has "$a" '.[0].mtu == 1400 and (.[0].flags | index("UP"))'
 t_check "wwan0 holds 198.51.100.2/30" has "$a" \
@@ -43,6 +43,10 @@ t_check "host route to the DNS server via the PDN gateway" has "$r4" \
 	'[.[] | select(.dst == "203.0.113.53" and .gateway == "198.51.100.1")] | length == 1'
 t_check "IPv6 host route to the P-CSCF via the IPv6 gateway" has "$r6" \
 	'[.[] | select(.dst == "2001:db8:ffff::10" and .gateway == "2001:db8:1::1")] | length == 1'
+# The servers of the services this PDN carries (TS 24.484 con-refs, agent/migrate.c).
+t_check "host routes to the PDN's other servers via its gateways" has_all "$r4$r6" \
+	'[.[] | select((.dst == "203.0.113.80" and .gateway == "198.51.100.1") or
+	 (.dst == "2001:db8:ffff::80" and .gateway == "2001:db8:1::1"))] | length == 2'
 t_check "no default route added" has "$(ip -n "$ns" -j route show default)" 'length == 0'
 t_check "configuring again is harmless" run configure "${p4[@]}"
 
@@ -53,7 +57,8 @@ t_check "PDN addresses gone, the foreign one kept" has "$a" \
 	'[.[0].addr_info[] | select(.family == "inet") | .local] == ["192.0.2.2"] and
 	 ([.[0].addr_info[] | select(.local == "2001:db8:1::2")] | length == 0)'
 t_check "PDN host routes gone" has_all "$(routes wwan0 -4)$(routes wwan0 -6)" \
-	'[.[] | select(.dst == "203.0.113.10" or .dst == "203.0.113.53" or .dst == "2001:db8:ffff::10")] | length == 0'
+	'[.[] | select(.dst == "203.0.113.10" or .dst == "203.0.113.53" or .dst == "2001:db8:ffff::10" or
+	 .dst == "203.0.113.80" or .dst == "2001:db8:ffff::80")] | length == 0'
 t_check "deconfiguring again is harmless" run deconfigure "${p4[@]}"
 
 # A /32 address with a gateway outside it, as QMI modems often hand out: the
