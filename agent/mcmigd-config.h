@@ -37,7 +37,7 @@ struct mcmigd_config {
 	char modem_device[MCMIGD_PATH_MAX];
 	char modem_proxy[MCMIGD_PATH_MAX];
 	char modem_bus[16];
-	char modem_netdev[MODEM_IFNAME_MAX];
+	char modem_netdev[MODEM_NETDEV_LIST_MAX];
 	struct modem_config modem;
 	/* From board data: the partner's mux link, made by the modem backend. */
 	struct netdev_link modem_link; /* parent points at the field below */

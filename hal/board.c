@@ -211,6 +211,21 @@ static int board_line(struct board *b, char *l, unsigned int line, enum board_gr
 			  board_groups[*group]);
 }
 
+/* 1 to 3 non-empty names of at most IFNAMSIZ - 1 bytes, comma-separated. */
+static bool board_netdev_list_ok(const char *s)
+{
+	size_t n = 0, len;
+
+	for (;;) {
+		len = strcspn(s, ",");
+		if (len == 0 || len >= MODEM_IFNAME_MAX || ++n > 3)
+			return false;
+		if (!s[len])
+			return true;
+		s += len + 1;
+	}
+}
+
 int board_parse(const char *buf, size_t len, struct board *b, char *err, size_t err_size)
 {
 	enum board_group group = BOARD_G_NONE;
@@ -242,6 +257,11 @@ int board_parse(const char *buf, size_t len, struct board *b, char *err, size_t 
 		if (board_keys[i].required && !(seen & (1u << i)))
 			return board_fail(err, err_size, "missing key [%s] %s",
 					  board_groups[board_keys[i].group], board_keys[i].key);
+	if (!board_netdev_list_ok(b->netdev_partner))
+		return board_fail(err, err_size,
+				  "[netdev] partner: '%s' is not 1 to 3 interface names of at most "
+				  "%d bytes, comma-separated",
+				  b->netdev_partner, MODEM_IFNAME_MAX - 1);
 	if (strcmp(b->netdev_partner_link, "existing") && b->netdev_partner_link[0] &&
 	    (!b->netdev_parent[0] || !b->netdev_partner_mux_id))
 		return board_fail(err, err_size,

@@ -32,7 +32,8 @@ struct board {
 	unsigned int modem_timeout_ms;
 	unsigned int modem_data_iface; /* USB interface of the QMI data port; 0 = unknown */
 	char netdev_primary[MODEM_IFNAME_MAX];
-	char netdev_partner[MODEM_IFNAME_MAX];
+	/* One name, or one per partner PDN, comma-separated (QMI slot i: mux id partner-mux-id + i). */
+	char netdev_partner[MODEM_NETDEV_LIST_MAX];
 	/* QMAP mux ids (1-254) of the primary and partner PDNs; 0 = not multiplexed. */
 	unsigned int netdev_primary_mux_id;
 	unsigned int netdev_partner_mux_id;

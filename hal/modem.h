@@ -20,10 +20,15 @@
 #define MODEM_CRED_MAX	 128
 #define MODEM_ADDR_MAX	 46 /* INET6_ADDRSTRLEN */
 #define MODEM_IFNAME_MAX 16 /* IFNAMSIZ */
-#define MODEM_REASON_MAX 128
-#define MODEM_DNS_MAX	 4
-#define MODEM_PCSCF_MAX	 4
-#define MODEM_SERVER_MAX 8
+/*
+ * A data interface, or a comma-separated list of them, one per partner PDN
+ * (TS 24.484: MCPTT, MC common core and MC ID may each have their own).
+ */
+#define MODEM_NETDEV_LIST_MAX (3 * MODEM_IFNAME_MAX)
+#define MODEM_REASON_MAX      128
+#define MODEM_DNS_MAX	      4
+#define MODEM_PCSCF_MAX	      4
+#define MODEM_SERVER_MAX      8
 
 struct modem;
 struct netdev_link;

@@ -156,6 +156,7 @@ render_icscf() {
 
 render_pcscf() {
 	render_kamailio pcscf.cfg "$MCMIG_PARTNER_UE_ADDR" -e "s|@ACCESS@|$MCMIG_PARTNER_UE_ADDR|g" \
+		-e "s|@ACCESS6@|$MCMIG_PARTNER_UE_ADDR6|g" \
 		-e "s|@CORE@|$MCMIG_PCSCF_CORE_ADDR|g" -e "s|@ICSCF@|$MCMIG_ICSCF_ADDR|g"
 }
 

@@ -123,6 +123,36 @@ static void test_parse_link(void **state)
 	}
 }
 
+/*
+ * One partner netdev per partner PDN (TS 24.484 con-refs naming several
+ * connectivity sets): a comma-separated list of at most 3 interface names.
+ */
+static void test_partner_list(void **state)
+{
+	static const char *const bad[] = {
+		"", "a,,b", "a,", ",a", "a,b,c,d", "sixteen-bytes-xx", "a,sixteen-bytes-xx"
+	};
+	char buf[512], err[BOARD_ERR_MAX];
+	struct board b;
+	size_t i;
+
+	snprintf(buf, sizeof(buf),
+		 "[board]\nname=x\n[modem]\nbackend=qmi\ndevice=/dev/x\n"
+		 "[netdev]\nprimary=qmimux0\npartner=qmimux1,qmimux2,qmimux3\n"
+		 "primary-mux-id=1\npartner-mux-id=2\n[uicc]\nbackend=pcsc\n");
+	assert_int_equal(board_parse(buf, strlen(buf), &b, err, sizeof(err)), 0);
+	assert_string_equal(b.netdev_partner, "qmimux1,qmimux2,qmimux3");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(buf, sizeof(buf),
+			 "[board]\nname=x\n[modem]\nbackend=qmi\ndevice=/dev/x\n"
+			 "[netdev]\nprimary=a\npartner=%s\n[uicc]\nbackend=pcsc\n",
+			 bad[i]);
+		assert_int_equal(board_parse(buf, strlen(buf), &b, err, sizeof(err)), -EINVAL);
+		print_message("%s\n", err);
+		assert_non_null(strstr(err, "[netdev] partner"));
+	}
+}
+
 #define X32 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 
 /* Each malformed file is refused with a message naming its line and key. */
@@ -287,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_parse_mux),
 		cmocka_unit_test(test_parse_link),
 		cmocka_unit_test(test_parse_malformed),
+		cmocka_unit_test(test_partner_list),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test(test_select_shipped),
 		cmocka_unit_test(test_select_reports_bad_file),

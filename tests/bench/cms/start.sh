@@ -19,7 +19,11 @@
 #                        MCMIG_CMS_MC_SERVICE_ID, MCMIG_CMS_PARTNER_ID,
 #                        MCMIG_CMS_PARTNER_SERVES, MCMIG_CMS_PRIMARY_ADMIN
 #   cms-<c>.conf .log .pid   per component; stop kills exactly the PID in .pid
-# Environment: MCMIG_BUILD (default build).
+# Environment: MCMIG_BUILD (default build); MCMIG_BENCH_OFFER, what the partner
+# offers (tests/integration/e2e-variants.sh): "one" (default: one IPv4 PDN
+# carries every service), "three-apn" (each TS 24.484 con-ref its own set:
+# partner-initial-config-3pdn.xml) or "ipv6" (an IPv6-only PDN and an IPv6
+# P-CSCF).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -114,17 +118,51 @@ users=$MC_ID
 [offer]
 home-domain=ims.partner.example
 validity=86400
-pcscf=udp:sip:$MCMIG_PARTNER_UE_ADDR:5060
-connectivity=partner-mcptt
-initial-ue-configuration=$src/partner-initial-config.xml
+EOT
+	case "${MCMIG_BENCH_OFFER:-one}" in
+	one)
+		render_offer "udp:sip:$MCMIG_PARTNER_UE_ADDR:5060" partner-initial-config.xml ipv4
+		;;
+	three-apn)
+		render_offer "udp:sip:$MCMIG_PARTNER_UE_ADDR:5060" partner-initial-config-3pdn.xml \
+			ipv4 partner-core core.partner.example partner-id id.partner.example
+		;;
+	ipv6)
+		render_offer "udp:sip:[$MCMIG_PARTNER_UE_ADDR6]:5060" partner-initial-config.xml ipv6
+		;;
+	*)
+		echo "cms: MCMIG_BENCH_OFFER '$MCMIG_BENCH_OFFER': one, three-apn or ipv6" >&2
+		return 1
+		;;
+	esac
+}
+
+# render_offer PCSCF INITIAL-CONFIG IP-TYPE [CON-REF APN]...: the MCPTT set
+# (partner-mcptt, CHAP credentials generated per user) and further sets
+# without authentication.
+render_offer() {
+	local pcscf=$1 ini=$2 ip=$3 sets=partner-mcptt
+	shift 3
+	local more=("$@") i
+	for ((i = 0; i < ${#more[@]}; i += 2)); do
+		sets="$sets;${more[i]}"
+	done
+	cat <<EOT
+pcscf=$pcscf
+connectivity=$sets
+initial-ue-configuration=$src/$ini
 
 [connectivity partner-mcptt]
 apn=mcptt.partner.example
-ip-type=ipv4
+ip-type=$ip
 auth=chap
 username=generate
 password=generate
 EOT
+	for ((i = 0; i < ${#more[@]}; i += 2)); do
+		printf '\n[connectivity %s]\napn=%s\nip-type=%s\nauth=none\n' "${more[i]}" \
+			"${more[i + 1]}" "$ip"
+	done
 }
 
 ns_of() {
