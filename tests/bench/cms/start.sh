@@ -22,8 +22,8 @@
 # Environment: MCMIG_BUILD (default build); MCMIG_BENCH_OFFER, what the partner
 # offers (tests/integration/e2e-variants.sh): "one" (default: one IPv4 PDN
 # carries every service), "three-apn" (each TS 24.484 con-ref its own set:
-# partner-initial-config-3pdn.xml) or "ipv6" (an IPv6-only PDN and an IPv6
-# P-CSCF).
+# partner-initial-config-3pdn.xml), "ipv6" (an IPv6-only PDN and an IPv6
+# P-CSCF) or "ipv4v6" (a dual-stack PDN and an IPv6 P-CSCF).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -127,11 +127,12 @@ EOT
 		render_offer "udp:sip:$MCMIG_PARTNER_UE_ADDR:5060" partner-initial-config-3pdn.xml \
 			ipv4 partner-core core.partner.example partner-id id.partner.example
 		;;
-	ipv6)
-		render_offer "udp:sip:[$MCMIG_PARTNER_UE_ADDR6]:5060" partner-initial-config.xml ipv6
+	ipv6 | ipv4v6)
+		render_offer "udp:sip:[$MCMIG_PARTNER_UE_ADDR6]:5060" partner-initial-config.xml \
+			"$MCMIG_BENCH_OFFER"
 		;;
 	*)
-		echo "cms: MCMIG_BENCH_OFFER '$MCMIG_BENCH_OFFER': one, three-apn or ipv6" >&2
+		echo "cms: MCMIG_BENCH_OFFER '$MCMIG_BENCH_OFFER': one, three-apn, ipv6 or ipv4v6" >&2
 		return 1
 		;;
 	esac
