@@ -10,7 +10,8 @@
 #                2, 3, 4), up one after the other, the servers of each service
 #                routed through its own PDN, down in reverse order
 #   IPv6 only    an IPv6-only partner PDN and an IPv6 P-CSCF: SIP over IPv6
-#                to Kamailio listening on the partner's IPv6 address
+#                to Kamailio listening on the partner's IPv6 address; then a
+#                dual-stack PDN with an IPv6 P-CSCF (SIP from its IPv6 address)
 #   MBIM         the MBIM backend: mbim-emu on a pty behind Debian's real
 #                mbim-proxy
 #   ModemManager the MM backend with MM's generic plugin (AT modem, at-emu):
@@ -218,14 +219,18 @@ t_stop mbim-proxy
 t_stop mbim
 
 # ---- ModemManager, generic plugin: as far as it goes ----
-# MM's generic plugin drives a plain AT modem: its bearer
-# (MMBroadbandBearer, src/mm-broadband-bearer.c) connects by dialling
-# ATD*99***<cid># on an AT port and reports IP method "ppp"
-# (MM_BEARER_IP_METHOD_PPP) with the AT port as its interface: the data path
-# is PPP on that tty, which pppd (NetworkManager in a full system) must run;
-# ModemManager has no address for it. So the PDN comes up at ModemManager, and
-# the agent stops at step 14's netdev (there is no wwan netdev to configure),
-# names that, disconnects the bearer and stays on the primary.
+# ModemManager's test mode emulates AT modems only (Test.SetProfile takes AT
+# ports; bench.md), and the generic plugin's bearer is MMBroadbandBearer
+# (ModemManager src/mm-broadband-bearer.c): connect_3gpp() picks a context
+# (+CGDCONT), dial_3gpp() sends "ATD*99***<cid>#" on the AT data port, and
+# dial_3gpp_ready() gives IP method PPP "if data port is AT" (DHCP only for a
+# net port, which an AT-only modem has not), with the AT port as the bearer's
+# Interface and no addresses: the data path is PPP on that tty (pppd's, as
+# NetworkManager runs it). So the PDN comes up at ModemManager, and the agent
+# stops at step 14's netdev (hal/modem-mm.c hands over the port's name; there
+# is no wwan netdev to configure), names it, disconnects the bearer
+# (+CGACT=0) and stays on the primary. Registration needs a modem with a net
+# port (QMI, MBIM: the variants above).
 cat >"$T_RUN/scenario-at" <<EOS
 plmn 00101 home 0011 001a2b3c
 apn mcptt.partner.example accept 198.51.100.2/24 $MCMIG_PARTNER_UE_ADDR $MCMIG_PARTNER_UE_ADDR $MCMIG_PARTNER_UE_ADDR
