@@ -33,6 +33,12 @@ static bool same_config(const struct partner_config *a, const struct partner_con
 		if (strcmp(a->pcscf[i].uri, b->pcscf[i].uri) ||
 		    a->pcscf[i].transport != b->pcscf[i].transport)
 			return false;
+	if (a->n_server != b->n_server)
+		return false;
+	for (i = 0; i < a->n_server; i++)
+		if (strcmp(a->server[i].host, b->server[i].host) ||
+		    a->server[i].service != b->server[i].service)
+			return false;
 	for (i = 0; i < a->n_conn; i++)
 		if (strcmp(a->conn[i].con_ref, b->conn[i].con_ref) ||
 		    memcmp(&a->conn[i].pdn, &b->conn[i].pdn, sizeof(a->conn[i].pdn)))
@@ -83,7 +89,9 @@ static void check_record_name(const char *partner_id)
 
 static void check_config(const struct partner_config *cfg)
 {
-	size_t i;
+	const struct pcfg_connectivity *sets[PCFG_SVC_COUNT];
+	unsigned int services[PCFG_SVC_COUNT], all;
+	size_t i, n;
 
 	fuzz_require(cfg->partner_id[0] && fuzz_terminated(cfg->partner_id, PCFG_STR_MAX),
 		     "partner id set and terminated");
@@ -95,6 +103,20 @@ static void check_config(const struct partner_config *cfg)
 		fuzz_require(fuzz_terminated(cfg->conn[i].con_ref, PCFG_CONREF_MAX),
 			     "con-ref terminated");
 	fuzz_require(partner_config_mcptt_conn(cfg) != NULL, "an MCPTT connectivity set");
+	/* One PDN per distinct set, MCPTT's first, each service carried by exactly one. */
+	n = partner_config_pdn_sets(cfg, sets, services);
+	fuzz_require(n >= 1 && n <= PCFG_SVC_COUNT && sets[0] == partner_config_mcptt_conn(cfg),
+		     "the PDN sets: MCPTT's first");
+	for (i = 0, all = 0; i < n; i++) {
+		fuzz_require(!(all & services[i]) && services[i], "each service on one PDN");
+		all |= services[i];
+	}
+	fuzz_require(all == (1u << PCFG_SVC_COUNT) - 1, "every service on a PDN");
+	fuzz_require(cfg->n_server <= PCFG_SERVER_MAX, "servers within the array");
+	for (i = 0; i < cfg->n_server; i++)
+		fuzz_require(cfg->server[i].host[0] &&
+				     fuzz_terminated(cfg->server[i].host, PCFG_STR_MAX),
+			     "server host set and terminated");
 	check_record_name(cfg->partner_id);
 	fuzz_require(cfg->doc && cfg->doc_len, "the element kept as a document");
 }

@@ -36,6 +36,14 @@ t_check "ue wwan1 is down" \
 	bash -c "ip -n $ue -br link show dev wwan1 | grep -q DOWN"
 t_check "ue wwan1 has no IPv4 address" \
 	bash -c "! ip -n $ue -4 addr show dev wwan1 | grep -q inet"
+# Further partner PDNs (TS 24.484 con-refs naming other sets): links of their own.
+t_check "ue wwan2 and wwan3 are down and unaddressed" \
+	bash -c "for d in wwan2 wwan3; do ip -n $ue -br link show dev \$d | grep -q DOWN &&
+		 ! ip -n $ue addr show dev \$d | grep -q 'inet ' || exit 1; done"
+t_check "partner: each further PDN's link has its own /26, the IPv6 access address on ue0" \
+	bash -c "ip -n $partner -br addr show dev ue2 | grep -q '198.51.100.65/26' &&
+		 ip -n $partner -br addr show dev ue3 | grep -q '198.51.100.129/26' &&
+		 ip -n $partner -br addr show dev ue0 | grep -q '2001:db8:1::1/64'"
 
 t_check "ue reaches the primary (192.0.2.1)" reach "$ue" 192.0.2.1
 t_check "ue cannot reach the partner before its PDN (198.51.100.1)" unreach "$ue" 198.51.100.1
