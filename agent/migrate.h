@@ -5,9 +5,11 @@
  * PDN, SIP registration at the partner with IMS-AKA, and the return.
  *
  * Make-before-break: nothing here ever touches the primary's PDN or
- * configuration; the partner PDN is added next to it, and any failure tears
- * down what the migration added (SIP, partner PDN, netdev) and ends back on
- * the primary in a failure state whose reason a person can read.
+ * configuration; the partner PDNs are added next to it (one per distinct
+ * connectivity set the TS 24.484 con-refs name, each after the previous, down
+ * in reverse order), and any failure tears down what the migration added
+ * (SIP, partner PDNs, netdevs) and ends back on the primary in a failure
+ * state whose reason a person can read.
  *
  * Table-driven (osmo_fsm style): each state lists the events it accepts and
  * the states it may go to; one transition function validates, logs
