@@ -381,6 +381,8 @@ static void ev_serving_changed(const struct modem_serving *s, void *ud)
 {
 	struct daemon *d = ud;
 
+	/* Each change (the backends report only changes): what a location request will say. */
+	g_message("serving network %s-%s (%s)", s->mcc, s->mnc, modem_reg_state_str(s->reg));
 	if (d->primary)
 		primary_serving(d->primary, s);
 	if (d->fsm)

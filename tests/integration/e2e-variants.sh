@@ -70,6 +70,13 @@ reach() {
 	return 1
 }
 
+# The request of step 1 names the serving PLMN (agent/schema/README.md):
+# migrate once the agent NAME knows it from its modem.
+serving_known() {
+	t_wait_for "$1: the serving network from the modem" 30 \
+		grep -q "serving network 001-01 (home)" "$T_RUN/$1.log" || t_abort "$1: serving network"
+}
+
 n=0
 migrate() { # mcmigctl args...; JSON in $T_RUN/m$n.json, exit code in $rc
 	n=$((n + 1))
@@ -100,12 +107,15 @@ bench_qmi_up emu3 "$T_RUN/scenario-3apn"
 # One data link per PDN, mux ids 2, 3, 4 from the board's partner-mux-id.
 board bench-3apn netdev.partner=wwan1,wwan2,wwan3
 BENCH_STATE_DIR=$T_RUN/state-3apn bench_agent_up agent3 "$T_RUN/mcmig-3apn.conf"
+serving_known agent3
 migrate migrate --partner "$PARTNER"
 t_check "three APNs: migrated and registered (exit $rc)" test "$rc" -eq 0
 t_check "three APNs: state registered-at-partner" json '"state":"registered-at-partner"'
-t_check "three APNs: the three PDNs up, MCPTT's first, each after the previous" bash -c \
-	"grep -o 'session up: apn=[a-z.]*' '$T_RUN/emu3.log' | cut -d= -f2 | tr '\n' ' ' |
-	 grep -qx 'mcptt.partner.example core.partner.example id.partner.example '"
+# Each Start Network only once the previous PDN is up (make-before-break).
+t_check "three APNs: the three PDNs up, MCPTT's first, each asked after the previous was up" bash -c \
+	"grep -oE '^(conn[0-9]+: start network|session up): .*apn=[a-z.]*' '$T_RUN/emu3.log' |
+	 sed -E 's/^conn[0-9]+: start network.*apn=/start /; s/^session up: apn=/up /' | tr '\n' ' ' |
+	 grep -qx 'start mcptt.partner.example up mcptt.partner.example start core.partner.example up core.partner.example start id.partner.example up id.partner.example '"
 t_check "three APNs: bound to the board's mux ids 2, 3, 4" bash -c \
 	"[ \"\$(grep -o 'bound to mux id [0-9]*' '$T_RUN/emu3.log' | awk '{ print \$NF }' | sort -u | tr '\n' ' ')\" = '2 3 4 ' ]"
 t_check "three APNs: wwan1, wwan2, wwan3 configured" bash -c \
@@ -141,6 +151,7 @@ apn mcptt.partner.example ip6=2001:db8:1::2/64 gw6=$MCMIG_PARTNER_UE_ADDR6 dns6=
 EOS
 bench_qmi_up emu6 "$T_RUN/scenario-v6"
 BENCH_BOARDS_DIR= BENCH_BOARD= BENCH_STATE_DIR=$T_RUN/state-v6 bench_agent_up agent6 "$T_RUN/mcmig-v6.conf"
+serving_known agent6
 pc=$(wc -l <"$T_RUN/pcscf.log")
 migrate migrate --partner "$PARTNER"
 t_check "IPv6 only: migrated and registered (exit $rc)" test "$rc" -eq 0
@@ -170,6 +181,7 @@ apn mcptt.partner.example ip=198.51.100.2/24 gw=$MCMIG_PARTNER_UE_ADDR dns=$MCMI
 EOS
 bench_qmi_up emu46 "$T_RUN/scenario-v46"
 BENCH_BOARDS_DIR= BENCH_BOARD= BENCH_STATE_DIR=$T_RUN/state-v46 bench_agent_up agent46 "$T_RUN/mcmig-v46.conf"
+serving_known agent46
 pc=$(wc -l <"$T_RUN/pcscf.log")
 migrate migrate --partner "$PARTNER"
 t_check "IPv4v6, IPv6 P-CSCF: migrated and registered (exit $rc)" test "$rc" -eq 0
@@ -203,6 +215,7 @@ t_wait_for "mbim-proxy listening" 10 ip netns exec "$UE" grep -q '@mbim-proxy$' 
 board bench-mbim modem.backend=mbim modem.device="$DEV" modem.proxy=- netdev.primary-mux-id=- \
 	netdev.partner-mux-id=-
 BENCH_STATE_DIR=$T_RUN/state-mbim bench_agent_up agentm "$T_RUN/mcmig-mbim.conf"
+serving_known agentm
 migrate migrate --partner "$PARTNER"
 t_check "MBIM: migrated and registered (exit $rc)" test "$rc" -eq 0
 t_check "MBIM: state registered-at-partner" json '"state":"registered-at-partner"'
@@ -265,6 +278,7 @@ reader=Virtual PCD
 EOB
 BENCH_BOARDS_DIR=$T_RUN/boards BENCH_BOARD=bench-mm
 BENCH_STATE_DIR=$T_RUN/state-mm bench_agent_up agentmm "$T_RUN/mcmig-mm.conf"
+serving_known agentmm
 migrate migrate --partner "$PARTNER"
 t_check "ModemManager: the migration fails at the netdev (exit $rc)" test "$rc" -eq 1
 t_check "ModemManager: the bearer reached the modem (+CGDCONT with the partner APN, dialled)" \
