@@ -18,6 +18,10 @@
 #                              BENCH_BOARDS_DIR, BENCH_BOARD and the caller's
 #                              bench_extra_config (more groups, e.g. [modem])
 #
+#   migrate ARGS...            mcmigctl ARGS --json: the answer in $T_RUN/m$n.json
+#                              (n counts the calls), the exit code in $rc
+#   json PATTERN               the last answer holds PATTERN
+#
 # Sets: UE (the ue namespace), CTL, PROXY, plus what topology.env and cms.env
 # export; the card's profiles in $T_RUN/profiles (alice, ahead: SQN far ahead
 # of the primary SIP DB, wrongk: another K). Everything started is stopped by
@@ -161,3 +165,12 @@ EOS
 	t_wait_for "mcmigd idle on the bus" 15 bash -c "'$CTL' status | grep -q '^state:   idle-on-primary'" ||
 		bench_die "mcmigd up"
 }
+
+n=0
+migrate() { # mcmigctl args...; JSON in $T_RUN/m$n.json, exit code in $rc
+	n=$((n + 1))
+	timeout 90 "$CTL" "$@" --json >"$T_RUN/m$n.json" 2>"$T_RUN/m$n.err"
+	rc=$?
+	echo "mcmigctl $* -> $rc $(cat "$T_RUN/m$n.json")"
+}
+json() { grep -q "$1" "$T_RUN/m$n.json"; }

@@ -42,14 +42,6 @@ back_on_primary() {
 		test "$(ip -n "$UE" -br addr show dev "$MCMIG_UE_PRIMARY_IF")" = "$primary_before"
 }
 
-n=0
-migrate() { # mcmigctl args...; JSON in $T_RUN/m$n.json, exit code in $rc
-	n=$((n + 1))
-	timeout 90 "$CTL" "$@" --json >"$T_RUN/m$n.json" 2>"$T_RUN/m$n.err"
-	rc=$?
-	echo "mcmigctl $* -> $rc $(cat "$T_RUN/m$n.json")"
-}
-json() { grep -q "$1" "$T_RUN/m$n.json"; }
 
 # Steps 1-25.
 pm=$(wc -l <"$T_RUN/partner.log")

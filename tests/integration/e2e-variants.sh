@@ -77,14 +77,6 @@ serving_known() {
 		grep -q "serving network 001-01 (home)" "$T_RUN/$1.log" || t_abort "$1: serving network"
 }
 
-n=0
-migrate() { # mcmigctl args...; JSON in $T_RUN/m$n.json, exit code in $rc
-	n=$((n + 1))
-	timeout 90 "$CTL" "$@" --json >"$T_RUN/m$n.json" 2>"$T_RUN/m$n.err"
-	rc=$?
-	echo "mcmigctl $* -> $rc $(cat "$T_RUN/m$n.json")"
-}
-json() { grep -q "$1" "$T_RUN/m$n.json"; }
 # unaddressed DEV...: none of the partner's addresses left on them (given back).
 unaddressed() {
 	local d
@@ -94,106 +86,101 @@ unaddressed() {
 }
 dev_of_route() { ip -n "$UE" route get "$1" | grep -o 'dev [^ ]*' | cut -d' ' -f2; }
 
+# qmi_variant NAME OFFER APN...: the partner CMS offering OFFER; qmi-emu
+# emu-NAME with the home network, the primary's QMAP data format and those
+# APN lines; mcmigd agent-NAME on a state directory of its own (and the
+# board data board() chose, if any), knowing the serving PLMN; then a
+# migration (pc: the P-CSCF log's length before it).
+qmi_variant() {
+	local name=$1 offer=$2
+	shift 2
+	partner_offers "$offer"
+	{
+		echo "serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home"
+		echo "data-format link-layer=raw-ip aggregation=qmap"
+		printf 'apn %s\n' "$@"
+	} >"$T_RUN/scenario-$name"
+	bench_qmi_up "emu-$name" "$T_RUN/scenario-$name"
+	BENCH_STATE_DIR=$T_RUN/state-$name bench_agent_up "agent-$name" "$T_RUN/mcmig-$name.conf"
+	serving_known "agent-$name"
+	pc=$(wc -l <"$T_RUN/pcscf.log")
+	migrate migrate --partner "$PARTNER"
+	t_check "$name: migrated and registered (exit $rc)" test "$rc" -eq 0
+}
+
+# variant_return NAME DEV...: the return, those partner netdevs given back,
+# mcmigd and the modem of the variant stopped.
+variant_return() {
+	local name=$1
+	shift
+	migrate return
+	t_check "$name: returned (exit $rc)" test "$rc" -eq 0
+	t_check "$name: $* deconfigured" unaddressed "$@"
+	t_stop "agent-$name"
+	t_stop "emu-$name"
+}
+
 # ---- three APNs: MCPTT, MC common core, MC ID each on a PDN of its own ----
-partner_offers three-apn
-cat >"$T_RUN/scenario-3apn" <<EOS
-serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home
-data-format link-layer=raw-ip aggregation=qmap
-apn mcptt.partner.example ip=198.51.100.2/24 gw=$MCMIG_PARTNER_UE_ADDR dns=$MCMIG_PARTNER_UE_ADDR pcscf=$MCMIG_PARTNER_UE_ADDR mtu=1400
-apn core.partner.example ip=198.51.100.66/26 gw=$MCMIG_PARTNER_UE_ADDR2 dns=$MCMIG_PARTNER_UE_ADDR2 mtu=1400
-apn id.partner.example ip=198.51.100.130/26 gw=$MCMIG_PARTNER_UE_ADDR3 dns=$MCMIG_PARTNER_UE_ADDR3 mtu=1400
-EOS
-bench_qmi_up emu3 "$T_RUN/scenario-3apn"
 # One data link per PDN, mux ids 2, 3, 4 from the board's partner-mux-id.
 board bench-3apn netdev.partner=wwan1,wwan2,wwan3
-BENCH_STATE_DIR=$T_RUN/state-3apn bench_agent_up agent3 "$T_RUN/mcmig-3apn.conf"
-serving_known agent3
-migrate migrate --partner "$PARTNER"
-t_check "three APNs: migrated and registered (exit $rc)" test "$rc" -eq 0
-t_check "three APNs: state registered-at-partner" json '"state":"registered-at-partner"'
+qmi_variant 3apn three-apn \
+	"mcptt.partner.example ip=198.51.100.2/24 gw=$MCMIG_PARTNER_UE_ADDR dns=$MCMIG_PARTNER_UE_ADDR pcscf=$MCMIG_PARTNER_UE_ADDR mtu=1400" \
+	"core.partner.example ip=198.51.100.66/26 gw=$MCMIG_PARTNER_UE_ADDR2 dns=$MCMIG_PARTNER_UE_ADDR2 mtu=1400" \
+	"id.partner.example ip=198.51.100.130/26 gw=$MCMIG_PARTNER_UE_ADDR3 dns=$MCMIG_PARTNER_UE_ADDR3 mtu=1400"
+unset BENCH_BOARDS_DIR BENCH_BOARD
+t_check "3apn: state registered-at-partner" json '"state":"registered-at-partner"'
 # Each Start Network only once the previous PDN is up (make-before-break).
-t_check "three APNs: the three PDNs up, MCPTT's first, each asked after the previous was up" bash -c \
-	"grep -oE '^(conn[0-9]+: start network|session up): .*apn=[a-z.]*' '$T_RUN/emu3.log' |
+t_check "3apn: the three PDNs up, MCPTT's first, each asked after the previous was up" bash -c \
+	"grep -oE '^(conn[0-9]+: start network|session up): .*apn=[a-z.]*' '$T_RUN/emu-3apn.log' |
 	 sed -E 's/^conn[0-9]+: start network.*apn=/start /; s/^session up: apn=/up /' | tr '\n' ' ' |
 	 grep -qx 'start mcptt.partner.example up mcptt.partner.example start core.partner.example up core.partner.example start id.partner.example up id.partner.example '"
-t_check "three APNs: bound to the board's mux ids 2, 3, 4" bash -c \
-	"[ \"\$(grep -o 'bound to mux id [0-9]*' '$T_RUN/emu3.log' | awk '{ print \$NF }' | sort -u | tr '\n' ' ')\" = '2 3 4 ' ]"
-t_check "three APNs: wwan1, wwan2, wwan3 configured" bash -c \
+t_check "3apn: bound to the board's mux ids 2, 3, 4" bash -c \
+	"[ \"\$(grep -o 'bound to mux id [0-9]*' '$T_RUN/emu-3apn.log' | awk '{ print \$NF }' | sort -u | tr '\n' ' ')\" = '2 3 4 ' ]"
+t_check "3apn: wwan1, wwan2, wwan3 configured" bash -c \
 	"ip -n '$UE' -br addr show dev wwan1 | grep -q '198.51.100.2/24' &&
 	 ip -n '$UE' -br addr show dev wwan2 | grep -q '198.51.100.66/26' &&
 	 ip -n '$UE' -br addr show dev wwan3 | grep -q '198.51.100.130/26'"
 # The common core's and the IdMS's servers (partner-initial-config-3pdn.xml)
 # are in the MCPTT PDN's /24: without their host routes they would go there.
-t_check "three APNs: the common core's server routed through its PDN (wwan2)" \
+t_check "3apn: the common core's server routed through its PDN (wwan2)" \
 	test "$(dev_of_route "$MCMIG_CORE_SERVER_ADDR")" = wwan2
-t_check "three APNs: the IdMS routed through MC ID's PDN (wwan3)" \
+t_check "3apn: the IdMS routed through MC ID's PDN (wwan3)" \
 	test "$(dev_of_route "$MCMIG_ID_SERVER_ADDR")" = wwan3
-t_check "three APNs: the P-CSCF through MCPTT's PDN (wwan1)" \
+t_check "3apn: the P-CSCF through MCPTT's PDN (wwan1)" \
 	test "$(dev_of_route "$MCMIG_PARTNER_UE_ADDR")" = wwan1
-t_check "three APNs: the IdMS's host reachable that way" reach "$MCMIG_ID_SERVER_ADDR"
-migrate return
-t_check "three APNs: returned (exit $rc)" test "$rc" -eq 0
-t_check "three APNs: the PDNs went down in reverse order" bash -c \
-	"grep -o 'session down: apn=[a-z.]*' '$T_RUN/emu3.log' | cut -d= -f2 | tr '\n' ' ' |
+t_check "3apn: the IdMS's host reachable that way" reach "$MCMIG_ID_SERVER_ADDR"
+variant_return 3apn wwan1 wwan2 wwan3
+t_check "3apn: the PDNs went down in reverse order" bash -c \
+	"grep -o 'session down: apn=[a-z.]*' '$T_RUN/emu-3apn.log' | cut -d= -f2 | tr '\n' ' ' |
 	 grep -qx 'id.partner.example core.partner.example mcptt.partner.example '"
-t_check "three APNs: wwan1-3 deconfigured" unaddressed wwan1 wwan2 wwan3
-t_check "three APNs: no server route left" bash -c \
+t_check "3apn: no server route left" bash -c \
 	"! ip -n '$UE' route show | grep -qE '^($MCMIG_CORE_SERVER_ADDR|$MCMIG_ID_SERVER_ADDR) '"
-t_stop agent3
-t_stop emu3
 
 # ---- IPv6 only: the partner PDN and its P-CSCF IPv6, SIP over IPv6 ----
-partner_offers ipv6
-cat >"$T_RUN/scenario-v6" <<EOS
-serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home
-data-format link-layer=raw-ip aggregation=qmap
-apn mcptt.partner.example ip6=2001:db8:1::2/64 gw6=$MCMIG_PARTNER_UE_ADDR6 dns6=$MCMIG_PARTNER_UE_ADDR6 mtu=1400
-EOS
-bench_qmi_up emu6 "$T_RUN/scenario-v6"
-BENCH_BOARDS_DIR= BENCH_BOARD= BENCH_STATE_DIR=$T_RUN/state-v6 bench_agent_up agent6 "$T_RUN/mcmig-v6.conf"
-serving_known agent6
-pc=$(wc -l <"$T_RUN/pcscf.log")
-migrate migrate --partner "$PARTNER"
-t_check "IPv6 only: migrated and registered (exit $rc)" test "$rc" -eq 0
-t_check "IPv6 only: an IPv6 PDN asked of the modem" grep -q "session up: apn=mcptt.partner.example .*ip-family=6" "$T_RUN/emu6.log"
-t_check "IPv6 only: wwan1 holds 2001:db8:1::2/64 and no IPv4 address" bash -c \
+qmi_variant v6 ipv6 \
+	"mcptt.partner.example ip6=2001:db8:1::2/64 gw6=$MCMIG_PARTNER_UE_ADDR6 dns6=$MCMIG_PARTNER_UE_ADDR6 mtu=1400"
+t_check "v6: an IPv6 PDN asked of the modem" \
+	grep -q "session up: apn=mcptt.partner.example .*ip-family=6" "$T_RUN/emu-v6.log"
+t_check "v6: wwan1 holds 2001:db8:1::2/64 and no IPv4 address" bash -c \
 	"ip -n '$UE' -br addr show dev wwan1 | grep -q '2001:db8:1::2/64' &&
 	 ! ip -n '$UE' -4 addr show dev wwan1 | grep -q inet"
-t_check "IPv6 only: the REGISTER reached the P-CSCF over IPv6" bash -c \
+t_check "v6: the REGISTER reached the P-CSCF over IPv6" bash -c \
 	"tail -n +$((pc + 1)) '$T_RUN/pcscf.log' | grep -q 'REGISTER .* from \\[\\?2001:db8:1::2'"
 impu=$(sed -n 's:.*<impu>\([^<]*\)</impu>.*:\1:p' "$T_RUN"/state-v6/partners/*.xml | head -n 1)
 "$BENCH_CORE" contacts "$T_RUN" "$impu" >"$T_RUN/contacts-v6.txt" 2>&1
-t_check "IPv6 only: the S-CSCF holds $impu at the bracketed IPv6 contact" \
+t_check "v6: the S-CSCF holds $impu at the bracketed IPv6 contact" \
 	grep -q '\[2001:db8:1::2\]' "$T_RUN/contacts-v6.txt"
-migrate return
-t_check "IPv6 only: returned (exit $rc)" test "$rc" -eq 0
-t_check "IPv6 only: wwan1 deconfigured" unaddressed wwan1
-t_stop agent6
-t_stop emu6
+variant_return v6 wwan1
 
 # A dual-stack PDN whose P-CSCF is IPv6: SIP leaves from the PDN's IPv6
 # address (from its IPv4 one the IPv6 socket could not even bind).
-partner_offers ipv4v6
-cat >"$T_RUN/scenario-v46" <<EOS
-serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home
-data-format link-layer=raw-ip aggregation=qmap
-apn mcptt.partner.example ip=198.51.100.2/24 gw=$MCMIG_PARTNER_UE_ADDR dns=$MCMIG_PARTNER_UE_ADDR ip6=2001:db8:1::2/64 gw6=$MCMIG_PARTNER_UE_ADDR6 dns6=$MCMIG_PARTNER_UE_ADDR6 mtu=1400
-EOS
-bench_qmi_up emu46 "$T_RUN/scenario-v46"
-BENCH_BOARDS_DIR= BENCH_BOARD= BENCH_STATE_DIR=$T_RUN/state-v46 bench_agent_up agent46 "$T_RUN/mcmig-v46.conf"
-serving_known agent46
-pc=$(wc -l <"$T_RUN/pcscf.log")
-migrate migrate --partner "$PARTNER"
-t_check "IPv4v6, IPv6 P-CSCF: migrated and registered (exit $rc)" test "$rc" -eq 0
-t_check "IPv4v6, IPv6 P-CSCF: wwan1 holds both families" bash -c \
+qmi_variant v4v6 ipv4v6 \
+	"mcptt.partner.example ip=198.51.100.2/24 gw=$MCMIG_PARTNER_UE_ADDR dns=$MCMIG_PARTNER_UE_ADDR ip6=2001:db8:1::2/64 gw6=$MCMIG_PARTNER_UE_ADDR6 dns6=$MCMIG_PARTNER_UE_ADDR6 mtu=1400"
+t_check "v4v6: wwan1 holds both families" bash -c \
 	"ip -n '$UE' -br addr show dev wwan1 | grep -q '198.51.100.2/24.*2001:db8:1::2/64'"
-t_check "IPv4v6, IPv6 P-CSCF: the REGISTER came over IPv6" bash -c \
+t_check "v4v6: the REGISTER came over IPv6 to the IPv6 P-CSCF" bash -c \
 	"tail -n +$((pc + 1)) '$T_RUN/pcscf.log' | grep -q 'REGISTER .* from \\[\\?2001:db8:1::2'"
-migrate return
-t_check "IPv4v6, IPv6 P-CSCF: returned (exit $rc)" test "$rc" -eq 0
-t_check "IPv4v6, IPv6 P-CSCF: wwan1 deconfigured" unaddressed wwan1
-t_stop agent46
-t_stop emu46
+variant_return v4v6 wwan1
 
 # ---- MBIM: mbim-emu on a pty behind Debian's mbim-proxy ----
 partner_offers one

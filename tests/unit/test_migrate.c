@@ -567,6 +567,32 @@ static void three_sets(void)
 	doc_cfg.server[doc_cfg.n_server++].service = PCFG_SVC_MC_ID;
 }
 
+/* The PDN answers of the three sets, in order: MCPTT's, the common core's, MC ID's. */
+static void sets_up(size_t k)
+{
+	static const struct {
+		modem_pdn_id id;
+		const char *ifname, *addr4, *addr6;
+	} up[] = {
+		{ 7, "wwan1", "198.51.100.2", "" },
+		{ 8, "wwan2", "198.51.100.66", "" },
+		{ 9, "wwan3", "", "2001:db8:3::2" },
+	};
+	size_t i;
+
+	for (i = 0; i < k; i++)
+		pdn_answer_as(up[i].id, up[i].ifname, up[i].addr4, up[i].addr6);
+}
+
+/* A migration to the three sets, the CMS answered, the first @k sets up. */
+static void three_sets_migrate(size_t k)
+{
+	three_sets();
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	sets_up(k);
+}
+
 static const char three_up_trace[] =
 	"partner PDN 1 of 3 up on wwan1\n"
 	"connecting partner PDN apn=ims con-ref=partner-ims\n"
@@ -584,10 +610,7 @@ static void test_every_con_ref(void **state)
 {
 	char expected[8192];
 
-	three_sets();
-	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
-	cmc_answer(0, NULL);
-	pdn_answer_as(7, "wwan1", "198.51.100.2", "");
+	three_sets_migrate(1);
 	assert_int_equal(migrate_get_state(fsm), MIGRATE_PDN_CONNECTING);
 	pdn_answer_as(8, "wwan2", "198.51.100.66", "");
 	pdn_answer_as(9, "wwan3", "", "2001:db8:3::2");
@@ -636,11 +659,7 @@ static void test_every_con_ref(void **state)
 /* A later set refused: the ones already up go down, newest first; failed, named. */
 static void test_later_con_ref_fails(void **state)
 {
-	three_sets();
-	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
-	cmc_answer(0, NULL);
-	pdn_answer_as(7, "wwan1", "198.51.100.2", "");
-	pdn_answer_as(8, "wwan2", "198.51.100.66", "");
+	three_sets_migrate(2);
 	trace[0] = '\0';
 	pdn_answer(-ECONNREFUSED, "missing or unknown APN (3GPP cause 27)");
 	disc_answer();
@@ -663,10 +682,7 @@ static void test_later_con_ref_fails(void **state)
  */
 static void test_con_ref_timeout(void **state)
 {
-	three_sets();
-	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
-	cmc_answer(0, NULL);
-	pdn_answer_as(7, "wwan1", "198.51.100.2", "");
+	three_sets_migrate(1);
 	trace[0] = '\0';
 	advance(60000);
 	disc_answer();
@@ -685,10 +701,7 @@ static void test_con_ref_timeout(void **state)
 /* Any of the PDNs dropped by the network ends the migration; the rest go down. */
 static void test_con_ref_dropped(void **state)
 {
-	three_sets();
-	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
-	cmc_answer(0, NULL);
-	pdn_answer_as(7, "wwan1", "198.51.100.2", "");
+	three_sets_migrate(1);
 	/* Dropped while the next set connects: nothing else up, failed at once. */
 	migrate_pdn_dropped(fsm, 7, "regular deactivation (3GPP cause 36)");
 	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
@@ -698,9 +711,7 @@ static void test_con_ref_dropped(void **state)
 	trace[0] = '\0';
 	/* And once registered: the common core's PDN goes. */
 	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
-	pdn_answer_as(7, "wwan1", "198.51.100.2", "");
-	pdn_answer_as(8, "wwan2", "198.51.100.66", "");
-	pdn_answer_as(9, "wwan3", "", "2001:db8:3::2");
+	sets_up(3);
 	sip_challenged();
 	card_answer();
 	sip_say(SIPREG_REGISTERED, NULL);
