@@ -155,8 +155,11 @@ render_icscf() {
 }
 
 render_pcscf() {
+	# The IPv6 access address only where the topology has one (MCMIG_BENCH_VARIANTS).
+	local v6=(-e "s|@ACCESS6@|$MCMIG_PARTNER_UE_ADDR|g" -e "/^listen=.*\\[/d")
+	[ -z "${MCMIG_PARTNER_UE_ADDR6:-}" ] || v6=(-e "s|@ACCESS6@|$MCMIG_PARTNER_UE_ADDR6|g")
 	render_kamailio pcscf.cfg "$MCMIG_PARTNER_UE_ADDR" -e "s|@ACCESS@|$MCMIG_PARTNER_UE_ADDR|g" \
-		-e "s|@ACCESS6@|$MCMIG_PARTNER_UE_ADDR6|g" \
+		"${v6[@]}" \
 		-e "s|@CORE@|$MCMIG_PCSCF_CORE_ADDR|g" -e "s|@ICSCF@|$MCMIG_ICSCF_ADDR|g"
 }
 

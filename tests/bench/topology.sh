@@ -7,10 +7,11 @@
 #   ue <-> primary   192.0.2.0/24     ue: wwan0 192.0.2.2 (up: the primary PDN)
 #                                     primary: ue0 192.0.2.1
 #   ue <-> partner   198.51.100.0/24  ue: wwan1 DOWN and unaddressed (the agent
-#                    2001:db8:1::/64  configures it at partner PDN bring-up)
-#                                     partner: ue0 198.51.100.1, 2001:db8:1::1
-#                                     (wwan1 is a macvlan on ue0's veth peer
-#                                     pdn0, see up())
+#                                     configures it at partner PDN bring-up)
+#                                     partner: ue0 198.51.100.1 (wwan1 is a
+#                                     macvlan on ue0's veth peer pdn0, see up())
+#   with MCMIG_BENCH_VARIANTS=1 (tests/integration/e2e-variants.sh), also:
+#                    2001:db8:1::/64  partner: ue0 2001:db8:1::1 (IPv6 PDNs)
 #   further partner PDNs (TS 24.484 con-refs naming other connectivity sets),
 #   each a macvlan of its own like wwan1, DOWN and unaddressed:
 #                    198.51.100.64/26 ue: wwan2; partner: ue2 198.51.100.65
@@ -29,15 +30,17 @@
 #                      namespaces are mcmig-<id>-ue, -primary, -partner
 #   MCMIG_BENCH_DELAY  netem delay on both ends of the two ue links, e.g. 20ms
 #                      (skipped with a notice when sch_netem is unavailable)
+#   MCMIG_BENCH_VARIANTS  1: the IPv6 and further PDN links above (other
+#                      tests keep the plain topology)
 # RUN_DIR/topology.env (for other scripts to source):
 #   MCMIG_NS_UE MCMIG_NS_PRIMARY MCMIG_NS_PARTNER  namespace names
 #   MCMIG_UE_PRIMARY_IF=wwan0 MCMIG_UE_PARTNER_IF=wwan1
 #   MCMIG_PRIMARY_ADDR=192.0.2.1 MCMIG_UE_ADDR=192.0.2.2
 #   MCMIG_PARTNER_UE_ADDR=198.51.100.1 MCMIG_PRIMARY_CORE_ADDR=203.0.113.1
 #   MCMIG_PARTNER_CORE_ADDR=203.0.113.2 MCMIG_NETEM=yes|no
-#   MCMIG_PARTNER_UE_ADDR6=2001:db8:1::1 MCMIG_PARTNER_UE_ADDR2=198.51.100.65
-#   MCMIG_PARTNER_UE_ADDR3=198.51.100.129 MCMIG_CORE_SERVER_ADDR=198.51.100.201
-#   MCMIG_ID_SERVER_ADDR=198.51.100.202
+#   with MCMIG_BENCH_VARIANTS=1: MCMIG_PARTNER_UE_ADDR6=2001:db8:1::1
+#   MCMIG_PARTNER_UE_ADDR2=198.51.100.65 MCMIG_PARTNER_UE_ADDR3=198.51.100.129
+#   MCMIG_CORE_SERVER_ADDR=198.51.100.201 MCMIG_ID_SERVER_ADDR=198.51.100.202
 #   MCMIG_PCSCF_CORE_ADDR=127.0.0.2 MCMIG_ICSCF_ADDR=127.0.0.3
 #   MCMIG_SCSCF_ADDR=127.0.0.4
 set -euo pipefail
@@ -75,6 +78,30 @@ teardown() {
 netem() {
 	local ns=$1 dev=$2
 	ip netns exec "$ns" tc qdisc add dev "$dev" root netem delay "$MCMIG_BENCH_DELAY"
+}
+
+# What tests/integration/e2e-variants.sh adds: the partner's IPv6 access
+# address, and the other partner PDNs' links, the same way as wwan1's (a
+# separate link each: the partner answers each PDN's addresses on that PDN's
+# link only), and two partner servers on its loopback.
+variants() {
+	local i
+	ip -n "$partner" addr add 2001:db8:1::1/64 dev ue0 nodad
+	for i in 2 3; do
+		ip link add "pdn$i" netns "$partner" type veth peer name "ue$i" netns "$partner"
+		ip -n "$partner" link set "pdn$i" up
+		ip -n "$partner" link add link "pdn$i" name "wwan$i" type macvlan mode private
+		ip -n "$partner" link set "wwan$i" netns "$ue"
+		ip -n "$partner" addr add "198.51.100.$((64 * (i - 1) + 1))/26" dev "ue$i"
+		ip -n "$partner" link set "ue$i" up
+	done
+	ip -n "$partner" addr add 198.51.100.201/32 dev lo
+	ip -n "$partner" addr add 198.51.100.202/32 dev lo
+	variants_env="MCMIG_PARTNER_UE_ADDR6=2001:db8:1::1
+MCMIG_PARTNER_UE_ADDR2=198.51.100.65
+MCMIG_PARTNER_UE_ADDR3=198.51.100.129
+MCMIG_CORE_SERVER_ADDR=198.51.100.201
+MCMIG_ID_SERVER_ADDR=198.51.100.202"
 }
 
 up() {
@@ -117,20 +144,8 @@ up() {
 	ip -n "$partner" link add link pdn0 name wwan1 type macvlan mode private
 	ip -n "$partner" link set wwan1 netns "$ue"
 	ip -n "$partner" addr add 198.51.100.1/24 dev ue0
-	ip -n "$partner" addr add 2001:db8:1::1/64 dev ue0 nodad
 	ip -n "$partner" link set ue0 up
-	# The other partner PDNs' links, the same way (a separate link each: the
-	# partner answers each PDN's addresses on that PDN's link only).
-	for i in 2 3; do
-		ip link add "pdn$i" netns "$partner" type veth peer name "ue$i" netns "$partner"
-		ip -n "$partner" link set "pdn$i" up
-		ip -n "$partner" link add link "pdn$i" name "wwan$i" type macvlan mode private
-		ip -n "$partner" link set "wwan$i" netns "$ue"
-		ip -n "$partner" addr add "198.51.100.$((64 * (i - 1) + 1))/26" dev "ue$i"
-		ip -n "$partner" link set "ue$i" up
-	done
-	ip -n "$partner" addr add 198.51.100.201/32 dev lo
-	ip -n "$partner" addr add 198.51.100.202/32 dev lo
+	[ "${MCMIG_BENCH_VARIANTS:-0}" != 1 ] || variants
 
 	ip link add partner0 netns "$primary" type veth peer name primary0 netns "$partner"
 	ip -n "$primary" addr add 203.0.113.1/24 dev partner0
@@ -173,11 +188,7 @@ MCMIG_PARTNER_UE_ADDR=198.51.100.1
 MCMIG_PRIMARY_CORE_ADDR=203.0.113.1
 MCMIG_PARTNER_CORE_ADDR=203.0.113.2
 MCMIG_NETEM=$netem_ok
-MCMIG_PARTNER_UE_ADDR6=2001:db8:1::1
-MCMIG_PARTNER_UE_ADDR2=198.51.100.65
-MCMIG_PARTNER_UE_ADDR3=198.51.100.129
-MCMIG_CORE_SERVER_ADDR=198.51.100.201
-MCMIG_ID_SERVER_ADDR=198.51.100.202
+${variants_env:-}
 MCMIG_PCSCF_CORE_ADDR=127.0.0.2
 MCMIG_ICSCF_ADDR=127.0.0.3
 MCMIG_SCSCF_ADDR=127.0.0.4

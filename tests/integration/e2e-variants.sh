@@ -32,6 +32,8 @@ for f in "$MBIM_EMU" "$AT_EMU" "$MBIM_PROXY"; do
 	[ -x "$f" ] || t_abort "$f missing"
 done
 
+# The topology's IPv6 access address and further partner PDN links (topology.sh).
+export MCMIG_BENCH_VARIANTS=1
 bench_core_up v$T_ID
 PARTNER=urn:mcmig:system:partner
 state_is() { "$CTL" status | grep -q "^state:   $1"; }
