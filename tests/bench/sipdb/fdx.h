@@ -113,6 +113,15 @@ int fdx_core_init(const struct fdx_conf *c);
 int fdx_core_start(const struct fdx_conf *c);
 /* Before an orderly fd_core_shutdown(): silences its FATAL-level notice. */
 void fdx_quiet(void);
+/* True while the connection to peer @id is open (RFC 6733 state Open). */
+bool fdx_peer_open(const char *id);
+/*
+ * Ends a one-shot client (@quiet: without the shutdown's FATAL-level
+ * notice): fd_core_shutdown() sends DPR (RFC 6733 5.4), then
+ * up to 3 s for the DPA or the peer gone. The caller exits right after;
+ * see fdx.c for why fd_core_wait_shutdown_complete() is not called.
+ */
+void fdx_client_stop(const char *peer_id, bool quiet);
 
 /* Message building; each returns 0 or -errno. */
 int fdx_add_str(msg_or_avp *parent, struct dict_object *model, const void *data, size_t len);

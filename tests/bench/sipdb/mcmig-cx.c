@@ -166,15 +166,6 @@ send:
 	return ret;
 }
 
-static bool peer_open(const char *peer)
-{
-	struct peer_hdr *p = NULL;
-
-	if (fd_peer_getbyid((DiamId_t)peer, strlen(peer), 1, &p) || !p)
-		return false;
-	return fd_peer_get_state(p) == STATE_OPEN;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -267,7 +258,7 @@ int main(int argc, char **argv)
 		ret = fdx_support(true, false);
 	if (!ret)
 		ret = fdx_core_start(&c);
-	for (waited = 0; !ret && !peer_open(peer.identity); waited += 50) {
+	for (waited = 0; !ret && !fdx_peer_open(peer.identity); waited += 50) {
 		if (waited >= timeout)
 			ret = -ETIMEDOUT;
 		nanosleep(&nap, NULL);
@@ -278,9 +269,7 @@ int main(int argc, char **argv)
 			      have_resync ? resync : NULL, (unsigned int)timeout);
 	if (ret)
 		fprintf(stderr, "mcmig-cx: %s\n", strerror(-ret));
-	fdx_quiet();
-	fd_core_shutdown();
-	fd_core_wait_shutdown_complete();
+	fdx_client_stop(peer.identity, true);
 	switch (ret) {
 	case 0:
 		return 0;

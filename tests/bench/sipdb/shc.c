@@ -308,15 +308,6 @@ int shc_inbound_revoke(const struct shc_identity *ob, unsigned int timeout_ms)
 	return sh_revoke(ob->impu, ob->impi, si, timeout_ms);
 }
 
-static bool peer_open(void)
-{
-	struct peer_hdr *p = NULL;
-
-	if (fd_peer_getbyid(shc_peer, strlen(shc_peer), 1, &p) || !p)
-		return false;
-	return fd_peer_get_state(p) == STATE_OPEN;
-}
-
 int shc_start(const struct shc_params *p, unsigned int timeout_ms)
 {
 	static const char *const lo[] = { "127.0.0.1", NULL };
@@ -362,7 +353,7 @@ int shc_start(const struct shc_params *p, unsigned int timeout_ms)
 	pthread_mutex_unlock(&shc_lock);
 	if (ret)
 		return ret;
-	for (waited = 0; !peer_open(); waited += 50) {
+	for (waited = 0; !fdx_peer_open(shc_peer); waited += 50) {
 		if (waited >= timeout_ms)
 			return -ETIMEDOUT;
 		nanosleep(&ts, NULL);
@@ -370,37 +361,11 @@ int shc_start(const struct shc_params *p, unsigned int timeout_ms)
 	return 0;
 }
 
-/* True once the peer has been told goodbye (DPR/DPA done) or is gone. */
-static bool peer_closed(void)
-{
-	struct peer_hdr *p = NULL;
-	int st;
-
-	if (fd_peer_getbyid(shc_peer, strlen(shc_peer), 0, &p) || !p)
-		return true;
-	st = fd_peer_get_state(p);
-	return st == STATE_CLOSED || st == STATE_ZOMBIE;
-}
-
 void shc_stop(void)
 {
-	const struct timespec nap = { 0, 10 * 1000000L };
-	int i;
-
 	pthread_mutex_lock(&shc_lock);
 	if (shc_running) {
-		if (!shc_debug)
-			fdx_quiet();
-		/* RFC 6733 5.4: the shutdown sends DPR and waits for the DPA.
-		 * Its last stage (fd_core_wait_shutdown_complete) is not
-		 * waited for: freeDiameter 1.2.1 deletes its queues giving the
-		 * threads blocked on them 20 x 1 ms to leave (libfdproto
-		 * fifo.c, ASSERT(++loops < 20)) and aborted the process about
-		 * once in 200 calls on a busy machine, after the answer had
-		 * been printed. The process exits right after this. */
-		fd_core_shutdown();
-		for (i = 0; i < 300 && !peer_closed(); i++)
-			nanosleep(&nap, NULL);
+		fdx_client_stop(shc_peer, !shc_debug);
 		shc_running = false;
 	}
 	pthread_mutex_unlock(&shc_lock);
