@@ -12,14 +12,15 @@ test_store_CPPFLAGS := -Itests/unit
 
 UNIT_TESTS += test_migrate
 test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c hal/modem.c \
-	hal/util.c
-test_migrate_PKGS := cmocka libxml-2.0
+	hal/util.c agent/sipmsg.c agent/digest.c
+test_migrate_PKGS := cmocka libxml-2.0 libosip2
 test_migrate_CPPFLAGS := -Itests/unit
 
 # set_state() and the actions themselves: the test includes migrate.c.
 UNIT_TESTS += test_migrate_fsm
-test_migrate_fsm_SRCS := tests/unit/test_migrate_fsm.c agent/cmc-xml.c hal/modem.c hal/util.c
-test_migrate_fsm_PKGS := cmocka libxml-2.0
+test_migrate_fsm_SRCS := tests/unit/test_migrate_fsm.c agent/cmc-xml.c hal/modem.c hal/util.c \
+	agent/sipmsg.c agent/digest.c
+test_migrate_fsm_PKGS := cmocka libxml-2.0 libosip2
 test_migrate_fsm_CPPFLAGS := -Itests/unit
 
 # Needs /usr/bin/python3 and openssl (BUILD_PKGS) for its local HTTPS server.
@@ -41,7 +42,7 @@ test_mcmigd_config_CPPFLAGS := -Itests/unit
 MCMIGD_BACKENDS := hal/modem-qmi.c hal/modem-qmi-helpers.c hal/modem-mbim.c hal/modem-mm.c
 MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/module.c \
 	hal/netdev-linux.c hal/netlink.c agent/sipreg.c agent/sipmsg.c agent/sipsub.c \
-	agent/reginfo.c agent/digest.c \
+	agent/reginfo.c agent/digest.c agent/mcsvc.c agent/mcsvc-msg.c \
 	agent/card.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c hal/board.c
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS))),$(sort $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS)))
 PROGRAMS += mcmigd
