@@ -296,8 +296,8 @@ static void env_changed(void *ctx, enum migrate_state old, enum migrate_state ne
 {
 	struct daemon *d = ctx;
 
-	if (new_state == MIGRATE_REGISTERED || new_state == MIGRATE_IDLE ||
-	    new_state == MIGRATE_FAILED)
+	if (new_state == MIGRATE_REGISTERED || new_state == MIGRATE_AUTHORISED ||
+	    new_state == MIGRATE_IDLE || new_state == MIGRATE_FAILED)
 		d->timeline_dirty = true;
 	snprintf(d->announce_status, sizeof(d->announce_status), "STATUS=%s%s%s",
 		 migrate_state_str(new_state), d->fsm && *migrate_get_reason(d->fsm) ? ": " : "",

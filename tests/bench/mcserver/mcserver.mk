@@ -1,0 +1,13 @@
+# The bench's partner and primary MC servers (service authorisation, seed
+# step 25; issue 14). Host-only bench tools; see tests/bench/mcserver/README.md.
+MCS_SRCS := tests/bench/mcserver/mcs-msg.c tests/bench/mcserver/mcs-token.c hal/util.c
+MCS_PKGS := librhonabwy jansson
+
+BENCH_PROGRAMS += mcmig-mcserver
+mcmig-mcserver_SRCS := tests/bench/mcserver/mcserver.c $(MCS_SRCS) agent/mcsvc-msg.c \
+	agent/sipsub.c
+mcmig-mcserver_PKGS := glib-2.0 libosip2 $(MCS_PKGS)
+
+UNIT_TESTS += test_mcserver
+test_mcserver_SRCS := tests/unit/test_mcserver.c $(MCS_SRCS)
+test_mcserver_PKGS := cmocka $(MCS_PKGS)
