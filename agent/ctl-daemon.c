@@ -350,16 +350,24 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 	g_main_loop_run(w.loop);
 	/*
 	 * Where MC service authorisation follows the registration (seed step
-	 * 25), registered-at-partner is a way station: the agent is already
-	 * service-authorising when asked; then the outcome is authorised or
-	 * failed (the signals of the meantime are queued, none is missed).
+	 * 25), registered-at-partner is a way station: the agent has moved on
+	 * when asked; then the outcome is authorised, or failed once back on
+	 * the primary (the signals of the meantime are queued, none is missed).
 	 */
 	if (w.final && strcmp(w.final, "registered-at-partner") == 0 && !w.timed_out && !w.left &&
 	    read_status(bus, &st, NULL) == 0 && st.state &&
-	    strcmp(st.state, "service-authorising") == 0) {
+	    strcmp(st.state, "registered-at-partner") != 0) {
+		static const char *const after[] = { "authorised", "failed", "idle-on-primary",
+						     NULL };
+
 		g_free(w.final);
 		w.final = NULL;
-		g_main_loop_run(w.loop);
+		if (strcmp(st.state, "authorised") == 0 || strcmp(st.state, "failed") == 0) {
+			w.final = g_strdup(st.state);
+		} else {
+			w.ends = after;
+			g_main_loop_run(w.loop);
+		}
 	}
 	status_clear(&st);
 	if (!w.timed_out)

@@ -48,6 +48,18 @@ static bool value_ok(const char *s)
 	return true;
 }
 
+/* @n bytes of @s as value_ok() would take them. */
+static bool value_ok_len(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f || s[i] == '"' || s[i] == '\\' ||
+		    s[i] == '<' || s[i] == '>')
+			return false;
+	return true;
+}
+
 /* A header value (Service-Route, User-Agent): printable, no CR/LF. */
 static bool header_ok(const char *s)
 {
@@ -152,7 +164,8 @@ static bool publish_ok(const struct mcsvc_publish *m)
 	if (!value_ok(m->local_host) || !value_ok(m->branch) || !value_ok(m->request_uri) ||
 	    !value_ok(m->impu) || !value_ok(m->from_tag) || !value_ok(m->call_id) ||
 	    (m->route && !header_ok(m->route)) || (m->user_agent && !header_ok(m->user_agent)) ||
-	    !m->local_port || m->local_port > 65535 || strncmp(m->branch, "z9hG4bK", 7) != 0)
+	    (m->contact && !value_ok(m->contact)) || !m->local_port || m->local_port > 65535 ||
+	    strncmp(m->branch, "z9hG4bK", 7) != 0)
 		return false;
 	/* RFC 3903 4.2: the initial publication carries the state, a refresh none. */
 	if (initial)
@@ -195,6 +208,8 @@ static int build(const struct mcsvc_publish *m, char *buf, size_t size)
 				 "Expires: %u\r\n",
 				 m->impu, m->from_tag, m->impu, m->call_id, m->cseq, m->impu,
 				 m->expires);
+	if (!r && m->contact)
+		r = util_appendf(buf, size, &used, "Contact: <%s>\r\n", m->contact);
 	if (!r && m->etag)
 		r = util_appendf(buf, size, &used, "SIP-If-Match: %s\r\n", m->etag);
 	if (!r && m->user_agent)
@@ -275,14 +290,21 @@ static long long delta(const char *s)
 	return v > 4294967295LL ? -2 : v;
 }
 
-/* RFC 3261 20.43: warn-code SP warn-agent SP "warn-text"; the text, unquoted. */
-static int parse_warning(const char *v, char *out, size_t size)
+/* RFC 3261 20.43: warn-code SP warn-agent SP "warn-text"; the agent and the text, unquoted. */
+static int parse_warning(const char *v, char *agent, size_t agent_size, char *out, size_t size)
 {
-	const char *open = strchr(v, '"'), *close;
+	const char *open = strchr(v, '"'), *close, *a;
 	size_t n;
 
 	if (!open)
 		return -EBADMSG;
+	a = v + strspn(v, "0123456789");
+	a += strspn(a, " \t");
+	n = strcspn(a, " \t\"");
+	if (a < open && n && n < agent_size && value_ok_len(a, n)) {
+		memcpy(agent, a, n);
+		agent[n] = '\0';
+	}
 	close = strrchr(open + 1, '"');
 	if (!close)
 		return -EBADMSG;
@@ -359,7 +381,8 @@ static int parse_headers(osip_message_t *msg, struct mcsvc_response *r, const ch
 		return -EBADMSG;
 	}
 	v = header_value(msg, "warning");
-	if (v && parse_warning(v, r->warning, sizeof(r->warning)) < 0) {
+	if (v && parse_warning(v, r->warn_agent, sizeof(r->warn_agent), r->warning,
+			       sizeof(r->warning)) < 0) {
 		*err = "Warning without a quoted text";
 		return -EBADMSG;
 	}

@@ -35,6 +35,12 @@ struct mcsvc_publish {
 	const char *request_uri; /* the MC server's PSI (participating function) */
 	const char *impu;	 /* From, To and P-Preferred-Identity */
 	const char *route;	 /* the registration's Service-Route; "" or NULL: none */
+	/*
+	 * The registered Contact URI; NULL: none. The P-CSCF finds the
+	 * registration by it (TS 24.229 5.2.6.3), also when the PUBLISH goes
+	 * over TCP (RFC 3261 18.1.1: it is large) and the REGISTER over UDP.
+	 */
+	const char *contact;
 	const char *from_tag;
 	const char *call_id;
 	uint32_t cseq;
@@ -66,11 +72,12 @@ struct mcsvc_response {
 	char call_id[MCSVC_TEXT_MAX];
 	uint32_t cseq;
 	char cseq_method[32];
-	char branch[MCSVC_TEXT_MAX];  /* top Via */
-	char etag[MCSVC_ETAG_MAX];    /* SIP-ETag (RFC 3903 11.3.1); "" when absent */
-	long expires;		      /* Expires; -1 when absent */
-	long min_expires;	      /* Min-Expires (423); -1 when absent */
-	char warning[MCSVC_TEXT_MAX]; /* warn-text of the first Warning (TS 24.379 4.4); "" */
+	char branch[MCSVC_TEXT_MAX];	 /* top Via */
+	char etag[MCSVC_ETAG_MAX];	 /* SIP-ETag (RFC 3903 11.3.1); "" when absent */
+	long expires;			 /* Expires; -1 when absent */
+	long min_expires;		 /* Min-Expires (423); -1 when absent */
+	char warning[MCSVC_TEXT_MAX];	 /* warn-text of the first Warning (TS 24.379 4.4); "" */
+	char warn_agent[MCSVC_TEXT_MAX]; /* who sent it (RFC 3261 20.43 warn-agent); "" */
 };
 
 /*

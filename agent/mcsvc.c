@@ -272,6 +272,7 @@ static bool send_request(struct mcsvc *s, enum mcsvc_request kind)
 	m.local_port = rt.local_port;
 	m.impu = rt.impu;
 	m.route = rt.service_route;
+	m.contact = rt.contact[0] ? rt.contact : NULL;
 	m.expires = kind == MCSVC_REQ_REMOVE ? 0 : s->expires;
 	if (kind == MCSVC_REQ_PUBLISH) {
 		m.access_token = s->token;
@@ -368,11 +369,18 @@ static gboolean on_state_timer(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/* "403 Forbidden: access token expired": status, phrase and the Warning text. */
+/*
+ * "403 Forbidden from mcptt.partner.example: access token expired": status,
+ * phrase, and who said why (the Warning, TS 24.379 4.4); a refusal on the
+ * way (the P-CSCF's, say) has no Warning: status and phrase alone.
+ */
 static void refusal(struct mcsvc *s, const struct mcsvc_response *r)
 {
-	g_snprintf(s->reason, sizeof(s->reason), "%u %s from the MC server%s%s", r->status,
-		   r->reason, r->warning[0] ? ": " : "", r->warning);
+	if (r->warning[0])
+		g_snprintf(s->reason, sizeof(s->reason), "%u %s from %s: %s", r->status, r->reason,
+			   r->warn_agent[0] ? r->warn_agent : "the MC server", r->warning);
+	else
+		g_snprintf(s->reason, sizeof(s->reason), "%u %s", r->status, r->reason);
 }
 
 static void on_2xx(struct mcsvc *s, const struct mcsvc_response *r)

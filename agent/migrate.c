@@ -986,7 +986,13 @@ static void start_register(struct migrate *m)
 		.expires = m->cfg.sip_expires ? m->cfg.sip_expires : 600,
 		.max_auth_failures = m->cfg.sip_max_auth_failures ? m->cfg.sip_max_auth_failures :
 								    2,
-		.force_tcp = m->cfg.sip_force_tcp,
+		/*
+		 * With service authorisation the PUBLISH (its bodies, the token)
+		 * exceeds 1300 bytes and takes TCP (RFC 3261 18.1.1); a P-CSCF
+		 * takes a UE's requests only on the flow it registered on (TS
+		 * 24.229 5.2.6.3): so the registration goes over TCP too.
+		 */
+		.force_tcp = m->cfg.sip_force_tcp || m->env.svc,
 		.reg_event_expires = m->cfg.sip_reg_event_expires ?: SIPSUB_DEFAULT_EXPIRES,
 		.transport = SIPREG_TRANSPORT_UDP,
 		/* TS 24.379 7.2.1: an MCPTT client's Contact carries the MCPTT ICSI. */

@@ -1822,6 +1822,13 @@ int sipreg_get_route(const struct sipreg *reg, struct sipreg_route *r)
 	r->local_port = reg->local_port;
 	g_strlcpy(r->impu, reg->impu, sizeof(r->impu));
 	g_strlcpy(r->service_route, reg->info.service_route, sizeof(r->service_route));
+	/* As sipmsg_build_register() writes it. */
+	g_snprintf(r->contact, sizeof(r->contact), "sip:%s%s%s:%u%s",
+		   strchr(reg->local_host, ':') ? "[" : "", reg->local_host,
+		   strchr(reg->local_host, ':') ? "]" : "", reg->local_port,
+		   reg->cfg.transport == SIPREG_TRANSPORT_TCP || reg->cfg.force_tcp ?
+			   ";transport=tcp" :
+			   "");
 	return 0;
 }
 

@@ -150,6 +150,7 @@ struct sipreg_route {
 	unsigned int local_port;
 	char impu[256];
 	char service_route[512];
+	char contact[96]; /* the URI registered as Contact, without its parameters */
 };
 
 /* Fills @r; 0, or -ENOTCONN while not registered. */

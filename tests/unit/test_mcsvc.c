@@ -206,6 +206,7 @@ static void test_parse(void **state)
 	assert_int_equal(r.status, 403);
 	assert_string_equal(r.reason, "Forbidden");
 	assert_string_equal(r.warning, "access token expired");
+	assert_string_equal(r.warn_agent, "mcptt.partner.example");
 	/* Every truncation before the end of the headers is refused, and says why. */
 	for (n = 0; n < strlen(ok) - 2; n++) {
 		err = NULL;
@@ -280,6 +281,7 @@ static int fake_route(void *ctx, struct sipreg_route *r)
 	r->local_port = 5060;
 	strcpy(r->impu, "sip:mig-1@ims.partner.example");
 	strcpy(r->service_route, "<sip:orig@scscf.ims.partner.example:6060;lr>");
+	strcpy(r->contact, "sip:192.0.2.2:5060");
 	return 0;
 }
 
@@ -401,6 +403,8 @@ static void test_publish_refresh_remove(void **state)
 	assert_non_null(strstr(sent(f, 0), "<mcpttString>" TOKEN "</mcpttString>"));
 	assert_non_null(strstr(sent(f, 0), "Route: <sip:orig@scscf.ims.partner.example:6060;lr>"));
 	assert_non_null(strstr(sent(f, 0), "Expires: 4294967295\r\n"));
+	/* The P-CSCF finds the registration by it, whatever the transport. */
+	assert_non_null(strstr(sent(f, 0), "Contact: <sip:192.0.2.2:5060>\r\n"));
 	answer(f, "200 OK", "SIP-ETag: e1\r\nExpires: 2\r\n");
 	assert_int_equal(f->results, 1);
 	assert_int_equal(f->last, MCSVC_AUTHORISED);
@@ -414,7 +418,8 @@ static void test_publish_refresh_remove(void **state)
 	assert_int_equal(f->last, MCSVC_REFRESHED);
 	/* Leaving: Expires: 0 with the newest entity-tag (TS 24.379 7.2.2, RFC 3903 4.5). */
 	assert_int_equal(mcsvc_stop(f->svc), 0);
-	assert_non_null(strstr(sent(f, 2), "Expires: 0\r\nSIP-If-Match: e2\r\n"));
+	assert_non_null(strstr(
+		sent(f, 2), "Expires: 0\r\nContact: <sip:192.0.2.2:5060>\r\nSIP-If-Match: e2\r\n"));
 	answer(f, "200 OK", "");
 	assert_int_equal(f->last, MCSVC_REMOVED);
 	assert_int_equal(f->results, 3);
@@ -437,7 +442,8 @@ static void test_refused_with_warning(void **state)
 	answer(f, "403 Forbidden",
 	       "Warning: 399 mcptt.partner.example \"access token expired\"\r\n");
 	assert_int_equal(f->last, MCSVC_REFUSED);
-	assert_string_equal(f->reason, "403 Forbidden from the MC server: access token expired");
+	assert_string_equal(f->reason,
+			    "403 Forbidden from mcptt.partner.example: access token expired");
 	fake_free(f);
 }
 
@@ -478,7 +484,7 @@ static void test_refresh_412_lost(void **state)
 	run_until(f, 0, 2);
 	answer(f, "412 Conditional Request Failed", "");
 	assert_int_equal(f->last, MCSVC_LOST);
-	assert_string_equal(f->reason, "412 Conditional Request Failed from the MC server");
+	assert_string_equal(f->reason, "412 Conditional Request Failed");
 	fake_free(f);
 }
 
@@ -519,7 +525,8 @@ static void test_not_registered_and_stop_early(void **state)
 	assert_int_equal(mcsvc_stop(f->svc), -EALREADY);
 	answer(f, "200 OK", "SIP-ETag: e9\r\nExpires: 60\r\n");
 	assert_int_equal(f->results, 0);
-	assert_non_null(strstr(sent(f, 1), "Expires: 0\r\nSIP-If-Match: e9\r\n"));
+	assert_non_null(strstr(
+		sent(f, 1), "Expires: 0\r\nContact: <sip:192.0.2.2:5060>\r\nSIP-If-Match: e9\r\n"));
 	answer(f, "200 OK", "");
 	assert_int_equal(f->last, MCSVC_REMOVED);
 	fake_free(f);

@@ -11,3 +11,4 @@ mcmig-mcserver_PKGS := glib-2.0 libosip2 $(MCS_PKGS)
 UNIT_TESTS += test_mcserver
 test_mcserver_SRCS := tests/unit/test_mcserver.c $(MCS_SRCS)
 test_mcserver_PKGS := cmocka $(MCS_PKGS)
+INTEGRATION_TESTS += tests/integration/e2e-service-auth.sh
