@@ -18,32 +18,13 @@
 t_init e2e-service-auth
 
 . "$T_TOP/tests/bench/bench-up.sh"
-MCS=$T_BUILD/bench/mcmig-mcserver
 if ! bench_require; then
 	exit
 fi
-[ -x "$MCS" ] || t_abort "mcmig-mcserver not built"
-
-ISS=https://idms.partner.example
-AUD=mcptt.partner.example
-PARTNER_ID=sip:mig-alice@mcptt.partner.example
-TOKEN=$T_RUN/partner-token
-# The partner SIP DB's user profile names the partner MC server in an iFC.
-echo "application-server sip:127.0.0.5:5070" >"$T_RUN/partner-extra.conf"
-t_setup "test keys" "$MCS" keygen "$T_RUN/partner-idms.key" "$T_RUN/partner-idms.jwks"
-t_setup "another key" "$MCS" keygen "$T_RUN/other.key" "$T_RUN/other.jwks"
-bench_extra_config() {
-	cat <<EOF
-[service-auth]
-token-file=$TOKEN
-client-id=mcmig-bench-ue
-EOF
-}
+. "$T_TOP/tests/bench/mcserver/mc-up.sh"
+mc_prepare
 bench_up s$T_ID
-t_on_exit "$BENCH_CORE stop $T_RUN mcpartner mcprimary"
-echo "$MCMIG_CMS_MC_SERVICE_ID urn:mcmig:system:partner" >"$T_RUN/mc-permit"
-$BENCH_CORE start "$T_RUN" mcprimary mcpartner >>"$T_RUN/sipcore.log" 2>&1 ||
-	t_abort "MC servers: $(tail -n 2 "$T_RUN/sipcore.log")"
+mc_start
 # Full verbosity for the "no token in any log" check.
 t_stop agent
 t_spawn agentv ip netns exec "$UE" env G_MESSAGES_DEBUG=all "$MCMIGD" -c "$T_RUN/mcmig.conf"
@@ -51,12 +32,6 @@ t_wait_for "mcmigd idle" 15 bash -c "'$CTL' status | grep -q '^state:   idle-on-
 	t_abort "mcmigd up at full verbosity"
 t_ok "MC servers up, mcmigd at full verbosity"
 
-# mint KEY AUD EXPIRES-IN: a partner access token into the token file (0600).
-mint() {
-	(umask 077 && "$MCS" mint "$T_RUN/$1.key" "$ISS" "$2" "$PARTNER_ID" "$MCMIG_CMS_MC_SERVICE_ID" "$3" \
-		>"$TOKEN")
-	cut -d. -f3 "$TOKEN" >>"$T_RUN/token-sigs"
-}
 n=0
 migrate() {
 	n=$((n + 1))
@@ -75,7 +50,7 @@ back_on_primary() {
 since() { tail -n +$(($2 + 1)) "$T_RUN/$1.log" | grep -q -- "$3"; }
 
 # Steps 1-25.
-mint partner-idms "$AUD" 300
+mc_mint partner-idms "$MC_AUD" 300
 mp=$(wc -l <"$T_RUN/mcpartner.log")
 mq=$(wc -l <"$T_RUN/mcprimary.log")
 migrate migrate --partner urn:mcmig:system:partner
@@ -83,9 +58,9 @@ t_check "migrated, registered and authorised (exit $rc)" test "$rc" -eq 0
 t_check "state authorised, seed step 25" json '"state":"authorised".*"seed_step":25'
 t_check "mcmigctl status shows step 25" bash -c "'$CTL' status | grep -q '^step:    25 (MC service authorised at the partner)'"
 t_check "the partner MC server checked the token and asked the primary" \
-	since mcpartner "$mp" "token ok (sub $PARTNER_ID, primary $MCMIG_CMS_MC_SERVICE_ID, client mcmig-bench-ue)"
+	since mcpartner "$mp" "token ok (sub $MC_PARTNER_ID, primary $MCMIG_CMS_MC_SERVICE_ID, client mcmig-bench-ue)"
 t_check "the primary MC server authorised the migration (TS 23.280 10.6.3)" \
-	since mcprimary "$mq" "migration of $MCMIG_CMS_MC_SERVICE_ID ($PARTNER_ID at urn:mcmig:system:partner): authorised"
+	since mcprimary "$mq" "migration of $MCMIG_CMS_MC_SERVICE_ID ($MC_PARTNER_ID at urn:mcmig:system:partner): authorised"
 t_check "the S-CSCF's iFC sent the PUBLISH to the MC server" \
 	grep -q "PUBLISH sip:mcptt@ims.partner.example from .*: to the application server sip:127.0.0.5:5070" "$T_RUN/scscf.log"
 # The REGISTER an MC system expects (TS 24.229 5.1.1.2.1, 7.2A.4; TS 24.379 7.2.1),
@@ -117,13 +92,13 @@ refused() {
 	t_check "$1: state failed, reason '$2'" json "\"state\":\"failed\",\"reason\":\"$2\""
 	back_on_primary "$1"
 }
-mint partner-idms "$AUD" -10
+mc_mint partner-idms "$MC_AUD" -10
 refused "token expired" "service-auth: 403 Forbidden from mcptt.partner.example: access token expired"
-mint other "$AUD" 300
+mc_mint other "$MC_AUD" 300
 refused "signed with another key" "service-auth: 403 Forbidden from mcptt.partner.example: access token signature invalid"
-mint partner-idms gms.partner.example 300
-refused "wrong audience" "service-auth: 403 Forbidden from mcptt.partner.example: access token audience not this MC server ($AUD)"
-mint partner-idms "$AUD" 300
+mc_mint partner-idms gms.partner.example 300
+refused "wrong audience" "service-auth: 403 Forbidden from mcptt.partner.example: access token audience not this MC server ($MC_AUD)"
+mc_mint partner-idms "$MC_AUD" 300
 : >"$T_RUN/mc-permit"
 refused "primary MC server refusing" "service-auth: 403 Forbidden from mcptt.partner.example: primary MC server refused: $MCMIG_CMS_MC_SERVICE_ID not permitted to migrate to urn:mcmig:system:partner"
 
