@@ -8,7 +8,10 @@ mcmig-mcserver_SRCS := tests/bench/mcserver/mcserver.c $(MCS_SRCS) agent/mcsvc-m
 	agent/sipsub.c
 mcmig-mcserver_PKGS := glib-2.0 libosip2 $(MCS_PKGS)
 
+# Host-only, as the server (rhonabwy is a bench package, not cross-built).
+ifeq ($(CROSS_COMPILE),)
 UNIT_TESTS += test_mcserver
 test_mcserver_SRCS := tests/unit/test_mcserver.c $(MCS_SRCS)
 test_mcserver_PKGS := cmocka $(MCS_PKGS)
+endif
 INTEGRATION_TESTS += tests/integration/e2e-service-auth.sh
