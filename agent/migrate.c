@@ -1484,7 +1484,7 @@ int migrate_new(struct migrate **out, const struct migrate_env *env,
 	*out = NULL;
 	if (!env->timer_add || !env->timer_del || !env->now || !env->cmc || !env->store ||
 	    !env->modem || !env->netdev || !env->sip || !env->card || !cfg->mc_service_id ||
-	    !env->idm != !env->svc)
+	    (env->svc && !env->idm))
 		return -EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)

@@ -180,8 +180,9 @@ struct migrate_env {
 	const struct migrate_sip_ops *sip;
 	struct card *card; /* handed to sipreg, which asks it; never used here */
 	/*
-	 * MC service authorisation (step 25). Both NULL: the step is skipped
-	 * and registered-at-partner is where a migration ends.
+	 * MC service authorisation (step 25): @svc needs @idm, the source of
+	 * the partner token. @svc NULL: the step is skipped and
+	 * registered-at-partner is where a migration ends.
 	 */
 	const struct migrate_idm_ops *idm;
 	void *idm_ctx;
