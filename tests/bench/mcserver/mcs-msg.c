@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "agent/sipsub.h"
 #include "hal/util.h"
 #include "mcs-msg.h"
 
@@ -73,53 +74,22 @@ int mcs_xml_value(const char *body, size_t len, const char *outer, const char *i
 	return 0;
 }
 
-static bool is_header(const char *line, const char *eol, const char *name, const char *compact)
-{
-	const char *names[] = { name, compact };
-	const char *p;
-	size_t i, n;
-
-	for (i = 0; i < 2; i++) {
-		if (!names[i])
-			continue;
-		n = strlen(names[i]);
-		if ((size_t)(eol - line) <= n || strncasecmp(line, names[i], n) != 0)
-			continue;
-		for (p = line + n; p < eol && (*p == ' ' || *p == '\t'); p++)
-			;
-		if (p < eol && *p == ':')
-			return true;
-	}
-	return false;
-}
-
 int mcs_build_response(const uint8_t *req, size_t len, unsigned int status, const char *reason,
 		       const char *to_tag, const char *extra, char *buf, size_t size)
 {
-	const char *s = (const char *)req, *end, *line, *eol;
-	size_t used = 0;
+	static const char tail[] = "Content-Length: 0\r\n\r\n";
+	size_t n = strlen(extra), tl = sizeof(tail) - 1;
 	int r;
 
-	end = memmem(s, len, "\r\n\r\n", 4);
-	if (!end)
-		return -EBADMSG;
-	r = util_appendf(buf, size, &used, "SIP/2.0 %u %s\r\n", status, reason);
-	line = (const char *)memmem(s, len, "\r\n", 2) + 2;
-	for (; !r && line < end + 2; line = eol + 2) {
-		eol = memmem(line, (size_t)(end + 2 - line), "\r\n", 2);
-		if (is_header(line, eol, "via", "v") || is_header(line, eol, "from", "f") ||
-		    is_header(line, eol, "call-id", "i") || is_header(line, eol, "cseq", NULL)) {
-			r = util_appendf(buf, size, &used, "%.*s\r\n", (int)(eol - line), line);
-		} else if (is_header(line, eol, "to", "t")) {
-			bool tagged = memmem(line, (size_t)(eol - line), ";tag=", 5) != NULL;
-
-			r = util_appendf(buf, size, &used, "%.*s%s%s\r\n", (int)(eol - line), line,
-					 tagged ? "" : ";tag=", tagged ? "" : to_tag);
-		}
-	}
-	if (!r)
-		r = util_appendf(buf, size, &used, "%sContent-Length: 0\r\n\r\n", extra);
-	return r < 0 ? r : (int)used;
+	r = sipsub_build_response(req, len, status, reason, to_tag, buf, size);
+	if (r < 0)
+		return r;
+	if ((size_t)r + n >= size)
+		return -E2BIG;
+	/* The extra header lines go before the closing Content-Length. */
+	memmove(buf + r - tl + n, buf + r - tl, tl + 1);
+	memcpy(buf + r - tl, extra, n);
+	return r + (int)n;
 }
 
 static bool plain(const char *s)

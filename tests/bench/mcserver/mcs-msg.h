@@ -33,9 +33,9 @@ int mcs_xml_value(const char *body, size_t len, const char *outer, const char *i
 		  size_t size);
 
 /*
- * A response to @req: its Via, From, To (with @to_tag), Call-ID and CSeq
- * (RFC 3261 8.2.6.2), then @extra (whole header lines, "" for none). The
- * length, or -EBADMSG / -E2BIG.
+ * A response to @req as sipsub_build_response() builds it (RFC 3261
+ * 8.2.6.2), with @extra (whole header lines, "" for none) before its
+ * Content-Length. The length, or -EBADMSG / -E2BIG.
  */
 int mcs_build_response(const uint8_t *req, size_t len, unsigned int status, const char *reason,
 		       const char *to_tag, const char *extra, char *buf, size_t size);
