@@ -307,6 +307,7 @@ static int parse_service_auth(struct parse *p, struct mcmigd_config *c)
 {
 	int ret;
 
+	c->svc_enabled = g_key_file_has_group(p->kf, "service-auth");
 	ret = str(p, "service-auth", "mc-server-uri", c->svc_server_uri, sizeof(c->svc_server_uri),
 		  false);
 	if (ret == 0 && c->svc_server_uri[0] && strncmp(c->svc_server_uri, "sip:", 4) != 0)

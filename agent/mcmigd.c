@@ -485,10 +485,10 @@ static void start_fsm(struct daemon *d)
 		.netdev = &netdev_linux_ops,
 		.sip = &sip_ops,
 		.card = d->card,
-		/* Step 25 needs a token source; without one it is skipped. */
+		/* The partner token's source; step 25 when [service-auth] is there. */
 		.idm = d->token_file ? &token_file_idm_ops : NULL,
 		.idm_ctx = d->token_file,
-		.svc = d->token_file ? &svc_ops : NULL,
+		.svc = d->cfg.svc_enabled ? &svc_ops : NULL,
 	};
 	char *text = NULL;
 	size_t len;
@@ -986,6 +986,9 @@ static int setup(struct daemon *d)
 			g_critical("[service-auth] token-file: %s", g_strerror(-ret));
 			return ret;
 		}
+	} else if (d->cfg.svc_enabled) {
+		g_critical("[service-auth]: no source of the partner access token (token-file)");
+		return -EINVAL;
 	}
 	ret = card_new(&d->card, &uicc_pcsc_ops, &ucfg);
 	if (ret < 0) {
