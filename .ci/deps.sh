@@ -19,7 +19,7 @@ BENCH_PKGS=(
 	pcscd vsmartcard-vpcd pcsc-tools
 	libqmi-utils libqmi-proxy libmbim-utils libmbim-proxy modemmanager
 	libosmocore-dev libtalloc-dev libfreediameter-dev freediameter-extensions
-	libmicrohttpd-dev libgnutls28-dev nettle-dev
+	libmicrohttpd-dev libgnutls28-dev nettle-dev librhonabwy-dev libjansson-dev
 	kamailio kamailio-ims-modules kamailio-presence-modules
 	sip-tester systemd strace tcpdump
 )

@@ -18,6 +18,7 @@
 #include <glib-unix.h>
 #include <glib.h>
 
+#include "bearer-file.h"
 #include "cmc.h"
 #include "util.h"
 
@@ -172,44 +173,12 @@ int cmc_token_header(const char *token_file, struct curl_slist **headers, char *
 	char buf[CMC_TOKEN_MAX + 1];
 	char hdr[CMC_TOKEN_MAX + 32];
 	struct curl_slist *h;
-	struct stat sb;
-	ssize_t n;
-	size_t len;
-	int fd, ret = 0;
+	int ret = 0;
 
-	fd = open(token_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		ret = -errno;
-		snprintf(reason, reason_len, "token file %s: %s", token_file, strerror(-ret));
+	ret = bearer_file_read(token_file, buf, sizeof(buf), reason, reason_len);
+	if (ret < 0)
 		return ret;
-	}
-	if (fstat(fd, &sb) < 0 || (sb.st_mode & 077)) {
-		ret = -EPERM;
-		snprintf(reason, reason_len,
-			 "token file %s is accessible to others (mode %04o): "
-			 "it must be 0600",
-			 token_file, (unsigned int)(sb.st_mode & 07777));
-		goto out;
-	}
-	n = read(fd, buf, CMC_TOKEN_MAX + 1);
-	if (n < 0 || n > CMC_TOKEN_MAX) {
-		ret = n < 0 ? -errno : -EFBIG;
-		snprintf(reason, reason_len, "token file %s: %s", token_file,
-			 n < 0 ? strerror(errno) : "larger than 4 KiB");
-		goto out;
-	}
-	len = (size_t)n;
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r' || buf[len - 1] == ' '))
-		len--;
-	buf[len] = '\0';
-	/* RFC 6750 2.1: b64token; anything else (CR/LF above all) would forge headers. */
-	if (len == 0 || strspn(buf, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				    "0123456789-._~+/=") != len) {
-		ret = -EINVAL;
-		snprintf(reason, reason_len, "token file %s does not hold a bearer token",
-			 token_file);
-		goto out;
-	}
+	ret = 0;
 	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s", buf);
 	h = curl_slist_append(*headers, hdr);
 	if (!h) {
@@ -221,7 +190,6 @@ int cmc_token_header(const char *token_file, struct curl_slist **headers, char *
 out:
 	util_wipe(buf, sizeof(buf));
 	util_wipe(hdr, sizeof(hdr));
-	close(fd);
 	return ret;
 }
 

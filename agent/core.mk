@@ -12,19 +12,21 @@ test_store_CPPFLAGS := -Itests/unit
 
 UNIT_TESTS += test_migrate
 test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c hal/modem.c \
-	hal/util.c
-test_migrate_PKGS := cmocka libxml-2.0
+	hal/util.c agent/sipmsg.c agent/digest.c
+test_migrate_PKGS := cmocka libxml-2.0 libosip2
 test_migrate_CPPFLAGS := -Itests/unit
 
 # set_state() and the actions themselves: the test includes migrate.c.
 UNIT_TESTS += test_migrate_fsm
-test_migrate_fsm_SRCS := tests/unit/test_migrate_fsm.c agent/cmc-xml.c hal/modem.c hal/util.c
-test_migrate_fsm_PKGS := cmocka libxml-2.0
+test_migrate_fsm_SRCS := tests/unit/test_migrate_fsm.c agent/cmc-xml.c hal/modem.c hal/util.c \
+	agent/sipmsg.c agent/digest.c
+test_migrate_fsm_PKGS := cmocka libxml-2.0 libosip2
 test_migrate_fsm_CPPFLAGS := -Itests/unit
 
 # Needs /usr/bin/python3 and openssl (BUILD_PKGS) for its local HTTPS server.
 UNIT_TESTS += test_cmc
-test_cmc_SRCS := tests/unit/test_cmc.c agent/cmc.c agent/cmc-xml.c hal/modem.c hal/util.c
+test_cmc_SRCS := tests/unit/test_cmc.c agent/cmc.c agent/bearer-file.c agent/cmc-xml.c hal/modem.c \
+	hal/util.c
 test_cmc_PKGS := cmocka libxml-2.0 libcurl glib-2.0
 test_cmc_CPPFLAGS := -Itests/unit
 
@@ -41,21 +43,22 @@ test_mcmigd_config_CPPFLAGS := -Itests/unit
 MCMIGD_BACKENDS := hal/modem-qmi.c hal/modem-qmi-helpers.c hal/modem-mbim.c hal/modem-mm.c
 MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/module.c \
 	hal/netdev-linux.c hal/netlink.c agent/sipreg.c agent/sipmsg.c agent/sipsub.c \
-	agent/reginfo.c agent/digest.c \
+	agent/reginfo.c agent/digest.c agent/mcsvc.c agent/mcsvc-msg.c \
 	agent/card.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c hal/board.c
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS))),$(sort $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS)))
 PROGRAMS += mcmigd
 INSTALL_BIN += mcmigd
 mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/mcmigd-board.c agent/migrate.c agent/cmc-proc.c \
-	agent/cmc-result.c agent/cmc-xml.c agent/store.c hal/util.c $(MCMIGD_OTHERS)
+	agent/cmc-result.c agent/cmc-xml.c agent/store.c agent/bearer-file.c agent/token-file.c \
+	hal/util.c $(MCMIGD_OTHERS)
 mcmigd_CPPFLAGS := -DMCMIG_BOARDS_DIR=\"$(PREFIX)/share/mcmig/boards\" \
 	-DMCMIG_MODULE_DIR=\"$(MODULEDIR)\"
 mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 libpcsclite libosip2
 # HTTPS to the CMS (agent/cmc.c) runs in this helper, started for each fetch
 # (agent/cmc-proc.c): libcurl's TLS libraries are never mapped in mcmigd.
 HELPERS += mcmig-cmc
-mcmig-cmc_SRCS := agent/cmc-helper.c agent/cmc.c agent/cmc-result.c agent/cmc-xml.c hal/modem.c \
-	hal/util.c
+mcmig-cmc_SRCS := agent/cmc-helper.c agent/cmc.c agent/bearer-file.c agent/cmc-result.c \
+	agent/cmc-xml.c hal/modem.c hal/util.c
 mcmig-cmc_PKGS := glib-2.0 libcurl libxml-2.0
 endif
 

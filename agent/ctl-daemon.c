@@ -32,8 +32,39 @@ struct status {
 	char *partner;
 };
 
+/* The seed step (figure 6.Y-1) a state waits in or has reached; 0: none. */
+static unsigned int state_step(const char *state, const char **what)
+{
+	static const struct {
+		const char *state;
+		unsigned int step;
+		const char *what;
+	} steps[] = {
+		{ "partner-config-requested", 1, "partner connection details requested" },
+		{ "pdn-connecting", 14, "bearers to the partner's PDN" },
+		{ "registering", 15, "SIP registration at the partner" },
+		{ "challenged", 23, "authentication challenge (ISIM)" },
+		{ "registered-at-partner", 24, "registered at the partner" },
+		{ "service-authorising", 25, "MC service authorisation" },
+		{ "authorised", 25, "MC service authorised at the partner" },
+	};
+	size_t i;
+
+	for (i = 0; state && i < G_N_ELEMENTS(steps); i++) {
+		if (strcmp(state, steps[i].state) == 0) {
+			*what = steps[i].what;
+			return steps[i].step;
+		}
+	}
+	*what = NULL;
+	return 0;
+}
+
 static void print_status(const struct status *st, const struct ctl_opts *o, const char *error)
 {
+	const char *what;
+	unsigned int step = state_step(st->state, &what);
+
 	if (o->json) {
 		printf("{\"state\":");
 		ctl_json_str(st->state ? st->state : "", false);
@@ -41,6 +72,7 @@ static void print_status(const struct status *st, const struct ctl_opts *o, cons
 		ctl_json_str(st->reason ? st->reason : "", false);
 		printf(",\"partner\":");
 		ctl_json_str(st->partner ? st->partner : "", false);
+		printf(",\"seed_step\":%u", step);
 		if (error) {
 			printf(",\"error\":");
 			ctl_json_str(error, false);
@@ -53,6 +85,8 @@ static void print_status(const struct status *st, const struct ctl_opts *o, cons
 	if (!st->state)
 		return;
 	printf("state:   %s\n", st->state);
+	if (step)
+		printf("step:    %u (%s)\n", step, what);
 	if (st->partner && *st->partner)
 		printf("partner: %s\n", st->partner);
 	if (st->reason && *st->reason)
@@ -314,6 +348,28 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 	g_variant_unref(v);
 	t = g_timeout_add_seconds(o->timeout_s, on_timeout, &w);
 	g_main_loop_run(w.loop);
+	/*
+	 * Where MC service authorisation follows the registration (seed step
+	 * 25), registered-at-partner is a way station: the agent has moved on
+	 * when asked; then the outcome is authorised, or failed once back on
+	 * the primary (the signals of the meantime are queued, none is missed).
+	 */
+	if (w.final && strcmp(w.final, "registered-at-partner") == 0 && !w.timed_out && !w.left &&
+	    read_status(bus, &st, NULL) == 0 && st.state &&
+	    strcmp(st.state, "registered-at-partner") != 0) {
+		static const char *const after[] = { "authorised", "failed", "idle-on-primary",
+						     NULL };
+
+		g_free(w.final);
+		w.final = NULL;
+		if (strcmp(st.state, "authorised") == 0 || strcmp(st.state, "failed") == 0) {
+			w.final = g_strdup(st.state);
+		} else {
+			w.ends = after;
+			g_main_loop_run(w.loop);
+		}
+	}
+	status_clear(&st);
 	if (!w.timed_out)
 		g_source_remove(t);
 	if (w.left) {
@@ -328,7 +384,9 @@ static int run(const struct ctl_opts *o, const char *method, GVariant *args,
 	} else if (w.timed_out) {
 		print_status(&st, o, "timed out waiting for the outcome");
 		ret = CTL_EXIT_FAILURE;
-	} else if (strcmp(w.final, success) == 0) {
+	} else if (strcmp(w.final, success) == 0 ||
+		   (strcmp(success, "registered-at-partner") == 0 &&
+		    strcmp(w.final, "authorised") == 0)) {
 		print_status(&st, o, NULL);
 		ret = CTL_EXIT_OK;
 	} else {
@@ -349,12 +407,13 @@ static const char migrate_usage[] =
 	"usage: mcmigctl migrate [--partner ID] [--fetch-only] [--timeout S] [--json] "
 	"[--session]\n"
 	"  migrate to the partner MC system (the CMS chooses by location without --partner)\n"
-	"  and wait until registered there; --fetch-only gets and stores its configuration\n"
+	"  and wait until registered there (and authorised, when service authorisation is\n"
+	"  configured); --fetch-only gets and stores its configuration\n"
 	"exit: 0 ok, 1 failed (see reason), 3 mcmigd not reachable, 6 refused\n";
 
 static int migrate_main(int argc, char **argv)
 {
-	static const char *const ends[] = { "registered-at-partner", "failed", NULL };
+	static const char *const ends[] = { "registered-at-partner", "authorised", "failed", NULL };
 	static const char *const fetch_ends[] = { "partner-config-stored", "failed", NULL };
 	struct ctl_opts o;
 	int ret;

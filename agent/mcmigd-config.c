@@ -59,7 +59,12 @@ const struct mcmigd_config_key mcmigd_config_keys[] = {
 	{ "timers", "reg-ms", NULL },
 	{ "timers", "dereg-ms", NULL },
 	{ "timers", "down-ms", NULL },
+	{ "timers", "service-auth-ms", NULL },
 	{ "timers", "auth-ms", "the card's answer is bounded by [card] timeout-ms (twice it)" },
+	{ "service-auth", "mc-server-uri", NULL },
+	{ "service-auth", "token-file", NULL },
+	{ "service-auth", "client-id", NULL },
+	{ "service-auth", "expires", NULL },
 	{ "primary", "plmn", NULL },
 	{ "primary", "netdev", NULL },
 	{ "primary", "grace-ms", NULL },
@@ -297,6 +302,30 @@ static int parse_primary(struct parse *p, struct mcmigd_config *c)
 	return ret;
 }
 
+/* [service-auth]: MC service authorisation at the partner (step 25, TS 24.379 7.2.2). */
+static int parse_service_auth(struct parse *p, struct mcmigd_config *c)
+{
+	int ret;
+
+	c->svc_enabled = g_key_file_has_group(p->kf, "service-auth");
+	ret = str(p, "service-auth", "mc-server-uri", c->svc_server_uri, sizeof(c->svc_server_uri),
+		  false);
+	if (ret == 0 && c->svc_server_uri[0] && strncmp(c->svc_server_uri, "sip:", 4) != 0)
+		ret = bad(p, "service-auth", "mc-server-uri", "not a sip: URI", c->svc_server_uri);
+	if (ret == 0)
+		ret = str(p, "service-auth", "token-file", c->svc_token_file,
+			  sizeof(c->svc_token_file), false);
+	if (ret == 0)
+		ret = str(p, "service-auth", "client-id", c->svc_client_id,
+			  sizeof(c->svc_client_id), false);
+	if (ret == 0 && c->svc_token_file[0] && !c->svc_client_id[0])
+		ret = bad(p, "service-auth", "client-id", "needed with token-file", NULL);
+	if (ret == 0)
+		ret = uint_val(p, "service-auth", "expires", &c->migrate.svc_expires, 60,
+			       4294967295u);
+	return ret;
+}
+
 static int parse_groups(struct parse *p, struct mcmigd_config *c)
 {
 	static const struct {
@@ -305,7 +334,7 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 	} timers[] = {
 		{ "cmc-ms", MIGRATE_T_CMC },   { "pdn-ms", MIGRATE_T_PDN },
 		{ "reg-ms", MIGRATE_T_REG },   { "dereg-ms", MIGRATE_T_DEREG },
-		{ "down-ms", MIGRATE_T_DOWN },
+		{ "down-ms", MIGRATE_T_DOWN }, { "service-auth-ms", MIGRATE_T_SERVICE_AUTH },
 	};
 	struct migrate_config *m = &c->migrate;
 	gchar **groups;
@@ -414,6 +443,8 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 		ret = uint_val(p, "timers", timers[i].key, &m->timeout_ms[timers[i].id], 100,
 			       3600000);
 	if (ret == 0)
+		ret = parse_service_auth(p, c);
+	if (ret == 0)
 		ret = parse_primary(p, c);
 	return ret;
 }
@@ -461,4 +492,5 @@ void mcmigd_config_finish(struct mcmigd_config *cfg)
 	cfg->modem.bus = cfg->modem_bus[0] ? cfg->modem_bus : "system";
 	cfg->modem.netdev = cfg->modem_netdev[0] ? cfg->modem_netdev : NULL;
 	cfg->migrate.mc_service_id = cfg->mc_service_id;
+	cfg->migrate.mc_server_uri = cfg->svc_server_uri[0] ? cfg->svc_server_uri : NULL;
 }

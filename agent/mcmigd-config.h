@@ -47,6 +47,11 @@ struct mcmigd_config {
 	unsigned int card_timeout_ms;
 	/* [sip], [timers], [policy ...] */
 	struct migrate_config migrate; /* mc_service_id points into the field above */
+	/* [service-auth]: step 25 (TS 24.379 7.2.2); the group present = the step is on */
+	bool svc_enabled;
+	char svc_server_uri[PCFG_STR_MAX];    /* "" = sip:mcptt@ the partner's domain */
+	char svc_token_file[MCMIGD_PATH_MAX]; /* "" = no token source: the step is skipped */
+	char svc_client_id[IDM_CLIENT_ID_MAX];
 	/* [primary]: the "primary unreachable" trigger (agent/primary.h) */
 	struct primary_config primary;
 	bool primary_migrate;		    /* migrate when unreachable */

@@ -27,6 +27,7 @@
 #include "linkwatch.h"
 #include "mcmigd-board.h"
 #include "mcmigd-config.h"
+#include "mcsvc.h"
 #include "migrate.h"
 #include "modem.h"
 #include "module.h"
@@ -35,6 +36,7 @@
 #include "sipreg.h"
 #include "store.h"
 #include "timeline.h"
+#include "token-file.h"
 #include "uicc.h"
 #include "util.h"
 
@@ -70,6 +72,8 @@ struct daemon {
 	struct store *store;
 	struct cmc_proc *cmc;
 	struct card *card;
+	struct token_file *token_file; /* [service-auth] token-file; NULL: none */
+	char imei[MODEM_IMEI_MAX];     /* the modem's, for +sip.instance; "" unknown */
 	const struct modem_ops *modem_ops;
 	struct modem *modem;
 	struct modem_events modem_ev;
@@ -292,8 +296,8 @@ static void env_changed(void *ctx, enum migrate_state old, enum migrate_state ne
 {
 	struct daemon *d = ctx;
 
-	if (new_state == MIGRATE_REGISTERED || new_state == MIGRATE_IDLE ||
-	    new_state == MIGRATE_FAILED)
+	if (new_state == MIGRATE_REGISTERED || new_state == MIGRATE_AUTHORISED ||
+	    new_state == MIGRATE_IDLE || new_state == MIGRATE_FAILED)
 		d->timeline_dirty = true;
 	snprintf(d->announce_status, sizeof(d->announce_status), "STATUS=%s%s%s",
 		 migrate_state_str(new_state), d->fsm && *migrate_get_reason(d->fsm) ? ": " : "",
@@ -336,8 +340,11 @@ static int env_persist(void *ctx, const char *text)
 
 static const struct migrate_store_ops store_ops = { env_store_put, env_store_get, env_persist };
 
-static const struct migrate_sip_ops sip_ops = { sipreg_new, sipreg_start, sipreg_stop,
-						sipreg_free };
+static const struct migrate_sip_ops sip_ops = { sipreg_new,  sipreg_start,     sipreg_stop,
+						sipreg_free, sipreg_get_route, sipreg_send };
+
+static const struct migrate_svc_ops svc_ops = { mcsvc_new, mcsvc_publish, mcsvc_stop, mcsvc_handle,
+						mcsvc_free };
 
 /* ---- modem ---- */
 
@@ -478,6 +485,10 @@ static void start_fsm(struct daemon *d)
 		.netdev = &netdev_linux_ops,
 		.sip = &sip_ops,
 		.card = d->card,
+		/* The partner token's source; step 25 when [service-auth] is there. */
+		.idm = d->token_file ? &token_file_idm_ops : NULL,
+		.idm_ctx = d->token_file,
+		.svc = d->cfg.svc_enabled ? &svc_ops : NULL,
 	};
 	char *text = NULL;
 	size_t len;
@@ -508,6 +519,22 @@ static void start_fsm(struct daemon *d)
 	d->modem_ops->get_serving(d->modem, serving_done, d);
 }
 
+/* TS 24.229 5.1.1.2.1: REGISTER's +sip.instance is the IMEI URN; without it, left out. */
+static void imei_done(int err, const char *reason, const char *imei, void *ud)
+{
+	struct daemon *d = ud;
+
+	if (err == -ECANCELED)
+		return;
+	if (err < 0)
+		g_warning("modem IMEI: %s; REGISTER goes without +sip.instance",
+			  reason ? reason : g_strerror(-err));
+	else
+		g_strlcpy(d->imei, imei, sizeof(d->imei));
+	d->cfg.migrate.imei = d->imei[0] ? d->imei : NULL;
+	start_fsm(d);
+}
+
 static void modem_open_done(int err, const char *reason, void *ud)
 {
 	struct daemon *d = ud;
@@ -521,7 +548,11 @@ static void modem_open_done(int err, const char *reason, void *ud)
 	g_message("modem %s %s open", d->cfg.modem.backend, d->cfg.modem.device);
 	d->modem_open = true;
 	d->not_ready[0] = '\0';
-	start_fsm(d);
+	/* Before the state machine, which may restore a migration that REGISTERs at once. */
+	if (d->modem_ops->get_imei)
+		d->modem_ops->get_imei(d->modem, imei_done, d);
+	else
+		start_fsm(d);
 }
 
 static gboolean modem_reopen(gpointer data)
@@ -949,6 +980,16 @@ static int setup(struct daemon *d)
 		g_critical("configuration management client: %s", g_strerror(-ret));
 		return ret;
 	}
+	if (d->cfg.svc_token_file[0]) {
+		ret = token_file_new(&d->token_file, d->cfg.svc_token_file, d->cfg.svc_client_id);
+		if (ret < 0) {
+			g_critical("[service-auth] token-file: %s", g_strerror(-ret));
+			return ret;
+		}
+	} else if (d->cfg.svc_enabled) {
+		g_critical("[service-auth]: no source of the partner access token (token-file)");
+		return -EINVAL;
+	}
 	ret = card_new(&d->card, &uicc_pcsc_ops, &ucfg);
 	if (ret < 0) {
 		g_critical("card: %s", g_strerror(-ret));
@@ -1010,6 +1051,7 @@ static void teardown(struct daemon *d)
 	if (d->modem_ops)
 		d->modem_ops->close(d->modem);
 	card_free(d->card);
+	token_file_free(d->token_file);
 	cmc_proc_free(d->cmc);
 	store_close(d->store);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "migrate.h"
+#include "sipmsg.h"
 #include "sipsub.h"
 #include "util.h"
 
@@ -27,6 +28,8 @@ static const unsigned int default_timeout_ms[MIGRATE_TIMER_COUNT] = {
 	[MIGRATE_T_REG] = 40000, /* RFC 3261 Timer F = 64*T1 = 32 s, plus margin */
 	[MIGRATE_T_DEREG] = 10000,
 	[MIGRATE_T_DOWN] = 15000,
+	/* The partner token, then PUBLISH's Timer F (64*T1 = 32 s), plus margin. */
+	[MIGRATE_T_SERVICE_AUTH] = 45000,
 };
 
 struct state_desc {
@@ -83,12 +86,33 @@ static const struct state_desc states[MIGRATE_STATE_COUNT] = {
 	[MIGRATE_REGISTERED] = {
 		.name = "registered-at-partner",
 		.in_events = E(RETURN) | E(REG_LOST) | E(PDN_DROPPED) | E(DEREGISTERED_BY_NETWORK),
+		.out_states = S(RETURNING) | S(DISCONNECTING) | S(SERVICE_AUTH),
+		.stable = true,
+	},
+	/*
+	 * Step 25 (TS 24.379 7.2.2, TS 23.280 10.6.3): the partner access token,
+	 * then the PUBLISH to the partner MC server, which asks the primary's.
+	 * A refusal leaves as a return does (de-REGISTER, then the PDN), with
+	 * the reason kept.
+	 */
+	[MIGRATE_SERVICE_AUTH] = {
+		.name = "service-authorising",
+		.in_events = E(SERVICE_AUTH_OK) | E(SERVICE_AUTH_FAILED) | E(REG_LOST) |
+			     E(PDN_DROPPED) | E(DEREGISTERED_BY_NETWORK) | E(RETURN) | E(TIMEOUT),
+		.out_states = S(AUTHORISED) | S(RETURNING) | S(DISCONNECTING),
+		.timer = MIGRATE_T_SERVICE_AUTH,
+	},
+	[MIGRATE_AUTHORISED] = {
+		.name = "authorised",
+		.in_events = E(RETURN) | E(SERVICE_AUTH_FAILED) | E(REG_LOST) | E(PDN_DROPPED) |
+			     E(DEREGISTERED_BY_NETWORK),
 		.out_states = S(RETURNING) | S(DISCONNECTING),
 		.stable = true,
 	},
+	/* From authorised: the publication is removed first, then the registration. */
 	[MIGRATE_RETURNING] = {
 		.name = "returning",
-		.in_events = E(DEREGISTERED) | E(PDN_DROPPED) | E(TIMEOUT),
+		.in_events = E(SERVICE_REMOVED) | E(DEREGISTERED) | E(PDN_DROPPED) | E(TIMEOUT),
 		.out_states = S(DISCONNECTING),
 		.timer = MIGRATE_T_DEREG,
 	},
@@ -126,12 +150,16 @@ static const char *const event_names[MIGRATE_EVENT_COUNT] = {
 	[MIGRATE_EV_PDN_DOWN] = "pdn-down",
 	[MIGRATE_EV_TIMEOUT] = "timeout",
 	[MIGRATE_EV_DEREGISTERED_BY_NETWORK] = "deregistered-by-network",
+	[MIGRATE_EV_SERVICE_AUTH_OK] = "service-auth-ok",
+	[MIGRATE_EV_SERVICE_AUTH_FAILED] = "service-auth-failed",
+	[MIGRATE_EV_SERVICE_REMOVED] = "service-removed",
 };
 
 static const char *const timer_names[MIGRATE_TIMER_COUNT] = {
-	[MIGRATE_T_NONE] = "none",   [MIGRATE_T_CMC] = "T-cmc", [MIGRATE_T_VALID] = "T-valid",
-	[MIGRATE_T_PDN] = "T-pdn",   [MIGRATE_T_REG] = "T-reg", [MIGRATE_T_DEREG] = "T-dereg",
-	[MIGRATE_T_DOWN] = "T-down",
+	[MIGRATE_T_NONE] = "none",     [MIGRATE_T_CMC] = "T-cmc",
+	[MIGRATE_T_VALID] = "T-valid", [MIGRATE_T_PDN] = "T-pdn",
+	[MIGRATE_T_REG] = "T-reg",     [MIGRATE_T_DEREG] = "T-dereg",
+	[MIGRATE_T_DOWN] = "T-down",   [MIGRATE_T_SERVICE_AUTH] = "T-service-auth",
 };
 
 struct migrate_pdn {
@@ -174,6 +202,13 @@ struct migrate {
 	bool have_serving;
 	bool return_when_registered; /* the primary came back mid-migration */
 	bool passing;		     /* through partner-config-stored on the way to the PDN */
+	char imei[20];		     /* for REGISTER's +sip.instance; "" unknown */
+	/* Step 25: the partner access token (wiped once handed over) and the PUBLISH. */
+	struct idm_token token;
+	bool have_token;
+	bool token_pending; /* asked of the IdM client */
+	struct mcsvc *svc;
+	struct mcsvc *svc_dead; /* destroyed from the loop, as reg_dead */
 };
 
 /* Outstanding modem connects, so that migrate_free can orphan them all. */
@@ -263,6 +298,12 @@ static unsigned int timeout_of(const struct migrate *m, enum migrate_timer t)
 	return m->cfg.timeout_ms[t] ? m->cfg.timeout_ms[t] : default_timeout_ms[t];
 }
 
+/* At the partner: registered, and (when the step is configured) authorised. */
+static bool migrated(const struct migrate *m)
+{
+	return m->state == MIGRATE_REGISTERED || m->state == MIGRATE_AUTHORISED;
+}
+
 static void persist(struct migrate *m)
 {
 	char text[MIGRATE_REASON_MAX + PCFG_STR_MAX + 64];
@@ -275,7 +316,7 @@ static void persist(struct migrate *m)
 	 */
 	snprintf(text, sizeof(text), "state=%s\npartner=%s\nreason=%s\n%s", states[m->state].name,
 		 m->partner, m->reason,
-		 m->state != MIGRATE_REGISTERED		   ? "" :
+		 !migrated(m)				   ? "" :
 		 m->trigger == MIGRATE_TRIGGER_LOCATION	   ? "trigger=location\n" :
 		 m->trigger == MIGRATE_TRIGGER_UNREACHABLE ? "trigger=unreachable\n" :
 							     "");
@@ -644,8 +685,37 @@ static void reap_sip(void *data)
 	struct migrate *m = data;
 
 	m->reap_id = 0;
-	m->env.sip->destroy(m->reg_dead);
+	/* The publication first: it sends on the registration's flow. */
+	if (m->svc_dead)
+		m->env.svc->destroy(m->svc_dead);
+	m->svc_dead = NULL;
+	if (m->reg_dead)
+		m->env.sip->destroy(m->reg_dead);
 	m->reg_dead = NULL;
+}
+
+static void forget_token(struct migrate *m)
+{
+	util_wipe(&m->token, sizeof(m->token));
+	m->have_token = false;
+}
+
+/* Ends service authorisation without a callback, as drop_sip() (no PUBLISH goes out). */
+static void drop_svc(struct migrate *m)
+{
+	if (m->token_pending) {
+		m->token_pending = false;
+		m->env.idm->cancel(m->env.idm_ctx);
+	}
+	forget_token(m);
+	if (!m->svc)
+		return;
+	if (m->svc_dead)
+		m->env.svc->destroy(m->svc_dead);
+	m->svc_dead = m->svc;
+	m->svc = NULL;
+	if (!m->reap_id)
+		m->reap_id = m->env.timer_add(m->env.ctx, 0, reap_sip, m);
 }
 
 /*
@@ -655,6 +725,7 @@ static void reap_sip(void *data)
  */
 static void drop_sip(struct migrate *m)
 {
+	drop_svc(m);
 	if (!m->reg)
 		return;
 	if (m->reg_dead)
@@ -865,6 +936,35 @@ int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned i
 	return 0;
 }
 
+/* A response on the registration's flow that is not sipreg's: the PUBLISH's. */
+static void sip_message(const uint8_t *buf, size_t len, void *user_data)
+{
+	struct migrate *m = user_data;
+
+	if (m->svc)
+		m->env.svc->handle(m->svc, buf, len);
+}
+
+/*
+ * TS 24.229 5.1.1.2.1 / 7.2A.4: the serving cell the modem reports, as
+ * P-Access-Network-Info; "" when the modem told no E-UTRAN cell (the header
+ * is left out rather than guessed).
+ */
+static void access_network_info(struct migrate *m, char *pani, size_t size)
+{
+	const struct modem_serving *s = &m->serving;
+	const char *err;
+
+	pani[0] = '\0';
+	if (!m->have_serving || s->rat != MODEM_RAT_LTE || !s->has_tac || !s->has_cell_id)
+		return;
+	if (sipmsg_pani_eutran(s->mcc, s->mnc, s->tac, (uint32_t)s->cell_id, pani, size, &err) <
+	    0) {
+		logf_(m, "no P-Access-Network-Info: %s", err);
+		pani[0] = '\0';
+	}
+}
+
 static void start_register(struct migrate *m)
 {
 	struct sipreg_events ev = {
@@ -874,8 +974,11 @@ static void start_register(struct migrate *m)
 		.challenged = sip_challenged,
 		.auth_done = sip_auth_done,
 		.subscription = sip_subscription,
+		.message = sip_message,
 		.user_data = m,
 	};
+	char urn[SIPMSG_IMEI_URN_MAX], pani[SIPMSG_PANI_MAX];
+	const char *err;
 	struct sipreg_config sc = {
 		.impi = m->pcfg.impi,
 		.impu = m->pcfg.impu[0],
@@ -883,13 +986,30 @@ static void start_register(struct migrate *m)
 		.expires = m->cfg.sip_expires ? m->cfg.sip_expires : 600,
 		.max_auth_failures = m->cfg.sip_max_auth_failures ? m->cfg.sip_max_auth_failures :
 								    2,
-		.force_tcp = m->cfg.sip_force_tcp,
+		/*
+		 * With service authorisation the PUBLISH (its bodies, the token)
+		 * exceeds 1300 bytes and takes TCP (RFC 3261 18.1.1); a P-CSCF
+		 * takes a UE's requests only on the flow it registered on (TS
+		 * 24.229 5.2.6.3): so the registration goes over TCP too.
+		 */
+		.force_tcp = m->cfg.sip_force_tcp || m->env.svc,
 		.reg_event_expires = m->cfg.sip_reg_event_expires ?: SIPSUB_DEFAULT_EXPIRES,
 		.transport = SIPREG_TRANSPORT_UDP,
+		/* TS 24.379 7.2.1: an MCPTT client's Contact carries the MCPTT ICSI. */
+		.icsi = SIPMSG_ICSI_MCPTT,
 	};
 	const struct modem_pdn_settings *pdn = &m->pdn[0].s;
 	char host[PCFG_STR_MAX];
 	int ret;
+
+	/* TS 24.229 5.1.1.2.1: the instance ID is the IMEI URN when the UE has an IMEI. */
+	if (m->imei[0] && sipmsg_imei_urn(m->imei, urn, sizeof(urn), &err) == 0)
+		sc.instance_id = urn;
+	else if (m->imei[0])
+		logf_(m, "no +sip.instance: modem IMEI '%s' refused: %s", m->imei, err);
+	access_network_info(m, pani, sizeof(pani));
+	if (pani[0])
+		sc.pani = pani;
 
 	/* The partner configuration's P-CSCF first, else the PDN's (TS 24.229 9.2.1). */
 	if (m->pcfg.n_pcscf) {
@@ -993,20 +1113,191 @@ static void on_pdn_up(struct migrate *m)
 	start_register(m);
 }
 
+/* ---- service authorisation (step 25) ---- */
+
+static int svc_route(void *ctx, struct sipreg_route *r)
+{
+	struct migrate *m = ctx;
+
+	return m->reg ? m->env.sip->route(m->reg, r) : -ENOTCONN;
+}
+
+static int svc_send(void *ctx, bool tcp, const char *buf, size_t len)
+{
+	struct migrate *m = ctx;
+
+	return m->reg ? m->env.sip->send(m->reg, tcp, buf, len) : -ENOTCONN;
+}
+
+static void svc_result(enum mcsvc_result r, const char *reason, unsigned int expires,
+		       void *user_data)
+{
+	struct migrate *m = user_data;
+	char why[MIGRATE_REASON_MAX];
+
+	switch (r) {
+	case MCSVC_AUTHORISED:
+		logf_(m, "service authorisation accepted, expires in %u s", expires);
+		dispatch(m, MIGRATE_EV_SERVICE_AUTH_OK, NULL);
+		return;
+	case MCSVC_REFRESHED:
+		logf_(m, "service authorisation refreshed, expires in %u s", expires);
+		return;
+	case MCSVC_REMOVED:
+		if (reason)
+			logf_(m, "service authorisation removal: %s", reason);
+		dispatch(m, MIGRATE_EV_SERVICE_REMOVED, NULL);
+		return;
+	case MCSVC_LOST:
+		snprintf(why, sizeof(why), "publication lost: %s", reason ? reason : "");
+		set_reason(m, "service-auth", why);
+		break;
+	case MCSVC_REFUSED:
+	case MCSVC_TIMEOUT:
+	case MCSVC_FAILED:
+		set_reason(m, "service-auth", reason);
+		break;
+	}
+	/* Nothing is published any more: the way out starts with the de-REGISTER. */
+	drop_svc(m);
+	dispatch(m, MIGRATE_EV_SERVICE_AUTH_FAILED, NULL);
+}
+
+static void svc_request_sent(enum mcsvc_request kind, bool retransmission, void *user_data)
+{
+	struct migrate *m = user_data;
+
+	if (retransmission)
+		step(m, TL_SIP_RETRANSMIT, 0, NULL);
+	else if (kind == MCSVC_REQ_PUBLISH)
+		step(m, TL_PUBLISH, 25, NULL);
+	else if (kind == MCSVC_REQ_REMOVE)
+		step(m, TL_UNPUBLISH, 0, NULL);
+}
+
+static void svc_response(unsigned int status, const char *reason_phrase, void *user_data)
+{
+	struct migrate *m = user_data;
+	char text[TIMELINE_ARG_MAX];
+
+	if (m->state != MIGRATE_SERVICE_AUTH && m->state != MIGRATE_RETURNING)
+		return;
+	snprintf(text, sizeof(text), "%u %s", status, reason_phrase);
+	step(m, TL_SIP_RESPONSE, m->state == MIGRATE_SERVICE_AUTH ? 25 : 0, text);
+}
+
+/* The token in hand: the PUBLISH (TS 24.379 7.2.2), and the token forgotten here. */
+static void publish(struct migrate *m)
+{
+	char server[PCFG_STR_MAX + 16];
+	struct mcsvc_config cfg = {
+		.server_uri = m->cfg.mc_server_uri,
+		/* <mcptt-request-uri>: the MCPTT ID the user is known by (at the primary). */
+		.mcptt_id = m->cfg.mc_service_id,
+		.client_id = m->token.client_id,
+		.expires = m->cfg.svc_expires,
+	};
+	struct mcsvc_transport tp = { svc_route, svc_send, m };
+	struct mcsvc_events ev = {
+		.result = svc_result,
+		.request_sent = svc_request_sent,
+		.response = svc_response,
+		.user_data = m,
+	};
+	int ret;
+
+	if (!cfg.server_uri) {
+		snprintf(server, sizeof(server), "sip:mcptt@%s", m->pcfg.home_domain);
+		cfg.server_uri = server;
+	}
+	logf_(m, "service authorisation: PUBLISH to %s", cfg.server_uri);
+	ret = m->env.svc->create(&m->svc, &cfg, &tp, &ev);
+	if (ret == 0)
+		ret = m->env.svc->publish(m->svc, m->token.access_token);
+	forget_token(m);
+	if (ret < 0) {
+		set_reason(m, "service-auth", strerror(-ret));
+		dispatch(m, MIGRATE_EV_SERVICE_AUTH_FAILED, NULL);
+	}
+}
+
+static void token_done(int err, const char *reason, const struct idm_token *tok, void *ud)
+{
+	struct migrate *m = ud;
+	char why[MIGRATE_REASON_MAX];
+
+	if (err == -ECANCELED || !m->token_pending)
+		return;
+	m->token_pending = false;
+	if (err < 0) {
+		snprintf(why, sizeof(why), "no partner token: %s",
+			 reason ? reason : strerror(-err));
+		set_reason(m, "service-auth", why);
+		dispatch(m, MIGRATE_EV_SERVICE_AUTH_FAILED, NULL);
+		return;
+	}
+	m->token = *tok;
+	m->have_token = true;
+	publish(m);
+}
+
+/* A token that expires within this is not worth sending (the MC server checks exp). */
+#define TOKEN_MARGIN_S 10
+
+static void start_service_auth(struct migrate *m)
+{
+	time_t now = m->env.now(m->env.ctx);
+	int ret;
+
+	if (set_state(m, MIGRATE_SERVICE_AUTH, MIGRATE_EV_REGISTERED) < 0)
+		return;
+	if (m->have_token && (!m->token.expires_at || m->token.expires_at > now + TOKEN_MARGIN_S)) {
+		publish(m);
+		return;
+	}
+	/* None held (or about to expire): ask the IdM client now (TS 33.180 B.7). */
+	forget_token(m);
+	m->token_pending = true;
+	ret = m->env.idm->partner_token(m->env.idm_ctx, &m->pcfg, token_done, m);
+	if (ret < 0) {
+		m->token_pending = false;
+		set_reason(m, "service-auth", "no partner token: the IdM client refused to ask");
+		dispatch(m, MIGRATE_EV_SERVICE_AUTH_FAILED, NULL);
+	}
+}
+
 /* ---- return ---- */
 
-static void start_return(struct migrate *m)
+/* De-registers (the publication already removed); the reason, if any, is kept. */
+static void deregister(struct migrate *m)
 {
 	int ret;
 
-	m->reason[0] = '\0';
-	if (set_state(m, MIGRATE_RETURNING, MIGRATE_EV_RETURN) < 0)
-		return;
+	drop_svc(m);
 	ret = m->env.sip->stop(m->reg);
 	if (ret < 0) {
 		logf_(m, "de-registration: %s", strerror(-ret));
 		dispatch(m, MIGRATE_EV_DEREGISTERED, NULL);
 	}
+}
+
+/*
+ * Leaves the partner from a registered state: TS 24.379 7.2.2 removes the
+ * publication first (PUBLISH Expires: 0), then the registration goes.
+ */
+static void leave(struct migrate *m, enum migrate_event ev)
+{
+	if (set_state(m, MIGRATE_RETURNING, ev) < 0)
+		return;
+	if (m->svc && m->env.svc->stop(m->svc) == 0)
+		return; /* service-removed follows */
+	deregister(m);
+}
+
+static void start_return(struct migrate *m)
+{
+	m->reason[0] = '\0';
+	leave(m, MIGRATE_EV_RETURN);
 }
 
 /* ---- the dispatcher ---- */
@@ -1073,12 +1364,31 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		break;
 	case MIGRATE_EV_REGISTERED:
 		m->reason[0] = '\0';
-		if (set_state(m, MIGRATE_REGISTERED, ev) == 0 && m->return_when_registered) {
+		if (set_state(m, MIGRATE_REGISTERED, ev) < 0)
+			break;
+		if (m->return_when_registered) {
+			m->return_when_registered = false;
+			logf_(m, "primary reachable again meanwhile: returning");
+			m->trigger = MIGRATE_TRIGGER_MANUAL;
+			dispatch(m, MIGRATE_EV_RETURN, NULL);
+		} else if (m->env.idm && m->env.svc) {
+			start_service_auth(m);
+		}
+		break;
+	case MIGRATE_EV_SERVICE_AUTH_OK:
+		if (set_state(m, MIGRATE_AUTHORISED, ev) == 0 && m->return_when_registered) {
 			m->return_when_registered = false;
 			logf_(m, "primary reachable again meanwhile: returning");
 			m->trigger = MIGRATE_TRIGGER_MANUAL;
 			dispatch(m, MIGRATE_EV_RETURN, NULL);
 		}
+		break;
+	case MIGRATE_EV_SERVICE_AUTH_FAILED:
+		/* Registered but not authorised is no MC service: leave, saying why. */
+		leave(m, ev);
+		break;
+	case MIGRATE_EV_SERVICE_REMOVED:
+		deregister(m);
 		break;
 	case MIGRATE_EV_REG_FAILED:
 	case MIGRATE_EV_REG_LOST:
@@ -1099,7 +1409,7 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		break;
 	case MIGRATE_EV_RETURN:
 		step(m, TL_TRIGGER, 0, "return");
-		if (s == MIGRATE_REGISTERED)
+		if (s == MIGRATE_REGISTERED || s == MIGRATE_SERVICE_AUTH || s == MIGRATE_AUTHORISED)
 			start_return(m);
 		else
 			fail_and_disconnect(m, ev, "cancelled", "return requested while migrating");
@@ -1139,6 +1449,11 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 			logf_(m, "de-registration unanswered: leaving anyway");
 			start_disconnect(m, ev);
 			break;
+		case MIGRATE_SERVICE_AUTH:
+			set_reason(m, "service-auth",
+				   "no answer from the IdM or MC server in time");
+			leave(m, ev);
+			break;
 		case MIGRATE_DISCONNECTING:
 			logf_(m, "partner PDN disconnect unanswered");
 			memset(m->pdn, 0, sizeof(m->pdn));
@@ -1147,6 +1462,7 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		case MIGRATE_IDLE:
 		case MIGRATE_CHALLENGED:
 		case MIGRATE_REGISTERED:
+		case MIGRATE_AUTHORISED:
 		case MIGRATE_FAILED:
 		case MIGRATE_STATE_COUNT:
 			break;
@@ -1167,7 +1483,8 @@ int migrate_new(struct migrate **out, const struct migrate_env *env,
 
 	*out = NULL;
 	if (!env->timer_add || !env->timer_del || !env->now || !env->cmc || !env->store ||
-	    !env->modem || !env->netdev || !env->sip || !env->card || !cfg->mc_service_id)
+	    !env->modem || !env->netdev || !env->sip || !env->card || !cfg->mc_service_id ||
+	    (env->svc && !env->idm))
 		return -EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -1175,8 +1492,15 @@ int migrate_new(struct migrate **out, const struct migrate_env *env,
 	m->env = *env;
 	m->cfg = *cfg;
 	m->state = MIGRATE_IDLE;
+	if (cfg->imei)
+		snprintf(m->imei, sizeof(m->imei), "%s", cfg->imei);
 	*out = m;
 	return 0;
+}
+
+void migrate_set_imei(struct migrate *m, const char *imei)
+{
+	snprintf(m->imei, sizeof(m->imei), "%s", imei ? imei : "");
 }
 
 void migrate_free(struct migrate *m)
@@ -1189,6 +1513,12 @@ void migrate_free(struct migrate *m)
 		m->env.cmc->cancel(m->env.cmc_ctx);
 	if (m->reap_id)
 		m->env.timer_del(m->env.ctx, m->reap_id);
+	if (m->token_pending)
+		m->env.idm->cancel(m->env.idm_ctx);
+	if (m->svc_dead)
+		m->env.svc->destroy(m->svc_dead);
+	if (m->svc)
+		m->env.svc->destroy(m->svc);
 	if (m->reg_dead)
 		m->env.sip->destroy(m->reg_dead);
 	if (m->reg)
@@ -1250,7 +1580,7 @@ void migrate_serving_changed(struct migrate *m, const struct modem_serving *s)
 		      s->mnc, s->has_tac ? s->tac : 0,
 		      p->partner_id[0] ? p->partner_id : "(by location)");
 		migrate_start(m, p->partner_id, MIGRATE_TRIGGER_LOCATION);
-	} else if (!p && m->trigger == MIGRATE_TRIGGER_LOCATION && m->state == MIGRATE_REGISTERED) {
+	} else if (!p && m->trigger == MIGRATE_TRIGGER_LOCATION && migrated(m)) {
 		logf_(m, "location trigger cleared: serving %s-%s", s->mcc, s->mnc);
 		m->trigger = MIGRATE_TRIGGER_MANUAL;
 		migrate_return(m);
@@ -1292,6 +1622,7 @@ int migrate_primary_reachable(struct migrate *m)
 		return -EBUSY;
 	switch (m->state) {
 	case MIGRATE_REGISTERED:
+	case MIGRATE_AUTHORISED:
 		logf_(m, "primary reachable again: returning");
 		m->trigger = MIGRATE_TRIGGER_MANUAL;
 		return migrate_return(m);
@@ -1299,6 +1630,7 @@ int migrate_primary_reachable(struct migrate *m)
 	case MIGRATE_PDN_CONNECTING:
 	case MIGRATE_REGISTERING:
 	case MIGRATE_CHALLENGED:
+	case MIGRATE_SERVICE_AUTH:
 		/* Make-before-break holds: finish, then leave cleanly. */
 		logf_(m, "primary reachable again: returning once registered");
 		m->return_when_registered = true;
@@ -1379,7 +1711,8 @@ int migrate_restore(struct migrate *m, const char *text)
 		persist(m);
 		return 0;
 	}
-	if (strcmp(st, states[MIGRATE_REGISTERED].name) == 0) {
+	if (strcmp(st, states[MIGRATE_REGISTERED].name) == 0 ||
+	    strcmp(st, states[MIGRATE_AUTHORISED].name) == 0) {
 		field(text, "trigger", trigger, sizeof(trigger));
 		if (strcmp(trigger, "location") == 0)
 			return migrate_start(m, partner, MIGRATE_TRIGGER_LOCATION);

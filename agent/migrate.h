@@ -24,6 +24,8 @@
 #include <time.h>
 
 #include "cmc.h"
+#include "idm.h"
+#include "mcsvc.h"
 #include "modem.h"
 #include "netdev.h"
 #include "sipreg.h"
@@ -40,6 +42,8 @@ enum migrate_state {
 	MIGRATE_REGISTERING,	  /* registering (step 15) */
 	MIGRATE_CHALLENGED,	  /* challenged (steps 22-23: the card's AUTHENTICATE) */
 	MIGRATE_REGISTERED,	  /* registered-at-partner (steps 24-25) */
+	MIGRATE_SERVICE_AUTH,	  /* service-authorising (step 25: PUBLISH, TS 24.379 7.2.2) */
+	MIGRATE_AUTHORISED,	  /* authorised: MC service at the partner (step 25) */
 	MIGRATE_RETURNING,	  /* returning: de-registering at the partner */
 	MIGRATE_DISCONNECTING,	  /* disconnecting: partner PDN and netdev going down */
 	MIGRATE_FAILED,		  /* failed: back on the primary, reason set */
@@ -67,6 +71,9 @@ enum migrate_event {
 	MIGRATE_EV_TIMEOUT,
 	/* The partner's network ended the registration (reg event NOTIFY, TS 24.229 5.1.1.7). */
 	MIGRATE_EV_DEREGISTERED_BY_NETWORK,
+	MIGRATE_EV_SERVICE_AUTH_OK,	/* the MC server accepted the PUBLISH */
+	MIGRATE_EV_SERVICE_AUTH_FAILED, /* refused, unanswered, no token, or lost later */
+	MIGRATE_EV_SERVICE_REMOVED,	/* on return: the publication removed (or given up) */
 	MIGRATE_EVENT_COUNT,
 };
 
@@ -79,6 +86,8 @@ enum migrate_timer {
 	MIGRATE_T_REG,	 /* registration guard, above RFC 3261 Timer F (64*T1) */
 	MIGRATE_T_DEREG, /* de-registration on return */
 	MIGRATE_T_DOWN,	 /* PDN disconnection */
+	/* Service authorisation: the partner token, then the PUBLISH (above Timer F). */
+	MIGRATE_T_SERVICE_AUTH,
 	MIGRATE_TIMER_COUNT,
 };
 
@@ -111,6 +120,33 @@ struct migrate_sip_ops {
 	int (*start)(struct sipreg *reg);
 	int (*stop)(struct sipreg *reg);
 	void (*destroy)(struct sipreg *reg);
+	/* The registration's flow, for the PUBLISH (sipreg_get_route(), sipreg_send()). */
+	int (*route)(const struct sipreg *reg, struct sipreg_route *r);
+	int (*send)(struct sipreg *reg, bool tcp, const char *buf, size_t len);
+};
+
+/*
+ * The IdM client (agent/idm.h): a partner access token for @pc (TS 33.180
+ * B.7: token exchange at the primary, then the partner's token endpoint).
+ * @done is called exactly once, never from inside the call, unless the call
+ * returns < 0; cancel() drops a pending request (no call of @done after it).
+ */
+struct migrate_idm_ops {
+	int (*partner_token)(void *ctx, const struct partner_config *pc,
+			     void (*done)(int err, const char *reason, const struct idm_token *tok,
+					  void *ud),
+			     void *ud);
+	void (*cancel)(void *ctx);
+};
+
+/* mcsvc.h's functions, behind an ops struct so tests can fake them. */
+struct migrate_svc_ops {
+	int (*create)(struct mcsvc **s, const struct mcsvc_config *cfg,
+		      const struct mcsvc_transport *tp, const struct mcsvc_events *ev);
+	int (*publish)(struct mcsvc *s, const char *access_token);
+	int (*stop)(struct mcsvc *s);
+	void (*handle)(struct mcsvc *s, const uint8_t *buf, size_t len);
+	void (*destroy)(struct mcsvc *s);
 };
 
 struct migrate_env {
@@ -143,6 +179,14 @@ struct migrate_env {
 	const struct netdev_ops *netdev;
 	const struct migrate_sip_ops *sip;
 	struct card *card; /* handed to sipreg, which asks it; never used here */
+	/*
+	 * MC service authorisation (step 25): @svc needs @idm, the source of
+	 * the partner token. @svc NULL: the step is skipped and
+	 * registered-at-partner is where a migration ends.
+	 */
+	const struct migrate_idm_ops *idm;
+	void *idm_ctx;
+	const struct migrate_svc_ops *svc;
 };
 
 /* Location trigger: the serving PLMN (and TAC range) that means "migrate to partner". */
@@ -161,6 +205,17 @@ struct migrate_config {
 	unsigned int sip_max_auth_failures;
 	bool sip_force_tcp;
 	unsigned int sip_reg_event_expires; /* 0 = 600000 (TS 24.229 5.1.1.3) */
+	/*
+	 * REGISTER's +sip.instance (TS 24.229 5.1.1.2.1): the IMEI as the modem
+	 * reports it; NULL or "": none (migrate_set_imei() may set it later).
+	 */
+	const char *imei;
+	/*
+	 * The partner MC server's PSI, the PUBLISH's Request-URI (TS 24.379
+	 * 7.2.2); NULL: "sip:mcptt@" + the partner's home domain.
+	 */
+	const char *mc_server_uri;
+	unsigned int svc_expires; /* PUBLISH Expires asked for; 0 = TS 24.379's 2^32 - 1 */
 	struct migrate_policy policy[MIGRATE_POLICY_MAX];
 	size_t n_policy;
 };
@@ -198,6 +253,9 @@ int migrate_primary_unreachable(struct migrate *m, const char *partner_id, const
  * there is nothing of this trigger's to undo.
  */
 int migrate_primary_reachable(struct migrate *m);
+
+/* The modem's IMEI, once it answered (for REGISTER's +sip.instance); copied. */
+void migrate_set_imei(struct migrate *m, const char *imei);
 
 /* Modem unsolicited events, fed by the daemon. */
 void migrate_serving_changed(struct migrate *m, const struct modem_serving *s);

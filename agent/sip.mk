@@ -39,3 +39,10 @@ test_reginfo_PKGS := cmocka libxml-2.0
 UNIT_TESTS += test_sipsub
 test_sipsub_SRCS := tests/unit/test_sipsub.c agent/sipsub.c hal/util.c
 test_sipsub_PKGS := cmocka libosip2
+
+# MC service authorisation by PUBLISH (TS 24.379 7.2.2; issue 14).
+UNIT_TESTS += test_mcsvc
+test_mcsvc_SRCS := tests/unit/test_mcsvc.c agent/mcsvc.c agent/mcsvc-msg.c agent/sipreg.c \
+	agent/sipmsg.c agent/sipsub.c agent/reginfo.c agent/digest.c agent/card.c hal/uicc.c \
+	hal/uicc-codec.c hal/util.c
+test_mcsvc_PKGS := cmocka gio-2.0 libosip2 libxml-2.0

@@ -708,7 +708,10 @@ int sipmsg_build_register(const struct sipmsg_register *m, char *buf, size_t siz
 	    !value_ok(m->impu) || !value_ok(m->from_tag) || !value_ok(m->call_id) ||
 	    control_at(m->authorization) >= 0 || (m->user_agent && !value_ok(m->user_agent)) ||
 	    !m->local_port || m->local_port > 65535 || strncmp(m->branch, "z9hG4bK", 7) != 0 ||
-	    strpbrk(m->domain, " <>") || strpbrk(m->impu, " <>"))
+	    strpbrk(m->domain, " <>") || strpbrk(m->impu, " <>") ||
+	    (m->instance_id && (!value_ok(m->instance_id) || strpbrk(m->instance_id, " <>"))) ||
+	    (m->icsi && (!value_ok(m->icsi) || strpbrk(m->icsi, " <>%"))) ||
+	    (m->pani && !value_ok(m->pani)))
 		return -EINVAL;
 	if (size > SIPMSG_MAX_LEN + 1)
 		size = SIPMSG_MAX_LEN + 1;
@@ -720,19 +723,93 @@ int sipmsg_build_register(const struct sipmsg_register *m, char *buf, size_t siz
 			 "To: <%s>\r\n"
 			 "Call-ID: %s\r\n"
 			 "CSeq: %u REGISTER\r\n"
-			 "Contact: <sip:%s%s%s:%u%s>\r\n"
-			 "Expires: %u\r\n"
-			 "Supported: path\r\n"
-			 "Authorization: %s\r\n",
+			 "Contact: <sip:%s%s%s:%u%s>",
 			 m->domain, tp, lb, m->local_host, rb, m->local_port, m->branch, m->impu,
 			 m->from_tag, m->impu, m->call_id, m->cseq, lb, m->local_host, rb,
-			 m->local_port, m->tcp ? ";transport=tcp" : "", m->expires,
-			 m->authorization);
+			 m->local_port, m->tcp ? ";transport=tcp" : "");
+	/* RFC 5626 4.1 / TS 24.229 5.1.1.2.1: the instance ID is a quoted <URN>. */
+	if (!r && m->instance_id)
+		r = util_appendf(buf, size, &used, ";+sip.instance=\"<%s>\"", m->instance_id);
+	/* TS 24.229 7.2A.8: the ICSI value with ':' percent-encoded (RFC 3840 9). */
+	if (!r && m->icsi) {
+		const char *p;
+
+		r = util_appendf(buf, size, &used, ";+g.3gpp.icsi-ref=\"");
+		for (p = m->icsi; !r && *p; p++)
+			r = *p == ':' ? util_appendf(buf, size, &used, "%%3A") :
+					util_appendf(buf, size, &used, "%c", *p);
+		if (!r)
+			r = util_appendf(buf, size, &used, "\"");
+	}
+	if (!r)
+		r = util_appendf(buf, size, &used,
+				 "\r\n"
+				 "Expires: %u\r\n"
+				 "Supported: path\r\n"
+				 "Authorization: %s\r\n",
+				 m->expires, m->authorization);
+	if (!r && m->pani)
+		r = util_appendf(buf, size, &used, "P-Access-Network-Info: %s\r\n", m->pani);
 	if (!r && m->user_agent)
 		r = util_appendf(buf, size, &used, "User-Agent: %s\r\n", m->user_agent);
 	if (!r)
 		r = util_appendf(buf, size, &used, "Content-Length: 0\r\n\r\n");
 	return r < 0 ? r : (int)used;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return s[n] == '\0';
+}
+
+int sipmsg_imei_urn(const char *imei, char *buf, size_t size, const char **err)
+{
+	size_t n = imei ? strlen(imei) : 0;
+	int r;
+
+	if (n < 14 || n > 16 || !all_digits(imei, n)) {
+		*err = "IMEI is not 14 to 16 digits";
+		return -EINVAL;
+	}
+	/* TAC (8 digits), SNR (6), then the spare digit, always 0 when sent. */
+	r = snprintf(buf, size, "urn:gsma:imei:%.8s-%.6s-0", imei, imei + 8);
+	if (r < 0 || (size_t)r >= size) {
+		*err = "no room for the IMEI URN";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int sipmsg_pani_eutran(const char *mcc, const char *mnc, uint32_t tac, uint32_t eci, char *buf,
+		       size_t size, const char **err)
+{
+	size_t mnc_len = mnc ? strlen(mnc) : 0;
+	int r;
+
+	if (!mcc || !all_digits(mcc, 3)) {
+		*err = "MCC is not 3 digits";
+		return -EINVAL;
+	}
+	if ((mnc_len != 2 && mnc_len != 3) || !all_digits(mnc, mnc_len)) {
+		*err = "MNC is not 2 or 3 digits";
+		return -EINVAL;
+	}
+	if (tac > 0xffff || eci > 0xfffffff) {
+		*err = tac > 0xffff ? "TAC over 16 bits" : "E-UTRAN cell identity over 28 bits";
+		return -EINVAL;
+	}
+	r = snprintf(buf, size, "3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=%s%s%04X%07X", mcc, mnc,
+		     (unsigned int)tac, (unsigned int)eci);
+	if (r < 0 || (size_t)r >= size) {
+		*err = "no room for P-Access-Network-Info";
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* Matches "Content-Length:" or the compact "l:" (RFC 3261 7.3.3) at the start of @line. */

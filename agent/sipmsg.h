@@ -101,7 +101,46 @@ struct sipmsg_register {
 	unsigned int expires;
 	const char *authorization; /* header value */
 	const char *user_agent;	   /* NULL: none */
+	/*
+	 * TS 24.229 5.1.1.2.1: +sip.instance in Contact, the instance ID (an
+	 * IMEI URN, sipmsg_imei_urn()); NULL: none.
+	 */
+	const char *instance_id;
+	/*
+	 * TS 24.229 7.2A.8 / TS 24.379 7.2.1: +g.3gpp.icsi-ref in Contact, an
+	 * ICSI URN as "urn:urn-7:..." (percent-encoded here); NULL: none.
+	 */
+	const char *icsi;
+	/* TS 24.229 5.1.1.2.1 / 7.2A.4: the P-Access-Network-Info value; NULL: none. */
+	const char *pani;
 };
+
+/* TS 24.379 7.2.1: the MCPTT ICSI, for sipmsg_register.icsi. */
+#define SIPMSG_ICSI_MCPTT "urn:urn-7:3gpp-service.ims.icsi.mcptt"
+/* "urn:gsma:imei:" + 8 + 1 + 6 + 1 + 1 digits and dashes. */
+#define SIPMSG_IMEI_URN_MAX 32
+#define SIPMSG_PANI_MAX	    96
+
+/*
+ * The IMEI URN (RFC 7254 4.1; TS 23.003 13.8) of an IMEI as a modem reports
+ * it: 14 digits, 15 (with the Luhn check digit) or 16 (IMEISV). The URN has
+ * the TAC, the serial number and a spare digit of 0 (TS 23.003 6.2.1: the
+ * check digit is never sent; RFC 7254 4.1). Writes
+ * "urn:gsma:imei:TTTTTTTT-SSSSSS-0"; 0, or -EINVAL with *@err naming what
+ * was wrong.
+ */
+int sipmsg_imei_urn(const char *imei, char *buf, size_t size, const char **err);
+
+/*
+ * The P-Access-Network-Info value for an E-UTRAN cell (TS 24.229 7.2A.4):
+ * "3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=" MCC MNC, the TAC as 4 and the
+ * E-UTRAN cell identity as 7 hexadecimal digits (TS 23.003 19.4.2.3, 19.6).
+ * The modem does not say FDD or TDD; FDD, the common case, is written.
+ * 0, or -EINVAL with *@err (MCC not 3 digits, MNC not 2-3, TAC over 16 bits,
+ * cell id over 28 bits).
+ */
+int sipmsg_pani_eutran(const char *mcc, const char *mnc, uint32_t tac, uint32_t eci, char *buf,
+		       size_t size, const char **err);
 
 /* Builds a REGISTER. Returns its length, -EINVAL (bad value) or -E2BIG. */
 int sipmsg_build_register(const struct sipmsg_register *m, char *buf, size_t size);

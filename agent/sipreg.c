@@ -135,6 +135,7 @@ struct sipreg {
 	bool freed;
 	struct sipreg_config cfg;
 	char *pcscf_host, *local_addr, *impi, *impu, *domain, *uri;
+	char *instance_id, *icsi, *pani;
 	struct card *card;
 	unsigned int card_req; /* the pending AUTHENTICATE, for card_cancel() */
 	struct sipreg_events ev;
@@ -268,6 +269,9 @@ static void reg_unref(struct sipreg *reg)
 	g_free(reg->impu);
 	g_free(reg->domain);
 	g_free(reg->uri);
+	g_free(reg->instance_id);
+	g_free(reg->icsi);
+	g_free(reg->pani);
 	g_free(reg);
 }
 
@@ -1163,6 +1167,9 @@ static void send_request(struct sipreg *reg)
 		.expires = reg->phase == PHASE_DEREGISTER ? 0 : reg->expires,
 		.authorization = auth,
 		.user_agent = "mcmig/" MCMIG_VERSION,
+		.instance_id = reg->instance_id,
+		.icsi = reg->icsi,
+		.pani = reg->pani,
 	};
 	GError *error = NULL;
 	int len, ret;
@@ -1600,6 +1607,12 @@ static bool sub_handle(struct sipreg *reg, const uint8_t *buf, size_t len)
 		return false;
 	}
 	if (response) {
+		/* Another user of the registration's transport (sipreg_send()). */
+		if (strcmp(m.cseq_method, "SUBSCRIBE") != 0 &&
+		    strcmp(m.cseq_method, "REGISTER") != 0 && reg->ev.message) {
+			reg->ev.message(buf, len, reg->ev.user_data);
+			return true;
+		}
 		if (strcmp(m.cseq_method, "SUBSCRIBE") != 0)
 			return false;
 		sub_on_response(reg, &m);
@@ -1714,8 +1727,12 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg, struct card
 	reg->domain = g_strdup(cfg->domain);
 	/* TS 24.229 5.1.1.2.1: the Request-URI (and digest uri) is the home domain. */
 	reg->uri = g_strdup_printf("sip:%s", cfg->domain);
+	reg->instance_id = g_strdup(cfg->instance_id);
+	reg->icsi = g_strdup(cfg->icsi);
+	reg->pani = g_strdup(cfg->pani);
 	reg->cfg.pcscf_host = reg->cfg.local_addr = reg->cfg.impi = reg->cfg.impu =
 		reg->cfg.domain = NULL;
+	reg->cfg.instance_id = reg->cfg.icsi = reg->cfg.pani = NULL;
 	reg->card = card;
 	reg->ev = *ev;
 	reg->t1_ms = cfg->t1_ms ?: T1_DEFAULT_MS;
@@ -1791,6 +1808,38 @@ int sipreg_stop(struct sipreg *reg)
 	set_state(reg, RS_DONE, "stop");
 	/* The result is always asynchronous, as for every other path. */
 	reg->idle = g_idle_add(on_stopped_idle, reg);
+	return 0;
+}
+
+int sipreg_get_route(const struct sipreg *reg, struct sipreg_route *r)
+{
+	if (!reg->registered)
+		return -ENOTCONN;
+	memset(r, 0, sizeof(*r));
+	/* The registration's transport: the one its REGISTER used last (as sub_send()). */
+	r->tcp = reg->cfg.transport == SIPREG_TRANSPORT_TCP || reg->cfg.force_tcp || reg->msg_tcp;
+	g_strlcpy(r->local_host, reg->local_host, sizeof(r->local_host));
+	r->local_port = reg->local_port;
+	g_strlcpy(r->impu, reg->impu, sizeof(r->impu));
+	g_strlcpy(r->service_route, reg->info.service_route, sizeof(r->service_route));
+	/* As sipmsg_build_register() writes it. */
+	g_snprintf(r->contact, sizeof(r->contact), "sip:%s%s%s:%u%s",
+		   strchr(reg->local_host, ':') ? "[" : "", reg->local_host,
+		   strchr(reg->local_host, ':') ? "]" : "", reg->local_port,
+		   reg->cfg.transport == SIPREG_TRANSPORT_TCP || reg->cfg.force_tcp ?
+			   ";transport=tcp" :
+			   "");
+	return 0;
+}
+
+int sipreg_send(struct sipreg *reg, bool tcp, const char *buf, size_t len)
+{
+	if (!reg->registered)
+		return -ENOTCONN;
+	if (send_raw(reg, tcp, buf, len) < 0) {
+		close_tcp(reg);
+		return -EIO;
+	}
 	return 0;
 }
 

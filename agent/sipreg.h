@@ -46,6 +46,13 @@ struct sipreg_config {
 	unsigned int reg_event_expires;
 	/* Source of Call-ID, tags, branches and cnonces; NULL = getrandom(). Tests inject one. */
 	void (*random_bytes)(void *buf, size_t len);
+	/*
+	 * Contact and P-Access-Network-Info of every REGISTER (sipmsg.h's
+	 * sipmsg_register: an IMEI URN, an ICSI, the serving cell); NULL: left out.
+	 */
+	const char *instance_id;
+	const char *icsi;
+	const char *pani;
 };
 
 enum sipreg_result {
@@ -107,6 +114,11 @@ struct sipreg_events {
 	 * subscription is tried again at its next refresh.
 	 */
 	void (*subscription)(unsigned int status, const char *reason, void *user_data);
+	/*
+	 * A response to a request that is neither REGISTER nor SUBSCRIBE (one
+	 * sent with sipreg_send(), e.g. mcsvc.h's PUBLISH), as received.
+	 */
+	void (*message)(const uint8_t *buf, size_t len, void *user_data);
 	/* Every message sent (@sent) or received, CK/IK redacted: for people. */
 	void (*trace)(bool sent, const char *msg, size_t len, void *user_data);
 	void *user_data;
@@ -125,6 +137,30 @@ int sipreg_start(struct sipreg *reg);
 int sipreg_stop(struct sipreg *reg);
 /* Cancels everything; no callback after this. NULL accepted. */
 void sipreg_free(struct sipreg *reg);
+
+/*
+ * What another request from this UE needs to follow the registration (TS
+ * 24.229 5.1.2A.1: the same P-CSCF flow, the Service-Route as its Route):
+ * the transport and address of the last REGISTER, the IMPU, the
+ * Service-Route ("" when none).
+ */
+struct sipreg_route {
+	bool tcp;
+	char local_host[64];
+	unsigned int local_port;
+	char impu[256];
+	char service_route[512];
+	char contact[96]; /* the URI registered as Contact, without its parameters */
+};
+
+/* Fills @r; 0, or -ENOTCONN while not registered. */
+int sipreg_get_route(const struct sipreg *reg, struct sipreg_route *r);
+/*
+ * Sends @buf to the P-CSCF on the registration's UDP socket or TCP
+ * connection (@tcp); answers come back through ev->message. 0, -ENOTCONN
+ * (not registered) or -EIO (TCP unusable).
+ */
+int sipreg_send(struct sipreg *reg, bool tcp, const char *buf, size_t len);
 
 const char *sipreg_result_str(enum sipreg_result r);
 

@@ -142,6 +142,28 @@ static long delta(const char *s, size_t len)
 	return v > 0x7fffffffL ? -2 : v;
 }
 
+/*
+ * An Expires value (RFC 3261 20.19: up to 2^32 - 1; TS 24.379 7.2.2 asks
+ * for just that in PUBLISH): held as at most 2^31 - 1, longer than any of
+ * our timers runs. -2 when not a number or larger than 2^32 - 1.
+ */
+static long expires_value(const char *s, size_t len)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	if (!len || len > 10)
+		return -2;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -2;
+		v = v * 10 + (unsigned long long)(s[i] - '0');
+	}
+	if (v > 0xffffffffULL)
+		return -2;
+	return v > 0x7fffffffULL ? 0x7fffffffL : (long)v;
+}
+
 /* RFC 6665 8.2.3: Subscription-State = substate-value *( ";" subexp-params ). */
 static int parse_sub_state(const char *v, struct sipsub_msg *m)
 {
@@ -246,7 +268,7 @@ static int parse_headers(osip_message_t *msg, struct sipsub_msg *m, const char *
 		return -EBADMSG;
 	}
 	if (osip_message_get_expires(msg, 0, &exp) >= 0 && exp && exp->hvalue) {
-		m->expires = delta(exp->hvalue, strlen(exp->hvalue));
+		m->expires = expires_value(exp->hvalue, strlen(exp->hvalue));
 		if (m->expires < 0) {
 			*err = "Expires not a number";
 			return -EBADMSG;

@@ -52,7 +52,7 @@ struct sipsub_msg {
 	char event[32];		      /* Event package, without parameters; "" when absent */
 	char sub_state[32];	      /* Subscription-State value, "" when absent */
 	long sub_expires;	      /* its expires=, -1 when absent */
-	long expires;		      /* Expires header, -1 when absent */
+	long expires;		      /* Expires header (over 2^31 - 1: that), -1 absent */
 	bool reginfo;		      /* Content-Type: application/reginfo+xml */
 	size_t body_off, body_len;    /* the body within the parsed buffer */
 };

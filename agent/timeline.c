@@ -57,7 +57,8 @@ static const struct kind_desc kinds[TL_KIND_COUNT] = {
 	[TL_SIP_RETRANSMIT] = { "sip-retransmit", "REGISTER retransmitted", LL_UA, LL_CSCF,
 				TL_WAIT_NONE, 0 },
 	[TL_SIP_RESPONSE] = { "sip-response", "SIP", LL_CSCF, LL_UA, TL_WAIT_NETWORK,
-			      BIT(TL_REGISTER) | BIT(TL_REGISTER_AUTH) | BIT(TL_DEREGISTER) },
+			      BIT(TL_REGISTER) | BIT(TL_REGISTER_AUTH) | BIT(TL_DEREGISTER) |
+				      BIT(TL_PUBLISH) | BIT(TL_UNPUBLISH) },
 	[TL_AUTH_START] = { "auth-start", "AUTHENTICATE", LL_UA, LL_ISIM, TL_WAIT_NONE, 0 },
 	[TL_AUTH_DONE] = { "auth-done", "AUTHENTICATE answer:", LL_ISIM, LL_UA, TL_WAIT_CARD,
 			   BIT(TL_AUTH_START) },
@@ -65,6 +66,10 @@ static const struct kind_desc kinds[TL_KIND_COUNT] = {
 				0 },
 	[TL_PDN_DOWN] = { "pdn-down", "PDN down", LL_MODEM, LL_CMC, TL_WAIT_MODEM,
 			  BIT(TL_PDN_DISCONNECT) },
+	/* Through the P-CSCF and S-CSCF to the partner MC server (its iFC). */
+	[TL_PUBLISH] = { "publish", "PUBLISH poc-settings (MC server)", LL_UA, LL_CSCF,
+			 TL_WAIT_NONE, 0 },
+	[TL_UNPUBLISH] = { "unpublish", "PUBLISH Expires: 0", LL_UA, LL_CSCF, TL_WAIT_NONE, 0 },
 };
 
 static const char *const wait_names[TL_WAIT_COUNT] = {
@@ -75,6 +80,7 @@ static const char *const wait_names[TL_WAIT_COUNT] = {
 };
 
 #define REGISTERED_STATE "registered-at-partner"
+#define AUTHORISED_STATE "authorised"
 
 const char *timeline_kind_str(enum timeline_kind k)
 {
@@ -310,6 +316,15 @@ void timeline_summarize(const struct timeline *tl, struct timeline_summary *sum)
 			break;
 		}
 	}
+	/* Where service authorisation runs (step 25), the migration ends authorised. */
+	for (i = last; sum->registered && i < tl->n; i++) {
+		if (tl->step[i].kind == TL_STATE &&
+		    strcmp(tl->step[i].arg, AUTHORISED_STATE) == 0) {
+			last = i;
+			sum->authorised = 1;
+			break;
+		}
+	}
 	for (i = 0; i <= last; i++) {
 		/* The answers' latencies cover their whole waits. */
 		if (is_answer(&tl->step[i]))
@@ -324,6 +339,8 @@ void timeline_summarize(const struct timeline *tl, struct timeline_summary *sum)
 		case TL_REGISTER:
 		case TL_REGISTER_AUTH:
 		case TL_DEREGISTER:
+		case TL_PUBLISH:
+		case TL_UNPUBLISH:
 			sum->sip_requests++;
 			break;
 		case TL_SIP_RETRANSMIT:
@@ -389,7 +406,10 @@ static void print_summary(const struct timeline_summary *sum, FILE *f)
 	ms(sum->wait_us[TL_WAIT_NETWORK], nw, sizeof(nw));
 	ms(sum->wait_us[TL_WAIT_CARD], cd, sizeof(cd));
 	fprintf(f, "total %s ms%s: modem %s, network %s, card %s, agent %s ms\n", t,
-		sum->registered ? " to registered-at-partner" : "", mo, nw, cd, a);
+		sum->authorised ? " to authorised" :
+		sum->registered ? " to registered-at-partner" :
+				  "",
+		mo, nw, cd, a);
 	fprintf(f,
 		"exchanges: %u CMS, %u PDN setup, %u SIP requests (+%u retransmitted), "
 		"%u AUTHENTICATE\n",
@@ -462,8 +482,11 @@ int timeline_print_json(const struct timeline *tl, FILE *f)
 		json_str(f, tl->step[i].arg);
 		fputc('}', f);
 	}
-	fprintf(f, "],\"dropped\":%zu,\"summary\":{\"registered\":%s,\"total_us\":%" PRId64,
-		tl->dropped, sum.registered ? "true" : "false", sum.total_us);
+	fprintf(f,
+		"],\"dropped\":%zu,\"summary\":{\"registered\":%s,\"authorised\":%s,"
+		"\"total_us\":%" PRId64,
+		tl->dropped, sum.registered ? "true" : "false", sum.authorised ? "true" : "false",
+		sum.total_us);
 	for (w = 0; w < TL_WAIT_COUNT; w++)
 		fprintf(f, ",\"%s_us\":%" PRId64, wait_names[w], sum.wait_us[w]);
 	fprintf(f,

@@ -47,6 +47,8 @@ enum timeline_kind {
 	TL_AUTH_DONE,	   /* step 23: the ISIM's answer */
 	TL_PDN_DISCONNECT, /* return: partner PDN disconnect asked */
 	TL_PDN_DOWN,	   /* return: partner PDN down */
+	TL_PUBLISH,	   /* step 25: PUBLISH poc-settings with the token (TS 24.379 7.2.2) */
+	TL_UNPUBLISH,	   /* return: PUBLISH Expires: 0 */
 	TL_KIND_COUNT,
 };
 
@@ -81,12 +83,16 @@ struct timeline_row {
 	enum timeline_wait wait; /* what the latency was spent on */
 };
 
-/* The migration up to registered-at-partner (or the last step when it never got there). */
+/*
+ * The migration up to authorised, else registered-at-partner (or the last
+ * step when it never got there).
+ */
 struct timeline_summary {
 	int64_t total_us;
 	int64_t wait_us[TL_WAIT_COUNT]; /* [TL_WAIT_NONE] = the agent's overhead */
 	unsigned int pdn_setups, sip_requests, sip_retransmits, authenticates, cms_requests;
 	int registered; /* reached registered-at-partner */
+	int authorised; /* and then authorised (step 25): the summary ends there */
 };
 
 const char *timeline_kind_str(enum timeline_kind k);

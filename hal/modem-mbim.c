@@ -43,6 +43,7 @@ enum op_kind {
 	OP_SERVING,
 	OP_CONNECT,
 	OP_DISCONNECT,
+	OP_IMEI,
 };
 
 struct op;
@@ -83,6 +84,7 @@ struct op {
 		modem_done_cb done;
 		modem_serving_cb serving;
 		modem_connect_cb connect;
+		modem_imei_cb imei;
 	} cb;
 	void *user_data;
 	guint idle;
@@ -94,6 +96,7 @@ struct op {
 	struct modem_pdn_params params;
 	struct modem_pdn_settings settings;
 	struct modem_serving serving;
+	char imei[MODEM_IMEI_MAX]; /* OP_IMEI */
 };
 
 int modem_mbim_failure(uint32_t status, uint32_t nw_error, char *reason, size_t size)
@@ -331,6 +334,9 @@ static void op_finish(struct op *op, int err, const char *reason)
 		op->cb.connect(err, reason, err ? 0 : op->session, err ? NULL : &op->settings,
 			       op->user_data);
 		break;
+	case OP_IMEI:
+		op->cb.imei(err, reason, err ? NULL : op->imei, op->user_data);
+		break;
 	}
 	op_unref(op);
 }
@@ -548,6 +554,47 @@ static void mbim_get_serving(struct modem *m, modem_serving_cb cb, void *user_da
 	op->cb.serving = cb;
 
 	op_command(op, mbim_message_register_state_query_new(NULL), serving_register_ready);
+}
+
+/* Equipment identity ------------------------------------------------------ */
+
+static void device_caps_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct op *op = data;
+	GError *error = NULL;
+	MbimMessage *resp = op_response(op, src, res, &error);
+	g_autofree gchar *device_id = NULL;
+
+	if (!op->m)
+		goto out;
+	if (!error &&
+	    !mbim_message_device_caps_response_parse(resp, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+						     NULL, NULL, &device_id, NULL, NULL, &error))
+		g_prefix_error(&error, "DEVICE_CAPS: ");
+	if (error) {
+		op_fail_gerror(op, error, 0);
+		goto out;
+	}
+	/* MBIM 1.0 10.5.1: DeviceId is the IMEI on a GSM-family (3GPP) device. */
+	if (!device_id || !*device_id ||
+	    g_strlcpy(op->imei, device_id, sizeof(op->imei)) >= sizeof(op->imei)) {
+		op_finish(op, -ENODATA, "DEVICE_CAPS: no IMEI in DeviceId");
+		goto out;
+	}
+	op_finish(op, 0, NULL);
+out:
+	g_clear_error(&error);
+	if (resp)
+		mbim_message_unref(resp);
+	op_unref(op);
+}
+
+static void mbim_get_imei(struct modem *m, modem_imei_cb cb, void *user_data)
+{
+	struct op *op = op_new(m, OP_IMEI, user_data);
+
+	op->cb.imei = cb;
+	op_command(op, mbim_message_device_caps_query_new(NULL), device_caps_ready);
 }
 
 static void modem_free(struct modem *m);
@@ -1178,6 +1225,7 @@ const struct modem_ops modem_mbim_ops = {
 	.name = "mbim",
 	.open = mbim_open,
 	.get_serving = mbim_get_serving,
+	.get_imei = mbim_get_imei,
 	.connect = mbim_connect,
 	.disconnect = mbim_disconnect,
 	.close = mbim_close,

@@ -42,6 +42,7 @@ enum mm_op_kind {
 	MM_OP_SERVING,
 	MM_OP_CONNECT,
 	MM_OP_DISCONNECT,
+	MM_OP_IMEI,
 };
 
 struct mm_pdn {
@@ -63,6 +64,7 @@ struct mm_op {
 		modem_done_cb done;
 		modem_serving_cb serving;
 		modem_connect_cb connect;
+		modem_imei_cb imei;
 	} cb;
 	void *user_data;
 	GCancellable *cancel;
@@ -72,6 +74,7 @@ struct mm_op {
 	int err;
 	char reason[MODEM_REASON_MAX];
 	struct modem_serving serving;
+	char imei[MODEM_IMEI_MAX];
 	struct modem_pdn_settings settings;
 	struct mm_pdn *pdn; /* connect: owned until success; disconnect: borrowed */
 	guint wait_timer;   /* connect: waiting for Connected */
@@ -325,6 +328,9 @@ static void mm_op_call(struct mm_op *op, int err, const char *reason)
 	case MM_OP_CONNECT:
 		op->cb.connect(err, reason, err ? 0 : op->pdn->id, err ? NULL : &op->settings,
 			       op->user_data);
+		break;
+	case MM_OP_IMEI:
+		op->cb.imei(err, reason, err ? NULL : op->imei, op->user_data);
 		break;
 	}
 }
@@ -774,6 +780,28 @@ static void mm_get_serving(struct modem *m, modem_serving_cb cb, void *user_data
 	mm_op_finish(op, 0, "");
 }
 
+/*
+ * ModemManager read the equipment identifier at probing (+CGSN on AT modems);
+ * on a 3GPP modem it is the IMEI.
+ */
+static void mm_get_imei(struct modem *m, modem_imei_cb cb, void *user_data)
+{
+	struct mm_op *op = mm_op_new(m, MM_OP_IMEI, user_data);
+	const gchar *id;
+
+	op->cb.imei = cb;
+	if (!m->opened || m->gone) {
+		mm_op_finish(op, -ENODEV, m->gone ? "the modem is gone" : "the modem is not open");
+		return;
+	}
+	id = mm_modem_get_equipment_identifier(m->modem);
+	if (!id || !*id || g_strlcpy(op->imei, id, sizeof(op->imei)) >= sizeof(op->imei)) {
+		mm_op_finish(op, -ENODATA, "no IMEI as the equipment identifier");
+		return;
+	}
+	mm_op_finish(op, 0, "");
+}
+
 /* ---- PDNs -------------------------------------------------------------- */
 
 static void mm_bearer_notify_connected(GObject *obj, GParamSpec *pspec, gpointer data);
@@ -1090,6 +1118,7 @@ const struct modem_ops modem_mm_ops = {
 	.name = "mm",
 	.open = mm_open,
 	.get_serving = mm_get_serving,
+	.get_imei = mm_get_imei,
 	.connect = mm_connect,
 	.disconnect = mm_disconnect,
 	.close = mm_close,

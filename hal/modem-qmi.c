@@ -103,7 +103,7 @@ struct qmi_teardown {
 	guint timeout_s;
 };
 
-enum qmi_op_kind { QMI_OP_OPEN, QMI_OP_SERVING, QMI_OP_CONNECT, QMI_OP_DISCONNECT };
+enum qmi_op_kind { QMI_OP_OPEN, QMI_OP_SERVING, QMI_OP_CONNECT, QMI_OP_DISCONNECT, QMI_OP_IMEI };
 
 /*
  * One pending call. It outlives the modem when close() cancels it: the libqmi
@@ -115,6 +115,7 @@ struct qmi_op {
 	modem_done_cb done_cb;
 	modem_serving_cb serving_cb;
 	modem_connect_cb connect_cb;
+	modem_imei_cb imei_cb;
 	void *user_data;
 	guint idle;
 	int err;
@@ -126,6 +127,7 @@ struct qmi_op {
 	struct modem_pdn_params params;
 	struct modem_pdn_settings settings;
 	struct modem_serving serving;
+	char imei[MODEM_IMEI_MAX];
 };
 
 /* ---- errors ---- */
@@ -169,6 +171,9 @@ static void qmi_op_callback(struct qmi_op *op, int err, const char *reason)
 		break;
 	case QMI_OP_CONNECT:
 		op->connect_cb(err, reason, id, err ? NULL : &op->settings, op->user_data);
+		break;
+	case QMI_OP_IMEI:
+		op->imei_cb(err, reason, err ? NULL : op->imei, op->user_data);
 		break;
 	}
 }
@@ -404,6 +409,71 @@ static void modem_qmi_get_serving(struct modem *m, modem_serving_cb cb, void *us
 		return;
 	qmi_client_nas_get_serving_system(m->nas, NULL, m->timeout_s, m->cancel, get_serving_ready,
 					  op);
+}
+
+/* ---- equipment identity ---- */
+
+static void qmi_release(struct modem *m, QmiClient *client);
+static void qmi_orphan_client(QmiDevice *dev, QmiClient *client, GError *e);
+
+static void get_ids_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiMessageDmsGetIdsOutput *o;
+	const gchar *imei = NULL;
+	GError *e = NULL;
+
+	o = qmi_client_dms_get_ids_finish(QMI_CLIENT_DMS(src), res, &e);
+	if (qmi_op_orphaned(op)) {
+		qmi_orphan_client(QMI_DEVICE(qmi_client_peek_device(QMI_CLIENT(src))),
+				  QMI_CLIENT(src), NULL);
+		goto out;
+	}
+	/* The DMS client was for this question only. */
+	qmi_release(op->m, QMI_CLIENT(src));
+	if (!o || !qmi_message_dms_get_ids_output_get_result(o, &e)) {
+		qmi_op_gerror(op, e, "DMS Get IDs");
+		e = NULL;
+		goto out;
+	}
+	if (!qmi_message_dms_get_ids_output_get_imei(o, &imei, NULL) || !imei || !*imei ||
+	    g_strlcpy(op->imei, imei, sizeof(op->imei)) >= sizeof(op->imei)) {
+		qmi_op_finish(op, -ENODATA, "DMS Get IDs: no IMEI");
+		goto out;
+	}
+	qmi_op_finish(op, 0, NULL);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_dms_get_ids_output_unref(o);
+}
+
+static void dms_allocated(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiClient *client;
+	GError *e = NULL;
+
+	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
+	if (!client)
+		return qmi_op_gerror(op, e, "allocating a DMS client");
+	qmi_client_dms_get_ids(QMI_CLIENT_DMS(client), NULL, op->m->timeout_s, op->m->cancel,
+			       get_ids_ready, op);
+}
+
+/* Asked once (the daemon keeps it): a DMS client just for DMS Get IDs (0x0025). */
+static void modem_qmi_get_imei(struct modem *m, modem_imei_cb cb, void *user_data)
+{
+	struct qmi_op *op = qmi_op_new(m, QMI_OP_IMEI, user_data);
+
+	op->imei_cb = cb;
+	if (qmi_check_ready(m, op) < 0)
+		return;
+	qmi_device_allocate_client(m->dev, QMI_SERVICE_DMS, QMI_CID_NONE, m->timeout_s, m->cancel,
+				   dms_allocated, op);
 }
 
 /* ---- PDNs ---- */
@@ -1296,6 +1366,7 @@ const struct modem_ops modem_qmi_ops = {
 	.name = "qmi",
 	.open = modem_qmi_open,
 	.get_serving = modem_qmi_get_serving,
+	.get_imei = modem_qmi_get_imei,
 	.connect = modem_qmi_connect,
 	.disconnect = modem_qmi_disconnect,
 	.close = modem_qmi_close,

@@ -29,6 +29,7 @@
 #define MODEM_DNS_MAX	      4
 #define MODEM_PCSCF_MAX	      4
 #define MODEM_SERVER_MAX      8
+#define MODEM_IMEI_MAX	      20 /* TS 23.003 6.2: 15 digits, an IMEISV 16 */
 
 struct modem;
 struct netdev_link;
@@ -146,6 +147,8 @@ typedef void (*modem_serving_cb)(int err, const char *reason, const struct modem
 				 void *user_data);
 typedef void (*modem_connect_cb)(int err, const char *reason, modem_pdn_id id,
 				 const struct modem_pdn_settings *s, void *user_data);
+/* @imei: the digits as the modem reports them (IMEI or IMEISV), NULL on failure. */
+typedef void (*modem_imei_cb)(int err, const char *reason, const char *imei, void *user_data);
 
 /* Unsolicited: serving network changed, PDN dropped by the network, modem gone. */
 struct modem_events {
@@ -165,6 +168,11 @@ struct modem_ops {
 	void (*open)(struct modem **m, const struct modem_config *cfg,
 		     const struct modem_events *ev, modem_done_cb cb, void *user_data);
 	void (*get_serving)(struct modem *m, modem_serving_cb cb, void *user_data);
+	/*
+	 * The equipment identity (TS 23.003 6.2), for REGISTER's +sip.instance
+	 * (TS 24.229 5.1.1.2.1). -ENODATA when the modem has none to report.
+	 */
+	void (*get_imei)(struct modem *m, modem_imei_cb cb, void *user_data);
 	void (*connect)(struct modem *m, const struct modem_pdn_params *p, modem_connect_cb cb,
 			void *user_data);
 	void (*disconnect)(struct modem *m, modem_pdn_id id, modem_done_cb cb, void *user_data);

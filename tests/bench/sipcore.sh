@@ -3,8 +3,8 @@
 # the primary SIP DB, the partner SIP DB and the partner SIP core as an
 # operator runs it: S-CSCF, I-CSCF and P-CSCF (unmodified Kamailio each).
 #
-#   tests/bench/sipcore.sh start RUN_DIR [primary] [partner] [scscf] [icscf] [pcscf]
-#   tests/bench/sipcore.sh stop RUN_DIR [pcscf] [icscf] [scscf] [partner] [primary]
+#   tests/bench/sipcore.sh start RUN_DIR [primary] [partner] [scscf] [icscf] [pcscf] [mcprimary] [mcpartner]
+#   tests/bench/sipcore.sh stop RUN_DIR [mcpartner] [mcprimary] [pcscf] [icscf] [scscf] [partner] [primary]
 #   tests/bench/sipcore.sh bind RUN_DIR USER-IMPU
 #   tests/bench/sipcore.sh contacts RUN_DIR IMPU
 #
@@ -18,8 +18,16 @@
 # at the partner, printed as outbound_impi= outbound_impu= impi= impu= lines
 # (impi/impu: what the UE registers with at the partner).
 #
-# No component named = all (start order primary, partner, scscf, icscf,
-# pcscf; stop in reverse). RUN_DIR must hold topology.env (tests/bench/topology.sh up).
+# No component named = all of the SIP core (start order primary, partner,
+# scscf, icscf, pcscf; stop in reverse). The MC servers (service
+# authorisation, step 25; tests/bench/mcserver) only when named:
+# mcprimary on $MCMIG_PRIMARY_CORE_ADDR:5070 (primary namespace; it permits
+# the lines of RUN_DIR/mc-permit, "MC-SERVICE-ID PARTNER-SYSTEM"), mcpartner
+# on 127.0.0.5:5070 (partner namespace, the AS of the iFC that a partner
+# SIP DB with "application-server sip:127.0.0.5:5070" returns) checking
+# tokens against MCMIG_MC_JWKS (default RUN_DIR/partner-idms.jwks), issuer
+# MCMIG_MC_ISSUER (https://idms.partner.example), audience MCMIG_MC_AUDIENCE
+# (mcptt.partner.example), granting MCMIG_MC_GRANT seconds (600). RUN_DIR must hold topology.env (tests/bench/topology.sh up).
 # Per component: RUN_DIR/<c>.conf (rendered), <c>.log, <c>.pid; SIP DB state
 # in RUN_DIR/<c>-sipdb.state. Stop kills exactly the PID in <c>.pid.
 #
@@ -165,8 +173,8 @@ render_pcscf() {
 
 ns_of() {
 	case "$1" in
-	primary) echo "$MCMIG_NS_PRIMARY" ;;
-	partner | scscf | icscf | pcscf) echo "$MCMIG_NS_PARTNER" ;;
+	primary | mcprimary) echo "$MCMIG_NS_PRIMARY" ;;
+	partner | scscf | icscf | pcscf | mcpartner) echo "$MCMIG_NS_PARTNER" ;;
 	esac
 }
 
@@ -229,6 +237,26 @@ start_one() {
 				"peer hss.primary.example connected" ||
 				echo "sipcore: primary SIP DB not connected (yet)" >&2
 		fi
+		;;
+	mcprimary)
+		mark=$(lines "$run/$c.log")
+		ip netns exec "$ns" "$build/bench/mcmig-mcserver" primary \
+			--listen "$MCMIG_PRIMARY_CORE_ADDR:5070" --permit "$run/mc-permit" \
+			>>"$run/$c.log" 2>&1 &
+		echo $! >"$run/$c.pid"
+		wait_for "$c" 50 logged_since "$run/$c.log" "$mark" "MC server up"
+		;;
+	mcpartner)
+		mark=$(lines "$run/$c.log")
+		ip netns exec "$ns" "$build/bench/mcmig-mcserver" partner --listen 127.0.0.5:5070 \
+			--peer-bind "$MCMIG_PARTNER_CORE_ADDR" --primary "$MCMIG_PRIMARY_CORE_ADDR:5070" \
+			--jwks "${MCMIG_MC_JWKS:-$run/partner-idms.jwks}" \
+			--issuer "${MCMIG_MC_ISSUER:-https://idms.partner.example}" \
+			--audience "${MCMIG_MC_AUDIENCE:-mcptt.partner.example}" \
+			--system urn:mcmig:system:partner --grant "${MCMIG_MC_GRANT:-600}" \
+			>>"$run/$c.log" 2>&1 &
+		echo $! >"$run/$c.pid"
+		wait_for "$c" 50 logged_since "$run/$c.log" "$mark" "MC server up"
 		;;
 	scscf | icscf | pcscf)
 		"render_$c"

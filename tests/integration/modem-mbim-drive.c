@@ -6,6 +6,7 @@
  *
  *   open                               open the device (--device, --netdev)
  *   serving                            get_serving: "serving reg=.. mcc=.. mnc=.. tac=.."
+ *   imei                               get_imei: "imei DIGITS" or "imei err=-N reason=..."
  *   connect NAME APN IPTYPE AUTH [USER PASS]
  *                                      "connect NAME ok id=.. ifname=.. addr4=.. ..."
  *                                      or "connect NAME err=-N reason=..."; prints
@@ -237,6 +238,19 @@ static void serving_cb(int err, const char *reason, const struct modem_serving *
 	step_done();
 }
 
+static void imei_cb(int err, const char *reason, const char *imei, void *user_data)
+{
+	struct call *c = user_data;
+
+	if (!call_complete(c))
+		return;
+	if (err)
+		out("imei err=%d reason=%s", err, reason);
+	else
+		out("imei %s", imei);
+	step_done();
+}
+
 static void connect_cb(int err, const char *reason, modem_pdn_id id,
 		       const struct modem_pdn_settings *s, void *user_data)
 {
@@ -390,6 +404,11 @@ static void step_next(void)
 	} else if (!strcmp(a[0], "serving")) {
 		c = call_new("get_serving", -1);
 		d.ops->get_serving(d.m, serving_cb, c);
+		c->in_call = false;
+		step_arm(DRIVE_STEP_MS);
+	} else if (!strcmp(a[0], "imei")) {
+		c = call_new("get_imei", -1);
+		d.ops->get_imei(d.m, imei_cb, c);
 		c->in_call = false;
 		step_arm(DRIVE_STEP_MS);
 	} else if ((!strcmp(a[0], "connect") || !strcmp(a[0], "connect-bg")) && n >= 5) {

@@ -42,7 +42,7 @@ ms_of() { sed -n "s/^$2 \([0-9]*\) ms$/\1/p" "$T_RUN/$1.out"; }
 
 start_emu emu || t_abort "emulator starts"
 
-drive main open serving \
+drive main open serving imei \
 	'connect a internet ipv4 pap alice secret' \
 	'connect b ims.partner ipv4v6 chap alice@ims.primary.example partner-secret' \
 	'connect c nosuch.apn ipv4 none' \
@@ -58,6 +58,7 @@ t_check "driver ran every step, no contract violation" test $rc -eq 0
 t_check "open through the proxy socket" out_has main "^open ok"
 t_check "initial serving network 001/01, TAC 100, cell 4660" \
 	out_has main "^serving reg=home rat=3 mcc=001 mnc=01 tac=100 cell=4660$"
+t_check "IMEI from DEVICE_CAPS DeviceId (for +sip.instance)" out_has main "^imei 350000000000001$"
 t_check "PDN a (PAP) up on session 0 with its settings" out_has main \
 	"^connect a ok id=0 ifname=wwan0 addr4=192.0.2.2/24 gw4=192.0.2.1 addr6=/0 gw6= dns=192.0.2.1,192.0.2.53 mtu=1400"
 t_check "PDN b (CHAP, v4v6) up at the same time on session 1 with its settings" out_has main \

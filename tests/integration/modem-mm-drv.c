@@ -193,6 +193,17 @@ static void drv_serving_cb(int err, const char *reason, const struct modem_servi
 	drv_step_done();
 }
 
+static void drv_imei_cb(int err, const char *reason, const char *imei, void *ud)
+{
+	if (drv.in_call)
+		drv_bug("imei callback inside the call");
+	if (err)
+		printf("imei: err=%d reason=%s\n", err, reason);
+	else
+		printf("imei: %s\n", imei);
+	drv_step_done();
+}
+
 static void drv_print_settings(const struct drv_pdn *p, const struct modem_pdn_settings *s)
 {
 	size_t i;
@@ -371,6 +382,10 @@ static void drv_next(void)
 	} else if (!strcmp(op, "serving")) {
 		drv.in_call = true;
 		modem_mm_ops.get_serving(drv.m, drv_serving_cb, NULL);
+		drv.in_call = false;
+	} else if (!strcmp(op, "imei")) {
+		drv.in_call = true;
+		modem_mm_ops.get_imei(drv.m, drv_imei_cb, NULL);
 		drv.in_call = false;
 	} else if (!strcmp(op, "connect") || !strcmp(op, "connect-bg")) {
 		drv_connect_step(a, !strcmp(op, "connect-bg"));

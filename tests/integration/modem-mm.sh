@@ -93,7 +93,7 @@ bearer_disconnect="b=\$(gdbus call --session -d org.freedesktop.ModemManager1 \
 	date +%s%6N >$T_RUN/t0; gdbus call --session -d org.freedesktop.ModemManager1 -o \$b \
 	-m org.freedesktop.ModemManager1.Bearer.Disconnect"
 nsx timeout 100 "$drv" --bus session --device any --timeout 60000 \
-	open wait-serving:00101/home:20000 serving \
+	open wait-serving:00101/home:20000 serving imei \
 	connect:ims:ims:ipv4:pap:alice:secret "run:$bearer_props" \
 	connect:second:partner.ims:ipv4:none:: \
 	disconnect:ims \
@@ -114,6 +114,7 @@ t_check "driver ran without contract violations (exit $rc)" [ "$rc" -eq 0 ]
 t_check "open found and enabled the modem" has '^open: err=0 '
 t_check "serving network: home 001/01 on LTE, TAC 100, cell 4660" \
 	has '^serving: reg=home rat=lte plmn=00101 tac=100 cell=4660$'
+t_check "IMEI as ModemManager's equipment identifier (+CGSN)" has '^imei: 356938035643809$'
 t_check "PDN ims connected on the PPP data port" has '^connect ims: err=0 id=[0-9]+ ifname=abstract:at0 '
 t_check "APN and IP type reached the modem (+CGDCONT)" grep -q 'AT+CGDCONT=1,"IP","ims"' "$T_RUN/emu.log"
 props=$(cat "$T_RUN/bearer-props" 2>/dev/null)

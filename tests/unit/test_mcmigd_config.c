@@ -49,6 +49,8 @@ static void test_sample(void **state)
 	assert_string_equal(c->primary.netdev, "");
 	assert_false(c->primary_migrate);
 	assert_true(c->primary_return);
+	/* MC service authorisation is off until [service-auth] is there. */
+	assert_false(c->svc_enabled);
 	free(data);
 	free(c);
 }
@@ -77,6 +79,11 @@ static void test_errors(void **state)
 		{ "[primary]\ngrace-ms=5\n", "[primary] grace-ms: out of range ('5')" },
 		{ "[primary]\nreturn=later\n", "[primary] return: not true or false ('later')" },
 		{ "[primary]\nwhen=now\n", "[primary] when: unknown key" },
+		{ "[service-auth]\nmc-server-uri=mcptt.example\n",
+		  "[service-auth] mc-server-uri: not a sip: URI ('mcptt.example')" },
+		{ "[service-auth]\ntoken-file=/t\n",
+		  "[service-auth] client-id: needed with token-file" },
+		{ "[service-auth]\nexpires=30\n", "[service-auth] expires: out of range ('30')" },
 		{ "this is not a key file line\n", "not a key-value pair" },
 	};
 	struct mcmigd_config *c = calloc(1, sizeof(*c));
@@ -91,7 +98,19 @@ static void test_errors(void **state)
 	assert_int_equal(mcmigd_config_parse(doc, strlen(doc), c, err, sizeof(err)), 0);
 	assert_string_equal(c->retired, "[timers] auth-ms: no longer used, the card's answer is "
 					"bounded by [card] timeout-ms (twice it)");
+	/* Step 25 on with the group, the MC server's PSI and a token source. */
+	snprintf(doc, sizeof(doc),
+		 "%s[service-auth]\nmc-server-uri=sip:mcptt@p.example\ntoken-file=/t\n"
+		 "client-id=ue-1\nexpires=4294967295\n",
+		 base);
+	assert_int_equal(mcmigd_config_parse(doc, strlen(doc), c, err, sizeof(err)), 0);
+	assert_true(c->svc_enabled);
+	assert_string_equal(c->migrate.mc_server_uri, "sip:mcptt@p.example");
+	assert_string_equal(c->svc_token_file, "/t");
+	assert_int_equal(c->migrate.svc_expires, 4294967295u);
 	assert_int_equal(mcmigd_config_parse(base, strlen(base), c, err, sizeof(err)), 0);
+	assert_false(c->svc_enabled);
+	assert_null(c->migrate.mc_server_uri);
 	assert_true(c->migrate.n_policy == 0);
 	assert_false(c->primary_migrate);
 	assert_true(c->primary_return);
@@ -212,19 +231,23 @@ static size_t manual_keys(const char *text, struct doc_key *out, size_t max)
 	return n;
 }
 
-/* The sample's keys, set or commented out ("#key=example"). */
+/*
+ * The sample's keys, set or commented out ("#key=example"), in groups set or
+ * commented out ("#[group]": one that turns a step on).
+ */
 static size_t sample_keys(const char *text, struct doc_key *out, size_t max)
 {
 	char group[64] = "";
-	const char *line, *end;
+	const char *line, *end, *g;
 	size_t n = 0, len;
 
 	for (line = text; *line; line = *end ? end + 1 : end) {
 		end = strchrnul(line, '\n');
-		if (line[0] == '[') {
-			len = (size_t)(strchrnul(line, ']') - line) - 1;
+		g = line[0] == '#' && line[1] == '[' ? line + 1 : line;
+		if (g[0] == '[') {
+			len = (size_t)(strchrnul(g, ']') - g) - 1;
 			assert_true(len < sizeof(group));
-			memcpy(group, line + 1, len);
+			memcpy(group, g + 1, len);
 			group[len] = '\0';
 			if (strncmp(group, "policy ", 7) == 0)
 				strcpy(group, MCMIGD_CONFIG_POLICY);

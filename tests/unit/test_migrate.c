@@ -279,9 +279,15 @@ static unsigned int sip_reg_event_expires; /* what migrate asked sipreg for */
 static int fake_reg_obj;
 static int fake_card_obj; /* the card: migrate hands it to sipreg and never uses it */
 
+/* What the last REGISTER would carry in Contact and P-Access-Network-Info. */
+static char sip_instance[64], sip_icsi[64], sip_pani[96];
+
 static int fake_sip_create(struct sipreg **reg, const struct sipreg_config *cfg, struct card *card,
 			   const struct sipreg_events *ev)
 {
+	snprintf(sip_instance, sizeof(sip_instance), "%s", cfg->instance_id ?: "(none)");
+	snprintf(sip_icsi, sizeof(sip_icsi), "%s", cfg->icsi ?: "(none)");
+	snprintf(sip_pani, sizeof(sip_pani), "%s", cfg->pani ?: "(none)");
 	tr("sip.create impi=%s impu=%s domain=%s pcscf=%s:%u %s local=%s", cfg->impi, cfg->impu,
 	   cfg->domain, cfg->pcscf_host, cfg->pcscf_port,
 	   cfg->transport == SIPREG_TRANSPORT_TCP ? "tcp" : "udp",
@@ -310,8 +316,113 @@ static void fake_sip_destroy(struct sipreg *reg)
 	tr("sip.destroy");
 }
 
-static const struct migrate_sip_ops sip_ops = { fake_sip_create, fake_sip_start, fake_sip_stop,
-						fake_sip_destroy };
+static int fake_sip_route(const struct sipreg *reg, struct sipreg_route *r)
+{
+	tr("sip.route");
+	memset(r, 0, sizeof(*r));
+	strcpy(r->local_host, "198.51.100.2");
+	r->local_port = 5060;
+	return 0;
+}
+
+static int fake_sip_send(struct sipreg *reg, bool tcp, const char *buf, size_t len)
+{
+	tr("sip.send %zu bytes over %s", len, tcp ? "tcp" : "udp");
+	return 0;
+}
+
+static const struct migrate_sip_ops sip_ops = {
+	.create = fake_sip_create,
+	.start = fake_sip_start,
+	.stop = fake_sip_stop,
+	.destroy = fake_sip_destroy,
+	.route = fake_sip_route,
+	.send = fake_sip_send,
+};
+
+/* ---- fake IdM client and mcsvc (step 25) ---- */
+
+#define TOKEN "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"
+
+static void (*idm_done)(int err, const char *reason, const struct idm_token *tok, void *ud);
+static void *idm_ud;
+static int fake_idm_obj, fake_svc_obj;
+
+static int fake_partner_token(void *ctx, const struct partner_config *pc,
+			      void (*done)(int err, const char *reason, const struct idm_token *tok,
+					   void *ud),
+			      void *ud)
+{
+	assert_ptr_equal(ctx, &fake_idm_obj);
+	tr("idm.partner_token %s", pc->partner_id);
+	idm_done = done;
+	idm_ud = ud;
+	return 0;
+}
+
+static void fake_idm_cancel(void *ctx)
+{
+	tr("idm.cancel");
+	idm_done = NULL;
+}
+
+static const struct migrate_idm_ops idm_ops = { fake_partner_token, fake_idm_cancel };
+
+static void idm_answer(int err, const char *reason)
+{
+	struct idm_token t = { .access_token = TOKEN,
+			       .client_id = "mcmig-ue",
+			       .expires_at = NOW + 300 };
+	void (*cb)(int, const char *, const struct idm_token *, void *) = idm_done;
+
+	idm_done = NULL;
+	assert_non_null(cb);
+	cb(err, reason, err ? NULL : &t, idm_ud);
+}
+
+static struct mcsvc_events svc_ev;
+static struct mcsvc_transport svc_tp;
+
+static int fake_svc_create(struct mcsvc **svc, const struct mcsvc_config *cfg,
+			   const struct mcsvc_transport *tp, const struct mcsvc_events *ev)
+{
+	tr("svc.create server=%s mcptt-id=%s client-id=%s expires=%u", cfg->server_uri,
+	   cfg->mcptt_id, cfg->client_id, cfg->expires);
+	svc_ev = *ev;
+	svc_tp = *tp;
+	*svc = (struct mcsvc *)&fake_svc_obj;
+	return 0;
+}
+
+static int fake_svc_publish(struct mcsvc *svc, const char *token)
+{
+	tr("svc.publish %s", strcmp(token, TOKEN) == 0 ? "(the partner token)" : token);
+	return 0;
+}
+
+static int fake_svc_stop(struct mcsvc *svc)
+{
+	tr("svc.stop");
+	return 0;
+}
+
+static void fake_svc_handle(struct mcsvc *svc, const uint8_t *buf, size_t len)
+{
+	tr("svc.handle %.*s", (int)len, (const char *)buf);
+}
+
+static void fake_svc_destroy(struct mcsvc *svc)
+{
+	tr("svc.destroy");
+}
+
+static const struct migrate_svc_ops svc_ops = { fake_svc_create, fake_svc_publish, fake_svc_stop,
+						fake_svc_handle, fake_svc_destroy };
+
+static void svc_say(enum mcsvc_result r, const char *reason)
+{
+	svc_ev.result(r, reason, 600, svc_ev.user_data);
+}
 
 static void sip_say(enum sipreg_result r, const char *reason)
 {
@@ -370,7 +481,7 @@ static void fake_step(void *ctx, enum timeline_kind kind, unsigned int seed_step
 static struct migrate *fsm;
 static struct migrate_config fsm_cfg;
 
-static int setup(void **state)
+static int setup_with(bool svc)
 {
 	struct migrate_env env = {
 		.now = fake_now,
@@ -384,6 +495,9 @@ static int setup(void **state)
 		.netdev = &netdev_ops,
 		.sip = &sip_ops,
 		.card = (struct card *)&fake_card_obj,
+		.idm = svc ? &idm_ops : NULL,
+		.idm_ctx = svc ? &fake_idm_obj : NULL,
+		.svc = svc ? &svc_ops : NULL,
 	};
 	char err[CMC_XML_ERRMSG_MAX];
 	size_t len;
@@ -417,8 +531,21 @@ static int setup(void **state)
 	fsm_cfg.policy[0].tac_min = 100;
 	fsm_cfg.policy[0].tac_max = 199;
 	strcpy(fsm_cfg.policy[0].partner_id, PARTNER);
+	idm_done = NULL;
+	memset(&svc_ev, 0, sizeof(svc_ev));
 	assert_int_equal(migrate_new(&fsm, &env, &fsm_cfg), 0);
 	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_with(false);
+}
+
+/* With MC service authorisation (step 25) configured. */
+static int setup_svc(void **state)
+{
+	return setup_with(true);
 }
 
 static int teardown(void **state)
@@ -1453,7 +1580,223 @@ static void test_names(void **state)
 		assert_non_null(migrate_timer_str((enum migrate_timer)i));
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+/* ---- step 25: MC service authorisation ---- */
+
+static const char service_auth_trace[] =
+	"registering -> registered-at-partner (registered)\n"
+	"persist state=registered-at-partner partner=" PARTNER " reason=\n"
+	"registered-at-partner -> service-authorising (registered)\n"
+	"timer T-service-auth armed: 45000 ms\n"
+	"idm.partner_token " PARTNER "\n";
+static const char publish_trace[] =
+	"service authorisation: PUBLISH to sip:mcptt@ims.partner.example\n"
+	"svc.create server=sip:mcptt@ims.partner.example mcptt-id=sip:alice@mcptt.primary.example "
+	"client-id=mcmig-ue expires=0\n"
+	"svc.publish (the partner token)\n";
+/* A refusal leaves as a return does: de-REGISTER, the PDN, then failed with the reason. */
+static const char leave_trace[] = "service-authorising -> returning (service-auth-failed)\n"
+				  "timer T-dereg armed: 10000 ms\n"
+				  "sip.stop\n";
+static const char left_trace[] = "returning -> disconnecting (deregistered)\n"
+				 "timer T-down armed: 15000 ms\n"
+				 "netdev.deconfigure wwan1\n"
+				 "modem.disconnect 7\n";
+
+static void to_service_auth(void)
+{
+	to_registering();
+	sip_say(SIPREG_REGISTERED, NULL);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_SERVICE_AUTH);
+}
+
+static void test_service_auth_and_return(void **state)
+{
+	char expected[4096];
+
+	to_service_auth();
+	steps[0] = '\0';
+	idm_answer(0, NULL);
+	/* The PUBLISH goes on the registration's flow; its answers come back from sipreg. */
+	assert_int_equal(svc_tp.route(svc_tp.ctx, &(struct sipreg_route){ 0 }), 0);
+	assert_int_equal(svc_tp.send(svc_tp.ctx, true, "PUBLISH", 7), 0);
+	sip_ev.message((const uint8_t *)"SIP/2.0 200 OK", 14, sip_ev.user_data);
+	svc_ev.request_sent(MCSVC_REQ_PUBLISH, false, svc_ev.user_data);
+	svc_ev.response(200, "OK", svc_ev.user_data);
+	svc_say(MCSVC_AUTHORISED, NULL);
+	snprintf(expected, sizeof(expected), "%s%s%s", service_auth_trace, publish_trace,
+		 "sip.route\n"
+		 "sip.send 7 bytes over tcp\n"
+		 "svc.handle SIP/2.0 200 OK\n"
+		 "service authorisation accepted, expires in 600 s\n"
+		 "service-authorising -> authorised (service-auth-ok)\n"
+		 "persist state=authorised partner=" PARTNER " reason=\n");
+	check_trace(expected);
+	assert_string_equal(migrate_get_reason(fsm), "");
+	svc_say(MCSVC_REFRESHED, NULL);
+	check_trace("service authorisation refreshed, expires in 600 s\n");
+	/* Return: the publication removed (Expires: 0), then de-REGISTER, then the PDN. */
+	assert_int_equal(migrate_return(fsm), 0);
+	svc_ev.request_sent(MCSVC_REQ_REMOVE, false, svc_ev.user_data);
+	svc_ev.response(200, "OK", svc_ev.user_data);
+	svc_say(MCSVC_REMOVED, NULL);
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	disc_answer();
+	advance(0);
+	check_trace("authorised -> returning (return)\n"
+		    "timer T-dereg armed: 10000 ms\n"
+		    "svc.stop\n"
+		    "sip.stop\n"
+		    "returning -> disconnecting (deregistered)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> idle-on-primary (pdn-down)\n"
+		    "persist state=idle-on-primary partner=" PARTNER " reason=\n"
+		    "svc.destroy\n"
+		    "sip.destroy\n");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	/* The timeline shows step 25 and the removal. */
+	assert_non_null(strstr(steps, "publish 25 -\n"
+				      "sip-response 25 200 OK\n"
+				      "state 0 authorised\n"
+				      "trigger 0 return\n"
+				      "state 0 returning\n"
+				      "unpublish 0 -\n"
+				      "sip-response 0 200 OK\n"));
+}
+
+/* The partner MC server refuses (its token check, or the primary MC server's answer). */
+static void test_service_auth_refused(void **state)
+{
+	char expected[4096];
+
+	to_service_auth();
+	idm_answer(0, NULL);
+	svc_say(MCSVC_REFUSED, "403 Forbidden from the MC server: access token expired");
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	disc_answer();
+	advance(0);
+	snprintf(expected, sizeof(expected), "%s%s%s%s%s", service_auth_trace, publish_trace,
+		 leave_trace, left_trace,
+		 "disconnecting -> failed (pdn-down): service-auth: 403 Forbidden from the MC "
+		 "server: access token expired\n"
+		 "persist state=failed partner=" PARTNER
+		 " reason=service-auth: 403 Forbidden from the MC server: access token expired\n"
+		 "svc.destroy\n"
+		 "sip.destroy\n");
+	check_trace(expected);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+	assert_string_equal(migrate_get_reason(fsm),
+			    "service-auth: 403 Forbidden from the MC server: access token expired");
+}
+
+static void test_service_auth_no_token(void **state)
+{
+	char expected[4096];
+
+	to_service_auth();
+	idm_answer(-EACCES, "token exchange refused: invalid_target");
+	snprintf(expected, sizeof(expected), "%s%s", service_auth_trace, leave_trace);
+	check_trace(expected);
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	disc_answer();
+	assert_string_equal(
+		migrate_get_reason(fsm),
+		"service-auth: no partner token: token exchange refused: invalid_target");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+}
+
+static void test_service_auth_timeout(void **state)
+{
+	to_service_auth();
+	idm_answer(0, NULL);
+	trace[0] = '\0';
+	advance(45000);
+	check_trace("timer T-service-auth expired in service-authorising\n"
+		    "service-authorising -> returning (timeout)\n"
+		    "timer T-dereg armed: 10000 ms\n"
+		    "svc.stop\n");
+	/* The pending PUBLISH ends (removed if it was accepted after all), then de-REGISTER. */
+	svc_say(MCSVC_REMOVED, "no answer from the MC server (RFC 3261 Timer F, 32000 ms)");
+	check_trace("service authorisation removal: no answer from the MC server (RFC 3261 Timer "
+		    "F, 32000 ms)\n"
+		    "sip.stop\n");
+	assert_string_equal(migrate_get_reason(fsm),
+			    "service-auth: no answer from the IdM or MC server in time");
+}
+
+/* Authorised, then a refresh refused: no longer authorised, so not staying. */
+static void test_service_lost(void **state)
+{
+	to_service_auth();
+	idm_answer(0, NULL);
+	svc_say(MCSVC_AUTHORISED, NULL);
+	trace[0] = '\0';
+	svc_say(MCSVC_LOST, "412 Conditional Request Failed from the MC server");
+	check_trace("authorised -> returning (service-auth-failed)\n"
+		    "timer T-dereg armed: 10000 ms\n"
+		    "sip.stop\n");
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	disc_answer();
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+	assert_string_equal(migrate_get_reason(fsm),
+			    "service-auth: publication lost: 412 "
+			    "Conditional Request Failed from the MC server");
+}
+
+/* A network-side end while authorising drops the token request; nothing is left pending. */
+static void test_service_auth_pdn_dropped(void **state)
+{
+	to_service_auth();
+	trace[0] = '\0';
+	migrate_pdn_dropped(fsm, PDN_ID, "network detach");
+	check_trace("idm.cancel\n"
+		    "service-authorising -> disconnecting (pdn-dropped)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "disconnecting -> failed (pdn-down): pdn-dropped: network detach\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=pdn-dropped: network detach\n");
+	assert_null(idm_done);
+}
+
+/* REGISTER carries the MCPTT ICSI, the IMEI URN and the serving cell (TS 24.229 5.1.1.2.1). */
+static void test_register_headers(void **state)
+{
+	struct modem_serving s = {
+		.reg = MODEM_REG_ROAMING,
+		.rat = MODEM_RAT_LTE,
+		.mcc = "001",
+		.mnc = "01",
+		.has_tac = true,
+		.tac = 0x1,
+		.has_cell_id = true,
+		.cell_id = 0x1a2,
+	};
+
+	migrate_set_imei(fsm, "356938035643809");
+	migrate_serving_changed(fsm, &s);
+	to_registering();
+	assert_string_equal(sip_instance, "urn:gsma:imei:35693803-564380-0");
+	assert_string_equal(sip_icsi, "urn:urn-7:3gpp-service.ims.icsi.mcptt");
+	assert_string_equal(sip_pani, "3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=00101000100001A2");
+}
+
+/* No cell from the modem, or an IMEI it cannot be: the header is left out, not guessed. */
+static void test_register_headers_unknown(void **state)
+{
+	struct modem_serving s = { .rat = MODEM_RAT_UMTS, .mcc = "001", .mnc = "01" };
+
+	migrate_set_imei(fsm, "12345");
+	migrate_serving_changed(fsm, &s);
+	to_registering();
+	assert_string_equal(sip_instance, "(none)");
+	assert_string_equal(sip_pani, "(none)");
+	assert_string_equal(sip_icsi, "urn:urn-7:3gpp-service.ims.icsi.mcptt");
+}
+
+#define T(f)  cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TS(f) cmocka_unit_test_setup_teardown(f, setup_svc, teardown)
 
 int main(void)
 {
@@ -1497,6 +1840,14 @@ int main(void)
 		T(test_con_ref_dropped),
 		T(test_ipv6_pcscf),
 		T(test_names),
+		TS(test_service_auth_and_return),
+		TS(test_service_auth_refused),
+		TS(test_service_auth_no_token),
+		TS(test_service_auth_timeout),
+		TS(test_service_lost),
+		TS(test_service_auth_pdn_dropped),
+		T(test_register_headers),
+		T(test_register_headers_unknown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,6 +43,7 @@ static const char partner_conf[] = "role partner\n"
 				   "proxy-timeout 2500\n"
 				   "sync-state no\n"
 				   "server-name sip:scscf.partner.example:5060\n"
+				   "application-server sip:127.0.0.5:5070\n"
 				   "primary hss.primary.example primary.example\n"
 				   "primary hss.other.example other.example\n"
 				   "pool random in- ims.partner.example\n";
@@ -129,6 +130,7 @@ static void test_conf_partner(void **state)
 	assert_int_equal(db.role, SDB_PARTNER);
 	assert_int_equal(db.proxy_timeout_ms, 2500);
 	assert_string_equal(db.server_name, "sip:scscf.partner.example:5060");
+	assert_string_equal(db.app_server, "sip:127.0.0.5:5070");
 	assert_non_null(sdb_primary_find(&db, "hss.primary.example"));
 	assert_string_equal(sdb_primary_find(&db, "hss.other.example")->realm, "other.example");
 	assert_null(sdb_primary_find(&db, "hss.rogue.example"));
@@ -156,6 +158,7 @@ static void test_conf_malformed(void **state)
 		{ "proxy-timeout 3s\n", "line 2: proxy-timeout is" },
 		{ "akav2-password maybe\n", "line 2: akav2-password is" },
 		{ "sync-state often\n", "line 2: sync-state is" },
+		{ "application-server mcptt.example\n", "line 2: bad application-server" },
 		{ "realm a b\n", "line 2: 'realm' takes one value" },
 		{ "peer\n", "line 2: peer needs" },
 		{ "peer x.example 1.2.3\n", "line 2: bad peer address" },

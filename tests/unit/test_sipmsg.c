@@ -537,6 +537,102 @@ static void test_build_register(void **state)
 	assert_int_equal(sipmsg_build_register(&m, buf, sizeof(buf)), -EINVAL);
 }
 
+/* TS 24.379 7.2.1, TS 24.229 5.1.1.2.1: what an MC system expects in REGISTER, exactly. */
+static void test_build_register_mcptt(void **state)
+{
+	static const char golden[] =
+		"REGISTER sip:ims.partner.example SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP 192.0.2.2:5060;branch=z9hG4bKabc;rport\r\n"
+		"Max-Forwards: 70\r\n"
+		"From: <sip:alice@ims.partner.example>;tag=t1\r\n"
+		"To: <sip:alice@ims.partner.example>\r\n"
+		"Call-ID: cid@x\r\n"
+		"CSeq: 1 REGISTER\r\n"
+		"Contact: <sip:192.0.2.2:5060>;+sip.instance=\"<urn:gsma:imei:35693803-564380-0>\""
+		";+g.3gpp.icsi-ref=\"urn%3Aurn-7%3A3gpp-service.ims.icsi.mcptt\"\r\n"
+		"Expires: 600\r\n"
+		"Supported: path\r\n"
+		"Authorization: Digest x\r\n"
+		"P-Access-Network-Info: 3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=00101000100001A2\r\n"
+		"Content-Length: 0\r\n\r\n";
+	struct sipmsg_register m = {
+		.local_host = "192.0.2.2",
+		.local_port = 5060,
+		.branch = "z9hG4bKabc",
+		.domain = "ims.partner.example",
+		.impu = "sip:alice@ims.partner.example",
+		.from_tag = "t1",
+		.call_id = "cid@x",
+		.cseq = 1,
+		.expires = 600,
+		.authorization = "Digest x",
+		.icsi = SIPMSG_ICSI_MCPTT,
+	};
+	char urn[SIPMSG_IMEI_URN_MAX], pani[SIPMSG_PANI_MAX], buf[1024];
+	const char *err = NULL;
+
+	assert_int_equal(sipmsg_imei_urn("356938035643809", urn, sizeof(urn), &err), 0);
+	assert_int_equal(sipmsg_pani_eutran("001", "01", 1, 0x1a2, pani, sizeof(pani), &err), 0);
+	m.instance_id = urn;
+	m.pani = pani;
+	assert_int_equal(sipmsg_build_register(&m, buf, sizeof(buf)), (int)strlen(golden));
+	assert_string_equal(buf, golden);
+	/* Values that would break the header are refused, not sent. */
+	m.instance_id = "urn:x\"y";
+	assert_int_equal(sipmsg_build_register(&m, buf, sizeof(buf)), -EINVAL);
+	m.instance_id = urn;
+	m.pani = "a\r\nX: y";
+	assert_int_equal(sipmsg_build_register(&m, buf, sizeof(buf)), -EINVAL);
+	m.pani = pani;
+	m.icsi = "urn:a b";
+	assert_int_equal(sipmsg_build_register(&m, buf, sizeof(buf)), -EINVAL);
+}
+
+static void test_imei_urn(void **state)
+{
+	char urn[SIPMSG_IMEI_URN_MAX];
+	const char *err = NULL;
+
+	/* 14 digits, with the check digit, and an IMEISV: the same URN, spare digit 0. */
+	assert_int_equal(sipmsg_imei_urn("35209900176148", urn, sizeof(urn), &err), 0);
+	assert_string_equal(urn, "urn:gsma:imei:35209900-176148-0");
+	assert_int_equal(sipmsg_imei_urn("352099001761481", urn, sizeof(urn), &err), 0);
+	assert_string_equal(urn, "urn:gsma:imei:35209900-176148-0");
+	assert_int_equal(sipmsg_imei_urn("3520990017614823", urn, sizeof(urn), &err), 0);
+	assert_string_equal(urn, "urn:gsma:imei:35209900-176148-0");
+	assert_int_equal(sipmsg_imei_urn("3520990017614", urn, sizeof(urn), &err), -EINVAL);
+	assert_string_equal(err, "IMEI is not 14 to 16 digits");
+	assert_int_equal(sipmsg_imei_urn("35209900176148234", urn, sizeof(urn), &err), -EINVAL);
+	assert_int_equal(sipmsg_imei_urn("35209900-176148", urn, sizeof(urn), &err), -EINVAL);
+	assert_int_equal(sipmsg_imei_urn(NULL, urn, sizeof(urn), &err), -EINVAL);
+	assert_int_equal(sipmsg_imei_urn("35209900176148", urn, 20, &err), -EINVAL);
+	assert_string_equal(err, "no room for the IMEI URN");
+}
+
+static void test_pani(void **state)
+{
+	char pani[SIPMSG_PANI_MAX];
+	const char *err = NULL;
+
+	/* TS 24.229 7.2A.4: MCC MNC, TAC in 4 and ECI in 7 hex digits. */
+	assert_int_equal(
+		sipmsg_pani_eutran("262", "01", 0xabcd, 0xfedcba9, pani, sizeof(pani), &err), 0);
+	assert_string_equal(pani, "3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=26201ABCDFEDCBA9");
+	assert_int_equal(sipmsg_pani_eutran("310", "410", 0, 0, pani, sizeof(pani), &err), 0);
+	assert_string_equal(pani, "3GPP-E-UTRAN-FDD; utran-cell-id-3gpp=31041000000000000");
+	assert_int_equal(sipmsg_pani_eutran("26", "01", 1, 1, pani, sizeof(pani), &err), -EINVAL);
+	assert_string_equal(err, "MCC is not 3 digits");
+	assert_int_equal(sipmsg_pani_eutran("262", "1", 1, 1, pani, sizeof(pani), &err), -EINVAL);
+	assert_string_equal(err, "MNC is not 2 or 3 digits");
+	assert_int_equal(sipmsg_pani_eutran("262", "01", 0x10000, 1, pani, sizeof(pani), &err),
+			 -EINVAL);
+	assert_string_equal(err, "TAC over 16 bits");
+	assert_int_equal(sipmsg_pani_eutran("262", "01", 1, 0x10000000, pani, sizeof(pani), &err),
+			 -EINVAL);
+	assert_string_equal(err, "E-UTRAN cell identity over 28 bits");
+	assert_int_equal(sipmsg_pani_eutran("262", "01", 1, 1, pani, 20, &err), -EINVAL);
+}
+
 static void test_frame(void **state)
 {
 	static const char two[] = "\r\n\r\nSIP/2.0 200 OK\r\nl: 3\r\n\r\nabcSIP/2.0 100 Trying\r\n"
@@ -670,6 +766,9 @@ int main(void)
 		cmocka_unit_test(test_parse_mutations),
 		cmocka_unit_test(test_build_authorization),
 		cmocka_unit_test(test_build_register),
+		cmocka_unit_test(test_build_register_mcptt),
+		cmocka_unit_test(test_imei_urn),
+		cmocka_unit_test(test_pani),
 		cmocka_unit_test(test_frame),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_parse_pcscf),

@@ -138,6 +138,29 @@ static void test_parse_subscribe_answer(void **state)
 	assert_false(m.reginfo);
 }
 
+/* RFC 3261 20.19: Expires up to 2^32 - 1 (TS 24.379 7.2.2's PUBLISH asks for that). */
+static void test_parse_long_expires(void **state)
+{
+	static const char head[] = "PUBLISH sip:mcptt@ims.partner.example SIP/2.0\r\n"
+				   "Via: SIP/2.0/UDP 127.0.0.4:5060;branch=z9hG4bKs1\r\n"
+				   "From: <sip:mig-1@ims.partner.example>;tag=f1\r\n"
+				   "To: <sip:mig-1@ims.partner.example>\r\n"
+				   "Call-ID: c1\r\n"
+				   "CSeq: 1 PUBLISH\r\n"
+				   "Event: poc-settings\r\n";
+	char msg[512];
+	struct sipsub_msg m;
+	const char *err = NULL;
+
+	snprintf(msg, sizeof(msg), "%sExpires: 4294967295\r\nContent-Length: 0\r\n\r\n", head);
+	assert_int_equal(sipsub_parse((const uint8_t *)msg, strlen(msg), &m, &err), 0);
+	assert_int_equal(m.expires, 0x7fffffffL);
+	assert_string_equal(m.event, "poc-settings");
+	snprintf(msg, sizeof(msg), "%sExpires: 4294967296\r\nContent-Length: 0\r\n\r\n", head);
+	assert_int_equal(sipsub_parse((const uint8_t *)msg, strlen(msg), &m, &err), -EBADMSG);
+	assert_string_equal(err, "Expires not a number");
+}
+
 static void test_build_response(void **state)
 {
 	char buf[1024];
@@ -241,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_build_subscribe),
 		cmocka_unit_test(test_parse_notify),
 		cmocka_unit_test(test_parse_subscribe_answer),
+		cmocka_unit_test(test_parse_long_expires),
 		cmocka_unit_test(test_build_response),
 		cmocka_unit_test(test_response_adds_to_tag),
 		cmocka_unit_test(test_malformed),

@@ -136,6 +136,49 @@ static void test_summary(void **state)
 	assert_int_equal(s.total_us, 0);
 }
 
+/* With service authorisation (step 25): the summary ends authorised, the PUBLISH counted. */
+static void test_summary_authorised(void **state)
+{
+	static struct timeline tl;
+	struct timeline_row rows[TIMELINE_MAX_STEPS];
+	struct timeline_summary s;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	fixture(&tl);
+	tl.n = 15; /* up to registered-at-partner */
+	timeline_add(&tl, T0_MONO + 31350, TL_STATE, 0, "service-authorising");
+	timeline_add(&tl, T0_MONO + 31500, TL_PUBLISH, 25, NULL);
+	timeline_add(&tl, T0_MONO + 39500, TL_SIP_RESPONSE, 25, "200 OK");
+	timeline_add(&tl, T0_MONO + 39600, TL_STATE, 0, "authorised");
+	timeline_rows(&tl, rows);
+	/* The 200 answers the PUBLISH: 8 ms of network (partner and primary MC servers). */
+	assert_int_equal(rows[17].latency_us, 8000);
+	assert_int_equal(rows[17].wait, TL_WAIT_NETWORK);
+	timeline_summarize(&tl, &s);
+	assert_true(s.registered);
+	assert_true(s.authorised);
+	assert_int_equal(s.total_us, 39600);
+	assert_int_equal(s.sip_requests, 3);
+	assert_int_equal(s.wait_us[TL_WAIT_NETWORK], 12000 + 8000);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(timeline_print_text(&tl, f), 0);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(strstr(buf, "PUBLISH poc-settings (MC server)"));
+	assert_non_null(strstr(buf, "ms to authorised:"));
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(timeline_print_svg(&tl, f), 0);
+	assert_int_equal(fclose(f), 0);
+	/* The chart numbers the arrow after the seed's figure: step 25. */
+	assert_non_null(strstr(buf, "25. PUBLISH poc-settings (MC server)"));
+	free(buf);
+}
+
 static void test_add_limits(void **state)
 {
 	static struct timeline tl;
@@ -315,11 +358,17 @@ static void test_escaping(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_and_rows), cmocka_unit_test(test_summary),
-		cmocka_unit_test(test_add_limits),   cmocka_unit_test(test_format_parse),
-		cmocka_unit_test(test_parse_bad),    cmocka_unit_test(test_text),
-		cmocka_unit_test(test_json),	     cmocka_unit_test(test_svg),
-		cmocka_unit_test(test_render_empty), cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_add_and_rows),
+		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_add_limits),
+		cmocka_unit_test(test_format_parse),
+		cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_svg),
+		cmocka_unit_test(test_summary_authorised),
+		cmocka_unit_test(test_render_empty),
+		cmocka_unit_test(test_escaping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -139,6 +139,7 @@ struct emu {
 	bool verbose;
 	bool vanished;
 	struct emu_serving serving;
+	char imei[17]; /* DMS Get IDs; "" = none reported */
 	struct emu_apn apns[EMU_MAX_APNS];
 	size_t n_apns;
 	int listen_fd, pty_slave, control_fd;
@@ -402,7 +403,8 @@ static int scenario_load(const char *path)
 		g_error_free(gerr);
 		return -ENOENT;
 	}
-	/* Defaults: registered at home on LTE in the test PLMN 001/01. */
+	/* Defaults: registered at home on LTE in the test PLMN 001/01; a test IMEI. */
+	g_strlcpy(emu.imei, "356938035643809", sizeof(emu.imei));
 	emu.serving = (struct emu_serving){
 		.mcc = 1, .mnc = 1, .tac = 1, .cell = 0x100, .rat = 0x08, .reg = 0x01
 	};
@@ -441,6 +443,18 @@ static int scenario_load(const char *path)
 			}
 		} else if (strcmp(w[0], "data-format") == 0) {
 			r = format_load(w + 1, err, sizeof(err));
+		} else if (strcmp(w[0], "imei") == 0) {
+			/* "imei DIGITS" (14-16) or "imei none" */
+			if (!w[1] || w[2] ||
+			    (strcmp(w[1], "none") != 0 &&
+			     (strspn(w[1], "0123456789") != strlen(w[1]) || strlen(w[1]) < 14 ||
+			      strlen(w[1]) > 16))) {
+				snprintf(err, sizeof(err), "imei takes 14 to 16 digits or none");
+				r = -EINVAL;
+			} else {
+				g_strlcpy(emu.imei, strcmp(w[1], "none") ? w[1] : "",
+					  sizeof(emu.imei));
+			}
 		} else {
 			snprintf(err, sizeof(err), "unknown statement '%s'", w[0]);
 			r = -EINVAL;
@@ -813,6 +827,24 @@ static void handle_nas(struct emu_conn *c, struct emu_client *cl, const struct q
 		reply_init(&b, buf, m);
 		qmi_build_result(&b, 0);
 		nas_serving_tlvs(&b, false);
+		return send_built(c, &b);
+	}
+	reply_result(c, m, QERR_INVALID_QMI_COMMAND);
+}
+
+/* ---- DMS ---- */
+
+static void handle_dms(struct emu_conn *c, const struct qmi_msg *m)
+{
+	uint8_t buf[EMU_REPLY_MAX];
+	struct qmi_builder b;
+
+	switch (m->msg_id) {
+	case 0x0025: /* Get IDs: TLV 0x11 IMEI (libqmi's qmi-service-dms.json) */
+		reply_init(&b, buf, m);
+		qmi_build_result(&b, 0);
+		if (emu.imei[0])
+			qmi_build_str(&b, 0x11, emu.imei);
 		return send_built(c, &b);
 	}
 	reply_result(c, m, QERR_INVALID_QMI_COMMAND);
@@ -1193,6 +1225,8 @@ static void handle_msg(struct emu_conn *c, const uint8_t *frame, size_t len)
 		return handle_nas(c, cl, &m);
 	case QMI_SVC_WDA:
 		return handle_wda(c, &m);
+	case QMI_SVC_DMS:
+		return handle_dms(c, &m);
 	}
 	reply_result(c, &m, QERR_INVALID_QMI_COMMAND);
 }

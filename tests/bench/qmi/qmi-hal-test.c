@@ -96,6 +96,7 @@ struct result {
 	modem_pdn_id id;
 	struct modem_pdn_settings settings;
 	struct modem_serving serving;
+	char imei[MODEM_IMEI_MAX];
 	gint64 at;
 };
 
@@ -134,6 +135,15 @@ static void serving_cb(int err, const char *reason, const struct modem_serving *
 	note(r, err, reason);
 	if (s)
 		r->serving = *s;
+}
+
+static void imei_cb(int err, const char *reason, const char *imei, void *user_data)
+{
+	struct result *r = user_data;
+
+	note(r, err, reason);
+	if (imei)
+		g_strlcpy(r->imei, imei, sizeof(r->imei));
 }
 
 static void connect_cb(int err, const char *reason, modem_pdn_id id,
@@ -266,11 +276,21 @@ static int suite(const struct modem_config *cfg)
 	struct modem_events ev;
 	struct modem *m;
 	struct result sv = { 0 }, a = { 0 }, b = { 0 }, bad = { 0 }, chap = { 0 }, d = { 0 };
+	struct result id = { 0 };
 	struct modem_pdn_params pa, pb;
 	char reply[1024];
 	gint64 t0;
 
 	m = open_modem(cfg, &ev_state, &ev);
+
+	/* DMS Get IDs on a DMS client of its own (for REGISTER's +sip.instance). */
+	in_call = true;
+	modem_qmi_ops.get_imei(m, imei_cb, &id);
+	in_call = false;
+	check(id.calls == 0, "get_imei never completes inside the call");
+	wait_for(&id.calls, 1, 5000);
+	check(id.calls == 1 && id.err == 0 && strcmp(id.imei, "356938035643809") == 0,
+	      "IMEI 356938035643809 (got %d %s '%s')", id.err, id.reason, id.imei);
 
 	in_call = true;
 	modem_qmi_ops.get_serving(m, serving_cb, &sv);

@@ -346,6 +346,11 @@ static int conf_line(struct sdb *db, char **tok, int n, unsigned int ln, char *e
 		return copy_id(db->server_name, sizeof(db->server_name), tok[1]) ?
 			       fail(err, errlen, ln, "bad server-name") :
 			       0;
+	if (!strcmp(key, "application-server"))
+		return copy_id(db->app_server, sizeof(db->app_server), tok[1]) ||
+				       strncmp(tok[1], "sip:", 4) ?
+			       fail(err, errlen, ln, "bad application-server (a sip: URI)") :
+			       0;
 	if (!strcmp(key, "state")) {
 		if (strlen(tok[1]) >= sizeof(db->state_file) || tok[1][0] != '/')
 			return fail(err, errlen, ln, "state needs an absolute path");

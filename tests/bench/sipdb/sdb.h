@@ -88,6 +88,11 @@ struct sdb {
 	size_t nlisten;
 	char state_file[1024];
 	char server_name[SDB_ID_MAX + 16]; /* S-CSCF name returned in UAA */
+	/*
+	 * The MC server the user profile's iFC names (TS 29.228 Annex B): the
+	 * S-CSCF sends it PUBLISH with Event: poc-settings; "" = no iFC.
+	 */
+	char app_server[SDB_ID_MAX];
 	unsigned int proxy_timeout_ms;
 	bool akav2_password;
 	bool sync_state; /* fsync every state rewrite (default); see README */

@@ -579,7 +579,7 @@ static int on_sar(struct msg **msg, struct avp *avp, struct session *sess, void 
 		  enum disp_action *act)
 {
 	char impi[SDB_ID_MAX] = "", impu[SDB_ID_MAX] = "", peer[SDB_ID_MAX];
-	char xml[2048];
+	char xml[2048], ifc[1024] = "";
 	struct msg *ans = *msg;
 	uint32_t sat;
 	bool known;
@@ -593,6 +593,25 @@ static int on_sar(struct msg **msg, struct avp *avp, struct session *sess, void 
 	if (known && !fdx_get_u32(*msg, fdx.server_assignment_type, &sat))
 		sar_track(impi, peer, sat);
 	pthread_mutex_unlock(&db_lock);
+	/*
+	 * TS 29.228 Annex B / TS 24.379 7.3.1: the MC server gets the user's
+	 * PUBLISH for service settings (Method PUBLISH and Event poc-settings,
+	 * both: CNF, one group each); if it does not answer, the request fails
+	 * (DefaultHandling 1, SESSION_TERMINATED) rather than passing unauthorised.
+	 */
+	if (db.app_server[0])
+		snprintf(ifc, sizeof(ifc),
+			 "<InitialFilterCriteria><Priority>0</Priority><TriggerPoint>"
+			 "<ConditionTypeCNF>1</ConditionTypeCNF>"
+			 "<SPT><ConditionNegated>0</ConditionNegated><Group>0</Group>"
+			 "<Method>PUBLISH</Method></SPT>"
+			 "<SPT><ConditionNegated>0</ConditionNegated><Group>1</Group>"
+			 "<SIPHeader><Header>Event</Header><Content>poc-settings</Content>"
+			 "</SIPHeader></SPT></TriggerPoint>"
+			 "<ApplicationServer><ServerName>%s</ServerName>"
+			 "<DefaultHandling>1</DefaultHandling></ApplicationServer>"
+			 "</InitialFilterCriteria>",
+			 db.app_server);
 	ret = fdx_new_answer(&ans, FDX_APP_CX);
 	*msg = ans;
 	if (!ret && known) {
@@ -602,9 +621,9 @@ static int on_sar(struct msg **msg, struct avp *avp, struct session *sess, void 
 			     "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
 			     "<IMSSubscription><PrivateID>%s</PrivateID>"
 			     "<ServiceProfile><PublicIdentity><Identity>%s"
-			     "</Identity></PublicIdentity></ServiceProfile>"
+			     "</Identity></PublicIdentity>%s</ServiceProfile>"
 			     "</IMSSubscription>",
-			     impi, impu);
+			     impi, impu, ifc);
 		ret = fdx_add_cstr(ans, fdx.user_name, impi);
 		if (!ret && n > 0 && (size_t)n < sizeof(xml))
 			ret = fdx_add_str(ans, fdx.cx_user_data, xml, (size_t)n);
