@@ -716,6 +716,12 @@ static void sip_subscription(unsigned int status, const char *reason, void *user
 		      status, reason);
 }
 
+/* Where the P-CSCF is and how that was found (RFC 3263 on the partner's DNS): for people. */
+static void sip_resolved(const char *how, void *user_data)
+{
+	logf_(user_data, "P-CSCF: %s", how);
+}
+
 static void sip_challenged(void *user_data)
 {
 	struct migrate *m = user_data;
@@ -768,7 +774,8 @@ int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned i
 		return -EINVAL;
 	memcpy(host, p, n);
 	host[n] = '\0';
-	*port = 5060;
+	/* RFC 3263 4.2: no port in the URI lets SRV give it. */
+	*port = 0;
 	if (*end == ':') {
 		char *e;
 		unsigned long v = strtoul(end + 1, &e, 10);
@@ -791,6 +798,7 @@ static void start_register(struct migrate *m)
 		.challenged = sip_challenged,
 		.auth_done = sip_auth_done,
 		.subscription = sip_subscription,
+		.resolved = sip_resolved,
 		.user_data = m,
 	};
 	struct sipreg_config sc = {
@@ -802,11 +810,17 @@ static void start_register(struct migrate *m)
 								    2,
 		.force_tcp = m->cfg.sip_force_tcp,
 		.reg_event_expires = m->cfg.sip_reg_event_expires ?: SIPSUB_DEFAULT_EXPIRES,
-		.transport = SIPREG_TRANSPORT_UDP,
+		.transport = SIPREG_TRANSPORT_ANY,
 		.local_addr = m->pdn.addr4[0] ? m->pdn.addr4 : NULL,
+		/* Partner names are known to the partner's DNS, over the partner PDN. */
+		.dns_ifname = m->pdn.ifname[0] ? m->pdn.ifname : NULL,
 	};
 	char host[PCFG_STR_MAX];
+	size_t i;
 	int ret;
+
+	for (i = 0; i < m->pdn.n_dns && i < SIPREG_DNS_MAX; i++)
+		sc.dns[sc.n_dns++] = m->pdn.dns[i];
 
 	/* The partner configuration's P-CSCF first, else the PDN's (TS 24.229 9.2.1). */
 	if (m->pcfg.n_pcscf) {
@@ -818,9 +832,10 @@ static void start_register(struct migrate *m)
 		}
 		if (m->pcfg.pcscf[0].transport == PCFG_TRANSPORT_TCP)
 			sc.transport = SIPREG_TRANSPORT_TCP;
+		else if (m->pcfg.pcscf[0].transport == PCFG_TRANSPORT_UDP)
+			sc.transport = SIPREG_TRANSPORT_UDP;
 	} else if (m->pdn.n_pcscf) {
 		snprintf(host, sizeof(host), "%s", m->pdn.pcscf[0]);
-		sc.pcscf_port = 5060;
 	} else {
 		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed",
 				    "no P-CSCF in the partner configuration or the PDN");
@@ -829,7 +844,10 @@ static void start_register(struct migrate *m)
 	sc.pcscf_host = host;
 	if (set_state(m, MIGRATE_REGISTERING, MIGRATE_EV_PDN_UP) < 0)
 		return;
-	logf_(m, "registering %s at %s:%u", sc.impu, host, sc.pcscf_port);
+	if (sc.pcscf_port)
+		logf_(m, "registering %s at %s:%u", sc.impu, host, sc.pcscf_port);
+	else
+		logf_(m, "registering %s at %s", sc.impu, host);
 	ret = m->env.sip->create(&m->reg, &sc, m->env.card, &ev);
 	if (ret == 0)
 		ret = m->env.sip->start(m->reg);

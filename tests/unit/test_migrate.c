@@ -213,6 +213,8 @@ static void pdn_answer(int err, const char *reason)
 		.gw4 = "198.51.100.1",
 		.pcscf = { "198.51.100.1" },
 		.n_pcscf = 1,
+		.dns = { "198.51.100.1", "198.51.100.53" },
+		.n_dns = 2,
 	};
 	modem_connect_cb cb = connect_cb;
 
@@ -264,10 +266,19 @@ static int fake_card_obj; /* the card: migrate hands it to sipreg and never uses
 static int fake_sip_create(struct sipreg **reg, const struct sipreg_config *cfg, struct card *card,
 			   const struct sipreg_events *ev)
 {
-	tr("sip.create impi=%s impu=%s domain=%s pcscf=%s:%u %s local=%s", cfg->impi, cfg->impu,
-	   cfg->domain, cfg->pcscf_host, cfg->pcscf_port,
-	   cfg->transport == SIPREG_TRANSPORT_TCP ? "tcp" : "udp",
-	   cfg->local_addr ? cfg->local_addr : "any");
+	static const char *const transports[] = { [SIPREG_TRANSPORT_UDP] = "udp",
+						  [SIPREG_TRANSPORT_TCP] = "tcp",
+						  [SIPREG_TRANSPORT_ANY] = "any" };
+	char dns[128] = "";
+	size_t i, l = 0;
+
+	/* Issue 11: the P-CSCF's name is resolved by the partner PDN's DNS, over its netdev. */
+	for (i = 0; i < cfg->n_dns; i++)
+		l += (size_t)snprintf(dns + l, sizeof(dns) - l, "%s%s", i ? "," : "", cfg->dns[i]);
+	tr("sip.create impi=%s impu=%s domain=%s pcscf=%s:%u %s local=%s dns=%s on %s", cfg->impi,
+	   cfg->impu, cfg->domain, cfg->pcscf_host, cfg->pcscf_port, transports[cfg->transport],
+	   cfg->local_addr ? cfg->local_addr : "any", l ? dns : "none",
+	   cfg->dns_ifname ? cfg->dns_ifname : "none");
 	assert_ptr_equal(card, (struct card *)&fake_card_obj);
 	sip_ev = *ev;
 	sip_reg_event_expires = cfg->reg_event_expires;
@@ -443,7 +454,8 @@ static const char register_trace[] =
 	"timer T-reg armed: 40000 ms\n"
 	"registering sip:in-4f2a9c@ims.partner.example at 198.51.100.1:5060\n"
 	"sip.create impi=in-4f2a9c@ims.partner.example impu=sip:in-4f2a9c@ims.partner.example "
-	"domain=ims.partner.example pcscf=198.51.100.1:5060 udp local=198.51.100.2\n"
+	"domain=ims.partner.example pcscf=198.51.100.1:5060 udp local=198.51.100.2 "
+	"dns=198.51.100.1,198.51.100.53 on wwan1\n"
 	"sip.start\n";
 /* No timer of its own: the card's one bound ends every AUTHENTICATE (card.c). */
 static const char challenged_trace[] = "registering -> challenged (challenged)\n";
@@ -1194,7 +1206,8 @@ static void test_parse_pcscf(void **state)
 	assert_int_equal(port, 5070);
 	assert_int_equal(migrate_parse_pcscf("sip:pcscf.example;lr", host, sizeof(host), &port), 0);
 	assert_string_equal(host, "pcscf.example");
-	assert_int_equal(port, 5060);
+	/* No port in the URI: 0, for RFC 3263 4.2 to take it from SRV. */
+	assert_int_equal(port, 0);
 	assert_int_equal(migrate_parse_pcscf("sip:[2001:db8::1]:5062", host, sizeof(host), &port),
 			 0);
 	assert_string_equal(host, "2001:db8::1");
