@@ -114,7 +114,9 @@ users=$MC_ID
 [offer]
 home-domain=ims.partner.example
 validity=86400
-pcscf=udp:sip:$MCMIG_PARTNER_UE_ADDR:5060
+# A name only the partner's DNS knows, no port, no transport: RFC 3263 NAPTR/SRV/A
+# on the partner PDN (tests/bench/dns.sh).
+pcscf=any:sip:pcscf.partner.example
 connectivity=partner-mcptt
 initial-ue-configuration=$src/partner-initial-config.xml
 
