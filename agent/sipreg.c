@@ -1627,6 +1627,7 @@ static bool sub_handle(struct sipreg *reg, const uint8_t *buf, size_t len)
 
 static void start_with_address(struct sipreg *reg, GInetAddress *addr)
 {
+	char why[200]; /* not reg->reason: fail() formats into it */
 	GSocketAddress *sa = NULL, *local = NULL;
 	GInetAddress *bind_ia = NULL;
 	GError *error = NULL;
@@ -1676,9 +1677,9 @@ err:
 	g_clear_object(&sa);
 	g_clear_object(&local);
 	g_clear_object(&bind_ia);
-	g_strlcpy(reg->reason, error->message, sizeof(reg->reason));
+	g_strlcpy(why, error->message, sizeof(why));
 	g_error_free(error);
-	fail(reg, SIPREG_FAILED, "socket towards the P-CSCF: %s", reg->reason);
+	fail(reg, SIPREG_FAILED, "socket towards the P-CSCF: %s", why);
 }
 
 static void on_resolved(GObject *src, GAsyncResult *res, gpointer data)
@@ -1696,9 +1697,12 @@ static void on_resolved(GObject *src, GAsyncResult *res, gpointer data)
 	}
 	g_clear_object(&reg->cancel);
 	if (!addrs) {
-		g_strlcpy(reg->reason, error ? error->message : "no address", sizeof(reg->reason));
+		/* Not through reg->reason: fail() formats into it. */
+		char why[200];
+
+		g_strlcpy(why, error ? error->message : "no address", sizeof(why));
 		g_clear_error(&error);
-		fail(reg, SIPREG_FAILED, "P-CSCF %s: %s", reg->pcscf_host, reg->reason);
+		fail(reg, SIPREG_FAILED, "P-CSCF %s: %s", reg->pcscf_host, why);
 		reg_unref(reg);
 		return;
 	}
