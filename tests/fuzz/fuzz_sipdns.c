@@ -27,7 +27,8 @@ static void check_naptr(const uint8_t *data, size_t size)
 	size_t n = 0, m, i;
 	int ret = sipdns_parse_naptr(data, size, r, SIPDNS_RECORDS_MAX, &n);
 
-	fuzz_require(ret == 0 || ret == -ENODATA || ret == -EBADMSG, "NAPTR: 0, -ENODATA, -EBADMSG");
+	fuzz_require(ret == 0 || ret == -ENODATA || ret == -EBADMSG,
+		     "NAPTR: 0, -ENODATA, -EBADMSG");
 	fuzz_require(ret == 0 ? n >= 1 && n <= SIPDNS_RECORDS_MAX : n == 0, "NAPTR count");
 	for (i = 0; i < n; i++)
 		fuzz_require(fuzz_terminated(r[i].flags, sizeof(r[i].flags)) &&
@@ -71,7 +72,8 @@ static void check_addr(const uint8_t *data, size_t size, int family)
 	size_t n = 0, i;
 	int ret = sipdns_parse_addr(data, size, family, out, SIPDNS_RECORDS_MAX, &n);
 
-	fuzz_require(ret == 0 || ret == -ENODATA || ret == -EBADMSG, "A/AAAA: 0, -ENODATA, -EBADMSG");
+	fuzz_require(ret == 0 || ret == -ENODATA || ret == -EBADMSG,
+		     "A/AAAA: 0, -ENODATA, -EBADMSG");
 	fuzz_require(ret == 0 ? n >= 1 : n == 0, "A/AAAA count");
 	for (i = 0; i < n; i++)
 		fuzz_require(inet_pton(family, out[i], bin) == 1, "an address of the family asked");
