@@ -5,6 +5,7 @@
  * which named timer guards it. Actions run on accepted events only and end in
  * exactly one call of set_state() (or none, when the event changes nothing).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -789,6 +790,13 @@ int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned i
 	return 0;
 }
 
+static bool is_ip_literal(const char *host)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1;
+}
+
 static void start_register(struct migrate *m)
 {
 	struct sipreg_events ev = {
@@ -839,6 +847,19 @@ static void start_register(struct migrate *m)
 	} else {
 		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed",
 				    "no P-CSCF in the partner configuration or the PDN");
+		return;
+	}
+	/*
+	 * A name is the partner's to resolve: without the partner PDN's DNS
+	 * servers it would go to the primary's, which answers NXDOMAIN or, worse,
+	 * another address (issue 11). Refused, not guessed.
+	 */
+	if (!sc.n_dns && !is_ip_literal(host)) {
+		char why[PCFG_STR_MAX + 64];
+
+		snprintf(why, sizeof(why),
+			 "P-CSCF %s is a name and the partner PDN named no DNS server", host);
+		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed", why);
 		return;
 	}
 	sc.pcscf_host = host;

@@ -204,6 +204,8 @@ static void fake_disconnect(struct modem *m, modem_pdn_id id, modem_done_cb cb, 
 	disc_ud = ud;
 }
 
+static bool pdn_without_dns; /* the PDN's settings name no DNS server */
+
 static void pdn_answer(int err, const char *reason)
 {
 	struct modem_pdn_settings s = {
@@ -218,6 +220,8 @@ static void pdn_answer(int err, const char *reason)
 	};
 	modem_connect_cb cb = connect_cb;
 
+	if (pdn_without_dns)
+		s.n_dns = 0;
 	connect_cb = NULL;
 	assert_non_null(cb);
 	cb(err, reason, PDN_ID, err ? NULL : &s, connect_ud);
@@ -394,6 +398,7 @@ static int setup(void **state)
 	stored = false;
 	puts_count = 0;
 	netdev_err = 0;
+	pdn_without_dns = false;
 	cmc_cb = NULL;
 	connect_cb = NULL;
 	disc_cb = NULL;
@@ -716,6 +721,51 @@ static void test_netdev_fails(void **state)
 		    "permitted\n"
 		    "persist state=failed partner=" PARTNER
 		    " reason=pdn-failed: netdev wwan1: Operation not permitted\n");
+}
+
+/*
+ * Issue 11: a P-CSCF name goes to sipreg with the partner PDN's DNS servers
+ * and netdev, no port and no transport (RFC 3263 chooses); without DNS
+ * servers from the PDN it is refused, never left to the primary's resolver.
+ */
+static void test_pcscf_name(void **state)
+{
+	snprintf(doc_cfg.pcscf[0].uri, sizeof(doc_cfg.pcscf[0].uri), "sip:pcscf.partner.example");
+	doc_cfg.pcscf[0].transport = PCFG_TRANSPORT_ANY;
+	stored = true;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	trace[0] = '\0';
+	pdn_answer(0, NULL);
+	check_trace("netdev.configure wwan1 198.51.100.2/24\n"
+		    "pdn-connecting -> registering (pdn-up)\n"
+		    "timer T-reg armed: 40000 ms\n"
+		    "registering sip:in-4f2a9c@ims.partner.example at pcscf.partner.example\n"
+		    "sip.create impi=in-4f2a9c@ims.partner.example "
+		    "impu=sip:in-4f2a9c@ims.partner.example domain=ims.partner.example "
+		    "pcscf=pcscf.partner.example:0 any local=198.51.100.2 "
+		    "dns=198.51.100.1,198.51.100.53 on wwan1\n"
+		    "sip.start\n");
+}
+
+static void test_pcscf_name_without_pdn_dns(void **state)
+{
+	snprintf(doc_cfg.pcscf[0].uri, sizeof(doc_cfg.pcscf[0].uri), "sip:pcscf.partner.example");
+	stored = true;
+	pdn_without_dns = true;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	trace[0] = '\0';
+	pdn_answer(0, NULL);
+	disc_answer();
+	check_trace("netdev.configure wwan1 198.51.100.2/24\n"
+		    "pdn-connecting -> disconnecting (pdn-up)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> failed (pdn-down): registration-failed: P-CSCF "
+		    "pcscf.partner.example is a name and the partner PDN named no DNS server\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=registration-failed: P-CSCF pcscf.partner.example is a name and the "
+		    "partner PDN named no DNS server\n");
 }
 
 static void sip_failure(enum sipreg_result r, const char *why, const char *reason)
@@ -1245,6 +1295,8 @@ int main(void)
 		T(test_pdn_fails),
 		T(test_pdn_timeout_then_late_answer),
 		T(test_netdev_fails),
+		T(test_pcscf_name),
+		T(test_pcscf_name_without_pdn_dns),
 		T(test_auth_failed),
 		T(test_refused_revoked),
 		T(test_sip_timeout_result),
