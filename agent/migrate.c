@@ -720,7 +720,19 @@ static void sip_subscription(unsigned int status, const char *reason, void *user
 /* Where the P-CSCF is and how that was found (RFC 3263 on the partner's DNS): for people. */
 static void sip_resolved(const char *how, void *user_data)
 {
-	logf_(user_data, "P-CSCF: %s", how);
+	struct migrate *m = user_data;
+	const char *at = strstr(how, "-> ");
+	char where[TIMELINE_ARG_MAX];
+	size_t n;
+
+	logf_(m, "P-CSCF: %s", how);
+	/* The lookup's time is the network's, not the agent's (timeline): "udp ADDR:PORT". */
+	at = at ? at + 3 : how;
+	n = strcspn(at, "(");
+	while (n && at[n - 1] == ' ')
+		n--;
+	snprintf(where, sizeof(where), "%.*s", (int)n, at);
+	step(m, TL_DNS_ANSWER, 15, where);
 }
 
 static void sip_challenged(void *user_data)
@@ -870,6 +882,8 @@ static void start_register(struct migrate *m)
 	else
 		logf_(m, "registering %s at %s", sc.impu, host);
 	ret = m->env.sip->create(&m->reg, &sc, m->env.card, &ev);
+	if (ret == 0 && sc.n_dns && !is_ip_literal(host))
+		step(m, TL_DNS_QUERY, 15, host);
 	if (ret == 0)
 		ret = m->env.sip->start(m->reg);
 	if (ret < 0) {

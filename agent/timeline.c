@@ -65,6 +65,11 @@ static const struct kind_desc kinds[TL_KIND_COUNT] = {
 				0 },
 	[TL_PDN_DOWN] = { "pdn-down", "PDN down", LL_MODEM, LL_CMC, TL_WAIT_MODEM,
 			  BIT(TL_PDN_DISCONNECT) },
+	/* The partner's DNS has no lifeline of its own: a box on the UA's, its wait the network's. */
+	[TL_DNS_QUERY] = { "dns-query", "P-CSCF lookup (partner DNS):", LL_UA, LL_UA, TL_WAIT_NONE,
+			   0 },
+	[TL_DNS_ANSWER] = { "dns-answer", "P-CSCF at", LL_UA, LL_UA, TL_WAIT_NETWORK,
+			    BIT(TL_DNS_QUERY) },
 };
 
 static const char *const wait_names[TL_WAIT_COUNT] = {
@@ -341,6 +346,8 @@ void timeline_summarize(const struct timeline *tl, struct timeline_summary *sum)
 		case TL_AUTH_DONE:
 		case TL_PDN_DISCONNECT:
 		case TL_PDN_DOWN:
+		case TL_DNS_QUERY:
+		case TL_DNS_ANSWER:
 		case TL_KIND_COUNT:
 			break;
 		}

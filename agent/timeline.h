@@ -47,6 +47,8 @@ enum timeline_kind {
 	TL_AUTH_DONE,	   /* step 23: the ISIM's answer */
 	TL_PDN_DISCONNECT, /* return: partner PDN disconnect asked */
 	TL_PDN_DOWN,	   /* return: partner PDN down */
+	TL_DNS_QUERY,	   /* step 15: the P-CSCF's name asked of the partner's DNS; arg: name */
+	TL_DNS_ANSWER,	   /* step 15: where it is (RFC 3263); arg: the address */
 	TL_KIND_COUNT,
 };
 

@@ -95,6 +95,8 @@ cat "$T_RUN/timeline.txt"
 [ -n "${MCMIG_DEMO:-}" ] && echo "sequence chart of this migration: $T_RUN/timeline.svg"
 seq=$("$CTL" timeline --json | grep -o '"seed_step":[1-9][0-9]*' | cut -d: -f2 | uniq | tr '\n' ' ')
 t_check "timeline: seed steps 1 13 14 15 22 23 24 in order (got $seq)" test "$seq" = "1 13 14 15 22 23 24 "
+t_check "timeline: the P-CSCF lookup on the partner's DNS, counted as the network's wait" \
+	grep -q "network  *15  P-CSCF at udp 198.51.100.1:5060$" "$T_RUN/timeline.txt"
 t_check "timeline: ends registered, the waits named" grep -q "total .* ms to registered-at-partner: modem .*, network .*, card .*, agent" "$T_RUN/timeline.txt"
 t_check "timeline --json" bash -c "'$CTL' timeline --json | grep -q '\"registered\":true.*\"authenticates\":1}'"
 t_check "timeline --svg: well-formed" bash -c "'$CTL' timeline --svg '$T_RUN/timeline.svg' >/dev/null && xmllint --noout '$T_RUN/timeline.svg'"

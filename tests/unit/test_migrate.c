@@ -745,6 +745,14 @@ static void test_pcscf_name(void **state)
 		    "pcscf=pcscf.partner.example:0 any local=198.51.100.2 "
 		    "dns=198.51.100.1,198.51.100.53 on wwan1\n"
 		    "sip.start\n");
+	/* The lookup is the network's time in the timeline: asked, then answered. */
+	assert_non_null(strstr(steps, "dns-query 15 pcscf.partner.example\n"));
+	steps[0] = '\0';
+	sip_ev.resolved("NAPTR pcscf.partner.example, SRV _sip._udp.pcscf.partner.example, A "
+			"access.pcscf.partner.example -> udp 198.51.100.1:5060 (DNS 198.51.100.1 "
+			"on wwan1)",
+			sip_ev.user_data);
+	assert_string_equal(steps, "dns-answer 15 udp 198.51.100.1:5060\n");
 }
 
 static void test_pcscf_name_without_pdn_dns(void **state)
