@@ -44,6 +44,7 @@ MCMIGD_BACKENDS := hal/modem-qmi.c hal/modem-qmi-helpers.c hal/modem-mbim.c hal/
 MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/module.c \
 	hal/netdev-linux.c hal/netlink.c agent/sipreg.c agent/sipmsg.c agent/sipsub.c \
 	agent/reginfo.c agent/digest.c agent/mcsvc.c agent/mcsvc-msg.c \
+	agent/dnsres.c agent/sipdns.c \
 	agent/card.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c hal/board.c
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS))),$(sort $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS)))
 PROGRAMS += mcmigd
@@ -53,7 +54,7 @@ mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/mcmigd-board.c agent/m
 	hal/util.c $(MCMIGD_OTHERS)
 mcmigd_CPPFLAGS := -DMCMIG_BOARDS_DIR=\"$(PREFIX)/share/mcmig/boards\" \
 	-DMCMIG_MODULE_DIR=\"$(MODULEDIR)\"
-mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 libpcsclite libosip2
+mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 libpcsclite libosip2 libcares
 # HTTPS to the CMS (agent/cmc.c) runs in this helper, started for each fetch
 # (agent/cmc-proc.c): libcurl's TLS libraries are never mapped in mcmigd.
 HELPERS += mcmig-cmc

@@ -870,6 +870,24 @@ static void sip_subscription(unsigned int status, const char *reason, void *user
 		      status, reason);
 }
 
+/* Where the P-CSCF is and how that was found (RFC 3263 on the partner's DNS): for people. */
+static void sip_resolved(const char *how, void *user_data)
+{
+	struct migrate *m = user_data;
+	const char *at = strstr(how, "-> ");
+	char where[TIMELINE_ARG_MAX];
+	size_t n;
+
+	logf_(m, "P-CSCF: %s", how);
+	/* The lookup's time is the network's, not the agent's (timeline): "udp ADDR:PORT". */
+	at = at ? at + 3 : how;
+	n = strcspn(at, "(");
+	while (n && at[n - 1] == ' ')
+		n--;
+	snprintf(where, sizeof(where), "%.*s", (int)n, at);
+	step(m, TL_DNS_ANSWER, 15, where);
+}
+
 static void sip_challenged(void *user_data)
 {
 	struct migrate *m = user_data;
@@ -922,7 +940,8 @@ int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned i
 		return -EINVAL;
 	memcpy(host, p, n);
 	host[n] = '\0';
-	*port = 5060;
+	/* RFC 3263 4.2: no port in the URI lets SRV give it. */
+	*port = 0;
 	if (*end == ':') {
 		char *e;
 		unsigned long v = strtoul(end + 1, &e, 10);
@@ -965,6 +984,13 @@ static void access_network_info(struct migrate *m, char *pani, size_t size)
 	}
 }
 
+static bool is_ip_literal(const char *host)
+{
+	unsigned char a[16];
+
+	return inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1;
+}
+
 static void start_register(struct migrate *m)
 {
 	struct sipreg_events ev = {
@@ -975,6 +1001,7 @@ static void start_register(struct migrate *m)
 		.auth_done = sip_auth_done,
 		.subscription = sip_subscription,
 		.message = sip_message,
+		.resolved = sip_resolved,
 		.user_data = m,
 	};
 	char urn[SIPMSG_IMEI_URN_MAX], pani[SIPMSG_PANI_MAX];
@@ -994,12 +1021,15 @@ static void start_register(struct migrate *m)
 		 */
 		.force_tcp = m->cfg.sip_force_tcp || m->env.svc,
 		.reg_event_expires = m->cfg.sip_reg_event_expires ?: SIPSUB_DEFAULT_EXPIRES,
-		.transport = SIPREG_TRANSPORT_UDP,
+		.transport = SIPREG_TRANSPORT_ANY,
 		/* TS 24.379 7.2.1: an MCPTT client's Contact carries the MCPTT ICSI. */
 		.icsi = SIPMSG_ICSI_MCPTT,
+		/* Partner names are known to the partner's DNS, over the partner PDN. */
+		.dns_ifname = m->pdn[0].s.ifname[0] ? m->pdn[0].s.ifname : NULL,
 	};
 	const struct modem_pdn_settings *pdn = &m->pdn[0].s;
 	char host[PCFG_STR_MAX];
+	size_t i;
 	int ret;
 
 	/* TS 24.229 5.1.1.2.1: the instance ID is the IMEI URN when the UE has an IMEI. */
@@ -1010,6 +1040,8 @@ static void start_register(struct migrate *m)
 	access_network_info(m, pani, sizeof(pani));
 	if (pani[0])
 		sc.pani = pani;
+	for (i = 0; i < pdn->n_dns && i < SIPREG_DNS_MAX; i++)
+		sc.dns[sc.n_dns++] = pdn->dns[i];
 
 	/* The partner configuration's P-CSCF first, else the PDN's (TS 24.229 9.2.1). */
 	if (m->pcfg.n_pcscf) {
@@ -1021,12 +1053,26 @@ static void start_register(struct migrate *m)
 		}
 		if (m->pcfg.pcscf[0].transport == PCFG_TRANSPORT_TCP)
 			sc.transport = SIPREG_TRANSPORT_TCP;
+		else if (m->pcfg.pcscf[0].transport == PCFG_TRANSPORT_UDP)
+			sc.transport = SIPREG_TRANSPORT_UDP;
 	} else if (pdn->n_pcscf) {
 		snprintf(host, sizeof(host), "%s", pdn->pcscf[0]);
-		sc.pcscf_port = 5060;
 	} else {
 		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed",
 				    "no P-CSCF in the partner configuration or the PDN");
+		return;
+	}
+	/*
+	 * A name is the partner's to resolve: without the partner PDN's DNS
+	 * servers it would go to the primary's, which answers NXDOMAIN or, worse,
+	 * another address (issue 11). Refused, not guessed.
+	 */
+	if (!sc.n_dns && !is_ip_literal(host)) {
+		char why[PCFG_STR_MAX + 64];
+
+		snprintf(why, sizeof(why),
+			 "P-CSCF %s is a name and the partner PDN named no DNS server", host);
+		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed", why);
 		return;
 	}
 	sc.pcscf_host = host;
@@ -1041,8 +1087,13 @@ static void start_register(struct migrate *m)
 		sc.local_addr = pdn->addr4[0] ? pdn->addr4 : pdn->addr6[0] ? pdn->addr6 : NULL;
 	if (set_state(m, MIGRATE_REGISTERING, MIGRATE_EV_PDN_UP) < 0)
 		return;
-	logf_(m, "registering %s at %s:%u", sc.impu, host, sc.pcscf_port);
+	if (sc.pcscf_port)
+		logf_(m, "registering %s at %s:%u", sc.impu, host, sc.pcscf_port);
+	else
+		logf_(m, "registering %s at %s", sc.impu, host);
 	ret = m->env.sip->create(&m->reg, &sc, m->env.card, &ev);
+	if (ret == 0 && sc.n_dns && !is_ip_literal(host))
+		step(m, TL_DNS_QUERY, 15, host);
 	if (ret == 0)
 		ret = m->env.sip->start(m->reg);
 	if (ret < 0) {

@@ -10,10 +10,10 @@ test_sipmsg_PKGS := cmocka libosip2
 
 UNIT_TESTS += test_sipreg
 test_sipreg_SRCS := tests/unit/test_sipreg.c tests/unit/fake-isim.c agent/sipreg.c agent/sipmsg.c \
-	agent/sipsub.c agent/reginfo.c \
+	agent/sipsub.c agent/reginfo.c agent/dnsres.c agent/sipdns.c \
 	agent/digest.c agent/card.c hal/uicc.c hal/uicc-codec.c hal/util.c
 test_sipreg_CPPFLAGS := -Itests/unit
-test_sipreg_PKGS := cmocka gio-2.0 libosip2 libxml-2.0
+test_sipreg_PKGS := cmocka gio-2.0 libosip2 libxml-2.0 libcares
 
 UNIT_TESTS += test_card
 test_card_SRCS := tests/unit/test_card.c tests/unit/fake-isim.c agent/card.c hal/uicc.c \
@@ -23,9 +23,9 @@ test_card_PKGS := cmocka glib-2.0
 
 # mcmigctl register (agent/ctl-register.c); the uicc sources come from hal/uicc.mk.
 mcmigctl_SRCS += agent/ctl-register.c agent/sipreg.c agent/sipmsg.c agent/sipsub.c agent/reginfo.c \
-	agent/digest.c \
+	agent/digest.c agent/dnsres.c agent/sipdns.c \
 	agent/card.c
-mcmigctl_PKGS += gio-2.0 libosip2 libxml-2.0
+mcmigctl_PKGS += gio-2.0 libosip2 libxml-2.0 libcares
 
 # mcmigctl register with the bench card against the partner's Kamailio.
 INTEGRATION_TESTS += tests/integration/sip-register.sh
@@ -43,6 +43,6 @@ test_sipsub_PKGS := cmocka libosip2
 # MC service authorisation by PUBLISH (TS 24.379 7.2.2; issue 14).
 UNIT_TESTS += test_mcsvc
 test_mcsvc_SRCS := tests/unit/test_mcsvc.c agent/mcsvc.c agent/mcsvc-msg.c agent/sipreg.c \
-	agent/sipmsg.c agent/sipsub.c agent/reginfo.c agent/digest.c agent/card.c hal/uicc.c \
-	hal/uicc-codec.c hal/util.c
-test_mcsvc_PKGS := cmocka gio-2.0 libosip2 libxml-2.0
+	agent/sipmsg.c agent/sipsub.c agent/reginfo.c agent/digest.c agent/dnsres.c agent/sipdns.c \
+	agent/card.c hal/uicc.c hal/uicc-codec.c hal/util.c
+test_mcsvc_PKGS := cmocka gio-2.0 libosip2 libxml-2.0 libcares

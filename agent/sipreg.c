@@ -25,10 +25,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 
 #include <gio/gio.h>
 
 #include "digest.h"
+#include "dnsres.h"
 #include "reginfo.h"
 #include "sipmsg.h"
 #include "sipreg.h"
@@ -146,7 +148,9 @@ struct sipreg {
 	unsigned int t1_ms;
 	unsigned int expires; /* what we ask for */
 
-	GCancellable *cancel; /* name resolution */
+	GCancellable *cancel; /* name resolution by the system resolver */
+	struct dnsres *dns;   /* name resolution on the PDN (cfg.dns) */
+	char *dns_servers[SIPREG_DNS_MAX], *dns_ifname;
 	GSocketAddress *pcscf;
 	GSocket *udp;
 	GSource *udp_src;
@@ -259,8 +263,13 @@ static struct sipreg *reg_ref(struct sipreg *reg)
 
 static void reg_unref(struct sipreg *reg)
 {
+	size_t i;
+
 	if (--reg->refs > 0)
 		return;
+	for (i = 0; i < SIPREG_DNS_MAX; i++)
+		g_free(reg->dns_servers[i]);
+	g_free(reg->dns_ifname);
 	util_wipe(reg->ha1, sizeof(reg->ha1));
 	util_wipe(reg->sync_ha1, sizeof(reg->sync_ha1));
 	g_free(reg->pcscf_host);
@@ -363,6 +372,8 @@ static void close_all(struct sipreg *reg)
 		g_cancellable_cancel(reg->cancel);
 		g_clear_object(&reg->cancel);
 	}
+	dnsres_free(reg->dns);
+	reg->dns = NULL;
 	close_tcp(reg);
 	if (reg->udp_src) {
 		g_source_destroy(reg->udp_src);
@@ -1629,6 +1640,7 @@ static bool sub_handle(struct sipreg *reg, const uint8_t *buf, size_t len)
 
 static void start_with_address(struct sipreg *reg, GInetAddress *addr)
 {
+	char why[200]; /* not reg->reason: fail() formats into it */
 	GSocketAddress *sa = NULL, *local = NULL;
 	GInetAddress *bind_ia = NULL;
 	GError *error = NULL;
@@ -1678,9 +1690,9 @@ err:
 	g_clear_object(&sa);
 	g_clear_object(&local);
 	g_clear_object(&bind_ia);
-	g_strlcpy(reg->reason, error->message, sizeof(reg->reason));
+	g_strlcpy(why, error->message, sizeof(why));
 	g_error_free(error);
-	fail(reg, SIPREG_FAILED, "socket towards the P-CSCF: %s", reg->reason);
+	fail(reg, SIPREG_FAILED, "socket towards the P-CSCF: %s", why);
 }
 
 static void on_resolved(GObject *src, GAsyncResult *res, gpointer data)
@@ -1698,15 +1710,95 @@ static void on_resolved(GObject *src, GAsyncResult *res, gpointer data)
 	}
 	g_clear_object(&reg->cancel);
 	if (!addrs) {
-		g_strlcpy(reg->reason, error ? error->message : "no address", sizeof(reg->reason));
+		/* Not through reg->reason: fail() formats into it. */
+		char why[200];
+
+		g_strlcpy(why, error ? error->message : "no address", sizeof(why));
 		g_clear_error(&error);
-		fail(reg, SIPREG_FAILED, "P-CSCF %s: %s", reg->pcscf_host, reg->reason);
+		fail(reg, SIPREG_FAILED, "P-CSCF %s: %s", reg->pcscf_host, why);
 		reg_unref(reg);
 		return;
+	}
+	if (reg->ev.resolved) {
+		gchar *a = g_inet_address_to_string(addrs->data);
+		char how[128];
+
+		snprintf(how, sizeof(how), "system resolver -> udp %s:%u", a, reg->cfg.pcscf_port);
+		g_free(a);
+		reg->ev.resolved(how, reg->ev.user_data);
 	}
 	start_with_address(reg, addrs->data);
 	g_resolver_free_addresses(addrs);
 	reg_unref(reg);
+}
+
+static void on_pdn_resolved(int err, const char *reason, const struct dnsres_sip *r, void *data)
+{
+	struct sipreg *reg = data;
+	GInetAddress *addr;
+	char how[sizeof(r->path) + 160];
+
+	/* The lookup is over: the resolver goes (this callback may free it). */
+	dnsres_free(reg->dns);
+	reg->dns = NULL;
+	if (err < 0) {
+		fail(reg, SIPREG_FAILED, "P-CSCF not resolved on the PDN: %s", reason);
+		return;
+	}
+	addr = g_inet_address_new_from_string(r->addrs[0]);
+	if (!addr) {
+		fail(reg, SIPREG_FAILED, "P-CSCF %s: address '%s' unusable", reg->pcscf_host,
+		     r->addrs[0]);
+		return;
+	}
+	/* RFC 3263 4.1/4.2: the transport and port come with the address. */
+	reg->cfg.pcscf_port = r->port;
+	if (reg->cfg.transport == SIPREG_TRANSPORT_ANY || r->transport == SIPDNS_TCP)
+		reg->cfg.transport = r->transport == SIPDNS_TCP ? SIPREG_TRANSPORT_TCP :
+								  SIPREG_TRANSPORT_UDP;
+	snprintf(how, sizeof(how), "%s -> %s %s:%u (DNS %s%s%s)", r->path,
+		 sipdns_transport_str(r->transport), r->addrs[0], r->port, reg->dns_servers[0],
+		 reg->dns_ifname ? " on " : "", reg->dns_ifname ? reg->dns_ifname : "");
+	dbg("P-CSCF %s: %s", reg->pcscf_host, how);
+	if (reg->ev.resolved)
+		reg->ev.resolved(how, reg->ev.user_data);
+	start_with_address(reg, addr);
+	g_object_unref(addr);
+}
+
+/* RFC 3263 through the PDN's DNS servers, over its netdev. */
+static int resolve_on_pdn(struct sipreg *reg)
+{
+	struct dnsres_config dc = { .ifname = reg->dns_ifname };
+	/* force_tcp (e.g. a PUBLISH over 1300 bytes to follow, RFC 3261
+	 * 18.1.1): only the TCP records will do (RFC 3263 4.1). */
+	bool tcp = reg->cfg.transport == SIPREG_TRANSPORT_TCP || reg->cfg.force_tcp;
+	enum sipdns_transport t = tcp ? SIPDNS_TCP : SIPDNS_UDP;
+	GInetAddress *local = NULL;
+	int family = AF_UNSPEC, ret;
+	size_t i;
+
+	for (i = 0; i < reg->cfg.n_dns; i++)
+		dc.servers[dc.n_servers++] = reg->dns_servers[i];
+	ret = dnsres_new(&reg->dns, &dc);
+	if (ret < 0)
+		return ret;
+	/* The P-CSCF's family is the one our bound address can reach. */
+	if (reg->local_addr)
+		local = g_inet_address_new_from_string(reg->local_addr);
+	if (local) {
+		family = g_inet_address_get_family(local) == G_SOCKET_FAMILY_IPV6 ? AF_INET6 :
+										    AF_INET;
+		g_object_unref(local);
+	}
+	if (!dnsres_lookup_sip(reg->dns, reg->pcscf_host, (uint16_t)reg->cfg.pcscf_port,
+			       reg->cfg.transport == SIPREG_TRANSPORT_ANY && !tcp ? NULL : &t,
+			       family, on_pdn_resolved, reg)) {
+		dnsres_free(reg->dns);
+		reg->dns = NULL;
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg, struct card *card,
@@ -1714,9 +1806,14 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg, struct card
 {
 	struct sipreg *reg;
 
+	size_t i;
+
 	if (!out || !cfg || !card || !ev || !cfg->pcscf_host || !cfg->impi || !cfg->impu ||
-	    !cfg->domain || !cfg->pcscf_port || cfg->pcscf_port > 65535 || !cfg->expires)
+	    !cfg->domain || cfg->pcscf_port > 65535 || !cfg->expires || cfg->n_dns > SIPREG_DNS_MAX)
 		return -EINVAL;
+	for (i = 0; i < cfg->n_dns; i++)
+		if (!cfg->dns[i])
+			return -EINVAL;
 	reg = g_new0(struct sipreg, 1);
 	reg->refs = 1;
 	reg->cfg = *cfg;
@@ -1725,14 +1822,18 @@ int sipreg_new(struct sipreg **out, const struct sipreg_config *cfg, struct card
 	reg->impi = g_strdup(cfg->impi);
 	reg->impu = g_strdup(cfg->impu);
 	reg->domain = g_strdup(cfg->domain);
+	for (i = 0; i < cfg->n_dns; i++)
+		reg->dns_servers[i] = g_strdup(cfg->dns[i]);
+	reg->dns_ifname = g_strdup(cfg->dns_ifname);
 	/* TS 24.229 5.1.1.2.1: the Request-URI (and digest uri) is the home domain. */
 	reg->uri = g_strdup_printf("sip:%s", cfg->domain);
 	reg->instance_id = g_strdup(cfg->instance_id);
 	reg->icsi = g_strdup(cfg->icsi);
 	reg->pani = g_strdup(cfg->pani);
 	reg->cfg.pcscf_host = reg->cfg.local_addr = reg->cfg.impi = reg->cfg.impu =
-		reg->cfg.domain = NULL;
+		reg->cfg.domain = reg->cfg.dns_ifname = NULL;
 	reg->cfg.instance_id = reg->cfg.icsi = reg->cfg.pani = NULL;
+	memset(reg->cfg.dns, 0, sizeof(reg->cfg.dns));
 	reg->card = card;
 	reg->ev = *ev;
 	reg->t1_ms = cfg->t1_ms ?: T1_DEFAULT_MS;
@@ -1757,6 +1858,7 @@ static gboolean on_start_idle(gpointer data)
 int sipreg_start(struct sipreg *reg)
 {
 	GInetAddress *addr;
+	int ret;
 
 	if (reg->state != RS_IDLE)
 		return -EALREADY;
@@ -1764,13 +1866,26 @@ int sipreg_start(struct sipreg *reg)
 	random_hex(reg, reg->from_tag, 8);
 	reg->phase = PHASE_INITIAL;
 	reg->auth = AUTH_INITIAL;
-	set_state(reg, RS_RESOLVING, "start");
 	addr = g_inet_address_new_from_string(reg->pcscf_host);
+	if (addr || !reg->cfg.n_dns) {
+		/* RFC 3263 4.1/4.2: a numeric host (or no SRV) means UDP and 5060 unless given. */
+		if (!reg->cfg.pcscf_port)
+			reg->cfg.pcscf_port = 5060;
+		if (reg->cfg.transport == SIPREG_TRANSPORT_ANY)
+			reg->cfg.transport = SIPREG_TRANSPORT_UDP;
+	} else {
+		ret = resolve_on_pdn(reg);
+		if (ret < 0)
+			return ret;
+	}
+	set_state(reg, RS_RESOLVING, "start");
 	if (addr) {
 		g_object_unref(addr);
 		reg->idle = g_idle_add(on_start_idle, reg);
 		return 0;
 	}
+	if (reg->dns)
+		return 0;
 	reg->cancel = g_cancellable_new();
 	g_resolver_lookup_by_name_async(g_resolver_get_default(), reg->pcscf_host, reg->cancel,
 					on_resolved, reg_ref(reg));

@@ -22,15 +22,28 @@ struct sipreg;
 enum sipreg_transport {
 	SIPREG_TRANSPORT_UDP,
 	SIPREG_TRANSPORT_TCP,
+	/* None in the P-CSCF's URI: RFC 3263 4.1 chooses (NAPTR for a name, else UDP). */
+	SIPREG_TRANSPORT_ANY,
 };
 
+#define SIPREG_DNS_MAX 4
+
 struct sipreg_config {
-	const char *pcscf_host; /* literal address or name */
-	unsigned int pcscf_port;
+	const char *pcscf_host;	 /* literal address or name */
+	unsigned int pcscf_port; /* 0: none in the URI (RFC 3263 4.2: SRV for a name, else 5060) */
 	enum sipreg_transport
 		transport; /* UDP switches to TCP for large messages (RFC 3261 18.1.1) */
 	bool force_tcp;
 	const char *local_addr; /* bind address (the PDN's); NULL = any */
+	/*
+	 * The DNS servers of the PDN the P-CSCF is reached over and its netdev
+	 * (TS 24.229 9.2.1: they come with the PDN connection): a P-CSCF name is
+	 * resolved there, with RFC 3263 NAPTR/SRV/A/AAAA (agent/dnsres.h).
+	 * n_dns 0: by the system resolver, A/AAAA only (mcmigctl register).
+	 */
+	const char *dns[SIPREG_DNS_MAX];
+	size_t n_dns;
+	const char *dns_ifname;
 	const char *impi;
 	const char *impu;
 	const char *domain;
@@ -119,6 +132,12 @@ struct sipreg_events {
 	 * sent with sipreg_send(), e.g. mcsvc.h's PUBLISH), as received.
 	 */
 	void (*message)(const uint8_t *buf, size_t len, void *user_data);
+	/*
+	 * The P-CSCF's address is known: @how tells the way, e.g. "NAPTR
+	 * pcscf.partner.example, SRV _sip._udp.pcscf.partner.example, A
+	 * p1.partner.example -> udp 198.51.100.1:5060 (DNS 198.51.100.1 on wwan1)".
+	 */
+	void (*resolved)(const char *how, void *user_data);
 	/* Every message sent (@sent) or received, CK/IK redacted: for people. */
 	void (*trace)(bool sent, const char *msg, size_t len, void *user_data);
 	void *user_data;

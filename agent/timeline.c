@@ -70,6 +70,11 @@ static const struct kind_desc kinds[TL_KIND_COUNT] = {
 	[TL_PUBLISH] = { "publish", "PUBLISH poc-settings (MC server)", LL_UA, LL_CSCF,
 			 TL_WAIT_NONE, 0 },
 	[TL_UNPUBLISH] = { "unpublish", "PUBLISH Expires: 0", LL_UA, LL_CSCF, TL_WAIT_NONE, 0 },
+	/* The partner's DNS has no lifeline of its own: a box on the UA's, its wait the network's. */
+	[TL_DNS_QUERY] = { "dns-query", "P-CSCF lookup (partner DNS):", LL_UA, LL_UA, TL_WAIT_NONE,
+			   0 },
+	[TL_DNS_ANSWER] = { "dns-answer", "P-CSCF at", LL_UA, LL_UA, TL_WAIT_NETWORK,
+			    BIT(TL_DNS_QUERY) },
 };
 
 static const char *const wait_names[TL_WAIT_COUNT] = {
@@ -358,6 +363,8 @@ void timeline_summarize(const struct timeline *tl, struct timeline_summary *sum)
 		case TL_AUTH_DONE:
 		case TL_PDN_DISCONNECT:
 		case TL_PDN_DOWN:
+		case TL_DNS_QUERY:
+		case TL_DNS_ANSWER:
 		case TL_KIND_COUNT:
 			break;
 		}

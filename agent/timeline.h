@@ -49,6 +49,8 @@ enum timeline_kind {
 	TL_PDN_DOWN,	   /* return: partner PDN down */
 	TL_PUBLISH,	   /* step 25: PUBLISH poc-settings with the token (TS 24.379 7.2.2) */
 	TL_UNPUBLISH,	   /* return: PUBLISH Expires: 0 */
+	TL_DNS_QUERY,	   /* step 15: the P-CSCF's name asked of the partner's DNS; arg: name */
+	TL_DNS_ANSWER,	   /* step 15: where it is (RFC 3263); arg: the address */
 	TL_KIND_COUNT,
 };
 

@@ -4,7 +4,8 @@
 #   . "$T_TOP/tests/bench/bench-up.sh"
 #   bench_require || exit      prints a skip line when a part is not built yet
 #   bench_primary_trigger      the [primary] trigger group, for bench_extra_config
-#   bench_up ID                topology (namespaces prefixed ID), SIP DBs, S-CSCF,
+#   bench_up ID                topology (namespaces prefixed ID), the partner's DNS
+#                              (tests/bench/dns.sh), SIP DBs, S-CSCF,
 #                              CMSs, bench card (alice), qmi-emu, a private bus
 #                              and mcmigd idle on it ("agent", $T_RUN/agent.log)
 #
@@ -34,6 +35,7 @@ BENCH_TOPO=$T_TOP/tests/bench/topology.sh
 BENCH_CORE=$T_TOP/tests/bench/sipcore.sh
 BENCH_CMS=$T_TOP/tests/bench/cms/start.sh
 BENCH_CARD=$T_TOP/tests/bench/card/card.sh
+BENCH_DNS=$T_TOP/tests/bench/dns.sh
 
 # The "primary unreachable" trigger as the bench tests drive it: the home
 # PLMN, the primary PDN's netdev (topology: wwan0), short timers (T-grace 3 s,
@@ -57,7 +59,8 @@ bench_die() {
 bench_require() {
 	local missing= f
 	for f in "$MCMIGD" "$CTL" "$EMU" "$T_BUILD/bench/mcmig-cms" "$T_BUILD/bench/mcmig-sipdb" \
-		"$T_BUILD/bench/mcmig-vcard" "$BENCH_TOPO" "$BENCH_CORE" "$BENCH_CMS" "$BENCH_CARD"; do
+		"$T_BUILD/bench/mcmig-vcard" "$BENCH_TOPO" "$BENCH_CORE" "$BENCH_CMS" "$BENCH_CARD" \
+		"$BENCH_DNS"; do
 		[ -e "$f" ] || missing="$missing $f"
 	done
 	[ -z "$missing" ] && return 0
@@ -91,6 +94,10 @@ bench_core_up() {
 		bench_die "topology up: $(tail -n 2 "$T_RUN/topology.log")"
 	. "$T_RUN/topology.env"
 	UE=$MCMIG_NS_UE
+	# The partner's DNS (dnsmasq), the only server that knows the partner's names.
+	t_on_exit "$BENCH_DNS stop $T_RUN"
+	$BENCH_DNS start "$T_RUN" >"$T_RUN/dns-start.log" 2>&1 ||
+		bench_die "partner DNS: $(tail -n 2 "$T_RUN/dns-start.log")"
 	t_on_exit "$BENCH_CORE stop $T_RUN"
 	$BENCH_CORE start "$T_RUN" >"$T_RUN/sipcore.log" 2>&1 ||
 		bench_die "SIP DBs and S-CSCF: $(tail -n 2 "$T_RUN/sipcore.log")"
@@ -110,7 +117,7 @@ bench_core_up() {
 	$BENCH_CARD start "$T_RUN" "$T_RUN/profiles/alice.ini" >"$T_RUN/card-env" 2>"$T_RUN/card.err" ||
 		bench_die "bench card: $(tail -n 2 "$T_RUN/card.err")"
 	export "$(grep '^PCSCLITE_CSOCK_NAME=' "$T_RUN/card-env")"
-	t_ok "topology, SIP DBs, S-CSCF, CMSs and bench card started"
+	t_ok "topology, partner DNS, SIP DBs, S-CSCF, CMSs and bench card started"
 
 	# mcmigd's bus: a private one (filesystem socket, reachable from the namespace).
 	cat >"$T_RUN/bus.conf" <<EOS

@@ -24,7 +24,9 @@
 #   through the P-CSCF at 198.51.100.1: a packet for 127/8 from a veth is a
 #   martian): P-CSCF core side 127.0.0.2, I-CSCF 127.0.0.3, S-CSCF 127.0.0.4
 #
-# Names come from /etc/netns/<ns>/hosts (seen through `ip netns exec`).
+# Names come from /etc/netns/<ns>/hosts (seen through `ip netns exec`); the
+# ue's resolv.conf names the primary (192.0.2.1), which runs no DNS server:
+# the partner's names are served only by tests/bench/dns.sh on the partner side.
 # Environment:
 #   MCMIG_BENCH_ID     namespace name prefix part (default: the PID of "up");
 #                      namespaces are mcmig-<id>-ue, -primary, -partner
@@ -164,8 +166,11 @@ up() {
 		fi
 	fi
 
-	hosts_file "$ue" "192.0.2.1 cms.primary.example" \
-		"198.51.100.1 pcscf.partner.example"
+	# The ue's own resolver is the primary's (its DNS server over the primary
+	# PDN, which serves no partner name): partner names come only from the
+	# partner's DNS over the partner PDN (tests/bench/dns.sh, issue 11).
+	hosts_file "$ue" "192.0.2.1 cms.primary.example"
+	echo "nameserver 192.0.2.1" >"/etc/netns/$ue/resolv.conf"
 	hosts_file "$primary" "127.0.0.1 hss.primary.example" \
 		"192.0.2.1 cms.primary.example" \
 		"203.0.113.2 cms.partner.example hss.partner.example"

@@ -4,7 +4,9 @@
 # authorisation, outbound identities at the primary SIP DB, CMS-to-CMS with
 # mutual TLS, inbound identities at the partner SIP DB), stores the answer,
 # brings the partner PDN up through the product's QMI backend on qmi-emu
-# (step 14), configures wwan1 over rtnetlink, and registers at the partner's
+# (step 14), configures wwan1 over rtnetlink, resolves the partner's P-CSCF
+# name through the partner PDN's DNS (dnsmasq in the partner namespace, RFC
+# 3263 NAPTR/SRV/A over wwan1), and registers at the partner's
 # unmodified Kamailio S-CSCF with IMS-AKA answered by the bench card behind
 # the real pcscd + vpcd (steps 15-24, vectors proxied to the primary SIP DB).
 # Then: return; a forced sync failure (registers after resync); the
@@ -59,6 +61,19 @@ t_check "TS 24.484 initial UE configuration stored whole" \
 t_check "partner PDN with the CMS's CHAP user ($user)" \
 	grep -q "apn=mcptt.partner.example auth=0x[0-9a-f]* user=$user " "$T_RUN/emu.log"
 t_check "wwan1 configured by the agent" partner_addr
+# Issue 11: the partner's P-CSCF is a name (sip:pcscf.partner.example, no port,
+# no transport) that only the partner's DNS knows. The agent asked the server
+# the partner PDN named, over wwan1, RFC 3263 NAPTR -> SRV -> A; the ue's
+# system resolver (the primary's) cannot find it, even with wwan1 up.
+t_check "P-CSCF resolved on the partner PDN: NAPTR, SRV, A through the partner's DNS on wwan1" \
+	grep -q "P-CSCF: NAPTR pcscf.partner.example, SRV _sip._udp.pcscf.partner.example, A access.pcscf.partner.example -> udp 198.51.100.1:5060 (DNS $MCMIG_PARTNER_UE_ADDR on $MCMIG_UE_PARTNER_IF)" \
+	"$T_RUN/agent.log"
+t_check "the partner's DNS was asked from the partner PDN's address (198.51.100.2)" bash -c \
+	"grep -q 'query\[NAPTR\] pcscf.partner.example from 198.51.100.2' '$T_RUN/dns.log' &&
+	 grep -q 'query\[SRV\] _sip._udp.pcscf.partner.example from 198.51.100.2' '$T_RUN/dns.log' &&
+	 grep -q 'query\[A\] access.pcscf.partner.example from 198.51.100.2' '$T_RUN/dns.log'"
+t_check "the ue's system resolver cannot resolve pcscf.partner.example (while migrated)" \
+	bash -c "! ip netns exec '$UE' timeout 10 getent ahosts pcscf.partner.example"
 t_check "primary wwan0 untouched while migrated" \
 	test "$(ip -n "$UE" -br addr show dev "$MCMIG_UE_PRIMARY_IF")" = "$primary_before"
 t_check "the partner SIP DB proxied the authentication to the primary" \
@@ -72,6 +87,8 @@ cat "$T_RUN/timeline.txt"
 [ -n "${MCMIG_DEMO:-}" ] && echo "sequence chart of this migration: $T_RUN/timeline.svg"
 seq=$("$CTL" timeline --json | grep -o '"seed_step":[1-9][0-9]*' | cut -d: -f2 | uniq | tr '\n' ' ')
 t_check "timeline: seed steps 1 13 14 15 22 23 24 in order (got $seq)" test "$seq" = "1 13 14 15 22 23 24 "
+t_check "timeline: the P-CSCF lookup on the partner's DNS, counted as the network's wait" \
+	grep -q "network  *15  P-CSCF at udp 198.51.100.1:5060$" "$T_RUN/timeline.txt"
 t_check "timeline: ends registered, the waits named" grep -q "total .* ms to registered-at-partner: modem .*, network .*, card .*, agent" "$T_RUN/timeline.txt"
 t_check "timeline --json" bash -c "'$CTL' timeline --json | grep -q '\"registered\":true.*\"authenticates\":1}'"
 t_check "timeline --svg: well-formed" bash -c "'$CTL' timeline --svg '$T_RUN/timeline.svg' >/dev/null && xmllint --noout '$T_RUN/timeline.svg'"

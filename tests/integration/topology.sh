@@ -59,8 +59,12 @@ t_check "names: hss.primary.example from the partner" \
 	bash -c "ip netns exec $partner getent hosts hss.primary.example | grep -q '^203.0.113.1 '"
 t_check "names: cms.primary.example from the ue" \
 	bash -c "ip netns exec $ue getent hosts cms.primary.example | grep -q '^192.0.2.1 '"
-t_check "names: pcscf.partner.example from the ue" \
-	bash -c "ip netns exec $ue getent hosts pcscf.partner.example | grep -q '^198.51.100.1 '"
+# The partner's P-CSCF is a name only the partner's DNS knows (tests/bench/dns.sh):
+# the ue's system resolver (getaddrinfo: hosts file, then the primary's DNS) fails.
+t_check "names: the ue's system resolver does not know pcscf.partner.example" \
+	bash -c "! ip netns exec $ue timeout 10 getent ahosts pcscf.partner.example"
+t_check "names: the ue's resolv.conf names the primary's DNS only" \
+	bash -c "ip netns exec $ue cat /etc/resolv.conf | grep -qx 'nameserver 192.0.2.1'"
 t_check "names: the ue knows no I-CSCF or S-CSCF (only the P-CSCF is its entry)" \
 	bash -c "! ip netns exec $ue getent hosts scscf.partner.example && ! ip netns exec $ue getent hosts icscf.partner.example"
 t_check "names: the partner's S-CSCF on its core (loopback) address" \

@@ -241,7 +241,7 @@ static const char partner_cfg[] =
 	"[primary-system urn:mcmig:system:other]\nsubject=CN=cms.other.example\n"
 	"sip-databases=hss.other.example\nusers=*\n"
 	"[offer]\nhome-domain=ims.partner.example\nvalidity=600\n"
-	"pcscf=udp:sip:198.51.100.1:5060;tcp:sip:198.51.100.1:5060\n"
+	"pcscf=udp:sip:198.51.100.1:5060;tcp:sip:198.51.100.1:5060;any:sip:pcscf.partner.example\n"
 	"connectivity=partner-mcptt;partner-internet\n"
 	"initial-ue-configuration=init.xml\n"
 	"[connectivity partner-mcptt]\napn=mcptt.partner.example\nip-type=ipv4\nauth=chap\n"
@@ -295,9 +295,12 @@ static void test_partner_config(void **state)
 		fail_msg("%s", why);
 	assert_int_equal(cfg->role, CMS_ROLE_PARTNER);
 	assert_int_equal(cfg->offer.validity, 600);
-	assert_int_equal(cfg->offer.n_pcscf, 2);
+	assert_int_equal(cfg->offer.n_pcscf, 3);
 	assert_string_equal(cfg->offer.pcscf[1].transport, "tcp");
 	assert_string_equal(cfg->offer.pcscf[1].uri, "sip:198.51.100.1:5060");
+	/* "any": no transport attribute, the UE chooses (RFC 3263). */
+	assert_null(cfg->offer.pcscf[2].transport);
+	assert_string_equal(cfg->offer.pcscf[2].uri, "sip:pcscf.partner.example");
 	assert_int_equal(cfg->offer.n_conn, 2);
 	assert_int_equal(cfg->offer.conn[0].auth, CMS_AUTH_CHAP);
 	assert_null(cfg->offer.conn[0].username);

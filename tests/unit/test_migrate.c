@@ -218,6 +218,8 @@ static void pdn_answer_as(modem_pdn_id id, const char *ifname, const char *addr4
 	cb(0, NULL, id, &s, connect_ud);
 }
 
+static bool pdn_without_dns; /* the PDN's settings name no DNS server */
+
 static void pdn_answer(int err, const char *reason)
 {
 	struct modem_pdn_settings s = {
@@ -227,9 +229,13 @@ static void pdn_answer(int err, const char *reason)
 		.gw4 = "198.51.100.1",
 		.pcscf = { "198.51.100.1" },
 		.n_pcscf = 1,
+		.dns = { "198.51.100.1", "198.51.100.53" },
+		.n_dns = 2,
 	};
 	modem_connect_cb cb = connect_cb;
 
+	if (pdn_without_dns)
+		s.n_dns = 0;
 	connect_cb = NULL;
 	assert_non_null(cb);
 	cb(err, reason, PDN_ID, err ? NULL : &s, connect_ud);
@@ -285,13 +291,22 @@ static char sip_instance[64], sip_icsi[64], sip_pani[96];
 static int fake_sip_create(struct sipreg **reg, const struct sipreg_config *cfg, struct card *card,
 			   const struct sipreg_events *ev)
 {
+	static const char *const transports[] = { [SIPREG_TRANSPORT_UDP] = "udp",
+						  [SIPREG_TRANSPORT_TCP] = "tcp",
+						  [SIPREG_TRANSPORT_ANY] = "any" };
+	char dns[128] = "";
+	size_t i, l = 0;
+
 	snprintf(sip_instance, sizeof(sip_instance), "%s", cfg->instance_id ?: "(none)");
 	snprintf(sip_icsi, sizeof(sip_icsi), "%s", cfg->icsi ?: "(none)");
 	snprintf(sip_pani, sizeof(sip_pani), "%s", cfg->pani ?: "(none)");
-	tr("sip.create impi=%s impu=%s domain=%s pcscf=%s:%u %s local=%s", cfg->impi, cfg->impu,
-	   cfg->domain, cfg->pcscf_host, cfg->pcscf_port,
-	   cfg->transport == SIPREG_TRANSPORT_TCP ? "tcp" : "udp",
-	   cfg->local_addr ? cfg->local_addr : "any");
+	/* Issue 11: the P-CSCF's name is resolved by the partner PDN's DNS, over its netdev. */
+	for (i = 0; i < cfg->n_dns; i++)
+		l += (size_t)snprintf(dns + l, sizeof(dns) - l, "%s%s", i ? "," : "", cfg->dns[i]);
+	tr("sip.create impi=%s impu=%s domain=%s pcscf=%s:%u %s local=%s dns=%s on %s", cfg->impi,
+	   cfg->impu, cfg->domain, cfg->pcscf_host, cfg->pcscf_port, transports[cfg->transport],
+	   cfg->local_addr ? cfg->local_addr : "any", l ? dns : "none",
+	   cfg->dns_ifname ? cfg->dns_ifname : "none");
 	assert_ptr_equal(card, (struct card *)&fake_card_obj);
 	sip_ev = *ev;
 	sip_reg_event_expires = cfg->reg_event_expires;
@@ -520,6 +535,7 @@ static int setup_with(bool svc)
 	stored = false;
 	puts_count = 0;
 	netdev_err = 0;
+	pdn_without_dns = false;
 	cmc_cb = NULL;
 	connect_cb = NULL;
 	disc_cb = NULL;
@@ -593,7 +609,8 @@ static const char register_trace[] =
 	"timer T-reg armed: 40000 ms\n"
 	"registering sip:in-4f2a9c@ims.partner.example at 198.51.100.1:5060\n"
 	"sip.create impi=in-4f2a9c@ims.partner.example impu=sip:in-4f2a9c@ims.partner.example "
-	"domain=ims.partner.example pcscf=198.51.100.1:5060 udp local=198.51.100.2\n"
+	"domain=ims.partner.example pcscf=198.51.100.1:5060 udp local=198.51.100.2 "
+	"dns=198.51.100.1,198.51.100.53 on wwan1\n"
 	"sip.start\n";
 /* No timer of its own: the card's one bound ends every AUTHENTICATE (card.c). */
 static const char challenged_trace[] = "registering -> challenged (challenged)\n";
@@ -757,7 +774,7 @@ static void test_every_con_ref(void **state)
 		 "registering sip:in-4f2a9c@ims.partner.example at 198.51.100.1:5060\n"
 		 "sip.create impi=in-4f2a9c@ims.partner.example "
 		 "impu=sip:in-4f2a9c@ims.partner.example domain=ims.partner.example "
-		 "pcscf=198.51.100.1:5060 udp local=198.51.100.2\n"
+		 "pcscf=198.51.100.1:5060 udp local=198.51.100.2 dns=none on wwan1\n"
 		 "sip.start\n",
 		 challenged_trace, registered_trace);
 	check_trace(expected);
@@ -880,7 +897,7 @@ static void test_ipv6_pcscf(void **state)
 		    "registering sip:in-4f2a9c@ims.partner.example at 2001:db8:1::1:5060\n"
 		    "sip.create impi=in-4f2a9c@ims.partner.example "
 		    "impu=sip:in-4f2a9c@ims.partner.example domain=ims.partner.example "
-		    "pcscf=2001:db8:1::1:5060 udp local=2001:db8:1::2\n"
+		    "pcscf=2001:db8:1::1:5060 udp local=2001:db8:1::2 dns=none on wwan1\n"
 		    "sip.start\n");
 }
 
@@ -1067,6 +1084,59 @@ static void test_netdev_fails(void **state)
 		    "permitted\n"
 		    "persist state=failed partner=" PARTNER
 		    " reason=pdn-failed: netdev wwan1: Operation not permitted\n");
+}
+
+/*
+ * Issue 11: a P-CSCF name goes to sipreg with the partner PDN's DNS servers
+ * and netdev, no port and no transport (RFC 3263 chooses); without DNS
+ * servers from the PDN it is refused, never left to the primary's resolver.
+ */
+static void test_pcscf_name(void **state)
+{
+	snprintf(doc_cfg.pcscf[0].uri, sizeof(doc_cfg.pcscf[0].uri), "sip:pcscf.partner.example");
+	doc_cfg.pcscf[0].transport = PCFG_TRANSPORT_ANY;
+	stored = true;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	trace[0] = '\0';
+	pdn_answer(0, NULL);
+	check_trace("netdev.configure wwan1 198.51.100.2/24\n"
+		    "pdn-connecting -> registering (pdn-up)\n"
+		    "timer T-reg armed: 40000 ms\n"
+		    "registering sip:in-4f2a9c@ims.partner.example at pcscf.partner.example\n"
+		    "sip.create impi=in-4f2a9c@ims.partner.example "
+		    "impu=sip:in-4f2a9c@ims.partner.example domain=ims.partner.example "
+		    "pcscf=pcscf.partner.example:0 any local=198.51.100.2 "
+		    "dns=198.51.100.1,198.51.100.53 on wwan1\n"
+		    "sip.start\n");
+	/* The lookup is the network's time in the timeline: asked, then answered. */
+	assert_non_null(strstr(steps, "dns-query 15 pcscf.partner.example\n"));
+	steps[0] = '\0';
+	sip_ev.resolved("NAPTR pcscf.partner.example, SRV _sip._udp.pcscf.partner.example, A "
+			"access.pcscf.partner.example -> udp 198.51.100.1:5060 (DNS 198.51.100.1 "
+			"on wwan1)",
+			sip_ev.user_data);
+	assert_string_equal(steps, "dns-answer 15 udp 198.51.100.1:5060\n");
+}
+
+static void test_pcscf_name_without_pdn_dns(void **state)
+{
+	snprintf(doc_cfg.pcscf[0].uri, sizeof(doc_cfg.pcscf[0].uri), "sip:pcscf.partner.example");
+	stored = true;
+	pdn_without_dns = true;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	trace[0] = '\0';
+	pdn_answer(0, NULL);
+	disc_answer();
+	check_trace("netdev.configure wwan1 198.51.100.2/24\n"
+		    "pdn-connecting -> disconnecting (pdn-up)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> failed (pdn-down): registration-failed: P-CSCF "
+		    "pcscf.partner.example is a name and the partner PDN named no DNS server\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=registration-failed: P-CSCF pcscf.partner.example is a name and the "
+		    "partner PDN named no DNS server\n");
 }
 
 static void sip_failure(enum sipreg_result r, const char *why, const char *reason)
@@ -1557,7 +1627,8 @@ static void test_parse_pcscf(void **state)
 	assert_int_equal(port, 5070);
 	assert_int_equal(migrate_parse_pcscf("sip:pcscf.example;lr", host, sizeof(host), &port), 0);
 	assert_string_equal(host, "pcscf.example");
-	assert_int_equal(port, 5060);
+	/* No port in the URI: 0, for RFC 3263 4.2 to take it from SRV. */
+	assert_int_equal(port, 0);
 	assert_int_equal(migrate_parse_pcscf("sip:[2001:db8::1]:5062", host, sizeof(host), &port),
 			 0);
 	assert_string_equal(host, "2001:db8::1");
@@ -1811,6 +1882,8 @@ int main(void)
 		T(test_pdn_fails),
 		T(test_pdn_timeout_then_late_answer),
 		T(test_netdev_fails),
+		T(test_pcscf_name),
+		T(test_pcscf_name_without_pdn_dns),
 		T(test_auth_failed),
 		T(test_refused_revoked),
 		T(test_sip_timeout_result),

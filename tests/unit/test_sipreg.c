@@ -1616,6 +1616,78 @@ static void test_refresh_delay(void **state)
 	assert_int_equal(sipreg_refresh_delay(1), 0);
 }
 
+struct pdn_outcome {
+	GMainLoop *loop;
+	int results;
+	enum sipreg_result r;
+	char reason[400];
+};
+
+static void on_pdn_result(enum sipreg_result r, const char *reason, const struct sipreg_info *info,
+			  void *user_data)
+{
+	struct pdn_outcome *o = user_data;
+
+	o->results++;
+	o->r = r;
+	g_strlcpy(o->reason, reason ? reason : "", sizeof(o->reason));
+	g_main_loop_quit(o->loop);
+}
+
+static gboolean on_pdn_guard(gpointer data)
+{
+	fail_msg("no result from sipreg");
+	return G_SOURCE_REMOVE;
+}
+
+/*
+ * Issue 11: with the PDN's DNS servers given, a P-CSCF name is asked of them
+ * over the PDN's netdev and never of the system resolver: a netdev that
+ * cannot be bound to is a failure naming the name, the server and the
+ * device (no packet leaves: the socket is refused before it sends).
+ */
+static void test_pcscf_name_on_pdn(void **state)
+{
+	const struct uicc_config ucfg = { .timeout_ms = 5000 };
+	struct sipreg_config cfg = {
+		.pcscf_host = "pcscf.partner.example",
+		.transport = SIPREG_TRANSPORT_ANY,
+		.impi = "alice@ims.partner.example",
+		.impu = "sip:alice@ims.partner.example",
+		.domain = "ims.partner.example",
+		.expires = 600,
+		.t1_ms = 50,
+		.dns = { "198.51.100.1" },
+		.n_dns = 1,
+		.dns_ifname = "mcmig-nodev0",
+	};
+	struct sipreg_events ev = { .result = on_pdn_result };
+	struct pdn_outcome o = { 0 };
+	struct sipreg *reg;
+	struct card *card;
+	guint guard;
+
+	fake_isim_reset();
+	assert_int_equal(card_new(&card, &fake_isim_ops, &ucfg), 0);
+	o.loop = g_main_loop_new(NULL, FALSE);
+	ev.user_data = &o;
+	assert_int_equal(sipreg_new(&reg, &cfg, card, &ev), 0);
+	assert_int_equal(sipreg_start(reg), 0);
+	assert_int_equal(o.results, 0);
+	guard = g_timeout_add_seconds(10, on_pdn_guard, NULL);
+	g_main_loop_run(o.loop);
+	g_source_remove(guard);
+	assert_int_equal(o.results, 1);
+	assert_int_equal(o.r, SIPREG_FAILED);
+	assert_string_equal(
+		o.reason, "P-CSCF not resolved on the PDN: pcscf.partner.example NAPTR: could not "
+			  "reach the server (socket: cannot bind to mcmig-nodev0: No such device) "
+			  "asked 198.51.100.1 on mcmig-nodev0");
+	sipreg_free(reg);
+	card_free(card);
+	g_main_loop_unref(o.loop);
+}
+
 static void test_result_names(void **state)
 {
 	assert_string_equal(sipreg_result_str(SIPREG_AUTH_FAILED), "auth-failed");
@@ -1627,6 +1699,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_refresh_delay),
 		cmocka_unit_test(test_result_names),
+		cmocka_unit_test(test_pcscf_name_on_pdn),
 		cmocka_unit_test(test_akav1_udp),
 		cmocka_unit_test(test_akav1_tcp),
 		cmocka_unit_test(test_akav2),

@@ -382,7 +382,9 @@ static int load_offer(struct loader *l, struct cms_config *cfg)
 				   pcscf[i], CMS_MAX_PCSCF);
 			goto out;
 		}
-		o->pcscf[i].transport = g_strndup(pcscf[i], (gsize)(colon - pcscf[i]));
+		/* "any": no transport attribute, the UE chooses (RFC 3263 4.1). */
+		if (!g_str_has_prefix(pcscf[i], "any:"))
+			o->pcscf[i].transport = g_strndup(pcscf[i], (gsize)(colon - pcscf[i]));
 		o->pcscf[i].uri = g_strdup(colon + 1);
 		o->n_pcscf++;
 	}

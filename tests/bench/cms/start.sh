@@ -121,7 +121,9 @@ validity=86400
 EOT
 	case "${MCMIG_BENCH_OFFER:-one}" in
 	one)
-		render_offer "udp:sip:$MCMIG_PARTNER_UE_ADDR:5060" partner-initial-config.xml ipv4
+		# A name only the partner's DNS knows, no port, no transport: RFC
+		# 3263 NAPTR/SRV/A on the partner PDN (tests/bench/dns.sh).
+		render_offer "any:sip:pcscf.partner.example" partner-initial-config.xml ipv4
 		;;
 	three-apn)
 		render_offer "udp:sip:$MCMIG_PARTNER_UE_ADDR:5060" partner-initial-config-3pdn.xml \
