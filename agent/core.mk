@@ -89,3 +89,7 @@ INTEGRATION_TESTS += tests/integration/unit-security.sh
 INTEGRATION_TESTS += tests/integration/mcmigd-hardened.sh
 # The interface description (checked against the daemon by tests/integration/mcmigd.sh).
 INSTALL_DATA += agent/org.mcmig.Agent1.xml:share/dbus-1/interfaces/org.mcmig.Agent1.xml
+
+UNIT_TESTS += test_journal
+test_journal_SRCS := tests/unit/test_journal.c agent/journal.c
+test_journal_PKGS := cmocka
