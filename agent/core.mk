@@ -11,14 +11,15 @@ test_store_PKGS := cmocka libxml-2.0
 test_store_CPPFLAGS := -Itests/unit
 
 UNIT_TESTS += test_migrate
-test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c hal/modem.c \
-	hal/util.c
+test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c \
+	agent/journal.c hal/modem.c hal/util.c
 test_migrate_PKGS := cmocka libxml-2.0
 test_migrate_CPPFLAGS := -Itests/unit
 
 # set_state() and the actions themselves: the test includes migrate.c.
 UNIT_TESTS += test_migrate_fsm
-test_migrate_fsm_SRCS := tests/unit/test_migrate_fsm.c agent/cmc-xml.c hal/modem.c hal/util.c
+test_migrate_fsm_SRCS := tests/unit/test_migrate_fsm.c agent/cmc-xml.c agent/journal.c \
+	hal/modem.c hal/util.c
 test_migrate_fsm_PKGS := cmocka libxml-2.0
 test_migrate_fsm_CPPFLAGS := -Itests/unit
 
@@ -46,8 +47,9 @@ MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/module.c \
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS))),$(sort $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS)))
 PROGRAMS += mcmigd
 INSTALL_BIN += mcmigd
-mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/mcmigd-board.c agent/migrate.c agent/cmc-proc.c \
-	agent/cmc-result.c agent/cmc-xml.c agent/store.c hal/util.c $(MCMIGD_OTHERS)
+mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/mcmigd-board.c agent/migrate.c \
+	agent/cmc-proc.c agent/cmc-result.c agent/cmc-xml.c agent/store.c agent/journal.c \
+	agent/reconcile.c hal/util.c $(MCMIGD_OTHERS)
 mcmigd_CPPFLAGS := -DMCMIG_BOARDS_DIR=\"$(PREFIX)/share/mcmig/boards\" \
 	-DMCMIG_MODULE_DIR=\"$(MODULEDIR)\"
 mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 libpcsclite libosip2

@@ -32,7 +32,7 @@ void journal_init(struct journal *j)
 	memset(j, 0, sizeof(*j));
 }
 
-static bool handles_empty(const struct journal_handles *h)
+static bool handles_empty(const struct modem_handles *h)
 {
 	return !h->n_client && !h->n_qmi_handle && !h->has_mbim_session && !h->mm_bearer[0];
 }
@@ -102,7 +102,7 @@ static int put_str(struct out *o, const char *key, const char *v)
 	return 0;
 }
 
-static void put_handles(struct out *o, const char *pfx, const struct journal_handles *h)
+static void put_handles(struct out *o, const char *pfx, const struct modem_handles *h)
 {
 	size_t i;
 
@@ -228,14 +228,14 @@ static int parse_prefixed(int af, char *v, char *addr, size_t size, unsigned int
 	return parse_addr(af, v, addr, size);
 }
 
-static int parse_handles(const char *k, const char *v, struct journal_handles *h)
+static int parse_handles(const char *k, const char *v, struct modem_handles *h)
 {
 	unsigned long a, b;
 	char *colon;
 	char tmp[32];
 
 	if (strcmp(k, "client") == 0) {
-		if (h->n_client == JOURNAL_CLIENT_MAX)
+		if (h->n_client == MODEM_CLIENT_MAX)
 			return -E2BIG;
 		if (copy_str(tmp, sizeof(tmp), v) < 0 || !(colon = strchr(tmp, ':')))
 			return -EINVAL;

@@ -29,9 +29,7 @@
 #include "modem.h"
 
 #define JOURNAL_PDN_MAX	   3 /* TS 24.484 connectivity sets in use at once */
-#define JOURNAL_CLIENT_MAX 8
 #define JOURNAL_STR_MAX	   256
-#define JOURNAL_PATH_MAX   128
 #define JOURNAL_TEXT_MAX   16384
 
 enum journal_intent {
@@ -40,29 +38,11 @@ enum journal_intent {
 	JOURNAL_INTENT_RETURN,	/* be back on the primary, the partner's part undone */
 };
 
-/* A QMI client id of @service (QMI service number: WDS 0x01, NAS 0x03, WDA 0x1a). */
-struct journal_client {
-	uint8_t service;
-	uint8_t cid;
-};
-
-/* What the backend holds in the modem for one PDN or for the daemon itself. */
-struct journal_handles {
-	struct journal_client client[JOURNAL_CLIENT_MAX];
-	size_t n_client;
-	uint32_t qmi_handle[2]; /* WDS packet data handles (one per IP family) */
-	size_t n_qmi_handle;
-	unsigned int mux_id; /* 0: none */
-	bool has_mbim_session;
-	unsigned int mbim_session;
-	char mm_bearer[JOURNAL_PATH_MAX]; /* "" when none */
-};
-
 struct journal_pdn {
 	modem_pdn_id id; /* the backend's id in the killed process: for the logs */
 	char con_ref[JOURNAL_STR_MAX];
 	char apn[MODEM_APN_MAX];
-	struct journal_handles h;
+	struct modem_handles h;
 	/* The agent configured (or was about to configure) the netdev with @net. */
 	bool netdev;
 	struct modem_pdn_settings net;
@@ -82,7 +62,7 @@ struct journal {
 	char partner[JOURNAL_STR_MAX];
 	char reason[JOURNAL_STR_MAX];
 	char trigger[32];
-	struct journal_handles modem; /* the daemon's own clients */
+	struct modem_handles modem; /* the daemon's own clients */
 	struct journal_pdn pdn[JOURNAL_PDN_MAX];
 	size_t n_pdn;
 	struct journal_reg reg;

@@ -174,6 +174,8 @@ struct migrate {
 	bool have_serving;
 	bool return_when_registered; /* the primary came back mid-migration */
 	bool passing;		     /* through partner-config-stored on the way to the PDN */
+	bool netdev_pending;	     /* configure() about to run: journaled first */
+	char interrupted[MIGRATE_REASON_MAX]; /* the restart's reason (migrate_set_interrupted) */
 };
 
 /* Outstanding modem connects, so that migrate_free can orphan them all. */
@@ -274,7 +276,7 @@ static void persist(struct migrate *m)
 	 * return still happens after a restart (absent = manual, as before).
 	 */
 	snprintf(text, sizeof(text), "state=%s\npartner=%s\nreason=%s\n%s", states[m->state].name,
-		 m->partner, m->reason,
+		 m->partner, migrate_get_reason(m),
 		 m->state != MIGRATE_REGISTERED		   ? "" :
 		 m->trigger == MIGRATE_TRIGGER_LOCATION	   ? "trigger=location\n" :
 		 m->trigger == MIGRATE_TRIGGER_UNREACHABLE ? "trigger=unreachable\n" :
@@ -325,6 +327,9 @@ static int set_state(struct migrate *m, enum migrate_state next, enum migrate_ev
 	 */
 	if (states[next].stable && !m->passing)
 		persist(m);
+	/* Before the caller acts on the new state (issue 12). */
+	if (m->env.journal)
+		m->env.journal(m->env.ctx);
 	if (m->env.changed)
 		m->env.changed(m->env.ctx, old, next, ev);
 	return 0;
@@ -976,6 +981,11 @@ static void on_pdn_up(struct migrate *m)
 	size_t i;
 	int ret;
 
+	/* Journaled first: a crash inside configure() leaves addresses to remove. */
+	m->netdev_pending = true;
+	if (m->env.journal)
+		m->env.journal(m->env.ctx);
+	m->netdev_pending = false;
 	for (i = 0; i < m->n_pdn; i++) {
 		pd = &m->pdn[i];
 		route_servers(m, pd);
@@ -1205,6 +1215,8 @@ void migrate_free(struct migrate *m)
 
 int migrate_start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger)
 {
+	if (trigger != MIGRATE_TRIGGER_RESTORE)
+		m->interrupted[0] = '\0';
 	m->trigger = trigger;
 	m->return_when_registered = false;
 	return dispatch(m, MIGRATE_EV_MIGRATE, partner_id && *partner_id ? partner_id : NULL);
@@ -1212,11 +1224,13 @@ int migrate_start(struct migrate *m, const char *partner_id, enum migrate_trigge
 
 int migrate_fetch(struct migrate *m, const char *partner_id)
 {
+	m->interrupted[0] = '\0';
 	return dispatch(m, MIGRATE_EV_FETCH, partner_id && *partner_id ? partner_id : NULL);
 }
 
 int migrate_return(struct migrate *m)
 {
+	m->interrupted[0] = '\0';
 	return dispatch(m, MIGRATE_EV_RETURN, NULL);
 }
 
@@ -1397,7 +1411,88 @@ enum migrate_state migrate_get_state(const struct migrate *m)
 
 const char *migrate_get_reason(const struct migrate *m)
 {
-	return m->reason;
+	return m->reason[0] ? m->reason : m->interrupted;
+}
+
+void migrate_set_interrupted(struct migrate *m, const char *reason)
+{
+	snprintf(m->interrupted, sizeof(m->interrupted), "%s", reason);
+}
+
+static const char *trigger_name(enum migrate_trigger t)
+{
+	switch (t) {
+	case MIGRATE_TRIGGER_MANUAL:
+		return "manual";
+	case MIGRATE_TRIGGER_LOCATION:
+		return "location";
+	case MIGRATE_TRIGGER_RESTORE:
+		return "restore";
+	case MIGRATE_TRIGGER_UNREACHABLE:
+		return "unreachable";
+	}
+	return "";
+}
+
+/* What the state asks of the partner: a requested return is never journaled as a migration. */
+static enum journal_intent intent_of(const struct migrate *m)
+{
+	switch (m->state) {
+	case MIGRATE_RETURNING:
+	case MIGRATE_DISCONNECTING:
+		return JOURNAL_INTENT_RETURN;
+	case MIGRATE_PDN_CONNECTING:
+	case MIGRATE_REGISTERING:
+	case MIGRATE_CHALLENGED:
+	case MIGRATE_REGISTERED:
+		return m->return_when_registered ? JOURNAL_INTENT_RETURN : JOURNAL_INTENT_MIGRATE;
+	case MIGRATE_IDLE:
+	case MIGRATE_CONFIG_REQUESTED:
+	case MIGRATE_CONFIG_STORED:
+	case MIGRATE_FAILED:
+	case MIGRATE_STATE_COUNT:
+		break;
+	}
+	return JOURNAL_INTENT_NONE;
+}
+
+void migrate_journal(const struct migrate *m, struct journal *j)
+{
+	const struct migrate_pdn *pd;
+	struct journal_pdn *p;
+	size_t i;
+
+	journal_init(j);
+	snprintf(j->state, sizeof(j->state), "%s", states[m->state].name);
+	j->intent = intent_of(m);
+	snprintf(j->partner, sizeof(j->partner), "%s", m->partner);
+	snprintf(j->reason, sizeof(j->reason), "%s", m->reason);
+	snprintf(j->trigger, sizeof(j->trigger), "%s", trigger_name(m->trigger));
+	/* One record per partner PDN that is up, being connected, or on its netdev. */
+	for (i = 0; i < m->n_pdn && j->n_pdn < JOURNAL_PDN_MAX; i++) {
+		pd = &m->pdn[i];
+		if (!pd->up && !pd->netdev_configured &&
+		    !(m->state == MIGRATE_PDN_CONNECTING && i == m->pdn_next))
+			continue;
+		p = &j->pdn[j->n_pdn++];
+		p->id = pd->up ? pd->id : 0;
+		snprintf(p->con_ref, sizeof(p->con_ref), "%s", pd->con_ref);
+		if (pd->netdev_configured || (m->netdev_pending && pd->up)) {
+			p->netdev = true;
+			p->net = pd->s;
+		}
+	}
+	/* From the state on: the REGISTER goes out right after this journal. */
+	if (m->reg || m->state == MIGRATE_REGISTERING) {
+		j->reg.active = true;
+		if (m->pcfg.n_pcscf || (m->n_pdn && m->pdn[0].s.n_pcscf))
+			snprintf(j->reg.pcscf, sizeof(j->reg.pcscf), "%s",
+				 m->pcfg.n_pcscf ? m->pcfg.pcscf[0].uri : m->pdn[0].s.pcscf[0]);
+		j->reg.expires = m->cfg.sip_expires ? m->cfg.sip_expires : 600;
+		if (m->reg && m->env.sip->binding)
+			m->env.sip->binding(m->reg, j->reg.call_id, sizeof(j->reg.call_id),
+					    j->reg.contact, sizeof(j->reg.contact));
+	}
 }
 
 const char *migrate_get_partner(const struct migrate *m)

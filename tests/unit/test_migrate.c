@@ -311,7 +311,7 @@ static void fake_sip_destroy(struct sipreg *reg)
 }
 
 static const struct migrate_sip_ops sip_ops = { fake_sip_create, fake_sip_start, fake_sip_stop,
-						fake_sip_destroy };
+						fake_sip_destroy, NULL };
 
 static void sip_say(enum sipreg_result r, const char *reason)
 {
