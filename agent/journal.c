@@ -298,9 +298,9 @@ static int parse_pdn_key(const char *k, char *v, struct journal_pdn *p)
 		return 0;
 	}
 	/* The netdev's settings belong to its "pdn.netdev" line: none before it. */
-	if (!p->netdev && (strcmp(k, "addr4") == 0 || strcmp(k, "addr6") == 0 ||
-			   strcmp(k, "gw4") == 0 || strcmp(k, "gw6") == 0 ||
-			   strcmp(k, "pcscf") == 0 || strcmp(k, "mtu") == 0))
+	if (!p->netdev &&
+	    (strcmp(k, "addr4") == 0 || strcmp(k, "addr6") == 0 || strcmp(k, "gw4") == 0 ||
+	     strcmp(k, "gw6") == 0 || strcmp(k, "pcscf") == 0 || strcmp(k, "mtu") == 0))
 		return -EINVAL;
 	if (strcmp(k, "addr4") == 0)
 		return parse_prefixed(AF_INET, v, s->addr4, sizeof(s->addr4), &s->prefix4);
@@ -421,7 +421,8 @@ int journal_parse(const char *text, size_t len, struct journal *j, char *why, si
 			end_line = p;
 	}
 	if (!end_line ||
-	    (const char *)memchr(end_line, '\n', (size_t)(text + len - end_line)) + 1 != text + len) {
+	    (const char *)memchr(end_line, '\n', (size_t)(text + len - end_line)) + 1 !=
+		    text + len) {
 		snprintf(why, why_len, "cut short (no final end= line)");
 		return -EBADMSG;
 	}

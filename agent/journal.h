@@ -28,9 +28,9 @@
 
 #include "modem.h"
 
-#define JOURNAL_PDN_MAX	   3 /* TS 24.484 connectivity sets in use at once */
-#define JOURNAL_STR_MAX	   256
-#define JOURNAL_TEXT_MAX   16384
+#define JOURNAL_PDN_MAX	 3 /* TS 24.484 connectivity sets in use at once */
+#define JOURNAL_STR_MAX	 256
+#define JOURNAL_TEXT_MAX 16384
 
 enum journal_intent {
 	JOURNAL_INTENT_NONE,	/* nothing asked of the partner */

@@ -346,8 +346,8 @@ static int env_persist(void *ctx, const char *text)
 
 static const struct migrate_store_ops store_ops = { env_store_put, env_store_get, env_persist };
 
-static const struct migrate_sip_ops sip_ops = { sipreg_new, sipreg_start, sipreg_stop,
-						sipreg_free, sipreg_binding };
+static const struct migrate_sip_ops sip_ops = { sipreg_new, sipreg_start, sipreg_stop, sipreg_free,
+						sipreg_binding };
 
 /* ---- the journal (issue 12) ---- */
 
@@ -419,8 +419,8 @@ static void ev_handles(modem_pdn_id id, const struct modem_handles *h, void *ud)
 		d->held[d->n_held].id = id;
 		d->held[d->n_held++].h = *h;
 	} else {
-		g_warning("journal: more PDNs than %zu: PDN %u not journaled", G_N_ELEMENTS(d->held),
-			  id);
+		g_warning("journal: more PDNs than %zu: PDN %u not journaled",
+			  G_N_ELEMENTS(d->held), id);
 		return;
 	}
 	journal_write(d);

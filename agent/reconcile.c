@@ -70,8 +70,7 @@ static void say(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-void reconcile_outcome(const struct journal *j, const char *cleanup_err,
-		       struct reconcile_result *r)
+void reconcile_outcome(const struct journal *j, const char *cleanup_err, struct reconcile_result *r)
 {
 	const char *st = j->state[0] ? j->state : "an unnamed state";
 	const char *to = migrate_state_str(MIGRATE_FAILED), *reason = "", *trigger = "";
@@ -81,14 +80,13 @@ void reconcile_outcome(const struct journal *j, const char *cleanup_err,
 		say(what, sizeof(what), "partner PDN not all released (%s)", cleanup_err);
 	else
 		say(what, sizeof(what), "%s",
-			 partner_was_up(j) ? "partner PDN released" : "no partner PDN was up");
+		    partner_was_up(j) ? "partner PDN released" : "no partner PDN was up");
 	cause[0] = '\0';
 	if (is(j, MIGRATE_IDLE) || is(j, MIGRATE_CONFIG_STORED) || is(j, MIGRATE_FAILED)) {
 		/* Stable: nothing was in flight; the state comes back as it was. */
 		to = j->state;
 		reason = j->reason;
-		say(r->reason, sizeof(r->reason), "interrupted: killed while %s; %s", st,
-			 what);
+		say(r->reason, sizeof(r->reason), "interrupted: killed while %s; %s", st, what);
 	} else if (j->intent == JOURNAL_INTENT_RETURN) {
 		/* A requested return is never lost. A teardown that had failed stays failed. */
 		if (is(j, MIGRATE_DISCONNECTING) && j->reason[0]) {
@@ -98,25 +96,24 @@ void reconcile_outcome(const struct journal *j, const char *cleanup_err,
 			to = migrate_state_str(MIGRATE_IDLE);
 		}
 		say(r->reason, sizeof(r->reason),
-			 "interrupted: killed while %s%s%s; %s, back on the primary", st,
-			 is(j, MIGRATE_RETURNING) || is(j, MIGRATE_DISCONNECTING) ?
-				 "" :
-				 ", return requested",
-			 cause, what);
+		    "interrupted: killed while %s%s%s; %s, back on the primary", st,
+		    is(j, MIGRATE_RETURNING) || is(j, MIGRATE_DISCONNECTING) ? "" :
+									       ", return requested",
+		    cause, what);
 	} else if (is(j, MIGRATE_REGISTERED) && j->intent == JOURNAL_INTENT_MIGRATE) {
 		/* NOTE 4: migrated, so migrated again, with the stored configuration. */
 		to = j->state;
 		trigger = j->trigger;
 		say(r->reason, sizeof(r->reason),
-			 "interrupted: killed while %s; %s, migrating again", st, what);
+		    "interrupted: killed while %s; %s, migrating again", st, what);
 	} else {
 		say(r->reason, sizeof(r->reason),
-			 "interrupted: killed while %s; %s, back on the primary", st, what);
+		    "interrupted: killed while %s; %s, back on the primary", st, what);
 	}
 	if (strcmp(to, migrate_state_str(MIGRATE_FAILED)) == 0 && !reason[0])
 		reason = r->reason;
 	say(r->restore, sizeof(r->restore), "state=%s\npartner=%s\nreason=%s\n%s%s%s", to,
-		 j->partner, reason, trigger[0] ? "trigger=" : "", trigger, trigger[0] ? "\n" : "");
+	    j->partner, reason, trigger[0] ? "trigger=" : "", trigger, trigger[0] ? "\n" : "");
 }
 
 static void finish(struct reconcile *rc)
@@ -226,13 +223,14 @@ int reconcile_run(struct reconcile **out, const struct reconcile_env *env, const
 	/* SIP: the binding goes with the PDN's address; the S-CSCF expires it (RFC 3261 10.2.1). */
 	if (j->reg.active)
 		logf_(rc, "registration Call-ID %s at %s left to expire (%u s)",
-		      j->reg.call_id[0] ? j->reg.call_id : "?", j->reg.pcscf[0] ? j->reg.pcscf : "?",
-		      j->reg.expires);
+		      j->reg.call_id[0] ? j->reg.call_id : "?",
+		      j->reg.pcscf[0] ? j->reg.pcscf : "?", j->reg.expires);
 	queue(rc, &j->modem);
 	for (i = 0; i < j->n_pdn; i++)
 		queue(rc, &j->pdn[i].h);
 	if (rc->n_queue && !env->modem->release) {
-		snprintf(rc->err, sizeof(rc->err), "the %s backend cannot release", env->modem->name);
+		snprintf(rc->err, sizeof(rc->err), "the %s backend cannot release",
+			 env->modem->name);
 		rc->n_queue = 0;
 	}
 	release_next(rc);

@@ -481,13 +481,13 @@ static void qmi_own_handles(struct modem *m)
 	if (!m->ev || !m->ev->handles)
 		return;
 	if (m->wda)
-		h.client[h.n_client++] = (struct modem_client){
-			MODEM_SVC_QMI_WDA, qmi_client_get_cid(QMI_CLIENT(m->wda))
-		};
+		h.client[h.n_client++] =
+			(struct modem_client){ MODEM_SVC_QMI_WDA,
+					       qmi_client_get_cid(QMI_CLIENT(m->wda)) };
 	if (m->nas)
-		h.client[h.n_client++] = (struct modem_client){
-			MODEM_SVC_QMI_NAS, qmi_client_get_cid(QMI_CLIENT(m->nas))
-		};
+		h.client[h.n_client++] =
+			(struct modem_client){ MODEM_SVC_QMI_NAS,
+					       qmi_client_get_cid(QMI_CLIENT(m->nas)) };
 	m->ev->handles(0, &h, m->ev->user_data);
 }
 
@@ -503,9 +503,9 @@ static void qmi_pdn_handles(struct qmi_pdn *pdn)
 	for (i = 0; i < pdn->n_fam; i++) {
 		if (!pdn->fam[i].wds)
 			continue;
-		h.client[h.n_client++] = (struct modem_client){
-			MODEM_SVC_QMI_WDS, qmi_client_get_cid(QMI_CLIENT(pdn->fam[i].wds))
-		};
+		h.client[h.n_client++] =
+			(struct modem_client){ MODEM_SVC_QMI_WDS,
+					       qmi_client_get_cid(QMI_CLIENT(pdn->fam[i].wds)) };
 		if (pdn->fam[i].started)
 			h.qmi_handle[h.n_qmi_handle++] = pdn->fam[i].handle;
 	}

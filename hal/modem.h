@@ -151,11 +151,11 @@ typedef void (*modem_connect_cb)(int err, const char *reason, modem_pdn_id id,
  * What a backend holds in the modem, for one PDN or for itself: enough for
  * another process to end it after this one was killed (modem_ops.release).
  */
-#define MODEM_CLIENT_MAX   8
-#define MODEM_BEARER_MAX   128
-#define MODEM_SVC_QMI_WDS  0x01
-#define MODEM_SVC_QMI_NAS  0x03
-#define MODEM_SVC_QMI_WDA  0x1a
+#define MODEM_CLIENT_MAX  8
+#define MODEM_BEARER_MAX  128
+#define MODEM_SVC_QMI_WDS 0x01
+#define MODEM_SVC_QMI_NAS 0x03
+#define MODEM_SVC_QMI_WDA 0x1a
 
 struct modem_client {
 	uint8_t service; /* QMI service number */
@@ -169,7 +169,7 @@ struct modem_handles {
 	size_t n_qmi_handle;
 	unsigned int mux_id; /* QMAP mux id, 0: none */
 	bool has_mbim_session;
-	unsigned int mbim_session; /* MBIM SessionId (MBIM 1.0 10.5.12) */
+	unsigned int mbim_session;	  /* MBIM SessionId (MBIM 1.0 10.5.12) */
 	char mm_bearer[MODEM_BEARER_MAX]; /* ModemManager bearer object path, "" none */
 };
 

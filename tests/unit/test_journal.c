@@ -128,7 +128,8 @@ static void test_round_trip(void **state)
 	snprintf(j.state, sizeof(j.state), "idle-on-primary");
 	assert_false(journal_has_handles(&j));
 	assert_int_equal(journal_format(&j, buf, sizeof(buf), &len), 0);
-	assert_string_equal(buf, "mcmig-journal 1\nstate=idle-on-primary\nintent=none\nend=e8e6b245\n");
+	assert_string_equal(buf,
+			    "mcmig-journal 1\nstate=idle-on-primary\nintent=none\nend=e8e6b245\n");
 }
 
 /* Every cut of a journal is refused as a whole: nothing half-read is acted on. */
