@@ -635,16 +635,6 @@ static void fsm_restore(struct daemon *d, const char *text)
 			  MCMIGD_STATE_FILE);
 }
 
-static void reconciled(void *ctx, const struct reconcile_result *r)
-{
-	struct daemon *d = ctx;
-
-	migrate_set_interrupted(d->fsm, r->reason);
-	d->journal_ready = true;
-	fsm_restore(d, r->restore);
-	fsm_started(d);
-}
-
 /* Frees the reconcile from the loop: its done callback may run inside reconcile_run. */
 static gboolean reconcile_reap(gpointer data)
 {
@@ -653,6 +643,17 @@ static gboolean reconcile_reap(gpointer data)
 	reconcile_free(d->reconcile);
 	d->reconcile = NULL;
 	return G_SOURCE_REMOVE;
+}
+
+static void reconciled(void *ctx, const struct reconcile_result *r)
+{
+	struct daemon *d = ctx;
+
+	migrate_set_interrupted(d->fsm, r->reason);
+	g_idle_add(reconcile_reap, d);
+	d->journal_ready = true;
+	fsm_restore(d, r->restore);
+	fsm_started(d);
 }
 
 static int reconcile_start(struct daemon *d, const struct journal *j)
@@ -674,7 +675,6 @@ static int reconcile_start(struct daemon *d, const struct journal *j)
 		g_warning("reconciling the last run's journal: %s", g_strerror(-ret));
 		return ret;
 	}
-	g_idle_add(reconcile_reap, d);
 	return 0;
 }
 

@@ -307,6 +307,12 @@ static int set_state(struct migrate *m, enum migrate_state next, enum migrate_ev
 		m->timer_id = 0;
 	}
 	m->state = next;
+	/*
+	 * Durable before anything can see it (issue 12): a transition that was
+	 * logged, announced or acted on is in the journal, a return with it.
+	 */
+	if (m->env.journal)
+		m->env.journal(m->env.ctx);
 	step(m, TL_STATE, 0, states[next].name);
 	if (next == MIGRATE_FAILED)
 		logf_(m, "%s -> %s (%s): %s", states[old].name, states[next].name, event_names[ev],
@@ -327,9 +333,6 @@ static int set_state(struct migrate *m, enum migrate_state next, enum migrate_ev
 	 */
 	if (states[next].stable && !m->passing)
 		persist(m);
-	/* Before the caller acts on the new state (issue 12). */
-	if (m->env.journal)
-		m->env.journal(m->env.ctx);
 	if (m->env.changed)
 		m->env.changed(m->env.ctx, old, next, ev);
 	return 0;
@@ -1376,13 +1379,17 @@ int migrate_restore(struct migrate *m, const char *text)
 	field(text, "partner", partner, sizeof(partner));
 	field(text, "reason", reason, sizeof(reason));
 	logf_(m, "restoring %s (partner %s)", st, partner[0] ? partner : "none");
-	if (strcmp(st, states[MIGRATE_IDLE].name) == 0)
+	/* Persisted: the restored state may be another than the file's (reconcile.h). */
+	if (strcmp(st, states[MIGRATE_IDLE].name) == 0) {
+		persist(m);
 		return 0;
+	}
 	if (strcmp(st, states[MIGRATE_FAILED].name) == 0) {
 		/* Stays visible after a restart: the tester sees why it failed. */
 		snprintf(m->reason, sizeof(m->reason), "%s", reason);
 		snprintf(m->partner, sizeof(m->partner), "%s", partner);
 		m->state = MIGRATE_FAILED;
+		persist(m);
 		return 0;
 	}
 	if (strcmp(st, states[MIGRATE_CONFIG_STORED].name) == 0) {
