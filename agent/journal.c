@@ -202,7 +202,9 @@ static int copy_str(char *dst, size_t size, const char *v)
 
 	if (n >= size)
 		return -EINVAL;
-	memcpy(dst, v, n + 1);
+	/* All of it: a key given twice leaves nothing of its first value. */
+	memset(dst, 0, size);
+	memcpy(dst, v, n);
 	return 0;
 }
 
