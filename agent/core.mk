@@ -87,6 +87,7 @@ INSTALL_DATA += agent/mcmig.sysusers:lib/sysusers.d/mcmig.conf
 INTEGRATION_TESTS += tests/integration/mcmigd.sh
 INTEGRATION_TESTS += tests/integration/e2e-migration.sh
 INTEGRATION_TESTS += tests/integration/e2e-variants.sh
+INTEGRATION_TESTS += tests/integration/kill-campaign.sh
 INTEGRATION_TESTS += tests/integration/unit-security.sh
 INTEGRATION_TESTS += tests/integration/mcmigd-hardened.sh
 # The interface description (checked against the daemon by tests/integration/mcmigd.sh).
