@@ -12,7 +12,7 @@ test_store_CPPFLAGS := -Itests/unit
 
 UNIT_TESTS += test_migrate
 test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c \
-	agent/journal.c hal/modem.c hal/util.c
+	agent/journal.c agent/reconcile.c hal/modem.c hal/util.c
 test_migrate_PKGS := cmocka libxml-2.0
 test_migrate_CPPFLAGS := -Itests/unit
 

@@ -1216,13 +1216,18 @@ void migrate_free(struct migrate *m)
 	free(m);
 }
 
-int migrate_start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger)
+static int start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger)
 {
-	if (trigger != MIGRATE_TRIGGER_RESTORE)
-		m->interrupted[0] = '\0';
 	m->trigger = trigger;
 	m->return_when_registered = false;
 	return dispatch(m, MIGRATE_EV_MIGRATE, partner_id && *partner_id ? partner_id : NULL);
+}
+
+int migrate_start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger)
+{
+	/* A new trigger: the restart's reason is history now. */
+	m->interrupted[0] = '\0';
+	return start(m, partner_id, trigger);
 }
 
 int migrate_fetch(struct migrate *m, const char *partner_id)
@@ -1403,10 +1408,10 @@ int migrate_restore(struct migrate *m, const char *text)
 	if (strcmp(st, states[MIGRATE_REGISTERED].name) == 0) {
 		field(text, "trigger", trigger, sizeof(trigger));
 		if (strcmp(trigger, "location") == 0)
-			return migrate_start(m, partner, MIGRATE_TRIGGER_LOCATION);
+			return start(m, partner, MIGRATE_TRIGGER_LOCATION);
 		if (strcmp(trigger, "unreachable") == 0)
-			return migrate_start(m, partner, MIGRATE_TRIGGER_UNREACHABLE);
-		return migrate_start(m, partner, MIGRATE_TRIGGER_RESTORE);
+			return start(m, partner, MIGRATE_TRIGGER_UNREACHABLE);
+		return start(m, partner, MIGRATE_TRIGGER_RESTORE);
 	}
 	return -EINVAL;
 }
