@@ -96,7 +96,7 @@ struct daemon {
 	char announce_status[MIGRATE_REASON_MAX + 64];
 	bool timeline_dirty;
 	guint announce_id;
-	/* The journal (issue 12): what the modem backend holds, per PDN id (0: its own). */
+	/* The journal (issue 12): what the modem backend holds, per PDN id (and its own). */
 	struct {
 		modem_pdn_id id;
 		struct modem_handles h;
@@ -368,7 +368,7 @@ static void journal_write(struct daemon *d)
 		return;
 	migrate_journal(d->fsm, &j);
 	for (i = 0; i < d->n_held; i++) {
-		if (!d->held[i].id) {
+		if (d->held[i].id == MODEM_HANDLES_OWN) {
 			j.modem = d->held[i].h;
 			continue;
 		}
@@ -558,13 +558,13 @@ static void fsm_restore(struct daemon *d, const char *text);
 static void fsm_started(struct daemon *d);
 static int reconcile_start(struct daemon *d, const struct journal *j);
 
-/* The backend's own handles (PDN id 0), or NULL. */
+/* The backend's own handles, or NULL. */
 static const struct modem_handles *held_own(const struct daemon *d)
 {
 	size_t i;
 
 	for (i = 0; i < d->n_held; i++)
-		if (!d->held[i].id)
+		if (d->held[i].id == MODEM_HANDLES_OWN)
 			return &d->held[i].h;
 	return NULL;
 }

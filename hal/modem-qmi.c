@@ -488,7 +488,7 @@ static void qmi_own_handles(struct modem *m)
 		h.client[h.n_client++] =
 			(struct modem_client){ MODEM_SVC_QMI_NAS,
 					       qmi_client_get_cid(QMI_CLIENT(m->nas)) };
-	m->ev->handles(0, &h, m->ev->user_data);
+	m->ev->handles(MODEM_HANDLES_OWN, &h, m->ev->user_data);
 }
 
 /* And for a PDN: its WDS client ids, packet data handles and mux id. */

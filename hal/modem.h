@@ -140,6 +140,8 @@ struct modem_pdn_settings {
 
 /* Identifies one PDN of one modem; valid from connect until disconnect or drop. */
 typedef unsigned int modem_pdn_id;
+/* modem_events.handles: the backend's own, not a PDN's (no PDN has this id). */
+#define MODEM_HANDLES_OWN ((modem_pdn_id)~0u)
 
 typedef void (*modem_done_cb)(int err, const char *reason, void *user_data);
 typedef void (*modem_serving_cb)(int err, const char *reason, const struct modem_serving *s,
@@ -179,8 +181,9 @@ struct modem_events {
 	void (*pdn_dropped)(modem_pdn_id id, int err, const char *reason, void *user_data);
 	void (*vanished)(const char *reason, void *user_data);
 	/*
-	 * Optional. What the backend now holds for PDN @id (0: for itself, e.g.
-	 * its NAS and WDA clients); NULL when it holds nothing for @id any more.
+	 * Optional. What the backend now holds for PDN @id (MODEM_HANDLES_OWN:
+	 * for itself, e.g. its QMI NAS and WDA clients); NULL when it holds
+	 * nothing for @id any more.
 	 * Called before the backend acts on a new handle (Start Network on a new
 	 * client, Connect on a new session id), so that the caller can persist
 	 * it first and release it after a crash (issue 12).

@@ -122,6 +122,7 @@ KINDS=(
 
 declare -A N=() OK=() shown=()
 inconsistent=0
+leaked=0 leaked_kills=0
 log_bad() { echo "kill $k: INCONSISTENT ($killed_in, journal $js/$ji): $*"; bad=1; }
 
 for ((k = 1; k <= KILLS; k++)); do
@@ -201,7 +202,14 @@ for ((k = 1; k <= KILLS; k++)); do
 	nas=$(grep -c '^client service=0x03 ' "$T_RUN/modem.$k")
 	wda=$(grep -c '^client service=0x1a ' "$T_RUN/modem.$k")
 	[ "$sessions" = $reg ] || log_bad "$sessions partner sessions in the modem, expected $reg"
-	[ "$wds" = "$sessions" ] || log_bad "$wds WDS clients for $sessions sessions (client ids leaked)"
+	# Client ids without a session: only a kill inside a CTL Allocate CID round trip
+	# leaves one the journal cannot name (QMI has no way to list client ids); counted
+	# apart, and from the count before this kill so that one does not fail every later kill.
+	if [ $((wds - sessions)) -gt "$leaked" ]; then
+		log_bad "$((wds - sessions - leaked)) WDS client id(s) without a session leaked"
+		leaked_kills=$((leaked_kills + 1))
+	fi
+	leaked=$((wds - sessions))
 	[ "$nas" = 1 ] && [ "$wda" = 1 ] || log_bad "NAS clients $nas, WDA clients $wda: the killed run's not released"
 	addrs=$(ip -n "$UE" -br addr show dev "$WWAN" | grep -c '198\.51\.100\.2/')
 	routes=$(ip -n "$UE" route show dev "$WWAN" | grep -c .)
@@ -247,5 +255,6 @@ done
 echo
 t_check "every state of the migrate, fetch, return and failure paths hit" \
 	bash -c "[ ${#N[@]} -ge 9 ]"
+echo "client ids leaked by a kill during their allocation: $leaked_kills"
 t_check "$KILLS kills: $inconsistent inconsistent outcomes" test "$inconsistent" -eq 0
 t_done
