@@ -1070,8 +1070,13 @@ static void mm_release_ready(GObject *src, GAsyncResult *res, gpointer data)
 	if (ok)
 		return mm_op_finish(op, 0, "");
 	err = mm_error(e, "deleting the bearer", reason, sizeof(reason));
-	/* Gone already (ModemManager restarted, or the network ended it): what we wanted. */
-	if (err == -ENOENT || g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT))
+	/*
+	 * Gone already (ModemManager restarted, or the network ended it): what
+	 * we wanted. MM 1.20 says so with InvalidArgs, "Cannot delete bearer: no
+	 * bearer found with path ...".
+	 */
+	if (err == -ENOENT || g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
+	    g_error_matches(e, MM_CORE_ERROR, MM_CORE_ERROR_INVALID_ARGS))
 		err = 0;
 	g_error_free(e);
 	mm_op_finish(op, err, reason);
