@@ -163,18 +163,21 @@ for ((k = 1; k <= KILLS; k++)); do
 		while kill -0 $armed 2>/dev/null && kill -0 "$ctl_pid" 2>/dev/null; do sleep 0.05; done
 		for ((w = 0; w < 20; w++)); do kill -0 $armed 2>/dev/null || break; sleep 0.05; done
 	fi
-	if kill -0 $armed 2>/dev/null; then
-		kill $armed
-		wait $armed
-		wait "$ctl_pid"
-		hiccups=$((hiccups + 1))
-		retries=$((retries + 1))
-		echo "kill $k: $cmd ended before \"-> $target\" (try $retries): $(cat "$T_RUN/ctl.$k")"
-		[ $retries -lt 3 ] || t_abort "kill $k: $cmd never reached $target in 3 tries"
-		k=$((k - 1))
-		continue
+	if [ -n "$ctl_pid" ] && kill -0 $armed 2>/dev/null; then
+		kill $armed 2>/dev/null
+		# Its status says whether it fired meanwhile (0) or was stopped here.
+		if ! wait $armed; then
+			wait "$ctl_pid"
+			hiccups=$((hiccups + 1))
+			retries=$((retries + 1))
+			echo "kill $k: $cmd ended before \"-> $target\" (try $retries): $(cat "$T_RUN/ctl.$k")"
+			[ $retries -lt 3 ] || t_abort "kill $k: $cmd never reached $target in 3 tries"
+			k=$((k - 1))
+			continue
+		fi
+	else
+		wait $armed || t_abort "kill $k: mcmigd never logged \"-> $target\""
 	fi
-	wait $armed || t_abort "kill $k: mcmigd never logged \"-> $target\""
 	retries=0
 	wait "$pid" 2>/dev/null
 	unset "T_PIDS[$agent]"
