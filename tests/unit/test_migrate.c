@@ -1468,7 +1468,7 @@ static void test_journal_before_acting(void **state)
 		"partner-config-requested -> partner-config-stored (config-ok)\n"
 		"timer T-valid armed: 86400000 ms\n"
 		"persist state=partner-config-stored partner=" PARTNER " reason=\n"
-		"journal pdn-connecting intent=migrate pdns=1\n"
+		"journal pdn-connecting intent=migrate pdns=0\n"
 		"partner-config-stored -> pdn-connecting (connect)\n"
 		"timer T-pdn armed: 60000 ms\n"
 		"connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n"
