@@ -4,6 +4,7 @@
 #   make check                 install missing packages, build, run every test
 #   make demo                  a full migration on the bench
 #   make bench                 performance figures
+#   make kill-campaign KILLS=500 SEED=1   mcmigd SIGKILLed in every state, restarted, checked
 #   make check-fresh           README's first-run lines in a fresh debootstrapped Debian 12 root
 #   make install DESTDIR= PREFIX= [LIBDIR= MODULEDIR=]
 #   make CROSS_COMPILE=aarch64-linux-gnu-        cross-build through Debian multiarch
@@ -154,7 +155,7 @@ ifeq ($(CROSS_COMPILE),)
 BENCH_TARGETS := $(addprefix $(BUILD)/bench/,$(BENCH_PROGRAMS))
 endif
 
-.PHONY: all programs tests bench-tools deps check check-unit check-integration \
+.PHONY: all programs tests bench-tools deps check check-unit check-integration kill-campaign \
 	check-format format check-cross check-fresh demo bench install clean
 
 all: programs tests bench-tools
@@ -200,6 +201,14 @@ demo: deps all
 
 bench: deps all
 	$(Q)tests/bench.sh --build $(BUILD)
+
+# Crash safety, long (issue 12): make kill-campaign KILLS=500 SEED=7. make check
+# runs the same script with its default 20 kills.
+KILLS ?= 500
+SEED ?= 1
+kill-campaign: deps all
+	$(Q)KILLS=$(KILLS) SEED=$(SEED) tests/run-tests.sh --build $(BUILD) -- \
+		tests/integration/kill-campaign.sh
 
 install: programs
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin

@@ -11,15 +11,15 @@ test_store_PKGS := cmocka libxml-2.0
 test_store_CPPFLAGS := -Itests/unit
 
 UNIT_TESTS += test_migrate
-test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c hal/modem.c \
-	hal/util.c agent/sipmsg.c agent/digest.c
+test_migrate_SRCS := tests/unit/test_migrate.c agent/migrate.c agent/cmc-xml.c \
+	agent/journal.c agent/reconcile.c hal/modem.c hal/util.c agent/sipmsg.c agent/digest.c
 test_migrate_PKGS := cmocka libxml-2.0 libosip2
 test_migrate_CPPFLAGS := -Itests/unit
 
 # set_state() and the actions themselves: the test includes migrate.c.
 UNIT_TESTS += test_migrate_fsm
-test_migrate_fsm_SRCS := tests/unit/test_migrate_fsm.c agent/cmc-xml.c hal/modem.c hal/util.c \
-	agent/sipmsg.c agent/digest.c
+test_migrate_fsm_SRCS := tests/unit/test_migrate_fsm.c agent/cmc-xml.c agent/journal.c \
+	hal/modem.c hal/util.c agent/sipmsg.c agent/digest.c
 test_migrate_fsm_PKGS := cmocka libxml-2.0 libosip2
 test_migrate_fsm_CPPFLAGS := -Itests/unit
 
@@ -49,9 +49,9 @@ MCMIGD_OTHERS := hal/modem.c hal/modem-ops.c hal/module.c \
 ifeq ($(sort $(wildcard $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS))),$(sort $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS)))
 PROGRAMS += mcmigd
 INSTALL_BIN += mcmigd
-mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/mcmigd-board.c agent/migrate.c agent/cmc-proc.c \
-	agent/cmc-result.c agent/cmc-xml.c agent/store.c agent/bearer-file.c agent/token-file.c \
-	hal/util.c $(MCMIGD_OTHERS)
+mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/mcmigd-board.c agent/migrate.c \
+	agent/cmc-proc.c agent/cmc-result.c agent/cmc-xml.c agent/store.c agent/journal.c \
+	agent/reconcile.c agent/bearer-file.c agent/token-file.c hal/util.c $(MCMIGD_OTHERS)
 mcmigd_CPPFLAGS := -DMCMIG_BOARDS_DIR=\"$(PREFIX)/share/mcmig/boards\" \
 	-DMCMIG_MODULE_DIR=\"$(MODULEDIR)\"
 mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 libpcsclite libosip2 libcares
@@ -89,7 +89,12 @@ INSTALL_DATA += agent/mcmig.sysusers:lib/sysusers.d/mcmig.conf
 INTEGRATION_TESTS += tests/integration/mcmigd.sh
 INTEGRATION_TESTS += tests/integration/e2e-migration.sh
 INTEGRATION_TESTS += tests/integration/e2e-variants.sh
+INTEGRATION_TESTS += tests/integration/kill-campaign.sh
 INTEGRATION_TESTS += tests/integration/unit-security.sh
 INTEGRATION_TESTS += tests/integration/mcmigd-hardened.sh
 # The interface description (checked against the daemon by tests/integration/mcmigd.sh).
 INSTALL_DATA += agent/org.mcmig.Agent1.xml:share/dbus-1/interfaces/org.mcmig.Agent1.xml
+
+UNIT_TESTS += test_journal
+test_journal_SRCS := tests/unit/test_journal.c agent/journal.c
+test_journal_PKGS := cmocka

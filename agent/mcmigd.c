@@ -33,6 +33,7 @@
 #include "module.h"
 #include "netdev.h"
 #include "primary.h"
+#include "reconcile.h"
 #include "sipreg.h"
 #include "store.h"
 #include "timeline.h"
@@ -43,6 +44,7 @@
 #define MCMIGD_BUS_NAME	      "org.mcmig.Agent1"
 #define MCMIGD_OBJECT_PATH    "/org/mcmig/Agent1"
 #define MCMIGD_STATE_FILE     "migration"
+#define MCMIGD_JOURNAL_FILE   "journal"
 #define MCMIGD_TIMELINE_FILE  "timeline"
 #define MCMIGD_REOPEN_S	      5
 #define MCMIGD_ERROR_BUSY     "org.mcmig.Agent1.Error.Busy"
@@ -98,6 +100,14 @@ struct daemon {
 	char announce_status[MIGRATE_REASON_MAX + 64];
 	bool timeline_dirty;
 	guint announce_id;
+	/* The journal (issue 12): what the modem backend holds, per PDN id (and its own). */
+	struct {
+		modem_pdn_id id;
+		struct modem_handles h;
+	} held[JOURNAL_PDN_MAX + 1];
+	size_t n_held;
+	struct reconcile *reconcile; /* the last run's journal being cleaned up */
+	bool journal_ready;	     /* written from now on; not while reconciling */
 };
 
 /* ---- systemd notification (sd_notify(3) protocol, no libsystemd needed) ---- */
@@ -340,11 +350,103 @@ static int env_persist(void *ctx, const char *text)
 
 static const struct migrate_store_ops store_ops = { env_store_put, env_store_get, env_persist };
 
-static const struct migrate_sip_ops sip_ops = { sipreg_new,  sipreg_start,     sipreg_stop,
-						sipreg_free, sipreg_get_route, sipreg_send };
+static const struct migrate_sip_ops sip_ops = {
+	.create = sipreg_new,
+	.start = sipreg_start,
+	.stop = sipreg_stop,
+	.destroy = sipreg_free,
+	.binding = sipreg_binding,
+	.route = sipreg_get_route,
+	.send = sipreg_send,
+};
 
 static const struct migrate_svc_ops svc_ops = { mcsvc_new, mcsvc_publish, mcsvc_stop, mcsvc_handle,
 						mcsvc_free };
+
+/* ---- the journal (issue 12) ---- */
+
+/*
+ * The state machine's part (state, intent, netdev, registration) plus the
+ * modem backend's handles, each PDN's on its record; written atomically
+ * (store.h) before the step it describes acts.
+ */
+static void journal_write(struct daemon *d)
+{
+	static char text[JOURNAL_TEXT_MAX];
+	struct journal j;
+	struct journal_pdn *p;
+	size_t i, k, len;
+	int ret;
+
+	if (!d->journal_ready || !d->fsm)
+		return;
+	migrate_journal(d->fsm, &j);
+	for (i = 0; i < d->n_held; i++) {
+		if (d->held[i].id == MODEM_HANDLES_OWN) {
+			j.modem = d->held[i].h;
+			continue;
+		}
+		p = NULL;
+		for (k = 0; k < j.n_pdn && !p; k++)
+			if (j.pdn[k].id == d->held[i].id)
+				p = &j.pdn[k];
+		/* The PDN being connected: the state machine learns its id at the end. */
+		for (k = 0; k < j.n_pdn && !p; k++)
+			if (!j.pdn[k].id)
+				p = &j.pdn[k];
+		if (!p && j.n_pdn < JOURNAL_PDN_MAX)
+			p = &j.pdn[j.n_pdn++];
+		if (!p) {
+			g_warning("journal: no room for PDN %u's handles", d->held[i].id);
+			continue;
+		}
+		p->id = d->held[i].id;
+		p->h = d->held[i].h;
+	}
+	ret = journal_format(&j, text, sizeof(text), &len);
+	if (ret == 0)
+		ret = store_put_file(d->store, MCMIGD_JOURNAL_FILE, text, len);
+	if (ret < 0)
+		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_JOURNAL_FILE, g_strerror(-ret));
+}
+
+static void env_journal(void *ctx)
+{
+	journal_write(ctx);
+}
+
+/* The modem backend's handles changed: journaled before it acts on them. */
+static void ev_handles(modem_pdn_id id, const struct modem_handles *h, void *ud)
+{
+	struct daemon *d = ud;
+	size_t i;
+
+	for (i = 0; i < d->n_held && d->held[i].id != id; i++)
+		;
+	if (!h) {
+		if (i == d->n_held)
+			return;
+		d->held[i] = d->held[--d->n_held];
+	} else if (i < d->n_held) {
+		d->held[i].h = *h;
+	} else if (d->n_held < G_N_ELEMENTS(d->held)) {
+		d->held[d->n_held].id = id;
+		d->held[d->n_held++].h = *h;
+	} else {
+		g_warning("journal: more PDNs than %zu: PDN %u not journaled",
+			  G_N_ELEMENTS(d->held), id);
+		return;
+	}
+	journal_write(d);
+}
+
+/* Stopping cleanly: the backend's close releases its clients; the journal forgets them. */
+static void journal_forget_modem(struct daemon *d)
+{
+	d->n_held = 0;
+	journal_write(d);
+	d->journal_ready = false;
+}
 
 /* ---- modem ---- */
 
@@ -466,6 +568,21 @@ static void ev_vanished(const char *reason, void *ud)
 	modem_trouble(ud, reason);
 }
 
+static void fsm_restore(struct daemon *d, const char *text);
+static void fsm_started(struct daemon *d);
+static int reconcile_start(struct daemon *d, const struct journal *j);
+
+/* The backend's own handles, or NULL. */
+static const struct modem_handles *held_own(const struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_held; i++)
+		if (d->held[i].id == MODEM_HANDLES_OWN)
+			return &d->held[i].h;
+	return NULL;
+}
+
 static void start_fsm(struct daemon *d)
 {
 	struct migrate_env env = {
@@ -489,7 +606,10 @@ static void start_fsm(struct daemon *d)
 		.idm = d->token_file ? &token_file_idm_ops : NULL,
 		.idm_ctx = d->token_file,
 		.svc = d->cfg.svc_enabled ? &svc_ops : NULL,
+		.journal = env_journal,
 	};
+	char why[128];
+	struct journal j;
 	char *text = NULL;
 	size_t len;
 	int ret;
@@ -501,16 +621,86 @@ static void start_fsm(struct daemon *d)
 		g_main_loop_quit(d->loop);
 		return;
 	}
+	/* Issue 12: what the last run left is ended first, then its intent is followed. */
+	ret = store_get_file(d->store, MCMIGD_JOURNAL_FILE, &text, &len);
+	if (ret == 0) {
+		ret = journal_parse(text, len, &j, why, sizeof(why));
+		free(text);
+		text = NULL;
+		if (ret == 0 && reconcile_start(d, &j) == 0)
+			return;
+		if (ret < 0)
+			g_warning("%s/%s: %s; not reconciled", d->cfg.state_dir,
+				  MCMIGD_JOURNAL_FILE, why);
+	} else if (ret != -ENOENT) {
+		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_JOURNAL_FILE, g_strerror(-ret));
+	}
 	/* NOTE 4: the migration survives restarts in whatever stable state it was. */
 	ret = store_get_file(d->store, MCMIGD_STATE_FILE, &text, &len);
 	if (ret == 0) {
-		if (migrate_restore(d->fsm, text) < 0)
-			g_warning("%s/%s: not a migration state; starting idle", d->cfg.state_dir,
-				  MCMIGD_STATE_FILE);
+		fsm_restore(d, text);
 		free(text);
 	} else if (ret != -ENOENT) {
 		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_STATE_FILE, g_strerror(-ret));
 	}
+	fsm_started(d);
+}
+
+static void fsm_restore(struct daemon *d, const char *text)
+{
+	if (migrate_restore(d->fsm, text) < 0)
+		g_warning("%s/%s: not a migration state; starting idle", d->cfg.state_dir,
+			  MCMIGD_STATE_FILE);
+}
+
+/* Frees the reconcile from the loop: its done callback may run inside reconcile_run. */
+static gboolean reconcile_reap(gpointer data)
+{
+	struct daemon *d = data;
+
+	reconcile_free(d->reconcile);
+	d->reconcile = NULL;
+	return G_SOURCE_REMOVE;
+}
+
+static void reconciled(void *ctx, const struct reconcile_result *r)
+{
+	struct daemon *d = ctx;
+
+	migrate_set_interrupted(d->fsm, r->reason);
+	g_idle_add(reconcile_reap, d);
+	d->journal_ready = true;
+	fsm_restore(d, r->restore);
+	fsm_started(d);
+}
+
+static int reconcile_start(struct daemon *d, const struct journal *j)
+{
+	const struct reconcile_env env = {
+		.modem = d->modem_ops,
+		.modem_dev = d->modem,
+		.own = held_own(d),
+		.netdev = &netdev_linux_ops,
+		.log = env_log,
+		.done = reconciled,
+		.ctx = d,
+	};
+	int ret;
+
+	d->journal_ready = false;
+	ret = reconcile_run(&d->reconcile, &env, j);
+	if (ret < 0) {
+		g_warning("reconciling the last run's journal: %s", g_strerror(-ret));
+		return ret;
+	}
+	return 0;
+}
+
+/* The state machine restored: its journal from now on, the triggers, the serving network. */
+static void fsm_started(struct daemon *d)
+{
+	d->journal_ready = true;
+	journal_write(d);
 	/* The primary was already back when the migration its trigger started was restored. */
 	if (d->primary && d->cfg.primary_return &&
 	    primary_get_state(d->primary) == PRIMARY_REACHABLE)
@@ -573,6 +763,9 @@ static void modem_reopen_later(struct daemon *d, const char *why)
 	g_warning("modem %s: %s; retrying in %d s", d->cfg.modem.device, why ? why : "gone",
 		  MCMIGD_REOPEN_S);
 	snprintf(d->not_ready, sizeof(d->not_ready), "modem-unavailable: %s", why ? why : "gone");
+	journal_forget_modem(d);
+	reconcile_free(d->reconcile);
+	d->reconcile = NULL;
 	migrate_free(d->fsm);
 	d->fsm = NULL;
 	d->modem_ops->close(d->modem);
@@ -1009,6 +1202,7 @@ static int setup(struct daemon *d)
 	d->modem_ev.serving_changed = ev_serving_changed;
 	d->modem_ev.pdn_dropped = ev_pdn_dropped;
 	d->modem_ev.vanished = ev_vanished;
+	d->modem_ev.handles = ev_handles;
 	d->modem_ev.user_data = d;
 	strcpy(d->not_ready, "opening the modem");
 	d->modem_ops->open(&d->modem, &d->cfg.modem, &d->modem_ev, modem_open_done, d);
@@ -1045,6 +1239,8 @@ static void teardown(struct daemon *d)
 	if (d->node)
 		g_dbus_node_info_unref(d->node);
 	/* The FSM first: the modem's and the card's -ECANCELED answers find nothing. */
+	journal_forget_modem(d);
+	reconcile_free(d->reconcile);
 	migrate_free(d->fsm);
 	linkwatch_free(d->linkwatch);
 	primary_free(d->primary);

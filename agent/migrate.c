@@ -208,7 +208,9 @@ struct migrate {
 	bool have_token;
 	bool token_pending; /* asked of the IdM client */
 	struct mcsvc *svc;
-	struct mcsvc *svc_dead; /* destroyed from the loop, as reg_dead */
+	struct mcsvc *svc_dead;		      /* destroyed from the loop, as reg_dead */
+	bool netdev_pending;		      /* configure() about to run: journaled first */
+	char interrupted[MIGRATE_REASON_MAX]; /* the restart's reason (migrate_set_interrupted) */
 };
 
 /* Outstanding modem connects, so that migrate_free can orphan them all. */
@@ -315,7 +317,7 @@ static void persist(struct migrate *m)
 	 * return still happens after a restart (absent = manual, as before).
 	 */
 	snprintf(text, sizeof(text), "state=%s\npartner=%s\nreason=%s\n%s", states[m->state].name,
-		 m->partner, m->reason,
+		 m->partner, migrate_get_reason(m),
 		 !migrated(m)				   ? "" :
 		 m->trigger == MIGRATE_TRIGGER_LOCATION	   ? "trigger=location\n" :
 		 m->trigger == MIGRATE_TRIGGER_UNREACHABLE ? "trigger=unreachable\n" :
@@ -346,6 +348,12 @@ static int set_state(struct migrate *m, enum migrate_state next, enum migrate_ev
 		m->timer_id = 0;
 	}
 	m->state = next;
+	/*
+	 * Durable before anything can see it (issue 12): a transition that was
+	 * logged, announced or acted on is in the journal, a return with it.
+	 */
+	if (m->env.journal)
+		m->env.journal(m->env.ctx);
 	step(m, TL_STATE, 0, states[next].name);
 	if (next == MIGRATE_FAILED)
 		logf_(m, "%s -> %s (%s): %s", states[old].name, states[next].name, event_names[ev],
@@ -1147,6 +1155,11 @@ static void on_pdn_up(struct migrate *m)
 	size_t i;
 	int ret;
 
+	/* Journaled first: a crash inside configure() leaves addresses to remove. */
+	m->netdev_pending = true;
+	if (m->env.journal)
+		m->env.journal(m->env.ctx);
+	m->netdev_pending = false;
 	for (i = 0; i < m->n_pdn; i++) {
 		pd = &m->pdn[i];
 		route_servers(m, pd);
@@ -1584,20 +1597,29 @@ void migrate_free(struct migrate *m)
 	free(m);
 }
 
-int migrate_start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger)
+static int start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger)
 {
 	m->trigger = trigger;
 	m->return_when_registered = false;
 	return dispatch(m, MIGRATE_EV_MIGRATE, partner_id && *partner_id ? partner_id : NULL);
 }
 
+int migrate_start(struct migrate *m, const char *partner_id, enum migrate_trigger trigger)
+{
+	/* A new trigger: the restart's reason is history now. */
+	m->interrupted[0] = '\0';
+	return start(m, partner_id, trigger);
+}
+
 int migrate_fetch(struct migrate *m, const char *partner_id)
 {
+	m->interrupted[0] = '\0';
 	return dispatch(m, MIGRATE_EV_FETCH, partner_id && *partner_id ? partner_id : NULL);
 }
 
 int migrate_return(struct migrate *m)
 {
+	m->interrupted[0] = '\0';
 	return dispatch(m, MIGRATE_EV_RETURN, NULL);
 }
 
@@ -1745,13 +1767,17 @@ int migrate_restore(struct migrate *m, const char *text)
 	field(text, "partner", partner, sizeof(partner));
 	field(text, "reason", reason, sizeof(reason));
 	logf_(m, "restoring %s (partner %s)", st, partner[0] ? partner : "none");
-	if (strcmp(st, states[MIGRATE_IDLE].name) == 0)
+	/* Persisted: the restored state may be another than the file's (reconcile.h). */
+	if (strcmp(st, states[MIGRATE_IDLE].name) == 0) {
+		persist(m);
 		return 0;
+	}
 	if (strcmp(st, states[MIGRATE_FAILED].name) == 0) {
 		/* Stays visible after a restart: the tester sees why it failed. */
 		snprintf(m->reason, sizeof(m->reason), "%s", reason);
 		snprintf(m->partner, sizeof(m->partner), "%s", partner);
 		m->state = MIGRATE_FAILED;
+		persist(m);
 		return 0;
 	}
 	if (strcmp(st, states[MIGRATE_CONFIG_STORED].name) == 0) {
@@ -1766,10 +1792,10 @@ int migrate_restore(struct migrate *m, const char *text)
 	    strcmp(st, states[MIGRATE_AUTHORISED].name) == 0) {
 		field(text, "trigger", trigger, sizeof(trigger));
 		if (strcmp(trigger, "location") == 0)
-			return migrate_start(m, partner, MIGRATE_TRIGGER_LOCATION);
+			return start(m, partner, MIGRATE_TRIGGER_LOCATION);
 		if (strcmp(trigger, "unreachable") == 0)
-			return migrate_start(m, partner, MIGRATE_TRIGGER_UNREACHABLE);
-		return migrate_start(m, partner, MIGRATE_TRIGGER_RESTORE);
+			return start(m, partner, MIGRATE_TRIGGER_UNREACHABLE);
+		return start(m, partner, MIGRATE_TRIGGER_RESTORE);
 	}
 	return -EINVAL;
 }
@@ -1781,7 +1807,90 @@ enum migrate_state migrate_get_state(const struct migrate *m)
 
 const char *migrate_get_reason(const struct migrate *m)
 {
-	return m->reason;
+	return m->reason[0] ? m->reason : m->interrupted;
+}
+
+void migrate_set_interrupted(struct migrate *m, const char *reason)
+{
+	snprintf(m->interrupted, sizeof(m->interrupted), "%s", reason);
+}
+
+static const char *trigger_name(enum migrate_trigger t)
+{
+	switch (t) {
+	case MIGRATE_TRIGGER_MANUAL:
+		return "manual";
+	case MIGRATE_TRIGGER_LOCATION:
+		return "location";
+	case MIGRATE_TRIGGER_RESTORE:
+		return "restore";
+	case MIGRATE_TRIGGER_UNREACHABLE:
+		return "unreachable";
+	}
+	return "";
+}
+
+/* What the state asks of the partner: a requested return is never journaled as a migration. */
+static enum journal_intent intent_of(const struct migrate *m)
+{
+	switch (m->state) {
+	case MIGRATE_RETURNING:
+	case MIGRATE_DISCONNECTING:
+		return JOURNAL_INTENT_RETURN;
+	case MIGRATE_PDN_CONNECTING:
+	case MIGRATE_REGISTERING:
+	case MIGRATE_CHALLENGED:
+	case MIGRATE_REGISTERED:
+	case MIGRATE_SERVICE_AUTH:
+	case MIGRATE_AUTHORISED:
+		return m->return_when_registered ? JOURNAL_INTENT_RETURN : JOURNAL_INTENT_MIGRATE;
+	case MIGRATE_IDLE:
+	case MIGRATE_CONFIG_REQUESTED:
+	case MIGRATE_CONFIG_STORED:
+	case MIGRATE_FAILED:
+	case MIGRATE_STATE_COUNT:
+		break;
+	}
+	return JOURNAL_INTENT_NONE;
+}
+
+void migrate_journal(const struct migrate *m, struct journal *j)
+{
+	const struct migrate_pdn *pd;
+	struct journal_pdn *p;
+	size_t i;
+
+	journal_init(j);
+	snprintf(j->state, sizeof(j->state), "%s", states[m->state].name);
+	j->intent = intent_of(m);
+	snprintf(j->partner, sizeof(j->partner), "%s", m->partner);
+	snprintf(j->reason, sizeof(j->reason), "%s", m->reason);
+	snprintf(j->trigger, sizeof(j->trigger), "%s", trigger_name(m->trigger));
+	/* One record per partner PDN that is up, being connected, or on its netdev. */
+	for (i = 0; i < m->n_pdn && j->n_pdn < JOURNAL_PDN_MAX; i++) {
+		pd = &m->pdn[i];
+		if (!pd->up && !pd->netdev_configured &&
+		    !(m->state == MIGRATE_PDN_CONNECTING && i == m->pdn_next))
+			continue;
+		p = &j->pdn[j->n_pdn++];
+		p->id = pd->up ? pd->id : 0;
+		snprintf(p->con_ref, sizeof(p->con_ref), "%s", pd->con_ref);
+		if (pd->netdev_configured || (m->netdev_pending && pd->up)) {
+			p->netdev = true;
+			p->net = pd->s;
+		}
+	}
+	/* From the state on: the REGISTER goes out right after this journal. */
+	if (m->reg || m->state == MIGRATE_REGISTERING) {
+		j->reg.active = true;
+		if (m->pcfg.n_pcscf || (m->n_pdn && m->pdn[0].s.n_pcscf))
+			snprintf(j->reg.pcscf, sizeof(j->reg.pcscf), "%s",
+				 m->pcfg.n_pcscf ? m->pcfg.pcscf[0].uri : m->pdn[0].s.pcscf[0]);
+		j->reg.expires = m->cfg.sip_expires ? m->cfg.sip_expires : 600;
+		if (m->reg && m->env.sip->binding)
+			m->env.sip->binding(m->reg, j->reg.call_id, sizeof(j->reg.call_id),
+					    j->reg.contact, sizeof(j->reg.contact));
+	}
 }
 
 const char *migrate_get_partner(const struct migrate *m)

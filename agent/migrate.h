@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "cmc.h"
+#include "journal.h"
 #include "idm.h"
 #include "mcsvc.h"
 #include "modem.h"
@@ -120,6 +121,9 @@ struct migrate_sip_ops {
 	int (*start)(struct sipreg *reg);
 	int (*stop)(struct sipreg *reg);
 	void (*destroy)(struct sipreg *reg);
+	/* Optional: the binding's Call-ID and Contact, for the journal. */
+	void (*binding)(const struct sipreg *reg, char *call_id, size_t call_id_len, char *contact,
+			size_t contact_len);
 	/* The registration's flow, for the PUBLISH (sipreg_get_route(), sipreg_send()). */
 	int (*route)(const struct sipreg *reg, struct sipreg_route *r);
 	int (*send)(struct sipreg *reg, bool tcp, const char *buf, size_t len);
@@ -168,6 +172,12 @@ struct migrate_env {
 	 */
 	void (*step)(void *ctx, enum timeline_kind kind, unsigned int seed_step, const char *arg,
 		     int64_t at_us);
+	/*
+	 * Optional: before each step acts (every transition, the netdev about
+	 * to be configured), for the daemon to write migrate_journal() durably
+	 * (issue 12: intent persisted before acting).
+	 */
+	void (*journal)(void *ctx);
 	void *ctx;
 
 	const struct migrate_cmc_ops *cmc;
@@ -269,8 +279,22 @@ void migrate_pdn_dropped(struct migrate *m, modem_pdn_id id, const char *reason)
  */
 int migrate_restore(struct migrate *m, const char *text);
 
+/*
+ * What the migration has up and intends now (journal.h), without the
+ * modem's handles (the daemon adds those, per PDN id). A PDN still being
+ * connected has id 0.
+ */
+void migrate_journal(const struct migrate *m, struct journal *j);
+/*
+ * The named reason of an outcome after a restart ("interrupted: ..."), set
+ * by the reconciliation before migrate_restore(): the reason while the state
+ * itself has none, until the next trigger.
+ */
+void migrate_set_interrupted(struct migrate *m, const char *reason);
+
 enum migrate_state migrate_get_state(const struct migrate *m);
-const char *migrate_get_reason(const struct migrate *m);  /* "" when none */
+/* "" when none; else the state's reason, or the restart's (migrate_set_interrupted). */
+const char *migrate_get_reason(const struct migrate *m);
 const char *migrate_get_partner(const struct migrate *m); /* "" when none */
 
 const char *migrate_state_str(enum migrate_state s);

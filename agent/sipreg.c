@@ -1958,6 +1958,17 @@ int sipreg_send(struct sipreg *reg, bool tcp, const char *buf, size_t len)
 	return 0;
 }
 
+void sipreg_binding(const struct sipreg *reg, char *call_id, size_t call_id_len, char *contact,
+		    size_t contact_len)
+{
+	snprintf(call_id, call_id_len, "%s", reg->call_id);
+	if (reg->local_host[0])
+		snprintf(contact, contact_len, strchr(reg->local_host, ':') ? "[%s]:%u" : "%s:%u",
+			 reg->local_host, reg->local_port);
+	else if (contact_len)
+		contact[0] = '\0';
+}
+
 void sipreg_free(struct sipreg *reg)
 {
 	if (!reg)

@@ -156,6 +156,12 @@ int sipreg_start(struct sipreg *reg);
 int sipreg_stop(struct sipreg *reg);
 /* Cancels everything; no callback after this. NULL accepted. */
 void sipreg_free(struct sipreg *reg);
+/*
+ * The binding's Call-ID and our Contact address ("host:port"; "" before the
+ * socket is bound), for the migration journal (issue 12).
+ */
+void sipreg_binding(const struct sipreg *reg, char *call_id, size_t call_id_len, char *contact,
+		    size_t contact_len);
 
 /*
  * What another request from this UE needs to follow the registration (TS

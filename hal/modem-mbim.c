@@ -44,6 +44,7 @@ enum op_kind {
 	OP_CONNECT,
 	OP_DISCONNECT,
 	OP_IMEI,
+	OP_RELEASE,
 };
 
 struct op;
@@ -269,6 +270,19 @@ static int error_from_gerror(const GError *e, uint32_t nw_error, char *reason, s
 
 /* Operations ------------------------------------------------------------ */
 
+/*
+ * The session id a PDN holds on the device, for the caller's journal: the
+ * device keeps a session when the process that activated it dies (mbim-proxy
+ * only forgets the client: libmbim mbim-proxy.c, untrack_client()).
+ */
+static void session_handles(struct modem *m, unsigned int session, bool held)
+{
+	struct modem_handles h = { .has_mbim_session = true, .mbim_session = session };
+
+	if (m->ev.handles)
+		m->ev.handles(session, held ? &h : NULL, m->ev.user_data);
+}
+
 /* The caller sets the callback member of op->cb that matches @kind. */
 static struct op *op_new(struct modem *m, enum op_kind kind, void *user_data)
 {
@@ -320,11 +334,14 @@ static void op_finish(struct op *op, int err, const char *reason)
 			*st = PDN_FREE;
 		if (op->kind == OP_DISCONNECT && *st == PDN_DISCONNECTING)
 			*st = err ? PDN_UP : PDN_FREE;
+		if (op->kind != OP_RELEASE && *st == PDN_FREE)
+			session_handles(m, op->session, false);
 	}
 	modem_pdn_params_wipe(&op->params);
 	switch (op->kind) {
 	case OP_OPEN:
 	case OP_DISCONNECT:
+	case OP_RELEASE:
 		op->cb.done(err, reason, op->user_data);
 		break;
 	case OP_SERVING:
@@ -633,6 +650,7 @@ static void pdn_dropped(struct modem *m, unsigned int session, guint32 nw_error)
 	if (m->pdn[session] != PDN_UP)
 		return;
 	m->pdn[session] = PDN_FREE;
+	session_handles(m, session, false);
 	if (m->ev.pdn_dropped)
 		m->ev.pdn_dropped(session, -ECONNRESET, reason, m->ev.user_data);
 }
@@ -1080,6 +1098,7 @@ static void connect_probe(struct op *op, unsigned int from)
 	}
 	op->session = (unsigned int)s;
 	m->pdn[s] = PDN_CONNECTING;
+	session_handles(m, op->session, true);
 	op_command(op,
 		   mbim_message_connect_query_new(
 			   op->session, MBIM_ACTIVATION_STATE_UNKNOWN, MBIM_VOICE_CALL_STATE_NONE,
@@ -1113,6 +1132,7 @@ static void connect_query_ready(GObject *src, GAsyncResult *res, gpointer data)
 		   act == MBIM_ACTIVATION_STATE_ACTIVATING) {
 		g_debug("mbim: session %u is in use by another client", op->session);
 		m->pdn[op->session] = PDN_FREE;
+		session_handles(m, op->session, false);
 		connect_probe(op, op->session + 1);
 		goto out;
 	}
@@ -1187,6 +1207,32 @@ static void mbim_disconnect(struct modem *m, modem_pdn_id id, modem_done_cb cb, 
 		   disconnect_ready);
 }
 
+/* The session a killed process left active: deactivated (MBIM 1.0 10.5.12). */
+static void mbim_release(struct modem *m, const struct modem_handles *h, modem_done_cb cb,
+			 void *user_data)
+{
+	struct op *op = op_new(m, OP_RELEASE, user_data);
+
+	op->cb.done = cb;
+	if (!h->has_mbim_session) {
+		op_fail_later(op, 0, "");
+		return;
+	}
+	if (h->mbim_session >= MBIM_SESSIONS_MAX || m->pdn[h->mbim_session] != PDN_FREE) {
+		op_fail_later(op, -EINVAL, "not a session id of a killed process");
+		return;
+	}
+	op->session = h->mbim_session;
+	g_debug("mbim: deactivating session %u left by a killed process", op->session);
+	op_command(op,
+		   mbim_message_connect_set_new(
+			   op->session, MBIM_ACTIVATION_COMMAND_DEACTIVATE, "", "", "",
+			   MBIM_COMPRESSION_NONE, MBIM_AUTH_PROTOCOL_NONE,
+			   MBIM_CONTEXT_IP_TYPE_DEFAULT,
+			   mbim_uuid_from_context_type(MBIM_CONTEXT_TYPE_INTERNET), NULL),
+		   disconnect_ready);
+}
+
 /* Close --------------------------------------------------------------------- */
 
 static void modem_free(struct modem *m)
@@ -1228,5 +1274,6 @@ const struct modem_ops modem_mbim_ops = {
 	.get_imei = mbim_get_imei,
 	.connect = mbim_connect,
 	.disconnect = mbim_disconnect,
+	.release = mbim_release,
 	.close = mbim_close,
 };

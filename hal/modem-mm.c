@@ -43,6 +43,7 @@ enum mm_op_kind {
 	MM_OP_CONNECT,
 	MM_OP_DISCONNECT,
 	MM_OP_IMEI,
+	MM_OP_RELEASE,
 };
 
 struct mm_pdn {
@@ -320,6 +321,7 @@ static void mm_op_call(struct mm_op *op, int err, const char *reason)
 	switch (op->kind) {
 	case MM_OP_OPEN:
 	case MM_OP_DISCONNECT:
+	case MM_OP_RELEASE:
 		op->cb.done(err, reason, op->user_data);
 		break;
 	case MM_OP_SERVING:
@@ -842,6 +844,20 @@ static void mm_fill_ip(MMBearerIpConfig *c, char *addr, unsigned int *prefix, ch
 		s->mtu = mm_bearer_ip_config_get_mtu(c);
 }
 
+/*
+ * The bearer's object path, for the caller's journal: ModemManager owns the
+ * bearer and keeps it connected when the client that made it dies.
+ */
+static void mm_bearer_handles(struct modem *m, struct mm_pdn *pdn, bool held)
+{
+	struct modem_handles h = { 0 };
+
+	if (!m->ev.handles)
+		return;
+	util_strlcpy(h.mm_bearer, mm_bearer_get_path(pdn->bearer), sizeof(h.mm_bearer));
+	m->ev.handles(pdn->id, held ? &h : NULL, m->ev.user_data);
+}
+
 static void mm_connect_settle(struct mm_op *op)
 {
 	struct mm_pdn *pdn = op->pdn;
@@ -854,6 +870,7 @@ static void mm_connect_settle(struct mm_op *op)
 			     "ModemManager accepted the connection but the bearer is "
 			     "not connected");
 		mm_modem_delete_bearer(m->modem, mm_bearer_get_path(pdn->bearer), NULL, NULL, NULL);
+		mm_bearer_handles(m, pdn, false);
 		return;
 	}
 	memset(s, 0, sizeof(*s));
@@ -862,7 +879,6 @@ static void mm_connect_settle(struct mm_op *op)
 		g_debug("modem-mm: interface name '%s' too long", ifname);
 	mm_fill_ip(mm_bearer_peek_ipv4_config(pdn->bearer), s->addr4, &s->prefix4, s->gw4, s);
 	mm_fill_ip(mm_bearer_peek_ipv6_config(pdn->bearer), s->addr6, &s->prefix6, s->gw6, s);
-	pdn->id = ++m->next_id;
 	pdn->notify_id = g_signal_connect(pdn->bearer, "notify::connected",
 					  G_CALLBACK(mm_bearer_notify_connected), m);
 	mm_op_finish(op, 0, "");
@@ -902,6 +918,7 @@ static void mm_bearer_connect_ready(GObject *src, GAsyncResult *res, gpointer da
 		/* One bearer per attempt: do not leave the failed one behind. */
 		mm_modem_delete_bearer(op->m->modem, mm_bearer_get_path(op->pdn->bearer), NULL,
 				       NULL, NULL);
+		mm_bearer_handles(op->m, op->pdn, false);
 		return mm_op_fail_gerror(op, e, "connecting the bearer");
 	}
 	if (mm_bearer_get_connected(op->pdn->bearer))
@@ -926,6 +943,9 @@ static void mm_create_bearer_ready(GObject *src, GAsyncResult *res, gpointer dat
 		return mm_op_fail_gerror(op, e, "creating the bearer");
 	op->pdn = g_new0(struct mm_pdn, 1);
 	op->pdn->bearer = bearer;
+	op->pdn->id = ++op->m->next_id;
+	/* Journaled before it connects: DeleteBearer ends it after a crash. */
+	mm_bearer_handles(op->m, op->pdn, true);
 	op->inflight++;
 	mm_bearer_connect(bearer, op->cancel, mm_bearer_connect_ready, op);
 }
@@ -1010,6 +1030,7 @@ static void mm_bearer_notify_connected(GObject *obj, GParamSpec *pspec, gpointer
 	id = pdn->id;
 	m->pdns = g_list_remove(m->pdns, pdn);
 	mm_modem_delete_bearer(m->modem, mm_bearer_get_path(pdn->bearer), NULL, NULL, NULL);
+	mm_bearer_handles(m, pdn, false);
 	mm_pdn_free(pdn);
 	g_debug("modem-mm: PDN %u dropped: %s", id, reason);
 	if (m->ev.pdn_dropped)
@@ -1034,6 +1055,7 @@ static void mm_disconnect_ready(GObject *src, GAsyncResult *res, gpointer data)
 	}
 	m->pdns = g_list_remove(m->pdns, op->pdn);
 	mm_modem_delete_bearer(m->modem, mm_bearer_get_path(op->pdn->bearer), NULL, NULL, NULL);
+	mm_bearer_handles(m, op->pdn, false);
 	mm_pdn_free(op->pdn);
 	op->pdn = NULL;
 	mm_op_finish(op, 0, "");
@@ -1057,6 +1079,58 @@ static void mm_disconnect(struct modem *m, modem_pdn_id id, modem_done_cb cb, vo
 	op->pdn = pdn;
 	op->inflight++;
 	mm_bearer_disconnect(pdn->bearer, op->cancel, mm_disconnect_ready, op);
+}
+
+/* ---- release: what a killed process left --------------------------------- */
+
+static void mm_release_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct mm_op *op = data;
+	GError *e = NULL;
+	gboolean ok = mm_modem_delete_bearer_finish(MM_MODEM(src), res, &e);
+	char reason[MODEM_REASON_MAX];
+	int err;
+
+	if (!mm_op_back(op)) {
+		g_clear_error(&e);
+		return;
+	}
+	if (ok)
+		return mm_op_finish(op, 0, "");
+	err = mm_error(e, "deleting the bearer", reason, sizeof(reason));
+	/*
+	 * Gone already (ModemManager restarted, or the network ended it): what
+	 * we wanted. MM 1.20 says so with InvalidArgs, "Cannot delete bearer: no
+	 * bearer found with path ...".
+	 */
+	if (err == -ENOENT || g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
+	    g_error_matches(e, MM_CORE_ERROR, MM_CORE_ERROR_INVALID_ARGS))
+		err = 0;
+	g_error_free(e);
+	mm_op_finish(op, err, reason);
+}
+
+/*
+ * The bearer a killed process left: ModemManager's DeleteBearer disconnects
+ * a connected bearer before it removes it (org.freedesktop.ModemManager1.Modem).
+ */
+static void mm_release(struct modem *m, const struct modem_handles *h, modem_done_cb cb,
+		       void *user_data)
+{
+	struct mm_op *op = mm_op_new(m, MM_OP_RELEASE, user_data);
+
+	op->cb.done = cb;
+	if (!m->opened || m->gone) {
+		mm_op_finish(op, -ENODEV, m->gone ? "the modem is gone" : "the modem is not open");
+		return;
+	}
+	if (!h->mm_bearer[0]) {
+		mm_op_finish(op, 0, "");
+		return;
+	}
+	g_debug("modem-mm: deleting bearer %s left by a killed process", h->mm_bearer);
+	op->inflight++;
+	mm_modem_delete_bearer(m->modem, h->mm_bearer, op->cancel, mm_release_ready, op);
 }
 
 /* ---- close ------------------------------------------------------------- */
@@ -1121,5 +1195,6 @@ const struct modem_ops modem_mm_ops = {
 	.get_imei = mm_get_imei,
 	.connect = mm_connect,
 	.disconnect = mm_disconnect,
+	.release = mm_release,
 	.close = mm_close,
 };

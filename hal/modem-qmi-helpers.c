@@ -63,6 +63,8 @@ int modem_qmi_protocol_errno(gint code)
 		return -EALREADY;
 	case QMI_PROTOCOL_ERROR_OUT_OF_CALL:
 		return -ENOTCONN;
+	case QMI_PROTOCOL_ERROR_INVALID_CLIENT_ID:
+		return -ENOENT; /* a client id the modem does not know (any more) */
 	}
 	return -EIO;
 }

@@ -103,7 +103,14 @@ struct qmi_teardown {
 	guint timeout_s;
 };
 
-enum qmi_op_kind { QMI_OP_OPEN, QMI_OP_SERVING, QMI_OP_CONNECT, QMI_OP_DISCONNECT, QMI_OP_IMEI };
+enum qmi_op_kind {
+	QMI_OP_OPEN,
+	QMI_OP_SERVING,
+	QMI_OP_CONNECT,
+	QMI_OP_DISCONNECT,
+	QMI_OP_IMEI,
+	QMI_OP_RELEASE,
+};
 
 /*
  * One pending call. It outlives the modem when close() cancels it: the libqmi
@@ -128,6 +135,8 @@ struct qmi_op {
 	struct modem_pdn_settings settings;
 	struct modem_serving serving;
 	char imei[MODEM_IMEI_MAX];
+	struct modem_handles rel; /* release: what a killed process left */
+	size_t rel_i;		  /* release: the client being released */
 };
 
 /* ---- errors ---- */
@@ -164,6 +173,7 @@ static void qmi_op_callback(struct qmi_op *op, int err, const char *reason)
 	switch (op->kind) {
 	case QMI_OP_OPEN:
 	case QMI_OP_DISCONNECT:
+	case QMI_OP_RELEASE:
 		op->done_cb(err, reason, op->user_data);
 		break;
 	case QMI_OP_SERVING:
@@ -540,6 +550,47 @@ static void qmi_orphan_client(QmiDevice *dev, QmiClient *client, GError *e)
 	g_object_unref(client);
 }
 
+/* Tells the caller what we hold for ourselves: the NAS and WDA client ids. */
+static void qmi_own_handles(struct modem *m)
+{
+	struct modem_handles h = { 0 };
+
+	if (!m->ev || !m->ev->handles)
+		return;
+	if (m->wda)
+		h.client[h.n_client++] =
+			(struct modem_client){ MODEM_SVC_QMI_WDA,
+					       qmi_client_get_cid(QMI_CLIENT(m->wda)) };
+	if (m->nas)
+		h.client[h.n_client++] =
+			(struct modem_client){ MODEM_SVC_QMI_NAS,
+					       qmi_client_get_cid(QMI_CLIENT(m->nas)) };
+	m->ev->handles(MODEM_HANDLES_OWN, &h, m->ev->user_data);
+}
+
+/* And for a PDN: its WDS client ids, packet data handles and mux id. */
+static void qmi_pdn_handles(struct qmi_pdn *pdn)
+{
+	struct modem *m = pdn->m;
+	struct modem_handles h = { 0 };
+	unsigned int i;
+
+	if (!m->ev || !m->ev->handles)
+		return;
+	for (i = 0; i < pdn->n_fam; i++) {
+		if (!pdn->fam[i].wds)
+			continue;
+		h.client[h.n_client++] =
+			(struct modem_client){ MODEM_SVC_QMI_WDS,
+					       qmi_client_get_cid(QMI_CLIENT(pdn->fam[i].wds)) };
+		if (pdn->fam[i].started)
+			h.qmi_handle[h.n_qmi_handle++] = pdn->fam[i].handle;
+	}
+	if (m->muxed)
+		h.mux_id = m->mux_base + pdn->slot;
+	m->ev->handles(pdn->id, &h, m->ev->user_data);
+}
+
 static void qmi_pdn_link(struct qmi_pdn *pdn, struct netdev_link *l)
 {
 	struct modem *m = pdn->m;
@@ -572,6 +623,9 @@ static void qmi_pdn_free(struct qmi_pdn *pdn)
 
 	for (i = 0; i < pdn->n_fam; i++)
 		qmi_fam_release(&pdn->fam[i]);
+	/* Released (the requests are queued): nothing of this PDN to end after a crash. */
+	if (m->ev && m->ev->handles && !m->td)
+		m->ev->handles(pdn->id, NULL, m->ev->user_data);
 	if (pdn->link_owned) {
 		qmi_pdn_link(pdn, &l);
 		err = m->link_ops->link_del(&l);
@@ -795,6 +849,7 @@ static void start_network_ready(GObject *src, GAsyncResult *res, gpointer data)
 	}
 	qmi_message_wds_start_network_output_get_packet_data_handle(o, &f->handle, NULL);
 	f->started = true;
+	qmi_pdn_handles(op->pdn);
 	in = qmi_message_wds_get_current_settings_input_new();
 	qmi_message_wds_get_current_settings_input_set_requested_settings(
 		in,
@@ -896,6 +951,8 @@ static void wds_allocated(GObject *src, GAsyncResult *res, gpointer data)
 	if (!client)
 		return qmi_fam_gerror(op, e, "allocating a WDS client");
 	op->pdn->fam[op->fam].wds = QMI_CLIENT_WDS(client);
+	/* Persisted before Start Network: its release ends the session after a crash. */
+	qmi_pdn_handles(op->pdn);
 	if (!op->m->muxed)
 		return qmi_start_network(op);
 	/* One QMAP mux id per PDN, both families of a dual-stack one on it. */
@@ -1051,6 +1108,97 @@ static void modem_qmi_disconnect(struct modem *m, modem_pdn_id id, modem_done_cb
 	qmi_stop_next(op);
 }
 
+/* ---- release: what a killed process left ---- */
+
+static void qmi_release_next(struct qmi_op *op);
+
+static void orphan_released(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	char reason[MODEM_REASON_MAX];
+	GError *e = NULL;
+	gboolean ok;
+	int err;
+
+	ok = qmi_device_release_client_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op)) {
+		if (e)
+			g_error_free(e);
+		return;
+	}
+	if (!ok) {
+		err = qmi_gerror(op->m, e, "CTL Release CID", reason, sizeof(reason));
+		g_error_free(e);
+		/* No such client any more (the modem forgot it): what we wanted. */
+		if (err != -ENOENT && !op->err) {
+			op->err = err;
+			g_strlcpy(op->reason, reason, sizeof(op->reason));
+		}
+	}
+	op->rel_i++;
+	qmi_release_next(op);
+}
+
+static void orphan_adopted(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiClient *client;
+	GError *e = NULL;
+
+	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op)) {
+		if (client)
+			g_object_unref(client);
+		if (e)
+			g_error_free(e);
+		return;
+	}
+	if (!client) {
+		g_debug("adopting client %u: %s", op->rel.client[op->rel_i].cid, e->message);
+		g_error_free(e);
+		op->rel_i++;
+		return qmi_release_next(op);
+	}
+	qmi_device_release_client(op->m->dev, client, QMI_DEVICE_RELEASE_CLIENT_FLAGS_RELEASE_CID,
+				  op->m->timeout_s, NULL, orphan_released, op);
+	g_object_unref(client);
+}
+
+/*
+ * One client id after the other: libqmi makes a client object for an id it
+ * did not allocate (qmi_device_allocate_client() with a CID: no CTL request),
+ * and qmi-proxy gives a client id a dead connection left ("disowned") to the
+ * next connection that uses it (libqmi qmi-proxy.c, track_implicit_cid()).
+ * Releasing a WDS client ends the data session it started (which is why
+ * qmicli's --wds-start-network needs --client-no-release-cid to keep one).
+ */
+static void qmi_release_next(struct qmi_op *op)
+{
+	const struct modem_client *c;
+
+	if (op->rel_i == op->rel.n_client)
+		return qmi_op_finish(op, op->err, op->reason);
+	c = &op->rel.client[op->rel_i];
+	g_debug("releasing client service 0x%02x cid %u left by a killed process", c->service,
+		c->cid);
+	qmi_device_allocate_client(op->m->dev, (QmiService)c->service, c->cid, op->m->timeout_s,
+				   op->m->cancel, orphan_adopted, op);
+}
+
+static void modem_qmi_release(struct modem *m, const struct modem_handles *h, modem_done_cb cb,
+			      void *user_data)
+{
+	struct qmi_op *op = qmi_op_new(m, QMI_OP_RELEASE, user_data);
+
+	op->done_cb = cb;
+	if (qmi_check_ready(m, op) < 0)
+		return;
+	op->rel = *h;
+	if (!op->rel.n_client)
+		return qmi_op_fail_later(op, 0, "");
+	qmi_release_next(op);
+}
+
 /* ---- open / close ---- */
 
 static void qmi_device_removed(QmiDevice *dev, gpointer data)
@@ -1103,6 +1251,7 @@ static void nas_allocated(GObject *src, GAsyncResult *res, gpointer data)
 	if (!client)
 		return qmi_op_gerror(op, e, "allocating a NAS client");
 	op->m->nas = QMI_CLIENT_NAS(client);
+	qmi_own_handles(op->m);
 	in = qmi_message_nas_register_indications_input_new();
 	qmi_message_nas_register_indications_input_set_serving_system_events(in, TRUE, NULL);
 	qmi_client_nas_register_indications(op->m->nas, in, op->m->timeout_s, op->m->cancel,
@@ -1216,6 +1365,7 @@ static void wda_allocated(GObject *src, GAsyncResult *res, gpointer data)
 	if (!client)
 		return qmi_op_gerror(op, e, "allocating a WDA client");
 	op->m->wda = QMI_CLIENT_WDA(client);
+	qmi_own_handles(op->m);
 	/* Read before writing: the format may be another PDN's, in use now. */
 	qmi_client_wda_get_data_format(op->m->wda, NULL, op->m->timeout_s, op->m->cancel,
 				       get_data_format_ready, op);
@@ -1369,5 +1519,6 @@ const struct modem_ops modem_qmi_ops = {
 	.get_imei = modem_qmi_get_imei,
 	.connect = modem_qmi_connect,
 	.disconnect = modem_qmi_disconnect,
+	.release = modem_qmi_release,
 	.close = modem_qmi_close,
 };

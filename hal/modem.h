@@ -141,6 +141,8 @@ struct modem_pdn_settings {
 
 /* Identifies one PDN of one modem; valid from connect until disconnect or drop. */
 typedef unsigned int modem_pdn_id;
+/* modem_events.handles: the backend's own, not a PDN's (no PDN has this id). */
+#define MODEM_HANDLES_OWN ((modem_pdn_id)~0u)
 
 typedef void (*modem_done_cb)(int err, const char *reason, void *user_data);
 typedef void (*modem_serving_cb)(int err, const char *reason, const struct modem_serving *s,
@@ -150,11 +152,46 @@ typedef void (*modem_connect_cb)(int err, const char *reason, modem_pdn_id id,
 /* @imei: the digits as the modem reports them (IMEI or IMEISV), NULL on failure. */
 typedef void (*modem_imei_cb)(int err, const char *reason, const char *imei, void *user_data);
 
+/*
+ * What a backend holds in the modem, for one PDN or for itself: enough for
+ * another process to end it after this one was killed (modem_ops.release).
+ */
+#define MODEM_CLIENT_MAX  8
+#define MODEM_BEARER_MAX  128
+#define MODEM_SVC_QMI_WDS 0x01
+#define MODEM_SVC_QMI_NAS 0x03
+#define MODEM_SVC_QMI_WDA 0x1a
+
+struct modem_client {
+	uint8_t service; /* QMI service number */
+	uint8_t cid;	 /* its client id */
+};
+
+struct modem_handles {
+	struct modem_client client[MODEM_CLIENT_MAX]; /* QMI client ids */
+	size_t n_client;
+	uint32_t qmi_handle[2]; /* QMI WDS packet data handles, one per IP family */
+	size_t n_qmi_handle;
+	unsigned int mux_id; /* QMAP mux id, 0: none */
+	bool has_mbim_session;
+	unsigned int mbim_session;	  /* MBIM SessionId (MBIM 1.0 10.5.12) */
+	char mm_bearer[MODEM_BEARER_MAX]; /* ModemManager bearer object path, "" none */
+};
+
 /* Unsolicited: serving network changed, PDN dropped by the network, modem gone. */
 struct modem_events {
 	void (*serving_changed)(const struct modem_serving *s, void *user_data);
 	void (*pdn_dropped)(modem_pdn_id id, int err, const char *reason, void *user_data);
 	void (*vanished)(const char *reason, void *user_data);
+	/*
+	 * Optional. What the backend now holds for PDN @id (MODEM_HANDLES_OWN:
+	 * for itself, e.g. its QMI NAS and WDA clients); NULL when it holds
+	 * nothing for @id any more.
+	 * Called before the backend acts on a new handle (Start Network on a new
+	 * client, Connect on a new session id), so that the caller can persist
+	 * it first and release it after a crash (issue 12).
+	 */
+	void (*handles)(modem_pdn_id id, const struct modem_handles *h, void *user_data);
 	void *user_data;
 };
 
@@ -176,6 +213,14 @@ struct modem_ops {
 	void (*connect)(struct modem *m, const struct modem_pdn_params *p, modem_connect_cb cb,
 			void *user_data);
 	void (*disconnect)(struct modem *m, modem_pdn_id id, modem_done_cb cb, void *user_data);
+	/*
+	 * Ends what a killed process left in the modem, as its handles say
+	 * (modem_events.handles): its data sessions and client ids. @cb gets 0
+	 * when all is gone (already gone counts), else the first failure; every
+	 * handle is tried either way. NULL in a backend without handles.
+	 */
+	void (*release)(struct modem *m, const struct modem_handles *h, modem_done_cb cb,
+			void *user_data);
 	/* Cancels everything pending (callbacks get -ECANCELED) and frees; NULL accepted. */
 	void (*close)(struct modem *m);
 };

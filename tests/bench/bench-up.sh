@@ -1,5 +1,6 @@
 # The whole bench with mcmigd in it, for tests/integration/e2e-migration.sh and
-# the benchmarks (tests/perf/*.sh). Source it after tests/lib.sh's t_init:
+# the benchmarks (tests/perf/*.sh). Source it after tests/lib.sh's t_init
+# (MCMIG_BENCH_APN_OPTS: more qmi-emu options for the partner APN, e.g. delay=MS):
 #
 #   . "$T_TOP/tests/bench/bench-up.sh"
 #   bench_require || exit      prints a skip line when a part is not built yet
@@ -79,7 +80,7 @@ bench_up() {
 	cat >"$T_RUN/scenario" <<EOS
 serving mcc=001 mnc=01 tac=17 cell=0x1a2b3c rat=lte reg=home
 data-format link-layer=raw-ip aggregation=qmap
-apn mcptt.partner.example ip=198.51.100.2/24 gw=$MCMIG_PARTNER_UE_ADDR dns=$MCMIG_PARTNER_UE_ADDR pcscf=$MCMIG_PARTNER_UE_ADDR mtu=1400
+apn mcptt.partner.example ip=198.51.100.2/24 gw=$MCMIG_PARTNER_UE_ADDR dns=$MCMIG_PARTNER_UE_ADDR pcscf=$MCMIG_PARTNER_UE_ADDR mtu=1400${MCMIG_BENCH_APN_OPTS:+ $MCMIG_BENCH_APN_OPTS}
 EOS
 	bench_qmi_up emu "$T_RUN/scenario"
 	bench_agent_up agent

@@ -38,6 +38,7 @@ $(eval $(call fuzz_harness,netlink,hal/netlink.c hal/linkwatch.c))
 $(eval $(call fuzz_harness,config,agent/mcmigd-config.c hal/board.c hal/util.c,glib-2.0))
 $(eval $(call fuzz_harness,timeline,agent/timeline.c))
 $(eval $(call fuzz_harness,sipdns,agent/sipdns.c,libcares))
+$(eval $(call fuzz_harness,journal,agent/journal.c))
 
 # The bench's parsers: what the CMS and the SIP DB read from their peers.
 FUZZ_CMS := tests/bench/cms

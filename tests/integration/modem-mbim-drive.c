@@ -18,6 +18,12 @@
  *   expect-serving MCC MNC MS          wait up to MS ms for serving_changed to MCC/MNC
  *   expect-vanished MS                 wait up to MS ms for vanished
  *   close                              close; then 300 ms for stray callbacks
+ *   die                                _exit(0) at once, as a killed process: no close
+ *   release [mbim-session=N] [bearer=PATH] [client=SVC:CID]...
+ *                                      release what a killed process left: "release ok|err=.."
+ *
+ * What the backend holds (modem_events.handles) is printed as it changes:
+ * "handles PDN|own [mbim-session=N] [bearer=PATH] [client=SVC:CID]..." or "handles PDN gone".
  *
  * The driver also enforces the ops contract: a callback inside the call that
  * started it, or a second callback for one operation, is reported and makes
@@ -347,6 +353,74 @@ static void step_connect(char **a, int n)
 		step_arm(DRIVE_STEP_MS);
 }
 
+static void ev_handles(modem_pdn_id id, const struct modem_handles *h, void *ud)
+{
+	g_autoptr(GString) line = g_string_new("handles ");
+	size_t i;
+
+	if (id == MODEM_HANDLES_OWN)
+		g_string_append(line, "own");
+	else
+		g_string_append_printf(line, "%u", id);
+	if (!h) {
+		out("%s gone", line->str);
+		return;
+	}
+	if (h->has_mbim_session)
+		g_string_append_printf(line, " mbim-session=%u", h->mbim_session);
+	if (h->mm_bearer[0])
+		g_string_append_printf(line, " bearer=%s", h->mm_bearer);
+	for (i = 0; i < h->n_client; i++)
+		g_string_append_printf(line, " client=%u:%u", h->client[i].service,
+				       h->client[i].cid);
+	out("%s", line->str);
+}
+
+static void release_cb(int err, const char *reason, void *ud)
+{
+	struct call *c = ud;
+
+	if (!call_complete(c))
+		return;
+	if (err)
+		out("release err=%d reason=%s", err, reason);
+	else
+		out("release ok");
+	step_done();
+}
+
+static void step_release(char **a, int n)
+{
+	struct modem_handles h = { 0 };
+	unsigned int svc, cid;
+	struct call *c;
+	int i;
+
+	for (i = 1; i < n; i++) {
+		if (sscanf(a[i], "mbim-session=%u", &h.mbim_session) == 1) {
+			h.has_mbim_session = true;
+		} else if (!strncmp(a[i], "bearer=", 7)) {
+			util_strlcpy(h.mm_bearer, a[i] + 7, sizeof(h.mm_bearer));
+		} else if (sscanf(a[i], "client=%u:%u", &svc, &cid) == 2 &&
+			   h.n_client < MODEM_CLIENT_MAX) {
+			h.client[h.n_client++] =
+				(struct modem_client){ (uint8_t)svc, (uint8_t)cid };
+		} else {
+			out("bad step: release [mbim-session=N] [bearer=PATH] [client=SVC:CID]...");
+			exit(2);
+		}
+	}
+	if (!d.ops->release) {
+		out("release err=%d reason=not supported", -EOPNOTSUPP);
+		step_done();
+		return;
+	}
+	c = call_new("release", -1);
+	d.ops->release(d.m, &h, release_cb, c);
+	c->in_call = false;
+	step_arm(DRIVE_STEP_MS);
+}
+
 static void step_control(char **a, int n)
 {
 	g_autofree char *line = NULL;
@@ -395,7 +469,8 @@ static void step_next(void)
 	if (!strcmp(a[0], "open")) {
 		static const struct modem_events ev = { .serving_changed = ev_serving,
 							.pdn_dropped = ev_dropped,
-							.vanished = ev_vanished };
+							.vanished = ev_vanished,
+							.handles = ev_handles };
 
 		c = call_new("open", -1);
 		d.ops->open(&d.m, &d.cfg, &ev, open_cb, c);
@@ -443,6 +518,11 @@ static void step_next(void)
 		d.want_vanished = true;
 		d.wait_start = g_get_monotonic_time();
 		d.step_timer = g_timeout_add((guint)atoi(a[1]), step_timeout, NULL);
+	} else if (!strcmp(a[0], "release")) {
+		step_release(a, n);
+	} else if (!strcmp(a[0], "die")) {
+		out("dying");
+		_exit(0);
 	} else if (!strcmp(a[0], "close")) {
 		d.ops->close(d.m);
 		d.m = NULL;

@@ -213,6 +213,30 @@ if [ -x "$PROXY" ]; then
 	t_check "via mbim-proxy: wrong CHAP rejected" out_has real "^connect d err=-13 "
 	t_check "via mbim-proxy: indications forwarded (drop, PLMN)" bash -c \
 		"grep -q '^dropped b after' $T_RUN/real.out && grep -q '^serving changed to 999/99' $T_RUN/real.out"
+
+	# Crash safety (issue 12): a client killed with its session up leaves the session
+	# active in the device (mbim-proxy only forgets the client); the next process
+	# skips it, until it deactivates it by the session id the killed one journaled.
+	real() {
+		local name=$1
+		shift
+		timeout 60 ip netns exec "$NS" "$DRIVE" --device "$DEV" --netdev wwan0 \
+			--control "$CTL" "$@" >"$T_RUN/$name.out" 2>"$T_RUN/$name.err"
+	}
+	real killed open 'connect k internet ipv4 pap alice secret' die
+	t_check "killed client: its session id told before the device was asked" bash -c \
+		"grep -n '' $T_RUN/killed.out | grep -A1 'handles 0 mbim-session=0' | grep -q 'connect k ok id=0'"
+	real orphan open 'connect o internet ipv4 pap alice secret' 'disconnect o' close
+	t_check "killed client: its session stays active in the device (the next gets session 1)" \
+		out_has orphan "^connect o ok id=1 "
+	real released open 'release mbim-session=0' 'connect r internet ipv4 pap alice secret' \
+		'disconnect r' close
+	rc=$?
+	t_check "killed client: release of its session id answered ok" out_has released "^release ok$"
+	t_check "killed client: session 0 free again after the release (exit $rc)" \
+		out_has released "^connect r ok id=0 "
+	real again open 'release mbim-session=0' close
+	t_check "killed client: releasing a session already gone is ok" out_has again "^release ok$"
 	t_stop proxy
 	t_stop emu-pty
 else

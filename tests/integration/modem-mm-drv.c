@@ -10,6 +10,10 @@
  *   connect-bg:NAME:APN:IPTYPE:AUTH:USER:PASS  starts it; wait-connect:NAME:MS
  *   disconnect:NAME
  *   wait-drop:NAME:MS | wait-serving:MCCMNC/REG:MS | wait-vanished:MS
+ *   die                  _exit(0) at once, as a killed process: no close
+ *   release:BEARER-PATH  release a bearer a killed process left: "release: err=.."
+ * What the backend holds is printed as it changes (modem_events.handles):
+ * "handles ID bearer=PATH" or "handles ID gone".
  * Event waits measure from the previous exec step. A callback that runs
  * twice, or inside the call that started it, is reported as "BUG".
  */
@@ -162,10 +166,20 @@ static void drv_vanished(const char *reason, void *ud)
 	fflush(stdout);
 }
 
+static void drv_handles(modem_pdn_id id, const struct modem_handles *h, void *ud)
+{
+	if (h)
+		printf("handles %u bearer=%s\n", id, h->mm_bearer);
+	else
+		printf("handles %u gone\n", id);
+	fflush(stdout);
+}
+
 static const struct modem_events drv_events = {
 	.serving_changed = drv_serving_changed,
 	.pdn_dropped = drv_pdn_dropped,
 	.vanished = drv_vanished,
+	.handles = drv_handles,
 };
 
 /* ---- completions ---- */
@@ -252,6 +266,14 @@ static void drv_disconnect_cb(int err, const char *reason, void *ud)
 	if (!err)
 		p->up = false;
 	printf("disconnect %s: err=%d reason=%s\n", p->name, err, reason);
+	drv_step_done();
+}
+
+static void drv_release_cb(int err, const char *reason, void *ud)
+{
+	if (drv.in_call)
+		drv_bug("release callback inside the call");
+	printf("release: err=%d reason=%s\n", err, reason);
 	drv_step_done();
 }
 
@@ -421,6 +443,17 @@ static void drv_next(void)
 			g_child_watch_add(pid, drv_child_exited, NULL);
 		else
 			drv_step_done();
+	} else if (!strcmp(op, "die")) {
+		printf("dying\n");
+		fflush(stdout);
+		_exit(0);
+	} else if (!strcmp(op, "release") && a[1]) {
+		struct modem_handles h = { 0 };
+
+		util_strlcpy(h.mm_bearer, a[1], sizeof(h.mm_bearer));
+		drv.in_call = true;
+		modem_mm_ops.release(drv.m, &h, drv_release_cb, NULL);
+		drv.in_call = false;
 	} else if (!strcmp(op, "sleep") && a[1]) {
 		g_timeout_add((guint)atoi(a[1]), drv_next_idle, NULL);
 	} else if (g_str_has_prefix(op, "wait-") && a[1]) {

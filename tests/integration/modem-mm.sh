@@ -78,6 +78,31 @@ t_check "a modem that does not exist: open times out with a reason" \
 	grep -q "^open: err=-110 reason=no usable modem '/org/freedesktop/ModemManager1/Modem/9'" \
 	"$T_RUN/drv-none.out"
 
+# Crash safety (issue 12): a client killed with its bearer connected leaves it
+# to ModemManager, connected; the next process deletes it by the path the
+# killed one journaled (DeleteBearer disconnects it first).
+bearers() {
+	mmcall -o /org/freedesktop/ModemManager1/Modem/0 \
+		-m org.freedesktop.DBus.Properties.Get org.freedesktop.ModemManager1.Modem Bearers
+}
+nsx timeout 60 "$drv" --bus session --device any --timeout 60000 \
+	open wait-serving:00101/home:20000 connect:k:ims:ipv4:pap:alice:secret die \
+	>"$T_RUN/drv-killed.out" 2>&1
+kbearer=$(sed -n 's/^handles [0-9]* bearer=\(.*\)$/\1/p' "$T_RUN/drv-killed.out" | head -n 1)
+t_check "killed client: its bearer told before it connected (${kbearer:-none})" bash -c \
+	"grep -n '' '$T_RUN/drv-killed.out' | grep -A3 'handles [0-9]* bearer=/' | grep -q 'connect k: err=0'"
+connected=$([ -n "$kbearer" ] && mmcall -o "$kbearer" -m org.freedesktop.DBus.Properties.Get \
+	org.freedesktop.ModemManager1.Bearer Connected)
+t_check "killed client: ModemManager keeps its bearer connected ($connected)" \
+	grep -q true <<<"$connected"
+nsx timeout 60 "$drv" --bus session --device any --timeout 60000 \
+	open "release:$kbearer" "release:$kbearer" close >"$T_RUN/drv-release.out" 2>&1
+t_check "killed client: its bearer released by the next process (twice: gone is ok)" \
+	test "$(grep -c '^release: err=0 ' "$T_RUN/drv-release.out")" = 2
+left=$(bearers)
+t_check "killed client: the bearer is gone from ModemManager ($left)" \
+	test -n "$kbearer" -a -n "$left" -a "${left/$kbearer/}" = "$left"
+
 out="$T_RUN/drv.out"
 # What ModemManager holds for the first bearer (it stores the credentials).
 bearer_props="b=\$(gdbus call --session -d org.freedesktop.ModemManager1 \

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "migrate.h"
+#include "reconcile.h"
 #include "test-data.h"
 #include "util.h"
 
@@ -496,6 +497,21 @@ static void fake_step(void *ctx, enum timeline_kind kind, unsigned int seed_step
 static struct migrate *fsm;
 static struct migrate_config fsm_cfg;
 
+/* The journal (issue 12): what the daemon would write, one line each when on. */
+static bool journal_on;
+
+static void fake_journal(void *ctx)
+{
+	struct journal j;
+
+	if (!journal_on)
+		return;
+	migrate_journal(fsm, &j);
+	tr("journal %s intent=%s pdns=%zu%s%s%s", j.state, journal_intent_str(j.intent), j.n_pdn,
+	   j.n_pdn && j.pdn[0].netdev ? " netdev" : "", j.reg.active ? " reg" : "",
+	   j.reason[0] ? " reason" : "");
+}
+
 static int setup_with(bool svc)
 {
 	struct migrate_env env = {
@@ -513,6 +529,7 @@ static int setup_with(bool svc)
 		.idm = svc ? &idm_ops : NULL,
 		.idm_ctx = svc ? &fake_idm_obj : NULL,
 		.svc = svc ? &svc_ops : NULL,
+		.journal = fake_journal,
 	};
 	char err[CMC_XML_ERRMSG_MAX];
 	size_t len;
@@ -533,6 +550,7 @@ static int setup_with(bool svc)
 	memset(timers, 0, sizeof(timers));
 	next_timer_id = 0;
 	stored = false;
+	journal_on = false;
 	puts_count = 0;
 	netdev_err = 0;
 	pdn_without_dns = false;
@@ -1616,6 +1634,345 @@ static void test_restore_failed_and_stored(void **state)
 	assert_int_equal(migrate_restore(fsm, "garbage"), -EINVAL);
 }
 
+/*
+ * Issue 12: the journal is written before a transition can be seen (its log
+ * line, the D-Bus signal) and before the step acts: the netdev is journaled
+ * before it is configured, a return before the de-registration goes out.
+ */
+static void test_journal_before_acting(void **state)
+{
+	journal_on = true;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	pdn_answer(0, NULL);
+	sip_challenged();
+	card_answer();
+	sip_say(SIPREG_REGISTERED, NULL);
+	assert_int_equal(migrate_return(fsm), 0);
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	disc_answer();
+	advance(0);
+	check_trace(
+		"store.get " PARTNER ": none\n"
+		"no usable stored configuration for " PARTNER
+		": no stored configuration for partner " PARTNER "\n"
+		"journal partner-config-requested intent=none pdns=0\n"
+		"idle-on-primary -> partner-config-requested (migrate)\n"
+		"timer T-cmc armed: 120000 ms\n"
+		"cmc.fetch id=sip:alice@mcptt.primary.example plmn=- partner=" PARTNER "\n"
+		"store.put " PARTNER " source=cms\n"
+		"journal partner-config-stored intent=none pdns=0\n"
+		"partner-config-requested -> partner-config-stored (config-ok)\n"
+		"timer T-valid armed: 86400000 ms\n"
+		"persist state=partner-config-stored partner=" PARTNER " reason=\n"
+		"journal pdn-connecting intent=migrate pdns=0\n"
+		"partner-config-stored -> pdn-connecting (connect)\n"
+		"timer T-pdn armed: 60000 ms\n"
+		"connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n"
+		"modem.connect apn=mcptt.partner.example ip=0 auth=2 user=u-4f2a9c password=(set)\n"
+		"journal pdn-connecting intent=migrate pdns=1 netdev\n"
+		"netdev.configure wwan1 198.51.100.2/24\n"
+		"journal registering intent=migrate pdns=1 netdev reg\n"
+		"pdn-connecting -> registering (pdn-up)\n"
+		"timer T-reg armed: 40000 ms\n"
+		"registering sip:in-4f2a9c@ims.partner.example at 198.51.100.1:5060\n"
+		"sip.create impi=in-4f2a9c@ims.partner.example impu=sip:in-4f2a9c@ims.partner.example domain=ims.partner.example pcscf=198.51.100.1:5060 udp local=198.51.100.2 dns=198.51.100.1,198.51.100.53 on wwan1\n"
+		"sip.start\n"
+		"journal challenged intent=migrate pdns=1 netdev reg\n"
+		"registering -> challenged (challenged)\n"
+		"journal registering intent=migrate pdns=1 netdev reg\n"
+		"challenged -> registering (auth-done)\n"
+		"timer T-reg armed: 40000 ms\n"
+		"journal registered-at-partner intent=migrate pdns=1 netdev reg\n"
+		"registering -> registered-at-partner (registered)\n"
+		"persist state=registered-at-partner partner=" PARTNER " reason=\n"
+		"journal returning intent=return pdns=1 netdev reg\n"
+		"registered-at-partner -> returning (return)\n"
+		"timer T-dereg armed: 10000 ms\n"
+		"sip.stop\n"
+		"journal disconnecting intent=return pdns=1 netdev\n"
+		"returning -> disconnecting (deregistered)\n"
+		"timer T-down armed: 15000 ms\n"
+		"netdev.deconfigure wwan1\n"
+		"modem.disconnect 7\n"
+		"journal idle-on-primary intent=none pdns=0\n"
+		"disconnecting -> idle-on-primary (pdn-down)\n"
+		"persist state=idle-on-primary partner=" PARTNER " reason=\n"
+		"sip.destroy\n");
+}
+
+/* A journal as a killed daemon left it: @state, @intent, a partner PDN up or not. */
+static void killed_in(struct journal *j, const char *state, enum journal_intent intent, bool pdn,
+		      const char *reason, const char *trigger)
+{
+	journal_init(j);
+	snprintf(j->state, sizeof(j->state), "%s", state);
+	j->intent = intent;
+	snprintf(j->partner, sizeof(j->partner), PARTNER);
+	snprintf(j->reason, sizeof(j->reason), "%s", reason);
+	snprintf(j->trigger, sizeof(j->trigger), "%s", trigger);
+	j->modem.client[0] = (struct modem_client){ MODEM_SVC_QMI_NAS, 1 };
+	j->modem.n_client = 1;
+	if (pdn) {
+		j->n_pdn = 1;
+		j->pdn[0].id = 1;
+		j->pdn[0].h.client[0] = (struct modem_client){ MODEM_SVC_QMI_WDS, 1 };
+		j->pdn[0].h.n_client = 1;
+	}
+}
+
+/*
+ * Golden traces of the restart paths (issue 12): each journal's outcome, its
+ * named reason, and what the restored state machine does with it.
+ */
+static void test_restart_paths(void **state)
+{
+	static const struct {
+		const char *state, *reason, *trigger;
+		enum journal_intent intent;
+		bool pdn;
+		enum migrate_state after;
+		const char *why, *restore, *trace;
+	} cases[] = {
+		{ "registering", "", "manual", JOURNAL_INTENT_MIGRATE, true, MIGRATE_FAILED,
+		  "interrupted: killed while registering; partner PDN released, back on the primary",
+		  "state=failed\npartner=" PARTNER
+		  "\nreason=interrupted: killed while registering; "
+		  "partner PDN released, back on the primary\n",
+		  "restoring failed (partner " PARTNER ")\n"
+		  "persist state=failed partner=" PARTNER " reason=interrupted: killed while "
+		  "registering; partner PDN released, back on the primary\n" },
+		{ "challenged", "", "manual", JOURNAL_INTENT_MIGRATE, true, MIGRATE_FAILED,
+		  "interrupted: killed while challenged; partner PDN released, back on the primary",
+		  NULL, NULL },
+		{ "pdn-connecting", "", "manual", JOURNAL_INTENT_MIGRATE, false, MIGRATE_FAILED,
+		  "interrupted: killed while pdn-connecting; no partner PDN was up, back on the "
+		  "primary",
+		  NULL, NULL },
+		{ "partner-config-requested", "", "manual", JOURNAL_INTENT_NONE, false,
+		  MIGRATE_FAILED,
+		  "interrupted: killed while partner-config-requested; no partner PDN was up, back "
+		  "on the primary",
+		  NULL, NULL },
+		{ "registered-at-partner", "", "location", JOURNAL_INTENT_MIGRATE, true,
+		  MIGRATE_PDN_CONNECTING,
+		  "interrupted: killed while registered-at-partner; partner PDN released, migrating "
+		  "again",
+		  "state=registered-at-partner\npartner=" PARTNER "\nreason=\ntrigger=location\n",
+		  "restoring registered-at-partner (partner " PARTNER ")\n"
+		  "store.get " PARTNER ": ok\n"
+		  "idle-on-primary -> partner-config-stored (migrate)\n"
+		  "timer T-valid armed: 86400000 ms\n"
+		  "partner-config-stored -> pdn-connecting (connect)\n"
+		  "timer T-pdn armed: 60000 ms\n"
+		  "connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n"
+		  "modem.connect apn=mcptt.partner.example ip=0 auth=2 user=u-4f2a9c "
+		  "password=(set)\n" },
+		/* A return asked for while migrating (the primary came back): not lost. */
+		{ "registered-at-partner", "", "unreachable", JOURNAL_INTENT_RETURN, true,
+		  MIGRATE_IDLE,
+		  "interrupted: killed while registered-at-partner, return requested; partner PDN "
+		  "released, back on the primary",
+		  "state=idle-on-primary\npartner=" PARTNER "\nreason=\n",
+		  "restoring idle-on-primary (partner " PARTNER ")\n"
+		  "persist state=idle-on-primary partner= reason=interrupted: killed while "
+		  "registered-at-partner, return requested; partner PDN released, back on the "
+		  "primary\n" },
+		{ "returning", "", "manual", JOURNAL_INTENT_RETURN, true, MIGRATE_IDLE,
+		  "interrupted: killed while returning; partner PDN released, back on the primary",
+		  NULL, NULL },
+		{ "disconnecting", "", "manual", JOURNAL_INTENT_RETURN, false, MIGRATE_IDLE,
+		  "interrupted: killed while disconnecting; no partner PDN was up, back on the "
+		  "primary",
+		  NULL, NULL },
+		/* A teardown after a failure stays a failure, its cause kept. */
+		{ "disconnecting", "auth-failed: network MAC invalid", "manual",
+		  JOURNAL_INTENT_RETURN, true, MIGRATE_FAILED,
+		  "interrupted: killed while disconnecting (auth-failed: network MAC invalid); "
+		  "partner PDN released, back on the primary",
+		  NULL, NULL },
+		{ "failed", "auth-failed: network MAC invalid", "manual", JOURNAL_INTENT_NONE,
+		  false, MIGRATE_FAILED, "interrupted: killed while failed; no partner PDN was up",
+		  "state=failed\npartner=" PARTNER "\nreason=auth-failed: network MAC invalid\n",
+		  NULL },
+		{ "idle-on-primary", "", "manual", JOURNAL_INTENT_NONE, false, MIGRATE_IDLE,
+		  "interrupted: killed while idle-on-primary; no partner PDN was up",
+		  "state=idle-on-primary\npartner=" PARTNER "\nreason=\n", NULL },
+		{ "partner-config-stored", "", "manual", JOURNAL_INTENT_NONE, false,
+		  MIGRATE_CONFIG_STORED,
+		  "interrupted: killed while partner-config-stored; no partner PDN was up",
+		  "state=partner-config-stored\npartner=" PARTNER "\nreason=\n",
+		  "restoring partner-config-stored (partner " PARTNER ")\n"
+		  "store.get " PARTNER ": ok\n"
+		  "idle-on-primary -> partner-config-stored (fetch)\n"
+		  "timer T-valid armed: 86400000 ms\n"
+		  "persist state=partner-config-stored partner=" PARTNER " reason=interrupted: "
+		  "killed while partner-config-stored; no partner PDN was up\n" },
+		/* A newer daemon's state (issue 14's user-authenticating): in flight, undone. */
+		{ "user-authenticating", "", "manual", JOURNAL_INTENT_MIGRATE, false,
+		  MIGRATE_FAILED,
+		  "interrupted: killed while user-authenticating; no partner PDN was up, back on "
+		  "the primary",
+		  NULL, NULL },
+	};
+	struct reconcile_result r;
+	struct journal j;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (i) {
+			teardown(state);
+			setup(state);
+		}
+		stored = true;
+		killed_in(&j, cases[i].state, cases[i].intent, cases[i].pdn, cases[i].reason,
+			  cases[i].trigger);
+		reconcile_outcome(&j, NULL, &r);
+		if (strcmp(r.reason, cases[i].why) != 0)
+			fail_msg("case %zu: reason \"%s\"", i, r.reason);
+		if (cases[i].restore && strcmp(r.restore, cases[i].restore) != 0)
+			fail_msg("case %zu: restore \"%s\"", i, r.restore);
+		migrate_set_interrupted(fsm, r.reason);
+		assert_int_equal(migrate_restore(fsm, r.restore), 0);
+		if (cases[i].trace) {
+			/* The timeline steps of a restored migration are not traced here. */
+			check_trace(cases[i].trace);
+		}
+		assert_int_equal(migrate_get_state(fsm), cases[i].after);
+		/* A failure kept from before keeps its reason; else the restart's, migrating again too. */
+		if (strcmp(cases[i].state, "failed") == 0)
+			assert_string_equal(migrate_get_reason(fsm), cases[i].reason);
+		else
+			assert_string_equal(migrate_get_reason(fsm), cases[i].why);
+	}
+	/* The restart's reason goes with the next trigger. */
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	assert_string_equal(migrate_get_reason(fsm), "");
+	/* A cleanup that failed is named in the reason. */
+	killed_in(&j, "registering", JOURNAL_INTENT_MIGRATE, true, "", "manual");
+	reconcile_outcome(&j, "modem: CTL Release CID: timed out", &r);
+	assert_string_equal(r.reason, "interrupted: killed while registering; partner PDN not all "
+				      "released (modem: CTL Release CID: timed out), back on the "
+				      "primary");
+}
+
+/* ---- reconcile_run: the cleanup against fakes ---- */
+
+static modem_done_cb rel_cb;
+static void *rel_ud;
+static struct reconcile_result rc_result;
+static int rc_done;
+
+static void fake_release(struct modem *m, const struct modem_handles *h, modem_done_cb cb, void *ud)
+{
+	char line[256] = "";
+	size_t i;
+
+	for (i = 0; i < h->n_client; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), " 0x%02x:%u",
+			 h->client[i].service, h->client[i].cid);
+	tr("modem.release%s%s%s", line, h->has_mbim_session ? " mbim-session" : "",
+	   h->mm_bearer[0] ? " bearer" : "");
+	rel_cb = cb;
+	rel_ud = ud;
+}
+
+static void rc_log(void *ctx, const char *line)
+{
+	tr("%s", line);
+}
+
+static void rc_done_cb(void *ctx, const struct reconcile_result *r)
+{
+	rc_result = *r;
+	rc_done++;
+}
+
+static void release_answer(int err, const char *reason)
+{
+	modem_done_cb cb = rel_cb;
+
+	rel_cb = NULL;
+	assert_non_null(cb);
+	cb(err, reason, rel_ud);
+}
+
+static void test_reconcile_run(void **state)
+{
+	static const struct modem_ops rel_ops = { .name = "fake", .release = fake_release };
+	static const struct modem_ops norel_ops = { .name = "fake" };
+	struct modem_handles own = { .client = { { MODEM_SVC_QMI_NAS, 1 } }, .n_client = 1 };
+	struct reconcile_env env = {
+		.modem = &rel_ops,
+		.own = &own,
+		.netdev = &netdev_ops,
+		.log = rc_log,
+		.done = rc_done_cb,
+	};
+	struct reconcile *rc;
+	struct journal j;
+
+	/* The daemon's own NAS client 1 again: never released; the WDA and the PDN's are. */
+	killed_in(&j, "registering", JOURNAL_INTENT_MIGRATE, true, "", "manual");
+	j.modem.client[1] = (struct modem_client){ MODEM_SVC_QMI_WDA, 2 };
+	j.modem.n_client = 2;
+	j.pdn[0].netdev = true;
+	snprintf(j.pdn[0].net.ifname, sizeof(j.pdn[0].net.ifname), "wwan1");
+	j.reg.active = true;
+	snprintf(j.reg.call_id, sizeof(j.reg.call_id), "abc");
+	snprintf(j.reg.pcscf, sizeof(j.reg.pcscf), "sip:198.51.100.1");
+	j.reg.expires = 600;
+	rc_done = 0;
+	assert_int_equal(reconcile_run(&rc, &env, &j), 0);
+	assert_int_equal(rc_done, 0);
+	release_answer(0, NULL);
+	assert_int_equal(rc_done, 0);
+	release_answer(-ENOENT, "no such client");
+	assert_int_equal(rc_done, 1);
+	check_trace("journal of the last run: registering, intent migrate, 1 partner PDN(s), a "
+		    "registration\n"
+		    "netdev.deconfigure wwan1\n"
+		    "netdev wwan1: addresses and routes of PDN 1 removed\n"
+		    "registration Call-ID abc at sip:198.51.100.1 left to expire (600 s)\n"
+		    "client 0x03:1 is ours now: kept\n"
+		    "releasing 1 client id(s) left in the modem\n"
+		    "modem.release 0x1a:2\n"
+		    "releasing 1 client id(s) left in the modem\n"
+		    "modem.release 0x01:1\n"
+		    "releasing what the killed process left in the modem: modem: no such client\n"
+		    "interrupted: killed while registering; partner PDN not all released (modem: "
+		    "no such client), back on the primary\n");
+	reconcile_free(rc);
+
+	/* Nothing in the modem: done at once. A backend that cannot release says so. */
+	journal_init(&j);
+	snprintf(j.state, sizeof(j.state), "idle-on-primary");
+	rc_done = 0;
+	assert_int_equal(reconcile_run(&rc, &env, &j), 0);
+	assert_int_equal(rc_done, 1);
+	assert_string_equal(rc_result.reason,
+			    "interrupted: killed while idle-on-primary; no partner PDN was up");
+	reconcile_free(rc);
+	killed_in(&j, "returning", JOURNAL_INTENT_RETURN, true, "", "manual");
+	env.modem = &norel_ops;
+	rc_done = 0;
+	assert_int_equal(reconcile_run(&rc, &env, &j), 0);
+	assert_int_equal(rc_done, 1);
+	assert_string_equal(
+		rc_result.reason,
+		"interrupted: killed while returning; partner PDN not all released (the "
+		"fake backend cannot release), back on the primary");
+	reconcile_free(rc);
+	/* Freed while the modem works: its answer finds nothing. */
+	env.modem = &rel_ops;
+	rc_done = 0;
+	assert_int_equal(reconcile_run(&rc, &env, &j), 0);
+	reconcile_free(rc);
+	release_answer(0, NULL);
+	assert_int_equal(rc_done, 0);
+	trace[0] = '\0';
+}
+
 static void test_parse_pcscf(void **state)
 {
 	char host[64];
@@ -1904,6 +2261,9 @@ int main(void)
 		T(test_unreachable_back_while_migrating),
 		T(test_unreachable_failure_then_retry),
 		T(test_restore),
+		T(test_journal_before_acting),
+		T(test_restart_paths),
+		T(test_reconcile_run),
 		T(test_restore_unreachable),
 		T(test_restore_failed_and_stored),
 		T(test_parse_pcscf),

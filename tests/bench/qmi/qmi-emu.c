@@ -637,6 +637,11 @@ static void conn_close(struct emu_conn *c)
 	 * As qmi-proxy does: clients a connection did not release stay
 	 * allocated on the modem ("disowned"), data sessions stay up, and a
 	 * later connection may use them by client id (qmicli --client-cid).
+	 * libqmi qmi-proxy.c: untrack_client() -> disown_not_released_clients()
+	 * on a client's disconnection, track_implicit_cid() "reowned" when
+	 * another connection uses the id, untrack_cid() on its CTL Release CID.
+	 * A killed mcmigd thus leaves its sessions up until the next one
+	 * releases the ids it journaled (agent/reconcile.h).
 	 */
 	g_hash_table_iter_init(&it, emu.clients);
 	while (g_hash_table_iter_next(&it, &k, &v)) {

@@ -1,0 +1,296 @@
+#!/bin/bash
+# Crash safety (issue 12): mcmigd killed with SIGKILL at random moments of
+# every state of the migrate, fetch, return and failure paths, restarted, and
+# what it leaves checked against the journal it wrote (agent/journal.h) and
+# against what the modem and the kernel really have:
+#
+#   - the state after the restart is the one the journal's intent asks for
+#     (reconcile.h), with a reason "interrupted: ..."; a return that was
+#     requested (the killed daemon's log shows "-> returning") is never lost;
+#   - the modem (qmi-emu's status: what the real libqmi left there): exactly
+#     one partner session and its WDS client when registered again, none
+#     otherwise, and only the living daemon's NAS and WDA clients (the killed
+#     one's client ids released; a WDS client id a kill inside its CTL Allocate
+#     CID round trip leaves, which QMI gives no way to find, has its own column);
+#   - wwan1: the partner address and routes when registered, none otherwise;
+#   - the state directory: the state file and the journal agree with the
+#     daemon, every file 0600, no temporary file left, the partner record kept;
+#   - a mcmigctl that was waiting for the outcome exits 3 at once
+#     (NameOwnerChanged), it does not hang.
+#
+# Seeded and reproducible: KILLS=N (default 20: every kind of kill twice),
+# SEED=S (default 1). The kinds are taken in turn, the delays after the
+# state's log line drawn from the seeded generator. Prints a table of counts
+# per state at the kill. `make kill-campaign KILLS=500 SEED=...` runs it long.
+. "$(dirname "$0")/../lib.sh"
+t_init kill-campaign
+
+KILLS=${KILLS:-20}
+SEED=${SEED:-1}
+RANDOM=$SEED
+
+. "$T_TOP/tests/bench/bench-up.sh"
+if ! bench_require; then
+	exit
+fi
+# Longer waits where a real network takes its time, so that a kill lands in
+# them: the partner PDN's activation (qmi-emu answers Start Network after
+# 100 ms) and the card's AUTHENTICATE (held 60 ms).
+export MCMIG_BENCH_APN_OPTS=delay=100
+bench_up k$T_ID
+sed 's/^auth_delay_ms = .*/auth_delay_ms = 60/' "$T_RUN/profiles/alice.ini" >"$T_RUN/profiles/slow.ini"
+"$BENCH_CARD" swap "$T_RUN" 0 "$T_RUN/profiles/slow.ini" >/dev/null 2>&1 || t_abort "card swap"
+
+# SIGKILL to PID, DELAY_US after LOG (from byte FROM) shows "-> STATE (": polled
+# every 0.2 ms, as a shell loop would miss the states that last a few ms.
+cat >"$T_RUN/kill-at.py" <<'EOF'
+import os, signal, sys, time
+log, start, state, delay_us, pid, ready = sys.argv[1:7]
+pat = ("-> %s (" % state).encode()
+deadline = time.monotonic() + 60
+with open(log, "rb") as f:
+    f.seek(int(start))
+    open(ready, "w").close()
+    buf = b""
+    while time.monotonic() < deadline:
+        chunk = f.read()
+        if chunk:
+            buf += chunk
+            if pat in buf:
+                t = time.monotonic() + int(delay_us) / 1e6
+                while time.monotonic() < t:
+                    pass
+                os.kill(int(pid), signal.SIGKILL)
+                sys.exit(0)
+        else:
+            time.sleep(0.0002)
+sys.exit(1)
+EOF
+PARTNER=urn:mcmig:system:partner
+APN=mcptt.partner.example
+WWAN=$MCMIG_UE_PARTNER_IF
+STATE=$T_RUN/state
+
+status() { "$CTL" status 2>/dev/null; }
+state_now() { status | sed -n 's/^state:   //p'; }
+reason_now() { status | sed -n 's/^reason:  //p'; }
+state_is() { [ "$(state_now)" = "$1" ]; }
+stable() { case "$(state_now)" in idle-on-primary | failed | partner-config-stored | registered-at-partner) return 0 ;; esac; return 1; }
+
+agent=agent
+restarts=0
+restart() {
+	restarts=$((restarts + 1))
+	agent=agent$restarts
+	t_spawn "$agent" ip netns exec "$UE" "$MCMIGD" -c "$T_RUN/mcmig.conf"
+	t_wait_for "mcmigd on the bus" 20 bash -c "'$CTL' status | grep -q '^state: '" ||
+		t_abort "mcmigd restart $restarts"
+}
+
+# Gets to a state a kind starts from, without killing.
+# A migration that fails here is not a kill's outcome (that was checked already)
+# but is counted and shown: the card's channel a killed daemon left open, say.
+hiccups=0 retries=0
+to_registered() {
+	local try
+	for try in 1 2 3; do
+		state_is registered-at-partner && return 0
+		timeout 90 "$CTL" migrate --partner "$PARTNER" >"$T_RUN/prep.out" 2>&1 && return 0
+		hiccups=$((hiccups + 1))
+		echo "kill $k: getting registered first failed (try $try): $(cat "$T_RUN/prep.out")"
+	done
+	state_is registered-at-partner
+}
+to_primary() {
+	case "$(state_now)" in
+	idle-on-primary | failed | partner-config-stored) return 0 ;;
+	registered-at-partner) timeout 60 "$CTL" return >/dev/null 2>&1 ;;
+	esac
+	t_wait_for "a stable state on the primary" 60 bash -c \
+		"'$CTL' status | grep -Eq '^state:   (idle-on-primary|failed|partner-config-stored)'"
+}
+
+fetch() {
+	gdbus call --session --dest org.mcmig.Agent1 --object-path /org/mcmig/Agent1 \
+		--method org.mcmig.Agent1.Fetch "$1" >/dev/null
+}
+
+# kind: base, command, the state whose log line arms the kill, max delay (us)
+KINDS=(
+	"primary migrate pdn-connecting 100000"
+	"primary migrate registering 3000"
+	"primary migrate challenged 60000"
+	"primary migrate registered-at-partner 1000000"
+	"primary fetch partner-config-requested 20000"
+	"primary fetch partner-config-stored 1000000"
+	"primary nosuch failed 1000000"
+	"partner return returning 3000"
+	"partner return disconnecting 500"
+	"partner return idle-on-primary 1000000"
+)
+
+declare -A N=() OK=() LEAK=() shown=()
+inconsistent=0
+leaked=0 leaked_kills=0
+log_bad() { echo "kill $k: INCONSISTENT ($killed_in, journal $js/$ji): $*"; bad=1; }
+
+for ((k = 1; k <= KILLS; k++)); do
+	read -r base cmd target maxd <<<"${KINDS[$(((k - 1) % ${#KINDS[@]}))]}"
+	delay=$(((RANDOM * 32768 + RANDOM) % (maxd + 1)))
+	if [ "$base" = partner ]; then
+		to_registered || t_abort "kill $k: cannot register at the partner first ($(reason_now))"
+	else
+		to_primary || t_abort "kill $k: not back on the primary ($(state_now))"
+	fi
+	log=$T_RUN/$agent.log
+	from=$(($(wc -l <"$log") + 1))
+	pid=$(t_pid "$agent")
+	rm -f "$T_RUN/armed"
+	# Armed before the command: the state's line may come at once.
+	python3 "$T_RUN/kill-at.py" "$log" "$(stat -c %s "$log")" "$target" "$delay" "$pid" \
+		"$T_RUN/armed" &
+	armed=$!
+	t_wait_for "the kill armed" 10 test -e "$T_RUN/armed" || t_abort "kill $k: not armed"
+	ctl_pid=
+	case $cmd in
+	migrate) "$CTL" migrate --partner "$PARTNER" >"$T_RUN/ctl.$k" 2>&1 & ctl_pid=$! ;;
+	nosuch) "$CTL" migrate --partner urn:mcmig:system:nosuch >"$T_RUN/ctl.$k" 2>&1 & ctl_pid=$! ;;
+	return) "$CTL" return >"$T_RUN/ctl.$k" 2>&1 & ctl_pid=$! ;;
+	fetch) fetch "$PARTNER" ;;
+	esac
+	# The command may end without reaching the state (a migration that failed
+	# first): then this kill is taken again, the failure counted apart.
+	if [ -n "$ctl_pid" ]; then
+		while kill -0 $armed 2>/dev/null && kill -0 "$ctl_pid" 2>/dev/null; do sleep 0.05; done
+		for ((w = 0; w < 20; w++)); do kill -0 $armed 2>/dev/null || break; sleep 0.05; done
+	fi
+	if [ -n "$ctl_pid" ] && kill -0 $armed 2>/dev/null; then
+		kill $armed 2>/dev/null
+		# Its status says whether it fired meanwhile (0) or was stopped here.
+		if ! wait $armed; then
+			wait "$ctl_pid"
+			hiccups=$((hiccups + 1))
+			retries=$((retries + 1))
+			echo "kill $k: $cmd ended before \"-> $target\" (try $retries): $(cat "$T_RUN/ctl.$k")"
+			[ $retries -lt 3 ] || t_abort "kill $k: $cmd never reached $target in 3 tries"
+			k=$((k - 1))
+			continue
+		fi
+	else
+		wait $armed || t_abort "kill $k: mcmigd never logged \"-> $target\""
+	fi
+	retries=0
+	wait "$pid" 2>/dev/null
+	unset "T_PIDS[$agent]"
+	# What the killed daemon was in, and what it had journaled.
+	killed_in=$(grep -oE '[a-z-]+ -> [a-z-]+ \(' "$log" | tail -n 1 | awk '{print $3}')
+	js=$(sed -n 's/^state=//p' "$STATE/journal" 2>/dev/null)
+	ji=$(sed -n 's/^intent=//p' "$STATE/journal" 2>/dev/null)
+	jr=$(sed -n 's/^reason=//p' "$STATE/journal" 2>/dev/null)
+	returned=0
+	tail -n +"$from" "$log" | grep -q -- "-> returning (" && returned=1
+	case "$js" in
+	idle-on-primary | failed | partner-config-stored) expect=$js ;;
+	registered-at-partner) [ "$ji" = return ] && expect=idle-on-primary || expect=registered-at-partner ;;
+	returning) expect=idle-on-primary ;;
+	disconnecting) [ -n "$jr" ] && expect=failed || expect=idle-on-primary ;;
+	*) expect=failed ;;
+	esac
+	bad=0
+	if [ -n "$ctl_pid" ]; then
+		for ((w = 0; w < 30; w++)); do kill -0 "$ctl_pid" 2>/dev/null || break; sleep 0.1; done
+		if kill -0 "$ctl_pid" 2>/dev/null; then
+			log_bad "mcmigctl still waiting 3 s after the daemon died"
+			kill "$ctl_pid"
+		fi
+		wait "$ctl_pid"
+		rc=$?
+		# Its outcome may have been sent just before the kill; else it must say the daemon left.
+		case "$rc:$killed_in" in
+		3:* | *:registered-at-partner | *:idle-on-primary | *:failed) ;;
+		*) log_bad "mcmigctl exit $rc, not 3, when the daemon died in $killed_in" ;;
+		esac
+	fi
+	[ $returned = 1 ] && [ "$expect" = registered-at-partner ] && log_bad "the requested return was lost"
+
+	restart
+	t_wait_for "mcmigd to settle in $expect" 60 state_is "$expect" || true
+	sleep 0.2
+	now=$(state_now)
+	reason=$(reason_now)
+	[ "$now" = "$expect" ] || log_bad "state $now, expected $expect ($reason)"
+	if [ "$js" = failed ]; then
+		[ -n "$reason" ] || log_bad "no reason"
+	else
+		case "$reason" in "interrupted: "*) ;; *) log_bad "reason \"$reason\" is not interrupted: ..." ;; esac
+	fi
+	reg=0
+	[ "$expect" = registered-at-partner ] && reg=1
+	"$EMU" ctl "$T_RUN/emu.ctl" status >"$T_RUN/modem.$k" 2>&1
+	sessions=$(grep -c "^session apn=$APN " "$T_RUN/modem.$k")
+	wds=$(grep -c '^client service=0x01 ' "$T_RUN/modem.$k")
+	nas=$(grep -c '^client service=0x03 ' "$T_RUN/modem.$k")
+	wda=$(grep -c '^client service=0x1a ' "$T_RUN/modem.$k")
+	[ "$sessions" = $reg ] || log_bad "$sessions partner sessions in the modem, expected $reg"
+	# Client ids without a session: only a kill inside a CTL Allocate CID round trip
+	# leaves one the journal cannot name (QMI has no way to list client ids); counted
+	# apart, and from the count before this kill so that one does not fail every later kill.
+	# Not an inconsistent outcome (no session, no address, the state right) but a
+	# resource lost: shown in its own column.
+	leak=0
+	if [ $((wds - sessions)) -gt "$leaked" ]; then
+		echo "kill $k: a WDS client id without a session left (killed during its allocation)"
+		leaked_kills=$((leaked_kills + 1))
+		leak=1
+	fi
+	leaked=$((wds - sessions))
+	[ "$nas" = 1 ] && [ "$wda" = 1 ] || log_bad "NAS clients $nas, WDA clients $wda: the killed run's not released"
+	addrs=$(ip -n "$UE" -br addr show dev "$WWAN" | grep -c '198\.51\.100\.2/')
+	routes=$(ip -n "$UE" route show dev "$WWAN" | grep -c .)
+	[ "$addrs" = $reg ] || log_bad "$addrs partner addresses on $WWAN, expected $reg"
+	if [ $reg = 1 ]; then
+		[ "$routes" -gt 0 ] || log_bad "no routes on $WWAN while registered"
+	else
+		[ "$routes" = 0 ] || log_bad "$routes routes left on $WWAN"
+	fi
+	case "$now" in idle-on-primary | failed | partner-config-stored | registered-at-partner)
+		[ "$(sed -n 's/^state=//p' "$STATE/migration")" = "$now" ] ||
+			log_bad "state file says $(sed -n 's/^state=//p' "$STATE/migration"), daemon $now"
+		[ "$(sed -n 's/^state=//p' "$STATE/journal")" = "$now" ] ||
+			log_bad "journal says $(sed -n 's/^state=//p' "$STATE/journal"), daemon $now"
+		;;
+	esac
+	[ -z "$(find "$STATE" -name '.tmp-*')" ] || log_bad "temporary files left: $(find "$STATE" -name '.tmp-*')"
+	[ -z "$(find "$STATE" -type f ! -perm 0600)" ] || log_bad "not 0600: $(find "$STATE" -type f ! -perm 0600)"
+	ls "$STATE"/partners/*.xml >/dev/null 2>&1 || log_bad "the partner record is gone"
+	key=${killed_in:-?}
+	N[$key]=$((${N[$key]:-0} + 1))
+	LEAK[$key]=$((${LEAK[$key]:-0} + leak))
+	if [ $bad = 0 ]; then
+		OK[$key]=$((${OK[$key]:-0} + 1))
+	else
+		inconsistent=$((inconsistent + 1))
+		cp "$log" "$T_RUN/killed.$k.log"
+	fi
+	echo "kill $k: $cmd, killed $delay us after -> $target, in $killed_in; journal $js/$ji; after restart $now: $reason"
+done
+
+echo
+echo "SEED=$SEED KILLS=$KILLS"
+printf '| %-26s | %4s | %10s | %16s |\n' "state at the kill" n consistent "client id leaked"
+printf '|%s|%s|%s|%s|\n' "----------------------------" "------" "------------" "------------------"
+for s in idle-on-primary partner-config-requested partner-config-stored pdn-connecting registering \
+	challenged registered-at-partner returning disconnecting failed "${!N[@]}"; do
+	[ -n "${N[$s]:-}" ] || continue
+	[ -n "${shown[$s]:-}" ] && continue
+	declare -A shown
+	shown[$s]=1
+	printf '| %-26s | %4d | %10d | %16d |\n' "$s" "${N[$s]}" "${OK[$s]:-0}" "${LEAK[$s]:-0}"
+done
+echo
+t_check "every state of the migrate, fetch, return and failure paths hit" \
+	bash -c "[ ${#N[@]} -ge 9 ]"
+echo "client ids leaked by a kill during their allocation: $leaked_kills"
+echo "migrations that failed between kills or before the state of a kill, retried: $hiccups"
+t_check "$KILLS kills: $inconsistent inconsistent outcomes" test "$inconsistent" -eq 0
+t_done
