@@ -196,6 +196,12 @@ int main(int argc, char **argv)
 	}
 	/* Ends with mcmigd: nobody would read the answer. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/*
+	 * Standard output is the answer mcmigd parses; GLib writes debug and
+	 * info messages there by default, so with G_MESSAGES_DEBUG set (inherited
+	 * from a verbose mcmigd) a retry's log line corrupted the answer.
+	 */
+	g_log_writer_default_set_use_stderr(TRUE);
 	ret = read_request(&body, &len);
 	if (ret < 0) {
 		fprintf(stderr, "mcmig-cmc: request on standard input: %s\n", strerror(-ret));

@@ -146,6 +146,12 @@ done
 says "status with no system bus" 3 "is dbus running? start it: systemctl start dbus" \
 	env -u MCMIG_BUS DBUS_SYSTEM_BUS_ADDRESS="unix:path=$T_RUN/nobus" "$CTL" status
 
+# mcmig-cmc's standard output is its answer to mcmigd: one result line even
+# when a verbose mcmigd's G_MESSAGES_DEBUG makes its retries log.
+echo '<x/>' | G_MESSAGES_DEBUG=all "$MCMIG_MODULE_DIR/mcmig-cmc" --url https://127.0.0.1:9/x \
+	--max-attempts 2 --backoff-initial-ms 10 --connect-timeout-ms 200 >"$T_RUN/cmc-debug.out" 2>/dev/null
+t_check "mcmig-cmc under G_MESSAGES_DEBUG=all: only its result line on stdout ($(head -c 120 "$T_RUN/cmc-debug.out"))" \
+	test "$(grep -c . "$T_RUN/cmc-debug.out")" -eq 1 -a "$(cut -c1-5 "$T_RUN/cmc-debug.out")" = "-111 "
 t_check "--check-config accepts the configuration" "$MCMIGD" -c "$T_RUN/mcmig.conf" --check-config
 printf '[cmc]\nurl=http://x/\n' >"$T_RUN/bad.conf"
 t_check "a malformed configuration is refused, naming the key" bash -c \
