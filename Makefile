@@ -5,6 +5,7 @@
 #   make demo                  a full migration on the bench
 #   make bench                 performance figures
 #   make check-fresh           README's first-run lines in a fresh debootstrapped Debian 12 root
+#   make check-deb             the Debian packages (native, arm64): built, lintian, installed in a fresh root
 #   make install DESTDIR= PREFIX= [LIBDIR= MODULEDIR=]
 #   make CROSS_COMPILE=aarch64-linux-gnu-        cross-build through Debian multiarch
 #   make CROSS_COMPILE=aarch64-linux-gnu- check-cross   unit tests under qemu-aarch64
@@ -155,7 +156,7 @@ BENCH_TARGETS := $(addprefix $(BUILD)/bench/,$(BENCH_PROGRAMS))
 endif
 
 .PHONY: all programs tests bench-tools deps check check-unit check-integration \
-	check-format format check-cross check-fresh demo bench install clean
+	check-format format check-cross check-fresh check-deb demo bench install clean
 
 all: programs tests bench-tools
 programs: $(BIN_TARGETS) $(MODULE_TARGETS)
@@ -199,6 +200,11 @@ check-cross:
 # A newcomer's first run (README's first-run block) in a debootstrapped Debian 12 root.
 check-fresh:
 	$(Q)tests/check-fresh.sh
+
+# debian/'s packages: built (native and arm64), lintian, installed in a
+# debootstrapped Debian 12 root (README.md, "Packages").
+check-deb:
+	$(Q)tests/check-deb.sh
 
 demo: deps all
 	$(Q)tests/demo.sh --build $(BUILD)
