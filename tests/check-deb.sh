@@ -10,14 +10,16 @@
 # (`dpkg-buildpackage -aarm64 -Pnocheck -b`), so that dpkg-buildpackage's
 # output (written next to the source) stays in build/deb; runs lintian on
 # both (a tag that is not overridden with its reason in debian/ fails);
-# compares their file lists. Then debootstraps Debian 12 into
-# build/deb/fresh/root (tests/fresh-root.sh, shared with check-fresh),
-# installs the native package there with apt, as an integrator would, and
-# checks what it installed: mcmigd --check-config on the conffile (as user
-# mcmig, made by sysusers) and with a board from the packaged boards,
-# mcmigctl --help, the unit enabled, the manual pages, the introspection XML,
-# the D-Bus policy, the udev rules, the completion; then purges it. Finally:
-# nothing left in the root's /tmp, no namespace and no process.
+# compares their file lists; every ELF file of the arm64 one must be
+# aarch64. Then debootstraps Debian 12 into build/deb/fresh/root
+# (tests/fresh-root.sh, shared with check-fresh), installs the native
+# package there with apt, as an integrator would, and checks what it
+# installed: mcmigd --check-config on the conffile (as user mcmig, made by
+# sysusers) and with a board from the packaged boards, mcmigctl --help,
+# every ELF file's libraries present, the unit enabled, the manual pages,
+# the introspection XML, the D-Bus policy, the udev rules, the completion;
+# then purges it. Finally: nothing left in the root's /tmp, no namespace
+# and no process.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,14 +77,20 @@ for a in "$native" arm64; do
 		lintian -I --pedantic --fail-on error,warning,info,pedantic "$out/src/mcmig_${ver}_$a.changes" || true
 done
 # The same files for both architectures (a cross build that loses one, e.g.
-# a module the Makefile builds only natively, shows here).
-files() { dpkg-deb -c "$1" | awk '{ print $6 }' | sort; }
-step "arm64 package has the amd64 package's files" "$out/files.log" \
-	diff -u <(files "$out/src/mcmig_${ver}_$native.deb") <(files "$out/src/mcmig_${ver}_arm64.deb") || true
+# a module the Makefile builds only natively, shows here), the multiarch
+# library directory (LIBDIR) named alike.
+files() { # architecture
+	dpkg-deb -c "$out/src/mcmig_${ver}_$1.deb" | awk '{ print $6 }' |
+		sed "s|/$(dpkg-architecture -a"$1" -qDEB_HOST_MULTIARCH 2>/dev/null)/|/MULTIARCH/|" | sort
+}
+step "arm64 package has the $native package's files" "$out/files.log" \
+	diff -u <(files "$native") <(files arm64) || true
 rm -rf "$out/arm64"
 dpkg-deb -x "$out/src/mcmig_${ver}_arm64.deb" "$out/arm64"
-step "arm64 package's programs are aarch64" "$out/arm64.log" \
-	bash -c "for f in '$out'/arm64/usr/bin/*; do file -b \"\$f\" | grep -q 'ARM aarch64' || { echo \"\$f: \$(file -b \"\$f\")\"; exit 1; }; done" || true
+# Every ELF file in it (programs, modules, helpers), and at least mcmigd.
+step "arm64 package's ELF files are all aarch64" "$out/arm64.log" \
+	bash -c "find '$out/arm64' -type f -exec file {} + | grep ': *ELF' | tee /dev/stderr | grep -v 'ARM aarch64' && exit 1;
+		 file '$out/arm64/usr/bin/mcmigd' | grep -q 'ARM aarch64'" || true
 rm -rf "$out/arm64"
 
 # 2. The fresh root. Services are not started there (no systemd runs in a
@@ -103,6 +111,13 @@ check "mcmigd --check-config with board= (packaged boards)" \
 	"sed 's/^#board=.*/board=imx8mm-evk-em7455/' /etc/mcmig/mcmig.conf >/root/board.conf &&
 	 mcmigd --check-config -c /root/board.conf 2>&1 | grep 'board imx8mm-evk-em7455 '"
 check "mcmigctl --help" "mcmigctl --help | grep -q '^usage: mcmigctl'"
+# The package's Depends (dh_shlibdeps) bring every library its programs,
+# modules and helpers link.
+check "every ELF file's libraries installed (ldd)" \
+	"dpkg -L mcmig | while read -r f; do
+		if [ -f \"\$f\" ] && head -c 4 \"\$f\" | grep -q ELF; then echo \"\$f\"; fi
+	 done >/root/elf &&
+	 grep -qx /usr/bin/mcmigd /root/elf && ! xargs -a /root/elf ldd | grep 'not found'"
 check "sysusers user mcmig (system user, no login)" \
 	"getent passwd mcmig | awk -F: '\$3 < 1000 && \$7 ~ /nologin\$/ { ok = 1 } END { exit !ok }' &&
 	 getent group mcmig"
