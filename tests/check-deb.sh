@@ -15,7 +15,8 @@
 # (tests/fresh-root.sh, shared with check-fresh), installs the native
 # package there with apt, as an integrator would, and checks what it
 # installed: mcmigd --check-config on the conffile (as user mcmig, made by
-# sysusers) and with a board from the packaged boards, mcmigctl --help,
+# sysusers) and with a board from the packaged boards, the modules and the
+# CMS helper in the directory mcmigd has compiled in, mcmigctl --help,
 # every ELF file's libraries present, the unit enabled, the manual pages,
 # the introspection XML, the D-Bus policy, the udev rules, the completion;
 # then purges it. Finally: nothing left in the root's /tmp, no namespace
@@ -111,6 +112,11 @@ check "mcmigd --check-config with board= (packaged boards)" \
 	"sed 's/^#board=.*/board=imx8mm-evk-em7455/' /etc/mcmig/mcmig.conf >/root/board.conf &&
 	 mcmigd --check-config -c /root/board.conf 2>&1 | grep 'board imx8mm-evk-em7455 '"
 check "mcmigctl --help" "mcmigctl --help | grep -q '^usage: mcmigctl'"
+# Like the boards, the directory of the modem backend modules and of the
+# CMS helper is compiled into mcmigd (MODULEDIR): the package's must be it.
+check "modules and mcmig-cmc where mcmigd looks" \
+	"d=\$(grep -aoE '/usr/lib/[a-z0-9_-]+/mcmig' /usr/bin/mcmigd | head -n 1) && echo \"module dir: \$d\" &&
+	 ls \"\$d\"/modem-*.so && test -x \"\$d/mcmig-cmc\""
 # The package's Depends (dh_shlibdeps) bring every library its programs,
 # modules and helpers link.
 check "every ELF file's libraries installed (ldd)" \
