@@ -134,7 +134,8 @@ check "manual pages mcmigd(8) mcmigctl(1) mcmig.conf(5)" \
 	"for m in man8/mcmigd.8 man1/mcmigctl.1 man5/mcmig.conf.5; do
 		zcat /usr/share/man/\$m.gz | grep -q '^\\.TH' || { echo \"\$m: missing or no .TH\"; exit 1; }
 	 done"
-cp "$top/agent/org.mcmig.Agent1.xml" "$root/root/"
+# The tree the package was built from, not the checkout (edited meanwhile).
+cp "$src/agent/org.mcmig.Agent1.xml" "$root/root/"
 check "introspection XML in share/dbus-1/interfaces" \
 	"cmp /root/org.mcmig.Agent1.xml /usr/share/dbus-1/interfaces/org.mcmig.Agent1.xml"
 check "D-Bus policy, udev rules, bash completion" \
