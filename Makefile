@@ -6,6 +6,7 @@
 #   make bench                 performance figures
 #   make kill-campaign KILLS=500 SEED=1   mcmigd SIGKILLed in every state, restarted, checked
 #   make check-fresh           README's first-run lines in a fresh debootstrapped Debian 12 root
+#   make check-deb             the Debian packages (native, arm64): built, lintian, installed in a fresh root
 #   make install DESTDIR= PREFIX= [LIBDIR= MODULEDIR=]
 #   make CROSS_COMPILE=aarch64-linux-gnu-        cross-build through Debian multiarch
 #   make CROSS_COMPILE=aarch64-linux-gnu- check-cross   unit tests under qemu-aarch64
@@ -156,7 +157,7 @@ BENCH_TARGETS := $(addprefix $(BUILD)/bench/,$(BENCH_PROGRAMS))
 endif
 
 .PHONY: all programs tests bench-tools deps check check-unit check-integration kill-campaign \
-	check-format format check-cross check-fresh demo bench install clean
+	check-format format check-cross check-fresh check-deb demo bench install clean
 
 all: programs tests bench-tools
 programs: $(BIN_TARGETS) $(MODULE_TARGETS)
@@ -166,8 +167,13 @@ bench-tools: $(BENCH_TARGETS)
 # The one dependency step: every entry point (make, check, demo, bench,
 # check-cross, install, CI) reaches it before anything is compiled, so each
 # works as the first command on a fresh machine. Silent when nothing is missing.
+# DEPS=0 (debian/rules): the build dependencies are the package's Build-Depends,
+# checked by dpkg-buildpackage, and a package build installs nothing.
+DEPS ?= 1
 deps:
+ifneq ($(DEPS),0)
 	$(Q)./.ci/deps.sh $(if $(CROSS_COMPILE),--cross $(TRIPLET))
+endif
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -195,6 +201,11 @@ check-cross:
 # A newcomer's first run (README's first-run block) in a debootstrapped Debian 12 root.
 check-fresh:
 	$(Q)tests/check-fresh.sh
+
+# debian/'s packages: built (native and arm64), lintian, installed in a
+# debootstrapped Debian 12 root (README.md, "Packages").
+check-deb:
+	$(Q)tests/check-deb.sh
 
 demo: deps all
 	$(Q)tests/demo.sh --build $(BUILD)

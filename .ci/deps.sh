@@ -5,6 +5,8 @@
 #   .ci/deps.sh                 native build, tests and bench
 #   .ci/deps.sh --cross TRIPLET also the multiarch -dev packages and qemu-user for TRIPLET
 #   .ci/deps.sh --fuzz          also clang and its libFuzzer runtime (make fuzz)
+#   .ci/deps.sh --deb           also the package tools (make check-deb; with
+#                               --cross the cross build's libraries too)
 set -euo pipefail
 
 # Build and unit tests.
@@ -35,14 +37,20 @@ CROSS_LIBS=(
 # make fuzz: clang, and libclang-rt-dev for libFuzzer and the sanitizer runtimes.
 FUZZ_PKGS=(clang libclang-rt-dev)
 
+# make check-deb: dpkg-buildpackage with debian/'s sequencer, lintian, and
+# debootstrap for the fresh root the package is installed into.
+DEB_PKGS=(dpkg-dev debhelper lintian debootstrap git)
+
 declare -A DEBARCH=([aarch64-linux-gnu]=arm64 [arm-linux-gnueabihf]=armhf)
 
 triplet=
 fuzz=
+deb=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--cross) triplet=${2:?--cross needs a triplet}; shift 2 ;;
 	--fuzz) fuzz=1; shift ;;
+	--deb) deb=1; shift ;;
 	*) echo "deps.sh: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -56,6 +64,7 @@ if [ -n "$triplet" ]; then
 	want=("${BUILD_PKGS[@]}" "gcc-$triplet" qemu-user)
 	for p in "${CROSS_LIBS[@]}"; do want+=("$p:$arch"); done
 fi
+[ -n "$deb" ] && want+=("${DEB_PKGS[@]}")
 
 # One dpkg-query for the whole list: this runs before every build, so it must
 # cost next to nothing when everything is there. A package dpkg has never heard
