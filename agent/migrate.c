@@ -27,6 +27,8 @@ static const unsigned int default_timeout_ms[MIGRATE_TIMER_COUNT] = {
 	[MIGRATE_T_REG] = 40000, /* RFC 3261 Timer F = 64*T1 = 32 s, plus margin */
 	[MIGRATE_T_DEREG] = 10000,
 	[MIGRATE_T_DOWN] = 15000,
+	/* Up to three HTTPS requests (refresh, exchange, partner), idm.c's 15 s each. */
+	[MIGRATE_T_USER_AUTH] = 50000,
 };
 
 struct state_desc {
@@ -61,8 +63,20 @@ static const struct state_desc states[MIGRATE_STATE_COUNT] = {
 		.name = "pdn-connecting",
 		/* PDN_DROPPED: a set already up went while the next one connects. */
 		.in_events = E(PDN_UP) | E(PDN_FAILED) | E(PDN_DROPPED) | E(TIMEOUT) | E(RETURN),
-		.out_states = S(REGISTERING) | S(FAILED) | S(DISCONNECTING),
+		.out_states = S(USER_AUTH) | S(REGISTERING) | S(FAILED) | S(DISCONNECTING),
 		.timer = MIGRATE_T_PDN,
+	},
+	/*
+	 * Step 14: the partner PDN is up; the IdM client exchanges the primary
+	 * access token and asks the partner IdM server for an access token
+	 * (TS 33.180 5.1.4, B.7, B.8) before any SIP.
+	 */
+	[MIGRATE_USER_AUTH] = {
+		.name = "user-authenticating",
+		.in_events = E(USER_AUTH_OK) | E(USER_AUTH_FAILED) | E(PDN_DROPPED) | E(TIMEOUT) |
+			     E(RETURN),
+		.out_states = S(REGISTERING) | S(DISCONNECTING),
+		.timer = MIGRATE_T_USER_AUTH,
 	},
 	[MIGRATE_REGISTERING] = {
 		.name = "registering",
@@ -126,12 +140,15 @@ static const char *const event_names[MIGRATE_EVENT_COUNT] = {
 	[MIGRATE_EV_PDN_DOWN] = "pdn-down",
 	[MIGRATE_EV_TIMEOUT] = "timeout",
 	[MIGRATE_EV_DEREGISTERED_BY_NETWORK] = "deregistered-by-network",
+	[MIGRATE_EV_USER_AUTH_OK] = "user-auth-ok",
+	[MIGRATE_EV_USER_AUTH_FAILED] = "user-auth-failed",
 };
 
 static const char *const timer_names[MIGRATE_TIMER_COUNT] = {
-	[MIGRATE_T_NONE] = "none",   [MIGRATE_T_CMC] = "T-cmc", [MIGRATE_T_VALID] = "T-valid",
-	[MIGRATE_T_PDN] = "T-pdn",   [MIGRATE_T_REG] = "T-reg", [MIGRATE_T_DEREG] = "T-dereg",
-	[MIGRATE_T_DOWN] = "T-down",
+	[MIGRATE_T_NONE] = "none",     [MIGRATE_T_CMC] = "T-cmc",
+	[MIGRATE_T_VALID] = "T-valid", [MIGRATE_T_PDN] = "T-pdn",
+	[MIGRATE_T_REG] = "T-reg",     [MIGRATE_T_DEREG] = "T-dereg",
+	[MIGRATE_T_DOWN] = "T-down",   [MIGRATE_T_USER_AUTH] = "T-user-auth",
 };
 
 struct migrate_pdn {
@@ -174,6 +191,9 @@ struct migrate {
 	bool have_serving;
 	bool return_when_registered; /* the primary came back mid-migration */
 	bool passing;		     /* through partner-config-stored on the way to the PDN */
+	bool auth_pending;	     /* a partner_token() call is out */
+	bool have_token;
+	struct idm_token token; /* the partner access token (step 14); a secret */
 };
 
 /* Outstanding modem connects, so that migrate_free can orphan them all. */
@@ -639,6 +659,21 @@ static void disconnect_next(struct migrate *m)
 	m->env.modem->disconnect(m->env.modem_dev, pd->id, pdn_down_done, m);
 }
 
+/* The partner access token goes with the migration (a secret: style.md). */
+static void drop_token(struct migrate *m)
+{
+	util_wipe(&m->token, sizeof(m->token));
+	m->have_token = false;
+}
+
+static void cancel_user_auth(struct migrate *m)
+{
+	if (m->auth_pending) {
+		m->auth_pending = false;
+		m->env.idm->cancel(m->env.idm_ctx);
+	}
+}
+
 static void reap_sip(void *data)
 {
 	struct migrate *m = data;
@@ -671,6 +706,8 @@ static void drop_sip(struct migrate *m)
  */
 static void start_disconnect(struct migrate *m, enum migrate_event ev)
 {
+	cancel_user_auth(m);
+	drop_token(m);
 	drop_sip(m);
 	if (set_state(m, MIGRATE_DISCONNECTING, ev) < 0)
 		return;
@@ -865,7 +902,7 @@ int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned i
 	return 0;
 }
 
-static void start_register(struct migrate *m)
+static void start_register(struct migrate *m, enum migrate_event from)
 {
 	struct sipreg_events ev = {
 		.result = sip_result,
@@ -895,7 +932,7 @@ static void start_register(struct migrate *m)
 	if (m->pcfg.n_pcscf) {
 		ret = migrate_parse_pcscf(m->pcfg.pcscf[0].uri, host, sizeof(host), &sc.pcscf_port);
 		if (ret < 0) {
-			fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed",
+			fail_and_disconnect(m, from, "registration-failed",
 					    "bad P-CSCF URI in the partner configuration");
 			return;
 		}
@@ -905,7 +942,7 @@ static void start_register(struct migrate *m)
 		snprintf(host, sizeof(host), "%s", pdn->pcscf[0]);
 		sc.pcscf_port = 5060;
 	} else {
-		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed",
+		fail_and_disconnect(m, from, "registration-failed",
 				    "no P-CSCF in the partner configuration or the PDN");
 		return;
 	}
@@ -919,7 +956,7 @@ static void start_register(struct migrate *m)
 		sc.local_addr = pdn->addr6[0] ? pdn->addr6 : NULL;
 	else
 		sc.local_addr = pdn->addr4[0] ? pdn->addr4 : pdn->addr6[0] ? pdn->addr6 : NULL;
-	if (set_state(m, MIGRATE_REGISTERING, MIGRATE_EV_PDN_UP) < 0)
+	if (set_state(m, MIGRATE_REGISTERING, from) < 0)
 		return;
 	logf_(m, "registering %s at %s:%u", sc.impu, host, sc.pcscf_port);
 	ret = m->env.sip->create(&m->reg, &sc, m->env.card, &ev);
@@ -970,6 +1007,44 @@ static void route_servers(struct migrate *m, struct migrate_pdn *pd)
 			route_server(&pd->s, m->pcfg.server[i].host);
 }
 
+/* ---- MC service user authentication (step 14, TS 33.180 5.1.4) ---- */
+
+static void user_auth_done(int err, const char *reason, const struct idm_token *tok, void *ud)
+{
+	struct migrate *m = ud;
+
+	if (err == -ECANCELED)
+		return;
+	m->auth_pending = false;
+	if (err < 0) {
+		dispatch(m, MIGRATE_EV_USER_AUTH_FAILED, reason ? reason : strerror(-err));
+		return;
+	}
+	/* Our own copy: the client wipes its one after this call. */
+	m->token = *tok;
+	m->have_token = true;
+	dispatch(m, MIGRATE_EV_USER_AUTH_OK, NULL);
+}
+
+static void start_user_auth(struct migrate *m)
+{
+	int ret;
+
+	if (set_state(m, MIGRATE_USER_AUTH, MIGRATE_EV_PDN_UP) < 0)
+		return;
+	m->auth_pending = true;
+	ret = m->env.idm->partner_token(m->env.idm_ctx, &m->pcfg, user_auth_done, m);
+	if (ret < 0) {
+		m->auth_pending = false;
+		dispatch(m, MIGRATE_EV_USER_AUTH_FAILED,
+			 ret == -EPERM ?
+				 "not signed in at the primary IdM server (mcmigctl login)" :
+			 ret == -ENOENT ? "no partner IdM server (idms-token-endpoint) in the "
+					  "partner configuration" :
+					  strerror(-ret));
+	}
+}
+
 static void on_pdn_up(struct migrate *m)
 {
 	struct migrate_pdn *pd;
@@ -990,7 +1065,10 @@ static void on_pdn_up(struct migrate *m)
 		pd->netdev_configured = true;
 		step(m, TL_NETDEV, 14, pd->s.ifname);
 	}
-	start_register(m);
+	if (m->env.idm)
+		start_user_auth(m);
+	else
+		start_register(m, MIGRATE_EV_PDN_UP);
 }
 
 /* ---- return ---- */
@@ -1065,6 +1143,12 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		set_reason(m, "pdn-failed", data);
 		set_state(m, MIGRATE_FAILED, ev);
 		break;
+	case MIGRATE_EV_USER_AUTH_OK:
+		start_register(m, ev);
+		break;
+	case MIGRATE_EV_USER_AUTH_FAILED:
+		fail_and_disconnect(m, ev, "user-auth", data);
+		break;
 	case MIGRATE_EV_CHALLENGED:
 		set_state(m, MIGRATE_CHALLENGED, ev);
 		break;
@@ -1135,6 +1219,9 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 			fail_and_disconnect(m, ev, "registration-timeout",
 					    "no final answer from the partner");
 			break;
+		case MIGRATE_USER_AUTH:
+			fail_and_disconnect(m, ev, "user-auth", "no answer from the IdM servers");
+			break;
 		case MIGRATE_RETURNING:
 			logf_(m, "de-registration unanswered: leaving anyway");
 			start_disconnect(m, ev);
@@ -1187,6 +1274,7 @@ void migrate_free(struct migrate *m)
 		m->env.timer_del(m->env.ctx, m->timer_id);
 	if (m->fetch_pending)
 		m->env.cmc->cancel(m->env.cmc_ctx);
+	cancel_user_auth(m);
 	if (m->reap_id)
 		m->env.timer_del(m->env.ctx, m->reap_id);
 	if (m->reg_dead)
@@ -1297,6 +1385,7 @@ int migrate_primary_reachable(struct migrate *m)
 		return migrate_return(m);
 	case MIGRATE_CONFIG_STORED:
 	case MIGRATE_PDN_CONNECTING:
+	case MIGRATE_USER_AUTH:
 	case MIGRATE_REGISTERING:
 	case MIGRATE_CHALLENGED:
 		/* Make-before-break holds: finish, then leave cleanly. */
@@ -1403,4 +1492,9 @@ const char *migrate_get_reason(const struct migrate *m)
 const char *migrate_get_partner(const struct migrate *m)
 {
 	return m->partner;
+}
+
+const struct idm_token *migrate_get_token(const struct migrate *m)
+{
+	return m->have_token ? &m->token : NULL;
 }

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "cmc.h"
+#include "idm.h"
 #include "modem.h"
 #include "netdev.h"
 #include "sipreg.h"
@@ -37,12 +38,13 @@ enum migrate_state {
 	MIGRATE_CONFIG_REQUESTED, /* partner-config-requested (steps 1-13) */
 	MIGRATE_CONFIG_STORED,	  /* partner-config-stored (NOTE 3, NOTE 4) */
 	MIGRATE_PDN_CONNECTING,	  /* pdn-connecting (step 14) */
-	MIGRATE_REGISTERING,	  /* registering (step 15) */
-	MIGRATE_CHALLENGED,	  /* challenged (steps 22-23: the card's AUTHENTICATE) */
-	MIGRATE_REGISTERED,	  /* registered-at-partner (steps 24-25) */
-	MIGRATE_RETURNING,	  /* returning: de-registering at the partner */
-	MIGRATE_DISCONNECTING,	  /* disconnecting: partner PDN and netdev going down */
-	MIGRATE_FAILED,		  /* failed: back on the primary, reason set */
+	MIGRATE_USER_AUTH,     /* user-authenticating (step 14: MC service user authentication) */
+	MIGRATE_REGISTERING,   /* registering (step 15) */
+	MIGRATE_CHALLENGED,    /* challenged (steps 22-23: the card's AUTHENTICATE) */
+	MIGRATE_REGISTERED,    /* registered-at-partner (steps 24-25) */
+	MIGRATE_RETURNING,     /* returning: de-registering at the partner */
+	MIGRATE_DISCONNECTING, /* disconnecting: partner PDN and netdev going down */
+	MIGRATE_FAILED,	       /* failed: back on the primary, reason set */
 	MIGRATE_STATE_COUNT,
 };
 
@@ -67,18 +69,22 @@ enum migrate_event {
 	MIGRATE_EV_TIMEOUT,
 	/* The partner's network ended the registration (reg event NOTIFY, TS 24.229 5.1.1.7). */
 	MIGRATE_EV_DEREGISTERED_BY_NETWORK,
+	/* Step 14: the partner access token obtained (TS 33.180 B.7, B.8), or not. */
+	MIGRATE_EV_USER_AUTH_OK,
+	MIGRATE_EV_USER_AUTH_FAILED,
 	MIGRATE_EVENT_COUNT,
 };
 
 /* One named timer per waiting state (style.md item 8). */
 enum migrate_timer {
 	MIGRATE_T_NONE,
-	MIGRATE_T_CMC,	 /* the whole CMS exchange, retries included */
-	MIGRATE_T_VALID, /* the stored configuration's valid-until (NOTE 4) */
-	MIGRATE_T_PDN,	 /* PDN connection (step 14) */
-	MIGRATE_T_REG,	 /* registration guard, above RFC 3261 Timer F (64*T1) */
-	MIGRATE_T_DEREG, /* de-registration on return */
-	MIGRATE_T_DOWN,	 /* PDN disconnection */
+	MIGRATE_T_CMC,	     /* the whole CMS exchange, retries included */
+	MIGRATE_T_VALID,     /* the stored configuration's valid-until (NOTE 4) */
+	MIGRATE_T_PDN,	     /* PDN connection (step 14) */
+	MIGRATE_T_REG,	     /* registration guard, above RFC 3261 Timer F (64*T1) */
+	MIGRATE_T_DEREG,     /* de-registration on return */
+	MIGRATE_T_DOWN,	     /* PDN disconnection */
+	MIGRATE_T_USER_AUTH, /* token exchange and partner token request (step 14) */
 	MIGRATE_TIMER_COUNT,
 };
 
@@ -113,6 +119,18 @@ struct migrate_sip_ops {
 	void (*destroy)(struct sipreg *reg);
 };
 
+/*
+ * The IdM client (idm.h), behind an ops struct so tests can fake it. NULL
+ * ops: no MC service user authentication, the PDN goes straight to SIP.
+ * partner_token() calls @done exactly once, from the loop, unless it returns
+ * < 0; cancel() makes a pending one answer -ECANCELED.
+ */
+struct migrate_idm_ops {
+	int (*partner_token)(void *ctx, const struct partner_config *pc, idm_token_cb done,
+			     void *ud);
+	void (*cancel)(void *ctx);
+};
+
 struct migrate_env {
 	/* Clock and one-shot timers (g_timeout in mcmigd, a fake clock in tests). */
 	time_t (*now)(void *ctx);
@@ -142,7 +160,9 @@ struct migrate_env {
 	struct modem *modem_dev;
 	const struct netdev_ops *netdev;
 	const struct migrate_sip_ops *sip;
-	struct card *card; /* handed to sipreg, which asks it; never used here */
+	struct card *card;		   /* handed to sipreg, which asks it; never used here */
+	const struct migrate_idm_ops *idm; /* NULL: no user authentication */
+	void *idm_ctx;
 };
 
 /* Location trigger: the serving PLMN (and TAC range) that means "migrate to partner". */
@@ -214,6 +234,12 @@ int migrate_restore(struct migrate *m, const char *text);
 enum migrate_state migrate_get_state(const struct migrate *m);
 const char *migrate_get_reason(const struct migrate *m);  /* "" when none */
 const char *migrate_get_partner(const struct migrate *m); /* "" when none */
+/*
+ * The partner access token of the current migration (step 14), NULL when
+ * there is none; wiped when the migration ends. For the service
+ * authorisation (step 25, TS 24.379 7): read it, do not keep it.
+ */
+const struct idm_token *migrate_get_token(const struct migrate *m);
 
 const char *migrate_state_str(enum migrate_state s);
 const char *migrate_event_str(enum migrate_event e);

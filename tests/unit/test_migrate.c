@@ -365,14 +365,57 @@ static void fake_step(void *ctx, enum timeline_kind kind, unsigned int seed_step
 	snprintf(steps + n, sizeof(steps) - n, "\n");
 }
 
+/* ---- fake IdM client (idm.h) ---- */
+
+static idm_token_cb idm_cb;
+static void *idm_ud;
+static int idm_err; /* what partner_token() returns */
+
+static int fake_partner_token(void *ctx, const struct partner_config *pc, idm_token_cb done,
+			      void *ud)
+{
+	tr("idm.partner_token %s -> %d", pc->idms_token_endpoint, idm_err);
+	if (idm_err)
+		return idm_err;
+	idm_cb = done;
+	idm_ud = ud;
+	return 0;
+}
+
+static void fake_idm_cancel(void *ctx)
+{
+	tr("idm.cancel");
+	if (idm_cb)
+		idm_cb(-ECANCELED, "cancelled", NULL, idm_ud);
+	idm_cb = NULL;
+}
+
+static const struct migrate_idm_ops idm_ops = { fake_partner_token, fake_idm_cancel };
+
+static void idm_answer(int err, const char *reason)
+{
+	struct idm_token tok = { .access_token = "eyJ.partner.tok",
+				 .client_id = "mcmig-ue",
+				 .expires_at = NOW + 3600 };
+	idm_token_cb cb = idm_cb;
+
+	idm_cb = NULL;
+	assert_non_null(cb);
+	cb(err, reason, err ? NULL : &tok, idm_ud);
+	util_wipe(&tok, sizeof(tok));
+}
+
 /* ---- fixture ---- */
 
 static struct migrate *fsm;
 static struct migrate_config fsm_cfg;
 
+static bool with_idm;
+
 static int setup(void **state)
 {
 	struct migrate_env env = {
+		.idm = with_idm ? &idm_ops : NULL,
 		.now = fake_now,
 		.timer_add = fake_timer_add,
 		.timer_del = fake_timer_del,
@@ -421,8 +464,17 @@ static int setup(void **state)
 	return 0;
 }
 
+static int setup_idm(void **state)
+{
+	with_idm = true;
+	idm_err = 0;
+	idm_cb = NULL;
+	return setup(state);
+}
+
 static int teardown(void **state)
 {
+	with_idm = false;
 	migrate_free(fsm);
 	/* What closing the modem does: pending calls end with -ECANCELED. */
 	if (connect_cb)
@@ -1441,6 +1493,119 @@ static void test_parse_pcscf(void **state)
 	assert_int_equal(migrate_parse_pcscf("sip:[::1", host, sizeof(host), &port), -EINVAL);
 }
 
+/* Step 14 with an IdM client: PDN up, partner token, then SIP (TS 33.180 5.1.4). */
+static const char user_auth_trace[] = "netdev.configure wwan1 198.51.100.2/24\n"
+				      "pdn-connecting -> user-authenticating (pdn-up)\n"
+				      "timer T-user-auth armed: 50000 ms\n"
+				      "idm.partner_token https://idms.partner.example/token -> 0\n";
+
+static void to_user_auth(void)
+{
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	pdn_answer(0, NULL);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_USER_AUTH);
+}
+
+static void test_user_auth_ok(void **state)
+{
+	char expected[8192];
+
+	to_user_auth();
+	assert_null(migrate_get_token(fsm));
+	idm_answer(0, NULL);
+	snprintf(expected, sizeof(expected), "%s%s%s%s", fetch_trace, stored_trace, connect_trace,
+		 user_auth_trace);
+	strcat(expected, "user-authenticating -> registering (user-auth-ok)\n"
+			 "timer T-reg armed: 40000 ms\n"
+			 "registering sip:in-4f2a9c@ims.partner.example at 198.51.100.1:5060\n"
+			 "sip.create impi=in-4f2a9c@ims.partner.example "
+			 "impu=sip:in-4f2a9c@ims.partner.example domain=ims.partner.example "
+			 "pcscf=198.51.100.1:5060 udp local=198.51.100.2\n"
+			 "sip.start\n");
+	check_trace(expected);
+	assert_non_null(migrate_get_token(fsm));
+	assert_string_equal(migrate_get_token(fsm)->access_token, "eyJ.partner.tok");
+	assert_string_equal(migrate_get_token(fsm)->client_id, "mcmig-ue");
+	sip_challenged();
+	card_answer();
+	sip_say(SIPREG_REGISTERED, NULL);
+	assert_non_null(migrate_get_token(fsm));
+	/* Return: the token goes with the migration. */
+	assert_int_equal(migrate_return(fsm), 0);
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	assert_null(migrate_get_token(fsm));
+	disc_answer();
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	assert_string_equal(steps + strlen(steps) - strlen("state 0 idle-on-primary\n"),
+			    "state 0 idle-on-primary\n");
+	assert_non_null(strstr(steps, "state 0 user-authenticating\nstate 0 registering\n"));
+}
+
+/* Each IdM failure: named reason, PDN and netdev down, failed on the primary. */
+static void test_user_auth_refused(void **state)
+{
+	to_user_auth();
+	trace[0] = '\0';
+	idm_answer(-EACCES, "token exchange refused: invalid_target (not permitted)");
+	disc_answer();
+	check_trace("user-authenticating -> disconnecting (user-auth-failed)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> failed (pdn-down): user-auth: token exchange refused: "
+		    "invalid_target (not permitted)\n"
+		    "persist state=failed partner=" PARTNER " reason=user-auth: token exchange "
+		    "refused: invalid_target (not permitted)\n");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+	assert_null(migrate_get_token(fsm));
+}
+
+static void test_user_auth_not_signed_in(void **state)
+{
+	idm_err = -EPERM;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	pdn_answer(0, NULL);
+	disc_answer();
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+	assert_string_equal(migrate_get_reason(fsm),
+			    "user-auth: not signed in at the primary IdM server (mcmigctl login)");
+}
+
+static void test_user_auth_timeout(void **state)
+{
+	to_user_auth();
+	trace[0] = '\0';
+	advance(50000);
+	disc_answer();
+	check_trace(
+		"timer T-user-auth expired in user-authenticating\n"
+		"idm.cancel\n"
+		"user-authenticating -> disconnecting (timeout)\n"
+		"timer T-down armed: 15000 ms\n"
+		"netdev.deconfigure wwan1\n"
+		"modem.disconnect 7\n"
+		"disconnecting -> failed (pdn-down): user-auth: no answer from the IdM servers\n"
+		"persist state=failed partner=" PARTNER
+		" reason=user-auth: no answer from the IdM servers\n");
+}
+
+static void test_user_auth_pdn_dropped(void **state)
+{
+	to_user_auth();
+	trace[0] = '\0';
+	migrate_pdn_dropped(fsm, PDN_ID, "network detach");
+	advance(0);
+	check_trace("idm.cancel\n"
+		    "user-authenticating -> disconnecting (pdn-dropped)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "disconnecting -> failed (pdn-down): pdn-dropped: network detach\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=pdn-dropped: network detach\n");
+}
+
 static void test_names(void **state)
 {
 	int i;
@@ -1453,7 +1618,8 @@ static void test_names(void **state)
 		assert_non_null(migrate_timer_str((enum migrate_timer)i));
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define T(f)  cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TI(f) cmocka_unit_test_setup_teardown(f, setup_idm, teardown)
 
 int main(void)
 {
@@ -1496,6 +1662,11 @@ int main(void)
 		T(test_con_ref_timeout),
 		T(test_con_ref_dropped),
 		T(test_ipv6_pcscf),
+		TI(test_user_auth_ok),
+		TI(test_user_auth_refused),
+		TI(test_user_auth_not_signed_in),
+		TI(test_user_auth_timeout),
+		TI(test_user_auth_pdn_dropped),
 		T(test_names),
 	};
 
