@@ -24,6 +24,7 @@
 #include "board.h"
 #include "card.h"
 #include "cmc-proc.h"
+#include "idm.h"
 #include "linkwatch.h"
 #include "mcmigd-board.h"
 #include "mcmigd-config.h"
@@ -53,6 +54,8 @@ static const char introspection[] =
 	"  <method name='Fetch'><arg name='partner' type='s' direction='in'/></method>"
 	"  <method name='Return'/>"
 	"  <method name='Check'><arg name='checks' type='a(ssss)' direction='out'/></method>"
+	"  <method name='SignIn'><arg name='username' type='s' direction='in'/>"
+	"   <arg name='password' type='s' direction='in'/></method>"
 	"  <property name='State' type='s' access='read'/>"
 	"  <property name='Reason' type='s' access='read'/>"
 	"  <property name='Partner' type='s' access='read'/>"
@@ -69,6 +72,8 @@ struct daemon {
 	GMainLoop *loop;
 	struct store *store;
 	struct cmc_proc *cmc;
+	struct idm *idm; /* NULL: no [idm], no user authentication */
+	char idm_rt_file[MCMIGD_PATH_MAX + 32];
 	struct card *card;
 	const struct modem_ops *modem_ops;
 	struct modem *modem;
@@ -318,6 +323,8 @@ static void env_cmc_cancel(void *ctx)
 
 static const struct migrate_cmc_ops cmc_ops = { env_cmc_fetch, env_cmc_cancel };
 
+static const struct migrate_idm_ops idm_ops = { idm_partner_token, idm_cancel };
+
 static int env_store_put(void *ctx, const struct partner_config *cfg)
 {
 	return store_put(ctx, cfg);
@@ -478,6 +485,8 @@ static void start_fsm(struct daemon *d)
 		.netdev = &netdev_linux_ops,
 		.sip = &sip_ops,
 		.card = d->card,
+		.idm = d->idm ? &idm_ops : NULL,
+		.idm_ctx = d->idm,
 	};
 	char *text = NULL;
 	size_t len;
@@ -681,6 +690,48 @@ static void check_call(struct daemon *d, GDBusMethodInvocation *inv)
 
 /* ---- D-Bus ---- */
 
+#define MCMIGD_ERROR_SIGNIN "org.mcmig.Agent1.Error.SignInFailed"
+
+static void sign_in_done(int err, const char *reason, void *ud)
+{
+	GDBusMethodInvocation *inv = ud;
+
+	if (err < 0) {
+		g_message("sign-in at the primary IdM server: %s", reason);
+		g_dbus_method_invocation_return_dbus_error(inv, MCMIGD_ERROR_SIGNIN, reason);
+		return;
+	}
+	g_message("signed in at the primary IdM server");
+	g_dbus_method_invocation_return_value(inv, NULL);
+}
+
+/*
+ * TS 33.180 B.4: username and password reach the IdM client here only. The
+ * parameters are never logged; the password's copy in the message belongs to
+ * GDBus (freed with it), ours is wiped in idm_sign_in.
+ */
+static void sign_in(struct daemon *d, GVariant *params, GDBusMethodInvocation *inv,
+		    const char *sender)
+{
+	const gchar *user = NULL, *password = NULL;
+	int ret;
+
+	g_message("D-Bus SignIn from %s", sender);
+	if (!d->idm) {
+		g_dbus_method_invocation_return_dbus_error(
+			inv, MCMIGD_ERROR_SIGNIN,
+			"no [idm] in mcmig.conf: user authentication is off");
+		return;
+	}
+	g_variant_get(params, "(&s&s)", &user, &password);
+	ret = idm_sign_in(d->idm, user, password, sign_in_done, inv);
+	if (ret < 0)
+		g_dbus_method_invocation_return_dbus_error(
+			inv, ret == -EBUSY ? MCMIGD_ERROR_BUSY : MCMIGD_ERROR_SIGNIN,
+			ret == -EBUSY ? "the IdM client is busy (a migration is authenticating)" :
+					g_strerror(-ret));
+}
+
 static void method_call(GDBusConnection *conn, const gchar *sender, const gchar *path,
 			const gchar *iface, const gchar *method, GVariant *params,
 			GDBusMethodInvocation *inv, gpointer ud)
@@ -689,6 +740,10 @@ static void method_call(GDBusConnection *conn, const gchar *sender, const gchar 
 	const gchar *partner = NULL;
 	int ret;
 
+	if (strcmp(method, "SignIn") == 0) {
+		sign_in(d, params, inv, sender);
+		return;
+	}
 	/* Answers with or without a state machine: it says why there is none. */
 	if (strcmp(method, "Check") == 0) {
 		check_call(d, inv);
@@ -949,6 +1004,22 @@ static int setup(struct daemon *d)
 		g_critical("configuration management client: %s", g_strerror(-ret));
 		return ret;
 	}
+	if (d->cfg.idm.token_endpoint) {
+		/* The refresh token: 0600 in the state directory, or memory only. */
+		snprintf(d->idm_rt_file, sizeof(d->idm_rt_file), "%s/idm-refresh-token",
+			 d->cfg.state_dir);
+		d->cfg.idm.refresh_token_file = d->cfg.idm_refresh_in_memory ? NULL :
+									       d->idm_rt_file;
+		ret = idm_new(&d->idm, &d->cfg.idm);
+		if (ret < 0) {
+			g_critical("IdM client: %s", g_strerror(-ret));
+			return ret;
+		}
+		g_message("IdM client: %s, refresh token %s",
+			  idm_signed_in(d->idm) ? "signed in" : "not signed in (mcmigctl login)",
+			  d->cfg.idm_refresh_in_memory ? "in memory only" :
+							 "in the state directory");
+	}
 	ret = card_new(&d->card, &uicc_pcsc_ops, &ucfg);
 	if (ret < 0) {
 		g_critical("card: %s", g_strerror(-ret));
@@ -1011,6 +1082,7 @@ static void teardown(struct daemon *d)
 		d->modem_ops->close(d->modem);
 	card_free(d->card);
 	cmc_proc_free(d->cmc);
+	idm_free(d->idm);
 	store_close(d->store);
 }
 
