@@ -12,6 +12,7 @@ BUILD_PKGS=(
 	gcc make pkg-config clang-format file openssl python3 scdoc
 	libglib2.0-dev libqmi-glib-dev libmbim-glib-dev libmm-glib-dev
 	libpcsclite-dev libcurl4-openssl-dev libxml2-dev libcmocka-dev libosip2-dev
+	libjansson-dev
 )
 # The bench: real daemons, real peers and the tools that prove our emulators.
 BENCH_PKGS=(
@@ -22,11 +23,13 @@ BENCH_PKGS=(
 	libmicrohttpd-dev libgnutls28-dev nettle-dev
 	kamailio kamailio-ims-modules kamailio-presence-modules
 	sip-tester systemd strace tcpdump
+	glewlwyd sqlite3 python3-jwt python3-cryptography
 )
 # Cross-compilation: the same libraries for the target architecture.
 CROSS_LIBS=(
 	libc6-dev libglib2.0-dev libqmi-glib-dev libmbim-glib-dev libmm-glib-dev
 	libpcsclite-dev libcurl4-openssl-dev libxml2-dev libcmocka-dev libosip2-dev
+	libjansson-dev
 )
 
 # make fuzz: clang, and libclang-rt-dev for libFuzzer and the sanitizer runtimes.

@@ -47,8 +47,8 @@ struct idm_sock {
 
 struct idm {
 	struct idm_config cfg;
-	char *login_url, *auth_endpoint, *token_endpoint, *client_id, *redirect_uri, *scope,
-		*ca_file, *rt_file;
+	char *login_url, *auth_endpoint, *token_endpoint, *exchange_endpoint, *client_id,
+		*redirect_uri, *scope, *ca_file, *rt_file;
 
 	CURLM *multi;
 	CURL *easy;
@@ -390,7 +390,7 @@ static int start_login(struct idm *c, const char *username, const char *password
 
 static int start_authorize(struct idm *c)
 {
-	char challenge[IDM_PKCE_VERIFIER_LEN + 1];
+	char challenge[IDM_PKCE_VERIFIER_LEN + 1], nonce[IDM_PKCE_VERIFIER_LEN + 1];
 	const char *kv[] = {
 		"response_type",
 		"code",
@@ -406,9 +406,9 @@ static int start_authorize(struct idm *c)
 		challenge,
 		"code_challenge_method",
 		"S256",
-		/* OIDC Core 3.1.2.1: the session of the login step, no page to show. */
-		"prompt",
-		"none",
+		/* OIDC Core 3.1.2.1 (glewlwyd requires one with openid); no ID token is used. */
+		"nonce",
+		nonce,
 		NULL,
 	};
 	size_t used;
@@ -417,6 +417,8 @@ static int start_authorize(struct idm *c)
 	ret = random_string(c->verifier);
 	if (ret == 0)
 		ret = random_string(c->state);
+	if (ret == 0)
+		ret = random_string(nonce);
 	if (ret < 0)
 		return ret;
 	idm_pkce_challenge(c->verifier, challenge);
@@ -481,7 +483,7 @@ static int start_exchange(struct idm *c)
 	};
 	int ret = form(c, kv);
 
-	return ret ? ret : send_request(c, c->token_endpoint, false, true);
+	return ret ? ret : send_request(c, c->exchange_endpoint, false, true);
 }
 
 static int start_partner(struct idm *c)
@@ -813,7 +815,8 @@ int idm_new(struct idm **out, const struct idm_config *cfg)
 	*out = NULL;
 	/* TLS always (TS 33.180 5.1.4: CSC-1 over HTTPS). */
 	if (!https(cfg->login_url) || !https(cfg->auth_endpoint) || !https(cfg->token_endpoint) ||
-	    !cfg->client_id || !cfg->redirect_uri || !cfg->scope)
+	    (cfg->exchange_endpoint && !https(cfg->exchange_endpoint)) || !cfg->client_id ||
+	    !cfg->redirect_uri || !cfg->scope)
 		return -EINVAL;
 	if (strlen(cfg->client_id) >= IDM_CLIENT_ID_MAX)
 		return -EINVAL;
@@ -826,6 +829,8 @@ int idm_new(struct idm **out, const struct idm_config *cfg)
 	c->login_url = g_strdup(cfg->login_url);
 	c->auth_endpoint = g_strdup(cfg->auth_endpoint);
 	c->token_endpoint = g_strdup(cfg->token_endpoint);
+	c->exchange_endpoint =
+		g_strdup(cfg->exchange_endpoint ? cfg->exchange_endpoint : cfg->token_endpoint);
 	c->client_id = g_strdup(cfg->client_id);
 	c->redirect_uri = g_strdup(cfg->redirect_uri);
 	c->scope = g_strdup(cfg->scope);
@@ -871,6 +876,7 @@ void idm_free(struct idm *c)
 	g_free(c->login_url);
 	g_free(c->auth_endpoint);
 	g_free(c->token_endpoint);
+	g_free(c->exchange_endpoint);
 	g_free(c->client_id);
 	g_free(c->redirect_uri);
 	g_free(c->scope);

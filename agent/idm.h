@@ -62,7 +62,9 @@ enum idm_step {
 struct idm_config {
 	const char *login_url;	    /* the primary IdMS's username/password endpoint */
 	const char *auth_endpoint;  /* RFC 6749 3.1 */
-	const char *token_endpoint; /* RFC 6749 3.2, RFC 8693 2.1 */
+	const char *token_endpoint; /* RFC 6749 3.2 */
+	/* RFC 8693 2.1; NULL = the token endpoint (the bench's glewlwyd has none). */
+	const char *exchange_endpoint;
 	const char *client_id;
 	const char *redirect_uri;
 	const char *scope;

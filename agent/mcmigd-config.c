@@ -45,6 +45,7 @@ const struct mcmigd_config_key mcmigd_config_keys[] = {
 	{ "idm", "login-url", NULL },
 	{ "idm", "auth-endpoint", NULL },
 	{ "idm", "token-endpoint", NULL },
+	{ "idm", "exchange-endpoint", NULL },
 	{ "idm", "client-id", NULL },
 	{ "idm", "redirect-uri", NULL },
 	{ "idm", "scope", NULL },
@@ -331,6 +332,9 @@ static int parse_idm(struct parse *p, struct mcmigd_config *c)
 	if (ret == 0)
 		ret = idm_url(p, "token-endpoint", c->idm_token_endpoint,
 			      sizeof(c->idm_token_endpoint));
+	if (ret == 0 && g_key_file_has_key(p->kf, "idm", "exchange-endpoint", NULL))
+		ret = idm_url(p, "exchange-endpoint", c->idm_exchange_endpoint,
+			      sizeof(c->idm_exchange_endpoint));
 	if (ret == 0)
 		ret = str(p, "idm", "client-id", c->idm_client_id, sizeof(c->idm_client_id), true);
 	if (ret == 0)
@@ -515,6 +519,8 @@ void mcmigd_config_finish(struct mcmigd_config *cfg)
 	cfg->idm.login_url = cfg->idm_login_url[0] ? cfg->idm_login_url : NULL;
 	cfg->idm.auth_endpoint = cfg->idm_auth_endpoint[0] ? cfg->idm_auth_endpoint : NULL;
 	cfg->idm.token_endpoint = cfg->idm_token_endpoint[0] ? cfg->idm_token_endpoint : NULL;
+	cfg->idm.exchange_endpoint = cfg->idm_exchange_endpoint[0] ? cfg->idm_exchange_endpoint :
+								     NULL;
 	cfg->idm.client_id = cfg->idm_client_id[0] ? cfg->idm_client_id : NULL;
 	cfg->idm.redirect_uri = cfg->idm_redirect_uri[0] ? cfg->idm_redirect_uri : NULL;
 	cfg->idm.scope = cfg->idm_scope[0] ? cfg->idm_scope : NULL;

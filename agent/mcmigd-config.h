@@ -37,6 +37,7 @@ struct mcmigd_config {
 	char idm_login_url[MCMIGD_PATH_MAX];
 	char idm_auth_endpoint[MCMIGD_PATH_MAX];
 	char idm_token_endpoint[MCMIGD_PATH_MAX];
+	char idm_exchange_endpoint[MCMIGD_PATH_MAX];
 	char idm_client_id[IDM_CLIENT_ID_MAX];
 	char idm_redirect_uri[MCMIGD_PATH_MAX];
 	char idm_scope[MCMIGD_PATH_MAX];

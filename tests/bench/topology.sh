@@ -164,10 +164,10 @@ up() {
 		fi
 	fi
 
-	hosts_file "$ue" "192.0.2.1 cms.primary.example" \
-		"198.51.100.1 pcscf.partner.example"
+	hosts_file "$ue" "192.0.2.1 cms.primary.example idms.primary.example" \
+		"198.51.100.1 pcscf.partner.example idms.partner.example"
 	hosts_file "$primary" "127.0.0.1 hss.primary.example" \
-		"192.0.2.1 cms.primary.example" \
+		"192.0.2.1 cms.primary.example idms.primary.example" \
 		"203.0.113.2 cms.partner.example hss.partner.example"
 	hosts_file "$partner" "127.0.0.1 hss.partner.example" \
 		"203.0.113.2 cms.partner.example" \
