@@ -227,6 +227,17 @@ static void env_step(void *ctx, enum timeline_kind kind, unsigned int seed_step,
 	timeline_add(&d->tl, now, kind, seed_step, arg);
 }
 
+/* The IdM client's requests of step 14 (TS 33.180 5.1.4), on the migration's timeline. */
+static void idm_step(void *ctx, enum idm_step s, bool done, const char *what)
+{
+	struct daemon *d = ctx;
+	bool partner = s == IDM_STEP_PARTNER_TOKEN;
+	enum timeline_kind k = partner ? (done ? TL_IDM_PARTNER_ANSWER : TL_IDM_PARTNER_REQUEST) :
+					 (done ? TL_IDM_ANSWER : TL_IDM_REQUEST);
+
+	timeline_add(&d->tl, g_get_monotonic_time(), k, 14, done ? what : idm_step_str(s));
+}
+
 /*
  * Kept in the state directory when the migration ends (registered, back, or
  * failed: env_changed), so that a restart shows it. Not on the way
@@ -1010,6 +1021,8 @@ static int setup(struct daemon *d)
 			 d->cfg.state_dir);
 		d->cfg.idm.refresh_token_file = d->cfg.idm_refresh_in_memory ? NULL :
 									       d->idm_rt_file;
+		d->cfg.idm.step = idm_step;
+		d->cfg.idm.step_ctx = d;
 		ret = idm_new(&d->idm, &d->cfg.idm);
 		if (ret < 0) {
 			g_critical("IdM client: %s", g_strerror(-ret));

@@ -47,6 +47,15 @@ enum timeline_kind {
 	TL_AUTH_DONE,	   /* step 23: the ISIM's answer */
 	TL_PDN_DISCONNECT, /* return: partner PDN disconnect asked */
 	TL_PDN_DOWN,	   /* return: partner PDN down */
+	/*
+	 * Step 14, MC service user authentication (TS 33.180 5.1.4): a
+	 * request to the primary IdM server (refresh, token exchange) or the
+	 * partner's (partner token), and its answer; arg: what / the outcome.
+	 */
+	TL_IDM_REQUEST,
+	TL_IDM_ANSWER,
+	TL_IDM_PARTNER_REQUEST,
+	TL_IDM_PARTNER_ANSWER,
 	TL_KIND_COUNT,
 };
 
@@ -86,7 +95,8 @@ struct timeline_summary {
 	int64_t total_us;
 	int64_t wait_us[TL_WAIT_COUNT]; /* [TL_WAIT_NONE] = the agent's overhead */
 	unsigned int pdn_setups, sip_requests, sip_retransmits, authenticates, cms_requests;
-	int registered; /* reached registered-at-partner */
+	unsigned int idm_requests; /* step 14: to the primary and partner IdM servers */
+	int registered;		   /* reached registered-at-partner */
 };
 
 const char *timeline_kind_str(enum timeline_kind k);
