@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The IdM client on libcurl's multi socket API driven by the GLib main loop
- * (as agent/cmc.c). One sequence at a time, read top to bottom in step():
+ * (curl-loop.h, as agent/cmc.c). One sequence at a time, read top to bottom in step():
  * sign-in is LOGIN -> AUTHORIZE -> CODE_TOKEN; the partner token is
  * [REFRESH] -> EXCHANGE -> PARTNER. Each step is one HTTPS request on the
  * same easy handle (so the login session cookie reaches the authorization
@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <glib-unix.h>
 #include <glib.h>
 
 #include "cmc-xml.h"
+#include "curl-loop.h"
 #include "idm-proto.h"
 #include "idm.h"
 #include "util.h"
@@ -39,25 +39,17 @@ enum idm_seq_step {
 	ST_PARTNER,    /* RFC 7523 2.1 at the partner IdMS */
 };
 
-struct idm_sock {
-	struct idm *c;
-	curl_socket_t fd;
-	guint id;
-};
-
 struct idm {
 	struct idm_config cfg;
 	char *login_url, *auth_endpoint, *token_endpoint, *exchange_endpoint, *client_id,
 		*redirect_uri, *scope, *ca_file, *rt_file;
 
-	CURLM *multi;
+	struct curl_loop *loop;
 	CURL *easy;
 	struct curl_slist *headers;
-	guint curl_timer;
 	guint start_id;
 	char curl_err[CURL_ERROR_SIZE];
-	GByteArray *resp;
-	bool resp_too_large;
+	struct curl_body resp;
 	char body[IDM_BODY_MAX];
 	char url[2 * PCFG_STR_MAX + 512];
 
@@ -90,105 +82,20 @@ const char *idm_step_str(enum idm_step s)
 }
 
 static void step(struct idm *c);
-static void check_done(struct idm *c);
 
-/* ---- libcurl on the GLib loop (as cmc.c) ---- */
-
-static gboolean on_fd(gint fd, GIOCondition cond, gpointer data)
-{
-	struct idm_sock *sk = data;
-	struct idm *c = sk->c;
-	int flags = 0, running;
-
-	if (cond & G_IO_IN)
-		flags |= CURL_CSELECT_IN;
-	if (cond & G_IO_OUT)
-		flags |= CURL_CSELECT_OUT;
-	if (cond & (G_IO_ERR | G_IO_HUP))
-		flags |= CURL_CSELECT_ERR;
-	curl_multi_socket_action(c->multi, fd, flags, &running);
-	check_done(c);
-	return G_SOURCE_CONTINUE;
-}
-
-static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
-{
-	struct idm *c = userp;
-	struct idm_sock *sk = socketp;
-	GIOCondition cond = 0;
-
-	if (what == CURL_POLL_REMOVE) {
-		if (sk) {
-			g_source_remove(sk->id);
-			g_free(sk);
-		}
-		curl_multi_assign(c->multi, fd, NULL);
-		return 0;
-	}
-	if (!sk) {
-		sk = g_new0(struct idm_sock, 1);
-		sk->c = c;
-		sk->fd = fd;
-		curl_multi_assign(c->multi, fd, sk);
-	} else {
-		g_source_remove(sk->id);
-	}
-	if (what & CURL_POLL_IN)
-		cond |= G_IO_IN;
-	if (what & CURL_POLL_OUT)
-		cond |= G_IO_OUT;
-	sk->id = g_unix_fd_add(fd, cond | G_IO_ERR | G_IO_HUP, on_fd, sk);
-	return 0;
-}
-
-static gboolean on_curl_timer(gpointer data)
-{
-	struct idm *c = data;
-	int running;
-
-	c->curl_timer = 0;
-	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done(c);
-	return G_SOURCE_REMOVE;
-}
-
-static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
-{
-	struct idm *c = userp;
-
-	if (c->curl_timer) {
-		g_source_remove(c->curl_timer);
-		c->curl_timer = 0;
-	}
-	if (timeout_ms >= 0)
-		c->curl_timer = g_timeout_add((guint)timeout_ms, on_curl_timer, c);
-	return 0;
-}
-
-static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-	struct idm *c = userdata;
-	size_t n = size * nmemb;
-
-	if (c->resp->len + n > IDM_RESPONSE_MAX) {
-		c->resp_too_large = true;
-		return 0;
-	}
-	g_byte_array_append(c->resp, (const guint8 *)ptr, (guint)n);
-	return n;
-}
+/* ---- HTTPS requests ---- */
 
 /* The answer may hold tokens: wiped, not only emptied. */
 static void wipe_resp(struct idm *c)
 {
-	util_wipe(c->resp->data, c->resp->len);
-	g_byte_array_set_size(c->resp, 0);
+	util_wipe(c->resp.data->data, c->resp.data->len);
+	g_byte_array_set_size(c->resp.data, 0);
 }
 
 static void drop_easy(struct idm *c)
 {
 	if (c->easy) {
-		curl_multi_remove_handle(c->multi, c->easy);
+		curl_multi_remove_handle(curl_loop_multi(c->loop), c->easy);
 		/* The login session cookie goes with the handle. */
 		curl_easy_setopt(c->easy, CURLOPT_COOKIELIST, "ALL");
 		curl_easy_cleanup(c->easy);
@@ -213,7 +120,7 @@ static int send_request(struct idm *c, const char *url, bool json, bool post)
 		/* In-memory cookie engine: the login session, for this sequence only. */
 		curl_easy_setopt(c->easy, CURLOPT_COOKIEFILE, "");
 	} else {
-		curl_multi_remove_handle(c->multi, c->easy);
+		curl_multi_remove_handle(curl_loop_multi(c->loop), c->easy);
 		curl_easy_reset(c->easy);
 	}
 	curl_slist_free_all(c->headers);
@@ -228,24 +135,14 @@ static int send_request(struct idm *c, const char *url, bool json, bool post)
 		return -ENOMEM;
 	c->headers = h;
 	wipe_resp(c);
-	c->resp_too_large = false;
-	c->curl_err[0] = '\0';
+	c->resp.too_large = false;
+	cc = curl_loop_https(c->easy, url, c->ca_file, (long)c->cfg.timeout_ms,
+			     (long)c->cfg.timeout_ms, c->curl_err);
 #define SET(opt, val)                                             \
 	do {                                                      \
 		if (cc == CURLE_OK)                               \
 			cc = curl_easy_setopt(c->easy, opt, val); \
 	} while (0)
-	SET(CURLOPT_URL, url);
-	/* HTTPS only, always verified, no redirects followed (the code is in one). */
-	SET(CURLOPT_PROTOCOLS_STR, "https");
-	SET(CURLOPT_FOLLOWLOCATION, 0L);
-	SET(CURLOPT_SSL_VERIFYPEER, 1L);
-	SET(CURLOPT_SSL_VERIFYHOST, 2L);
-	if (c->ca_file)
-		SET(CURLOPT_CAINFO, c->ca_file);
-	SET(CURLOPT_NOSIGNAL, 1L);
-	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)c->cfg.timeout_ms);
-	SET(CURLOPT_TIMEOUT_MS, (long)c->cfg.timeout_ms);
 	SET(CURLOPT_HTTPHEADER, c->headers);
 	if (post) {
 		SET(CURLOPT_POSTFIELDS, c->body);
@@ -253,13 +150,12 @@ static int send_request(struct idm *c, const char *url, bool json, bool post)
 	} else {
 		SET(CURLOPT_HTTPGET, 1L);
 	}
-	SET(CURLOPT_WRITEFUNCTION, write_cb);
-	SET(CURLOPT_WRITEDATA, c);
-	SET(CURLOPT_ERRORBUFFER, c->curl_err);
+	SET(CURLOPT_WRITEFUNCTION, curl_body_write);
+	SET(CURLOPT_WRITEDATA, &c->resp);
 #undef SET
 	if (cc != CURLE_OK)
 		return -EINVAL;
-	if (curl_multi_add_handle(c->multi, c->easy) != CURLM_OK)
+	if (curl_multi_add_handle(curl_loop_multi(c->loop), c->easy) != CURLM_OK)
 		return -ENOMEM;
 	return 0;
 }
@@ -568,8 +464,8 @@ static int refused(struct idm *c, long status, char *reason, size_t len)
 		snprintf(reason, len, "sign-in refused: wrong username or password");
 		return -EPERM;
 	}
-	if (idm_parse_error_response(c->resp->data, c->resp->len, error, sizeof(error), desc,
-				     sizeof(desc)) == 0)
+	if (idm_parse_error_response(c->resp.data->data, c->resp.data->len, error, sizeof(error),
+				     desc, sizeof(desc)) == 0)
 		snprintf(reason, len, "%s refused: %s%s%s%s", step_what(c->st), error,
 			 desc[0] ? " (" : "", desc, desc[0] ? ")" : "");
 	else
@@ -593,8 +489,8 @@ static int on_tokens(struct idm *c, char *reason, size_t len)
 	time_t now = time(NULL);
 	int ret;
 
-	ret = idm_parse_token_response(c->resp->data, c->resp->len, c->st == ST_EXCHANGE, &r, why,
-				       sizeof(why));
+	ret = idm_parse_token_response(c->resp.data->data, c->resp.data->len, c->st == ST_EXCHANGE,
+				       &r, why, sizeof(why));
 	wipe_resp(c);
 	if (ret < 0) {
 		snprintf(reason, len, "%s: bad answer: %s", step_what(c->st), why);
@@ -657,35 +553,16 @@ static int on_redirect(struct idm *c, long status, char *reason, size_t len)
 	return ret;
 }
 
-static const struct {
-	CURLcode cc;
-	int err;
-} curl_codes[] = {
-	{ CURLE_OPERATION_TIMEDOUT, -ETIMEDOUT },
-	{ CURLE_COULDNT_CONNECT, -ECONNREFUSED },
-	{ CURLE_COULDNT_RESOLVE_HOST, -EHOSTUNREACH },
-	{ CURLE_SEND_ERROR, -ECONNRESET },
-	{ CURLE_RECV_ERROR, -ECONNRESET },
-	{ CURLE_GOT_NOTHING, -ECONNRESET },
-	{ CURLE_PEER_FAILED_VERIFICATION, -EACCES },
-	{ CURLE_SSL_CACERT_BADFILE, -EACCES },
-	{ CURLE_SSL_CONNECT_ERROR, -EACCES },
-	{ CURLE_UNSUPPORTED_PROTOCOL, -EPROTONOSUPPORT },
-};
-
 static int transfer_error(struct idm *c, CURLcode cc, char *reason, size_t len)
 {
-	int err = -EIO;
-	size_t i;
+	int err;
 
-	if (cc == CURLE_WRITE_ERROR && c->resp_too_large) {
+	if (cc == CURLE_WRITE_ERROR && c->resp.too_large) {
 		snprintf(reason, len, "%s: answer larger than %u bytes", step_what(c->st),
 			 IDM_RESPONSE_MAX);
 		return -EMSGSIZE;
 	}
-	for (i = 0; i < ARRAY_SIZE(curl_codes); i++)
-		if (curl_codes[i].cc == cc)
-			err = curl_codes[i].err;
+	err = curl_loop_errno(cc, NULL);
 	/* curl's error buffer names host and reason, never the request body. */
 	snprintf(reason, len, "%s: %s%s: %s", step_what(c->st), err == -EACCES ? "tls: " : "",
 		 curl_easy_strerror(cc), c->curl_err[0] ? c->curl_err : "no detail");
@@ -742,16 +619,13 @@ static void transfer_done(struct idm *c, CURLcode cc)
 	step(c);
 }
 
-static void check_done(struct idm *c)
+/* From the loop (curl-loop.h); @c may be freed by what transfer_done() calls. */
+static void on_transfer(CURL *easy, CURLcode cc, void *ud)
 {
-	CURLMsg *msg;
-	int left;
+	struct idm *c = ud;
 
-	while ((msg = curl_multi_info_read(c->multi, &left)))
-		if (msg->msg == CURLMSG_DONE && msg->easy_handle == c->easy) {
-			transfer_done(c, msg->data.result);
-			return;
-		}
+	if (easy == c->easy)
+		transfer_done(c, cc);
 }
 
 /* The sequence, one request per step (ModemManager connect_context_step() style). */
@@ -836,16 +710,12 @@ int idm_new(struct idm **out, const struct idm_config *cfg)
 	c->scope = g_strdup(cfg->scope);
 	c->ca_file = g_strdup(cfg->ca_file);
 	c->rt_file = g_strdup(cfg->refresh_token_file);
-	c->resp = g_byte_array_new();
-	c->multi = curl_multi_init();
-	if (!c->multi) {
+	c->resp.data = g_byte_array_new();
+	c->resp.max = IDM_RESPONSE_MAX;
+	if (curl_loop_new(&c->loop, on_transfer, c) < 0) {
 		idm_free(c);
 		return -ENOMEM;
 	}
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
 	ret = load_refresh_token(c);
 	if (ret < 0 && ret != -EPERM) {
 		idm_free(c);
@@ -868,11 +738,8 @@ void idm_free(struct idm *c)
 	if (!c)
 		return;
 	idm_cancel(c);
-	if (c->curl_timer)
-		g_source_remove(c->curl_timer);
-	if (c->multi)
-		curl_multi_cleanup(c->multi);
-	g_byte_array_unref(c->resp);
+	curl_loop_free(c->loop);
+	g_byte_array_unref(c->resp.data);
 	g_free(c->login_url);
 	g_free(c->auth_endpoint);
 	g_free(c->token_endpoint);

@@ -26,14 +26,6 @@ back_on_primary() {
 	t_check "$1: primary wwan0 untouched" \
 		test "$(ip -n "$UE" -br addr show dev "$MCMIG_UE_PRIMARY_IF")" = "$primary_before"
 }
-n=0
-migrate() { # mcmigctl args...; JSON in $T_RUN/m$n.json, exit code in $rc
-	n=$((n + 1))
-	timeout 90 "$CTL" "$@" --json >"$T_RUN/m$n.json" 2>"$T_RUN/m$n.err"
-	rc=$?
-	echo "mcmigctl $* -> $rc $(cat "$T_RUN/m$n.json")"
-}
-json() { grep -qF "$1" "$T_RUN/m$n.json"; }
 agent=agent
 restart() {
 	t_stop "$agent"
@@ -68,6 +60,8 @@ t_check "the refresh token in the state directory, 0600" test "$(stat -c %a "$rt
 "$CTL" watch >"$T_RUN/watch.log" 2>&1 &
 watch_pid=$!
 t_on_exit "kill $watch_pid"
+# Its first line (the current state) comes once it is subscribed: no step is missed.
+t_wait_for "mcmigctl watch subscribed" 10 grep -q "idle-on-primary" "$T_RUN/watch.log"
 migrate migrate --partner urn:mcmig:system:partner
 t_check "migrated with user authentication (exit $rc)" test "$rc" -eq 0
 t_check "state registered-at-partner" json '"state":"registered-at-partner"'
