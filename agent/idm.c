@@ -8,12 +8,10 @@
  * endpoint and nowhere else: curl keeps cookies per host).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
@@ -42,7 +40,7 @@ enum idm_seq_step {
 struct idm {
 	struct idm_config cfg;
 	char *login_url, *auth_endpoint, *token_endpoint, *exchange_endpoint, *client_id,
-		*redirect_uri, *scope, *ca_file, *rt_file;
+		*redirect_uri, *scope, *ca_file;
 
 	struct curl_loop *loop;
 	CURL *easy;
@@ -69,17 +67,6 @@ struct idm {
 	struct idm_token out;
 	char partner_token_url[PCFG_STR_MAX];
 };
-
-static const char *const step_names[] = {
-	[IDM_STEP_REFRESH] = "refresh",
-	[IDM_STEP_EXCHANGE] = "token-exchange",
-	[IDM_STEP_PARTNER_TOKEN] = "partner-token",
-};
-
-const char *idm_step_str(enum idm_step s)
-{
-	return (size_t)s < ARRAY_SIZE(step_names) ? step_names[s] : "?";
-}
 
 static void step(struct idm *c);
 
@@ -158,69 +145,6 @@ static int send_request(struct idm *c, const char *url, bool json, bool post)
 	if (curl_multi_add_handle(curl_loop_multi(c->loop), c->easy) != CURLM_OK)
 		return -ENOMEM;
 	return 0;
-}
-
-/* ---- the refresh token's storage ---- */
-
-static int load_refresh_token(struct idm *c)
-{
-	struct stat sb;
-	ssize_t n;
-	int fd, ret = 0;
-
-	if (!c->rt_file)
-		return 0;
-	fd = open(c->rt_file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (fstat(fd, &sb) < 0 || (sb.st_mode & 077)) {
-		g_warning("idm: %s is accessible to others (mode %04o): ignored, sign in again",
-			  c->rt_file, (unsigned int)(sb.st_mode & 07777));
-		ret = -EPERM;
-		goto out;
-	}
-	n = read(fd, c->refresh_token, sizeof(c->refresh_token) - 1);
-	if (n < 0) {
-		ret = -errno;
-		goto out;
-	}
-	c->refresh_token[n] = '\0';
-	c->refresh_token[strcspn(c->refresh_token, "\n")] = '\0';
-out:
-	close(fd);
-	if (ret < 0)
-		util_wipe(c->refresh_token, sizeof(c->refresh_token));
-	return ret;
-}
-
-/* Written to a 0600 temporary, fsync'd, renamed: never a half token, never readable by others. */
-static int save_refresh_token(struct idm *c)
-{
-	char tmp[PATH_MAX];
-	size_t len = strlen(c->refresh_token);
-	int fd, ret = 0;
-
-	if (!c->rt_file)
-		return 0;
-	if (!len) {
-		if (unlink(c->rt_file) < 0 && errno != ENOENT)
-			return -errno;
-		return 0;
-	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", c->rt_file) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0600) < 0 || write(fd, c->refresh_token, len) != (ssize_t)len ||
-	    fsync(fd) < 0)
-		ret = errno ? -errno : -EIO;
-	close(fd);
-	if (ret == 0 && rename(tmp, c->rt_file) < 0)
-		ret = -errno;
-	if (ret < 0)
-		unlink(tmp);
-	return ret;
 }
 
 /* ---- building the requests ---- */
@@ -473,7 +397,6 @@ static int refused(struct idm *c, long status, char *reason, size_t len)
 	/* RFC 6749 5.2: invalid_grant on refresh = the sign-in is over. */
 	if (c->st == ST_REFRESH) {
 		util_wipe(c->refresh_token, sizeof(c->refresh_token));
-		save_refresh_token(c);
 		util_wipe(c->access_token, sizeof(c->access_token));
 		snprintf(reason + strlen(reason), len - strlen(reason),
 			 "; signed out, run mcmigctl login");
@@ -504,10 +427,6 @@ static int on_tokens(struct idm *c, char *reason, size_t len)
 		/* RFC 6749 6: a new refresh token replaces the old; none = keep it. */
 		if (r.refresh_token[0]) {
 			memcpy(c->refresh_token, r.refresh_token, sizeof(c->refresh_token));
-			ret = save_refresh_token(c);
-			if (ret < 0)
-				g_warning("idm: cannot save the refresh token in %s: %s",
-					  c->rt_file, strerror(-ret));
 		} else if (c->st == ST_CODE_TOKEN) {
 			ret = -EPROTO;
 			snprintf(reason, len, "token request: no refresh token issued");
@@ -684,7 +603,6 @@ static bool https(const char *url)
 int idm_new(struct idm **out, const struct idm_config *cfg)
 {
 	struct idm *c;
-	int ret;
 
 	*out = NULL;
 	/* TLS always (TS 33.180 5.1.4: CSC-1 over HTTPS). */
@@ -709,17 +627,11 @@ int idm_new(struct idm **out, const struct idm_config *cfg)
 	c->redirect_uri = g_strdup(cfg->redirect_uri);
 	c->scope = g_strdup(cfg->scope);
 	c->ca_file = g_strdup(cfg->ca_file);
-	c->rt_file = g_strdup(cfg->refresh_token_file);
 	c->resp.data = g_byte_array_new();
 	c->resp.max = IDM_RESPONSE_MAX;
 	if (curl_loop_new(&c->loop, on_transfer, c) < 0) {
 		idm_free(c);
 		return -ENOMEM;
-	}
-	ret = load_refresh_token(c);
-	if (ret < 0 && ret != -EPERM) {
-		idm_free(c);
-		return ret;
 	}
 	*out = c;
 	return 0;
@@ -748,7 +660,6 @@ void idm_free(struct idm *c)
 	g_free(c->redirect_uri);
 	g_free(c->scope);
 	g_free(c->ca_file);
-	g_free(c->rt_file);
 	util_wipe(c, sizeof(*c));
 	g_free(c);
 	curl_global_cleanup();
@@ -777,12 +688,18 @@ int idm_sign_in(struct idm *c, const char *username, const char *password, idm_d
 	return ret;
 }
 
-int idm_sign_out(struct idm *c)
+void idm_set_tokens(struct idm *c, const char *refresh, const char *access, time_t expires)
 {
-	util_wipe(c->access_token, sizeof(c->access_token));
-	util_wipe(c->refresh_token, sizeof(c->refresh_token));
-	c->access_expires = 0;
-	return save_refresh_token(c);
+	snprintf(c->refresh_token, sizeof(c->refresh_token), "%s", refresh ? refresh : "");
+	snprintf(c->access_token, sizeof(c->access_token), "%s", access ? access : "");
+	c->access_expires = c->access_token[0] ? expires : 0;
+}
+
+void idm_get_tokens(const struct idm *c, const char **refresh, const char **access, time_t *expires)
+{
+	*refresh = c->refresh_token;
+	*access = c->access_token;
+	*expires = c->access_expires;
 }
 
 bool idm_signed_in(const struct idm *c)

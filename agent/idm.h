@@ -9,9 +9,10 @@
  *    and token endpoints. The password comes from `mcmigctl login` or the
  *    D-Bus API only; it is wiped as soon as the login request is built and
  *    never stored or logged.
- *  - The refresh token is the one long-lived secret: kept in a file of mode
- *    0600 under the state directory, or in memory only (a setting). Access
- *    tokens live in memory only and are renewed with it (RFC 6749 6).
+ *  - The refresh token is the one long-lived secret; the client starts from
+ *    and ends with it (idm_set_tokens/idm_get_tokens: mcmigd keeps it, 0600
+ *    under the state directory or in memory only, agent/idm-proc.c). Access
+ *    tokens are renewed with it (RFC 6749 6).
  *  - At migration time: the primary access token is exchanged at the primary
  *    token endpoint (RFC 8693, resource = the partner IdM server, TS 33.180
  *    B.7) for a security token, which the partner IdM server's token endpoint
@@ -68,9 +69,8 @@ struct idm_config {
 	const char *client_id;
 	const char *redirect_uri;
 	const char *scope;
-	const char *ca_file; /* pinned CA (PEM) for every IdMS; NULL = the system bundle */
-	const char *refresh_token_file; /* NULL = memory only */
-	unsigned int timeout_ms;	/* per HTTPS request; 0 = 15000 */
+	const char *ca_file;	 /* pinned CA (PEM) for every IdMS; NULL = the system bundle */
+	unsigned int timeout_ms; /* per HTTPS request; 0 = 15000 */
 	/*
 	 * Optional: a request started (@done false) or answered, for the
 	 * timeline; @what is "" or the server's answer in a few words.
@@ -81,7 +81,6 @@ struct idm_config {
 
 struct idm;
 
-/* The refresh token file, if any, is read here (and refused unless 0600). */
 int idm_new(struct idm **out, const struct idm_config *cfg);
 /* Cancels what is pending (callbacks get -ECANCELED) and wipes every token. */
 void idm_free(struct idm *c);
@@ -95,8 +94,14 @@ void idm_free(struct idm *c);
  */
 int idm_sign_in(struct idm *c, const char *username, const char *password, idm_done_cb done,
 		void *ud);
-/* Forgets every token, the file too. */
-int idm_sign_out(struct idm *c);
+/*
+ * The tokens to start from (NULL or "" = none; @expires: the access token's
+ * end, 0 = unknown) and those held now: after a sign-in, a refresh (a rolling
+ * refresh token replaced), or a refused refresh ("": signed out).
+ */
+void idm_set_tokens(struct idm *c, const char *refresh, const char *access, time_t expires);
+void idm_get_tokens(const struct idm *c, const char **refresh, const char **access,
+		    time_t *expires);
 bool idm_signed_in(const struct idm *c);
 
 /* The migrate_idm_ops functions (migrate.h): @ctx is the struct idm. */

@@ -24,7 +24,7 @@
 #include "board.h"
 #include "card.h"
 #include "cmc-proc.h"
-#include "idm.h"
+#include "idm-proc.h"
 #include "linkwatch.h"
 #include "mcmigd-board.h"
 #include "mcmigd-config.h"
@@ -72,7 +72,7 @@ struct daemon {
 	GMainLoop *loop;
 	struct store *store;
 	struct cmc_proc *cmc;
-	struct idm *idm; /* NULL: no [idm], no user authentication */
+	struct idm_proc *idm; /* NULL: no [idm], no user authentication */
 	char idm_rt_file[MCMIGD_PATH_MAX + 32];
 	struct card *card;
 	const struct modem_ops *modem_ops;
@@ -228,14 +228,14 @@ static void env_step(void *ctx, enum timeline_kind kind, unsigned int seed_step,
 }
 
 /* The IdM client's requests of step 14 (TS 33.180 5.1.4), on the migration's timeline. */
-static void idm_step(void *ctx, enum idm_step s, bool done, const char *what)
+static void idm_step(void *ctx, enum idm_step s, bool done, const char *what, int64_t at_us)
 {
 	struct daemon *d = ctx;
 	bool partner = s == IDM_STEP_PARTNER_TOKEN;
 	enum timeline_kind k = partner ? (done ? TL_IDM_PARTNER_ANSWER : TL_IDM_PARTNER_REQUEST) :
 					 (done ? TL_IDM_ANSWER : TL_IDM_REQUEST);
 
-	timeline_add(&d->tl, g_get_monotonic_time(), k, 14, done ? what : idm_step_str(s));
+	timeline_add(&d->tl, at_us, k, 14, done ? what : idm_step_str(s));
 }
 
 /*
@@ -334,7 +334,7 @@ static void env_cmc_cancel(void *ctx)
 
 static const struct migrate_cmc_ops cmc_ops = { env_cmc_fetch, env_cmc_cancel };
 
-static const struct migrate_idm_ops idm_ops = { idm_partner_token, idm_cancel };
+static const struct migrate_idm_ops idm_ops = { idm_proc_partner_token, idm_proc_cancel };
 
 static int env_store_put(void *ctx, const struct partner_config *cfg)
 {
@@ -719,7 +719,7 @@ static void sign_in_done(int err, const char *reason, void *ud)
 /*
  * TS 33.180 B.4: username and password reach the IdM client here only. The
  * parameters are never logged; the password's copy in the message belongs to
- * GDBus (freed with it), ours is wiped in idm_sign_in.
+ * GDBus (freed with it), ours goes to the helper and is wiped (agent/idm-proc.c).
  */
 static void sign_in(struct daemon *d, GVariant *params, GDBusMethodInvocation *inv,
 		    const char *sender)
@@ -735,7 +735,7 @@ static void sign_in(struct daemon *d, GVariant *params, GDBusMethodInvocation *i
 		return;
 	}
 	g_variant_get(params, "(&s&s)", &user, &password);
-	ret = idm_sign_in(d->idm, user, password, sign_in_done, inv);
+	ret = idm_proc_sign_in(d->idm, user, password, sign_in_done, inv);
 	if (ret < 0)
 		g_dbus_method_invocation_return_dbus_error(
 			inv, ret == -EBUSY ? MCMIGD_ERROR_BUSY : MCMIGD_ERROR_SIGNIN,
@@ -1019,19 +1019,20 @@ static int setup(struct daemon *d)
 		/* The refresh token: 0600 in the state directory, or memory only. */
 		snprintf(d->idm_rt_file, sizeof(d->idm_rt_file), "%s/idm-refresh-token",
 			 d->cfg.state_dir);
-		d->cfg.idm.refresh_token_file = d->cfg.idm_refresh_in_memory ? NULL :
-									       d->idm_rt_file;
-		d->cfg.idm.step = idm_step;
-		d->cfg.idm.step_ctx = d;
-		ret = idm_new(&d->idm, &d->cfg.idm);
+		/* HTTPS in a helper of its own too (agent/idm-proc.h). */
+		helper = g_build_filename(module_dir(), "mcmig-idm", NULL);
+		ret = idm_proc_new(&d->idm, helper, &d->cfg.idm,
+				   d->cfg.idm_refresh_in_memory ? NULL : d->idm_rt_file, idm_step,
+				   d);
+		g_free(helper);
 		if (ret < 0) {
 			g_critical("IdM client: %s", g_strerror(-ret));
 			return ret;
 		}
-		g_message("IdM client: %s, refresh token %s",
-			  idm_signed_in(d->idm) ? "signed in" : "not signed in (mcmigctl login)",
-			  d->cfg.idm_refresh_in_memory ? "in memory only" :
-							 "in the state directory");
+		g_message(
+			"IdM client: %s, refresh token %s",
+			idm_proc_signed_in(d->idm) ? "signed in" : "not signed in (mcmigctl login)",
+			d->cfg.idm_refresh_in_memory ? "in memory only" : "in the state directory");
 	}
 	ret = card_new(&d->card, &uicc_pcsc_ops, &ucfg);
 	if (ret < 0) {
@@ -1095,7 +1096,7 @@ static void teardown(struct daemon *d)
 		d->modem_ops->close(d->modem);
 	card_free(d->card);
 	cmc_proc_free(d->cmc);
-	idm_free(d->idm);
+	idm_proc_free(d->idm);
 	store_close(d->store);
 }
 

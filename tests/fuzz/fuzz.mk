@@ -75,4 +75,4 @@ fuzz:
 		$(if $(filter 1,$(FUZZ_MERGE)),--merge) $(FUZZ)
 
 # The IdM client's parsers: what the primary and partner IdM servers answer (issue 14).
-$(eval $(call fuzz_harness,idm,agent/idm-proto.c hal/util.c,glib-2.0 jansson))
+$(eval $(call fuzz_harness,idm,agent/idm-proto.c agent/idm-result.c hal/util.c,glib-2.0 jansson))

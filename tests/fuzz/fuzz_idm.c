@@ -10,6 +10,7 @@
 
 #include "fuzz.h"
 #include "idm-proto.h"
+#include "idm-result.h"
 
 static bool b64token(const char *s)
 {
@@ -73,11 +74,33 @@ static void redirect(const uint8_t *data, size_t size)
 	free(loc);
 }
 
+/* The helper's form: what parses formats back to text that parses the same. */
+static void result(const uint8_t *data, size_t size)
+{
+	static struct idm_result r, back;
+	static char text[IDM_RESULT_MAX];
+	char why[64];
+	size_t len;
+
+	if (idm_result_parse(data, size, &r, why, sizeof(why)) < 0) {
+		fuzz_require(why[0] && !r.refresh[0] && !r.password[0], "result: refused, wiped");
+		return;
+	}
+	fuzz_require(idm_result_format(&r, text, sizeof(text), &len) == 0, "result: formats");
+	fuzz_require(idm_result_parse((uint8_t *)text, len, &back, why, sizeof(why)) == 0,
+		     "result: own text parses");
+	fuzz_require(back.err == r.err && !strcmp(back.refresh, r.refresh) &&
+			     !strcmp(back.password, r.password) && back.n_steps == r.n_steps &&
+			     back.have_partner == r.have_partner,
+		     "result: round trip");
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	token_response(data, size, false);
 	token_response(data, size, true);
 	error_response(data, size);
 	redirect(data, size);
+	result(data, size);
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "idm-proto.h"
+#include "idm-result.h"
 
 #define REDIRECT "org.mcmig.agent:/idm-callback"
 
@@ -203,6 +204,70 @@ static void test_error_response(void **state)
 	assert_string_equal(e, "");
 }
 
+/* The helper's form both ways: round trip, refusals, every truncation. */
+static void test_result(void **state)
+{
+	static struct idm_result r, back;
+	static char text[IDM_RESULT_MAX];
+	char why[64];
+	size_t len, n;
+
+	r.err = -EACCES;
+	strcpy(r.reason, "token exchange refused: invalid_target (no)");
+	strcpy(r.refresh, "rt 1");
+	strcpy(r.access, "eyJ.a.b");
+	r.access_expires = 1796290609;
+	r.have_partner = true;
+	strcpy(r.partner.access_token, "eyJ.p.q");
+	strcpy(r.partner.client_id, "mcmig-ue");
+	r.partner.expires_at = 1796294209;
+	r.n_steps = 2;
+	r.steps[0] = (struct idm_result_step){ IDM_STEP_EXCHANGE, false, 5000, "https://p/token" };
+	r.steps[1] = (struct idm_result_step){ IDM_STEP_EXCHANGE, true, 9000, "ok" };
+	assert_int_equal(idm_result_format(&r, text, sizeof(text), &len), 0);
+	assert_string_equal(text, "13 token exchange refused: invalid_target (no)\n"
+				  "refresh=rt 1\n"
+				  "access=1796290609 eyJ.a.b\n"
+				  "partner=1796294209 eyJ.p.q\n"
+				  "client=mcmig-ue\n"
+				  "step=token-exchange 0 5000 https://p/token\n"
+				  "step=token-exchange 1 9000 ok\n");
+	assert_int_equal(idm_result_parse((uint8_t *)text, len, &back, why, sizeof(why)), 0);
+	assert_int_equal(back.err, -EACCES);
+	assert_string_equal(back.reason, r.reason);
+	assert_string_equal(back.refresh, "rt 1");
+	assert_int_equal(back.access_expires, 1796290609);
+	assert_true(back.have_partner);
+	assert_string_equal(back.partner.access_token, "eyJ.p.q");
+	assert_int_equal(back.partner.expires_at, 1796294209);
+	assert_int_equal(back.n_steps, 2);
+	assert_int_equal(back.steps[1].at_us, 9000);
+	assert_true(back.steps[1].done);
+	/* A cut at a line's end is a shorter, valid form; anywhere else, refused and wiped. */
+	for (n = 0; n < len; n++) {
+		int ret = idm_result_parse((uint8_t *)text, n, &back, why, sizeof(why));
+
+		if (n > 0 && text[n - 1] == '\n')
+			assert_int_equal(ret, 0);
+		else
+			assert_int_equal(ret, -EBADMSG);
+		if (ret < 0)
+			assert_string_equal(back.refresh, "");
+	}
+	/* What the helper refuses to write: a value that would cut the form. */
+	strcpy(r.refresh, "a\nerror=1");
+	assert_int_equal(idm_result_format(&r, text, sizeof(text), &len), -EINVAL);
+	assert_int_equal(idm_result_parse((const uint8_t *)"0 ok\nnope=1\n", 12, &back, why,
+					  sizeof(why)),
+			 -EBADMSG);
+	assert_string_equal(why, "line 2 not understood");
+	assert_int_equal(idm_result_parse((const uint8_t *)"0 ok\npartner=1 a b\n", 20, &back, why,
+					  sizeof(why)),
+			 -EBADMSG);
+	assert_int_equal(idm_result_parse((const uint8_t *)"-1 x\n", 5, &back, why, sizeof(why)),
+			 -EBADMSG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_token_response_refused),
 		cmocka_unit_test(test_token_response_truncated),
 		cmocka_unit_test(test_error_response),
+		cmocka_unit_test(test_result),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
