@@ -158,7 +158,8 @@ int idm_parse_redirect(const char *location, const char *redirect_uri, const cha
 		    redirect_uri);
 		return -EBADMSG;
 	}
-	q = location + strcspn(location, "?") + 1;
+	/* After our redirection URI: its own query (if any) ends there, ours follows. */
+	q = location + rl + 1;
 	v = query_find(q, "state", &n);
 	if (!v || query_value(v, n, got_state, sizeof(got_state)) < 0 ||
 	    strcmp(got_state, state) != 0) {
@@ -168,8 +169,9 @@ int idm_parse_redirect(const char *location, const char *redirect_uri, const cha
 	}
 	v = query_find(q, "error", &n);
 	if (v) {
-		if (query_value(v, n, err, sizeof(err)) < 0)
-			snprintf(err, sizeof(err), "(unreadable error code)");
+		if (query_value(v, n, err, sizeof(err)) < 0 || !err[0])
+			snprintf(err, sizeof(err), "(%s error code)",
+				 err[0] ? "unreadable" : "empty");
 		v = query_find(q, "error_description", &n);
 		if (!v || query_value(v, n, desc, sizeof(desc)) < 0)
 			desc[0] = '\0';
@@ -330,8 +332,10 @@ int idm_parse_token_response(const uint8_t *buf, size_t len, bool want_issued_ty
 		goto bad;
 	ret = member(root, "issued_token_type", r->issued_token_type, sizeof(r->issued_token_type),
 		     why, why_len);
-	if (ret == -ENOENT && want_issued_type)
+	if ((ret == -ENOENT || (ret == 0 && !r->issued_token_type[0])) && want_issued_type) {
 		BAD("no \"issued_token_type\" (RFC 8693 2.2.1)");
+		ret = -ENOENT;
+	}
 	if (ret < 0 && (ret != -ENOENT || want_issued_type))
 		goto bad;
 	v = json_object_get(root, "expires_in");

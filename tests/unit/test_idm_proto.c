@@ -79,6 +79,19 @@ static void test_redirect(void **state)
 	assert_int_equal(idm_parse_redirect(REDIRECT "?state=xyz&code=a%0db", REDIRECT, "xyz", code,
 					    sizeof(code), why, sizeof(why)),
 			 -EBADMSG);
+	/* Found by fuzz_idm: an empty error code is still a refusal, explained. */
+	assert_int_equal(idm_parse_redirect(REDIRECT "?error=&state=xyz", REDIRECT, "xyz", code,
+					    sizeof(code), why, sizeof(why)),
+			 -EACCES);
+	assert_string_equal(why, "(empty error code)");
+	/* Found by fuzz_idm: '&' right after the URI, no '?' anywhere (read past the end). */
+	assert_int_equal(idm_parse_redirect(REDIRECT "&state=xyz&code=c2", REDIRECT, "xyz", code,
+					    sizeof(code), why, sizeof(why)),
+			 0);
+	assert_string_equal(code, "c2");
+	assert_int_equal(idm_parse_redirect(REDIRECT "&", REDIRECT, "xyz", code, sizeof(code), why,
+					    sizeof(why)),
+			 -EBADMSG);
 	assert_int_equal(idm_parse_redirect(REDIRECT "?state=xyz&code=a%2", REDIRECT, "xyz", code,
 					    sizeof(code), why, sizeof(why)),
 			 -EBADMSG);
@@ -129,6 +142,12 @@ static void test_exchange_response(void **state)
 						  &r, why, sizeof(why)),
 			 -EBADMSG);
 	assert_string_equal(why, "no \"issued_token_type\" (RFC 8693 2.2.1)");
+	/* Found by fuzz_idm: present but empty is none. */
+	assert_int_equal(idm_parse_token_response(
+				 (const uint8_t *)"{\"token_type\":\"N_A\",\"access_token\":\"a\","
+						  "\"issued_token_type\":\"\"}",
+				 62, true, &r, why, sizeof(why)),
+			 -EBADMSG);
 }
 
 static void check_bad(const char *json, const char *why_expected)
