@@ -3,3 +3,4 @@
 # helper mcmigd runs (agent/idm-helper.c), alone against them.
 INTEGRATION_TESTS += tests/integration/idms.sh
 INTEGRATION_TESTS += tests/integration/e2e-idm.sh
+INTEGRATION_TESTS += tests/integration/e2e-idm-service.sh
