@@ -14,7 +14,7 @@ BUILD_PKGS=(
 	gcc make pkg-config clang-format file openssl python3 scdoc
 	libglib2.0-dev libqmi-glib-dev libmbim-glib-dev libmm-glib-dev
 	libpcsclite-dev libcurl4-openssl-dev libxml2-dev libcmocka-dev libosip2-dev
-	libc-ares-dev
+	libc-ares-dev libjansson-dev
 )
 # The bench: real daemons, real peers and the tools that prove our emulators.
 BENCH_PKGS=(
@@ -26,12 +26,13 @@ BENCH_PKGS=(
 	kamailio kamailio-ims-modules kamailio-presence-modules
 	sip-tester systemd strace tcpdump
 	dnsmasq-base
+	glewlwyd sqlite3 python3-jwt python3-cryptography
 )
 # Cross-compilation: the same libraries for the target architecture.
 CROSS_LIBS=(
 	libc6-dev libglib2.0-dev libqmi-glib-dev libmbim-glib-dev libmm-glib-dev
 	libpcsclite-dev libcurl4-openssl-dev libxml2-dev libcmocka-dev libosip2-dev
-	libc-ares-dev
+	libc-ares-dev libjansson-dev
 )
 
 # make fuzz: clang, and libclang-rt-dev for libFuzzer and the sanitizer runtimes.

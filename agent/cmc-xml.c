@@ -416,6 +416,38 @@ static void collect_servers(const xmlNode *n, struct partner_config *cfg)
 	}
 }
 
+/*
+ * TS 24.484 <on-network><App-Server-Info>: where the UE's IdM client signs in
+ * and gets tokens at the partner (TS 33.180 5.1.4). Optional: a partner
+ * without them gets no MC service user authentication (idm.c says so).
+ */
+static int parse_app_servers(const xmlNode *ueconf, struct partner_config *cfg, char *err,
+			     size_t err_len)
+{
+	const xmlNode *on, *as, *c;
+	int ret;
+
+	for (on = ueconf->children; on; on = on->next)
+		if (is_elem(on, CMC_XML_UECONF_NS, "on-network"))
+			break;
+	for (as = on ? on->children : NULL; as; as = as->next)
+		if (is_elem(as, CMC_XML_UECONF_NS, "App-Server-Info"))
+			break;
+	for (c = as ? as->children : NULL; c; c = c->next) {
+		if (is_elem(c, CMC_XML_UECONF_NS, "idms-auth-endpoint"))
+			ret = text_of(c, cfg->idms_auth_endpoint, sizeof(cfg->idms_auth_endpoint),
+				      err, err_len);
+		else if (is_elem(c, CMC_XML_UECONF_NS, "idms-token-endpoint"))
+			ret = text_of(c, cfg->idms_token_endpoint, sizeof(cfg->idms_token_endpoint),
+				      err, err_len);
+		else
+			continue;
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
 static int parse_ue_config(const xmlNode *iuc, struct partner_config *cfg, char *err,
 			   size_t err_len)
 {
@@ -434,6 +466,9 @@ static int parse_ue_config(const xmlNode *iuc, struct partner_config *cfg, char 
 	if (ret < 0)
 		return ret;
 	collect_servers(c, cfg);
+	ret = parse_app_servers(c, cfg, err, err_len);
+	if (ret < 0)
+		return ret;
 	ret = dump_standalone(c, &cfg->ue_config, &cfg->ue_config_len);
 	if (ret < 0)
 		BAD("out of memory keeping the initial UE configuration");

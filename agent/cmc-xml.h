@@ -98,6 +98,12 @@ struct partner_config {
 	/* The servers the initial UE configuration names, each with its service. */
 	struct pcfg_server server[PCFG_SERVER_MAX];
 	size_t n_server;
+	/*
+	 * TS 24.484 <on-network><App-Server-Info>: the partner IdM server's
+	 * authorization and token endpoints (TS 33.180 5.1.4, CSC-1), "" if none.
+	 */
+	char idms_auth_endpoint[PCFG_STR_MAX];
+	char idms_token_endpoint[PCFG_STR_MAX];
 	/* The partner's TS 24.484 document, whole (malloc'd; NULL when absent). */
 	uint8_t *ue_config;
 	size_t ue_config_len;

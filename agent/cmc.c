@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The configuration management client: libcurl's multi socket API driven by
- * the GLib main loop (CURLMOPT_SOCKETFUNCTION -> g_unix_fd_add,
- * CURLMOPT_TIMERFUNCTION -> g_timeout_add), so the exchange never blocks the
- * loop. CURLcode and HTTP status are translated here, once, into -errno and
+ * the GLib main loop (curl-loop.h), so the exchange never blocks the loop. CURLcode and HTTP status are translated here, once, into -errno and
  * a reason a person can read.
  */
 #include <errno.h>
@@ -15,20 +13,14 @@
 #include <unistd.h>
 
 #include <curl/curl.h>
-#include <glib-unix.h>
 #include <glib.h>
 
 #include "bearer-file.h"
 #include "cmc.h"
+#include "curl-loop.h"
 #include "util.h"
 
 #define CMC_TOKEN_MAX 4096
-
-struct cmc_sock {
-	struct cmc *c;
-	curl_socket_t fd;
-	guint id;
-};
 
 struct cmc {
 	char *url;
@@ -36,16 +28,14 @@ struct cmc {
 	char *token_file;
 	struct cmc_config cfg;
 
-	CURLM *multi;
+	struct curl_loop *loop;
 	CURL *easy;
 	struct curl_slist *headers;
-	guint curl_timer;
 	guint start_id; /* the next attempt: idle at first, backoff after */
 
 	char *body;
 	size_t body_len;
-	GByteArray *resp;
-	bool resp_too_large;
+	struct curl_body resp;
 	char curl_err[CURL_ERROR_SIZE];
 
 	bool busy;
@@ -55,93 +45,6 @@ struct cmc {
 };
 
 static void finish(struct cmc *c, int err, const char *reason, const struct partner_config *cfg);
-static void check_done(struct cmc *c);
-
-static gboolean on_fd(gint fd, GIOCondition cond, gpointer data)
-{
-	struct cmc_sock *sk = data;
-	struct cmc *c = sk->c;
-	int flags = 0, running;
-
-	if (cond & G_IO_IN)
-		flags |= CURL_CSELECT_IN;
-	if (cond & G_IO_OUT)
-		flags |= CURL_CSELECT_OUT;
-	if (cond & (G_IO_ERR | G_IO_HUP))
-		flags |= CURL_CSELECT_ERR;
-	/* May remove this source and free @sk through socket_cb; @c may be freed by the callback. */
-	curl_multi_socket_action(c->multi, fd, flags, &running);
-	check_done(c);
-	return G_SOURCE_CONTINUE;
-}
-
-static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
-{
-	struct cmc *c = userp;
-	struct cmc_sock *sk = socketp;
-	GIOCondition cond = 0;
-
-	if (what == CURL_POLL_REMOVE) {
-		if (sk) {
-			g_source_remove(sk->id);
-			g_free(sk);
-		}
-		curl_multi_assign(c->multi, fd, NULL);
-		return 0;
-	}
-	if (!sk) {
-		sk = g_new0(struct cmc_sock, 1);
-		sk->c = c;
-		sk->fd = fd;
-		curl_multi_assign(c->multi, fd, sk);
-	} else {
-		g_source_remove(sk->id);
-	}
-	if (what & CURL_POLL_IN)
-		cond |= G_IO_IN;
-	if (what & CURL_POLL_OUT)
-		cond |= G_IO_OUT;
-	sk->id = g_unix_fd_add(fd, cond | G_IO_ERR | G_IO_HUP, on_fd, sk);
-	return 0;
-}
-
-static gboolean on_curl_timer(gpointer data)
-{
-	struct cmc *c = data;
-	int running;
-
-	c->curl_timer = 0;
-	curl_multi_socket_action(c->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done(c);
-	return G_SOURCE_REMOVE;
-}
-
-static int timer_cb(CURLM *multi, long timeout_ms, void *userp)
-{
-	struct cmc *c = userp;
-
-	if (c->curl_timer) {
-		g_source_remove(c->curl_timer);
-		c->curl_timer = 0;
-	}
-	if (timeout_ms >= 0)
-		c->curl_timer = g_timeout_add((guint)timeout_ms, on_curl_timer, c);
-	return 0;
-}
-
-static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
-{
-	struct cmc *c = userdata;
-	size_t n = size * nmemb;
-
-	/* The answer is capped before parsing (agent/schema/README.md: 256 KiB). */
-	if (c->resp->len + n > CMC_XML_MAX_DOC) {
-		c->resp_too_large = true;
-		return 0;
-	}
-	g_byte_array_append(c->resp, (const guint8 *)ptr, (guint)n);
-	return n;
-}
 
 static void wipe_headers(struct cmc *c)
 {
@@ -156,7 +59,7 @@ static void wipe_headers(struct cmc *c)
 static void drop_easy(struct cmc *c)
 {
 	if (c->easy) {
-		curl_multi_remove_handle(c->multi, c->easy);
+		curl_multi_remove_handle(curl_loop_multi(c->loop), c->easy);
 		curl_easy_cleanup(c->easy);
 		c->easy = NULL;
 	}
@@ -202,24 +105,7 @@ static int add_token(struct cmc *c, char *reason, size_t reason_len)
 
 int cmc_easy_secure(void *easy, const char *url, const char *ca_file)
 {
-	CURLcode cc = CURLE_OK;
-
-#define SET(opt, val)                                          \
-	do {                                                   \
-		if (cc == CURLE_OK)                            \
-			cc = curl_easy_setopt(easy, opt, val); \
-	} while (0)
-	SET(CURLOPT_URL, url);
-	/* HTTPS only, always verified (never VERIFYPEER 0), no redirects, no signals. */
-	SET(CURLOPT_PROTOCOLS_STR, "https");
-	SET(CURLOPT_FOLLOWLOCATION, 0L);
-	SET(CURLOPT_SSL_VERIFYPEER, 1L);
-	SET(CURLOPT_SSL_VERIFYHOST, 2L);
-	if (ca_file)
-		SET(CURLOPT_CAINFO, ca_file);
-	SET(CURLOPT_NOSIGNAL, 1L);
-#undef SET
-	return (int)cc;
+	return (int)curl_loop_secure(easy, url, ca_file);
 }
 
 static int setup_easy(struct cmc *c, char *reason, size_t reason_len)
@@ -246,30 +132,26 @@ static int setup_easy(struct cmc *c, char *reason, size_t reason_len)
 	c->easy = curl_easy_init();
 	if (!c->easy)
 		return -ENOMEM;
-	g_byte_array_set_size(c->resp, 0);
-	c->resp_too_large = false;
-	c->curl_err[0] = '\0';
+	g_byte_array_set_size(c->resp.data, 0);
+	c->resp.too_large = false;
+	cc = curl_loop_https(c->easy, c->url, c->ca_file, (long)c->cfg.connect_timeout_ms,
+			     (long)c->cfg.total_timeout_ms, c->curl_err);
 #define SET(opt, val)                                             \
 	do {                                                      \
 		if (cc == CURLE_OK)                               \
 			cc = curl_easy_setopt(c->easy, opt, val); \
 	} while (0)
-	cc = (CURLcode)cmc_easy_secure(c->easy, c->url, c->ca_file);
-	SET(CURLOPT_CONNECTTIMEOUT_MS, (long)c->cfg.connect_timeout_ms);
-	SET(CURLOPT_TIMEOUT_MS, (long)c->cfg.total_timeout_ms);
 	SET(CURLOPT_HTTPHEADER, c->headers);
 	SET(CURLOPT_POSTFIELDS, c->body);
 	SET(CURLOPT_POSTFIELDSIZE, (long)c->body_len);
-	SET(CURLOPT_WRITEFUNCTION, write_cb);
-	SET(CURLOPT_WRITEDATA, c);
-	SET(CURLOPT_ERRORBUFFER, c->curl_err);
-	SET(CURLOPT_PRIVATE, c);
+	SET(CURLOPT_WRITEFUNCTION, curl_body_write);
+	SET(CURLOPT_WRITEDATA, &c->resp);
 #undef SET
 	if (cc != CURLE_OK) {
 		snprintf(reason, reason_len, "libcurl: %s", curl_easy_strerror(cc));
 		return -EINVAL;
 	}
-	if (curl_multi_add_handle(c->multi, c->easy) != CURLM_OK) {
+	if (curl_multi_add_handle(curl_loop_multi(c->loop), c->easy) != CURLM_OK) {
 		snprintf(reason, reason_len, "libcurl: cannot add the transfer");
 		return -ENOMEM;
 	}
@@ -292,47 +174,14 @@ static gboolean start_attempt(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-/* libcurl's codes we tell apart; every other one is -EIO and final. */
-static const struct {
-	CURLcode cc;
-	int err;
-	bool transient; /* worth another try (agent/schema/README.md's table) */
-} curl_codes[] = {
-	{ CURLE_OPERATION_TIMEDOUT, -ETIMEDOUT, true },
-	{ CURLE_COULDNT_CONNECT, -ECONNREFUSED, true },
-	{ CURLE_COULDNT_RESOLVE_HOST, -EHOSTUNREACH, true },
-	{ CURLE_SEND_ERROR, -ECONNRESET, true },
-	{ CURLE_RECV_ERROR, -ECONNRESET, true },
-	{ CURLE_GOT_NOTHING, -ECONNRESET, true },
-	{ CURLE_PARTIAL_FILE, -ECONNRESET, true },
-	/* A server we cannot verify will not become trustworthy by retrying. */
-	{ CURLE_PEER_FAILED_VERIFICATION, -EACCES, false },
-	{ CURLE_SSL_CACERT_BADFILE, -EACCES, false },
-	{ CURLE_SSL_CONNECT_ERROR, -EACCES, false },
-	{ CURLE_SSL_CERTPROBLEM, -EACCES, false },
-	{ CURLE_SSL_ISSUER_ERROR, -EACCES, false },
-};
-
 static bool transient(CURLcode cc, long status)
 {
-	size_t i;
+	bool t;
 
 	if (cc == CURLE_OK)
 		return status == 502 || status == 503;
-	for (i = 0; i < ARRAY_SIZE(curl_codes); i++)
-		if (curl_codes[i].cc == cc)
-			return curl_codes[i].transient;
-	return false;
-}
-
-static int curl_errno(CURLcode cc)
-{
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(curl_codes); i++)
-		if (curl_codes[i].cc == cc)
-			return curl_codes[i].err;
-	return -EIO;
+	curl_loop_errno(cc, &t);
+	return t;
 }
 
 static int status_errno(long status)
@@ -359,7 +208,8 @@ static void http_reason(struct cmc *c, long status, char *reason, size_t len)
 {
 	char code[CMC_XML_CODE_MAX], text[200];
 
-	if (cmc_xml_parse_error(c->resp->data, c->resp->len, code, text, sizeof(text)) == 0)
+	if (cmc_xml_parse_error(c->resp.data->data, c->resp.data->len, code, text, sizeof(text)) ==
+	    0)
 		snprintf(reason, len, "%s: %s", code, text[0] ? text : "(no text)");
 	else
 		snprintf(reason, len, "HTTP %ld from the configuration server", status);
@@ -388,11 +238,11 @@ static void transfer_done(struct cmc *c, CURLcode cc)
 		c->start_id = g_timeout_add(backoff, start_attempt, c);
 		return;
 	}
-	if (cc == CURLE_WRITE_ERROR && c->resp_too_large) {
+	if (cc == CURLE_WRITE_ERROR && c->resp.too_large) {
 		err = -EMSGSIZE;
 		snprintf(reason, sizeof(reason), "answer larger than %u bytes", CMC_XML_MAX_DOC);
 	} else if (cc != CURLE_OK) {
-		err = curl_errno(cc);
+		err = curl_loop_errno(cc, NULL);
 		snprintf(reason, sizeof(reason), "%s%s: %s", err == -EACCES ? "tls: " : "",
 			 curl_easy_strerror(cc), c->curl_err[0] ? c->curl_err : "no detail");
 		reason[strcspn(reason, "\n")] = '\0';
@@ -402,8 +252,8 @@ static void transfer_done(struct cmc *c, CURLcode cc)
 	} else {
 		char why[CMC_XML_ERRMSG_MAX];
 
-		err = cmc_xml_parse_answer(c->resp->data, c->resp->len, PCFG_SOURCE_CMS, &cfg, why,
-					   sizeof(why));
+		err = cmc_xml_parse_answer(c->resp.data->data, c->resp.data->len, PCFG_SOURCE_CMS,
+					   &cfg, why, sizeof(why));
 		if (err == 0) {
 			drop_easy(c);
 			finish(c, 0, NULL, &cfg);
@@ -417,16 +267,13 @@ static void transfer_done(struct cmc *c, CURLcode cc)
 	finish(c, err, reason, NULL);
 }
 
-static void check_done(struct cmc *c)
+/* From the loop: @c may be freed by the callback transfer_done() runs. */
+static void on_transfer(CURL *easy, CURLcode cc, void *ud)
 {
-	CURLMsg *msg;
-	int left;
+	struct cmc *c = ud;
 
-	while ((msg = curl_multi_info_read(c->multi, &left)))
-		if (msg->msg == CURLMSG_DONE && msg->easy_handle == c->easy) {
-			transfer_done(c, msg->data.result);
-			return;
-		}
+	if (easy == c->easy)
+		transfer_done(c, cc);
 }
 
 static void finish(struct cmc *c, int err, const char *reason, const struct partner_config *cfg)
@@ -436,7 +283,7 @@ static void finish(struct cmc *c, int err, const char *reason, const struct part
 
 	c->busy = false;
 	c->cb = NULL;
-	g_byte_array_set_size(c->resp, 0);
+	g_byte_array_set_size(c->resp.data, 0);
 	if (c->body) {
 		free(c->body);
 		c->body = NULL;
@@ -469,16 +316,12 @@ int cmc_new(struct cmc **out, const struct cmc_config *cfg)
 		c->cfg.backoff_initial_ms = 1000;
 	if (!c->cfg.backoff_max_ms)
 		c->cfg.backoff_max_ms = 30000;
-	c->resp = g_byte_array_new();
-	c->multi = curl_multi_init();
-	if (!c->multi) {
+	c->resp.data = g_byte_array_new();
+	c->resp.max = CMC_XML_MAX_DOC; /* agent/schema/README.md: 256 KiB */
+	if (curl_loop_new(&c->loop, on_transfer, c) < 0) {
 		cmc_free(c);
 		return -ENOMEM;
 	}
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-	curl_multi_setopt(c->multi, CURLMOPT_SOCKETDATA, c);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-	curl_multi_setopt(c->multi, CURLMOPT_TIMERDATA, c);
 	*out = c;
 	return 0;
 }
@@ -500,11 +343,8 @@ void cmc_free(struct cmc *c)
 	if (!c)
 		return;
 	cmc_cancel(c);
-	if (c->curl_timer)
-		g_source_remove(c->curl_timer);
-	if (c->multi)
-		curl_multi_cleanup(c->multi);
-	g_byte_array_unref(c->resp);
+	curl_loop_free(c->loop);
+	g_byte_array_unref(c->resp.data);
 	g_free(c->url);
 	g_free(c->ca_file);
 	g_free(c->token_file);

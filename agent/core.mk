@@ -25,8 +25,8 @@ test_migrate_fsm_CPPFLAGS := -Itests/unit
 
 # Needs /usr/bin/python3 and openssl (BUILD_PKGS) for its local HTTPS server.
 UNIT_TESTS += test_cmc
-test_cmc_SRCS := tests/unit/test_cmc.c agent/cmc.c agent/bearer-file.c agent/cmc-xml.c hal/modem.c \
-	hal/util.c
+test_cmc_SRCS := tests/unit/test_cmc.c agent/cmc.c agent/bearer-file.c agent/curl-loop.c \
+	agent/cmc-xml.c hal/modem.c hal/util.c
 test_cmc_PKGS := cmocka libxml-2.0 libcurl glib-2.0
 test_cmc_CPPFLAGS := -Itests/unit
 
@@ -58,8 +58,8 @@ mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 libpcsclite libosip2 lib
 # HTTPS to the CMS (agent/cmc.c) runs in this helper, started for each fetch
 # (agent/cmc-proc.c): libcurl's TLS libraries are never mapped in mcmigd.
 HELPERS += mcmig-cmc
-mcmig-cmc_SRCS := agent/cmc-helper.c agent/cmc.c agent/bearer-file.c agent/cmc-result.c \
-	agent/cmc-xml.c hal/modem.c hal/util.c
+mcmig-cmc_SRCS := agent/cmc-helper.c agent/cmc.c agent/bearer-file.c agent/curl-loop.c \
+	agent/cmc-result.c agent/cmc-xml.c hal/modem.c hal/util.c
 mcmig-cmc_PKGS := glib-2.0 libcurl libxml-2.0
 endif
 

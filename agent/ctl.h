@@ -28,5 +28,6 @@ extern const struct ctl_command ctl_migrate_command;
 extern const struct ctl_command ctl_return_command;
 extern const struct ctl_command ctl_timeline_command;
 extern const struct ctl_command ctl_watch_command;
+extern const struct ctl_command ctl_login_command;
 
 #endif

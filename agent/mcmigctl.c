@@ -9,9 +9,11 @@
 #include "ctl.h"
 
 static const struct ctl_command *const commands[] = {
-	&ctl_check_command,    &ctl_card_command,    &ctl_register_command,
-	&ctl_status_command,   &ctl_migrate_command, &ctl_return_command,
-	&ctl_timeline_command, &ctl_watch_command,   NULL,
+	&ctl_check_command,    &ctl_card_command,
+	&ctl_register_command, &ctl_status_command,
+	&ctl_migrate_command,  &ctl_return_command,
+	&ctl_timeline_command, &ctl_watch_command,
+	&ctl_login_command,    NULL,
 };
 
 static void usage(FILE *f)

@@ -42,6 +42,16 @@ const struct mcmigd_config_key mcmigd_config_keys[] = {
 	{ "cmc", "max-attempts", NULL },
 	{ "cmc", "backoff-initial-ms", NULL },
 	{ "cmc", "backoff-max-ms", NULL },
+	{ "idm", "login-url", NULL },
+	{ "idm", "auth-endpoint", NULL },
+	{ "idm", "token-endpoint", NULL },
+	{ "idm", "exchange-endpoint", NULL },
+	{ "idm", "client-id", NULL },
+	{ "idm", "redirect-uri", NULL },
+	{ "idm", "scope", NULL },
+	{ "idm", "ca-file", NULL },
+	{ "idm", "refresh-token", NULL },
+	{ "idm", "timeout-ms", NULL },
 	{ "modem", "backend", NULL },
 	{ "modem", "device", NULL },
 	{ "modem", "proxy", NULL },
@@ -60,6 +70,7 @@ const struct mcmigd_config_key mcmigd_config_keys[] = {
 	{ "timers", "dereg-ms", NULL },
 	{ "timers", "down-ms", NULL },
 	{ "timers", "service-auth-ms", NULL },
+	{ "timers", "user-auth-ms", NULL },
 	{ "timers", "auth-ms", "the card's answer is bounded by [card] timeout-ms (twice it)" },
 	{ "service-auth", "mc-server-uri", NULL },
 	{ "service-auth", "token-file", NULL },
@@ -326,15 +337,66 @@ static int parse_service_auth(struct parse *p, struct mcmigd_config *c)
 	return ret;
 }
 
+/* An https:// URL of [idm], mandatory once the group is there (TS 33.180 5.1.4: TLS). */
+static int idm_url(struct parse *p, const char *key, char *out, size_t size)
+{
+	int ret = str(p, "idm", key, out, size, true);
+
+	if (ret == 0 && g_ascii_strncasecmp(out, "https://", 8) != 0)
+		ret = bad(p, "idm", key, "must start with https:// (TLS is not optional)", out);
+	return ret;
+}
+
+static int parse_idm(struct parse *p, struct mcmigd_config *c)
+{
+	char store[16] = "file";
+	int ret;
+
+	if (!g_key_file_has_group(p->kf, "idm"))
+		return 0;
+	ret = idm_url(p, "login-url", c->idm_login_url, sizeof(c->idm_login_url));
+	if (ret == 0)
+		ret = idm_url(p, "auth-endpoint", c->idm_auth_endpoint,
+			      sizeof(c->idm_auth_endpoint));
+	if (ret == 0)
+		ret = idm_url(p, "token-endpoint", c->idm_token_endpoint,
+			      sizeof(c->idm_token_endpoint));
+	if (ret == 0 && g_key_file_has_key(p->kf, "idm", "exchange-endpoint", NULL))
+		ret = idm_url(p, "exchange-endpoint", c->idm_exchange_endpoint,
+			      sizeof(c->idm_exchange_endpoint));
+	if (ret == 0)
+		ret = str(p, "idm", "client-id", c->idm_client_id, sizeof(c->idm_client_id), true);
+	if (ret == 0)
+		ret = str(p, "idm", "redirect-uri", c->idm_redirect_uri,
+			  sizeof(c->idm_redirect_uri), true);
+	strcpy(c->idm_scope, "openid");
+	if (ret == 0)
+		ret = str(p, "idm", "scope", c->idm_scope, sizeof(c->idm_scope), false);
+	if (ret == 0)
+		ret = str(p, "idm", "ca-file", c->idm_ca_file, sizeof(c->idm_ca_file), false);
+	if (ret == 0)
+		ret = str(p, "idm", "refresh-token", store, sizeof(store), false);
+	if (ret == 0 && strcmp(store, "file") && strcmp(store, "memory"))
+		ret = bad(p, "idm", "refresh-token", "not file or memory", store);
+	c->idm_refresh_in_memory = strcmp(store, "memory") == 0;
+	if (ret == 0)
+		ret = uint_val(p, "idm", "timeout-ms", &c->idm.timeout_ms, 100, 600000);
+	return ret;
+}
+
 static int parse_groups(struct parse *p, struct mcmigd_config *c)
 {
 	static const struct {
 		const char *key;
 		enum migrate_timer id;
 	} timers[] = {
-		{ "cmc-ms", MIGRATE_T_CMC },   { "pdn-ms", MIGRATE_T_PDN },
-		{ "reg-ms", MIGRATE_T_REG },   { "dereg-ms", MIGRATE_T_DEREG },
-		{ "down-ms", MIGRATE_T_DOWN }, { "service-auth-ms", MIGRATE_T_SERVICE_AUTH },
+		{ "cmc-ms", MIGRATE_T_CMC },
+		{ "pdn-ms", MIGRATE_T_PDN },
+		{ "reg-ms", MIGRATE_T_REG },
+		{ "dereg-ms", MIGRATE_T_DEREG },
+		{ "down-ms", MIGRATE_T_DOWN },
+		{ "service-auth-ms", MIGRATE_T_SERVICE_AUTH },
+		{ "user-auth-ms", MIGRATE_T_USER_AUTH },
 	};
 	struct migrate_config *m = &c->migrate;
 	gchar **groups;
@@ -404,6 +466,9 @@ static int parse_groups(struct parse *p, struct mcmigd_config *c)
 			       600000);
 	if (ret == 0)
 		ret = uint_val(p, "cmc", "backoff-max-ms", &c->cmc.backoff_max_ms, 10, 3600000);
+
+	if (ret == 0)
+		ret = parse_idm(p, c);
 
 	/* The modem may come from board data (hal/board.h): each key here overrides it. */
 	if (ret == 0)
@@ -486,6 +551,15 @@ void mcmigd_config_finish(struct mcmigd_config *cfg)
 	cfg->cmc.url = cfg->cmc_url;
 	cfg->cmc.ca_file = cfg->cmc_ca_file[0] ? cfg->cmc_ca_file : NULL;
 	cfg->cmc.token_file = cfg->cmc_token_file[0] ? cfg->cmc_token_file : NULL;
+	cfg->idm.login_url = cfg->idm_login_url[0] ? cfg->idm_login_url : NULL;
+	cfg->idm.auth_endpoint = cfg->idm_auth_endpoint[0] ? cfg->idm_auth_endpoint : NULL;
+	cfg->idm.token_endpoint = cfg->idm_token_endpoint[0] ? cfg->idm_token_endpoint : NULL;
+	cfg->idm.exchange_endpoint = cfg->idm_exchange_endpoint[0] ? cfg->idm_exchange_endpoint :
+								     NULL;
+	cfg->idm.client_id = cfg->idm_client_id[0] ? cfg->idm_client_id : NULL;
+	cfg->idm.redirect_uri = cfg->idm_redirect_uri[0] ? cfg->idm_redirect_uri : NULL;
+	cfg->idm.scope = cfg->idm_scope[0] ? cfg->idm_scope : NULL;
+	cfg->idm.ca_file = cfg->idm_ca_file[0] ? cfg->idm_ca_file : NULL;
 	cfg->modem.backend = cfg->modem_backend;
 	cfg->modem.device = cfg->modem_device;
 	cfg->modem.proxy = cfg->modem_proxy[0] ? cfg->modem_proxy : NULL;

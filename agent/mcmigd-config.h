@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "cmc.h"
+#include "idm.h"
 #include "migrate.h"
 #include "modem.h"
 #include "netdev.h"
@@ -32,6 +33,17 @@ struct mcmigd_config {
 	char cmc_ca_file[MCMIGD_PATH_MAX];
 	char cmc_token_file[MCMIGD_PATH_MAX];
 	struct cmc_config cmc; /* strings point into the fields above */
+	/* [idm]: MC service user authentication (issue 14); no [idm] = none */
+	char idm_login_url[MCMIGD_PATH_MAX];
+	char idm_auth_endpoint[MCMIGD_PATH_MAX];
+	char idm_token_endpoint[MCMIGD_PATH_MAX];
+	char idm_exchange_endpoint[MCMIGD_PATH_MAX];
+	char idm_client_id[IDM_CLIENT_ID_MAX];
+	char idm_redirect_uri[MCMIGD_PATH_MAX];
+	char idm_scope[MCMIGD_PATH_MAX];
+	char idm_ca_file[MCMIGD_PATH_MAX];
+	bool idm_refresh_in_memory; /* refresh-token = memory: never written to disk */
+	struct idm_config idm; /* strings point into the fields above; refresh file by mcmigd */
 	/* [modem] */
 	char modem_backend[16];
 	char modem_device[MCMIGD_PATH_MAX];

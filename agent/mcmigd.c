@@ -24,6 +24,7 @@
 #include "board.h"
 #include "card.h"
 #include "cmc-proc.h"
+#include "idm-proc.h"
 #include "linkwatch.h"
 #include "mcmigd-board.h"
 #include "mcmigd-config.h"
@@ -57,6 +58,8 @@ static const char introspection[] =
 	"  <method name='Fetch'><arg name='partner' type='s' direction='in'/></method>"
 	"  <method name='Return'/>"
 	"  <method name='Check'><arg name='checks' type='a(ssss)' direction='out'/></method>"
+	"  <method name='SignIn'><arg name='username' type='s' direction='in'/>"
+	"   <arg name='password' type='s' direction='in'/></method>"
 	"  <property name='State' type='s' access='read'/>"
 	"  <property name='Reason' type='s' access='read'/>"
 	"  <property name='Partner' type='s' access='read'/>"
@@ -73,6 +76,8 @@ struct daemon {
 	GMainLoop *loop;
 	struct store *store;
 	struct cmc_proc *cmc;
+	struct idm_proc *idm; /* NULL: no [idm], no user authentication */
+	char idm_rt_file[MCMIGD_PATH_MAX + 32];
 	struct card *card;
 	struct token_file *token_file; /* [service-auth] token-file; NULL: none */
 	char imei[MODEM_IMEI_MAX];     /* the modem's, for +sip.instance; "" unknown */
@@ -236,6 +241,17 @@ static void env_step(void *ctx, enum timeline_kind kind, unsigned int seed_step,
 	timeline_add(&d->tl, now, kind, seed_step, arg);
 }
 
+/* The IdM client's requests of step 14 (TS 33.180 5.1.4), on the migration's timeline. */
+static void idm_step(void *ctx, enum idm_step s, bool done, const char *what, int64_t at_us)
+{
+	struct daemon *d = ctx;
+	bool partner = s == IDM_STEP_PARTNER_TOKEN;
+	enum timeline_kind k = partner ? (done ? TL_IDM_PARTNER_ANSWER : TL_IDM_PARTNER_REQUEST) :
+					 (done ? TL_IDM_ANSWER : TL_IDM_REQUEST);
+
+	timeline_add(&d->tl, at_us, k, 14, done ? what : idm_step_str(s));
+}
+
 /*
  * Kept in the state directory when the migration ends (registered, back, or
  * failed: env_changed), so that a restart shows it. Not on the way
@@ -331,6 +347,8 @@ static void env_cmc_cancel(void *ctx)
 }
 
 static const struct migrate_cmc_ops cmc_ops = { env_cmc_fetch, env_cmc_cancel };
+
+static const struct migrate_idm_ops idm_ops = { idm_proc_partner_token, idm_proc_cancel };
 
 static int env_store_put(void *ctx, const struct partner_config *cfg)
 {
@@ -602,9 +620,15 @@ static void start_fsm(struct daemon *d)
 		.netdev = &netdev_linux_ops,
 		.sip = &sip_ops,
 		.card = d->card,
-		/* The partner token's source; step 25 when [service-auth] is there. */
-		.idm = d->token_file ? &token_file_idm_ops : NULL,
-		.idm_ctx = d->token_file,
+		/*
+		 * The partner token's source: the IdM client (step 14, [idm]),
+		 * else a token file (step 25, [service-auth] token-file).
+		 */
+		.idm = d->idm	     ? &idm_ops :
+		       d->token_file ? &token_file_idm_ops :
+				       NULL,
+		.idm_ctx = d->idm ? (void *)d->idm : (void *)d->token_file,
+		.user_auth = d->idm != NULL,
 		.svc = d->cfg.svc_enabled ? &svc_ops : NULL,
 		.journal = env_journal,
 	};
@@ -905,6 +929,48 @@ static void check_call(struct daemon *d, GDBusMethodInvocation *inv)
 
 /* ---- D-Bus ---- */
 
+#define MCMIGD_ERROR_SIGNIN "org.mcmig.Agent1.Error.SignInFailed"
+
+static void sign_in_done(int err, const char *reason, void *ud)
+{
+	GDBusMethodInvocation *inv = ud;
+
+	if (err < 0) {
+		g_message("sign-in at the primary IdM server: %s", reason);
+		g_dbus_method_invocation_return_dbus_error(inv, MCMIGD_ERROR_SIGNIN, reason);
+		return;
+	}
+	g_message("signed in at the primary IdM server");
+	g_dbus_method_invocation_return_value(inv, NULL);
+}
+
+/*
+ * TS 33.180 B.4: username and password reach the IdM client here only. The
+ * parameters are never logged; the password's copy in the message belongs to
+ * GDBus (freed with it), ours goes to the helper and is wiped (agent/idm-proc.c).
+ */
+static void sign_in(struct daemon *d, GVariant *params, GDBusMethodInvocation *inv,
+		    const char *sender)
+{
+	const gchar *user = NULL, *password = NULL;
+	int ret;
+
+	g_message("D-Bus SignIn from %s", sender);
+	if (!d->idm) {
+		g_dbus_method_invocation_return_dbus_error(
+			inv, MCMIGD_ERROR_SIGNIN,
+			"no [idm] in mcmig.conf: user authentication is off");
+		return;
+	}
+	g_variant_get(params, "(&s&s)", &user, &password);
+	ret = idm_proc_sign_in(d->idm, user, password, sign_in_done, inv);
+	if (ret < 0)
+		g_dbus_method_invocation_return_dbus_error(
+			inv, ret == -EBUSY ? MCMIGD_ERROR_BUSY : MCMIGD_ERROR_SIGNIN,
+			ret == -EBUSY ? "the IdM client is busy (a migration is authenticating)" :
+					g_strerror(-ret));
+}
+
 static void method_call(GDBusConnection *conn, const gchar *sender, const gchar *path,
 			const gchar *iface, const gchar *method, GVariant *params,
 			GDBusMethodInvocation *inv, gpointer ud)
@@ -913,6 +979,10 @@ static void method_call(GDBusConnection *conn, const gchar *sender, const gchar 
 	const gchar *partner = NULL;
 	int ret;
 
+	if (strcmp(method, "SignIn") == 0) {
+		sign_in(d, params, inv, sender);
+		return;
+	}
 	/* Answers with or without a state machine: it says why there is none. */
 	if (strcmp(method, "Check") == 0) {
 		check_call(d, inv);
@@ -1173,14 +1243,38 @@ static int setup(struct daemon *d)
 		g_critical("configuration management client: %s", g_strerror(-ret));
 		return ret;
 	}
-	if (d->cfg.svc_token_file[0]) {
+	if (d->cfg.idm.token_endpoint) {
+		/* The refresh token: 0600 in the state directory, or memory only. */
+		snprintf(d->idm_rt_file, sizeof(d->idm_rt_file), "%s/idm-refresh-token",
+			 d->cfg.state_dir);
+		/* HTTPS in a helper of its own too (agent/idm-proc.h). */
+		helper = g_build_filename(module_dir(), "mcmig-idm", NULL);
+		ret = idm_proc_new(&d->idm, helper, &d->cfg.idm,
+				   d->cfg.idm_refresh_in_memory ? NULL : d->idm_rt_file, idm_step,
+				   d);
+		g_free(helper);
+		if (ret < 0) {
+			g_critical("IdM client: %s", g_strerror(-ret));
+			return ret;
+		}
+		g_message(
+			"IdM client: %s, refresh token %s",
+			idm_proc_signed_in(d->idm) ? "signed in" : "not signed in (mcmigctl login)",
+			d->cfg.idm_refresh_in_memory ? "in memory only" : "in the state directory");
+	}
+	if (d->idm) {
+		if (d->cfg.svc_token_file[0])
+			g_message(
+				"[service-auth] token-file unused: the partner token comes from [idm]");
+	} else if (d->cfg.svc_token_file[0]) {
 		ret = token_file_new(&d->token_file, d->cfg.svc_token_file, d->cfg.svc_client_id);
 		if (ret < 0) {
 			g_critical("[service-auth] token-file: %s", g_strerror(-ret));
 			return ret;
 		}
 	} else if (d->cfg.svc_enabled) {
-		g_critical("[service-auth]: no source of the partner access token (token-file)");
+		g_critical(
+			"[service-auth]: no source of the partner access token ([idm] or token-file)");
 		return -EINVAL;
 	}
 	ret = card_new(&d->card, &uicc_pcsc_ops, &ucfg);
@@ -1249,6 +1343,7 @@ static void teardown(struct daemon *d)
 	card_free(d->card);
 	token_file_free(d->token_file);
 	cmc_proc_free(d->cmc);
+	idm_proc_free(d->idm);
 	store_close(d->store);
 }
 

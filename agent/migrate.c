@@ -30,6 +30,8 @@ static const unsigned int default_timeout_ms[MIGRATE_TIMER_COUNT] = {
 	[MIGRATE_T_DOWN] = 15000,
 	/* The partner token, then PUBLISH's Timer F (64*T1 = 32 s), plus margin. */
 	[MIGRATE_T_SERVICE_AUTH] = 45000,
+	/* Up to three HTTPS requests (refresh, exchange, partner), idm.c's 15 s each. */
+	[MIGRATE_T_USER_AUTH] = 50000,
 };
 
 struct state_desc {
@@ -64,8 +66,20 @@ static const struct state_desc states[MIGRATE_STATE_COUNT] = {
 		.name = "pdn-connecting",
 		/* PDN_DROPPED: a set already up went while the next one connects. */
 		.in_events = E(PDN_UP) | E(PDN_FAILED) | E(PDN_DROPPED) | E(TIMEOUT) | E(RETURN),
-		.out_states = S(REGISTERING) | S(FAILED) | S(DISCONNECTING),
+		.out_states = S(USER_AUTH) | S(REGISTERING) | S(FAILED) | S(DISCONNECTING),
 		.timer = MIGRATE_T_PDN,
+	},
+	/*
+	 * Step 14: the partner PDN is up; the IdM client exchanges the primary
+	 * access token and asks the partner IdM server for an access token
+	 * (TS 33.180 5.1.4, B.7, B.8) before any SIP.
+	 */
+	[MIGRATE_USER_AUTH] = {
+		.name = "user-authenticating",
+		.in_events = E(USER_AUTH_OK) | E(USER_AUTH_FAILED) | E(PDN_DROPPED) | E(TIMEOUT) |
+			     E(RETURN),
+		.out_states = S(REGISTERING) | S(DISCONNECTING),
+		.timer = MIGRATE_T_USER_AUTH,
 	},
 	[MIGRATE_REGISTERING] = {
 		.name = "registering",
@@ -153,13 +167,20 @@ static const char *const event_names[MIGRATE_EVENT_COUNT] = {
 	[MIGRATE_EV_SERVICE_AUTH_OK] = "service-auth-ok",
 	[MIGRATE_EV_SERVICE_AUTH_FAILED] = "service-auth-failed",
 	[MIGRATE_EV_SERVICE_REMOVED] = "service-removed",
+	[MIGRATE_EV_USER_AUTH_OK] = "user-auth-ok",
+	[MIGRATE_EV_USER_AUTH_FAILED] = "user-auth-failed",
 };
 
 static const char *const timer_names[MIGRATE_TIMER_COUNT] = {
-	[MIGRATE_T_NONE] = "none",     [MIGRATE_T_CMC] = "T-cmc",
-	[MIGRATE_T_VALID] = "T-valid", [MIGRATE_T_PDN] = "T-pdn",
-	[MIGRATE_T_REG] = "T-reg",     [MIGRATE_T_DEREG] = "T-dereg",
-	[MIGRATE_T_DOWN] = "T-down",   [MIGRATE_T_SERVICE_AUTH] = "T-service-auth",
+	[MIGRATE_T_NONE] = "none",
+	[MIGRATE_T_CMC] = "T-cmc",
+	[MIGRATE_T_VALID] = "T-valid",
+	[MIGRATE_T_PDN] = "T-pdn",
+	[MIGRATE_T_REG] = "T-reg",
+	[MIGRATE_T_DEREG] = "T-dereg",
+	[MIGRATE_T_DOWN] = "T-down",
+	[MIGRATE_T_SERVICE_AUTH] = "T-service-auth",
+	[MIGRATE_T_USER_AUTH] = "T-user-auth",
 };
 
 struct migrate_pdn {
@@ -203,10 +224,16 @@ struct migrate {
 	bool return_when_registered; /* the primary came back mid-migration */
 	bool passing;		     /* through partner-config-stored on the way to the PDN */
 	char imei[20];		     /* for REGISTER's +sip.instance; "" unknown */
-	/* Step 25: the partner access token (wiped once handed over) and the PUBLISH. */
+	/*
+	 * The partner access token (a secret): obtained in user-authenticating
+	 * (step 14) or, from a token file, in service-authorising (step 25);
+	 * wiped (forget_token) once handed to the PUBLISH or when the migration
+	 * ends.
+	 */
 	struct idm_token token;
 	bool have_token;
-	bool token_pending; /* asked of the IdM client */
+	bool auth_pending;  /* step 14: a partner_token() call is out */
+	bool token_pending; /* step 25: asked of the IdM client */
 	struct mcsvc *svc;
 	struct mcsvc *svc_dead;		      /* destroyed from the loop, as reg_dead */
 	bool netdev_pending;		      /* configure() about to run: journaled first */
@@ -688,6 +715,14 @@ static void disconnect_next(struct migrate *m)
 	m->env.modem->disconnect(m->env.modem_dev, pd->id, pdn_down_done, m);
 }
 
+static void cancel_user_auth(struct migrate *m)
+{
+	if (m->auth_pending) {
+		m->auth_pending = false;
+		m->env.idm->cancel(m->env.idm_ctx);
+	}
+}
+
 static void reap_sip(void *data)
 {
 	struct migrate *m = data;
@@ -750,6 +785,8 @@ static void drop_sip(struct migrate *m)
  */
 static void start_disconnect(struct migrate *m, enum migrate_event ev)
 {
+	cancel_user_auth(m);
+	forget_token(m);
 	drop_sip(m);
 	if (set_state(m, MIGRATE_DISCONNECTING, ev) < 0)
 		return;
@@ -999,7 +1036,7 @@ static bool is_ip_literal(const char *host)
 	return inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1;
 }
 
-static void start_register(struct migrate *m)
+static void start_register(struct migrate *m, enum migrate_event from)
 {
 	struct sipreg_events ev = {
 		.result = sip_result,
@@ -1055,7 +1092,7 @@ static void start_register(struct migrate *m)
 	if (m->pcfg.n_pcscf) {
 		ret = migrate_parse_pcscf(m->pcfg.pcscf[0].uri, host, sizeof(host), &sc.pcscf_port);
 		if (ret < 0) {
-			fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed",
+			fail_and_disconnect(m, from, "registration-failed",
 					    "bad P-CSCF URI in the partner configuration");
 			return;
 		}
@@ -1066,7 +1103,7 @@ static void start_register(struct migrate *m)
 	} else if (pdn->n_pcscf) {
 		snprintf(host, sizeof(host), "%s", pdn->pcscf[0]);
 	} else {
-		fail_and_disconnect(m, MIGRATE_EV_PDN_UP, "registration-failed",
+		fail_and_disconnect(m, from, "registration-failed",
 				    "no P-CSCF in the partner configuration or the PDN");
 		return;
 	}
@@ -1093,7 +1130,7 @@ static void start_register(struct migrate *m)
 		sc.local_addr = pdn->addr6[0] ? pdn->addr6 : NULL;
 	else
 		sc.local_addr = pdn->addr4[0] ? pdn->addr4 : pdn->addr6[0] ? pdn->addr6 : NULL;
-	if (set_state(m, MIGRATE_REGISTERING, MIGRATE_EV_PDN_UP) < 0)
+	if (set_state(m, MIGRATE_REGISTERING, from) < 0)
 		return;
 	if (sc.pcscf_port)
 		logf_(m, "registering %s at %s:%u", sc.impu, host, sc.pcscf_port);
@@ -1149,6 +1186,44 @@ static void route_servers(struct migrate *m, struct migrate_pdn *pd)
 			route_server(&pd->s, m->pcfg.server[i].host);
 }
 
+/* ---- MC service user authentication (step 14, TS 33.180 5.1.4) ---- */
+
+static void user_auth_done(int err, const char *reason, const struct idm_token *tok, void *ud)
+{
+	struct migrate *m = ud;
+
+	if (err == -ECANCELED)
+		return;
+	m->auth_pending = false;
+	if (err < 0) {
+		dispatch(m, MIGRATE_EV_USER_AUTH_FAILED, reason ? reason : strerror(-err));
+		return;
+	}
+	/* Our own copy: the client wipes its one after this call. */
+	m->token = *tok;
+	m->have_token = true;
+	dispatch(m, MIGRATE_EV_USER_AUTH_OK, NULL);
+}
+
+static void start_user_auth(struct migrate *m)
+{
+	int ret;
+
+	if (set_state(m, MIGRATE_USER_AUTH, MIGRATE_EV_PDN_UP) < 0)
+		return;
+	m->auth_pending = true;
+	ret = m->env.idm->partner_token(m->env.idm_ctx, &m->pcfg, user_auth_done, m);
+	if (ret < 0) {
+		m->auth_pending = false;
+		dispatch(m, MIGRATE_EV_USER_AUTH_FAILED,
+			 ret == -EPERM ?
+				 "not signed in at the primary IdM server (mcmigctl login)" :
+			 ret == -ENOENT ? "no partner IdM server (idms-token-endpoint) in the "
+					  "partner configuration" :
+					  strerror(-ret));
+	}
+}
+
 static void on_pdn_up(struct migrate *m)
 {
 	struct migrate_pdn *pd;
@@ -1174,7 +1249,10 @@ static void on_pdn_up(struct migrate *m)
 		pd->netdev_configured = true;
 		step(m, TL_NETDEV, 14, pd->s.ifname);
 	}
-	start_register(m);
+	if (m->env.user_auth)
+		start_user_auth(m);
+	else
+		start_register(m, MIGRATE_EV_PDN_UP);
 }
 
 /* ---- service authorisation (step 25) ---- */
@@ -1420,6 +1498,12 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 		set_reason(m, "pdn-failed", data);
 		set_state(m, MIGRATE_FAILED, ev);
 		break;
+	case MIGRATE_EV_USER_AUTH_OK:
+		start_register(m, ev);
+		break;
+	case MIGRATE_EV_USER_AUTH_FAILED:
+		fail_and_disconnect(m, ev, "user-auth", data);
+		break;
 	case MIGRATE_EV_CHALLENGED:
 		set_state(m, MIGRATE_CHALLENGED, ev);
 		break;
@@ -1509,6 +1593,9 @@ static int dispatch(struct migrate *m, enum migrate_event ev, const void *data)
 			fail_and_disconnect(m, ev, "registration-timeout",
 					    "no final answer from the partner");
 			break;
+		case MIGRATE_USER_AUTH:
+			fail_and_disconnect(m, ev, "user-auth", "no answer from the IdM servers");
+			break;
 		case MIGRATE_RETURNING:
 			logf_(m, "de-registration unanswered: leaving anyway");
 			start_disconnect(m, ev);
@@ -1548,7 +1635,7 @@ int migrate_new(struct migrate **out, const struct migrate_env *env,
 	*out = NULL;
 	if (!env->timer_add || !env->timer_del || !env->now || !env->cmc || !env->store ||
 	    !env->modem || !env->netdev || !env->sip || !env->card || !cfg->mc_service_id ||
-	    (env->svc && !env->idm))
+	    ((env->svc || env->user_auth) && !env->idm))
 		return -EINVAL;
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -1575,6 +1662,7 @@ void migrate_free(struct migrate *m)
 		m->env.timer_del(m->env.ctx, m->timer_id);
 	if (m->fetch_pending)
 		m->env.cmc->cancel(m->env.cmc_ctx);
+	cancel_user_auth(m);
 	if (m->reap_id)
 		m->env.timer_del(m->env.ctx, m->reap_id);
 	if (m->token_pending)
@@ -1701,6 +1789,7 @@ int migrate_primary_reachable(struct migrate *m)
 		return migrate_return(m);
 	case MIGRATE_CONFIG_STORED:
 	case MIGRATE_PDN_CONNECTING:
+	case MIGRATE_USER_AUTH:
 	case MIGRATE_REGISTERING:
 	case MIGRATE_CHALLENGED:
 	case MIGRATE_SERVICE_AUTH:
@@ -1838,6 +1927,7 @@ static enum journal_intent intent_of(const struct migrate *m)
 	case MIGRATE_DISCONNECTING:
 		return JOURNAL_INTENT_RETURN;
 	case MIGRATE_PDN_CONNECTING:
+	case MIGRATE_USER_AUTH:
 	case MIGRATE_REGISTERING:
 	case MIGRATE_CHALLENGED:
 	case MIGRATE_REGISTERED:
@@ -1896,4 +1986,9 @@ void migrate_journal(const struct migrate *m, struct journal *j)
 const char *migrate_get_partner(const struct migrate *m)
 {
 	return m->partner;
+}
+
+const struct idm_token *migrate_get_token(const struct migrate *m)
+{
+	return m->have_token ? &m->token : NULL;
 }

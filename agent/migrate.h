@@ -40,14 +40,15 @@ enum migrate_state {
 	MIGRATE_CONFIG_REQUESTED, /* partner-config-requested (steps 1-13) */
 	MIGRATE_CONFIG_STORED,	  /* partner-config-stored (NOTE 3, NOTE 4) */
 	MIGRATE_PDN_CONNECTING,	  /* pdn-connecting (step 14) */
-	MIGRATE_REGISTERING,	  /* registering (step 15) */
-	MIGRATE_CHALLENGED,	  /* challenged (steps 22-23: the card's AUTHENTICATE) */
-	MIGRATE_REGISTERED,	  /* registered-at-partner (steps 24-25) */
-	MIGRATE_SERVICE_AUTH,	  /* service-authorising (step 25: PUBLISH, TS 24.379 7.2.2) */
-	MIGRATE_AUTHORISED,	  /* authorised: MC service at the partner (step 25) */
-	MIGRATE_RETURNING,	  /* returning: de-registering at the partner */
-	MIGRATE_DISCONNECTING,	  /* disconnecting: partner PDN and netdev going down */
-	MIGRATE_FAILED,		  /* failed: back on the primary, reason set */
+	MIGRATE_USER_AUTH,     /* user-authenticating (step 14: MC service user authentication) */
+	MIGRATE_REGISTERING,   /* registering (step 15) */
+	MIGRATE_CHALLENGED,    /* challenged (steps 22-23: the card's AUTHENTICATE) */
+	MIGRATE_REGISTERED,    /* registered-at-partner (steps 24-25) */
+	MIGRATE_SERVICE_AUTH,  /* service-authorising (step 25: PUBLISH, TS 24.379 7.2.2) */
+	MIGRATE_AUTHORISED,    /* authorised: MC service at the partner (step 25) */
+	MIGRATE_RETURNING,     /* returning: de-registering at the partner */
+	MIGRATE_DISCONNECTING, /* disconnecting: partner PDN and netdev going down */
+	MIGRATE_FAILED,	       /* failed: back on the primary, reason set */
 	MIGRATE_STATE_COUNT,
 };
 
@@ -75,6 +76,9 @@ enum migrate_event {
 	MIGRATE_EV_SERVICE_AUTH_OK,	/* the MC server accepted the PUBLISH */
 	MIGRATE_EV_SERVICE_AUTH_FAILED, /* refused, unanswered, no token, or lost later */
 	MIGRATE_EV_SERVICE_REMOVED,	/* on return: the publication removed (or given up) */
+	/* Step 14: the partner access token obtained (TS 33.180 B.7, B.8), or not. */
+	MIGRATE_EV_USER_AUTH_OK,
+	MIGRATE_EV_USER_AUTH_FAILED,
 	MIGRATE_EVENT_COUNT,
 };
 
@@ -89,6 +93,7 @@ enum migrate_timer {
 	MIGRATE_T_DOWN,	 /* PDN disconnection */
 	/* Service authorisation: the partner token, then the PUBLISH (above Timer F). */
 	MIGRATE_T_SERVICE_AUTH,
+	MIGRATE_T_USER_AUTH, /* token exchange and partner token request (step 14) */
 	MIGRATE_TIMER_COUNT,
 };
 
@@ -129,20 +134,6 @@ struct migrate_sip_ops {
 	int (*send)(struct sipreg *reg, bool tcp, const char *buf, size_t len);
 };
 
-/*
- * The IdM client (agent/idm.h): a partner access token for @pc (TS 33.180
- * B.7: token exchange at the primary, then the partner's token endpoint).
- * @done is called exactly once, never from inside the call, unless the call
- * returns < 0; cancel() drops a pending request (no call of @done after it).
- */
-struct migrate_idm_ops {
-	int (*partner_token)(void *ctx, const struct partner_config *pc,
-			     void (*done)(int err, const char *reason, const struct idm_token *tok,
-					  void *ud),
-			     void *ud);
-	void (*cancel)(void *ctx);
-};
-
 /* mcsvc.h's functions, behind an ops struct so tests can fake them. */
 struct migrate_svc_ops {
 	int (*create)(struct mcsvc **s, const struct mcsvc_config *cfg,
@@ -151,6 +142,18 @@ struct migrate_svc_ops {
 	int (*stop)(struct mcsvc *s);
 	void (*handle)(struct mcsvc *s, const uint8_t *buf, size_t len);
 	void (*destroy)(struct mcsvc *s);
+};
+
+/*
+ * The IdM client (idm.h), behind an ops struct so tests can fake it. NULL
+ * ops: no MC service user authentication, the PDN goes straight to SIP.
+ * partner_token() calls @done exactly once, from the loop, unless it returns
+ * < 0; cancel() makes a pending one answer -ECANCELED.
+ */
+struct migrate_idm_ops {
+	int (*partner_token)(void *ctx, const struct partner_config *pc, idm_token_cb done,
+			     void *ud);
+	void (*cancel)(void *ctx);
 };
 
 struct migrate_env {
@@ -190,12 +193,20 @@ struct migrate_env {
 	const struct migrate_sip_ops *sip;
 	struct card *card; /* handed to sipreg, which asks it; never used here */
 	/*
-	 * MC service authorisation (step 25): @svc needs @idm, the source of
-	 * the partner token. @svc NULL: the step is skipped and
-	 * registered-at-partner is where a migration ends.
+	 * The source of the partner access token: the IdM client (step 14,
+	 * user-authenticating) or a token file. NULL: no user authentication,
+	 * the PDN goes straight to SIP. @svc (step 25) needs @idm. @svc NULL:
+	 * the service authorisation is skipped and registered-at-partner is
+	 * where a migration ends.
 	 */
 	const struct migrate_idm_ops *idm;
 	void *idm_ctx;
+	/*
+	 * @idm is the IdM client: the token is asked for once, at step 14
+	 * (user-authenticating); step 25 asks again only when it is missing or
+	 * about to expire. false: a provisioned token (file), asked at step 25.
+	 */
+	bool user_auth;
 	const struct migrate_svc_ops *svc;
 };
 
@@ -296,6 +307,12 @@ enum migrate_state migrate_get_state(const struct migrate *m);
 /* "" when none; else the state's reason, or the restart's (migrate_set_interrupted). */
 const char *migrate_get_reason(const struct migrate *m);
 const char *migrate_get_partner(const struct migrate *m); /* "" when none */
+/*
+ * The partner access token of the current migration (step 14), NULL when
+ * there is none; wiped when the migration ends. For the service
+ * authorisation (step 25, TS 24.379 7): read it, do not keep it.
+ */
+const struct idm_token *migrate_get_token(const struct migrate *m);
 
 const char *migrate_state_str(enum migrate_state s);
 const char *migrate_event_str(enum migrate_event e);

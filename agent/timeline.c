@@ -22,13 +22,21 @@ enum lifeline {
 	LL_ISIM,
 	LL_MODEM,
 	LL_CMS,
+	LL_IDMS,
 	LL_CSCF,
+	LL_PARTNER_IDMS,
 	LL_COUNT,
 };
 
 static const char *const lifeline_names[LL_COUNT] = {
-	[LL_CMC] = "CMC",     [LL_UA] = "signalling UA", [LL_ISIM] = "ISIM",
-	[LL_MODEM] = "modem", [LL_CMS] = "primary CMS",	 [LL_CSCF] = "P-CSCF / S-CSCF",
+	[LL_CMC] = "CMC",
+	[LL_UA] = "signalling UA",
+	[LL_ISIM] = "ISIM",
+	[LL_MODEM] = "modem",
+	[LL_CMS] = "primary CMS",
+	[LL_IDMS] = "primary IdMS",
+	[LL_CSCF] = "P-CSCF / S-CSCF",
+	[LL_PARTNER_IDMS] = "partner IdMS",
 };
 
 struct kind_desc {
@@ -75,6 +83,13 @@ static const struct kind_desc kinds[TL_KIND_COUNT] = {
 			   0 },
 	[TL_DNS_ANSWER] = { "dns-answer", "P-CSCF at", LL_UA, LL_UA, TL_WAIT_NETWORK,
 			    BIT(TL_DNS_QUERY) },
+	[TL_IDM_REQUEST] = { "idm-request", "token request:", LL_CMC, LL_IDMS, TL_WAIT_NONE, 0 },
+	[TL_IDM_ANSWER] = { "idm-answer", "token response:", LL_IDMS, LL_CMC, TL_WAIT_NETWORK,
+			    BIT(TL_IDM_REQUEST) },
+	[TL_IDM_PARTNER_REQUEST] = { "idm-partner-request", "token request:", LL_CMC,
+				     LL_PARTNER_IDMS, TL_WAIT_NONE, 0 },
+	[TL_IDM_PARTNER_ANSWER] = { "idm-partner-answer", "token response:", LL_PARTNER_IDMS,
+				    LL_CMC, TL_WAIT_NETWORK, BIT(TL_IDM_PARTNER_REQUEST) },
 };
 
 static const char *const wait_names[TL_WAIT_COUNT] = {
@@ -354,6 +369,10 @@ void timeline_summarize(const struct timeline *tl, struct timeline_summary *sum)
 		case TL_AUTH_START:
 			sum->authenticates++;
 			break;
+		case TL_IDM_REQUEST:
+		case TL_IDM_PARTNER_REQUEST:
+			sum->idm_requests++;
+			break;
 		case TL_TRIGGER:
 		case TL_STATE:
 		case TL_CMS_ANSWER:
@@ -365,6 +384,8 @@ void timeline_summarize(const struct timeline *tl, struct timeline_summary *sum)
 		case TL_PDN_DOWN:
 		case TL_DNS_QUERY:
 		case TL_DNS_ANSWER:
+		case TL_IDM_ANSWER:
+		case TL_IDM_PARTNER_ANSWER:
 		case TL_KIND_COUNT:
 			break;
 		}
@@ -417,11 +438,12 @@ static void print_summary(const struct timeline_summary *sum, FILE *f)
 		sum->registered ? " to registered-at-partner" :
 				  "",
 		mo, nw, cd, a);
-	fprintf(f,
-		"exchanges: %u CMS, %u PDN setup, %u SIP requests (+%u retransmitted), "
-		"%u AUTHENTICATE\n",
-		sum->cms_requests, sum->pdn_setups, sum->sip_requests, sum->sip_retransmits,
-		sum->authenticates);
+	fprintf(f, "exchanges: %u CMS, %u PDN setup, ", sum->cms_requests, sum->pdn_setups);
+	/* Step 14's user authentication, when there was one (TS 33.180 5.1.4). */
+	if (sum->idm_requests)
+		fprintf(f, "%u IdM, ", sum->idm_requests);
+	fprintf(f, "%u SIP requests (+%u retransmitted), %u AUTHENTICATE\n", sum->sip_requests,
+		sum->sip_retransmits, sum->authenticates);
 }
 
 int timeline_print_text(const struct timeline *tl, FILE *f)
@@ -497,10 +519,10 @@ int timeline_print_json(const struct timeline *tl, FILE *f)
 	for (w = 0; w < TL_WAIT_COUNT; w++)
 		fprintf(f, ",\"%s_us\":%" PRId64, wait_names[w], sum.wait_us[w]);
 	fprintf(f,
-		",\"cms_requests\":%u,\"pdn_setups\":%u,\"sip_requests\":%u,"
+		",\"cms_requests\":%u,\"pdn_setups\":%u,\"idm_requests\":%u,\"sip_requests\":%u,"
 		"\"sip_retransmits\":%u,\"authenticates\":%u}}\n",
-		sum.cms_requests, sum.pdn_setups, sum.sip_requests, sum.sip_retransmits,
-		sum.authenticates);
+		sum.cms_requests, sum.pdn_setups, sum.idm_requests, sum.sip_requests,
+		sum.sip_retransmits, sum.authenticates);
 	return finish(f);
 }
 
@@ -591,14 +613,15 @@ static void svg_row(FILE *f, const struct timeline_step *s, const struct timelin
 		fputs("</text>\n", f);
 	}
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" class=\"%s\">%s ms</text>\n",
-		lifeline_x(LL_CSCF) + SVG_BOX_W / 2 + SVG_RIGHT, y + 4, r->wait ? "lw" : "la", l);
+		lifeline_x(LL_COUNT - 1) + SVG_BOX_W / 2 + SVG_RIGHT, y + 4, r->wait ? "lw" : "la",
+		l);
 }
 
 int timeline_print_svg(const struct timeline *tl, FILE *f)
 {
 	struct timeline_row rows[TIMELINE_MAX_STEPS];
 	struct timeline_summary sum;
-	int w = lifeline_x(LL_CSCF) + SVG_BOX_W / 2 + SVG_RIGHT + 10;
+	int w = lifeline_x(LL_COUNT - 1) + SVG_BOX_W / 2 + SVG_RIGHT + 10;
 	int bottom = SVG_HEAD + 24 + (int)tl->n * SVG_ROW;
 	int h = bottom + SVG_SUMMARY;
 	char when[32], buf[256];
@@ -626,8 +649,8 @@ int timeline_print_svg(const struct timeline *tl, FILE *f)
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#fff\"/>\n",
 		w, h, w, h, when);
 	svg_group(f, "MC service UE", LL_CMC, LL_MODEM);
-	svg_group(f, "primary MC system", LL_CMS, LL_CMS);
-	svg_group(f, "partner MC system", LL_CSCF, LL_CSCF);
+	svg_group(f, "primary MC system", LL_CMS, LL_IDMS);
+	svg_group(f, "partner MC system", LL_CSCF, LL_PARTNER_IDMS);
 	for (l = 0; l < LL_COUNT; l++) {
 		int x = lifeline_x((enum lifeline)l);
 

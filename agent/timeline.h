@@ -51,6 +51,15 @@ enum timeline_kind {
 	TL_UNPUBLISH,	   /* return: PUBLISH Expires: 0 */
 	TL_DNS_QUERY,	   /* step 15: the P-CSCF's name asked of the partner's DNS; arg: name */
 	TL_DNS_ANSWER,	   /* step 15: where it is (RFC 3263); arg: the address */
+	/*
+	 * Step 14, MC service user authentication (TS 33.180 5.1.4): a
+	 * request to the primary IdM server (refresh, token exchange) or the
+	 * partner's (partner token), and its answer; arg: what / the outcome.
+	 */
+	TL_IDM_REQUEST,
+	TL_IDM_ANSWER,
+	TL_IDM_PARTNER_REQUEST,
+	TL_IDM_PARTNER_ANSWER,
 	TL_KIND_COUNT,
 };
 
@@ -93,8 +102,9 @@ struct timeline_summary {
 	int64_t total_us;
 	int64_t wait_us[TL_WAIT_COUNT]; /* [TL_WAIT_NONE] = the agent's overhead */
 	unsigned int pdn_setups, sip_requests, sip_retransmits, authenticates, cms_requests;
-	int registered; /* reached registered-at-partner */
-	int authorised; /* and then authorised (step 25): the summary ends there */
+	unsigned int idm_requests; /* step 14: to the primary and partner IdM servers */
+	int registered;		   /* reached registered-at-partner */
+	int authorised;		   /* and then authorised (step 25): the summary ends there */
 };
 
 const char *timeline_kind_str(enum timeline_kind k);

@@ -24,8 +24,12 @@
 #                              (n counts the calls), the exit code in $rc
 #   json PATTERN               the last answer holds PATTERN
 #
-# Sets: UE (the ue namespace), CTL, PROXY, plus what topology.env and cms.env
-# export; the card's profiles in $T_RUN/profiles (alice, ahead: SQN far ahead
+# With BENCH_IDM=1 also the IdM servers (tests/bench/idms/start.sh: glewlwyd,
+# token exchange, partner IdMS) and [idm] in mcmig.conf: MC service user
+# authentication in step 14 (sign in first: bench_login).
+#
+# Sets: UE (the ue namespace), CTL, PROXY, plus what topology.env, cms.env
+# (and idms.env) export; the card's profiles in $T_RUN/profiles (alice, ahead: SQN far ahead
 # of the primary SIP DB, wrongk: another K). Everything started is stopped by
 # lib.sh's cleanup. On failure: bench_die (t_abort: one failure, the script ends).
 
@@ -37,6 +41,7 @@ BENCH_CORE=$T_TOP/tests/bench/sipcore.sh
 BENCH_CMS=$T_TOP/tests/bench/cms/start.sh
 BENCH_CARD=$T_TOP/tests/bench/card/card.sh
 BENCH_DNS=$T_TOP/tests/bench/dns.sh
+BENCH_IDMS=$T_TOP/tests/bench/idms/start.sh
 
 # The "primary unreachable" trigger as the bench tests drive it: the home
 # PLMN, the primary PDN's netdev (topology: wwan0), short timers (T-grace 3 s,
@@ -106,6 +111,12 @@ bench_core_up() {
 	$BENCH_CMS start "$T_RUN" >"$T_RUN/cms.log" 2>&1 ||
 		bench_die "primary and partner CMS: $(tail -n 2 "$T_RUN/cms.log")"
 	. "$T_RUN/cms.env"
+	if [ -n "${BENCH_IDM:-}" ]; then
+		t_on_exit "$BENCH_IDMS stop $T_RUN"
+		$BENCH_IDMS start "$T_RUN" >"$T_RUN/idms.log" 2>&1 ||
+			bench_die "IdM servers: $(tail -n 2 "$T_RUN/idms.log")"
+		. "$T_RUN/idms.env"
+	fi
 
 	# The bench card (as tests/integration/sip-register.sh): alice; one whose SQN is
 	# far ahead of the primary SIP DB's (sync failure); one with another K (MAC).
@@ -165,6 +176,20 @@ token-file=$MCMIG_CMS_TOKEN_FILE
 # only the proxy socket is per run.
 proxy=$PROXY
 EOS
+	if [ -n "${BENCH_IDM:-}" ]; then
+		cat >>"$T_RUN/mcmig.conf" <<EOS
+[idm]
+login-url=$MCMIG_IDMS_LOGIN_URL
+auth-endpoint=$MCMIG_IDMS_AUTH_URL
+token-endpoint=$MCMIG_IDMS_TOKEN_URL
+exchange-endpoint=$MCMIG_IDMS_EXCHANGE_URL
+client-id=$MCMIG_IDMS_CLIENT_ID
+redirect-uri=$MCMIG_IDMS_REDIRECT
+scope=openid mcptt
+ca-file=$MCMIG_IDMS_CA
+refresh-token=${BENCH_IDM_REFRESH:-file}
+EOS
+	fi
 	# A caller's own groups (e.g. e2e-migration's [primary] trigger policy).
 	if declare -F bench_extra_config >/dev/null; then
 		bench_extra_config >>"$conf"
@@ -182,3 +207,9 @@ migrate() { # mcmigctl args...; JSON in $T_RUN/m$n.json, exit code in $rc
 	echo "mcmigctl $* -> $rc $(cat "$T_RUN/m$n.json")"
 }
 json() { grep -q "$1" "$T_RUN/m$n.json"; }
+
+# bench_login: alice signs in through mcmigctl login (the password on stdin,
+# as a script gives it; a person is prompted without echo).
+bench_login() {
+	"$CTL" login --user "$MCMIG_IDMS_USER" <"$MCMIG_IDMS_PASSWORD_FILE"
+}

@@ -168,11 +168,14 @@ up() {
 
 	# The ue's own resolver is the primary's (its DNS server over the primary
 	# PDN, which serves no partner name): partner names come only from the
-	# partner's DNS over the partner PDN (tests/bench/dns.sh, issue 11).
-	hosts_file "$ue" "192.0.2.1 cms.primary.example"
+	# partner's DNS over the partner PDN (tests/bench/dns.sh, issue 11). The
+	# one exception is the partner IdMS: mcmig-idm resolves with the system
+	# resolver (libcurl), not through the partner PDN's DNS (agent/dnsres.c).
+	hosts_file "$ue" "192.0.2.1 cms.primary.example idms.primary.example" \
+		"198.51.100.1 idms.partner.example"
 	echo "nameserver 192.0.2.1" >"/etc/netns/$ue/resolv.conf"
 	hosts_file "$primary" "127.0.0.1 hss.primary.example" \
-		"192.0.2.1 cms.primary.example" \
+		"192.0.2.1 cms.primary.example idms.primary.example" \
 		"203.0.113.2 cms.partner.example hss.partner.example"
 	hosts_file "$partner" "127.0.0.1 hss.partner.example" \
 		"203.0.113.2 cms.partner.example" \

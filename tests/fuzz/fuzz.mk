@@ -77,3 +77,6 @@ fuzz:
 	$(Q)$(MAKE) --no-print-directory $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ))
 	$(Q)tests/fuzz/run-fuzz.sh --build $(BUILD) --seconds $(FUZZ_SECONDS) \
 		$(if $(filter 1,$(FUZZ_MERGE)),--merge) $(FUZZ)
+
+# The IdM client's parsers: what the primary and partner IdM servers answer (issue 14).
+$(eval $(call fuzz_harness,idm,agent/idm-proto.c agent/idm-result.c hal/util.c,glib-2.0 jansson))

@@ -80,11 +80,15 @@ static void test_pdn_sets(void **state)
 	assert_string_equal(sets[1]->con_ref, "partner-ims");
 	assert_string_equal(sets[2]->con_ref, "partner-id");
 	assert_int_equal(svc[2], (1u << PCFG_SVC_MC_ID));
-	assert_int_equal(cfg.n_server, 3);
+	/* Then the document's own: its IdMS (both endpoints, one host) and <cms>. */
+	assert_int_equal(cfg.n_server, 4);
 	assert_string_equal(cfg.server[0].host, "2001:db8:3::1");
 	assert_int_equal(cfg.server[0].service, PCFG_SVC_MC_ID);
 	assert_string_equal(cfg.server[1].host, "192.0.2.77");
 	assert_int_equal(cfg.server[1].service, PCFG_SVC_COMMON_CORE);
+	assert_string_equal(cfg.server[2].host, "idms.partner.example");
+	assert_int_equal(cfg.server[2].service, PCFG_SVC_MC_ID);
+	assert_string_equal(cfg.server[3].host, "cms.partner.example");
 	partner_config_clear(&cfg);
 	free(doc);
 
@@ -149,10 +153,15 @@ static void test_good(void **state)
 	assert_string_equal(cfg.con_ref[PCFG_SVC_MCPTT], "partner-mcptt");
 	assert_string_equal(cfg.con_ref[PCFG_SVC_COMMON_CORE], "partner-ims");
 	assert_string_equal(cfg.con_ref[PCFG_SVC_MC_ID], "");
-	/* <App-Server-Info><cms>: a common core server. */
-	assert_int_equal(cfg.n_server, 1);
-	assert_string_equal(cfg.server[0].host, "cms.partner.example");
-	assert_int_equal(cfg.server[0].service, PCFG_SVC_COMMON_CORE);
+	/* <App-Server-Info>: the IdMS (MC ID, once for its two endpoints) and <cms>. */
+	assert_int_equal(cfg.n_server, 2);
+	assert_string_equal(cfg.server[0].host, "idms.partner.example");
+	assert_int_equal(cfg.server[0].service, PCFG_SVC_MC_ID);
+	assert_string_equal(cfg.server[1].host, "cms.partner.example");
+	assert_int_equal(cfg.server[1].service, PCFG_SVC_COMMON_CORE);
+	/* TS 24.484 App-Server-Info: where the IdM client goes at the partner (issue 14). */
+	assert_string_equal(cfg.idms_auth_endpoint, "https://idms.partner.example/auth");
+	assert_string_equal(cfg.idms_token_endpoint, "https://idms.partner.example/token");
 	c = partner_config_mcptt_conn(&cfg);
 	assert_non_null(c);
 	assert_string_equal(c->con_ref, "partner-mcptt");

@@ -30,6 +30,11 @@ static void test_sample(void **state)
 	assert_string_equal(c->cmc.url,
 			    "https://cms.primary.example:8443/mcmig/v1/partner-connection");
 	assert_string_equal(c->cmc.token_file, "/etc/mcmig/cms-token");
+	/* [idm] (issue 14): the refresh token in the state directory by default. */
+	assert_string_equal(c->idm.token_endpoint, "https://idms.primary.example/api/oidc/token");
+	assert_string_equal(c->idm.scope, "openid mcptt");
+	assert_false(c->idm_refresh_in_memory);
+	assert_int_equal(c->migrate.timeout_ms[MIGRATE_T_USER_AUTH], 50000);
 	assert_int_equal(c->cmc.max_attempts, 4);
 	assert_true(mcmigd_config_has_modem(c));
 	assert_string_equal(c->board, "");
@@ -54,6 +59,10 @@ static void test_sample(void **state)
 	free(data);
 	free(c);
 }
+
+#define IDM_BASE                                                               \
+	"[idm]\nlogin-url=https://i/api/auth/\nauth-endpoint=https://i/auth\n" \
+	"token-endpoint=https://i/token\nclient-id=ue\nredirect-uri=org.mcmig.agent:/cb\n"
 
 static void test_errors(void **state)
 {
@@ -84,6 +93,12 @@ static void test_errors(void **state)
 		{ "[service-auth]\ntoken-file=/t\n",
 		  "[service-auth] client-id: needed with token-file" },
 		{ "[service-auth]\nexpires=30\n", "[service-auth] expires: out of range ('30')" },
+		{ "[idm]\nscope=openid\n", "[idm] login-url: missing mandatory key" },
+		{ IDM_BASE "refresh-token=disk\n",
+		  "[idm] refresh-token: not file or memory ('disk')" },
+		{ IDM_BASE "exchange-endpoint=http://i/x\n",
+		  "[idm] exchange-endpoint: must start with https:// (TLS is not optional) "
+		  "('http://i/x')" },
 		{ "this is not a key file line\n", "not a key-value pair" },
 	};
 	struct mcmigd_config *c = calloc(1, sizeof(*c));
@@ -93,6 +108,13 @@ static void test_errors(void **state)
 	assert_int_equal(mcmigd_config_parse(base, strlen(base), c, err, sizeof(err)), 0);
 	assert_string_equal(c->retired, "");
 	assert_null(c->cmc.ca_file);
+	/* No [idm]: no user authentication. */
+	assert_null(c->idm.token_endpoint);
+	snprintf(doc, sizeof(doc), "%s" IDM_BASE "refresh-token=memory\n", base);
+	assert_int_equal(mcmigd_config_parse(doc, strlen(doc), c, err, sizeof(err)), 0);
+	assert_true(c->idm_refresh_in_memory);
+	assert_string_equal(c->idm.scope, "openid");
+	assert_null(c->idm.exchange_endpoint);
 	/* A key an older configuration may hold: accepted, without effect, named. */
 	snprintf(doc, sizeof(doc), "%s[timers]\nauth-ms=10000\n", base);
 	assert_int_equal(mcmigd_config_parse(doc, strlen(doc), c, err, sizeof(err)), 0);

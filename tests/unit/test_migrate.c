@@ -360,41 +360,9 @@ static const struct migrate_sip_ops sip_ops = {
 
 #define TOKEN "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"
 
-static void (*idm_done)(int err, const char *reason, const struct idm_token *tok, void *ud);
-static void *idm_ud;
 static int fake_idm_obj, fake_svc_obj;
-
-static int fake_partner_token(void *ctx, const struct partner_config *pc,
-			      void (*done)(int err, const char *reason, const struct idm_token *tok,
-					   void *ud),
-			      void *ud)
-{
-	assert_ptr_equal(ctx, &fake_idm_obj);
-	tr("idm.partner_token %s", pc->partner_id);
-	idm_done = done;
-	idm_ud = ud;
-	return 0;
-}
-
-static void fake_idm_cancel(void *ctx)
-{
-	tr("idm.cancel");
-	idm_done = NULL;
-}
-
-static const struct migrate_idm_ops idm_ops = { fake_partner_token, fake_idm_cancel };
-
-static void idm_answer(int err, const char *reason)
-{
-	struct idm_token t = { .access_token = TOKEN,
-			       .client_id = "mcmig-ue",
-			       .expires_at = NOW + 300 };
-	void (*cb)(int, const char *, const struct idm_token *, void *) = idm_done;
-
-	idm_done = NULL;
-	assert_non_null(cb);
-	cb(err, reason, err ? NULL : &t, idm_ud);
-}
+/* The partner token's expiry as the fake IdM client answers it. */
+static time_t idm_expires;
 
 static struct mcsvc_events svc_ev;
 static struct mcsvc_transport svc_tp;
@@ -492,6 +460,47 @@ static void fake_step(void *ctx, enum timeline_kind kind, unsigned int seed_step
 	snprintf(steps + n, sizeof(steps) - n, "\n");
 }
 
+/* ---- fake IdM client (idm.h) ---- */
+
+static idm_token_cb idm_cb;
+static void *idm_ud;
+static int idm_err; /* what partner_token() returns */
+
+static int fake_partner_token(void *ctx, const struct partner_config *pc, idm_token_cb done,
+			      void *ud)
+{
+	assert_ptr_equal(ctx, &fake_idm_obj);
+	tr("idm.partner_token %s -> %d", pc->idms_token_endpoint, idm_err);
+	if (idm_err)
+		return idm_err;
+	idm_cb = done;
+	idm_ud = ud;
+	return 0;
+}
+
+static void fake_idm_cancel(void *ctx)
+{
+	tr("idm.cancel");
+	if (idm_cb)
+		idm_cb(-ECANCELED, "cancelled", NULL, idm_ud);
+	idm_cb = NULL;
+}
+
+static const struct migrate_idm_ops idm_ops = { fake_partner_token, fake_idm_cancel };
+
+static void idm_answer(int err, const char *reason)
+{
+	struct idm_token tok = { .access_token = TOKEN,
+				 .client_id = "mcmig-ue",
+				 .expires_at = idm_expires };
+	idm_token_cb cb = idm_cb;
+
+	idm_cb = NULL;
+	assert_non_null(cb);
+	cb(err, reason, err ? NULL : &tok, idm_ud);
+	util_wipe(&tok, sizeof(tok));
+}
+
 /* ---- fixture ---- */
 
 static struct migrate *fsm;
@@ -512,7 +521,7 @@ static void fake_journal(void *ctx)
 	   j.reason[0] ? " reason" : "");
 }
 
-static int setup_with(bool svc)
+static int setup_with(bool svc, bool user_auth)
 {
 	struct migrate_env env = {
 		.now = fake_now,
@@ -526,8 +535,9 @@ static int setup_with(bool svc)
 		.netdev = &netdev_ops,
 		.sip = &sip_ops,
 		.card = (struct card *)&fake_card_obj,
-		.idm = svc ? &idm_ops : NULL,
-		.idm_ctx = svc ? &fake_idm_obj : NULL,
+		.idm = svc || user_auth ? &idm_ops : NULL,
+		.idm_ctx = svc || user_auth ? &fake_idm_obj : NULL,
+		.user_auth = user_auth,
 		.svc = svc ? &svc_ops : NULL,
 		.journal = fake_journal,
 	};
@@ -565,7 +575,9 @@ static int setup_with(bool svc)
 	fsm_cfg.policy[0].tac_min = 100;
 	fsm_cfg.policy[0].tac_max = 199;
 	strcpy(fsm_cfg.policy[0].partner_id, PARTNER);
-	idm_done = NULL;
+	idm_cb = NULL;
+	idm_err = 0;
+	idm_expires = NOW + 300;
 	memset(&svc_ev, 0, sizeof(svc_ev));
 	assert_int_equal(migrate_new(&fsm, &env, &fsm_cfg), 0);
 	return 0;
@@ -573,13 +585,25 @@ static int setup_with(bool svc)
 
 static int setup(void **state)
 {
-	return setup_with(false);
+	return setup_with(false, false);
 }
 
-/* With MC service authorisation (step 25) configured. */
+/* With MC service authorisation (step 25) configured, the token from a file. */
 static int setup_svc(void **state)
 {
-	return setup_with(true);
+	return setup_with(true, false);
+}
+
+/* With the IdM client: MC service user authentication (step 14). */
+static int setup_idm(void **state)
+{
+	return setup_with(false, true);
+}
+
+/* Both: the token of step 14 used at step 25. */
+static int setup_idm_svc(void **state)
+{
+	return setup_with(true, true);
 }
 
 static int teardown(void **state)
@@ -1996,6 +2020,120 @@ static void test_parse_pcscf(void **state)
 	assert_int_equal(migrate_parse_pcscf("sip:[::1", host, sizeof(host), &port), -EINVAL);
 }
 
+/* Step 14 with an IdM client: PDN up, partner token, then SIP (TS 33.180 5.1.4). */
+static const char user_auth_trace[] = "netdev.configure wwan1 198.51.100.2/24\n"
+				      "pdn-connecting -> user-authenticating (pdn-up)\n"
+				      "timer T-user-auth armed: 50000 ms\n"
+				      "idm.partner_token https://idms.partner.example/token -> 0\n";
+
+static void to_user_auth(void)
+{
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	pdn_answer(0, NULL);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_USER_AUTH);
+}
+
+static void test_user_auth_ok(void **state)
+{
+	char expected[8192];
+
+	to_user_auth();
+	assert_null(migrate_get_token(fsm));
+	idm_answer(0, NULL);
+	snprintf(expected, sizeof(expected), "%s%s%s%s", fetch_trace, stored_trace, connect_trace,
+		 user_auth_trace);
+	strcat(expected, "user-authenticating -> registering (user-auth-ok)\n"
+			 "timer T-reg armed: 40000 ms\n"
+			 "registering sip:in-4f2a9c@ims.partner.example at 198.51.100.1:5060\n"
+			 "sip.create impi=in-4f2a9c@ims.partner.example "
+			 "impu=sip:in-4f2a9c@ims.partner.example domain=ims.partner.example "
+			 "pcscf=198.51.100.1:5060 udp local=198.51.100.2 "
+			 "dns=198.51.100.1,198.51.100.53 on wwan1\n"
+			 "sip.start\n");
+	check_trace(expected);
+	assert_non_null(migrate_get_token(fsm));
+	assert_string_equal(migrate_get_token(fsm)->access_token, TOKEN);
+	assert_string_equal(migrate_get_token(fsm)->client_id, "mcmig-ue");
+	sip_challenged();
+	card_answer();
+	sip_say(SIPREG_REGISTERED, NULL);
+	assert_non_null(migrate_get_token(fsm));
+	/* Return: the token goes with the migration. */
+	assert_int_equal(migrate_return(fsm), 0);
+	sip_say(SIPREG_DEREGISTERED, NULL);
+	assert_null(migrate_get_token(fsm));
+	disc_answer();
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_IDLE);
+	assert_string_equal(steps + strlen(steps) - strlen("state 0 idle-on-primary\n"),
+			    "state 0 idle-on-primary\n");
+	assert_non_null(strstr(steps, "state 0 user-authenticating\nstate 0 registering\n"));
+}
+
+/* Each IdM failure: named reason, PDN and netdev down, failed on the primary. */
+static void test_user_auth_refused(void **state)
+{
+	to_user_auth();
+	trace[0] = '\0';
+	idm_answer(-EACCES, "token exchange refused: invalid_target (not permitted)");
+	disc_answer();
+	check_trace("user-authenticating -> disconnecting (user-auth-failed)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "modem.disconnect 7\n"
+		    "disconnecting -> failed (pdn-down): user-auth: token exchange refused: "
+		    "invalid_target (not permitted)\n"
+		    "persist state=failed partner=" PARTNER " reason=user-auth: token exchange "
+		    "refused: invalid_target (not permitted)\n");
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+	assert_null(migrate_get_token(fsm));
+}
+
+static void test_user_auth_not_signed_in(void **state)
+{
+	idm_err = -EPERM;
+	assert_int_equal(migrate_start(fsm, PARTNER, MIGRATE_TRIGGER_MANUAL), 0);
+	cmc_answer(0, NULL);
+	pdn_answer(0, NULL);
+	disc_answer();
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_FAILED);
+	assert_string_equal(migrate_get_reason(fsm),
+			    "user-auth: not signed in at the primary IdM server (mcmigctl login)");
+}
+
+static void test_user_auth_timeout(void **state)
+{
+	to_user_auth();
+	trace[0] = '\0';
+	advance(50000);
+	disc_answer();
+	check_trace(
+		"timer T-user-auth expired in user-authenticating\n"
+		"idm.cancel\n"
+		"user-authenticating -> disconnecting (timeout)\n"
+		"timer T-down armed: 15000 ms\n"
+		"netdev.deconfigure wwan1\n"
+		"modem.disconnect 7\n"
+		"disconnecting -> failed (pdn-down): user-auth: no answer from the IdM servers\n"
+		"persist state=failed partner=" PARTNER
+		" reason=user-auth: no answer from the IdM servers\n");
+}
+
+static void test_user_auth_pdn_dropped(void **state)
+{
+	to_user_auth();
+	trace[0] = '\0';
+	migrate_pdn_dropped(fsm, PDN_ID, "network detach");
+	advance(0);
+	check_trace("idm.cancel\n"
+		    "user-authenticating -> disconnecting (pdn-dropped)\n"
+		    "timer T-down armed: 15000 ms\n"
+		    "netdev.deconfigure wwan1\n"
+		    "disconnecting -> failed (pdn-down): pdn-dropped: network detach\n"
+		    "persist state=failed partner=" PARTNER
+		    " reason=pdn-dropped: network detach\n");
+}
+
 static void test_names(void **state)
 {
 	int i;
@@ -2015,7 +2153,7 @@ static const char service_auth_trace[] =
 	"persist state=registered-at-partner partner=" PARTNER " reason=\n"
 	"registered-at-partner -> service-authorising (registered)\n"
 	"timer T-service-auth armed: 45000 ms\n"
-	"idm.partner_token " PARTNER "\n";
+	"idm.partner_token https://idms.partner.example/token -> 0\n";
 static const char publish_trace[] =
 	"service authorisation: PUBLISH to sip:mcptt@ims.partner.example\n"
 	"svc.create server=sip:mcptt@ims.partner.example mcptt-id=sip:alice@mcptt.primary.example "
@@ -2185,7 +2323,7 @@ static void test_service_auth_pdn_dropped(void **state)
 		    "disconnecting -> failed (pdn-down): pdn-dropped: network detach\n"
 		    "persist state=failed partner=" PARTNER
 		    " reason=pdn-dropped: network detach\n");
-	assert_null(idm_done);
+	assert_null(idm_cb);
 }
 
 /* REGISTER carries the MCPTT ICSI, the IMEI URN and the serving cell (TS 24.229 5.1.1.2.1). */
@@ -2223,8 +2361,58 @@ static void test_register_headers_unknown(void **state)
 	assert_string_equal(sip_icsi, "urn:urn-7:3gpp-service.ims.icsi.mcptt");
 }
 
-#define T(f)  cmocka_unit_test_setup_teardown(f, setup, teardown)
-#define TS(f) cmocka_unit_test_setup_teardown(f, setup_svc, teardown)
+/*
+ * The whole chain with the IdM client: the partner token obtained once at
+ * step 14, then used at step 25 as it is (no second request), and wiped
+ * once handed to the PUBLISH.
+ */
+static void test_user_auth_then_service_auth(void **state)
+{
+	to_user_auth();
+	idm_answer(0, NULL);
+	sip_challenged();
+	card_answer();
+	trace[0] = '\0';
+	sip_say(SIPREG_REGISTERED, NULL);
+	check_trace("registering -> registered-at-partner (registered)\n"
+		    "persist state=registered-at-partner partner=" PARTNER " reason=\n"
+		    "registered-at-partner -> service-authorising (registered)\n"
+		    "timer T-service-auth armed: 45000 ms\n"
+		    "service authorisation: PUBLISH to sip:mcptt@ims.partner.example\n"
+		    "svc.create server=sip:mcptt@ims.partner.example "
+		    "mcptt-id=sip:alice@mcptt.primary.example client-id=mcmig-ue expires=0\n"
+		    "svc.publish (the partner token)\n");
+	assert_null(migrate_get_token(fsm));
+	svc_say(MCSVC_AUTHORISED, NULL);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_AUTHORISED);
+}
+
+/* A token of step 14 about to expire by step 25 is asked for again, not sent. */
+static void test_user_auth_token_expiring(void **state)
+{
+	idm_expires = NOW + 5;
+	to_user_auth();
+	idm_answer(0, NULL);
+	sip_challenged();
+	card_answer();
+	trace[0] = '\0';
+	sip_say(SIPREG_REGISTERED, NULL);
+	check_trace("registering -> registered-at-partner (registered)\n"
+		    "persist state=registered-at-partner partner=" PARTNER " reason=\n"
+		    "registered-at-partner -> service-authorising (registered)\n"
+		    "timer T-service-auth armed: 45000 ms\n"
+		    "idm.partner_token https://idms.partner.example/token -> 0\n");
+	assert_null(migrate_get_token(fsm));
+	idm_expires = NOW + 300;
+	idm_answer(0, NULL);
+	svc_say(MCSVC_AUTHORISED, NULL);
+	assert_int_equal(migrate_get_state(fsm), MIGRATE_AUTHORISED);
+}
+
+#define T(f)   cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TS(f)  cmocka_unit_test_setup_teardown(f, setup_svc, teardown)
+#define TI(f)  cmocka_unit_test_setup_teardown(f, setup_idm, teardown)
+#define TIS(f) cmocka_unit_test_setup_teardown(f, setup_idm_svc, teardown)
 
 int main(void)
 {
@@ -2272,6 +2460,13 @@ int main(void)
 		T(test_con_ref_timeout),
 		T(test_con_ref_dropped),
 		T(test_ipv6_pcscf),
+		TI(test_user_auth_ok),
+		TI(test_user_auth_refused),
+		TI(test_user_auth_not_signed_in),
+		TI(test_user_auth_timeout),
+		TI(test_user_auth_pdn_dropped),
+		TIS(test_user_auth_then_service_auth),
+		TIS(test_user_auth_token_expiring),
 		T(test_names),
 		TS(test_service_auth_and_return),
 		TS(test_service_auth_refused),

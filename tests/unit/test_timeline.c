@@ -179,6 +179,46 @@ static void test_summary_authorised(void **state)
 	free(buf);
 }
 
+/* Step 14's user authentication: three token requests, their answers network waits. */
+static void test_idm_steps(void **state)
+{
+	static struct timeline tl;
+	struct timeline_row rows[TIMELINE_MAX_STEPS];
+	struct timeline_summary sum;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	timeline_begin(&tl, T0_UNIX, T0_MONO);
+	timeline_add(&tl, T0_MONO + 0, TL_STATE, 0, "user-authenticating");
+	timeline_add(&tl, T0_MONO + 100, TL_IDM_REQUEST, 14, "refresh");
+	timeline_add(&tl, T0_MONO + 2100, TL_IDM_ANSWER, 14, "ok");
+	timeline_add(&tl, T0_MONO + 2200, TL_IDM_REQUEST, 14, "token-exchange");
+	timeline_add(&tl, T0_MONO + 5200, TL_IDM_ANSWER, 14, "ok");
+	timeline_add(&tl, T0_MONO + 5300, TL_IDM_PARTNER_REQUEST, 14, "partner-token");
+	timeline_add(&tl, T0_MONO + 9300, TL_IDM_PARTNER_ANSWER, 14, "ok");
+	timeline_add(&tl, T0_MONO + 9400, TL_STATE, 0, "registering");
+	timeline_rows(&tl, rows);
+	assert_int_equal(rows[2].latency_us, 2000);
+	assert_int_equal(rows[2].wait, TL_WAIT_NETWORK);
+	assert_int_equal(rows[6].latency_us, 4000);
+	assert_int_equal(rows[6].wait, TL_WAIT_NETWORK);
+	timeline_summarize(&tl, &sum);
+	assert_int_equal(sum.idm_requests, 3);
+	assert_int_equal(sum.wait_us[TL_WAIT_NETWORK], 9000);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(timeline_print_text(&tl, f), 0);
+	assert_int_equal(timeline_print_svg(&tl, f), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "exchanges: 0 CMS, 0 PDN setup, 3 IdM, 0 SIP requests"));
+	assert_non_null(strstr(text, "14  token request: token-exchange"));
+	assert_non_null(strstr(text, ">primary IdMS</text>"));
+	assert_non_null(strstr(text, ">partner IdMS</text>"));
+	assert_non_null(strstr(text, ">14. token request: partner-token</text>"));
+	free(text);
+}
+
 static void test_add_limits(void **state)
 {
 	static struct timeline tl;
@@ -358,17 +398,12 @@ static void test_escaping(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_and_rows),
-		cmocka_unit_test(test_summary),
-		cmocka_unit_test(test_add_limits),
-		cmocka_unit_test(test_format_parse),
-		cmocka_unit_test(test_parse_bad),
-		cmocka_unit_test(test_text),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_svg),
-		cmocka_unit_test(test_summary_authorised),
-		cmocka_unit_test(test_render_empty),
-		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_add_and_rows), cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_idm_steps),    cmocka_unit_test(test_add_limits),
+		cmocka_unit_test(test_format_parse), cmocka_unit_test(test_parse_bad),
+		cmocka_unit_test(test_text),	     cmocka_unit_test(test_json),
+		cmocka_unit_test(test_svg),	     cmocka_unit_test(test_summary_authorised),
+		cmocka_unit_test(test_render_empty), cmocka_unit_test(test_escaping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
