@@ -34,7 +34,8 @@ void journal_init(struct journal *j)
 
 static bool handles_empty(const struct modem_handles *h)
 {
-	return !h->n_client && !h->n_qmi_handle && !h->has_mbim_session && !h->mm_bearer[0];
+	return !h->n_client && !h->n_qmi_handle && !h->has_mbim_session && !h->mm_bearer[0] &&
+	       !h->link[0];
 }
 
 bool journal_has_handles(const struct journal *j)
@@ -102,8 +103,9 @@ static int put_str(struct out *o, const char *key, const char *v)
 	return 0;
 }
 
-static void put_handles(struct out *o, const char *pfx, const struct modem_handles *h)
+static int put_handles(struct out *o, const char *pfx, const struct modem_handles *h)
 {
+	char key[16];
 	size_t i;
 
 	for (i = 0; i < h->n_client; i++)
@@ -114,6 +116,8 @@ static void put_handles(struct out *o, const char *pfx, const struct modem_handl
 		put(o, "%s.mux=%u\n", pfx, h->mux_id);
 	if (h->has_mbim_session)
 		put(o, "%s.mbim-session=%u\n", pfx, h->mbim_session);
+	snprintf(key, sizeof(key), "%s.link", pfx);
+	return put_str(o, key, h->link);
 }
 
 static int put_pdn(struct out *o, const struct journal_pdn *p)
@@ -125,7 +129,7 @@ static int put_pdn(struct out *o, const struct journal_pdn *p)
 	put(o, "pdn=%u\n", p->id);
 	ret |= put_str(o, "pdn.con-ref", p->con_ref);
 	ret |= put_str(o, "pdn.apn", p->apn);
-	put_handles(o, "pdn", &p->h);
+	ret |= put_handles(o, "pdn", &p->h);
 	ret |= put_str(o, "pdn.bearer", p->h.mm_bearer);
 	if (!p->netdev)
 		return ret;
@@ -158,7 +162,7 @@ int journal_format(const struct journal *j, char *buf, size_t size, size_t *len)
 	ret |= put_str(&o, "partner", j->partner);
 	ret |= put_str(&o, "reason", j->reason);
 	ret |= put_str(&o, "trigger", j->trigger);
-	put_handles(&o, "modem", &j->modem);
+	ret |= put_handles(&o, "modem", &j->modem);
 	ret |= put_str(&o, "modem.bearer", j->modem.mm_bearer);
 	for (i = 0; i < j->n_pdn; i++)
 		ret |= put_pdn(&o, &j->pdn[i]);
@@ -276,6 +280,13 @@ static int parse_handles(const char *k, const char *v, struct modem_handles *h)
 		if (v[0] != '/')
 			return -EINVAL;
 		return copy_str(h->mm_bearer, sizeof(h->mm_bearer), v);
+	}
+	if (strcmp(k, "link") == 0) {
+		/* An interface name (IFNAMSIZ), as the kernel takes one. */
+		if (!v[0] || strchr(v, '/') || strchr(v, ' ') || strcmp(v, ".") == 0 ||
+		    strcmp(v, "..") == 0)
+			return -EINVAL;
+		return copy_str(h->link, sizeof(h->link), v);
 	}
 	return 1; /* not a handle key */
 }

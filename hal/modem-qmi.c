@@ -21,12 +21,24 @@
  * is read first and set only when it differs; on a shared modem a difference
  * fails open rather than cut the primary PDN.
  *
+ * Every client id is allocated at open and kept until close: WDA, NAS, DMS
+ * and two WDS clients per data link (one per IP family), each reported to the
+ * caller (modem_events.handles) as soon as the modem answers. A process
+ * killed inside a CTL Allocate CID round trip leaves a client id nobody can
+ * name (QMI has no request that lists them; qmi-proxy forgets one whose
+ * answer comes after its connection closed), so allocating only at open
+ * keeps that window out of the migration (issue 12): a PDN starts and stops
+ * its sessions (WDS Start/Stop Network) on its link's clients. A client whose
+ * session could not be stopped for sure is released (which ends it) and
+ * allocated again when its link is next used.
+ *
  * Every libqmi GError and QMI status is turned into -errno plus a reason at
  * this boundary; the original is logged once at debug level.
  */
 #define G_LOG_DOMAIN "mcmig-modem-qmi"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -42,16 +54,20 @@
 #define QMI_MAX_PDNS	       8
 #define QMI_DEFAULT_TIMEOUT_MS 10000
 
+/* qmi_own_handles(): every client id we hold fits one report. */
+G_STATIC_ASSERT(MODEM_CLIENT_MAX >= 3 + 2 * QMI_MAX_PDNS);
+
 /*
  * One IP family's data session: its own WDS client, as ModemManager does for
  * a dual-stack bearer (a QMI data session carries one family).
  */
 struct qmi_fam {
 	struct qmi_pdn *pdn;
-	QmiClientWds *wds; /* NULL when released (or never allocated) */
+	QmiClientWds *wds; /* the link's pool client (struct modem), NULL when none */
 	guint32 handle;
 	gulong status_handler;
-	bool started; /* Start Network succeeded: Stop Network ends it */
+	bool started;  /* Start Network succeeded: Stop Network ends it */
+	bool in_doubt; /* Start Network sent, no answer: the modem may bring it up */
 };
 
 struct qmi_pdn {
@@ -65,11 +81,20 @@ struct qmi_pdn {
 	bool link_owned; /* we made its mux link: removed with the PDN */
 };
 
+/* A data link's WDS client for one IP family, kept from open to close. */
+struct qmi_wds {
+	QmiClientWds *client; /* NULL: released after a failure, allocated on next use */
+	bool bound;	      /* bound to its link's QMAP mux id (WDS Bind Mux Data Port) */
+};
+
 struct modem {
 	const struct modem_events *ev;
 	QmiDevice *dev;
 	QmiClientWda *wda;
 	QmiClientNas *nas;
+	QmiClientDms *dms;
+	struct qmi_wds wds[QMI_MAX_PDNS][2]; /* [slot][family]: see qmi_fam */
+	unsigned int n_alloc;		     /* open: pool clients allocated so far */
 	GCancellable *cancel;
 	guint timeout_s;
 	gchar **netdevs;
@@ -423,9 +448,6 @@ static void modem_qmi_get_serving(struct modem *m, modem_serving_cb cb, void *us
 
 /* ---- equipment identity ---- */
 
-static void qmi_release(struct modem *m, QmiClient *client);
-static void qmi_orphan_client(QmiDevice *dev, QmiClient *client, GError *e);
-
 static void get_ids_ready(GObject *src, GAsyncResult *res, gpointer data)
 {
 	struct qmi_op *op = data;
@@ -434,13 +456,8 @@ static void get_ids_ready(GObject *src, GAsyncResult *res, gpointer data)
 	GError *e = NULL;
 
 	o = qmi_client_dms_get_ids_finish(QMI_CLIENT_DMS(src), res, &e);
-	if (qmi_op_orphaned(op)) {
-		qmi_orphan_client(QMI_DEVICE(qmi_client_peek_device(QMI_CLIENT(src))),
-				  QMI_CLIENT(src), NULL);
+	if (qmi_op_orphaned(op))
 		goto out;
-	}
-	/* The DMS client was for this question only. */
-	qmi_release(op->m, QMI_CLIENT(src));
 	if (!o || !qmi_message_dms_get_ids_output_get_result(o, &e)) {
 		qmi_op_gerror(op, e, "DMS Get IDs");
 		e = NULL;
@@ -459,22 +476,7 @@ out:
 		qmi_message_dms_get_ids_output_unref(o);
 }
 
-static void dms_allocated(GObject *src, GAsyncResult *res, gpointer data)
-{
-	struct qmi_op *op = data;
-	QmiClient *client;
-	GError *e = NULL;
-
-	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op))
-		return qmi_orphan_client(QMI_DEVICE(src), client, e);
-	if (!client)
-		return qmi_op_gerror(op, e, "allocating a DMS client");
-	qmi_client_dms_get_ids(QMI_CLIENT_DMS(client), NULL, op->m->timeout_s, op->m->cancel,
-			       get_ids_ready, op);
-}
-
-/* Asked once (the daemon keeps it): a DMS client just for DMS Get IDs (0x0025). */
+/* DMS Get IDs (0x0025) on the DMS client of open. */
 static void modem_qmi_get_imei(struct modem *m, modem_imei_cb cb, void *user_data)
 {
 	struct qmi_op *op = qmi_op_new(m, QMI_OP_IMEI, user_data);
@@ -482,8 +484,7 @@ static void modem_qmi_get_imei(struct modem *m, modem_imei_cb cb, void *user_dat
 	op->imei_cb = cb;
 	if (qmi_check_ready(m, op) < 0)
 		return;
-	qmi_device_allocate_client(m->dev, QMI_SERVICE_DMS, QMI_CID_NONE, m->timeout_s, m->cancel,
-				   dms_allocated, op);
+	qmi_client_dms_get_ids(m->dms, NULL, m->timeout_s, m->cancel, get_ids_ready, op);
 }
 
 /* ---- PDNs ---- */
@@ -550,25 +551,30 @@ static void qmi_orphan_client(QmiDevice *dev, QmiClient *client, GError *e)
 	g_object_unref(client);
 }
 
-/* Tells the caller what we hold for ourselves: the NAS and WDA client ids. */
+static void qmi_own_add(struct modem_handles *h, uint8_t service, QmiClient *c)
+{
+	if (c)
+		h->client[h->n_client++] = (struct modem_client){ service, qmi_client_get_cid(c) };
+}
+
+/* Tells the caller every client id we hold: releasing them ends every session we started. */
 static void qmi_own_handles(struct modem *m)
 {
 	struct modem_handles h = { 0 };
+	unsigned int i, k;
 
-	if (!m->ev || !m->ev->handles)
+	if (!m->ev || !m->ev->handles || m->td)
 		return;
-	if (m->wda)
-		h.client[h.n_client++] =
-			(struct modem_client){ MODEM_SVC_QMI_WDA,
-					       qmi_client_get_cid(QMI_CLIENT(m->wda)) };
-	if (m->nas)
-		h.client[h.n_client++] =
-			(struct modem_client){ MODEM_SVC_QMI_NAS,
-					       qmi_client_get_cid(QMI_CLIENT(m->nas)) };
+	qmi_own_add(&h, MODEM_SVC_QMI_WDA, QMI_CLIENT(m->wda));
+	qmi_own_add(&h, MODEM_SVC_QMI_NAS, QMI_CLIENT(m->nas));
+	qmi_own_add(&h, MODEM_SVC_QMI_DMS, QMI_CLIENT(m->dms));
+	for (i = 0; i < m->n_slots; i++)
+		for (k = 0; k < 2; k++)
+			qmi_own_add(&h, MODEM_SVC_QMI_WDS, QMI_CLIENT(m->wds[i][k].client));
 	m->ev->handles(MODEM_HANDLES_OWN, &h, m->ev->user_data);
 }
 
-/* And for a PDN: its WDS client ids, packet data handles and mux id. */
+/* And for a PDN: its packet data handles, mux id and the mux link we made. */
 static void qmi_pdn_handles(struct qmi_pdn *pdn)
 {
 	struct modem *m = pdn->m;
@@ -577,17 +583,13 @@ static void qmi_pdn_handles(struct qmi_pdn *pdn)
 
 	if (!m->ev || !m->ev->handles)
 		return;
-	for (i = 0; i < pdn->n_fam; i++) {
-		if (!pdn->fam[i].wds)
-			continue;
-		h.client[h.n_client++] =
-			(struct modem_client){ MODEM_SVC_QMI_WDS,
-					       qmi_client_get_cid(QMI_CLIENT(pdn->fam[i].wds)) };
+	for (i = 0; i < pdn->n_fam; i++)
 		if (pdn->fam[i].started)
 			h.qmi_handle[h.n_qmi_handle++] = pdn->fam[i].handle;
-	}
 	if (m->muxed)
 		h.mux_id = m->mux_base + pdn->slot;
+	if (pdn->link_owned)
+		g_strlcpy(h.link, m->netdevs[pdn->slot], sizeof(h.link));
 	m->ev->handles(pdn->id, &h, m->ev->user_data);
 }
 
@@ -602,16 +604,30 @@ static void qmi_pdn_link(struct qmi_pdn *pdn, struct netdev_link *l)
 				   .sysfs = m->link_sysfs };
 }
 
-/* Releases the family's client, which ends any session it still holds. */
-static void qmi_fam_release(struct qmi_fam *f)
+/*
+ * The family is done with its link's client. A session that may still be up
+ * (Stop Network not answered, or refused; Start Network unanswered) is ended
+ * the sure way: the client is released, and allocated again on next use.
+ */
+static void qmi_fam_end(struct qmi_fam *f)
 {
+	struct qmi_pdn *pdn = f->pdn;
+	struct qmi_wds *w = &pdn->m->wds[pdn->slot][f - pdn->fam];
+
 	if (f->status_handler)
 		g_signal_handler_disconnect(f->wds, f->status_handler);
 	f->status_handler = 0;
-	if (f->wds)
-		qmi_release(f->pdn->m, QMI_CLIENT(f->wds));
+	if (f->wds && (f->started || f->in_doubt) && w->client == f->wds) {
+		g_debug("PDN %u: releasing WDS client %u to end its session", pdn->id,
+			qmi_client_get_cid(QMI_CLIENT(w->client)));
+		qmi_release(pdn->m, QMI_CLIENT(w->client));
+		w->client = NULL;
+		w->bound = false;
+		qmi_own_handles(pdn->m);
+	}
 	f->wds = NULL;
 	f->started = false;
+	f->in_doubt = false;
 }
 
 static void qmi_pdn_free(struct qmi_pdn *pdn)
@@ -622,8 +638,8 @@ static void qmi_pdn_free(struct qmi_pdn *pdn)
 	int err;
 
 	for (i = 0; i < pdn->n_fam; i++)
-		qmi_fam_release(&pdn->fam[i]);
-	/* Released (the requests are queued): nothing of this PDN to end after a crash. */
+		qmi_fam_end(&pdn->fam[i]);
+	/* Ended (any release is queued): nothing of this PDN to end after a crash. */
 	if (m->ev && m->ev->handles && !m->td)
 		m->ev->handles(pdn->id, NULL, m->ev->user_data);
 	if (pdn->link_owned) {
@@ -646,35 +662,97 @@ static struct qmi_pdn *qmi_pdn_find(struct modem *m, modem_pdn_id id)
 	return NULL;
 }
 
-/* Either family's session going down takes the whole PDN with it. */
+/* A "disconnected" indication being checked (qmi_packet_service_status). */
+struct qmi_drop {
+	struct modem *m; /* not used once m->cancel fired */
+	modem_pdn_id id;
+	unsigned int fam;
+	char reason[MODEM_REASON_MAX];
+};
+
+static void qmi_pdn_dropped(struct modem *m, struct qmi_pdn *pdn, unsigned int fam,
+			    const char *reason)
+{
+	modem_pdn_id id = pdn->id;
+
+	g_debug("PDN %u dropped: %s", id, reason);
+	pdn->up = false;
+	/* This family's session is gone; the other one's (dual stack) is ended with the PDN. */
+	pdn->fam[fam].started = false;
+	qmi_pdn_free(pdn);
+	if (m->ev && m->ev->pdn_dropped)
+		m->ev->pdn_dropped(id, -ECONNRESET, reason, m->ev->user_data);
+}
+
+static void drop_checked(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_drop *d = data;
+	QmiMessageWdsGetPacketServiceStatusOutput *o;
+	QmiWdsConnectionStatus status = QMI_WDS_CONNECTION_STATUS_UNKNOWN;
+	struct qmi_pdn *pdn;
+	GError *e = NULL;
+
+	o = qmi_client_wds_get_packet_service_status_finish(QMI_CLIENT_WDS(src), res, &e);
+	if (e && g_error_matches(e, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		goto out; /* the modem was closed */
+	pdn = qmi_pdn_find(d->m, d->id);
+	if (!pdn || pdn->fam[d->fam].wds != QMI_CLIENT_WDS(src) || !pdn->fam[d->fam].started)
+		goto out; /* ended meanwhile */
+	if (o && qmi_message_wds_get_packet_service_status_output_get_result(o, NULL) &&
+	    qmi_message_wds_get_packet_service_status_output_get_connection_status(o, &status,
+										   NULL) &&
+	    status == QMI_WDS_CONNECTION_STATUS_CONNECTED) {
+		g_debug("PDN %u: \"%s\" was the client's previous session's", d->id, d->reason);
+		goto out;
+	}
+	/* Disconnected, or the modem cannot say: the indication stands. */
+	qmi_pdn_dropped(d->m, pdn, d->fam, d->reason);
+out:
+	if (e)
+		g_error_free(e);
+	if (o)
+		qmi_message_wds_get_packet_service_status_output_unref(o);
+	g_free(d);
+}
+
+/*
+ * Either family's session going down takes the whole PDN with it. libqmi
+ * hands indications over from an idle, after responses read later, and a
+ * link's client is kept from one PDN to the next: the "disconnected" that
+ * followed our own Stop Network can come once the client's next session is
+ * up. So the client is asked (WDS Get Packet Service Status) before the drop
+ * is believed.
+ */
 static void qmi_packet_service_status(QmiClientWds *wds,
 				      QmiIndicationWdsPacketServiceStatusOutput *o, gpointer data)
 {
-	struct qmi_pdn *pdn = ((struct qmi_fam *)data)->pdn;
+	struct qmi_fam *f = data;
+	struct qmi_pdn *pdn = f->pdn;
 	struct modem *m = pdn->m;
 	QmiWdsConnectionStatus status;
 	QmiWdsVerboseCallEndReasonType vtype = 0;
 	QmiWdsCallEndReason end = 0;
 	gint16 vreason = 0;
-	char reason[MODEM_REASON_MAX] = "disconnected by the network";
 	bool has_v, has_end;
-	modem_pdn_id id = pdn->id;
+	struct qmi_drop *d;
 
 	if (!qmi_indication_wds_packet_service_status_output_get_connection_status(o, &status, NULL,
 										   NULL) ||
-	    status != QMI_WDS_CONNECTION_STATUS_DISCONNECTED || !pdn->up)
+	    status != QMI_WDS_CONNECTION_STATUS_DISCONNECTED || !pdn->up || !f->started)
 		return;
+	d = g_new0(struct qmi_drop, 1);
+	d->m = m;
+	d->id = pdn->id;
+	d->fam = (unsigned int)(f - pdn->fam);
+	g_strlcpy(d->reason, "disconnected by the network", sizeof(d->reason));
 	has_v = qmi_indication_wds_packet_service_status_output_get_verbose_call_end_reason(
 		o, &vtype, &vreason, NULL);
 	has_end =
 		qmi_indication_wds_packet_service_status_output_get_call_end_reason(o, &end, NULL);
 	/* A drop is -ECONNRESET on every backend; its cause is in the reason. */
-	modem_qmi_call_end(has_v, vtype, vreason, has_end, end, reason, sizeof(reason));
-	g_debug("PDN %u dropped: %s", id, reason);
-	pdn->up = false;
-	qmi_pdn_free(pdn);
-	if (m->ev && m->ev->pdn_dropped)
-		m->ev->pdn_dropped(id, -ECONNRESET, reason, m->ev->user_data);
+	modem_qmi_call_end(has_v, vtype, vreason, has_end, end, d->reason, sizeof(d->reason));
+	qmi_client_wds_get_packet_service_status(wds, NULL, m->timeout_s, m->cancel, drop_checked,
+						 d);
 }
 
 static void qmi_connect_fail(struct qmi_op *op, int err, const char *reason)
@@ -703,7 +781,7 @@ static void qmi_fam_done(struct qmi_op *op, int err, const char *reason)
 
 	if (err) {
 		g_debug("PDN %u family %u: %s", pdn->id, op->fam, reason);
-		qmi_fam_release(&pdn->fam[op->fam]);
+		qmi_fam_end(&pdn->fam[op->fam]);
 		if (!op->fam_err) {
 			op->fam_err = err;
 			g_strlcpy(op->fam_reason, reason, sizeof(op->fam_reason));
@@ -828,10 +906,12 @@ static void start_network_ready(GObject *src, GAsyncResult *res, gpointer data)
 		goto out;
 	f = &op->pdn->fam[op->fam];
 	if (!o) {
+		/* No answer (a timeout): the session may still come up; f->in_doubt stays. */
 		qmi_fam_gerror(op, e, "WDS Start Network");
 		e = NULL;
 		goto out;
 	}
+	f->in_doubt = false;
 	if (!qmi_message_wds_start_network_output_get_result(o, &e)) {
 		has_v = qmi_message_wds_start_network_output_get_verbose_call_end_reason(
 			o, &vtype, &vreason, NULL);
@@ -911,9 +991,15 @@ static void qmi_start_network(struct qmi_op *op)
 	qmi_message_wds_start_network_input_set_ip_family_preference(in, qmi_fam_ip(op), NULL);
 	f->status_handler = g_signal_connect(f->wds, "packet-service-status",
 					     G_CALLBACK(qmi_packet_service_status), f);
+	f->in_doubt = true;
 	qmi_client_wds_start_network(f->wds, in, op->m->timeout_s, op->m->cancel,
 				     start_network_ready, op);
 	qmi_message_wds_start_network_input_unref(in);
+}
+
+static struct qmi_wds *qmi_op_wds(struct qmi_op *op)
+{
+	return &op->m->wds[op->pdn->slot][op->fam];
 }
 
 static void bind_mux_ready(GObject *src, GAsyncResult *res, gpointer data)
@@ -930,6 +1016,7 @@ static void bind_mux_ready(GObject *src, GAsyncResult *res, gpointer data)
 		e = NULL;
 		goto out;
 	}
+	qmi_op_wds(op)->bound = true;
 	qmi_start_network(op);
 out:
 	if (e)
@@ -938,24 +1025,16 @@ out:
 		qmi_message_wds_bind_mux_data_port_output_unref(o);
 }
 
-static void wds_allocated(GObject *src, GAsyncResult *res, gpointer data)
+/* The family has its link's client: bound to the link's mux id once, then Start Network. */
+static void qmi_fam_client(struct qmi_op *op)
 {
-	struct qmi_op *op = data;
+	struct qmi_wds *w = qmi_op_wds(op);
 	QmiMessageWdsBindMuxDataPortInput *in;
-	QmiClient *client;
-	GError *e = NULL;
 
-	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op))
-		return qmi_orphan_client(QMI_DEVICE(src), client, e);
-	if (!client)
-		return qmi_fam_gerror(op, e, "allocating a WDS client");
-	op->pdn->fam[op->fam].wds = QMI_CLIENT_WDS(client);
-	/* Persisted before Start Network: its release ends the session after a crash. */
-	qmi_pdn_handles(op->pdn);
-	if (!op->m->muxed)
+	op->pdn->fam[op->fam].wds = w->client;
+	if (!op->m->muxed || w->bound)
 		return qmi_start_network(op);
-	/* One QMAP mux id per PDN, both families of a dual-stack one on it. */
+	/* One QMAP mux id per link, both families of a dual-stack PDN on it. */
 	in = qmi_message_wds_bind_mux_data_port_input_new();
 	qmi_message_wds_bind_mux_data_port_input_set_mux_id(
 		in, (guint8)(op->m->mux_base + op->pdn->slot), NULL);
@@ -964,13 +1043,33 @@ static void wds_allocated(GObject *src, GAsyncResult *res, gpointer data)
 	if (op->m->data_iface)
 		qmi_message_wds_bind_mux_data_port_input_set_endpoint_info(
 			in, QMI_DATA_ENDPOINT_TYPE_HSUSB, op->m->data_iface, NULL);
-	qmi_client_wds_bind_mux_data_port(op->pdn->fam[op->fam].wds, in, op->m->timeout_s,
-					  op->m->cancel, bind_mux_ready, op);
+	qmi_client_wds_bind_mux_data_port(w->client, in, op->m->timeout_s, op->m->cancel,
+					  bind_mux_ready, op);
 	qmi_message_wds_bind_mux_data_port_input_unref(in);
+}
+
+/* Only after a failure released the link's client (qmi_fam_end): its replacement. */
+static void wds_allocated(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	QmiClient *client;
+	GError *e = NULL;
+
+	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
+	if (!client)
+		return qmi_fam_gerror(op, e, "allocating a WDS client");
+	qmi_op_wds(op)->client = QMI_CLIENT_WDS(client);
+	/* Persisted before Start Network: its release ends the session after a crash. */
+	qmi_own_handles(op->m);
+	qmi_fam_client(op);
 }
 
 static void qmi_fam_start(struct qmi_op *op)
 {
+	if (qmi_op_wds(op)->client)
+		return qmi_fam_client(op);
 	qmi_device_allocate_client(op->m->dev, QMI_SERVICE_WDS, QMI_CID_NONE, op->m->timeout_s,
 				   op->m->cancel, wds_allocated, op);
 }
@@ -1022,6 +1121,9 @@ static void modem_qmi_connect(struct modem *m, const struct modem_pdn_params *p,
 			return qmi_op_fail_later(op, err, reason);
 		}
 		op->pdn->link_owned = !err;
+		/* Ours to remove, also after a crash (after link_add: one we did not make never is). */
+		if (op->pdn->link_owned)
+			qmi_pdn_handles(op->pdn);
 	}
 	qmi_fam_start(op);
 }
@@ -1042,10 +1144,14 @@ static void stop_network_ready(GObject *src, GAsyncResult *res, gpointer data)
 	if (!o || !qmi_message_wds_stop_network_output_get_result(o, &e)) {
 		err = qmi_gerror(op->m, e, "WDS Stop Network", reason, sizeof(reason));
 		/* Already down on the modem side: what the caller wanted. */
-		if (err != -EALREADY && err != -ENOTCONN && !op->err) {
+		if (err == -EALREADY || err == -ENOTCONN)
+			op->pdn->fam[op->fam].started = false;
+		else if (!op->err) {
 			op->err = err;
 			g_strlcpy(op->reason, reason, sizeof(op->reason));
 		}
+	} else {
+		op->pdn->fam[op->fam].started = false;
 	}
 	op->fam++;
 	qmi_stop_next(op);
@@ -1057,8 +1163,8 @@ out:
 }
 
 /*
- * Stops each family's session in turn; the first failure is reported, but
- * the clients go either way: releasing one ends any session it held.
+ * Stops each family's session in turn; the first failure is reported, and a
+ * session not stopped for sure is ended by releasing its client (qmi_fam_end).
  */
 static void qmi_stop_next(struct qmi_op *op)
 {
@@ -1185,17 +1291,54 @@ static void qmi_release_next(struct qmi_op *op)
 				   op->m->cancel, orphan_adopted, op);
 }
 
+/*
+ * The mux link a killed process made: removed only when it is one of this
+ * modem's data links (a journal never names another interface for deletion).
+ */
+static int qmi_link_release(struct modem *m, const char *name, char *reason, size_t size)
+{
+	struct netdev_link l;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < m->n_slots && m->netdevs[i] && strcmp(m->netdevs[i], name); i++)
+		;
+	if (i == m->n_slots || !m->netdevs[i] || !m->link_ops) {
+		snprintf(reason, size, "mux link %s is not one this modem makes: left alone", name);
+		return -EINVAL;
+	}
+	if (!if_nametoindex(name))
+		return 0; /* gone already */
+	l = (struct netdev_link){ .kind = m->link_kind,
+				  .parent = m->link_parent,
+				  .name = m->netdevs[i],
+				  .mux_id = m->mux_base + i,
+				  .sysfs = m->link_sysfs };
+	err = m->link_ops->link_del(&l);
+	if (err)
+		snprintf(reason, size, "removing mux link %s (mux id %u): %s", name, l.mux_id,
+			 g_strerror(-err));
+	return err;
+}
+
 static void modem_qmi_release(struct modem *m, const struct modem_handles *h, modem_done_cb cb,
 			      void *user_data)
 {
 	struct qmi_op *op = qmi_op_new(m, QMI_OP_RELEASE, user_data);
+	char reason[MODEM_REASON_MAX] = "";
+	int err = 0;
 
 	op->done_cb = cb;
 	if (qmi_check_ready(m, op) < 0)
 		return;
 	op->rel = *h;
+	if (h->link[0])
+		err = qmi_link_release(m, h->link, reason, sizeof(reason));
 	if (!op->rel.n_client)
-		return qmi_op_fail_later(op, 0, "");
+		return qmi_op_fail_later(op, err, reason);
+	/* The clients go either way; the link's failure is the one reported. */
+	op->err = err;
+	g_strlcpy(op->reason, reason, sizeof(op->reason));
 	qmi_release_next(op);
 }
 
@@ -1211,6 +1354,39 @@ static void qmi_device_removed(QmiDevice *dev, gpointer data)
 	g_debug("device %s removed", qmi_device_get_path_display(dev));
 	if (m->ev && m->ev->vanished)
 		m->ev->vanished("QMI device or its proxy went away", m->ev->user_data);
+}
+
+/*
+ * Open's last step: the DMS client, then each link's two WDS clients, one
+ * CTL Allocate CID after the other, each reported before the next is asked.
+ */
+static void pool_allocated(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct qmi_op *op = data;
+	struct modem *m = op->m;
+	QmiClient *client;
+	GError *e = NULL;
+
+	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
+	if (qmi_op_orphaned(op))
+		return qmi_orphan_client(QMI_DEVICE(src), client, e);
+	if (!client)
+		return qmi_op_gerror(
+			op, e, m->dms ? "allocating a WDS client" : "allocating a DMS client");
+	if (!m->dms) {
+		m->dms = QMI_CLIENT_DMS(client);
+	} else {
+		m->wds[m->n_alloc / 2][m->n_alloc % 2].client = QMI_CLIENT_WDS(client);
+		m->n_alloc++;
+	}
+	qmi_own_handles(m);
+	if (m->n_alloc < 2 * m->n_slots) {
+		qmi_device_allocate_client(m->dev, QMI_SERVICE_WDS, QMI_CID_NONE, m->timeout_s,
+					   m->cancel, pool_allocated, op);
+		return;
+	}
+	m->ready = true;
+	qmi_op_finish(op, 0, NULL);
 }
 
 static void register_indications_ready(GObject *src, GAsyncResult *res, gpointer data)
@@ -1229,8 +1405,8 @@ static void register_indications_ready(GObject *src, GAsyncResult *res, gpointer
 	}
 	op->m->serving_handler = g_signal_connect(op->m->nas, "serving-system",
 						  G_CALLBACK(qmi_serving_indication), op->m);
-	op->m->ready = true;
-	qmi_op_finish(op, 0, NULL);
+	qmi_device_allocate_client(op->m->dev, QMI_SERVICE_DMS, QMI_CID_NONE, op->m->timeout_s,
+				   op->m->cancel, pool_allocated, op);
 out:
 	if (e)
 		g_error_free(e);
@@ -1467,7 +1643,7 @@ static void modem_qmi_open(struct modem **mp, const struct modem_config *cfg,
 
 static void modem_qmi_close(struct modem *m)
 {
-	unsigned int i;
+	unsigned int i, k;
 
 	if (!m)
 		return;
@@ -1494,6 +1670,12 @@ static void modem_qmi_close(struct modem *m)
 	for (i = 0; i < m->n_slots; i++)
 		if (m->slots[i])
 			qmi_pdn_free(m->slots[i]);
+	for (i = 0; i < m->n_slots; i++)
+		for (k = 0; k < 2; k++)
+			if (m->wds[i][k].client)
+				qmi_release(m, QMI_CLIENT(m->wds[i][k].client));
+	if (m->dms)
+		qmi_release(m, QMI_CLIENT(m->dms));
 	if (m->nas) {
 		if (m->serving_handler)
 			g_signal_handler_disconnect(m->nas, m->serving_handler);

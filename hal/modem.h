@@ -156,9 +156,11 @@ typedef void (*modem_imei_cb)(int err, const char *reason, const char *imei, voi
  * What a backend holds in the modem, for one PDN or for itself: enough for
  * another process to end it after this one was killed (modem_ops.release).
  */
-#define MODEM_CLIENT_MAX  8
+/* A QMI backend's own: WDA, NAS, DMS and two WDS per data link, up to 8 links. */
+#define MODEM_CLIENT_MAX  19
 #define MODEM_BEARER_MAX  128
 #define MODEM_SVC_QMI_WDS 0x01
+#define MODEM_SVC_QMI_DMS 0x02
 #define MODEM_SVC_QMI_NAS 0x03
 #define MODEM_SVC_QMI_WDA 0x1a
 
@@ -176,6 +178,7 @@ struct modem_handles {
 	bool has_mbim_session;
 	unsigned int mbim_session;	  /* MBIM SessionId (MBIM 1.0 10.5.12) */
 	char mm_bearer[MODEM_BEARER_MAX]; /* ModemManager bearer object path, "" none */
+	char link[MODEM_IFNAME_MAX];	  /* a mux link the backend made, "" none */
 };
 
 /* Unsolicited: serving network changed, PDN dropped by the network, modem gone. */

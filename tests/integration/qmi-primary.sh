@@ -81,10 +81,13 @@ while IFS= read -r line; do
 	esac
 done <"$T_RUN/migrate.out"
 t_check "migrate driver finished by itself (rc $rc)" test "$rc" -eq 0
-t_check "the backend binds each client to the board's data endpoint (USB interface 4)" \
-	test "$(grep -c "bound to mux id 2$" "$T_RUN/emu.log")" -ge 2 -a \
-	"$(grep -c "bound to mux id 2$" "$T_RUN/emu.log")" -eq \
-	"$(grep -v "cid=$cid " "$T_RUN/emu.log" | grep -c "endpoint type 2 interface 4$")"
+# Its WDS clients are allocated at open and kept (issue 12: no CTL Allocate CID
+# during a migration): bound once, to the board's data endpoint.
+t_check "the backend binds its client once, to the board's data endpoint (USB interface 4)" \
+	test "$(grep -c "bound to mux id 2$" "$T_RUN/emu.log")" -eq 1 -a \
+	"$(grep -v "cid=$cid " "$T_RUN/emu.log" | grep -c "endpoint type 2 interface 4$")" -eq 1
+t_check "WDS client ids allocated only at open: the primary's and our 2 ($(grep -c 'client allocated: service=0x01 ' "$T_RUN/emu.log"))" \
+	test "$(grep -c 'client allocated: service=0x01 ' "$T_RUN/emu.log")" -eq 3
 t_check "the backend never set the data format (one Set: the primary's)" \
 	test "$(grep -c '^data format: ' "$T_RUN/emu.log")" -eq 1
 t_check "no session was cut by a data format change" bash -c "! grep -q 'data format changed under' \"\$1\"" _ "$T_RUN/emu.log"

@@ -39,6 +39,7 @@ static void full(struct journal *j)
 	p->h.qmi_handle[0] = 3221225472u;
 	p->h.n_qmi_handle = 1;
 	p->h.mux_id = 2;
+	snprintf(p->h.link, sizeof(p->h.link), "qmimux1");
 	p->netdev = true;
 	snprintf(p->net.ifname, sizeof(p->net.ifname), "wwan1");
 	snprintf(p->net.addr4, sizeof(p->net.addr4), "198.51.100.2");
@@ -76,6 +77,7 @@ static const char full_text[] = "mcmig-journal 1\n"
 				"pdn.client=1:6\n"
 				"pdn.qmi-handle=3221225472\n"
 				"pdn.mux=2\n"
+				"pdn.link=qmimux1\n"
 				"pdn.netdev=wwan1\n"
 				"pdn.addr4=198.51.100.2/24\n"
 				"pdn.gw4=198.51.100.1\n"
@@ -103,7 +105,7 @@ static void test_format_vector(void **state)
 	assert_int_equal(len, strlen(buf));
 	/* The text as above, then its CRC-32 (zlib.crc32 gives the same). */
 	assert_memory_equal(buf, full_text, strlen(full_text));
-	assert_string_equal(buf + strlen(full_text), "end=35bcf679\n");
+	assert_string_equal(buf + strlen(full_text), "end=007d2ce6\n");
 	/* Too small a buffer: -ENOSPC, never a cut journal. */
 	assert_int_equal(journal_format(&j, buf, len, &len), -ENOSPC);
 }
@@ -219,6 +221,10 @@ static void test_bad(void **state)
 		{ "pdn=1\npdn.mbim-session=256\n", -EINVAL, "bad value" },
 		{ "pdn=1\npdn.bearer=Bearer/1\n", -EINVAL, "bad value" },
 		{ "pdn=1\npdn.netdev=../x\n", -EINVAL, "bad value" },
+		{ "pdn=1\npdn.link=../x\n", -EINVAL, "line 3: pdn.link=\"../x\": bad value" },
+		{ "pdn=1\npdn.link=..\n", -EINVAL, "bad value" },
+		{ "pdn=1\npdn.link=\n", -EINVAL, "bad value" },
+		{ "pdn=1\npdn.link=qmimux1234567890\n", -EINVAL, "bad value" },
 		{ "pdn=1\npdn.netdev=wwan1\npdn.addr4=198.51.100.2\n", -EINVAL, "pdn.addr4" },
 		{ "pdn=1\npdn.netdev=wwan1\npdn.addr4=198.51.100.2/33\n", -EINVAL, "bad value" },
 		{ "pdn=1\npdn.netdev=wwan1\npdn.addr4=198.51.100.256/24\n", -EINVAL, "bad value" },
@@ -261,6 +267,18 @@ static void test_bad(void **state)
 	assert_int_equal(journal_parse("mcmig-journal 1\nend=0000000g\n", 29, &j, why, sizeof(why)),
 			 -EBADMSG);
 	assert_string_equal(why, "end line \"0000000g\" is not a checksum");
+	/* A QMI modem's own clients (3 + 2 per link, 8 links) fit; one more does not. */
+	strcpy(body, "mcmig-journal 1\n");
+	for (i = 1; i <= MODEM_CLIENT_MAX + 1; i++)
+		snprintf(body + strlen(body), sizeof(body) - strlen(body), "modem.client=1:%zu\n",
+			 i);
+	len = sealed(body, buf, sizeof(buf));
+	assert_int_equal(journal_parse(buf, len, &j, why, sizeof(why)), -E2BIG);
+	assert_string_equal(why, "line 21: modem.client=\"1:20\": too many");
+	*strstr(body, "modem.client=1:20\n") = '\0';
+	len = sealed(body, buf, sizeof(buf));
+	assert_int_equal(journal_parse(buf, len, &j, why, sizeof(why)), 0);
+	assert_int_equal(j.modem.n_client, MODEM_CLIENT_MAX);
 	/* A newline inside a field cannot be written. */
 	journal_init(&j);
 	snprintf(j.reason, sizeof(j.reason), "two\nlines");

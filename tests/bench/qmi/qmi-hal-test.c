@@ -109,6 +109,8 @@ struct events {
 	char dropped_reason[MODEM_REASON_MAX];
 	int vanished_calls;
 	gint64 dropped_at, serving_at, vanished_at;
+	size_t own_clients;		 /* in the last MODEM_HANDLES_OWN report */
+	char pdn_link[MODEM_IFNAME_MAX]; /* the link in a PDN's last report, "" none */
 };
 
 static bool in_call; /* set around every ops call: callbacks must not see it */
@@ -164,6 +166,17 @@ static void ev_serving(const struct modem_serving *s, void *user_data)
 	e->serving_calls++;
 	e->serving = *s;
 	e->serving_at = g_get_monotonic_time();
+}
+
+/* What the daemon would journal (issue 12). */
+static void ev_handles(modem_pdn_id id, const struct modem_handles *h, void *user_data)
+{
+	struct events *e = user_data;
+
+	if (id == MODEM_HANDLES_OWN)
+		e->own_clients = h ? h->n_client : 0;
+	else
+		g_strlcpy(e->pdn_link, h ? h->link : "", sizeof(e->pdn_link));
 }
 
 static void ev_dropped(modem_pdn_id id, int err, const char *reason, void *user_data)
@@ -253,6 +266,7 @@ static struct modem *open_modem(const struct modem_config *cfg, struct events *e
 	*ev = (struct modem_events){ .serving_changed = ev_serving,
 				     .pdn_dropped = ev_dropped,
 				     .vanished = ev_vanished,
+				     .handles = ev_handles,
 				     .user_data = ev_state };
 	in_call = true;
 	modem_qmi_ops.open(&m, cfg, ev, done_cb, &r);
@@ -392,6 +406,7 @@ static int suite(const struct modem_config *cfg)
 	 */
 	{
 		struct result ds = { 0 }, dd = { 0 }, p6 = { 0 }, d6 = { 0 }, none = { 0 };
+		int i;
 		const char *first;
 
 		pa = params("ims46", MODEM_AUTH_NONE, "", "");
@@ -428,6 +443,45 @@ static int suite(const struct modem_config *cfg)
 			      emu_control("status", reply, sizeof(reply)) == 0 &&
 			      !strstr(reply, "session apn=ims46"),
 		      "IPv4v6 PDN down: both sessions ended (%d %s)", dd.err, dd.reason);
+
+		/*
+		 * The network ends one family: the PDN goes, and the other
+		 * family's session is ended by releasing its client (a kept
+		 * client must not carry a session nobody knows of); the next
+		 * PDN on that link gets a new one.
+		 */
+		memset(&ds, 0, sizeof(ds));
+		pa = params("ims46", MODEM_AUTH_NONE, "", "");
+		pa.ip_type = MODEM_IP_V4V6;
+		connect_pdn(m, &pa, &ds);
+		wait_for(&ds.calls, 1, 5000);
+		check(ds.calls == 1 && ds.err == 0, "IPv4v6 PDN up again (%d %s)", ds.err,
+		      ds.reason);
+		check(emu_control("drop ims46 cause=36", reply, sizeof(reply)) == 0,
+		      "emulator drops one family of ims46");
+		wait_for(&ev_state.dropped_calls, 1, 1000);
+		for (i = 0; i < 40; i++) {
+			if (emu_control("status", reply, sizeof(reply)) == 0 &&
+			    !strstr(reply, "session apn=ims46"))
+				break;
+			settle(50);
+		}
+		check(ev_state.dropped_calls == 1 && ev_state.dropped_id == ds.id &&
+			      !strstr(reply, "session apn=ims46"),
+		      "one family dropped: the PDN reported dropped, the other family ended");
+		memset(&ds, 0, sizeof(ds));
+		connect_pdn(m, &pa, &ds);
+		wait_for(&ds.calls, 1, 5000);
+		memset(&dd, 0, sizeof(dd));
+		if (ds.err == 0) {
+			modem_qmi_ops.disconnect(m, ds.id, done_cb, &dd);
+			wait_for(&dd.calls, 1, 5000);
+		}
+		check(ds.calls == 1 && ds.err == 0 && dd.calls == 1 && dd.err == 0,
+		      "IPv4v6 on that link again, with a new client, and down (%d %s)", ds.err,
+		      ds.reason);
+		/* The network drops below are counted from here. */
+		ev_state.dropped_calls = 0;
 
 		/* TS 24.301 6.5.1.3: the network may grant one family (cause #51). */
 		pa = params("ims6", MODEM_AUTH_NONE, "", "");
@@ -588,7 +642,7 @@ static void run_link_answers(struct modem *m, const struct modem_config *cfg,
 {
 	struct result c = { 0 }, d = { 0 }, f = { 0 };
 	char reply[1024], want[MODEM_REASON_MAX];
-	int clients, i;
+	int clients;
 
 	links.answer = -EEXIST;
 	connect_pdn(m, p, &c);
@@ -599,18 +653,47 @@ static void run_link_answers(struct modem *m, const struct modem_config *cfg,
 	check(d.calls == 1 && d.err == 0 && links.adds == 4 && links.dels == 3,
 	      "a link we did not make is not removed (%d removals)", links.dels);
 	links.answer = -EBUSY;
-	/* Our released client goes asynchronously: wait for the primary's alone. */
-	for (i = 0; i < 40 && (clients = wds_clients(reply, sizeof(reply))) != 1; i++)
-		settle(50);
+	clients = wds_clients(reply, sizeof(reply));
 	connect_pdn(m, p, &f);
 	wait_for(&f.calls, 1, 5000);
 	snprintf(want, sizeof(want), "creating mux link %s (mux id %u): %s", cfg->netdev,
 		 cfg->mux_id, g_strerror(EBUSY));
 	check(f.calls == 1 && f.err == -EBUSY && strcmp(f.reason, want) == 0 && links.dels == 3 &&
-		      clients == 1 && wds_clients(reply, sizeof(reply)) == 1,
-	      "a link that cannot be made fails the connect, no WDS client: %d \"%s\"", f.err,
+		      wds_clients(reply, sizeof(reply)) == clients &&
+		      !strstr(reply, "session apn=mcptt"),
+	      "a link that cannot be made fails the connect, no WDS request: %d \"%s\"", f.err,
 	      f.reason);
 	links.answer = 0;
+}
+
+/*
+ * The mux link a killed process made (its journal): removed when it is one of
+ * this modem's links; any other name is refused, nothing removed.
+ */
+static void run_link_release(struct modem *m, const struct modem_config *cfg)
+{
+	struct modem_handles h = { .mux_id = cfg->mux_id };
+	struct result r = { 0 }, bad = { 0 };
+	int dels = links.dels;
+
+	g_strlcpy(links.name, cfg->netdev, sizeof(links.name));
+	g_strlcpy(h.link, cfg->netdev, sizeof(h.link));
+	in_call = true;
+	modem_qmi_ops.release(m, &h, done_cb, &r);
+	in_call = false;
+	wait_for(&r.calls, 1, 5000);
+	check(r.calls == 1 && r.err == 0 && links.dels == dels + 1,
+	      "release: a killed run's mux link %s removed (%d %s)", h.link, r.err, r.reason);
+	g_strlcpy(h.link, "lo", sizeof(h.link));
+	in_call = true;
+	modem_qmi_ops.release(m, &h, done_cb, &bad);
+	in_call = false;
+	wait_for(&bad.calls, 1, 5000);
+	check(bad.calls == 1 && bad.err == -EINVAL &&
+		      strcmp(bad.reason, "mux link lo is not one this modem makes: left alone") ==
+			      0 &&
+		      links.dels == dels + 1,
+	      "release: another interface named is left alone (%d \"%s\")", bad.err, bad.reason);
 }
 
 /* A migration and a return, twice, beside a primary PDN of another client. */
@@ -644,6 +727,13 @@ static int migrate(const struct modem_config *cfg, const char *apn, const char *
 			      links.last.mux_id, links.parent);
 		check(strcmp(c.settings.ifname, cfg->netdev) == 0, "round %d: on %s (got %s)",
 		      round, cfg->netdev, c.settings.ifname);
+		check(ev_state.own_clients == 5,
+		      "round %d: own client ids reported: WDA, NAS, DMS and the link's 2 WDS (%zu)",
+		      round, ev_state.own_clients);
+		if (cfg->link_ops)
+			check(strcmp(ev_state.pdn_link, cfg->netdev) == 0,
+			      "round %d: the mux link we made is reported (\"%s\")", round,
+			      ev_state.pdn_link);
 		snprintf(want, sizeof(want), "session apn=%s ", apn);
 		line = emu_control("status", reply, sizeof(reply)) == 0 ? strstr(reply, want) :
 									  NULL;
@@ -673,6 +763,7 @@ static int migrate(const struct modem_config *cfg, const char *apn, const char *
 		check(bad.calls == 1 && bad.err == -ENOENT && links.adds == 3 && links.dels == 3,
 		      "a refused PDN's mux link is removed (%d %s)", bad.err, bad.reason);
 		run_link_answers(m, cfg, &p);
+		run_link_release(m, cfg);
 	}
 	settle(200);
 	check(ev_state.dropped_calls == 0, "no PDN of ours dropped");
