@@ -551,6 +551,22 @@ static void qmi_orphan_client(QmiDevice *dev, QmiClient *client, GError *e)
 	g_object_unref(client);
 }
 
+/*
+ * The head of every CTL Allocate CID completion: the client; or NULL, with
+ * @e set when the modem refused, or not when the op was cancelled by close()
+ * (the op is freed then and the id given back).
+ */
+static QmiClient *qmi_allocated(struct qmi_op *op, GObject *src, GAsyncResult *res, GError **e)
+{
+	QmiClient *client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, e);
+
+	if (!qmi_op_orphaned(op))
+		return client;
+	qmi_orphan_client(QMI_DEVICE(src), client, *e);
+	*e = NULL;
+	return NULL;
+}
+
 static void qmi_own_add(struct modem_handles *h, uint8_t service, QmiClient *c)
 {
 	if (c)
@@ -1052,14 +1068,14 @@ static void qmi_fam_client(struct qmi_op *op)
 static void wds_allocated(GObject *src, GAsyncResult *res, gpointer data)
 {
 	struct qmi_op *op = data;
-	QmiClient *client;
 	GError *e = NULL;
+	QmiClient *client = qmi_allocated(op, src, res, &e);
 
-	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op))
-		return qmi_orphan_client(QMI_DEVICE(src), client, e);
-	if (!client)
-		return qmi_fam_gerror(op, e, "allocating a WDS client");
+	if (!client) {
+		if (e)
+			qmi_fam_gerror(op, e, "allocating a WDS client");
+		return;
+	}
 	qmi_op_wds(op)->client = QMI_CLIENT_WDS(client);
 	/* Persisted before Start Network: its release ends the session after a crash. */
 	qmi_own_handles(op->m);
@@ -1364,15 +1380,16 @@ static void pool_allocated(GObject *src, GAsyncResult *res, gpointer data)
 {
 	struct qmi_op *op = data;
 	struct modem *m = op->m;
-	QmiClient *client;
 	GError *e = NULL;
+	QmiClient *client = qmi_allocated(op, src, res, &e);
 
-	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op))
-		return qmi_orphan_client(QMI_DEVICE(src), client, e);
-	if (!client)
-		return qmi_op_gerror(
-			op, e, m->dms ? "allocating a WDS client" : "allocating a DMS client");
+	if (!client) {
+		if (e)
+			qmi_op_gerror(op, e,
+				      m->dms ? "allocating a WDS client" :
+					       "allocating a DMS client");
+		return;
+	}
 	if (!m->dms) {
 		m->dms = QMI_CLIENT_DMS(client);
 	} else {
@@ -1418,14 +1435,14 @@ static void nas_allocated(GObject *src, GAsyncResult *res, gpointer data)
 {
 	struct qmi_op *op = data;
 	QmiMessageNasRegisterIndicationsInput *in;
-	QmiClient *client;
 	GError *e = NULL;
+	QmiClient *client = qmi_allocated(op, src, res, &e);
 
-	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op))
-		return qmi_orphan_client(QMI_DEVICE(src), client, e);
-	if (!client)
-		return qmi_op_gerror(op, e, "allocating a NAS client");
+	if (!client) {
+		if (e)
+			qmi_op_gerror(op, e, "allocating a NAS client");
+		return;
+	}
 	op->m->nas = QMI_CLIENT_NAS(client);
 	qmi_own_handles(op->m);
 	in = qmi_message_nas_register_indications_input_new();
@@ -1532,14 +1549,14 @@ out:
 static void wda_allocated(GObject *src, GAsyncResult *res, gpointer data)
 {
 	struct qmi_op *op = data;
-	QmiClient *client;
 	GError *e = NULL;
+	QmiClient *client = qmi_allocated(op, src, res, &e);
 
-	client = qmi_device_allocate_client_finish(QMI_DEVICE(src), res, &e);
-	if (qmi_op_orphaned(op))
-		return qmi_orphan_client(QMI_DEVICE(src), client, e);
-	if (!client)
-		return qmi_op_gerror(op, e, "allocating a WDA client");
+	if (!client) {
+		if (e)
+			qmi_op_gerror(op, e, "allocating a WDA client");
+		return;
+	}
 	op->m->wda = QMI_CLIENT_WDA(client);
 	qmi_own_handles(op->m);
 	/* Read before writing: the format may be another PDN's, in use now. */
