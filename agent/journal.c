@@ -35,7 +35,7 @@ void journal_init(struct journal *j)
 static bool handles_empty(const struct modem_handles *h)
 {
 	return !h->n_client && !h->n_qmi_handle && !h->has_mbim_session && !h->mm_bearer[0] &&
-	       !h->link[0];
+	       !h->link[0] && !h->pending_apn[0];
 }
 
 bool journal_has_handles(const struct journal *j)
@@ -105,7 +105,7 @@ static int put_str(struct out *o, const char *key, const char *v)
 
 static int put_handles(struct out *o, const char *pfx, const struct modem_handles *h)
 {
-	char key[16];
+	char key[24];
 	size_t i;
 
 	for (i = 0; i < h->n_client; i++)
@@ -117,7 +117,10 @@ static int put_handles(struct out *o, const char *pfx, const struct modem_handle
 	if (h->has_mbim_session)
 		put(o, "%s.mbim-session=%u\n", pfx, h->mbim_session);
 	snprintf(key, sizeof(key), "%s.link", pfx);
-	return put_str(o, key, h->link);
+	if (put_str(o, key, h->link))
+		return -EINVAL;
+	snprintf(key, sizeof(key), "%s.pending-apn", pfx);
+	return put_str(o, key, h->pending_apn);
 }
 
 static int put_pdn(struct out *o, const struct journal_pdn *p)
@@ -287,6 +290,13 @@ static int parse_handles(const char *k, const char *v, struct modem_handles *h)
 		    strcmp(v, "..") == 0)
 			return -EINVAL;
 		return copy_str(h->link, sizeof(h->link), v);
+	}
+	if (strcmp(k, "pending-apn") == 0) {
+		/* TS 23.003 9.1: labels of letters, digits and hyphens, dot-separated. */
+		if (!v[0] || strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				       "0123456789-.") != strlen(v))
+			return -EINVAL;
+		return copy_str(h->pending_apn, sizeof(h->pending_apn), v);
 	}
 	return 1; /* not a handle key */
 }

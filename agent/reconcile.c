@@ -54,7 +54,7 @@ static bool partner_was_up(const struct journal *j)
 	for (i = 0; i < j->n_pdn; i++)
 		if (j->pdn[i].h.n_client || j->pdn[i].h.n_qmi_handle ||
 		    j->pdn[i].h.has_mbim_session || j->pdn[i].h.mm_bearer[0] ||
-		    j->pdn[i].h.link[0] || j->pdn[i].netdev)
+		    j->pdn[i].h.link[0] || j->pdn[i].h.pending_apn[0] || j->pdn[i].netdev)
 			return true;
 	return false;
 }
@@ -157,9 +157,11 @@ static void release_next(struct reconcile *rc)
 		return finish(rc);
 	}
 	rc->call->rc = rc;
-	logf_(rc, "releasing %zu client id(s)%s%s%s%s left in the modem", h->n_client,
+	logf_(rc, "releasing %zu client id(s)%s%s%s%s%s%s left in the modem", h->n_client,
 	      h->has_mbim_session ? ", an MBIM session" : "", h->mm_bearer[0] ? ", a bearer" : "",
-	      h->link[0] ? ", mux link " : "", h->link);
+	      h->link[0] ? ", mux link " : "", h->link,
+	      h->pending_apn[0] && !h->mm_bearer[0] ? ", any idle bearer on APN " : "",
+	      h->pending_apn[0] && !h->mm_bearer[0] ? h->pending_apn : "");
 	rc->env.modem->release(rc->env.modem_dev, h, released, rc->call);
 }
 
@@ -189,7 +191,8 @@ static void queue(struct reconcile *rc, const struct modem_handles *from)
 		}
 		to->client[to->n_client++] = from->client[i];
 	}
-	if (to->n_client || to->has_mbim_session || to->mm_bearer[0] || to->link[0])
+	if (to->n_client || to->has_mbim_session || to->mm_bearer[0] || to->link[0] ||
+	    to->pending_apn[0])
 		rc->n_queue++;
 }
 

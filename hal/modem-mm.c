@@ -77,9 +77,11 @@ struct mm_op {
 	struct modem_serving serving;
 	char imei[MODEM_IMEI_MAX];
 	struct modem_pdn_settings settings;
-	struct mm_pdn *pdn; /* connect: owned until success; disconnect: borrowed */
-	guint wait_timer;   /* connect: waiting for Connected */
-	bool bus_address;   /* open: the bus is a D-Bus address */
+	struct mm_pdn *pdn;	 /* connect: owned until success; disconnect: borrowed */
+	modem_pdn_id id;	 /* connect: the PDN's id, reported before CreateBearer */
+	char apn[MODEM_APN_MAX]; /* release: bearers on this APN to look for */
+	guint wait_timer;	 /* connect: waiting for Connected */
+	bool bus_address;	 /* open: the bus is a D-Bus address */
 	gulong wait_notify;
 };
 
@@ -939,11 +941,14 @@ static void mm_create_bearer_ready(GObject *src, GAsyncResult *res, gpointer dat
 		g_clear_object(&bearer);
 		return;
 	}
-	if (!bearer)
+	if (!bearer) {
+		if (op->m->ev.handles)
+			op->m->ev.handles(op->id, NULL, op->m->ev.user_data);
 		return mm_op_fail_gerror(op, e, "creating the bearer");
+	}
 	op->pdn = g_new0(struct mm_pdn, 1);
 	op->pdn->bearer = bearer;
-	op->pdn->id = ++op->m->next_id;
+	op->pdn->id = op->id;
 	/* Journaled before it connects: DeleteBearer ends it after a crash. */
 	mm_bearer_handles(op->m, op->pdn, true);
 	op->inflight++;
@@ -990,6 +995,17 @@ static void mm_connect(struct modem *m, const struct modem_pdn_params *p, modem_
 	if (!p || memchr(p->apn, '\0', sizeof(p->apn)) == NULL) {
 		mm_op_finish(op, -EINVAL, "bad PDN parameters");
 		return;
+	}
+	/*
+	 * Journaled before CreateBearer: a process killed before the path comes
+	 * back leaves a bearer only its APN names (modem_handles.pending_apn).
+	 */
+	op->id = ++m->next_id;
+	if (m->ev.handles) {
+		struct modem_handles h = { 0 };
+
+		util_strlcpy(h.pending_apn, p->apn, sizeof(h.pending_apn));
+		m->ev.handles(op->id, &h, m->ev.user_data);
 	}
 	props = mm_bearer_properties_new();
 	mm_bearer_properties_set_apn(props, p->apn);
@@ -1095,19 +1111,72 @@ static void mm_release_ready(GObject *src, GAsyncResult *res, gpointer data)
 		g_clear_error(&e);
 		return;
 	}
-	if (ok)
-		return mm_op_finish(op, 0, "");
-	err = mm_error(e, "deleting the bearer", reason, sizeof(reason));
-	/*
-	 * Gone already (ModemManager restarted, or the network ended it): what
-	 * we wanted. MM 1.20 says so with InvalidArgs, "Cannot delete bearer: no
-	 * bearer found with path ...".
-	 */
-	if (err == -ENOENT || g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
-	    g_error_matches(e, MM_CORE_ERROR, MM_CORE_ERROR_INVALID_ARGS))
-		err = 0;
-	g_error_free(e);
-	mm_op_finish(op, err, reason);
+	if (!ok) {
+		err = mm_error(e, "deleting the bearer", reason, sizeof(reason));
+		/*
+		 * Gone already (ModemManager restarted, or the network ended it):
+		 * what we wanted. MM 1.20 says so with InvalidArgs, "Cannot delete
+		 * bearer: no bearer found with path ...".
+		 */
+		if (err == -ENOENT ||
+		    g_error_matches(e, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_OBJECT) ||
+		    g_error_matches(e, MM_CORE_ERROR, MM_CORE_ERROR_INVALID_ARGS))
+			err = 0;
+		g_error_free(e);
+		/* The first failure is the one reported, once every delete is answered. */
+		if (err && !op->err) {
+			op->err = err;
+			util_strlcpy(op->reason, reason, sizeof(op->reason));
+		}
+	}
+	if (op->inflight)
+		return;
+	util_strlcpy(reason, op->err ? op->reason : "", sizeof(reason));
+	mm_op_finish(op, op->err, reason);
+}
+
+static bool mm_bearer_ours(struct modem *m, MMBearer *b)
+{
+	GList *l;
+
+	for (l = m->pdns; l; l = l->next)
+		if (!g_strcmp0(mm_bearer_get_path(((struct mm_pdn *)l->data)->bearer),
+			       mm_bearer_get_path(b)))
+			return true;
+	return false;
+}
+
+/* Each bearer on the pending APN that is not connected, and not ours, is deleted. */
+static void mm_release_list_ready(GObject *src, GAsyncResult *res, gpointer data)
+{
+	struct mm_op *op = data;
+	GError *e = NULL;
+	GList *list = mm_modem_list_bearers_finish(MM_MODEM(src), res, &e), *l;
+	MMBearerProperties *props;
+
+	if (!mm_op_back(op)) {
+		g_clear_error(&e);
+		g_list_free_full(list, g_object_unref);
+		return;
+	}
+	if (e)
+		return mm_op_fail_gerror(op, e, "listing the bearers");
+	for (l = list; l; l = l->next) {
+		MMBearer *b = l->data;
+
+		props = mm_bearer_peek_properties(b);
+		if (!props || g_strcmp0(mm_bearer_properties_get_apn(props), op->apn) ||
+		    mm_bearer_get_connected(b) || mm_bearer_ours(op->m, b))
+			continue;
+		g_debug("modem-mm: deleting bearer %s on APN %s left by a killed process",
+			mm_bearer_get_path(b), op->apn);
+		op->inflight++;
+		mm_modem_delete_bearer(op->m->modem, mm_bearer_get_path(b), op->cancel,
+				       mm_release_ready, op);
+	}
+	g_list_free_full(list, g_object_unref);
+	if (!op->inflight)
+		mm_op_finish(op, 0, "");
 }
 
 /*
@@ -1122,6 +1191,12 @@ static void mm_release(struct modem *m, const struct modem_handles *h, modem_don
 	op->cb.done = cb;
 	if (!m->opened || m->gone) {
 		mm_op_finish(op, -ENODEV, m->gone ? "the modem is gone" : "the modem is not open");
+		return;
+	}
+	if (!h->mm_bearer[0] && h->pending_apn[0]) {
+		util_strlcpy(op->apn, h->pending_apn, sizeof(op->apn));
+		op->inflight++;
+		mm_modem_list_bearers(m->modem, op->cancel, mm_release_list_ready, op);
 		return;
 	}
 	if (!h->mm_bearer[0]) {

@@ -179,6 +179,12 @@ struct modem_handles {
 	unsigned int mbim_session;	  /* MBIM SessionId (MBIM 1.0 10.5.12) */
 	char mm_bearer[MODEM_BEARER_MAX]; /* ModemManager bearer object path, "" none */
 	char link[MODEM_IFNAME_MAX];	  /* a mux link the backend made, "" none */
+	/*
+	 * Asked for on this APN, not named by the modem yet (ModemManager's
+	 * CreateBearer before its path comes back): the next process ends what
+	 * it finds of it (a bearer on that APN that is not connected).
+	 */
+	char pending_apn[MODEM_APN_MAX];
 };
 
 /* Unsolicited: serving network changed, PDN dropped by the network, modem gone. */

@@ -12,8 +12,10 @@
  *   wait-drop:NAME:MS | wait-serving:MCCMNC/REG:MS | wait-vanished:MS
  *   die                  _exit(0) at once, as a killed process: no close
  *   release:BEARER-PATH  release a bearer a killed process left: "release: err=.."
+ *   release-apn:APN      release what a process killed before CreateBearer answered left
  * What the backend holds is printed as it changes (modem_events.handles):
- * "handles ID bearer=PATH" or "handles ID gone".
+ * "handles ID bearer=PATH", "handles ID pending-apn=APN" (before CreateBearer) or
+ * "handles ID gone".
  * Event waits measure from the previous exec step. A callback that runs
  * twice, or inside the call that started it, is reported as "BUG".
  */
@@ -168,7 +170,9 @@ static void drv_vanished(const char *reason, void *ud)
 
 static void drv_handles(modem_pdn_id id, const struct modem_handles *h, void *ud)
 {
-	if (h)
+	if (h && !h->mm_bearer[0])
+		printf("handles %u pending-apn=%s\n", id, h->pending_apn);
+	else if (h)
 		printf("handles %u bearer=%s\n", id, h->mm_bearer);
 	else
 		printf("handles %u gone\n", id);
@@ -451,6 +455,13 @@ static void drv_next(void)
 		struct modem_handles h = { 0 };
 
 		util_strlcpy(h.mm_bearer, a[1], sizeof(h.mm_bearer));
+		drv.in_call = true;
+		modem_mm_ops.release(drv.m, &h, drv_release_cb, NULL);
+		drv.in_call = false;
+	} else if (!strcmp(op, "release-apn") && a[1]) {
+		struct modem_handles h = { 0 };
+
+		util_strlcpy(h.pending_apn, a[1], sizeof(h.pending_apn));
 		drv.in_call = true;
 		modem_mm_ops.release(drv.m, &h, drv_release_cb, NULL);
 		drv.in_call = false;

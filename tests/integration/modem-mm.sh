@@ -103,6 +103,34 @@ left=$(bearers)
 t_check "killed client: the bearer is gone from ModemManager ($left)" \
 	test -n "$kbearer" -a -n "$left" -a "${left/$kbearer/}" = "$left"
 
+# Killed before CreateBearer answered: the journal names only the APN it asked
+# for (pending-apn, told before the request). The next process deletes the idle
+# bearers on that APN; another APN's bearer, and a connected one, stay.
+newbearer() {
+	mmcall -o /org/freedesktop/ModemManager1/Modem/0 \
+		-m org.freedesktop.ModemManager1.Modem.CreateBearer "{'apn': <'$1'>}" |
+		grep -o '/org/freedesktop/ModemManager1/Bearer/[0-9]*'
+}
+t_check "connect tells the APN before CreateBearer" bash -c \
+	"grep -n '' '$T_RUN/drv-killed.out' | grep -A1 'handles [0-9]* pending-apn=ims$' | grep -q 'handles [0-9]* bearer=/'"
+orphan1=$(newbearer ims)
+orphan2=$(newbearer ims)
+other=$(newbearer ims.other)
+nsx timeout 60 "$drv" --bus session --device any --timeout 60000 \
+	open wait-serving:00101/home:20000 connect:live:ims:ipv4:none:: release-apn:ims sleep:500 \
+	disconnect:live close >"$T_RUN/drv-release-apn.out" 2>&1
+left=$(bearers)
+t_check "killed before CreateBearer answered: the idle bearers on its APN deleted ($orphan1 $orphan2)" \
+	bash -c "grep -q '^release: err=0 ' '$T_RUN/drv-release-apn.out' && [ -n '$orphan1' ] && [ -n '$orphan2' ] &&
+		 ! grep -q '$orphan1[^0-9]' <<<'$left' && ! grep -q '$orphan2[^0-9]' <<<'$left'"
+t_check "another APN's bearer stays ($other)" grep -q "$other[^0-9]" <<<"$left"
+t_check "our own connected bearer on that APN untouched: up until we disconnect it" bash -c \
+	"grep -q '^connect live: err=0' '$T_RUN/drv-release-apn.out' &&
+	 grep -q '^disconnect live: err=0' '$T_RUN/drv-release-apn.out' &&
+	 ! grep -q '^event drop live' '$T_RUN/drv-release-apn.out'"
+mmcall -o /org/freedesktop/ModemManager1/Modem/0 -m org.freedesktop.ModemManager1.Modem.DeleteBearer \
+	"$other" >/dev/null
+
 out="$T_RUN/drv.out"
 # What ModemManager holds for the first bearer (it stores the credentials).
 bearer_props="b=\$(gdbus call --session -d org.freedesktop.ModemManager1 \

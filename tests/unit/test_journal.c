@@ -55,6 +55,7 @@ static void full(struct journal *j)
 	p->id = 8;
 	p->h.has_mbim_session = true;
 	p->h.mbim_session = 0;
+	snprintf(p->h.pending_apn, sizeof(p->h.pending_apn), "mcptt.partner.example");
 	snprintf(p->h.mm_bearer, sizeof(p->h.mm_bearer), "/org/freedesktop/ModemManager1/Bearer/3");
 	j->reg.active = true;
 	snprintf(j->reg.pcscf, sizeof(j->reg.pcscf), "198.51.100.1:5060");
@@ -87,6 +88,7 @@ static const char full_text[] = "mcmig-journal 1\n"
 				"pdn.mtu=1400\n"
 				"pdn=8\n"
 				"pdn.mbim-session=0\n"
+				"pdn.pending-apn=mcptt.partner.example\n"
 				"pdn.bearer=/org/freedesktop/ModemManager1/Bearer/3\n"
 				"reg=active\n"
 				"reg.pcscf=198.51.100.1:5060\n"
@@ -105,7 +107,7 @@ static void test_format_vector(void **state)
 	assert_int_equal(len, strlen(buf));
 	/* The text as above, then its CRC-32 (zlib.crc32 gives the same). */
 	assert_memory_equal(buf, full_text, strlen(full_text));
-	assert_string_equal(buf + strlen(full_text), "end=007d2ce6\n");
+	assert_string_equal(buf + strlen(full_text), "end=38dcfb13\n");
 	/* Too small a buffer: -ENOSPC, never a cut journal. */
 	assert_int_equal(journal_format(&j, buf, len, &len), -ENOSPC);
 }
@@ -225,6 +227,8 @@ static void test_bad(void **state)
 		{ "pdn=1\npdn.link=..\n", -EINVAL, "bad value" },
 		{ "pdn=1\npdn.link=\n", -EINVAL, "bad value" },
 		{ "pdn=1\npdn.link=qmimux1234567890\n", -EINVAL, "bad value" },
+		{ "pdn=1\npdn.pending-apn=a b\n", -EINVAL, "pdn.pending-apn=\"a b\": bad value" },
+		{ "pdn=1\npdn.pending-apn=\n", -EINVAL, "bad value" },
 		{ "pdn=1\npdn.netdev=wwan1\npdn.addr4=198.51.100.2\n", -EINVAL, "pdn.addr4" },
 		{ "pdn=1\npdn.netdev=wwan1\npdn.addr4=198.51.100.2/33\n", -EINVAL, "bad value" },
 		{ "pdn=1\npdn.netdev=wwan1\npdn.addr4=198.51.100.256/24\n", -EINVAL, "bad value" },
