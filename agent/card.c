@@ -307,6 +307,12 @@ static void kick(struct card *c)
 		g_source_attach(r->done, c->ctx);
 		return;
 	}
+	/*
+	 * The journal's stale channels are closed by the first worker only: a
+	 * later one could close a channel an abandoned worker still holds,
+	 * since the card gives a freed number out again.
+	 */
+	c->cfg.stale_channels = 0;
 	c->timer = g_timeout_source_new(card_timeout_ms(c));
 	g_source_set_callback(c->timer, on_timeout, c, NULL);
 	g_source_attach(c->timer, c->ctx);
