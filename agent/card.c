@@ -65,6 +65,18 @@ struct req {
 	GSource *done;		     /* the result's way back */
 };
 
+/*
+ * The owner's channel_event (hal/uicc.h), shared by the card and every worker
+ * it started, abandoned ones included: card_free() cuts it, so that a worker
+ * that finishes later never calls into an owner that is gone.
+ */
+struct relay {
+	GMutex lock;
+	int refs;
+	void (*event)(void *ctx, unsigned int channel, bool open);
+	void *ctx;
+};
+
 /* Shared by the card and its thread: two references. */
 struct worker {
 	GMutex lock;
@@ -79,6 +91,7 @@ struct worker {
 	char reader_name[128];
 	struct uicc *u; /* thread only */
 	GThread *thread;
+	struct relay *relay;
 };
 
 struct card {
@@ -86,6 +99,7 @@ struct card {
 	struct uicc_config cfg;
 	char reader_name[128];
 	GMainContext *ctx;
+	struct relay *relay;
 	struct worker *w; /* NULL until the first request, and after giving up on one */
 	struct req *busy; /* with the worker */
 	GQueue queue;	  /* waiting for the worker */
@@ -137,6 +151,37 @@ static void complete(struct req *r)
 	}
 }
 
+static void relay_event(void *data, unsigned int channel, bool open)
+{
+	struct relay *rl = data;
+
+	g_mutex_lock(&rl->lock);
+	if (rl->event)
+		rl->event(rl->ctx, channel, open);
+	g_mutex_unlock(&rl->lock);
+}
+
+static struct relay *relay_ref(struct relay *rl)
+{
+	g_mutex_lock(&rl->lock);
+	rl->refs++;
+	g_mutex_unlock(&rl->lock);
+	return rl;
+}
+
+static void relay_unref(struct relay *rl)
+{
+	bool last;
+
+	g_mutex_lock(&rl->lock);
+	last = --rl->refs == 0;
+	g_mutex_unlock(&rl->lock);
+	if (!last)
+		return;
+	g_mutex_clear(&rl->lock);
+	g_free(rl);
+}
+
 static void worker_unref(struct worker *w)
 {
 	bool last;
@@ -149,6 +194,7 @@ static void worker_unref(struct worker *w)
 	g_mutex_clear(&w->lock);
 	g_cond_clear(&w->cond);
 	g_main_context_unref(w->ctx);
+	relay_unref(w->relay);
 	g_free(w);
 }
 
@@ -229,6 +275,7 @@ static struct worker *worker_new(struct card *c)
 	g_cond_init(&w->cond);
 	w->refs = 2;
 	w->ctx = g_main_context_ref(c->ctx);
+	w->relay = relay_ref(c->relay);
 	w->reader = c->reader;
 	w->cfg = c->cfg;
 	memcpy(w->reader_name, c->reader_name, sizeof(w->reader_name));
@@ -307,6 +354,12 @@ static void kick(struct card *c)
 		g_source_attach(r->done, c->ctx);
 		return;
 	}
+	/*
+	 * The journal's stale channels are closed by the first worker only: a
+	 * later one could close a channel an abandoned worker still holds,
+	 * since the card gives a freed number out again.
+	 */
+	c->cfg.stale_channels = 0;
 	c->timer = g_timeout_source_new(card_timeout_ms(c));
 	g_source_set_callback(c->timer, on_timeout, c, NULL);
 	g_source_attach(c->timer, c->ctx);
@@ -369,6 +422,13 @@ int card_new(struct card **out, const struct uicc_reader_ops *reader, const stru
 		return -EINVAL;
 	}
 	c->cfg.reader = c->reader_name;
+	c->relay = g_new0(struct relay, 1);
+	g_mutex_init(&c->relay->lock);
+	c->relay->refs = 1;
+	c->relay->event = cfg->channel_event;
+	c->relay->ctx = cfg->channel_ctx;
+	c->cfg.channel_event = relay_event;
+	c->cfg.channel_ctx = c->relay;
 	c->ctx = g_main_context_ref_thread_default();
 	g_queue_init(&c->queue);
 	*out = c;
@@ -403,6 +463,11 @@ void card_free(struct card *c)
 	}
 	if (c->w)
 		worker_stop(c->w);
+	/* After the join: an idle worker's channel, closed as it ended, was told. */
+	g_mutex_lock(&c->relay->lock);
+	c->relay->event = NULL;
+	g_mutex_unlock(&c->relay->lock);
+	relay_unref(c->relay);
 	g_main_context_unref(c->ctx);
 	g_free(c);
 }

@@ -41,7 +41,9 @@ typedef void (*card_auth_cb)(int err, const struct uicc_auth_result *r, uint16_t
 
 /*
  * The UICC through @reader (uicc_pcsc_ops; tests: a fake) with @cfg (copied).
- * The worker starts, and opens the card, at the first request.
+ * The worker starts, and opens the card, at the first request. The first
+ * worker closes cfg->stale_channels; cfg->channel_event is called on a worker
+ * thread (hal/uicc.h), possibly on one the card gave up on.
  */
 int card_new(struct card **c, const struct uicc_reader_ops *reader, const struct uicc_config *cfg);
 /* Completes what is pending with -ECANCELED before it returns. NULL accepted. */

@@ -65,6 +65,12 @@ static uint32_t crc32_of(const char *p, size_t len)
 	return ~c;
 }
 
+/* Channels 1..19 (bit 0, the basic channel, is never ours to close). */
+static uint32_t card_channel_bits(void)
+{
+	return ((1u << (JOURNAL_CARD_CHANNEL_MAX + 1)) - 1) & ~1u;
+}
+
 /* ---- format ---- */
 
 struct out {
@@ -177,6 +183,11 @@ int journal_format(const struct journal *j, char *buf, size_t size, size_t *len)
 		if (j->reg.expires)
 			put(&o, "reg.expires=%u\n", j->reg.expires);
 	}
+	if (j->card_channels & ~card_channel_bits())
+		return -EINVAL;
+	for (i = 1; i <= JOURNAL_CARD_CHANNEL_MAX; i++)
+		if (j->card_channels & (1u << i))
+			put(&o, "card.channel=%zu\n", i);
 	if (ret)
 		return -EINVAL;
 	if (o.full)
@@ -381,6 +392,13 @@ static int parse_line(struct journal *j, const char *k, char *v)
 				return -EINVAL;
 			j->reg.expires = (unsigned int)a;
 		}
+		return 0;
+	}
+	if (strcmp(k, "card.channel") == 0) {
+		/* Handed to MANAGE CHANNEL close (TS 102 221 11.1.17): 1..19 only. */
+		if (parse_uint(v, JOURNAL_CARD_CHANNEL_MAX, &a) < 0 || !a)
+			return -EINVAL;
+		j->card_channels |= 1u << a;
 		return 0;
 	}
 	if (strcmp(k, "pdn") == 0) {

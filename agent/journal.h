@@ -10,7 +10,9 @@
  * put on its netdev (addresses; host routes to the P-CSCFs through the
  * gateway). The daemon's own modem clients (QMI NAS, WDA). The registration
  * (P-CSCF, contact, Call-ID, expiry). And the intent: migrate or return, so
- * that a requested return is never lost.
+ * that a requested return is never lost. Apart from the migration: the
+ * logical channels the daemon holds open on the UICC (pcscd does not close a
+ * dead client's channels), closed by the card adapter at the next start.
  *
  * Pure codec, no I/O (the store writes it atomically: agent/store.h). Text,
  * one "key=value" per line, after a "mcmig-journal 1" line and closed by an
@@ -31,6 +33,8 @@
 #define JOURNAL_PDN_MAX	 3 /* TS 24.484 connectivity sets in use at once */
 #define JOURNAL_STR_MAX	 256
 #define JOURNAL_TEXT_MAX 16384
+/* TS 102 221 11.1.17: logical channels 1-19 (0 is the basic channel, never closed). */
+#define JOURNAL_CARD_CHANNEL_MAX 19
 
 enum journal_intent {
 	JOURNAL_INTENT_NONE,	/* nothing asked of the partner */
@@ -66,6 +70,8 @@ struct journal {
 	struct journal_pdn pdn[JOURNAL_PDN_MAX];
 	size_t n_pdn;
 	struct journal_reg reg;
+	/* Bit n (1..19): logical channel n opened on the card and not known closed. */
+	uint32_t card_channels;
 };
 
 void journal_init(struct journal *j);

@@ -113,6 +113,13 @@ struct daemon {
 	size_t n_held;
 	struct reconcile *reconcile; /* the last run's journal being cleaned up */
 	bool journal_ready;	     /* written from now on; not while reconciling */
+	/*
+	 * The card worker journals its logical channels itself (card_channel),
+	 * on the journal last written (or read at start): both under jlock.
+	 */
+	GMutex jlock;
+	struct journal jlast;
+	uint32_t card_channels;
 };
 
 /* ---- systemd notification (sd_notify(3) protocol, no libsystemd needed) ---- */
@@ -388,13 +395,50 @@ static const struct migrate_svc_ops svc_ops = { mcsvc_new, mcsvc_publish, mcsvc_
  * modem backend's handles, each PDN's on its record; written atomically
  * (store.h) before the step it describes acts.
  */
-static void journal_write(struct daemon *d)
+/* With jlock held: @j, with the card's channels, becomes the journal. */
+static void journal_put(struct daemon *d, struct journal *j)
 {
 	static char text[JOURNAL_TEXT_MAX];
+	size_t len;
+	int ret;
+
+	j->card_channels = d->card_channels;
+	ret = journal_format(j, text, sizeof(text), &len);
+	if (ret == 0)
+		ret = store_put_file(d->store, MCMIGD_JOURNAL_FILE, text, len);
+	if (ret < 0)
+		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_JOURNAL_FILE, g_strerror(-ret));
+	d->jlast = *j;
+}
+
+/*
+ * The card worker's thread (hal/uicc.h channel_event): a logical channel
+ * opened is journaled before the first command on it, so that the next start
+ * closes it if this process is killed (pcscd does not); one closed is
+ * forgotten. The rest of the journal stays as last written: until the state
+ * machine runs, the killed run's, which start_fsm() still reconciles.
+ */
+static void card_channel(void *ctx, unsigned int channel, bool open)
+{
+	struct daemon *d = ctx;
+	struct journal j;
+
+	g_mutex_lock(&d->jlock);
+	if (open)
+		d->card_channels |= 1u << channel;
+	else
+		d->card_channels &= ~(1u << channel);
+	j = d->jlast;
+	journal_put(d, &j);
+	g_mutex_unlock(&d->jlock);
+	g_message("card: logical channel %u %s", channel, open ? "opened, journaled" : "closed");
+}
+
+static void journal_write(struct daemon *d)
+{
 	struct journal j;
 	struct journal_pdn *p;
-	size_t i, k, len;
-	int ret;
+	size_t i, k;
 
 	if (!d->journal_ready || !d->fsm)
 		return;
@@ -421,11 +465,9 @@ static void journal_write(struct daemon *d)
 		p->id = d->held[i].id;
 		p->h = d->held[i].h;
 	}
-	ret = journal_format(&j, text, sizeof(text), &len);
-	if (ret == 0)
-		ret = store_put_file(d->store, MCMIGD_JOURNAL_FILE, text, len);
-	if (ret < 0)
-		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_JOURNAL_FILE, g_strerror(-ret));
+	g_mutex_lock(&d->jlock);
+	journal_put(d, &j);
+	g_mutex_unlock(&d->jlock);
 }
 
 static void env_journal(void *ctx)
@@ -651,7 +693,8 @@ static void start_fsm(struct daemon *d)
 		ret = journal_parse(text, len, &j, why, sizeof(why));
 		free(text);
 		text = NULL;
-		if (ret == 0 && reconcile_start(d, &j) == 0)
+		/* No state: only the card's channels were journaled (card_channel). */
+		if (ret == 0 && j.state[0] && reconcile_start(d, &j) == 0)
 			return;
 		if (ret < 0)
 			g_warning("%s/%s: %s; not reconciled", d->cfg.state_dir,
@@ -1205,6 +1248,32 @@ static int load_modem(struct daemon *d)
 	return ret;
 }
 
+/*
+ * The logical channels the last run journaled (issue 12): the card worker
+ * closes them before it opens its own, and journals its own (card_channel).
+ */
+static void card_journal(struct daemon *d, struct uicc_config *ucfg)
+{
+	struct journal j;
+	char why[128];
+	char *text;
+	size_t len;
+
+	journal_init(&d->jlast);
+	if (store_get_file(d->store, MCMIGD_JOURNAL_FILE, &text, &len) == 0) {
+		if (journal_parse(text, len, &j, why, sizeof(why)) == 0)
+			d->jlast = j;
+		free(text);
+	}
+	d->card_channels = d->jlast.card_channels;
+	if (d->card_channels)
+		g_message("card: closing the logical channel(s) the last run left open (0x%x)",
+			  d->card_channels);
+	ucfg->stale_channels = d->card_channels;
+	ucfg->channel_event = card_channel;
+	ucfg->channel_ctx = d;
+}
+
 static int setup(struct daemon *d)
 {
 	struct uicc_config ucfg = {
@@ -1277,6 +1346,7 @@ static int setup(struct daemon *d)
 			"[service-auth]: no source of the partner access token ([idm] or token-file)");
 		return -EINVAL;
 	}
+	card_journal(d, &ucfg);
 	ret = card_new(&d->card, &uicc_pcsc_ops, &ucfg);
 	if (ret < 0) {
 		g_critical("card: %s", g_strerror(-ret));
@@ -1402,6 +1472,7 @@ int main(int argc, char **argv)
 		g_free(d);
 		return EXIT_SUCCESS;
 	}
+	g_mutex_init(&d->jlock);
 	d->loop = g_main_loop_new(NULL, FALSE);
 	d->announce = g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
 	ret = setup(d);
@@ -1414,6 +1485,7 @@ int main(int argc, char **argv)
 	teardown(d);
 	g_ptr_array_unref(d->announce);
 	g_main_loop_unref(d->loop);
+	g_mutex_clear(&d->jlock);
 	g_free(d);
 	return ret;
 }

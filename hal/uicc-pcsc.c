@@ -220,6 +220,23 @@ static int pcsc_transmit(void *priv, const uint8_t *capdu, size_t clen, uint8_t 
 
 	rv = SCardTransmit(p->card, p->protocol == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1,
 			   capdu, (DWORD)clen, NULL, rapdu, &n);
+	if (rv == SCARD_E_PROTO_MISMATCH || rv == SCARD_W_RESET_CARD) {
+		/*
+		 * pcscd checks both before the APDU goes out (winscard.c,
+		 * SCardTransmit): the card was reset since this handle connected.
+		 * pcscd itself resets it when a client dies inside a transaction
+		 * (winscard_svc.c, MSGRemoveContext), and a handle that connected
+		 * during that reset kept the protocol the reset then unset:
+		 * SCARD_E_PROTO_MISMATCH on every transmit until it reconnects.
+		 * Nothing reached the card, so uicc.c reconnects, selects again
+		 * and resends the command once.
+		 */
+		fprintf(stderr,
+			"uicc-pcsc: SCardTransmit: %s (0x%08lx): the card was reset under this "
+			"connection, the command was not sent; reconnecting\n",
+			pcsc_stringify_error(rv), (unsigned long)rv);
+		return -ECONNRESET;
+	}
 	if (rv != SCARD_S_SUCCESS)
 		return pcsc_errno("SCardTransmit", rv);
 	*rlen = n;

@@ -12,6 +12,11 @@
  * A card reset by another PC/SC client (-ECONNRESET before the command
  * reached the card) or a stale connection found when the transaction starts
  * is retried once at once, within the caller's bound.
+ *
+ * Logical channels: each one opened or closed is told to the caller
+ * (uicc_config.channel_event) so that a daemon can journal it; one left by a
+ * killed process (uicc_config.stale_channels) or by a connection lost without
+ * a reset is closed before a new one is opened, or the card runs out of them.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -28,6 +33,8 @@
 #define UICC_GET_RESPONSE_MAX	16  /* bound on chained 61xx answers */
 #define UICC_APPS_MAX		ARRAY_SIZE(((struct uicc_info *)0)->apps)
 #define UICC_EF_MAX		1024 /* largest transparent EF we read */
+#define UICC_CHANNEL_MAX	19   /* TS 102 221 11.1.17: logical channels 1-19 */
+#define UICC_CHANNEL_BITS	(((1u << (UICC_CHANNEL_MAX + 1)) - 1) & ~1u)
 
 struct uicc {
 	const struct uicc_reader_ops *ops;
@@ -46,6 +53,7 @@ struct uicc {
 	uint8_t aid[UICC_AID_MAX];
 	size_t aid_len;
 	unsigned int channel; /* 0 = basic channel */
+	uint32_t stale;	      /* bit n: channel n to close at the next session */
 	bool channel_refused; /* MANAGE CHANNEL refused once: do not ask again */
 	/* The current call's exchanges (uicc_exchange_times): first start, last return. */
 	int64_t xfer_start_us, xfer_end_us;
@@ -66,7 +74,20 @@ static void session_end(struct uicc *u)
 	u->in_transaction = false;
 }
 
-static void card_drop(struct uicc *u)
+static void channel_told(struct uicc *u, unsigned int channel, bool open)
+{
+	if (u->cfg.channel_event)
+		u->cfg.channel_event(u->cfg.channel_ctx, channel, open);
+}
+
+/*
+ * The connection is dropped after @why. A reset (-ECONNRESET), a card gone
+ * (-ENOMEDIUM) or a reader or pcscd gone (-ENODEV) took our channel with it
+ * (TS 102 221 11.1.17: channels do not survive a reset); after any other
+ * error (a garbled answer, a timeout) it may still be open on the card: it
+ * is closed at the next session.
+ */
+static void card_drop(struct uicc *u, int why)
 {
 	session_end(u);
 	if (u->connected)
@@ -74,6 +95,10 @@ static void card_drop(struct uicc *u)
 	u->priv = NULL;
 	u->connected = false;
 	u->selected = false;
+	if (u->channel && (why == -ECONNRESET || why == -ENOMEDIUM || why == -ENODEV))
+		channel_told(u, u->channel, false);
+	else if (u->channel)
+		u->stale |= 1u << u->channel;
 	u->channel = 0;
 }
 
@@ -90,11 +115,11 @@ static int card_transmit(struct uicc *u, const uint8_t *capdu, size_t clen, uint
 	if (!u->xfer_start_us)
 		u->xfer_start_us = t0;
 	if (r < 0) {
-		card_drop(u);
+		card_drop(u, r);
 		return r;
 	}
 	if (*rlen < 2 || *rlen > UICC_RAPDU_MAX) {
-		card_drop(u);
+		card_drop(u, -EIO);
 		return -EIO;
 	}
 	return 0;
@@ -342,6 +367,8 @@ static int open_channel(struct uicc *u)
 		return 0;
 	}
 	u->channel = data[0];
+	/* Told before the first command on it: the caller journals it first. */
+	channel_told(u, u->channel, true);
 	return 0;
 }
 
@@ -357,7 +384,39 @@ static void close_channel(struct uicc *u)
 	n = uicc_apdu_manage_channel_close(u->channel, apdu, sizeof(apdu));
 	if (n > 0)
 		card_xfer(u, apdu, (size_t)n, data, sizeof(data), &dlen, &sw);
+	/* A transport error dropped the connection and dealt with the channel. */
+	if (u->channel)
+		channel_told(u, u->channel, false);
 	u->channel = 0;
+}
+
+/*
+ * Channels a killed process or a lost connection left open, closed before we
+ * open ours (TS 102 221 11.1.17, MANAGE CHANNEL close). Whatever the card
+ * answers is taken: a channel already closed (by a reset since) is refused
+ * with 68 81 or 6A 86, which is what we want anyway.
+ */
+static int close_stale(struct uicc *u)
+{
+	uint8_t apdu[8], data[4];
+	unsigned int ch;
+	size_t dlen;
+	uint16_t sw;
+	int r, n;
+
+	for (ch = 1; ch <= UICC_CHANNEL_MAX && u->stale; ch++) {
+		if (!(u->stale & (1u << ch)))
+			continue;
+		n = uicc_apdu_manage_channel_close(ch, apdu, sizeof(apdu));
+		if (n < 0)
+			return n;
+		r = card_xfer(u, apdu, (size_t)n, data, sizeof(data), &dlen, &sw);
+		if (r < 0)
+			return r;
+		u->stale &= ~(1u << ch);
+		channel_told(u, ch, false);
+	}
+	return 0;
 }
 
 static int select_aid(struct uicc *u, const struct uicc_app *app, uint16_t *sw)
@@ -438,7 +497,7 @@ static int session_begin(struct uicc *u)
 	if (u->ops->begin) {
 		r = u->ops->begin(u->priv);
 		if (r < 0) {
-			card_drop(u);
+			card_drop(u, r);
 			/*
 			 * Nothing reached the card yet: a stale connection (card
 			 * swapped, pcscd restarted) is reconnected at once by the
@@ -449,7 +508,9 @@ static int session_begin(struct uicc *u)
 		u->in_transaction = true;
 	}
 	if (!u->selected) {
-		r = select_app(u);
+		r = close_stale(u);
+		if (r == 0)
+			r = select_app(u);
 		if (r < 0) {
 			session_end(u);
 			return r;
@@ -476,13 +537,18 @@ int uicc_open(struct uicc **out, const struct uicc_reader_ops *ops, const struct
 	}
 	u->cfg.reader = u->reader_sub;
 	u->cfg.timeout_ms = cfg && cfg->timeout_ms ? cfg->timeout_ms : UICC_DEFAULT_TIMEOUT_MS;
+	if (cfg) {
+		u->cfg.channel_event = cfg->channel_event;
+		u->cfg.channel_ctx = cfg->channel_ctx;
+		u->stale = cfg->stale_channels & UICC_CHANNEL_BITS;
+	}
 	r = session_begin(u);
 	if (r == -ECONNRESET) {
-		card_drop(u);
+		card_drop(u, r);
 		r = session_begin(u);
 	}
 	if (r < 0) {
-		card_drop(u);
+		card_drop(u, r);
 		free(u);
 		return r;
 	}
@@ -502,7 +568,7 @@ void uicc_close(struct uicc *u)
 			session_end(u);
 		}
 	}
-	card_drop(u);
+	card_drop(u, 0);
 	util_wipe(u, sizeof(*u));
 	free(u);
 }

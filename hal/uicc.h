@@ -50,6 +50,24 @@ struct uicc_config {
 	const char *reader;
 	/* The card bound, ms: the wait for a card here; agent/card.c gives a request twice it. */
 	unsigned int timeout_ms;
+	/*
+	 * Logical channels (bit n = channel n, 1..19) a killed process left open
+	 * on this card, from the daemon's journal: pcscd does not close a dead
+	 * client's channels, and a card has at most 19 (TS 102 221 11.1.17).
+	 * Closed (MANAGE CHANNEL close, any answer taken: already closed is fine)
+	 * in the handle's first session, before it opens its own. 0: none.
+	 */
+	uint32_t stale_channels;
+	/*
+	 * Called on the handle's thread for each logical channel opened (@open:
+	 * after MANAGE CHANNEL gave its number, before anything is sent on it,
+	 * so that the caller can persist it first) and each one closed or gone
+	 * with a card reset (!@open), stale ones included. A channel whose fate
+	 * is unknown after a transport error is neither: it is closed at the
+	 * next connection. NULL: nobody listens.
+	 */
+	void (*channel_event)(void *ctx, unsigned int channel, bool open);
+	void *channel_ctx;
 };
 
 struct uicc_reader_ops {
@@ -151,7 +169,10 @@ struct uicc_auth_result {
  * Errors: -ENODEV no reader, -ENOMEDIUM no card within the bound, -ENOENT no
  * ISIM or USIM, -EIO transport, -ETIMEDOUT, -EBUSY card held exclusively,
  * -EBADMSG malformed answer, -EPROTO unexpected status word. On error *@u is NULL.
- * After a transport error any later call reconnects and selects again.
+ * After a transport error any later call reconnects and selects again. A card
+ * reset under the handle (-ECONNRESET: pcscd refused the command before it
+ * reached the card) is reconnected, selected again and the command resent
+ * once, within the call.
  */
 int uicc_open(struct uicc **u, const struct uicc_reader_ops *ops, const struct uicc_config *cfg);
 void uicc_close(struct uicc *u);

@@ -219,6 +219,70 @@ static void test_timeout_then_new_worker(void **state)
 	card_free(c);
 }
 
+/* Channel events as the workers tell them (worker threads). */
+static struct {
+	GMutex lock;
+	GString *log;
+} chans;
+
+static void on_channel(void *ctx, unsigned int channel, bool open)
+{
+	assert_ptr_equal(ctx, &chans);
+	assert_true(g_thread_self() != fake_isim.main);
+	g_mutex_lock(&chans.lock);
+	g_string_append_printf(chans.log, "%s%u ", open ? "+" : "-", channel);
+	g_mutex_unlock(&chans.lock);
+}
+
+static void assert_chans(const char *want)
+{
+	g_mutex_lock(&chans.lock);
+	assert_string_equal(chans.log->str, want);
+	g_mutex_unlock(&chans.lock);
+}
+
+/*
+ * Issue 12: the journal's stale channel is closed by the first worker only;
+ * every worker's channels are told, the idle one's close at card_free()
+ * too; a worker given up on and finishing after card_free() tells nobody.
+ */
+static void test_channel_events(void **state)
+{
+	const struct uicc_config quick = { .timeout_ms = 50,
+					   .stale_channels = 1u << 2,
+					   .channel_event = on_channel,
+					   .channel_ctx = &chans };
+	uint8_t rand[16] = { 0x33 }, autn[16] = { 0x44 };
+	struct got a = { 0 }, b = { 0 };
+	struct card *c;
+
+	fake_isim_reset();
+	g_mutex_init(&chans.lock);
+	chans.log = g_string_new("");
+	assert_int_equal(card_new(&c, &fake_isim_ops, &quick), 0);
+	card_read_info(c, on_info, &b);
+	spin_until(&b.calls, 1);
+	assert_chans("-2 +1 ");
+	/* Stalls: given up on, it keeps its channel 1 for now. */
+	fake_isim.delay_us = 300000;
+	card_authenticate(c, rand, autn, on_auth, &a);
+	spin_until(&a.calls, 1);
+	assert_int_equal(a.err, -ETIMEDOUT);
+	/* The next worker opens its own, and leaves channel 2 alone. */
+	fake_isim.delay_us = 0;
+	card_authenticate(c, rand, autn, on_auth, &a);
+	spin_until(&a.calls, 2);
+	assert_int_equal(a.err, 0);
+	assert_chans("-2 +1 +1 ");
+	card_free(c);
+	assert_chans("-2 +1 +1 -1 ");
+	/* The stalled worker ends and closes its channel: the owner is gone. */
+	g_usleep(400000);
+	assert_chans("-2 +1 +1 -1 ");
+	g_string_free(chans.log, TRUE);
+	g_mutex_clear(&chans.lock);
+}
+
 /* The card's times: around the transmits, inside the request, on the loop's clock. */
 static void test_times(void **state)
 {
@@ -277,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_open_failure_then_retry),
 		cmocka_unit_test(test_free_cancels),
 		cmocka_unit_test(test_timeout_then_new_worker),
+		cmocka_unit_test(test_channel_events),
 		cmocka_unit_test(test_times),
 		cmocka_unit_test(test_cancel),
 	};

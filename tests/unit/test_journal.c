@@ -62,6 +62,7 @@ static void full(struct journal *j)
 	snprintf(j->reg.contact, sizeof(j->reg.contact), "<sip:alice@198.51.100.2:5060>");
 	snprintf(j->reg.call_id, sizeof(j->reg.call_id), "a84b4c76e66710@198.51.100.2");
 	j->reg.expires = 600;
+	j->card_channels = 1u << 1 | 1u << 3;
 }
 
 static const char full_text[] = "mcmig-journal 1\n"
@@ -94,7 +95,9 @@ static const char full_text[] = "mcmig-journal 1\n"
 				"reg.pcscf=198.51.100.1:5060\n"
 				"reg.contact=<sip:alice@198.51.100.2:5060>\n"
 				"reg.call-id=a84b4c76e66710@198.51.100.2\n"
-				"reg.expires=600\n";
+				"reg.expires=600\n"
+				"card.channel=1\n"
+				"card.channel=3\n";
 
 static void test_format_vector(void **state)
 {
@@ -107,7 +110,7 @@ static void test_format_vector(void **state)
 	assert_int_equal(len, strlen(buf));
 	/* The text as above, then its CRC-32 (zlib.crc32 gives the same). */
 	assert_memory_equal(buf, full_text, strlen(full_text));
-	assert_string_equal(buf + strlen(full_text), "end=38dcfb13\n");
+	assert_string_equal(buf + strlen(full_text), "end=574b3fa5\n");
 	/* Too small a buffer: -ENOSPC, never a cut journal. */
 	assert_int_equal(journal_format(&j, buf, len, &len), -ENOSPC);
 }
@@ -242,6 +245,11 @@ static void test_bad(void **state)
 		{ "pdn=1\npdn=2\npdn=3\npdn=4\n", -E2BIG, "line 5: pdn=\"4\": too many" },
 		{ "reg.call-id=x\n", -EINVAL, "line 2: reg.call-id" },
 		{ "reg=maybe\n", -EINVAL, "bad value" },
+		/* A channel from the journal goes to MANAGE CHANNEL close: 1..19 only. */
+		{ "card.channel=0\n", -EINVAL, "line 2: card.channel=\"0\": bad value" },
+		{ "card.channel=20\n", -EINVAL, "bad value" },
+		{ "card.channel=-1\n", -EINVAL, "bad value" },
+		{ "card.channel=1x\n", -EINVAL, "bad value" },
 		{ "nonsense\n", -EBADMSG, "line 2: \"nonsense\" is not key=value" },
 		{ "=x\n", -EBADMSG, "is not key=value" },
 	};
@@ -286,6 +294,12 @@ static void test_bad(void **state)
 	/* A newline inside a field cannot be written. */
 	journal_init(&j);
 	snprintf(j.reason, sizeof(j.reason), "two\nlines");
+	assert_int_equal(journal_format(&j, buf, sizeof(buf), &len), -EINVAL);
+	/* The basic channel (0) and channels past 19 cannot be written either. */
+	journal_init(&j);
+	j.card_channels = 1u;
+	assert_int_equal(journal_format(&j, buf, sizeof(buf), &len), -EINVAL);
+	j.card_channels = 1u << 20;
 	assert_int_equal(journal_format(&j, buf, sizeof(buf), &len), -EINVAL);
 	assert_string_equal(journal_intent_str(JOURNAL_INTENT_RETURN), "return");
 }

@@ -7,7 +7,8 @@
  * data, BER lengths in long form, FF-padded and empty records, applications
  * in any EF_DIR order, refused logical channels, extended length refused (no
  * test may send one), a USIM-only card, sync failure, MAC failure, another
- * status word, card removal and reconnection.
+ * status word, card removal and reconnection, the logical channels told to
+ * the caller and those a killed process left closed.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -785,6 +786,101 @@ static void test_channel_refusals(void **state)
 	played();
 }
 
+/* What uicc_config.channel_event told, and at which script step. */
+static struct {
+	unsigned int channel;
+	bool open;
+	size_t at;
+} told[16];
+static size_t n_told;
+
+static void on_channel(void *ctx, unsigned int channel, bool open)
+{
+	assert_ptr_equal(ctx, &n_told);
+	assert_true(n_told < 16);
+	told[n_told].channel = channel;
+	told[n_told].open = open;
+	told[n_told++].at = pos;
+}
+
+static void assert_told(size_t i, unsigned int channel, bool open, size_t at)
+{
+	assert_true(i < n_told);
+	assert_int_equal(told[i].channel, channel);
+	assert_int_equal(told[i].open, open);
+	assert_int_equal(told[i].at, at);
+}
+
+/*
+ * Issue 12: the channels a killed process left (the journal's, 1..19 only)
+ * are closed before ours is opened, whatever the card answers (68 81: closed
+ * already by a reset); every channel opened is told before the first command
+ * on it, every one closed or gone with a reset after; one whose fate a
+ * transport error left unknown is closed at the next session.
+ */
+static void test_channels_journaled(void **state)
+{
+	static const struct step s[] = {
+		{ "01708001", "9000", 0 },
+		{ "03708003", "6881", 0 },
+		DIR_STEPS(DIR_ISIM, "ffff"),
+		{ "0070000001", "029000", 0 },
+		/* step 7: the SELECT on channel 2, after the channel was told */
+		{ "02a404040c" ISIM_AID "00", "9000", 0 },
+		/* pcscd reset the card (SCARD_E_PROTO_MISMATCH): the channel went with it */
+		{ "02" A_CMD, NULL, -ECONNRESET },
+		DIR_STEPS(DIR_ISIM, "ffff"),
+		{ "0070000001", "019000", 0 },
+		{ "01a404040c" ISIM_AID "00", "9000", 0 },
+		{ "01" A_CMD, A_DB "9000", 0 },
+		/* a garbled exchange: channel 1 may still be open */
+		{ "01" A_CMD, NULL, -EIO },
+		/* next call: closed first (6A 86: not open any more is fine), then a new one */
+		{ "01708001", "6a86", 0 },
+		DIR_STEPS(DIR_ISIM, "ffff"),
+		{ "0070000001", "019000", 0 },
+		{ "01a404040c" ISIM_AID "00", "9000", 0 },
+		{ "01" A_CMD, A_DB "9000", 0 },
+		{ "01708001", "9000", 0 },
+		{ NULL, NULL, 0 },
+	};
+	const struct uicc_config cfg = {
+		.reader = "Fake",
+		.timeout_ms = 1000,
+		/* 0 (the basic channel) and 20 are not channels to close: ignored */
+		.stale_channels = 1u << 0 | 1u << 1 | 1u << 3 | 1u << 20,
+		.channel_event = on_channel,
+		.channel_ctx = &n_told,
+	};
+	struct uicc_auth_result res;
+	struct uicc *u;
+	uint16_t sw;
+
+	n_told = 0;
+	play(s);
+	assert_int_equal(uicc_open(&u, &fake_ops, &cfg), 0);
+	assert_int_equal(n_told, 3);
+	assert_told(0, 1, false, 1);
+	assert_told(1, 3, false, 2);
+	assert_told(2, 2, true, 7);
+	/* Reset under the handle: reconnected, selected again, resent once. */
+	auth_a(u, 0, &res, &sw);
+	assert_int_equal(res.status, UICC_AUTH_OK);
+	assert_int_equal(n_connect, 2);
+	assert_told(3, 2, false, 9);
+	assert_told(4, 1, true, 14);
+	auth_a(u, -EIO, &res, &sw);
+	assert_int_equal(n_told, 5);
+	auth_a(u, 0, &res, &sw);
+	assert_told(5, 1, false, 18);
+	assert_told(6, 1, true, 23);
+	uicc_close(u);
+	assert_told(7, 1, false, 26);
+	assert_int_equal(n_told, 8);
+	played();
+	assert_int_equal(n_begin, n_end);
+}
+
 static void test_strerror(void **state)
 {
 	assert_string_equal(uicc_strerror(-ENOMEDIUM), "no card in the reader");
@@ -808,6 +904,7 @@ int main(void)
 		cmocka_unit_test_setup(test_t0_61xx_chains, reset),
 		cmocka_unit_test_setup(test_warnings_with_data, reset),
 		cmocka_unit_test_setup(test_channel_refusals, reset),
+		cmocka_unit_test_setup(test_channels_journaled, reset),
 		cmocka_unit_test_setup(test_strerror, reset),
 	};
 

@@ -15,3 +15,5 @@ BENCH_PROGRAMS += uicc-probe
 uicc-probe_SRCS := tests/bench/card/uicc-probe.c hal/uicc.c hal/uicc-codec.c hal/uicc-pcsc.c hal/util.c
 uicc-probe_PKGS := libpcsclite
 INTEGRATION_TESTS += tests/integration/card.sh
+# The card after mcmigd was killed holding it (issue 12): needs the whole bench.
+INTEGRATION_TESTS += tests/integration/card-kill.sh
