@@ -118,7 +118,7 @@ orphan2=$(newbearer ims)
 other=$(newbearer ims.other)
 nsx timeout 60 "$drv" --bus session --device any --timeout 60000 \
 	open wait-serving:00101/home:20000 connect:live:ims:ipv4:none:: release-apn:ims sleep:500 \
-	disconnect:live close >"$T_RUN/drv-release-apn.out" 2>&1
+	disconnect:live sleep:500 close >"$T_RUN/drv-release-apn.out" 2>&1
 left=$(bearers)
 t_check "killed before CreateBearer answered: the idle bearers on its APN deleted ($orphan1 $orphan2)" \
 	bash -c "grep -q '^release: err=0 ' '$T_RUN/drv-release-apn.out' && [ -n '$orphan1' ] && [ -n '$orphan2' ] &&
@@ -130,6 +130,9 @@ t_check "our own connected bearer on that APN untouched: up until we disconnect 
 	 ! grep -q '^event drop live' '$T_RUN/drv-release-apn.out'"
 mmcall -o /org/freedesktop/ModemManager1/Modem/0 -m org.freedesktop.ModemManager1.Modem.DeleteBearer \
 	"$other" >/dev/null
+# What follows reads "the" bearer: none may be left (our disconnect deletes its own).
+no_bearers() { ! bearers | grep -q Bearer/; }
+t_check "no bearer left in ModemManager ($(bearers))" t_wait_for "no bearer left" 10 no_bearers
 
 out="$T_RUN/drv.out"
 # What ModemManager holds for the first bearer (it stores the credentials).
