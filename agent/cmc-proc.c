@@ -20,40 +20,25 @@ struct cmc_proc {
 	void *user_data;
 };
 
-static void add_opt(GPtrArray *a, const char *name, const char *value)
-{
-	if (!value || !value[0])
-		return;
-	g_ptr_array_add(a, g_strdup(name));
-	g_ptr_array_add(a, g_strdup(value));
-}
-
-static void add_uint(GPtrArray *a, const char *name, unsigned int v)
-{
-	if (!v)
-		return;
-	g_ptr_array_add(a, g_strdup(name));
-	g_ptr_array_add(a, g_strdup_printf("%u", v));
-}
-
 int cmc_proc_new(struct cmc_proc **out, const char *helper, const struct cmc_config *cfg)
 {
+	const struct helper_opt opts[] = {
+		{ .name = "--url", .value = cfg->url },
+		{ .name = "--ca-file", .value = cfg->ca_file },
+		{ .name = "--token-file", .value = cfg->token_file },
+		{ .name = "--connect-timeout-ms", .num = cfg->connect_timeout_ms },
+		{ .name = "--timeout-ms", .num = cfg->total_timeout_ms },
+		{ .name = "--max-attempts", .num = cfg->max_attempts },
+		{ .name = "--backoff-initial-ms", .num = cfg->backoff_initial_ms },
+		{ .name = "--backoff-max-ms", .num = cfg->backoff_max_ms },
+	};
 	struct cmc_proc *p;
 	GPtrArray *a;
 
 	*out = NULL;
 	if (!cfg->url || g_ascii_strncasecmp(cfg->url, "https://", 8) != 0)
 		return -EINVAL; /* TLS always */
-	a = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_add(a, g_strdup(helper));
-	add_opt(a, "--url", cfg->url);
-	add_opt(a, "--ca-file", cfg->ca_file);
-	add_opt(a, "--token-file", cfg->token_file);
-	add_uint(a, "--connect-timeout-ms", cfg->connect_timeout_ms);
-	add_uint(a, "--timeout-ms", cfg->total_timeout_ms);
-	add_uint(a, "--max-attempts", cfg->max_attempts);
-	add_uint(a, "--backoff-initial-ms", cfg->backoff_initial_ms);
-	add_uint(a, "--backoff-max-ms", cfg->backoff_max_ms);
+	a = helper_run_argv(helper, opts, G_N_ELEMENTS(opts));
 	g_ptr_array_add(a, NULL);
 	p = g_new0(struct cmc_proc, 1);
 	p->argv = a;

@@ -122,6 +122,24 @@ struct helper_run *helper_run_start(const char *what, const char *const *argv, G
 	return r;
 }
 
+GPtrArray *helper_run_argv(const char *helper, const struct helper_opt *opts, size_t n)
+{
+	GPtrArray *a = g_ptr_array_new_with_free_func(g_free);
+	size_t i;
+
+	g_ptr_array_add(a, g_strdup(helper));
+	for (i = 0; i < n; i++) {
+		if (opts[i].value && opts[i].value[0]) {
+			g_ptr_array_add(a, g_strdup(opts[i].name));
+			g_ptr_array_add(a, g_strdup(opts[i].value));
+		} else if (opts[i].num) {
+			g_ptr_array_add(a, g_strdup(opts[i].name));
+			g_ptr_array_add(a, g_strdup_printf("%u", opts[i].num));
+		}
+	}
+	return a;
+}
+
 void helper_run_cancel(struct helper_run *r)
 {
 	if (!r)

@@ -47,6 +47,20 @@ typedef void (*helper_run_done_fn)(void *ctx, int err, const char *reason, const
 struct helper_run *helper_run_start(const char *what, const char *const *argv, GBytes *in,
 				    helper_run_done_fn done, void *ctx);
 
+/* An option of a helper's: "name value", or "name number" when @value is NULL. */
+struct helper_opt {
+	const char *name;
+	const char *value; /* NULL or "": left out, unless @num */
+	unsigned int num;  /* 0: left out */
+};
+
+/*
+ * A helper's argv: @helper, then the @n options that are set, as copies (a
+ * GPtrArray with g_free as its free function, not NULL-terminated). Never a
+ * secret: every user on the machine can read a process's arguments.
+ */
+GPtrArray *helper_run_argv(const char *helper, const struct helper_opt *opts, size_t n);
+
 /* Kills the helper; @done never runs. NULL accepted. */
 void helper_run_cancel(struct helper_run *r);
 

@@ -96,14 +96,6 @@ static int save_refresh(struct idm_proc *p)
 
 /* ---- runs ---- */
 
-static void add_opt(GPtrArray *a, const char *name, const char *value)
-{
-	if (!value || !value[0])
-		return;
-	g_ptr_array_add(a, g_strdup(name));
-	g_ptr_array_add(a, g_strdup(value));
-}
-
 static bool https(const char *url)
 {
 	return url && g_ascii_strncasecmp(url, "https://", 8) == 0;
@@ -112,6 +104,17 @@ static bool https(const char *url)
 int idm_proc_new(struct idm_proc **out, const char *helper, const struct idm_config *cfg,
 		 const char *refresh_file, idm_proc_step_fn step, void *step_ctx)
 {
+	const struct helper_opt opts[] = {
+		{ .name = "--login", .value = cfg->login_url },
+		{ .name = "--auth", .value = cfg->auth_endpoint },
+		{ .name = "--token", .value = cfg->token_endpoint },
+		{ .name = "--exchange", .value = cfg->exchange_endpoint },
+		{ .name = "--client", .value = cfg->client_id },
+		{ .name = "--redirect", .value = cfg->redirect_uri },
+		{ .name = "--scope", .value = cfg->scope },
+		{ .name = "--ca-file", .value = cfg->ca_file },
+		{ .name = "--timeout-ms", .num = cfg->timeout_ms },
+	};
 	struct idm_proc *p;
 	GPtrArray *a;
 
@@ -120,20 +123,7 @@ int idm_proc_new(struct idm_proc **out, const char *helper, const struct idm_con
 	    (cfg->exchange_endpoint && !https(cfg->exchange_endpoint)) || !cfg->client_id ||
 	    !cfg->redirect_uri)
 		return -EINVAL; /* TLS always (TS 33.180 5.1.4) */
-	a = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_add(a, g_strdup(helper));
-	add_opt(a, "--login", cfg->login_url);
-	add_opt(a, "--auth", cfg->auth_endpoint);
-	add_opt(a, "--token", cfg->token_endpoint);
-	add_opt(a, "--exchange", cfg->exchange_endpoint);
-	add_opt(a, "--client", cfg->client_id);
-	add_opt(a, "--redirect", cfg->redirect_uri);
-	add_opt(a, "--scope", cfg->scope);
-	add_opt(a, "--ca-file", cfg->ca_file);
-	if (cfg->timeout_ms) {
-		g_ptr_array_add(a, g_strdup("--timeout-ms"));
-		g_ptr_array_add(a, g_strdup_printf("%u", cfg->timeout_ms));
-	}
+	a = helper_run_argv(helper, opts, G_N_ELEMENTS(opts));
 	p = g_new0(struct idm_proc, 1);
 	p->argv = a;
 	p->rt_file = g_strdup(refresh_file);

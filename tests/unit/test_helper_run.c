@@ -158,6 +158,26 @@ static void test_cancel_cannot_start(void **state)
 	helper_run_cancel(NULL);
 }
 
+static void test_argv(void **state)
+{
+	const struct helper_opt opts[] = {
+		{ .name = "--url", .value = "https://cms.example/" },
+		{ .name = "--ca-file", .value = NULL },
+		{ .name = "--scope", .value = "" },
+		{ .name = "--timeout-ms", .num = 1500 },
+		{ .name = "--max-attempts", .num = 0 },
+	};
+	static const char *const want[] = { "/usr/lib/mcmig/mcmig-x", "--url",
+					    "https://cms.example/", "--timeout-ms", "1500" };
+	GPtrArray *a = helper_run_argv("/usr/lib/mcmig/mcmig-x", opts, G_N_ELEMENTS(opts));
+	size_t i;
+
+	assert_int_equal(a->len, G_N_ELEMENTS(want));
+	for (i = 0; i < G_N_ELEMENTS(want); i++)
+		assert_string_equal(a->pdata[i], want[i]);
+	g_ptr_array_unref(a);
+}
+
 /* @data on a pipe as standard input, then helper_io_read_input() into @size bytes. */
 static int read_piped(const char *data, uint8_t *buf, size_t size, size_t *len)
 {
@@ -228,8 +248,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_output_whole),	    cmocka_unit_test(test_failed_run),
 		cmocka_unit_test(test_cannot_start),	    cmocka_unit_test(test_cancel),
-		cmocka_unit_test(test_cancel_cannot_start), cmocka_unit_test(test_read_input),
-		cmocka_unit_test(test_write_answer),
+		cmocka_unit_test(test_cancel_cannot_start), cmocka_unit_test(test_argv),
+		cmocka_unit_test(test_read_input),	    cmocka_unit_test(test_write_answer),
 	};
 
 	/* As in mcmigd (agent/helper-run.h): a failing helper must not kill the test. */
