@@ -4,7 +4,8 @@
  * TS 24.229 5.1.1.2) and reading what a registrar answers (status, the AKA
  * challenge, Service-Route, P-Associated-URI, expiry, Min-Expires,
  * Retry-After). Responses are parsed with libosip2; its types stay in
- * sipmsg.c. Pure: no I/O, no globals besides libosip2's parser tables.
+ * sipmsg.c and in sipmsg-osip.h, which the other SIP codecs share. Pure: no
+ * I/O, no globals besides libosip2's parser tables.
  * A refusal comes with a text naming what was received and why it was
  * refused (values shown escaped and cut short).
  */
