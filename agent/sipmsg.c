@@ -946,7 +946,7 @@ int sipmsg_parse_pcscf(const char *uri, char *host, size_t host_size, unsigned i
 		       const char **err)
 {
 	const char *p = uri, *h, *hend, *params;
-	unsigned long n = 5060;
+	unsigned long n = 0;
 	char *end;
 	size_t len;
 

@@ -158,8 +158,10 @@ int sipmsg_frame(const uint8_t *buf, size_t len, size_t *skip, size_t *msg_len, 
 
 /*
  * Reads a P-CSCF address as given by people or configuration: sip:HOST[:PORT]
- * [;params], HOST[:PORT] or [IPv6][:PORT] (RFC 3261 19.1.1; port 5060 when
- * absent). *@tcp is set by ;transport=tcp, else left alone. -EINVAL with *@err.
+ * [;params], HOST[:PORT] or [IPv6][:PORT] (RFC 3261 19.1.1). *@port is 0 when
+ * absent: the caller picks (RFC 3263 4.2: SRV for a name, as sipreg does with
+ * 0; else 5060). *@tcp is set by ;transport=tcp, else left alone. -EINVAL
+ * with *@err.
  */
 int sipmsg_parse_pcscf(const char *uri, char *host, size_t host_size, unsigned int *port, bool *tcp,
 		       const char **err);

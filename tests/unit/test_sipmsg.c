@@ -700,13 +700,15 @@ static void test_parse_pcscf(void **state)
 		unsigned int port;
 		bool tcp;
 	} good[] = {
-		{ "sip:198.51.100.1", "198.51.100.1", 5060, false },
+		/* No port: 0, for the caller (RFC 3263 4.2: SRV for a name, else 5060). */
+		{ "sip:198.51.100.1", "198.51.100.1", 0, false },
 		{ "sip:198.51.100.1:5070;transport=tcp", "198.51.100.1", 5070, true },
-		{ "SIP:pcscf.partner.example;lr;transport=TCP", "pcscf.partner.example", 5060,
-		  true },
+		{ "SIP:pcscf.partner.example;lr;transport=TCP", "pcscf.partner.example", 0, true },
+		{ "sip:pcscf.example;lr", "pcscf.example", 0, false },
 		{ "198.51.100.1:5062", "198.51.100.1", 5062, false },
+		{ "sip:[2001:db8::1]:5062", "2001:db8::1", 5062, false },
 		{ "[2001:db8::1]:5060;transport=udp", "2001:db8::1", 5060, false },
-		{ "[2001:db8::1]", "2001:db8::1", 5060, false },
+		{ "[2001:db8::1]", "2001:db8::1", 0, false },
 	};
 	static const struct {
 		const char *uri, *err;
@@ -724,6 +726,8 @@ static void test_parse_pcscf(void **state)
 		{ "sip:p.example:", "P-CSCF: port not in 1..65535" },
 		{ "2001:db8::1", "P-CSCF: port not in 1..65535" },
 		{ "[2001:db8::1", "P-CSCF: IPv6 address without ']'" },
+		{ "sip:[::1", "P-CSCF: IPv6 address without ']'" },
+		{ "sip:h:99999", "P-CSCF: port not in 1..65535" },
 		{ "[2001:zz8::1]", "P-CSCF: bad IPv6 address" },
 		{ "sip:p.example;transport=sctp", "P-CSCF: transport must be udp or tcp" },
 		{ "sip:p ex", "P-CSCF: unexpected characters after the host" },
