@@ -18,40 +18,21 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #include <glib.h>
 
 #include "cmc-result.h"
 #include "cmc.h"
+#include "helper-io.h"
 #include "util.h"
 
 struct helper {
 	GMainLoop *loop;
 	int exit_code;
 };
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 static void done(int err, const char *reason, const struct partner_config *cfg, void *user_data)
 {
@@ -66,9 +47,9 @@ static void done(int err, const char *reason, const struct partner_config *cfg, 
 		reason = "out of memory";
 	}
 	cmc_result_format_line(err, err ? reason : NULL, line, sizeof(line));
-	ret = write_all(STDOUT_FILENO, line, strlen(line));
+	ret = helper_io_write_answer(line, strlen(line));
 	if (ret == 0 && rec)
-		ret = write_all(STDOUT_FILENO, rec, rec_len);
+		ret = helper_io_write_answer(rec, rec_len);
 	if (rec) {
 		/* The record holds the PAP/CHAP password. */
 		util_wipe(rec, rec_len);
@@ -81,30 +62,19 @@ static void done(int err, const char *reason, const struct partner_config *cfg, 
 /* The request document, at most CMC_XML_MAX_DOC bytes. */
 static int read_request(uint8_t **out, size_t *len)
 {
-	size_t cap = CMC_XML_MAX_DOC + 1, n = 0;
-	uint8_t *buf = malloc(cap);
-	ssize_t r;
+	uint8_t *buf = malloc(CMC_XML_MAX_DOC + 1);
+	int ret;
 
 	if (!buf)
 		return -ENOMEM;
-	while (n < cap) {
-		r = read(STDIN_FILENO, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return -errno;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (n == 0 || n > CMC_XML_MAX_DOC) {
+	ret = helper_io_read_input(buf, CMC_XML_MAX_DOC + 1, len);
+	if (ret == 0 && (*len == 0 || *len > CMC_XML_MAX_DOC))
+		ret = -EMSGSIZE;
+	if (ret < 0) {
 		free(buf);
-		return -EMSGSIZE;
+		return ret;
 	}
 	*out = buf;
-	*len = n;
 	return 0;
 }
 
@@ -194,14 +164,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	/* Ends with mcmigd: nobody would read the answer. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/*
-	 * Standard output is the answer mcmigd parses; GLib writes debug and
-	 * info messages there by default, so with G_MESSAGES_DEBUG set (inherited
-	 * from a verbose mcmigd) a retry's log line corrupted the answer.
-	 */
-	g_log_writer_default_set_use_stderr(TRUE);
+	helper_io_setup();
 	ret = read_request(&body, &len);
 	if (ret < 0) {
 		fprintf(stderr, "mcmig-cmc: request on standard input: %s\n", strerror(-ret));

@@ -50,7 +50,7 @@ ifeq ($(sort $(wildcard $(MCMIGD_OTHERS) $(MCMIGD_BACKENDS))),$(sort $(MCMIGD_OT
 PROGRAMS += mcmigd
 INSTALL_BIN += mcmigd
 mcmigd_SRCS := agent/mcmigd.c agent/mcmigd-config.c agent/mcmigd-board.c agent/migrate.c \
-	agent/cmc-proc.c agent/cmc-result.c agent/cmc-xml.c agent/store.c agent/journal.c \
+	agent/cmc-proc.c agent/helper-run.c agent/cmc-result.c agent/cmc-xml.c agent/store.c agent/journal.c \
 	agent/reconcile.c agent/bearer-file.c agent/token-file.c hal/util.c $(MCMIGD_OTHERS)
 mcmigd_CPPFLAGS := -DMCMIG_BOARDS_DIR=\"$(PREFIX)/share/mcmig/boards\" \
 	-DMCMIG_MODULE_DIR=\"$(MODULEDIR)\"
@@ -58,10 +58,15 @@ mcmigd_PKGS := glib-2.0 gio-2.0 gio-unix-2.0 libxml-2.0 libpcsclite libosip2 lib
 # HTTPS to the CMS (agent/cmc.c) runs in this helper, started for each fetch
 # (agent/cmc-proc.c): libcurl's TLS libraries are never mapped in mcmigd.
 HELPERS += mcmig-cmc
-mcmig-cmc_SRCS := agent/cmc-helper.c agent/cmc.c agent/bearer-file.c agent/curl-loop.c \
+mcmig-cmc_SRCS := agent/cmc-helper.c agent/helper-io.c agent/cmc.c agent/bearer-file.c agent/curl-loop.c \
 	agent/cmc-result.c agent/cmc-xml.c hal/modem.c hal/util.c
 mcmig-cmc_PKGS := glib-2.0 libcurl libxml-2.0
 endif
+
+# mcmigd's runs of its helpers (agent/helper-run.c) and the helpers' side (agent/helper-io.c).
+UNIT_TESTS += test_helper_run
+test_helper_run_SRCS := tests/unit/test_helper_run.c agent/helper-run.c agent/helper-io.c hal/util.c
+test_helper_run_PKGS := cmocka gio-2.0
 
 # The helper's answer to mcmigd (agent/cmc-result.c).
 UNIT_TESTS += test_cmc_result

@@ -311,6 +311,12 @@ static int register_main(int argc, char **argv)
 		fprintf(stderr, "mcmigctl register: %s\n", err);
 		return CTL_EXIT_USAGE;
 	}
+	/*
+	 * The P-CSCF named here is used as given: its port, else the default
+	 * 5060 (RFC 3261 19.1.1) on the host itself, with no SRV lookup.
+	 */
+	if (!o.port)
+		o.port = 5060;
 	if (transport) {
 		if (strcmp(transport, "tcp") == 0)
 			o.tcp = true;

@@ -18,16 +18,14 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <unistd.h>
 
 #include <glib.h>
 
 #include "cmc-xml.h"
+#include "helper-io.h"
 #include "idm-proto.h"
 #include "idm-result.h"
 #include "idm.h"
@@ -39,23 +37,6 @@ struct helper {
 	struct idm_result out;
 	int exit_code;
 };
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* The timeline's steps, stamped here on the clock mcmigd shares (CLOCK_MONOTONIC). */
 static void on_step(void *ctx, enum idm_step s, bool done, const char *what)
@@ -92,7 +73,7 @@ static void finish(struct helper *h, int err, const char *reason, const struct i
 	}
 	ret = idm_result_format(&h->out, text, sizeof(text), &len);
 	if (ret == 0)
-		ret = write_all(STDOUT_FILENO, text, len);
+		ret = helper_io_write_answer(text, len);
 	util_wipe(text, sizeof(text));
 	util_wipe(&h->out, sizeof(h->out));
 	h->exit_code = ret < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
@@ -115,18 +96,13 @@ static int read_state(struct idm_result *in)
 	static uint8_t buf[IDM_RESULT_MAX + 1];
 	char why[64];
 	size_t n = 0;
-	ssize_t r;
 	int ret;
 
-	while (n < sizeof(buf)) {
-		r = read(STDIN_FILENO, buf + n, sizeof(buf) - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		n += (size_t)r;
-	}
-	ret = idm_result_parse(buf, n, in, why, sizeof(why));
+	ret = helper_io_read_input(buf, sizeof(buf), &n);
+	if (ret == 0)
+		ret = idm_result_parse(buf, n, in, why, sizeof(why));
+	else
+		snprintf(why, sizeof(why), "%s", strerror(-ret));
 	util_wipe(buf, sizeof(buf));
 	if (ret < 0)
 		fprintf(stderr, "mcmig-idm: standard input: %s\n", why);
@@ -215,13 +191,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	/* Ends with mcmigd: nobody would read the answer. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/*
-	 * Standard output is the answer to mcmigd: GLib's debug and info
-	 * messages (G_MESSAGES_DEBUG, inherited) go to standard error instead.
-	 */
-	g_log_writer_default_set_use_stderr(TRUE);
+	helper_io_setup();
 	if (read_state(&in) < 0)
 		return EXIT_FAILURE;
 	cfg.step = on_step;

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * One run of mcmig-idm per IdM operation (agent/idm-proc.h), through
- * GSubprocess on the main loop: the state goes to its standard input, its
- * standard output comes back whole once it has exited (agent/idm-proto.h's
- * result form). Its standard error is mcmigd's (the journal): it never
- * carries a secret.
+ * One run of mcmig-idm per IdM operation (agent/idm-proc.h,
+ * agent/helper-run.h): the state goes to its standard input, its standard
+ * output is agent/idm-proto.h's result form. Its standard error is mcmigd's
+ * (the journal): it never carries a secret.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,30 +15,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <gio/gio.h>
 #include <glib.h>
 
 #include "cmc-xml.h"
+#include "helper-run.h"
 #include "idm-proc.h"
 #include "idm-proto.h"
 #include "idm-result.h"
 #include "util.h"
-
-/* One helper run; outlives a cancel until GIO reports the run over. */
-struct idm_run {
-	struct idm_proc *p; /* NULL once cancelled */
-	GSubprocess *sp;
-	GCancellable *cancel;
-};
 
 struct idm_proc {
 	GPtrArray *argv; /* the helper and its options; the command is added per run */
 	char *rt_file;	 /* NULL: memory only */
 	idm_proc_step_fn step;
 	void *step_ctx;
-	struct idm_run *run;
-	guint fail_id;
-	char fail_reason[IDM_REASON_MAX];
+	struct helper_run *run;
 	idm_done_cb done;
 	idm_token_cb token_done;
 	void *ud;
@@ -106,14 +96,6 @@ static int save_refresh(struct idm_proc *p)
 
 /* ---- runs ---- */
 
-static void add_opt(GPtrArray *a, const char *name, const char *value)
-{
-	if (!value || !value[0])
-		return;
-	g_ptr_array_add(a, g_strdup(name));
-	g_ptr_array_add(a, g_strdup(value));
-}
-
 static bool https(const char *url)
 {
 	return url && g_ascii_strncasecmp(url, "https://", 8) == 0;
@@ -122,6 +104,17 @@ static bool https(const char *url)
 int idm_proc_new(struct idm_proc **out, const char *helper, const struct idm_config *cfg,
 		 const char *refresh_file, idm_proc_step_fn step, void *step_ctx)
 {
+	const struct helper_opt opts[] = {
+		{ .name = "--login", .value = cfg->login_url },
+		{ .name = "--auth", .value = cfg->auth_endpoint },
+		{ .name = "--token", .value = cfg->token_endpoint },
+		{ .name = "--exchange", .value = cfg->exchange_endpoint },
+		{ .name = "--client", .value = cfg->client_id },
+		{ .name = "--redirect", .value = cfg->redirect_uri },
+		{ .name = "--scope", .value = cfg->scope },
+		{ .name = "--ca-file", .value = cfg->ca_file },
+		{ .name = "--timeout-ms", .num = cfg->timeout_ms },
+	};
 	struct idm_proc *p;
 	GPtrArray *a;
 
@@ -130,20 +123,7 @@ int idm_proc_new(struct idm_proc **out, const char *helper, const struct idm_con
 	    (cfg->exchange_endpoint && !https(cfg->exchange_endpoint)) || !cfg->client_id ||
 	    !cfg->redirect_uri)
 		return -EINVAL; /* TLS always (TS 33.180 5.1.4) */
-	a = g_ptr_array_new_with_free_func(g_free);
-	g_ptr_array_add(a, g_strdup(helper));
-	add_opt(a, "--login", cfg->login_url);
-	add_opt(a, "--auth", cfg->auth_endpoint);
-	add_opt(a, "--token", cfg->token_endpoint);
-	add_opt(a, "--exchange", cfg->exchange_endpoint);
-	add_opt(a, "--client", cfg->client_id);
-	add_opt(a, "--redirect", cfg->redirect_uri);
-	add_opt(a, "--scope", cfg->scope);
-	add_opt(a, "--ca-file", cfg->ca_file);
-	if (cfg->timeout_ms) {
-		g_ptr_array_add(a, g_strdup("--timeout-ms"));
-		g_ptr_array_add(a, g_strdup_printf("%u", cfg->timeout_ms));
-	}
+	a = helper_run_argv(helper, opts, G_N_ELEMENTS(opts));
 	p = g_new0(struct idm_proc, 1);
 	p->argv = a;
 	p->rt_file = g_strdup(refresh_file);
@@ -167,32 +147,18 @@ static void finish(struct idm_proc *p, int err, const char *reason, const struct
 		token_done(err, reason, err == 0 ? tok : NULL, p->ud);
 }
 
-static void run_free(struct idm_run *r)
-{
-	g_object_unref(r->sp);
-	g_object_unref(r->cancel);
-	g_free(r);
-}
-
 /* The helper's answer: tokens kept (and saved), steps told, then the callback. */
-static void run_result(struct idm_proc *p, GSubprocess *sp, GBytes *out)
+static void run_done(void *ctx, int err, const char *reason_in, const uint8_t *data, size_t len)
 {
+	struct idm_proc *p = ctx;
 	struct idm_result *res = &p->res;
 	char reason[IDM_REASON_MAX + 64], why[64];
-	const uint8_t *data;
-	gsize len = 0;
 	size_t i;
 	int ret;
 
-	data = g_bytes_get_data(out, &len);
-	if (g_subprocess_get_if_signaled(sp) || g_subprocess_get_exit_status(sp) != 0) {
-		snprintf(reason, sizeof(reason), "IdM helper %s %s %d",
-			 (const char *)p->argv->pdata[0],
-			 g_subprocess_get_if_signaled(sp) ? "killed by signal" :
-							    "exited with status",
-			 g_subprocess_get_if_signaled(sp) ? g_subprocess_get_term_sig(sp) :
-							    g_subprocess_get_exit_status(sp));
-		finish(p, -EPROTO, reason, NULL);
+	p->run = NULL;
+	if (err < 0) {
+		finish(p, err, reason_in, NULL);
 		return;
 	}
 	ret = idm_result_parse(data, len, res, why, sizeof(why));
@@ -218,44 +184,6 @@ static void run_result(struct idm_proc *p, GSubprocess *sp, GBytes *out)
 	util_wipe(res, sizeof(*res));
 }
 
-static void run_done(GObject *src, GAsyncResult *result, gpointer data)
-{
-	struct idm_run *r = data;
-	struct idm_proc *p = r->p;
-	g_autoptr(GError) error = NULL;
-	char reason[IDM_REASON_MAX];
-	GBytes *out = NULL;
-	gsize len = 0;
-	gpointer buf;
-
-	if (!g_subprocess_communicate_finish(r->sp, result, &out, NULL, &error)) {
-		if (p) {
-			p->run = NULL;
-			snprintf(reason, sizeof(reason), "IdM helper: %s", error->message);
-			finish(p, -EIO, reason, NULL);
-		}
-	} else if (p) {
-		p->run = NULL;
-		run_result(p, r->sp, out);
-	}
-	if (out) {
-		/* Tokens. */
-		buf = g_bytes_unref_to_data(out, &len);
-		util_wipe(buf, len);
-		g_free(buf);
-	}
-	run_free(r);
-}
-
-static gboolean report_fail(gpointer data)
-{
-	struct idm_proc *p = data;
-
-	p->fail_id = 0;
-	finish(p, -ENOENT, p->fail_reason, NULL);
-	return G_SOURCE_REMOVE;
-}
-
 static void free_text(gpointer data)
 {
 	util_wipe(data, IDM_RESULT_MAX);
@@ -265,9 +193,6 @@ static void free_text(gpointer data)
 /* Starts the helper with @cmd (and @arg) and the state in p->res. */
 static int start(struct idm_proc *p, const char *cmd, const char *arg)
 {
-	g_autoptr(GError) error = NULL;
-	struct idm_run *r;
-	GSubprocess *sp;
 	GPtrArray *argv;
 	GBytes *in;
 	size_t len, i;
@@ -291,26 +216,11 @@ static int start(struct idm_proc *p, const char *cmd, const char *arg)
 	if (arg)
 		g_ptr_array_add(argv, (gpointer)arg);
 	g_ptr_array_add(argv, NULL);
-	sp = g_subprocess_newv((const gchar *const *)argv->pdata,
-			       G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-			       &error);
-	g_ptr_array_unref(argv);
-	if (!sp) {
-		free_text(text);
-		snprintf(p->fail_reason, sizeof(p->fail_reason), "IdM helper %s: %s",
-			 (const char *)p->argv->pdata[0], error->message);
-		p->fail_id = g_idle_add(report_fail, p);
-		return 0;
-	}
 	/* The helper's input, wiped when GIO is done with it (maybe after a cancel). */
 	in = g_bytes_new_with_free_func(text, len, free_text, text);
-	r = g_new0(struct idm_run, 1);
-	r->p = p;
-	r->sp = sp;
-	r->cancel = g_cancellable_new();
-	p->run = r;
-	g_subprocess_communicate_async(sp, in, r->cancel, run_done, r);
+	p->run = helper_run_start("IdM helper", (const char *const *)argv->pdata, in, run_done, p);
 	g_bytes_unref(in);
+	g_ptr_array_unref(argv);
 	return 0;
 }
 
@@ -319,7 +229,7 @@ int idm_proc_sign_in(struct idm_proc *p, const char *username, const char *passw
 {
 	int ret;
 
-	if (p->run || p->fail_id)
+	if (p->run)
 		return -EBUSY;
 	if (!username || !*username || !password ||
 	    util_strlcpy(p->res.username, username, sizeof(p->res.username)) < 0 ||
@@ -340,7 +250,7 @@ int idm_proc_partner_token(void *ctx, const struct partner_config *pc, idm_token
 	struct idm_proc *p = ctx;
 	int ret;
 
-	if (p->run || p->fail_id)
+	if (p->run)
 		return -EBUSY;
 	if (!https(pc->idms_token_endpoint))
 		return -ENOENT;
@@ -358,19 +268,10 @@ void idm_proc_cancel(void *ctx)
 {
 	struct idm_proc *p = ctx;
 
-	if (!p)
+	if (!p || !p->run)
 		return;
-	if (p->fail_id) {
-		g_source_remove(p->fail_id);
-		p->fail_id = 0;
-	} else if (p->run) {
-		p->run->p = NULL;
-		g_cancellable_cancel(p->run->cancel);
-		g_subprocess_force_exit(p->run->sp);
-		p->run = NULL;
-	} else {
-		return;
-	}
+	helper_run_cancel(p->run);
+	p->run = NULL;
 	finish(p, -ECANCELED, "cancelled", NULL);
 }
 

@@ -8,7 +8,7 @@ test_idm_proto_CPPFLAGS := -Itests/unit
 # the CMC: libcurl and its TLS libraries are never mapped in mcmigd.
 mcmigd_SRCS += agent/idm-proc.c agent/idm-result.c
 HELPERS += mcmig-idm
-mcmig-idm_SRCS := agent/idm-helper.c agent/idm.c agent/idm-proto.c agent/idm-result.c agent/curl-loop.c hal/util.c
+mcmig-idm_SRCS := agent/idm-helper.c agent/helper-io.c agent/idm.c agent/idm-proto.c agent/idm-result.c agent/curl-loop.c hal/util.c
 mcmig-idm_PKGS := glib-2.0 libcurl jansson
 
 # mcmigctl login (D-Bus SignIn).

@@ -5,34 +5,14 @@
  * then checked value by value, since they came from the network.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <osipparser2/osip_parser.h>
-
 #include "mcsvc-msg.h"
+#include "sipmsg-osip.h"
 #include "util.h"
-
-static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
-
-static void quiet_trace(const char *fi, int li, osip_trace_level_t level, const char *chfr,
-			va_list ap)
-{
-}
-
-static void parser_setup(void)
-{
-	int level;
-
-	parser_init();
-	osip_trace_initialize_func(TRACE_LEVEL0, quiet_trace);
-	for (level = TRACE_LEVEL0; level < END_TRACE_LEVEL; level++)
-		osip_trace_disable_level((osip_trace_level_t)level);
-}
 
 /* A value echoed into a header: printable, no quote, no '\', no '<' '>', no space. */
 static bool value_ok(const char *s)
@@ -397,30 +377,15 @@ int mcsvc_parse_response(const uint8_t *buf, size_t len, struct mcsvc_response *
 	memset(r, 0, sizeof(*r));
 	r->expires = r->min_expires = -1;
 	*err = NULL;
-	if (!len || len > 65535) {
-		*err = "message empty or larger than 65535 bytes";
-		return -EBADMSG;
-	}
-	if (memchr(buf, '\0', len)) {
-		*err = "NUL byte in message";
-		return -EBADMSG;
-	}
-	if (!memmem(buf, len, "\r\n\r\n", 4)) {
-		*err = "truncated: no end of headers";
-		return -EBADMSG;
-	}
-	pthread_once(&parser_once, parser_setup);
-	if (osip_message_init(&msg) != 0) {
-		*err = "out of memory";
-		return -ENOMEM;
-	}
-	if (osip_message_parse(msg, (const char *)buf, len) != 0) {
-		*err = "malformed SIP message";
-		ret = -EBADMSG;
-		goto out;
+	ret = sipmsg_osip_frame(buf, len, NULL, err);
+	if (ret < 0)
+		return ret;
+	ret = sipmsg_osip_parse(buf, len, &msg);
+	if (ret < 0) {
+		*err = ret == -ENOMEM ? "out of memory" : "malformed SIP message";
+		return ret;
 	}
 	ret = parse_headers(msg, r, err);
-out:
 	osip_message_free(msg);
 	return ret;
 }

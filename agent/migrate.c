@@ -961,45 +961,6 @@ static void sip_auth_done(int err, const char *outcome, const struct card_times 
 		dispatch(m, MIGRATE_EV_AUTH_DONE, NULL);
 }
 
-int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned int *port)
-{
-	const char *p = uri, *end;
-	size_t n;
-
-	if (!uri)
-		return -EINVAL;
-	if (strncmp(p, "sip:", 4) == 0)
-		p += 4;
-	if (*p == '[') {
-		end = strchr(p, ']');
-		if (!end)
-			return -EINVAL;
-		p++;
-		n = (size_t)(end - p);
-		end++;
-	} else {
-		n = strcspn(p, ":;?>");
-		end = p + n;
-	}
-	if (n == 0 || n >= host_len)
-		return -EINVAL;
-	memcpy(host, p, n);
-	host[n] = '\0';
-	/* RFC 3263 4.2: no port in the URI lets SRV give it. */
-	*port = 0;
-	if (*end == ':') {
-		char *e;
-		unsigned long v = strtoul(end + 1, &e, 10);
-
-		if (e == end + 1 || v == 0 || v > 65535 || (*e && *e != ';' && *e != '?'))
-			return -EINVAL;
-		*port = (unsigned int)v;
-	} else if (*end && *end != ';' && *end != '?') {
-		return -EINVAL;
-	}
-	return 0;
-}
-
 /* A response on the registration's flow that is not sipreg's: the PUBLISH's. */
 static void sip_message(const uint8_t *buf, size_t len, void *user_data)
 {
@@ -1034,6 +995,20 @@ static bool is_ip_literal(const char *host)
 	unsigned char a[16];
 
 	return inet_pton(AF_INET, host, a) == 1 || inet_pton(AF_INET6, host, a) == 1;
+}
+
+/*
+ * The partner configuration's P-CSCF @i as host and port (0 when the URI has
+ * none: RFC 3263 4.2, sipreg resolves it). Its transport is the
+ * configuration's transport attribute, not the URI's.
+ */
+static int pcscf_addr(const struct migrate *m, size_t i, char *host, size_t size,
+		      unsigned int *port)
+{
+	const char *err;
+	bool tcp;
+
+	return sipmsg_parse_pcscf(m->pcfg.pcscf[i].uri, host, size, port, &tcp, &err);
 }
 
 static void start_register(struct migrate *m, enum migrate_event from)
@@ -1090,7 +1065,7 @@ static void start_register(struct migrate *m, enum migrate_event from)
 
 	/* The partner configuration's P-CSCF first, else the PDN's (TS 24.229 9.2.1). */
 	if (m->pcfg.n_pcscf) {
-		ret = migrate_parse_pcscf(m->pcfg.pcscf[0].uri, host, sizeof(host), &sc.pcscf_port);
+		ret = pcscf_addr(m, 0, host, sizeof(host), &sc.pcscf_port);
 		if (ret < 0) {
 			fail_and_disconnect(m, from, "registration-failed",
 					    "bad P-CSCF URI in the partner configuration");
@@ -1179,7 +1154,7 @@ static void route_servers(struct migrate *m, struct migrate_pdn *pd)
 
 	pd->s.n_server = 0;
 	for (i = 0; pd->services & BIT(PCFG_SVC_MCPTT) && i < m->pcfg.n_pcscf; i++)
-		if (migrate_parse_pcscf(m->pcfg.pcscf[i].uri, host, sizeof(host), &port) == 0)
+		if (pcscf_addr(m, i, host, sizeof(host), &port) == 0)
 			route_server(&pd->s, host);
 	for (i = 0; i < m->pcfg.n_server; i++)
 		if (pd->services & BIT(m->pcfg.server[i].service))

@@ -318,10 +318,4 @@ const char *migrate_state_str(enum migrate_state s);
 const char *migrate_event_str(enum migrate_event e);
 const char *migrate_timer_str(enum migrate_timer t);
 
-/*
- * Splits a P-CSCF "sip:host[:port][;params]" (host may be [IPv6]) into
- * @host and @port (5060 when absent). Pure; 0 or -EINVAL.
- */
-int migrate_parse_pcscf(const char *uri, char *host, size_t host_len, unsigned int *port);
-
 #endif

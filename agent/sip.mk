@@ -37,7 +37,7 @@ test_reginfo_PKGS := cmocka libxml-2.0
 
 # The reg event subscription's SIP messages (RFC 6665, TS 24.229 5.1.1.3; issue 13).
 UNIT_TESTS += test_sipsub
-test_sipsub_SRCS := tests/unit/test_sipsub.c agent/sipsub.c hal/util.c
+test_sipsub_SRCS := tests/unit/test_sipsub.c agent/sipsub.c agent/sipmsg.c agent/digest.c hal/util.c
 test_sipsub_PKGS := cmocka libosip2
 
 # MC service authorisation by PUBLISH (TS 24.379 7.2.2; issue 14).

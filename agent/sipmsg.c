@@ -18,6 +18,7 @@
 
 #include <osipparser2/osip_parser.h>
 
+#include "sipmsg-osip.h"
 #include "sipmsg.h"
 #include "util.h"
 
@@ -37,6 +38,41 @@ static void parser_setup(void)
 	/* libosip2 prints its own parse errors on stderr; ours name what was wrong instead. */
 	for (level = TRACE_LEVEL0; level < END_TRACE_LEVEL; level++)
 		osip_trace_disable_level((osip_trace_level_t)level);
+}
+
+int sipmsg_osip_frame(const uint8_t *buf, size_t len, const uint8_t **eoh, const char **err)
+{
+	const uint8_t *end;
+
+	if (!len || len > SIPMSG_MAX_LEN) {
+		*err = "message empty or larger than 65535 bytes";
+		return -EBADMSG;
+	}
+	if (memchr(buf, '\0', len)) {
+		*err = "NUL byte in message";
+		return -EBADMSG;
+	}
+	end = memmem(buf, len, "\r\n\r\n", 4);
+	if (!end) {
+		*err = "truncated: no end of headers";
+		return -EBADMSG;
+	}
+	if (eoh)
+		*eoh = end;
+	return 0;
+}
+
+int sipmsg_osip_parse(const uint8_t *buf, size_t len, osip_message_t **msg)
+{
+	pthread_once(&parser_once, parser_setup);
+	if (osip_message_init(msg) != 0)
+		return -ENOMEM;
+	if (osip_message_parse(*msg, (const char *)buf, len) != 0) {
+		osip_message_free(*msg);
+		*msg = NULL;
+		return -EBADMSG;
+	}
+	return 0;
 }
 
 /* Formats why something was refused into @buf (SIPMSG_ERR_MAX bytes); returns @ret. */
@@ -633,13 +669,12 @@ static int parse_response(const uint8_t *buf, size_t len, const char *contact_ho
 	/* libosip2 needs the header table, and a message that ends its headers. */
 	if (!memmem(buf, len, "\r\n\r\n", 4))
 		return why(r->error, -EBADMSG, "truncated: no end of headers in %zu bytes", len);
-	pthread_once(&parser_once, parser_setup);
-	if (osip_message_init(&msg) != 0)
-		return why(r->error, -ENOMEM, "out of memory");
-	if (osip_message_parse(msg, (const char *)buf, len) != 0)
-		ret = why(r->error, -EBADMSG, "malformed SIP message (libosip2 refused it)");
-	else
-		ret = parse_msg(msg, buf, len, contact_host, contact_port, r);
+	ret = sipmsg_osip_parse(buf, len, &msg);
+	if (ret == -ENOMEM)
+		return why(r->error, ret, "out of memory");
+	if (ret < 0)
+		return why(r->error, ret, "malformed SIP message (libosip2 refused it)");
+	ret = parse_msg(msg, buf, len, contact_host, contact_port, r);
 	osip_message_free(msg);
 	return ret;
 }
@@ -911,7 +946,7 @@ int sipmsg_parse_pcscf(const char *uri, char *host, size_t host_size, unsigned i
 		       const char **err)
 {
 	const char *p = uri, *h, *hend, *params;
-	unsigned long n = 5060;
+	unsigned long n = 0;
 	char *end;
 	size_t len;
 

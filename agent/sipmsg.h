@@ -4,7 +4,8 @@
  * TS 24.229 5.1.1.2) and reading what a registrar answers (status, the AKA
  * challenge, Service-Route, P-Associated-URI, expiry, Min-Expires,
  * Retry-After). Responses are parsed with libosip2; its types stay in
- * sipmsg.c. Pure: no I/O, no globals besides libosip2's parser tables.
+ * sipmsg.c and in sipmsg-osip.h, which the other SIP codecs share. Pure: no
+ * I/O, no globals besides libosip2's parser tables.
  * A refusal comes with a text naming what was received and why it was
  * refused (values shown escaped and cut short).
  */
@@ -157,8 +158,10 @@ int sipmsg_frame(const uint8_t *buf, size_t len, size_t *skip, size_t *msg_len, 
 
 /*
  * Reads a P-CSCF address as given by people or configuration: sip:HOST[:PORT]
- * [;params], HOST[:PORT] or [IPv6][:PORT] (RFC 3261 19.1.1; port 5060 when
- * absent). *@tcp is set by ;transport=tcp, else left alone. -EINVAL with *@err.
+ * [;params], HOST[:PORT] or [IPv6][:PORT] (RFC 3261 19.1.1). *@port is 0 when
+ * absent: the caller picks (RFC 3263 4.2: SRV for a name, as sipreg does with
+ * 0; else 5060). *@tcp is set by ;transport=tcp, else left alone. -EINVAL
+ * with *@err.
  */
 int sipmsg_parse_pcscf(const char *uri, char *host, size_t host_size, unsigned int *port, bool *tcp,
 		       const char **err);

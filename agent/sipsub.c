@@ -5,34 +5,14 @@
  * libosip2 and then checked value by value, since it came from the network.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include <osipparser2/osip_parser.h>
-
 #include "sipsub.h"
+#include "sipmsg-osip.h"
 #include "util.h"
-
-static pthread_once_t parser_once = PTHREAD_ONCE_INIT;
-
-static void quiet_trace(const char *fi, int li, osip_trace_level_t level, const char *chfr,
-			va_list ap)
-{
-}
-
-static void parser_setup(void)
-{
-	int level;
-
-	parser_init();
-	osip_trace_initialize_func(TRACE_LEVEL0, quiet_trace);
-	for (level = TRACE_LEVEL0; level < END_TRACE_LEVEL; level++)
-		osip_trace_disable_level((osip_trace_level_t)level);
-}
 
 /* A value echoed into a header: printable, no quote, no '\', no '<' '>'. */
 static bool value_ok(const char *s)
@@ -328,19 +308,9 @@ int sipsub_parse(const uint8_t *buf, size_t len, struct sipsub_msg *m, const cha
 	memset(m, 0, sizeof(*m));
 	m->sub_expires = m->expires = -1;
 	*err = NULL;
-	if (!len || len > 65535) {
-		*err = "message empty or larger than 65535 bytes";
-		return -EBADMSG;
-	}
-	if (memchr(buf, '\0', len)) {
-		*err = "NUL byte in message";
-		return -EBADMSG;
-	}
-	eoh = memmem(buf, len, "\r\n\r\n", 4);
-	if (!eoh) {
-		*err = "truncated: no end of headers";
-		return -EBADMSG;
-	}
+	ret = sipmsg_osip_frame(buf, len, &eoh, err);
+	if (ret < 0)
+		return ret;
 	m->body_off = (size_t)(eoh - buf) + 4;
 	cl = raw_content_length((const char *)buf, (const char *)eoh);
 	if (cl == -2) {
@@ -352,13 +322,10 @@ int sipsub_parse(const uint8_t *buf, size_t len, struct sipsub_msg *m, const cha
 		*err = "truncated: body shorter than Content-Length";
 		return -EBADMSG;
 	}
-	pthread_once(&parser_once, parser_setup);
-	if (osip_message_init(&msg) != 0)
-		return -ENOMEM;
-	if (osip_message_parse(msg, (const char *)buf, len) != 0) {
-		*err = "malformed SIP message";
-		ret = -EBADMSG;
-		goto out;
+	ret = sipmsg_osip_parse(buf, len, &msg);
+	if (ret < 0) {
+		*err = ret == -ENOMEM ? "out of memory" : "malformed SIP message";
+		return ret;
 	}
 	ret = parse_headers(msg, m, err);
 	if (ret < 0)

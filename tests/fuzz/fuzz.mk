@@ -30,7 +30,8 @@ $(eval $(call fuzz_harness,cmc_result,agent/cmc-result.c agent/cmc-xml.c hal/mod
 	libxml-2.0))
 $(eval $(call fuzz_harness,sipmsg,agent/sipmsg.c agent/digest.c hal/util.c,libosip2))
 $(eval $(call fuzz_harness,mcsvc_msg,agent/mcsvc-msg.c agent/mcsvc.c agent/sipreg.c agent/sipmsg.c agent/sipsub.c agent/reginfo.c agent/digest.c agent/dnsres.c agent/sipdns.c agent/card.c hal/uicc.c hal/uicc-codec.c hal/util.c,gio-2.0 libosip2 libxml-2.0 libcares))
-$(eval $(call fuzz_harness,mcserver_msg,tests/bench/mcserver/mcs-msg.c agent/sipsub.c hal/util.c,libosip2))
+$(eval $(call fuzz_harness,mcserver_msg,tests/bench/mcserver/mcs-msg.c agent/sipsub.c \
+	agent/sipmsg.c agent/digest.c hal/util.c,libosip2))
 $(eval $(call fuzz_harness,digest,agent/digest.c hal/util.c,libosip2))
 $(eval $(call fuzz_harness,uicc_codec,hal/uicc-codec.c hal/util.c))
 $(eval $(call fuzz_harness,uicc,hal/uicc.c hal/uicc-codec.c hal/util.c))

@@ -1997,29 +1997,6 @@ static void test_reconcile_run(void **state)
 	trace[0] = '\0';
 }
 
-static void test_parse_pcscf(void **state)
-{
-	char host[64];
-	unsigned int port;
-
-	assert_int_equal(migrate_parse_pcscf("sip:198.51.100.1:5070", host, sizeof(host), &port),
-			 0);
-	assert_string_equal(host, "198.51.100.1");
-	assert_int_equal(port, 5070);
-	assert_int_equal(migrate_parse_pcscf("sip:pcscf.example;lr", host, sizeof(host), &port), 0);
-	assert_string_equal(host, "pcscf.example");
-	/* No port in the URI: 0, for RFC 3263 4.2 to take it from SRV. */
-	assert_int_equal(port, 0);
-	assert_int_equal(migrate_parse_pcscf("sip:[2001:db8::1]:5062", host, sizeof(host), &port),
-			 0);
-	assert_string_equal(host, "2001:db8::1");
-	assert_int_equal(port, 5062);
-	assert_int_equal(migrate_parse_pcscf("sip:h:0", host, sizeof(host), &port), -EINVAL);
-	assert_int_equal(migrate_parse_pcscf("sip:h:99999", host, sizeof(host), &port), -EINVAL);
-	assert_int_equal(migrate_parse_pcscf("sip:", host, sizeof(host), &port), -EINVAL);
-	assert_int_equal(migrate_parse_pcscf("sip:[::1", host, sizeof(host), &port), -EINVAL);
-}
-
 /* Step 14 with an IdM client: PDN up, partner token, then SIP (TS 33.180 5.1.4). */
 static const char user_auth_trace[] = "netdev.configure wwan1 198.51.100.2/24\n"
 				      "pdn-connecting -> user-authenticating (pdn-up)\n"
@@ -2454,7 +2431,6 @@ int main(void)
 		T(test_reconcile_run),
 		T(test_restore_unreachable),
 		T(test_restore_failed_and_stored),
-		T(test_parse_pcscf),
 		T(test_every_con_ref),
 		T(test_later_con_ref_fails),
 		T(test_con_ref_timeout),

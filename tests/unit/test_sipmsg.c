@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "sipmsg-osip.h"
 #include "sipmsg.h"
 
 #define CRLF "\r\n"
@@ -699,13 +700,15 @@ static void test_parse_pcscf(void **state)
 		unsigned int port;
 		bool tcp;
 	} good[] = {
-		{ "sip:198.51.100.1", "198.51.100.1", 5060, false },
+		/* No port: 0, for the caller (RFC 3263 4.2: SRV for a name, else 5060). */
+		{ "sip:198.51.100.1", "198.51.100.1", 0, false },
 		{ "sip:198.51.100.1:5070;transport=tcp", "198.51.100.1", 5070, true },
-		{ "SIP:pcscf.partner.example;lr;transport=TCP", "pcscf.partner.example", 5060,
-		  true },
+		{ "SIP:pcscf.partner.example;lr;transport=TCP", "pcscf.partner.example", 0, true },
+		{ "sip:pcscf.example;lr", "pcscf.example", 0, false },
 		{ "198.51.100.1:5062", "198.51.100.1", 5062, false },
+		{ "sip:[2001:db8::1]:5062", "2001:db8::1", 5062, false },
 		{ "[2001:db8::1]:5060;transport=udp", "2001:db8::1", 5060, false },
-		{ "[2001:db8::1]", "2001:db8::1", 5060, false },
+		{ "[2001:db8::1]", "2001:db8::1", 0, false },
 	};
 	static const struct {
 		const char *uri, *err;
@@ -723,6 +726,8 @@ static void test_parse_pcscf(void **state)
 		{ "sip:p.example:", "P-CSCF: port not in 1..65535" },
 		{ "2001:db8::1", "P-CSCF: port not in 1..65535" },
 		{ "[2001:db8::1", "P-CSCF: IPv6 address without ']'" },
+		{ "sip:[::1", "P-CSCF: IPv6 address without ']'" },
+		{ "sip:h:99999", "P-CSCF: port not in 1..65535" },
 		{ "[2001:zz8::1]", "P-CSCF: bad IPv6 address" },
 		{ "sip:p.example;transport=sctp", "P-CSCF: transport must be udp or tcp" },
 		{ "sip:p ex", "P-CSCF: unexpected characters after the host" },
@@ -752,6 +757,48 @@ static void test_parse_pcscf(void **state)
 			 -EINVAL);
 }
 
+/* The checks and parse that sipsub.c and mcsvc-msg.c share (sipmsg-osip.h). */
+static void test_osip_shared(void **state)
+{
+	static const char good[] = "NOTIFY sip:a@b SIP/2.0" CRLF
+				   "Via: SIP/2.0/UDP h;branch=z9hG4bK1" CRLF "Call-ID: x" CRLF
+				   "CSeq: 1 NOTIFY" CRLF CRLF "body";
+	static const struct {
+		const char *msg;
+		size_t len; /* 0: strlen() */
+		const char *err;
+	} bad[] = {
+		{ "", 0, "message empty or larger than 65535 bytes" },
+		{ "SIP/2.0 200 OK" CRLF "a\0b" CRLF CRLF, 23, "NUL byte in message" },
+		{ "SIP/2.0 200 OK" CRLF "Call-ID: x" CRLF, 0, "truncated: no end of headers" },
+	};
+	static uint8_t big[SIPMSG_MAX_LEN + 1];
+	const uint8_t *eoh = NULL;
+	osip_message_t *msg = NULL;
+	const char *err = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err = NULL;
+		assert_int_equal(sipmsg_osip_frame((const uint8_t *)bad[i].msg,
+						   bad[i].len ? bad[i].len : strlen(bad[i].msg),
+						   NULL, &err),
+				 -EBADMSG);
+		assert_string_equal(err, bad[i].err);
+	}
+	assert_int_equal(sipmsg_osip_frame(big, sizeof(big), NULL, &err), -EBADMSG);
+	assert_string_equal(err, "message empty or larger than 65535 bytes");
+	assert_int_equal(sipmsg_osip_frame((const uint8_t *)good, strlen(good), &eoh, &err), 0);
+	assert_ptr_equal(eoh, (const uint8_t *)strstr(good, CRLF CRLF));
+	assert_int_equal(sipmsg_osip_parse((const uint8_t *)good, strlen(good), &msg), 0);
+	assert_non_null(msg);
+	assert_string_equal(osip_message_get_method(msg), "NOTIFY");
+	osip_message_free(msg);
+	assert_int_equal(sipmsg_osip_parse((const uint8_t *)"garbage" CRLF CRLF, 11, &msg),
+			 -EBADMSG);
+	assert_null(msg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_frame),
 		cmocka_unit_test(test_redact),
 		cmocka_unit_test(test_parse_pcscf),
+		cmocka_unit_test(test_osip_shared),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

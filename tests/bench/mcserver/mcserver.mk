@@ -1,6 +1,7 @@
 # The bench's partner and primary MC servers (service authorisation, seed
 # step 25; issue 14). Host-only bench tools; see tests/bench/mcserver/README.md.
 MCS_SRCS := tests/bench/mcserver/mcs-msg.c tests/bench/mcserver/mcs-token.c agent/sipsub.c \
+	agent/sipmsg.c agent/digest.c \
 	hal/util.c
 MCS_PKGS := librhonabwy jansson libosip2
 
