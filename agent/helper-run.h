@@ -12,8 +12,7 @@
  * runs and the helper is killed. The run is freed by this module once @done
  * has returned or after the cancel; the caller drops its pointer then.
  * A helper that dies before it has read its input makes the write fail: the
- * process must ignore SIGPIPE (mcmigd does: GIO ignores it process-wide once
- * its D-Bus connection's GSocket class is set up).
+ * process must ignore SIGPIPE (mcmigd does, at start).
  */
 #ifndef MCMIG_HELPER_RUN_H
 #define MCMIG_HELPER_RUN_H

@@ -1369,6 +1369,12 @@ static int setup(struct daemon *d)
 	d->modem_ev.handles = ev_handles;
 	d->modem_ev.user_data = d;
 	strcpy(d->not_ready, "opening the modem");
+	/*
+	 * A helper (mcmig-cmc, mcmig-idm) that dies before reading its input
+	 * gives EPIPE, not a SIGPIPE that ends us (helper-run.h); not left to
+	 * GIO, which turns it off only once a socket is up.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	d->modem_ops->open(&d->modem, &d->cfg.modem, &d->modem_ev, modem_open_done, d);
 
 	d->node = g_dbus_node_info_new_for_xml(introspection, NULL);
