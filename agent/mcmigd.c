@@ -273,7 +273,10 @@ static void timeline_save(struct daemon *d)
 	if (!d->tl.start_unix_us)
 		return;
 	text = timeline_format(&d->tl);
-	ret = text ? store_put_file(d->store, MCMIGD_TIMELINE_FILE, text, strlen(text)) : -ENOMEM;
+	/* A diagnostic: losing the last one to a power cut is no harm, waiting on it would be. */
+	ret = text ? store_put_file(d->store, MCMIGD_TIMELINE_FILE, text, strlen(text),
+				    STORE_PROCESS) :
+		     -ENOMEM;
 	if (ret < 0)
 		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_TIMELINE_FILE, g_strerror(-ret));
 	free(text);
@@ -370,7 +373,7 @@ static int env_store_get(void *ctx, const char *id, time_t now, struct partner_c
 
 static int env_persist(void *ctx, const char *text)
 {
-	return store_put_file(ctx, MCMIGD_STATE_FILE, text, strlen(text));
+	return store_put_file(ctx, MCMIGD_STATE_FILE, text, strlen(text), STORE_DURABLE);
 }
 
 static const struct migrate_store_ops store_ops = { env_store_put, env_store_get, env_persist };
@@ -395,17 +398,27 @@ static const struct migrate_svc_ops svc_ops = { mcsvc_new, mcsvc_publish, mcsvc_
  * modem backend's handles, each PDN's on its record; written atomically
  * (store.h) before the step it describes acts.
  */
-/* With jlock held: @j, with the card's channels, becomes the journal. */
-static void journal_put(struct daemon *d, struct journal *j)
+/*
+ * With jlock held: @j, with the card's channels, becomes the journal. What
+ * it names in the modem, the kernel and the card does not outlive a reboot,
+ * so most writes need to outlive only this process (STORE_PROCESS). What a
+ * reboot must find is the intent and the states a restart resumes from: a
+ * write that changes the intent (a requested return), or @durable (such a
+ * state), waits for the storage.
+ */
+static void journal_put(struct daemon *d, struct journal *j, bool durable)
 {
 	static char text[JOURNAL_TEXT_MAX];
 	size_t len;
 	int ret;
 
 	j->card_channels = d->card_channels;
+	if (j->intent != d->jlast.intent)
+		durable = true;
 	ret = journal_format(j, text, sizeof(text), &len);
 	if (ret == 0)
-		ret = store_put_file(d->store, MCMIGD_JOURNAL_FILE, text, len);
+		ret = store_put_file(d->store, MCMIGD_JOURNAL_FILE, text, len,
+				     durable ? STORE_DURABLE : STORE_PROCESS);
 	if (ret < 0)
 		g_warning("%s/%s: %s", d->cfg.state_dir, MCMIGD_JOURNAL_FILE, g_strerror(-ret));
 	d->jlast = *j;
@@ -429,7 +442,7 @@ static void card_channel(void *ctx, unsigned int channel, bool open)
 	else
 		d->card_channels &= ~(1u << channel);
 	j = d->jlast;
-	journal_put(d, &j);
+	journal_put(d, &j, false);
 	g_mutex_unlock(&d->jlock);
 	g_message("card: logical channel %u %s", channel, open ? "opened, journaled" : "closed");
 }
@@ -466,7 +479,7 @@ static void journal_write(struct daemon *d)
 		p->h = d->held[i].h;
 	}
 	g_mutex_lock(&d->jlock);
-	journal_put(d, &j);
+	journal_put(d, &j, migrate_state_persisted(d->fsm));
 	g_mutex_unlock(&d->jlock);
 }
 

@@ -1869,6 +1869,11 @@ enum migrate_state migrate_get_state(const struct migrate *m)
 	return m->state;
 }
 
+bool migrate_state_persisted(const struct migrate *m)
+{
+	return states[m->state].stable && !m->passing;
+}
+
 const char *migrate_get_reason(const struct migrate *m)
 {
 	return m->reason[0] ? m->reason : m->interrupted;

@@ -304,6 +304,8 @@ void migrate_journal(const struct migrate *m, struct journal *j);
 void migrate_set_interrupted(struct migrate *m, const char *reason);
 
 enum migrate_state migrate_get_state(const struct migrate *m);
+/* Whether the state is one a restart resumes from (written by migrate_store_ops.persist). */
+bool migrate_state_persisted(const struct migrate *m);
 /* "" when none; else the state's reason, or the restart's (migrate_set_interrupted). */
 const char *migrate_get_reason(const struct migrate *m);
 const char *migrate_get_partner(const struct migrate *m); /* "" when none */

@@ -142,7 +142,7 @@ static int write_all(int fd, const uint8_t *p, size_t len)
 
 /* The atomic write sequence; each step announced to the hook first. */
 static int atomic_write(struct store *st, int dir_fd, const char *name, const uint8_t *data,
-			size_t len)
+			size_t len, enum store_durability dur)
 {
 	char tmp[NAME_MAX + 1];
 	size_t half = len / 2;
@@ -163,10 +163,12 @@ static int atomic_write(struct store *st, int dir_fd, const char *name, const ui
 	ret = write_all(fd, data + half, len - half);
 	if (ret < 0)
 		goto fail;
-	step(st, STORE_STEP_FSYNC_FILE);
-	if (fsync(fd) < 0) {
-		ret = -errno;
-		goto fail;
+	if (dur == STORE_DURABLE) {
+		step(st, STORE_STEP_FSYNC_FILE);
+		if (fsync(fd) < 0) {
+			ret = -errno;
+			goto fail;
+		}
 	}
 	step(st, STORE_STEP_CLOSE);
 	if (close(fd) < 0) {
@@ -180,9 +182,11 @@ static int atomic_write(struct store *st, int dir_fd, const char *name, const ui
 		ret = -errno;
 		goto fail;
 	}
-	step(st, STORE_STEP_FSYNC_DIR);
-	if (fsync(dir_fd) < 0)
-		return -errno;
+	if (dur == STORE_DURABLE) {
+		step(st, STORE_STEP_FSYNC_DIR);
+		if (fsync(dir_fd) < 0)
+			return -errno;
+	}
 	step(st, STORE_STEP_DONE);
 	return 0;
 fail:
@@ -283,7 +287,7 @@ int store_put(struct store *st, const struct partner_config *cfg)
 	ret = cmc_xml_build_record(cfg, &rec, &len);
 	if (ret < 0)
 		return ret;
-	ret = atomic_write(st, st->dir_fd, name, rec, len);
+	ret = atomic_write(st, st->dir_fd, name, rec, len, STORE_DURABLE);
 	util_wipe(rec, len);
 	free(rec);
 	return ret;
@@ -427,7 +431,8 @@ static bool valid_file_name(const char *name)
 	return true;
 }
 
-int store_put_file(struct store *st, const char *name, const void *data, size_t len)
+int store_put_file(struct store *st, const char *name, const void *data, size_t len,
+		   enum store_durability dur)
 {
 	if (st->reader)
 		return -EROFS;
@@ -435,7 +440,7 @@ int store_put_file(struct store *st, const char *name, const void *data, size_t 
 		return -EINVAL;
 	if (len > STORE_FILE_MAX)
 		return -EFBIG;
-	return atomic_write(st, st->root_fd, name, data, len);
+	return atomic_write(st, st->root_fd, name, data, len, dur);
 }
 
 int store_get_file(struct store *st, const char *name, char **data, size_t *len)

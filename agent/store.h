@@ -74,10 +74,23 @@ int store_load_all(struct store *st, time_t now, struct partner_config *out, siz
 		   store_report_fn report, void *user_data);
 
 /*
+ * How long a small file must last. STORE_DURABLE: a power loss too (fsync of
+ * the file, then of the directory: two waits on the storage). STORE_PROCESS:
+ * this process's death only (temporary file and rename, no fsync: the page
+ * cache outlives a SIGKILL), for what a reboot makes moot anyway, so that the
+ * main loop does not wait on the storage for it.
+ */
+enum store_durability {
+	STORE_DURABLE,
+	STORE_PROCESS,
+};
+
+/*
  * A small named file directly in the state dir (e.g. the migration state),
  * written with the same atomic sequence. @name: [a-z0-9.-] only.
  */
-int store_put_file(struct store *st, const char *name, const void *data, size_t len);
+int store_put_file(struct store *st, const char *name, const void *data, size_t len,
+		   enum store_durability dur);
 /* Reads it into *@data (malloc'd, NUL-terminated), at most 64 KiB; -ENOENT if absent. */
 int store_get_file(struct store *st, const char *name, char **data, size_t *len);
 

@@ -153,7 +153,7 @@ static void test_reader(void **state)
 	assert_string_equal(out.impi, "v1@x");
 	partner_config_clear(&out);
 	assert_int_equal(store_put(st, &in), -EROFS);
-	assert_int_equal(store_put_file(st, "migration", "x", 1), -EROFS);
+	assert_int_equal(store_put_file(st, "migration", "x", 1, STORE_DURABLE), -EROFS);
 	assert_int_equal(store_remove(st, ID), -EROFS);
 	assert_int_equal(store_get(st, ID, NOW, &out, why, sizeof(why)), 0);
 	partner_config_clear(&out);
@@ -184,9 +184,9 @@ static void test_primary_untouched(void **state)
 	strcpy(in.partner_id, "../primary.conf");
 	assert_int_equal(store_record_name(in.partner_id, why, sizeof(why)), 0);
 	assert_string_equal(why, "_2e_2e_2fprimary_2econf.xml");
-	assert_int_equal(store_put_file(st, "../primary.conf", "x", 1), -EINVAL);
-	assert_int_equal(store_put_file(st, "partners", "x", 1), -EINVAL);
-	assert_int_equal(store_put_file(st, "migration", "idle\n", 5), 0);
+	assert_int_equal(store_put_file(st, "../primary.conf", "x", 1, STORE_DURABLE), -EINVAL);
+	assert_int_equal(store_put_file(st, "partners", "x", 1, STORE_DURABLE), -EINVAL);
+	assert_int_equal(store_put_file(st, "migration", "idle\n", 5, STORE_DURABLE), 0);
 	assert_int_equal(store_get_file(st, "migration", &data, &len), 0);
 	assert_string_equal(data, "idle\n");
 	free(data);
@@ -311,6 +311,42 @@ static void test_crash_at_every_step(void **state)
 	partner_config_clear(&v2);
 }
 
+static void record_step(enum store_step s, void *user_data)
+{
+	*(unsigned int *)user_data |= 1u << s;
+}
+
+/* A durable write waits for the file and the directory; a process-only one for neither. */
+static void test_durability(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned int fsyncs = 1u << STORE_STEP_FSYNC_FILE | 1u << STORE_STEP_FSYNC_DIR;
+	unsigned int steps = 0;
+	struct store *st;
+	struct stat sb;
+	char why[192], *data;
+	size_t len;
+
+	assert_int_equal(store_open(&st, f->path, why, sizeof(why)), 0);
+	store_set_step_hook(st, record_step, &steps);
+	assert_int_equal(store_put_file(st, "journal", "a\n", 2, STORE_DURABLE), 0);
+	assert_int_equal(steps & fsyncs, fsyncs);
+	assert_true(steps & 1u << STORE_STEP_RENAME);
+	steps = 0;
+	assert_int_equal(store_put_file(st, "journal", "bb\n", 3, STORE_PROCESS), 0);
+	assert_int_equal(steps & fsyncs, 0);
+	assert_true(steps & 1u << STORE_STEP_RENAME && steps & 1u << STORE_STEP_DONE);
+	/* Replaced whole all the same: the newer bytes, mode 0600. */
+	assert_int_equal(store_get_file(st, "journal", &data, &len), 0);
+	assert_int_equal(len, 3);
+	assert_memory_equal(data, "bb\n", 3);
+	free(data);
+	snprintf(why, sizeof(why), "%s/journal", f->path);
+	assert_int_equal(stat(why, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +355,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_primary_untouched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_skipped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_crash_at_every_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_durability, setup, teardown),
 	};
 	int ret;
 
