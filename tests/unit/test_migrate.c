@@ -1745,6 +1745,16 @@ static void killed_in(struct journal *j, const char *state, enum journal_intent 
 	}
 }
 
+/* A restored migration, after its "restoring ..." line: from the stored configuration. */
+#define MIGRATING_AGAIN                                                            \
+	"store.get " PARTNER ": ok\n"                                              \
+	"idle-on-primary -> partner-config-stored (migrate)\n"                     \
+	"timer T-valid armed: 86400000 ms\n"                                       \
+	"partner-config-stored -> pdn-connecting (connect)\n"                      \
+	"timer T-pdn armed: 60000 ms\n"                                            \
+	"connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n" \
+	"modem.connect apn=mcptt.partner.example ip=0 auth=2 user=u-4f2a9c password=(set)\n"
+
 /*
  * Golden traces of the restart paths (issue 12): each journal's outcome, its
  * named reason, and what the restored state machine does with it.
@@ -1783,15 +1793,7 @@ static void test_restart_paths(void **state)
 		  "interrupted: killed while registered-at-partner; partner PDN released, migrating "
 		  "again",
 		  "state=registered-at-partner\npartner=" PARTNER "\nreason=\ntrigger=location\n",
-		  "restoring registered-at-partner (partner " PARTNER ")\n"
-		  "store.get " PARTNER ": ok\n"
-		  "idle-on-primary -> partner-config-stored (migrate)\n"
-		  "timer T-valid armed: 86400000 ms\n"
-		  "partner-config-stored -> pdn-connecting (connect)\n"
-		  "timer T-pdn armed: 60000 ms\n"
-		  "connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n"
-		  "modem.connect apn=mcptt.partner.example ip=0 auth=2 user=u-4f2a9c "
-		  "password=(set)\n" },
+		  "restoring registered-at-partner (partner " PARTNER ")\n" MIGRATING_AGAIN },
 		/* A return asked for while migrating (the primary came back): not lost. */
 		{ "registered-at-partner", "", "unreachable", JOURNAL_INTENT_RETURN, true,
 		  MIGRATE_IDLE,
@@ -1852,15 +1854,7 @@ static void test_restart_paths(void **state)
 		{ "authorised", "", "manual", JOURNAL_INTENT_MIGRATE, true, MIGRATE_PDN_CONNECTING,
 		  "interrupted: killed while authorised; partner PDN released, migrating again",
 		  "state=authorised\npartner=" PARTNER "\nreason=\ntrigger=manual\n",
-		  "restoring authorised (partner " PARTNER ")\n"
-		  "store.get " PARTNER ": ok\n"
-		  "idle-on-primary -> partner-config-stored (migrate)\n"
-		  "timer T-valid armed: 86400000 ms\n"
-		  "partner-config-stored -> pdn-connecting (connect)\n"
-		  "timer T-pdn armed: 60000 ms\n"
-		  "connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n"
-		  "modem.connect apn=mcptt.partner.example ip=0 auth=2 user=u-4f2a9c "
-		  "password=(set)\n" },
+		  "restoring authorised (partner " PARTNER ")\n" MIGRATING_AGAIN },
 		{ "authorised", "", "location", JOURNAL_INTENT_MIGRATE, true,
 		  MIGRATE_PDN_CONNECTING,
 		  "interrupted: killed while authorised; partner PDN released, migrating again",
@@ -1871,15 +1865,7 @@ static void test_restart_paths(void **state)
 		  "interrupted: killed while service-authorising; partner PDN released, migrating "
 		  "again",
 		  "state=registered-at-partner\npartner=" PARTNER "\nreason=\ntrigger=manual\n",
-		  "restoring registered-at-partner (partner " PARTNER ")\n"
-		  "store.get " PARTNER ": ok\n"
-		  "idle-on-primary -> partner-config-stored (migrate)\n"
-		  "timer T-valid armed: 86400000 ms\n"
-		  "partner-config-stored -> pdn-connecting (connect)\n"
-		  "timer T-pdn armed: 60000 ms\n"
-		  "connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n"
-		  "modem.connect apn=mcptt.partner.example ip=0 auth=2 user=u-4f2a9c "
-		  "password=(set)\n" },
+		  "restoring registered-at-partner (partner " PARTNER ")\n" MIGRATING_AGAIN },
 		/* The primary came back while being authorised: the return is not lost. */
 		{ "service-authorising", "", "unreachable", JOURNAL_INTENT_RETURN, true,
 		  MIGRATE_IDLE,
