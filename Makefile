@@ -214,7 +214,7 @@ bench: deps all
 	$(Q)tests/bench.sh --build $(BUILD)
 
 # Crash safety, long (issue 12): make kill-campaign KILLS=500 SEED=7. make check
-# runs the same script with its default 20 kills.
+# runs the same script with its default: every kind of kill twice.
 KILLS ?= 500
 SEED ?= 1
 kill-campaign: deps all

@@ -59,6 +59,13 @@ static bool partner_was_up(const struct journal *j)
 	return false;
 }
 
+/* Step 24 had succeeded: registered at the partner, authorised or being authorised (step 25). */
+static bool registered(const struct journal *j)
+{
+	return is(j, MIGRATE_REGISTERED) || is(j, MIGRATE_SERVICE_AUTH) ||
+	       is(j, MIGRATE_AUTHORISED);
+}
+
 /* A reason cut to its buffer (a long partner reason): one line still, never an overflow. */
 static void say(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -89,8 +96,12 @@ void reconcile_outcome(const struct journal *j, const char *cleanup_err, struct 
 		reason = j->reason;
 		say(r->reason, sizeof(r->reason), "interrupted: killed while %s; %s", st, what);
 	} else if (j->intent == JOURNAL_INTENT_RETURN) {
-		/* A requested return is never lost. A teardown that had failed stays failed. */
-		if (is(j, MIGRATE_DISCONNECTING) && j->reason[0]) {
+		/*
+		 * A requested return is never lost. A way out after a failure (a
+		 * refused service authorisation leaves through returning, a
+		 * failed registration through disconnecting) stays failed.
+		 */
+		if ((is(j, MIGRATE_RETURNING) || is(j, MIGRATE_DISCONNECTING)) && j->reason[0]) {
 			say(cause, sizeof(cause), " (%s)", j->reason);
 			to = migrate_state_str(MIGRATE_FAILED);
 		} else {
@@ -101,9 +112,14 @@ void reconcile_outcome(const struct journal *j, const char *cleanup_err, struct 
 		    is(j, MIGRATE_RETURNING) || is(j, MIGRATE_DISCONNECTING) ? "" :
 									       ", return requested",
 		    cause, what);
-	} else if (is(j, MIGRATE_REGISTERED) && j->intent == JOURNAL_INTENT_MIGRATE) {
-		/* NOTE 4: migrated, so migrated again, with the stored configuration. */
-		to = j->state;
+	} else if (registered(j) && j->intent == JOURNAL_INTENT_MIGRATE) {
+		/*
+		 * NOTE 4: migrated (the registration of step 24 had succeeded),
+		 * so migrated again with the stored configuration; authorised
+		 * again too (step 25), as part of the migration. A kill in
+		 * service-authorising restores the state it had reached.
+		 */
+		to = is(j, MIGRATE_AUTHORISED) ? j->state : migrate_state_str(MIGRATE_REGISTERED);
 		trigger = j->trigger;
 		say(r->reason, sizeof(r->reason),
 		    "interrupted: killed while %s; %s, migrating again", st, what);

@@ -10,11 +10,15 @@
  * primary"):
  *
  *   stable state (idle-on-primary, partner-config-stored, failed): kept;
- *   registered-at-partner, intent migrate: migrates again (stored config);
+ *   registered-at-partner, service-authorising or authorised (step 24 had
+ *     succeeded), intent migrate: migrates again (stored config), and is
+ *     authorised again when service authorisation is configured;
  *   intent return (returning, disconnecting, or a return asked for while
  *     migrating): back on the primary, a requested return never lost;
+ *     failed when the way out followed a failure (its reason kept);
  *   anything in flight (partner-config-requested, pdn-connecting,
- *     registering, challenged, or a state this daemon does not know):
+ *     user-authenticating, registering, challenged, or a state this daemon
+ *     does not know):
  *     failed, back on the primary; the requester was told the daemon left
  *     (mcmigctl exits 3 on NameOwnerChanged) and asks again if it wants.
  *

@@ -27,7 +27,8 @@
 # SIP DB with "application-server sip:127.0.0.5:5070" returns) checking
 # tokens against MCMIG_MC_JWKS (default RUN_DIR/partner-idms.jwks), issuer
 # MCMIG_MC_ISSUER (https://idms.partner.example), audience MCMIG_MC_AUDIENCE
-# (mcptt.partner.example), granting MCMIG_MC_GRANT seconds (600). RUN_DIR must hold topology.env (tests/bench/topology.sh up).
+# (mcptt.partner.example), granting MCMIG_MC_GRANT seconds (600); mcprimary
+# answers MCMIG_MC_DELAY_MS later when set. RUN_DIR must hold topology.env (tests/bench/topology.sh up).
 # Per component: RUN_DIR/<c>.conf (rendered), <c>.log, <c>.pid; SIP DB state
 # in RUN_DIR/<c>-sipdb.state. Stop kills exactly the PID in <c>.pid.
 #
@@ -242,6 +243,7 @@ start_one() {
 		mark=$(lines "$run/$c.log")
 		ip netns exec "$ns" "$build/bench/mcmig-mcserver" primary \
 			--listen "$MCMIG_PRIMARY_CORE_ADDR:5070" --permit "$run/mc-permit" \
+			${MCMIG_MC_DELAY_MS:+--delay-ms "$MCMIG_MC_DELAY_MS"} \
 			>>"$run/$c.log" 2>&1 &
 		echo $! >"$run/$c.pid"
 		wait_for "$c" 50 logged_since "$run/$c.log" "$mark" "MC server up"

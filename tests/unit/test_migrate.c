@@ -1745,6 +1745,16 @@ static void killed_in(struct journal *j, const char *state, enum journal_intent 
 	}
 }
 
+/* A restored migration, after its "restoring ..." line: from the stored configuration. */
+#define MIGRATING_AGAIN                                                            \
+	"store.get " PARTNER ": ok\n"                                              \
+	"idle-on-primary -> partner-config-stored (migrate)\n"                     \
+	"timer T-valid armed: 86400000 ms\n"                                       \
+	"partner-config-stored -> pdn-connecting (connect)\n"                      \
+	"timer T-pdn armed: 60000 ms\n"                                            \
+	"connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n" \
+	"modem.connect apn=mcptt.partner.example ip=0 auth=2 user=u-4f2a9c password=(set)\n"
+
 /*
  * Golden traces of the restart paths (issue 12): each journal's outcome, its
  * named reason, and what the restored state machine does with it.
@@ -1783,15 +1793,7 @@ static void test_restart_paths(void **state)
 		  "interrupted: killed while registered-at-partner; partner PDN released, migrating "
 		  "again",
 		  "state=registered-at-partner\npartner=" PARTNER "\nreason=\ntrigger=location\n",
-		  "restoring registered-at-partner (partner " PARTNER ")\n"
-		  "store.get " PARTNER ": ok\n"
-		  "idle-on-primary -> partner-config-stored (migrate)\n"
-		  "timer T-valid armed: 86400000 ms\n"
-		  "partner-config-stored -> pdn-connecting (connect)\n"
-		  "timer T-pdn armed: 60000 ms\n"
-		  "connecting partner PDN apn=mcptt.partner.example con-ref=partner-mcptt\n"
-		  "modem.connect apn=mcptt.partner.example ip=0 auth=2 user=u-4f2a9c "
-		  "password=(set)\n" },
+		  "restoring registered-at-partner (partner " PARTNER ")\n" MIGRATING_AGAIN },
 		/* A return asked for while migrating (the primary came back): not lost. */
 		{ "registered-at-partner", "", "unreachable", JOURNAL_INTENT_RETURN, true,
 		  MIGRATE_IDLE,
@@ -1832,11 +1834,60 @@ static void test_restart_paths(void **state)
 		  "timer T-valid armed: 86400000 ms\n"
 		  "persist state=partner-config-stored partner=" PARTNER " reason=interrupted: "
 		  "killed while partner-config-stored; no partner PDN was up\n" },
-		/* A newer daemon's state (issue 14's user-authenticating): in flight, undone. */
+		/* Step 14's user authentication is in flight like registering: undone. */
+		{ "user-authenticating", "", "manual", JOURNAL_INTENT_MIGRATE, true, MIGRATE_FAILED,
+		  "interrupted: killed while user-authenticating; partner PDN released, back on "
+		  "the primary",
+		  "state=failed\npartner=" PARTNER
+		  "\nreason=interrupted: killed while user-authenticating; partner PDN released, "
+		  "back on the primary\n",
+		  NULL },
 		{ "user-authenticating", "", "manual", JOURNAL_INTENT_MIGRATE, false,
 		  MIGRATE_FAILED,
 		  "interrupted: killed while user-authenticating; no partner PDN was up, back on "
 		  "the primary",
+		  NULL, NULL },
+		/*
+		 * Step 25: registered (step 24 had succeeded), so migrated again
+		 * (NOTE 4), and authorised again as part of it.
+		 */
+		{ "authorised", "", "manual", JOURNAL_INTENT_MIGRATE, true, MIGRATE_PDN_CONNECTING,
+		  "interrupted: killed while authorised; partner PDN released, migrating again",
+		  "state=authorised\npartner=" PARTNER "\nreason=\ntrigger=manual\n",
+		  "restoring authorised (partner " PARTNER ")\n" MIGRATING_AGAIN },
+		{ "authorised", "", "location", JOURNAL_INTENT_MIGRATE, true,
+		  MIGRATE_PDN_CONNECTING,
+		  "interrupted: killed while authorised; partner PDN released, migrating again",
+		  "state=authorised\npartner=" PARTNER "\nreason=\ntrigger=location\n", NULL },
+		/* The PUBLISH was out: the state reached, registered, is restored. */
+		{ "service-authorising", "", "manual", JOURNAL_INTENT_MIGRATE, true,
+		  MIGRATE_PDN_CONNECTING,
+		  "interrupted: killed while service-authorising; partner PDN released, migrating "
+		  "again",
+		  "state=registered-at-partner\npartner=" PARTNER "\nreason=\ntrigger=manual\n",
+		  "restoring registered-at-partner (partner " PARTNER ")\n" MIGRATING_AGAIN },
+		/* The primary came back while being authorised: the return is not lost. */
+		{ "service-authorising", "", "unreachable", JOURNAL_INTENT_RETURN, true,
+		  MIGRATE_IDLE,
+		  "interrupted: killed while service-authorising, return requested; partner PDN "
+		  "released, back on the primary",
+		  "state=idle-on-primary\npartner=" PARTNER "\nreason=\n", NULL },
+		{ "authorised", "", "unreachable", JOURNAL_INTENT_RETURN, true, MIGRATE_IDLE,
+		  "interrupted: killed while authorised, return requested; partner PDN released, "
+		  "back on the primary",
+		  "state=idle-on-primary\npartner=" PARTNER "\nreason=\n", NULL },
+		/* The return from authorised: PUBLISH Expires: 0 or the de-REGISTER was out. */
+		{ "returning", "", "manual", JOURNAL_INTENT_RETURN, true, MIGRATE_IDLE,
+		  "interrupted: killed while returning; partner PDN released, back on the primary",
+		  "state=idle-on-primary\npartner=" PARTNER "\nreason=\n", NULL },
+		/* Leaving after a refused authorisation: still a failure, its cause kept. */
+		{ "returning",
+		  "service-auth: 403 Forbidden from mcptt.partner.example: access "
+		  "token expired",
+		  "manual", JOURNAL_INTENT_RETURN, true, MIGRATE_FAILED,
+		  "interrupted: killed while returning (service-auth: 403 Forbidden from "
+		  "mcptt.partner.example: access token expired); partner PDN released, back on the "
+		  "primary",
 		  NULL, NULL },
 	};
 	struct reconcile_result r;

@@ -23,7 +23,9 @@ partner IdM server in Debian that takes another domain's token, so:
 Both read their policy file at each request, so a test can change who is
 allowed without a restart. Both log one line per request with the outcome,
 never a token. Every token they see or issue is appended to --issued (0600),
-so that tests can grep every log for them.
+so that tests can grep every log for them. --delay-ms holds each token
+answer that long, as a real network's round trip would (the kill campaign,
+tests/integration/kill-campaign.sh, kills mcmigd inside user-authenticating).
 """
 import argparse
 import json
@@ -204,7 +206,10 @@ class Handler(BaseHTTPRequestHandler):
             if path != "/token":
                 raise Refusal("invalid_request", "no such endpoint", 404)
             fn = self.svc.exchange if self.svc.a.mode == "exchange" else self.svc.partner
-            self.answer(200, fn(form))
+            body = fn(form)
+            # A thread per request (ThreadingHTTPServer): only this answer waits.
+            time.sleep(self.svc.a.delay_ms / 1000)
+            self.answer(200, body)
         except Refusal as r:
             log("%s refused: %s: %s" % (self.svc.a.mode, r.error, r.desc))
             self.answer(r.status, {"error": r.error, "error_description": r.desc})
@@ -228,6 +233,7 @@ def main():
     p.add_argument("--primary-jwks", help="exchange: glewlwyd's JWKS URL")
     p.add_argument("--primary-issuer", help="exchange: glewlwyd's iss")
     p.add_argument("--audience", help="partner: its token endpoint, the aud it accepts")
+    p.add_argument("--delay-ms", type=int, default=0, help="each token answer this much later")
     a = p.parse_args()
     Handler.svc = Service(a)
     addr, port = a.listen.rsplit(":", 1)

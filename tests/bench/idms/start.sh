@@ -16,7 +16,8 @@
 #   tests/bench/idms/start.sh revoke RUN_DIR    alice disables her refresh tokens
 #                                              (glewlwyd's own user API)
 #
-# RUN_DIR must hold topology.env (tests/bench/topology.sh up). Made in RUN_DIR
+# MCMIG_IDMS_DELAY_MS: the exchange and the partner IdMS answer that much
+# later (idms.py --delay-ms). RUN_DIR must hold topology.env (tests/bench/topology.sh up). Made in RUN_DIR
 # (secrets 0600): idms-pki/ (CA, TLS and signing keys), idms-glewlwyd.{conf,db},
 # idms-alice.password, idms-*-policy.json (read by idms.py at each request:
 # tests edit them), idms-exchange-jwks.json, idms-partner-jwks.json,
@@ -232,6 +233,7 @@ start_services() {
 		--signing-key "$pki/exchange-sign.key" --jwks-out "$run/idms-exchange-jwks.json" \
 		--policy "$run/idms-exchange-policy.json" --issued "$run/idms-issued.tokens" \
 		--primary-jwks "$PRIMARY_URL/api/oidc/jwks" --primary-issuer "$PRIMARY_URL" \
+		--delay-ms "${MCMIG_IDMS_DELAY_MS:-0}" \
 		>"$run/idms-exchange.log" 2>&1 &
 	echo $! >"$run/idms-exchange.pid"
 	ip netns exec "$MCMIG_NS_PARTNER" /usr/bin/python3 "$src/idms.py" partner \
@@ -239,7 +241,8 @@ start_services() {
 		--ca "$pki/ca.crt" --issuer https://idms.partner.example \
 		--signing-key "$pki/partner-sign.key" --jwks-out "$run/idms-partner-jwks.json" \
 		--policy "$run/idms-partner-policy.json" --issued "$run/idms-issued.tokens" \
-		--audience "$PARTNER_TOKEN_URL" >"$run/idms-partner.log" 2>&1 &
+		--audience "$PARTNER_TOKEN_URL" --delay-ms "${MCMIG_IDMS_DELAY_MS:-0}" \
+		>"$run/idms-partner.log" 2>&1 &
 	echo $! >"$run/idms-partner.pid"
 	wait_port "$MCMIG_NS_PRIMARY" "$MCMIG_PRIMARY_ADDR" 8693
 	wait_port "$MCMIG_NS_PARTNER" "$MCMIG_PARTNER_UE_ADDR" 443

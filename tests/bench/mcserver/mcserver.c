@@ -5,7 +5,7 @@
  *
  *   mcmig-mcserver partner --listen ADDR:PORT --peer-bind ADDR --primary ADDR:PORT
  *                  --jwks FILE --issuer ISS --audience AUD --system ID [--grant S]
- *   mcmig-mcserver primary --listen ADDR:PORT --permit FILE
+ *   mcmig-mcserver primary --listen ADDR:PORT --permit FILE [--delay-ms MS]
  *   mcmig-mcserver keygen PRIVATE-JWK-FILE JWKS-FILE
  *   mcmig-mcserver mint PRIVATE-JWK-FILE ISS AUD SUB PRIMARY-SUB EXPIRES-IN-S
  *
@@ -21,7 +21,9 @@
  * (TS 24.379 4.4). Refreshes and removals go by SIP-If-Match.
  * primary: the primary MC server; permits a migration when "MCID SYSTEM" is
  * a line of the permit file (read at every request, so tests revoke by
- * rewriting it).
+ * rewriting it). --delay-ms holds each answer that long (below the partner's
+ * 3 s wait): a service authorisation that takes a real network's time, so
+ * that tests/integration/kill-campaign.sh lands kills in service-authorising.
  * keygen / mint: a test key and tokens signed with it, for a bench without
  * the partner IdMS. The token goes to standard output only.
  *
@@ -78,9 +80,10 @@ static struct {
 	struct sockaddr_in primary;
 	const char *jwks, *issuer, *audience, *system, *permit;
 	unsigned int grant;
-	GHashTable *pubs;    /* etag -> struct pub */
-	GHashTable *pending; /* call-id -> struct pending */
-	GHashTable *answers; /* PUBLISH branch -> the response sent (retransmissions) */
+	unsigned int delay_ms; /* primary: each answer held this long */
+	GHashTable *pubs;      /* etag -> struct pub */
+	GHashTable *pending;   /* call-id -> struct pending */
+	GHashTable *answers;   /* PUBLISH branch -> the response sent (retransmissions) */
 } srv;
 
 static void logf_(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -460,6 +463,36 @@ static void on_migration_request(const uint8_t *buf, size_t len, const struct so
 	respond(buf, len, from, 200, "OK", "");
 }
 
+/* A migration request answered --delay-ms later (a copy: the read buffer is reused). */
+struct held {
+	uint8_t *buf;
+	size_t len;
+	struct sockaddr_in from;
+};
+
+static gboolean answer_held(gpointer data)
+{
+	struct held *h = data;
+	struct sipsub_msg m;
+	const char *err;
+
+	if (sipsub_parse(h->buf, h->len, &m, &err) == 0)
+		on_migration_request(h->buf, h->len, &h->from, &m);
+	g_free(h->buf);
+	g_free(h);
+	return G_SOURCE_REMOVE;
+}
+
+static void hold_migration_request(const uint8_t *buf, size_t len, const struct sockaddr_in *from)
+{
+	struct held *h = g_new0(struct held, 1);
+
+	h->buf = g_memdup2(buf, len);
+	h->len = len;
+	h->from = *from;
+	g_timeout_add(srv.delay_ms, answer_held, h);
+}
+
 static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 {
 	static uint8_t buf[MSG_MAX + 1];
@@ -483,6 +516,8 @@ static gboolean on_readable(gint fd, GIOCondition cond, gpointer data)
 	}
 	if (srv.partner && strcmp(m.method, "PUBLISH") == 0)
 		on_publish(buf, (size_t)n, &from, &m);
+	else if (!srv.partner && strcmp(m.method, "MESSAGE") == 0 && srv.delay_ms)
+		hold_migration_request(buf, (size_t)n, &from);
 	else if (!srv.partner && strcmp(m.method, "MESSAGE") == 0)
 		on_migration_request(buf, (size_t)n, &from, &m);
 	else if (strcmp(m.method, "ACK") != 0)
@@ -551,7 +586,8 @@ static int usage(void)
 	fprintf(stderr, "usage: mcmig-mcserver partner --listen ADDR:PORT --peer-bind ADDR "
 			"--primary ADDR:PORT --jwks FILE --issuer ISS --audience AUD --system ID "
 			"[--grant S]\n"
-			"       mcmig-mcserver primary --listen ADDR:PORT --permit FILE\n"
+			"       mcmig-mcserver primary --listen ADDR:PORT --permit FILE "
+			"[--delay-ms MS]\n"
 			"       mcmig-mcserver keygen PRIVATE-JWK-FILE JWKS-FILE\n"
 			"       mcmig-mcserver mint PRIVATE-JWK-FILE ISS AUD SUB PRIMARY-SUB "
 			"EXPIRES-IN-S\n");
@@ -571,7 +607,8 @@ static const char *opt(int argc, char **argv, const char *name)
 int main(int argc, char **argv)
 {
 	struct sockaddr_in sa;
-	const char *listen, *bind_addr, *primary, *grant;
+	const char *listen, *bind_addr, *primary, *grant, *delay;
+	char *end;
 	GMainLoop *loop;
 
 	if (argc == 4 && strcmp(argv[1], "keygen") == 0)
@@ -607,6 +644,18 @@ int main(int argc, char **argv)
 		g_unix_fd_add(srv.peer_fd, G_IO_IN, on_readable, NULL);
 	} else {
 		srv.permit = opt(argc, argv, "--permit");
+		delay = opt(argc, argv, "--delay-ms");
+		if (delay) {
+			errno = 0;
+			srv.delay_ms = (unsigned int)strtoul(delay, &end, 10);
+			/* Below the partner's PRIMARY_WAIT, or every request times out. */
+			if (errno || end == delay || *end || srv.delay_ms >= PRIMARY_WAIT) {
+				fprintf(stderr,
+					"mcserver: --delay-ms '%s': not a number of ms below %u\n",
+					delay, PRIMARY_WAIT);
+				return usage();
+			}
+		}
 		if (!srv.permit)
 			return usage();
 	}
